@@ -1,0 +1,28 @@
+// The verbs of the `cloudtwin` executable. Each registers its options on the app and returns
+// the exit status: 0 success/reachable, 1 a negative answer, 2 bad input or usage.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cloudtwin/core/diagnostic.h"
+#include "cloudtwin/model/network.h"
+
+namespace cloudtwin::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitNegative = 1;
+inline constexpr int kExitBadInput = 2;
+
+using Runner = std::function<int()>;
+
+Runner add_validate_command(CLI::App& app);
+Runner add_trace_command(CLI::App& app);
+
+// Loads and validates the networks; prints every diagnostic to stderr. False on any error.
+bool load_or_report(const std::vector<std::string>& paths, model::Network& network,
+                    Diagnostics& diagnostics, bool print_warnings);
+
+}  // namespace cloudtwin::cli

@@ -1,0 +1,27 @@
+// cloudtwin: a twin of an AWS network on one machine. See DESIGN.md for the verbs.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace cloudtwin::cli;
+  CLI::App app{"cloudtwin - a twin of your AWS network on one machine"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "cloudtwin 0.1.0");
+  Runner validate = add_validate_command(app);
+  Runner trace = add_trace_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  }
+  if (app.got_subcommand("validate")) return validate();
+  if (app.got_subcommand("trace")) return trace();
+  return kExitBadInput;
+}

@@ -1,0 +1,171 @@
+// The native YAML reader's entry points and the file's top level: defaults, then one list per
+// resource kind handed to its reader.
+#include "cloudtwin/load/native_yaml.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "native_yaml_readers.h"
+
+namespace cloudtwin::load {
+namespace yaml {
+namespace {
+
+struct Section {
+  std::string_view key;
+  void (*read)(Context&, Value&);
+};
+
+// Instances come before network_interfaces so that an instance's shorthand interface is its
+// first, hence primary, one.
+constexpr Section kSections[] = {
+    {"vpcs", read_vpc},
+    {"subnets", read_subnet},
+    {"route_tables", read_route_table},
+    {"internet_gateways", read_internet_gateway},
+    {"egress_only_internet_gateways", read_egress_only_internet_gateway},
+    {"nat_gateways", read_nat_gateway},
+    {"elastic_ips", read_elastic_ip},
+    {"instances", read_instance},
+    {"network_interfaces", read_network_interface},
+    {"security_groups", read_security_group},
+    {"network_acls", read_network_acl},
+    {"prefix_lists", read_prefix_list},
+    {"vpc_peering_connections", read_vpc_peering_connection},
+    {"transit_gateways", read_transit_gateway},
+    {"transit_gateway_route_tables", read_transit_gateway_route_table},
+    {"transit_gateway_attachments", read_transit_gateway_attachment},
+    {"vpc_endpoints", read_vpc_endpoint},
+    {"vpn_gateways", read_vpn_gateway},
+    {"customer_gateways", read_customer_gateway},
+    {"vpn_connections", read_vpn_connection},
+    {"direct_connect_gateways", read_direct_connect_gateway},
+    {"on_premises_networks", read_on_premises_network},
+};
+
+constexpr const char* kTopLevelHint =
+    "a network file is a mapping with lists like `vpcs:` and `subnets:` (see docs/format.md)";
+
+bool is_region(std::string_view r) {
+  // <area>-<word>...-<number>, e.g. us-east-1, us-gov-west-1, ap-southeast-3.
+  std::size_t parts = 0;
+  std::size_t start = 0;
+  while (start <= r.size()) {
+    auto end = r.find('-', start);
+    if (end == std::string_view::npos) end = r.size();
+    const auto part = r.substr(start, end - start);
+    if (part.empty()) return false;
+    const bool last = end == r.size();
+    for (char c : part) {
+      if (last ? !(c >= '0' && c <= '9') : !(c >= 'a' && c <= 'z')) return false;
+    }
+    ++parts;
+    start = end + 1;
+  }
+  return parts >= 3;
+}
+
+void read_document(Context& cx, const YAML::Node& doc) {
+  if (!doc.IsMap()) {
+    cx.error(cx.at(doc).line ? cx.at(doc) : Location{cx.file, 1, 1}, "",
+             std::string("a network file must be a mapping, not ") +
+                 (doc.IsSequence() ? "a list" : "`" + doc.Scalar() + "`"),
+             kTopLevelHint);
+    return;
+  }
+  std::vector<std::string_view> known{"account", "region"};
+  for (const auto& s : kSections) known.push_back(s.key);
+  Fields top(cx, doc, "a network file", std::move(known), "", Location{cx.file, 1, 1});
+  top.allow_extension_prefix("x-");
+  top.check();
+  cx.account = top.has("account") ? read_account(top.get("account")) : "";
+  cx.region = top.has("region") ? read_region(top.get("region")) : "";
+  for (const auto& section : kSections) {
+    std::size_t i = 0;
+    for (auto& item : top.get(section.key).items()) {
+      Value labelled(cx, item.node(), item.field(), item.at(),
+                     std::string(section.key) + "[" + std::to_string(i++) + "]");
+      section.read(cx, labelled);
+    }
+  }
+}
+
+}  // namespace
+
+std::string read_account(Value v) {
+  auto s = v.text();
+  if (!s) return "";
+  const bool digits = s->size() == 12 && s->find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) {
+    v.error("`" + v.field() + "`: `" + *s + "` is not an AWS account id",
+            "an account id is 12 digits; quote it if it starts with 0");
+    return "";
+  }
+  return *s;
+}
+
+std::string read_region(Value v) {
+  auto s = v.text();
+  if (!s) return "";
+  if (!is_region(*s)) {
+    v.error("`" + v.field() + "`: `" + *s + "` is not an AWS Region", "write it like us-east-1");
+    return "";
+  }
+  return *s;
+}
+
+std::optional<std::uint32_t> read_asn(Value v) {
+  // 4294967295 is reserved (RFC 7300).
+  auto n = v.integer(1, 4294967294);
+  if (!n) return std::nullopt;
+  return static_cast<std::uint32_t>(*n);
+}
+
+}  // namespace yaml
+
+bool read_native_yaml(std::string_view text, const std::string& path, model::Network& network,
+                      Diagnostics& diagnostics) {
+  const std::size_t errors_before = diagnostics.error_count();
+  yaml::Context cx{network, diagnostics, path, network.add_file(path), {}, {}};
+  try {
+    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    bool any = false;
+    for (const auto& doc : docs) {
+      if (doc.IsNull()) continue;  // an empty document between `---` markers
+      any = true;
+      yaml::read_document(cx, doc);
+    }
+    if (!any) cx.error({cx.file, 1, 1}, "", "the file is empty", yaml::kTopLevelHint);
+  } catch (const YAML::Exception& e) {
+    Location at{cx.file, 0, 0};
+    if (!e.mark.is_null()) {
+      at.line = static_cast<std::uint32_t>(e.mark.line) + 1;
+      at.column = static_cast<std::uint32_t>(e.mark.column) + 1;
+    }
+    cx.error(at, "", "YAML syntax error: " + e.msg);
+  } catch (const std::exception& e) {
+    cx.error({cx.file, 0, 0}, "", std::string("cannot read the file: ") + e.what());
+  }
+  return diagnostics.error_count() == errors_before;
+}
+
+bool read_native_yaml_file(const std::string& path, model::Network& network,
+                           Diagnostics& diagnostics) {
+  auto fail = [&](std::string message) {
+    diagnostics.error(path, {network.add_file(path), 0, 0}, "", std::move(message));
+    return false;
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return fail("is a folder, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return fail(std::string("cannot read: ") + std::strerror(errno));
+  return read_native_yaml(text.str(), path, network, diagnostics);
+}
+
+}  // namespace cloudtwin::load

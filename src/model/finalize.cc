@@ -1,0 +1,1042 @@
+// finalize(): reference resolution, AWS's implicit defaults, propagated routes and validation.
+// Every materialised resource or route is marked implicit so output can say it was AWS's doing.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "cloudtwin/model/network.h"
+
+namespace cloudtwin::model {
+namespace {
+
+std::string id_suffix(const std::string& id) {
+  auto dash = id.find('-');
+  return dash == std::string::npos ? id : id.substr(dash + 1);
+}
+
+const Prefix kAnyV4 = Prefix::any(Family::kV4);
+const Prefix kAnyV6 = Prefix::any(Family::kV6);
+
+class Finalizer {
+ public:
+  Finalizer(Network& n, Diagnostics& d) : n_(n), d_(d) {}
+
+  bool run() {
+    index_everything();
+    resolve_everything();
+    vpc_membership();
+    materialise_vpc_defaults();
+    associate_subnets();
+    finalize_interfaces();
+    finalize_gateways();
+    finalize_endpoints();
+    build_route_tables();
+    finalize_transit_gateways();
+    validate_addresses();
+    n_.finalized = !d_.has_errors();
+    return n_.finalized;
+  }
+
+ private:
+  // ---- diagnostics -------------------------------------------------------------------------
+  void error(const Resource& r, Location at, std::string message, std::string hint = {}) {
+    d_.error(n_.file_of(at), at, r.id, std::move(message), std::move(hint));
+  }
+  void warning(const Resource& r, Location at, std::string message, std::string hint = {}) {
+    d_.warning(n_.file_of(at), at, r.id, std::move(message), std::move(hint));
+  }
+
+  // ---- indexing and references -------------------------------------------------------------
+  template <typename T>
+  void index(std::vector<T>& list, Kind kind) {
+    for (Index i = 0; i < list.size(); ++i) {
+      auto& r = list[i];
+      if (r.id.empty()) {
+        error(r, r.at, std::string(kind_name(kind)) + " has no id", "give it an `id` or a `name`");
+        continue;
+      }
+      auto& ids = n_.by_id[r.id];
+      for (const auto& k : ids) {
+        if (k.kind == kind && n_.resource(k).id == r.id) {
+          error(r, r.at, "duplicate " + std::string(kind_name(kind)) + " id `" + r.id + "`",
+                "first defined at " + location(n_.resource(k).at));
+        }
+      }
+      ids.push_back({kind, i});
+      if (!r.name.empty() && r.name != r.id) n_.by_id[r.name].push_back({kind, i});
+    }
+  }
+
+  std::string location(Location at) const {
+    return n_.file_of(at) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  }
+
+  void index_everything() {
+    n_.by_id.clear();
+    index(n_.vpcs, Kind::kVpc);
+    index(n_.subnets, Kind::kSubnet);
+    index(n_.route_tables, Kind::kRouteTable);
+    index(n_.internet_gateways, Kind::kInternetGateway);
+    index(n_.egress_only_internet_gateways, Kind::kEgressOnlyInternetGateway);
+    index(n_.nat_gateways, Kind::kNatGateway);
+    index(n_.elastic_ips, Kind::kElasticIp);
+    index(n_.network_interfaces, Kind::kNetworkInterface);
+    index(n_.instances, Kind::kInstance);
+    index(n_.security_groups, Kind::kSecurityGroup);
+    index(n_.network_acls, Kind::kNetworkAcl);
+    index(n_.prefix_lists, Kind::kPrefixList);
+    index(n_.vpc_peering_connections, Kind::kVpcPeeringConnection);
+    index(n_.transit_gateways, Kind::kTransitGateway);
+    index(n_.transit_gateway_route_tables, Kind::kTransitGatewayRouteTable);
+    index(n_.transit_gateway_attachments, Kind::kTransitGatewayAttachment);
+    index(n_.vpc_endpoints, Kind::kVpcEndpoint);
+    index(n_.vpn_gateways, Kind::kVpnGateway);
+    index(n_.customer_gateways, Kind::kCustomerGateway);
+    index(n_.vpn_connections, Kind::kVpnConnection);
+    index(n_.direct_connect_gateways, Kind::kDirectConnectGateway);
+    index(n_.on_premises_networks, Kind::kOnPremisesNetwork);
+  }
+
+  // Resolves `ref` to one resource of one of `kinds`; returns the kind found.
+  std::optional<Kind> resolve(const Resource& owner, Ref& ref, std::initializer_list<Kind> kinds) {
+    if (ref.empty()) return std::nullopt;
+    auto it = n_.by_id.find(ref.text);
+    std::vector<ResourceKey> hits;
+    if (it != n_.by_id.end()) {
+      for (const auto& k : it->second) {
+        if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) hits.push_back(k);
+      }
+    }
+    std::string what;
+    for (Kind k : kinds) what += (what.empty() ? "" : " or ") + std::string(kind_name(k));
+    if (hits.size() == 1) {
+      ref.index = hits.front().index;
+      return hits.front().kind;
+    }
+    if (hits.size() > 1) {
+      std::string ids;
+      for (const auto& h : hits) ids += (ids.empty() ? "" : ", ") + n_.resource(h).id;
+      error(owner, ref.at, "`" + ref.text + "` names more than one " + what + ": " + ids,
+            "refer to it by id");
+      return std::nullopt;
+    }
+    std::vector<std::string> names;
+    for (const auto& [key, keys] : n_.by_id) {
+      for (const auto& k : keys) {
+        if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) names.push_back(key);
+      }
+    }
+    std::vector<std::string_view> views(names.begin(), names.end());
+    std::sort(views.begin(), views.end());
+    auto best = closest_match(ref.text, views);
+    error(owner, ref.at, "no " + what + " `" + ref.text + "`",
+          best.empty() ? "define it, or check the id" : "did you mean `" + best + "`?");
+    return std::nullopt;
+  }
+
+  void resolve_all(const Resource& owner, std::vector<Ref>& refs,
+                   std::initializer_list<Kind> kinds) {
+    for (auto& r : refs) resolve(owner, r, kinds);
+  }
+
+  void resolve_everything() {
+    for (auto& s : n_.subnets) {
+      resolve(s, s.vpc, {Kind::kVpc});
+      resolve(s, s.route_table, {Kind::kRouteTable});
+      resolve(s, s.network_acl, {Kind::kNetworkAcl});
+    }
+    for (auto& rt : n_.route_tables) {
+      resolve(rt, rt.vpc, {Kind::kVpc});
+      resolve_all(rt, rt.subnets, {Kind::kSubnet});
+      resolve_all(rt, rt.gateways, {Kind::kInternetGateway, Kind::kVpnGateway});
+      resolve_all(rt, rt.propagating_vgws, {Kind::kVpnGateway});
+      for (auto& route : rt.routes) resolve_route(rt, route);
+    }
+    for (auto& g : n_.internet_gateways) resolve(g, g.vpc, {Kind::kVpc});
+    for (auto& g : n_.egress_only_internet_gateways) resolve(g, g.vpc, {Kind::kVpc});
+    for (auto& g : n_.nat_gateways) {
+      resolve(g, g.subnet, {Kind::kSubnet});
+      resolve(g, g.elastic_ip, {Kind::kElasticIp});
+    }
+    for (auto& e : n_.elastic_ips) {
+      resolve(e, e.network_interface, {Kind::kNetworkInterface});
+      resolve(e, e.instance, {Kind::kInstance});
+    }
+    for (auto& e : n_.network_interfaces) {
+      resolve(e, e.subnet, {Kind::kSubnet});
+      resolve_all(e, e.security_groups, {Kind::kSecurityGroup});
+      resolve(e, e.instance, {Kind::kInstance});
+    }
+    for (auto& sg : n_.security_groups) {
+      resolve(sg, sg.vpc, {Kind::kVpc});
+      for (auto* rules : {&sg.ingress, &sg.egress}) {
+        for (auto& rule : *rules) {
+          resolve(sg, rule.prefix_list, {Kind::kPrefixList});
+          resolve(sg, rule.security_group, {Kind::kSecurityGroup});
+        }
+      }
+    }
+    for (auto& acl : n_.network_acls) {
+      resolve(acl, acl.vpc, {Kind::kVpc});
+      resolve_all(acl, acl.subnets, {Kind::kSubnet});
+    }
+    for (auto& p : n_.vpc_peering_connections) {
+      resolve(p, p.requester_vpc, {Kind::kVpc});
+      resolve(p, p.accepter_vpc, {Kind::kVpc});
+    }
+    for (auto& t : n_.transit_gateways) {
+      resolve(t, t.association_default_route_table, {Kind::kTransitGatewayRouteTable});
+      resolve(t, t.propagation_default_route_table, {Kind::kTransitGatewayRouteTable});
+    }
+    for (auto& t : n_.transit_gateway_route_tables) {
+      resolve(t, t.transit_gateway, {Kind::kTransitGateway});
+      for (auto& r : t.routes) resolve(t, r.attachment, {Kind::kTransitGatewayAttachment});
+    }
+    for (auto& a : n_.transit_gateway_attachments) {
+      resolve(a, a.transit_gateway, {Kind::kTransitGateway});
+      resolve(a, a.vpc, {Kind::kVpc});
+      resolve_all(a, a.subnets, {Kind::kSubnet});
+      resolve(a, a.vpn_connection, {Kind::kVpnConnection});
+      resolve(a, a.direct_connect_gateway, {Kind::kDirectConnectGateway});
+      resolve(a, a.peer_attachment, {Kind::kTransitGatewayAttachment});
+      resolve(a, a.association, {Kind::kTransitGatewayRouteTable});
+      resolve_all(a, a.propagations, {Kind::kTransitGatewayRouteTable});
+    }
+    for (auto& e : n_.vpc_endpoints) {
+      resolve(e, e.vpc, {Kind::kVpc});
+      resolve_all(e, e.route_tables, {Kind::kRouteTable});
+      resolve(e, e.prefix_list, {Kind::kPrefixList});
+      resolve_all(e, e.subnets, {Kind::kSubnet});
+      resolve_all(e, e.security_groups, {Kind::kSecurityGroup});
+      resolve_all(e, e.network_interfaces, {Kind::kNetworkInterface});
+    }
+    for (auto& g : n_.vpn_gateways) resolve(g, g.vpc, {Kind::kVpc});
+    for (auto& v : n_.vpn_connections) {
+      resolve(v, v.vpn_gateway, {Kind::kVpnGateway});
+      resolve(v, v.transit_gateway, {Kind::kTransitGateway});
+      resolve(v, v.customer_gateway, {Kind::kCustomerGateway});
+      if (v.vpn_gateway.empty() == v.transit_gateway.empty()) {
+        error(v, v.at, "a VPN connection ends on exactly one of vpn_gateway or transit_gateway");
+      }
+    }
+    for (auto& g : n_.direct_connect_gateways) resolve_all(g, g.vpn_gateways, {Kind::kVpnGateway});
+    for (auto& o : n_.on_premises_networks) {
+      resolve_all(o, o.vpn_connections, {Kind::kVpnConnection});
+      resolve_all(o, o.direct_connect_gateways, {Kind::kDirectConnectGateway});
+      if (o.cidrs.empty()) error(o, o.at, "an on-premises network needs at least one CIDR");
+    }
+  }
+
+  void resolve_route(RouteTable& rt, Route& route) {
+    resolve(rt, route.destination_prefix_list, {Kind::kPrefixList});
+    switch (route.target_kind) {
+      case TargetKind::kLocal:
+      case TargetKind::kUnsupported: return;
+      case TargetKind::kInternetGateway:
+      case TargetKind::kVpnGateway:
+      case TargetKind::kVpcEndpoint: {
+        // `gateway` accepts any gateway-like target, as AWS's GatewayId does.
+        auto kind = resolve(rt, route.target,
+                            {Kind::kInternetGateway, Kind::kVpnGateway, Kind::kVpcEndpoint,
+                             Kind::kEgressOnlyInternetGateway});
+        if (kind == Kind::kInternetGateway) route.target_kind = TargetKind::kInternetGateway;
+        if (kind == Kind::kVpnGateway) route.target_kind = TargetKind::kVpnGateway;
+        if (kind == Kind::kVpcEndpoint) route.target_kind = TargetKind::kVpcEndpoint;
+        if (kind == Kind::kEgressOnlyInternetGateway)
+          route.target_kind = TargetKind::kEgressOnlyInternetGateway;
+        return;
+      }
+      case TargetKind::kEgressOnlyInternetGateway:
+        resolve(rt, route.target, {Kind::kEgressOnlyInternetGateway});
+        return;
+      case TargetKind::kNatGateway: resolve(rt, route.target, {Kind::kNatGateway}); return;
+      case TargetKind::kTransitGateway: resolve(rt, route.target, {Kind::kTransitGateway}); return;
+      case TargetKind::kVpcPeeringConnection:
+        resolve(rt, route.target, {Kind::kVpcPeeringConnection});
+        return;
+      case TargetKind::kNetworkInterface:
+        resolve(rt, route.target, {Kind::kNetworkInterface});
+        return;
+      case TargetKind::kInstance: resolve(rt, route.target, {Kind::kInstance}); return;
+    }
+  }
+
+  // ---- VPC membership ----------------------------------------------------------------------
+  void vpc_membership() {
+    for (auto& v : n_.vpcs) {
+      if (v.account.empty()) v.account = n_.default_account;
+      if (v.region.empty()) v.region = n_.default_region;
+      if (v.cidr_blocks.empty()) {
+        error(v, v.at, "a VPC needs an IPv4 CIDR block", "add `cidr_block: 10.0.0.0/16`");
+      }
+      for (std::size_t i = 0; i < v.cidr_blocks.size(); ++i) {
+        const auto& b = v.cidr_blocks[i];
+        // vpc-cidr-blocks.html: IPv4 blocks are between /16 and /28.
+        if (b.length() < 16 || b.length() > 28) {
+          error(v, v.at, "VPC CIDR block " + b.str() + " is not between /16 and /28",
+                "AWS allows IPv4 VPC blocks from /16 to /28");
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+          if (b.overlaps(v.cidr_blocks[j])) {
+            error(v, v.at, "CIDR block " + b.str() + " overlaps " + v.cidr_blocks[j].str() +
+                               " of the same VPC");
+          }
+        }
+      }
+    }
+    for (Index i = 0; i < n_.subnets.size(); ++i) {
+      auto& s = n_.subnets[i];
+      if (!s.vpc.resolved()) continue;
+      auto& v = n_.vpcs[s.vpc.index];
+      v.subnets.push_back(i);
+      if (!s.cidr_block && !s.ipv6_cidr_block) {
+        error(s, s.at, "a subnet needs a cidr_block or an ipv6_cidr_block");
+      }
+      if (s.cidr_block) {
+        const auto& c = *s.cidr_block;
+        bool inside = std::any_of(v.cidr_blocks.begin(), v.cidr_blocks.end(),
+                                  [&](const Prefix& b) { return b.contains(c); });
+        if (!inside) {
+          std::string blocks;
+          for (const auto& b : v.cidr_blocks) blocks += (blocks.empty() ? "" : ", ") + b.str();
+          error(s, s.at, "subnet " + c.str() + " is outside its VPC " + v.id + " (" + blocks + ")",
+                "choose a block inside the VPC or add a secondary CIDR block");
+        }
+        if (c.length() < 16 || c.length() > 28) {
+          error(s, s.at, "subnet CIDR " + c.str() + " is not between /16 and /28");
+        }
+      }
+      if (s.ipv6_cidr_block) {
+        const auto& c = *s.ipv6_cidr_block;
+        bool inside = std::any_of(v.ipv6_cidr_blocks.begin(), v.ipv6_cidr_blocks.end(),
+                                  [&](const Prefix& b) { return b.contains(c); });
+        if (!inside) error(s, s.at, "IPv6 subnet " + c.str() + " is outside its VPC " + v.id);
+      }
+    }
+    for (auto& v : n_.vpcs) {
+      for (std::size_t a = 0; a < v.subnets.size(); ++a) {
+        for (std::size_t b = a + 1; b < v.subnets.size(); ++b) {
+          auto& sa = n_.subnets[v.subnets[a]];
+          auto& sb = n_.subnets[v.subnets[b]];
+          if (sa.cidr_block && sb.cidr_block && sa.cidr_block->overlaps(*sb.cidr_block)) {
+            error(sb, sb.at, "subnet " + sb.cidr_block->str() + " overlaps subnet " + sa.id + " (" +
+                                 sa.cidr_block->str() + ")");
+          }
+        }
+      }
+    }
+  }
+
+  // ---- AWS's implicit defaults -------------------------------------------------------------
+  void materialise_vpc_defaults() {
+    for (Index vi = 0; vi < n_.vpcs.size(); ++vi) {
+      // Copy what we need: push_back below may move the VPC's siblings but not the VPC.
+      std::vector<Index> mains;
+      for (Index r = 0; r < n_.route_tables.size(); ++r) {
+        auto& rt = n_.route_tables[r];
+        if (rt.vpc.index == vi && rt.main) mains.push_back(r);
+      }
+      if (mains.size() > 1) {
+        auto& second = n_.route_tables[mains[1]];
+        error(second, second.at,
+              "VPC " + n_.vpcs[vi].id + " has two main route tables (" +
+                  n_.route_tables[mains[0]].id + " and " + second.id + ")",
+              "a VPC has exactly one main route table");
+      }
+      if (mains.empty()) {
+        RouteTable rt;
+        const auto& v = n_.vpcs[vi];
+        rt.id = "rtb-main-" + id_suffix(v.id);
+        rt.name = (v.name.empty() ? v.id : v.name) + "-main";
+        rt.at = v.at;
+        rt.vpc = {v.id, v.at, vi};
+        rt.main = true;
+        n_.route_tables.push_back(std::move(rt));
+        mains.push_back(static_cast<Index>(n_.route_tables.size() - 1));
+        add_key(Kind::kRouteTable, mains.back());
+      }
+      n_.vpcs[vi].main_route_table = mains.front();
+
+      Index default_sg = kNone;
+      for (Index g = 0; g < n_.security_groups.size(); ++g) {
+        auto& sg = n_.security_groups[g];
+        if (sg.vpc.index == vi && (sg.is_default || sg.group_name == "default")) {
+          sg.is_default = true;
+          default_sg = g;
+        }
+      }
+      if (default_sg == kNone) {
+        const auto& v = n_.vpcs[vi];
+        SecurityGroup sg;
+        sg.id = "sg-default-" + id_suffix(v.id);
+        sg.name = (v.name.empty() ? v.id : v.name) + "-default";
+        sg.group_name = "default";
+        sg.is_default = true;
+        sg.at = v.at;
+        sg.vpc = {v.id, v.at, vi};
+        // default-security-group.html: inbound from members of this group, all outbound.
+        SecurityGroupRule in;
+        in.protocol = Protocol(Protocol::kAll);
+        in.security_group = {sg.id, v.at, static_cast<Index>(n_.security_groups.size())};
+        in.implicit = true;
+        sg.ingress.push_back(in);
+        add_allow_all_egress(sg, !v.ipv6_cidr_blocks.empty());
+        n_.security_groups.push_back(std::move(sg));
+        default_sg = static_cast<Index>(n_.security_groups.size() - 1);
+        add_key(Kind::kSecurityGroup, default_sg);
+      }
+      n_.vpcs[vi].default_security_group = default_sg;
+
+      Index default_acl = kNone;
+      for (Index a = 0; a < n_.network_acls.size(); ++a) {
+        if (n_.network_acls[a].vpc.index == vi && n_.network_acls[a].is_default) default_acl = a;
+      }
+      if (default_acl == kNone) {
+        const auto& v = n_.vpcs[vi];
+        NetworkAcl acl;
+        acl.id = "acl-default-" + id_suffix(v.id);
+        acl.name = (v.name.empty() ? v.id : v.name) + "-default";
+        acl.is_default = true;
+        acl.at = v.at;
+        acl.vpc = {v.id, v.at, vi};
+        // default-network-acl: rule 100 allows all (101 for ::/0), in and out.
+        for (auto* list : {&acl.ingress, &acl.egress}) {
+          list->push_back(allow_all_entry(100, kAnyV4, v.at));
+          if (!v.ipv6_cidr_blocks.empty()) list->push_back(allow_all_entry(101, kAnyV6, v.at));
+        }
+        n_.network_acls.push_back(std::move(acl));
+        default_acl = static_cast<Index>(n_.network_acls.size() - 1);
+        add_key(Kind::kNetworkAcl, default_acl);
+      }
+      n_.vpcs[vi].default_network_acl = default_acl;
+    }
+    // The implicit "*" rule (32767) denies what no numbered rule matched.
+    for (auto& acl : n_.network_acls) {
+      for (auto* list : {&acl.ingress, &acl.egress}) {
+        std::stable_sort(list->begin(), list->end(),
+                         [](const auto& a, const auto& b) { return a.rule_number < b.rule_number; });
+        std::set<int> seen;
+        for (const auto& e : *list) {
+          if (!e.implicit && !seen.insert(e.rule_number).second) {
+            error(acl, e.at, "duplicate rule number " + std::to_string(e.rule_number) + " in " +
+                                 (list == &acl.ingress ? "ingress" : "egress"));
+          }
+          if (!e.implicit && (e.rule_number < 1 || e.rule_number > 32766)) {
+            error(acl, e.at, "rule number " + std::to_string(e.rule_number) +
+                                 " is outside 1-32766");
+          }
+        }
+        for (const auto& any : {kAnyV4, kAnyV6}) {
+          NetworkAclEntry deny;
+          deny.rule_number = 32767;
+          deny.protocol = Protocol(Protocol::kAll);
+          deny.cidr = any;
+          deny.allow = false;
+          deny.at = acl.at;
+          deny.implicit = true;
+          list->push_back(deny);
+        }
+      }
+    }
+  }
+
+  static NetworkAclEntry allow_all_entry(int number, Prefix cidr, Location at) {
+    NetworkAclEntry e;
+    e.rule_number = number;
+    e.protocol = Protocol(Protocol::kAll);
+    e.cidr = cidr;
+    e.allow = true;
+    e.at = at;
+    e.implicit = true;
+    return e;
+  }
+
+  static void add_allow_all_egress(SecurityGroup& sg, bool ipv6) {
+    SecurityGroupRule out;
+    out.protocol = Protocol(Protocol::kAll);
+    out.cidr = kAnyV4;
+    out.at = sg.at;
+    out.implicit = true;
+    sg.egress.push_back(out);
+    if (ipv6) {
+      out.cidr = kAnyV6;
+      sg.egress.push_back(out);
+    }
+  }
+
+  void add_key(Kind kind, Index i) {
+    const auto& r = n_.resource({kind, i});
+    n_.by_id[r.id].push_back({kind, i});
+    if (!r.name.empty() && r.name != r.id) n_.by_id[r.name].push_back({kind, i});
+  }
+
+  // ---- associations ------------------------------------------------------------------------
+  void associate_subnets() {
+    for (Index r = 0; r < n_.route_tables.size(); ++r) {
+      auto& rt = n_.route_tables[r];
+      for (auto& sref : rt.subnets) {
+        if (!sref.resolved()) continue;
+        auto& s = n_.subnets[sref.index];
+        if (s.route_table.resolved() && s.route_table.index != r) {
+          error(s, sref.at, "subnet is associated with two route tables (" +
+                                n_.route_tables[s.route_table.index].id + " and " + rt.id + ")",
+                "a subnet has exactly one route table");
+        }
+        s.route_table = {rt.id, sref.at, r};
+      }
+    }
+    for (Index a = 0; a < n_.network_acls.size(); ++a) {
+      auto& acl = n_.network_acls[a];
+      for (auto& sref : acl.subnets) {
+        if (!sref.resolved()) continue;
+        auto& s = n_.subnets[sref.index];
+        if (s.network_acl.resolved() && s.network_acl.index != a) {
+          error(s, sref.at, "subnet is associated with two network ACLs (" +
+                                n_.network_acls[s.network_acl.index].id + " and " + acl.id + ")");
+        }
+        s.network_acl = {acl.id, sref.at, a};
+      }
+    }
+    for (auto& s : n_.subnets) {
+      if (!s.vpc.resolved()) continue;
+      const auto& v = n_.vpcs[s.vpc.index];
+      s.effective_route_table = s.route_table.resolved() ? s.route_table.index : v.main_route_table;
+      s.effective_network_acl =
+          s.network_acl.resolved() ? s.network_acl.index : v.default_network_acl;
+      if (s.route_table.resolved() && n_.route_tables[s.route_table.index].vpc.index != s.vpc.index) {
+        error(s, s.route_table.at, "route table " + s.route_table.text + " belongs to another VPC");
+      }
+      if (s.network_acl.resolved() && n_.network_acls[s.network_acl.index].vpc.index != s.vpc.index) {
+        error(s, s.network_acl.at, "network ACL " + s.network_acl.text + " belongs to another VPC");
+      }
+    }
+  }
+
+  // ---- interfaces, instances, addresses ----------------------------------------------------
+  void finalize_interfaces() {
+    for (const auto& eni : n_.network_interfaces) taken_.insert(eni.private_ips.begin(), eni.private_ips.end());
+    for (const auto& nat : n_.nat_gateways) {
+      if (nat.private_ip) taken_.insert(*nat.private_ip);
+    }
+    for (Index e = 0; e < n_.network_interfaces.size(); ++e) {
+      auto& eni = n_.network_interfaces[e];
+      if (!eni.subnet.resolved()) continue;
+      const auto& s = n_.subnets[eni.subnet.index];
+      eni.vpc = s.vpc.index;
+      if (eni.vpc == kNone) continue;
+      if (eni.private_ips.empty() && s.cidr_block) {
+        eni.private_ips.push_back(first_free_address(eni.subnet.index));
+      }
+      if (eni.security_groups.empty()) {
+        // ENIs created without a group get the VPC's default group.
+        const auto& sg = n_.security_groups[n_.vpcs[eni.vpc].default_security_group];
+        eni.security_groups.push_back({sg.id, eni.at, n_.vpcs[eni.vpc].default_security_group});
+      }
+      for (const auto& g : eni.security_groups) {
+        if (!g.resolved()) continue;
+        auto& sg = n_.security_groups[g.index];
+        if (sg.vpc.index != eni.vpc) {
+          error(eni, g.at, "security group " + sg.id + " belongs to another VPC");
+        }
+        sg.members.push_back(e);
+      }
+      if (eni.public_ip && !eni.private_ips.empty()) {
+        eni.public_ips.emplace_back(eni.private_ips.front(), *eni.public_ip);
+      }
+      if (eni.instance.resolved()) n_.instances[eni.instance.index].network_interfaces.push_back(e);
+      for (const auto& a : eni.private_ips) n_.eni_by_private_ip[a].push_back(e);
+      for (const auto& a : eni.ipv6_addresses) n_.eni_by_private_ip[a].push_back(e);
+    }
+    for (auto& eip : n_.elastic_ips) {
+      Index e = kNone;
+      if (eip.network_interface.resolved()) e = eip.network_interface.index;
+      if (eip.instance.resolved()) {
+        const auto& inst = n_.instances[eip.instance.index];
+        if (inst.network_interfaces.empty()) {
+          error(eip, eip.instance.at, "instance " + inst.id + " has no network interface");
+          continue;
+        }
+        e = inst.network_interfaces.front();
+      }
+      if (e == kNone) continue;  // unassociated
+      auto& eni = n_.network_interfaces[e];
+      IpAddress priv = eip.private_ip ? *eip.private_ip
+                                      : (eni.private_ips.empty() ? IpAddress() : eni.private_ips.front());
+      if (!eni.has_address(priv)) {
+        error(eip, eip.at, priv.str() + " is not a private address of " + eni.id);
+        continue;
+      }
+      // An EIP replaces the auto-assigned public IPv4 of that private address.
+      std::erase_if(eni.public_ips, [&](const auto& p) { return p.first == priv; });
+      eni.public_ips.emplace_back(priv, eip.public_ip);
+    }
+    for (Index e = 0; e < n_.network_interfaces.size(); ++e) {
+      for (const auto& [priv, pub] : n_.network_interfaces[e].public_ips) {
+        auto [it, inserted] = n_.eni_by_public_ip.emplace(pub, e);
+        if (!inserted && it->second != e) {
+          const auto& eni = n_.network_interfaces[e];
+          error(eni, eni.at, "public IP " + pub.str() + " is also used by " +
+                                 n_.network_interfaces[it->second].id);
+        }
+      }
+    }
+    for (auto& inst : n_.instances) {
+      if (inst.network_interfaces.empty()) {
+        error(inst, inst.at, "instance has no network interface",
+              "give it a `subnet`, or attach a network interface with `instance: " + inst.id + "`");
+      }
+    }
+  }
+
+  IpAddress first_free_address(Index subnet) {
+    const auto& s = n_.subnets[subnet];
+    for (U128 off = 4; off < s.cidr_block->size() - 1; ++off) {
+      IpAddress a = s.cidr_block->address().plus(off);
+      if (taken_.insert(a).second && !n_.eni_by_private_ip.contains(a)) return a;
+    }
+    return s.cidr_block->address().plus(4);
+  }
+
+  // ---- gateways ----------------------------------------------------------------------------
+  void finalize_gateways() {
+    for (Index g = 0; g < n_.internet_gateways.size(); ++g) {
+      auto& igw = n_.internet_gateways[g];
+      if (!igw.vpc.resolved()) continue;
+      auto& v = n_.vpcs[igw.vpc.index];
+      if (v.internet_gateway != kNone) {
+        error(igw, igw.vpc.at, "VPC " + v.id + " already has internet gateway " +
+                                   n_.internet_gateways[v.internet_gateway].id,
+              "a VPC has at most one internet gateway");
+      }
+      v.internet_gateway = g;
+    }
+    for (Index g = 0; g < n_.egress_only_internet_gateways.size(); ++g) {
+      auto& eigw = n_.egress_only_internet_gateways[g];
+      if (eigw.vpc.resolved()) n_.vpcs[eigw.vpc.index].egress_only_internet_gateway = g;
+    }
+    for (Index g = 0; g < n_.vpn_gateways.size(); ++g) {
+      auto& vgw = n_.vpn_gateways[g];
+      if (!vgw.vpc.resolved()) continue;
+      auto& v = n_.vpcs[vgw.vpc.index];
+      if (v.vpn_gateway != kNone) {
+        error(vgw, vgw.vpc.at, "VPC " + v.id + " already has virtual private gateway " +
+                                   n_.vpn_gateways[v.vpn_gateway].id);
+      }
+      v.vpn_gateway = g;
+    }
+    for (Index g = 0; g < n_.nat_gateways.size(); ++g) {
+      auto& nat = n_.nat_gateways[g];
+      if (!nat.subnet.resolved()) {
+        if (nat.subnet.empty()) error(nat, nat.at, "a NAT gateway needs a `subnet`");
+        continue;
+      }
+      const auto& s = n_.subnets[nat.subnet.index];
+      nat.vpc = s.vpc.index;
+      if (!nat.private_ip && s.cidr_block) nat.private_ip = first_free_address(nat.subnet.index);
+      if (nat.private_ip && !s.contains(*nat.private_ip)) {
+        error(nat, nat.at, "private IP " + nat.private_ip->str() + " is outside subnet " + s.id);
+      }
+      if (nat.elastic_ip.resolved()) nat.public_ip = n_.elastic_ips[nat.elastic_ip.index].public_ip;
+      if (!nat.private_connectivity && !nat.public_ip) {
+        error(nat, nat.at, "a public NAT gateway needs an elastic IP",
+              "add `elastic_ip:` or `public_ip:`, or set `connectivity_type: private`");
+      }
+      if (nat.public_ip) n_.nat_gateway_by_public_ip[*nat.public_ip] = g;
+    }
+    for (auto& p : n_.vpc_peering_connections) {
+      if (!p.requester_vpc.resolved() || !p.accepter_vpc.resolved()) continue;
+      if (p.requester_vpc.index == p.accepter_vpc.index) {
+        error(p, p.at, "a VPC cannot peer with itself");
+        continue;
+      }
+      const auto& a = n_.vpcs[p.requester_vpc.index];
+      const auto& b = n_.vpcs[p.accepter_vpc.index];
+      // vpc-peering-basics: peered VPCs cannot have overlapping CIDR blocks.
+      for (const auto& x : a.cidr_blocks) {
+        for (const auto& y : b.cidr_blocks) {
+          if (x.overlaps(y)) {
+            error(p, p.at, "peered VPCs " + a.id + " (" + x.str() + ") and " + b.id + " (" +
+                               y.str() + ") have overlapping CIDR blocks",
+                  "AWS cannot peer VPCs whose CIDR blocks overlap");
+          }
+        }
+      }
+    }
+  }
+
+  // ---- endpoints ---------------------------------------------------------------------------
+  void finalize_endpoints() {
+    for (Index e = 0; e < n_.vpc_endpoints.size(); ++e) {
+      auto& ep = n_.vpc_endpoints[e];
+      if (!ep.gateway) continue;
+      if (ep.prefix_list.resolved()) {
+        ep.service_prefix_list = ep.prefix_list.index;
+      } else {
+        for (Index p = 0; p < n_.prefix_lists.size(); ++p) {
+          if (n_.prefix_lists[p].prefix_list_name == ep.service_name) ep.service_prefix_list = p;
+        }
+      }
+      if (ep.service_prefix_list == kNone) {
+        error(ep, ep.at, "no prefix list for service `" + ep.service_name + "`",
+              "add a prefix list with prefix_list_name: " + ep.service_name);
+        continue;
+      }
+      // gateway-endpoints.html: AWS adds a route to the service prefix list in each table.
+      for (const auto& rt_ref : ep.route_tables) {
+        if (!rt_ref.resolved()) continue;
+        auto& rt = n_.route_tables[rt_ref.index];
+        bool present = std::any_of(rt.routes.begin(), rt.routes.end(), [&](const Route& r) {
+          return r.target_kind == TargetKind::kVpcEndpoint && r.target.index == e;
+        });
+        if (present) continue;
+        Route r;
+        const auto& pl = n_.prefix_lists[ep.service_prefix_list];
+        r.destination_prefix_list = {pl.id, ep.at, ep.service_prefix_list};
+        r.target_kind = TargetKind::kVpcEndpoint;
+        r.target = {ep.id, ep.at, e};
+        r.at = ep.at;
+        r.implicit = true;
+        rt.routes.push_back(r);
+      }
+    }
+  }
+
+  // ---- route tables ------------------------------------------------------------------------
+  void build_route_tables() {
+    for (Index r = 0; r < n_.route_tables.size(); ++r) {
+      auto& rt = n_.route_tables[r];
+      if (!rt.vpc.resolved()) continue;
+      const auto& v = n_.vpcs[rt.vpc.index];
+      rt.effective.clear();
+      std::map<std::pair<Prefix, int>, Location> seen;
+      for (const auto& route : rt.routes) {
+        check_route(rt, route);
+        if (route.destination_prefix_list.resolved()) {
+          const auto& pl = n_.prefix_lists[route.destination_prefix_list.index];
+          for (const auto& entry : pl.entries) {
+            Route e = route;
+            e.destination = entry;
+            e.origin = RouteOrigin::kPrefixList;
+            rt.effective.push_back(e);
+          }
+        } else if (route.destination) {
+          auto key = std::make_pair(*route.destination, 0);
+          if (auto [it, fresh] = seen.emplace(key, route.at); !fresh) {
+            error(rt, route.at, "duplicate route to " + route.destination->str(),
+                  "first at " + location(it->second));
+          }
+          rt.effective.push_back(route);
+        }
+      }
+      // One local route per VPC CIDR block, unless written (possibly retargeted to a middlebox).
+      auto add_local = [&](const Prefix& block) {
+        bool written = std::any_of(rt.effective.begin(), rt.effective.end(), [&](const Route& e) {
+          return e.destination == block && e.origin == RouteOrigin::kStatic;
+        });
+        if (written) return;
+        Route local;
+        local.destination = block;
+        local.target_kind = TargetKind::kLocal;
+        local.at = rt.at;
+        local.implicit = true;
+        rt.effective.push_back(local);
+      };
+      for (const auto& b : v.cidr_blocks) add_local(b);
+      for (const auto& b : v.ipv6_cidr_blocks) add_local(b);
+      add_propagated_routes(rt);
+      rt.lookup = PrefixTrie<std::uint32_t>();
+      for (std::uint32_t i = 0; i < rt.effective.size(); ++i) {
+        rt.lookup.insert(*rt.effective[i].destination, i);
+      }
+    }
+  }
+
+  void check_route(RouteTable& rt, const Route& route) {
+    if (!route.target.resolved()) return;
+    Index vpc = rt.vpc.index;
+    auto other_vpc = [&](Index target_vpc, const std::string& what) {
+      if (target_vpc != kNone && target_vpc != vpc) {
+        error(rt, route.at, what + " belongs to another VPC",
+              "a route can only target gateways attached to its own VPC");
+      }
+    };
+    switch (route.target_kind) {
+      case TargetKind::kNatGateway:
+        other_vpc(n_.nat_gateways[route.target.index].vpc,
+                  "NAT gateway " + n_.nat_gateways[route.target.index].id);
+        break;
+      case TargetKind::kNetworkInterface:
+        other_vpc(n_.network_interfaces[route.target.index].vpc,
+                  "network interface " + n_.network_interfaces[route.target.index].id);
+        break;
+      case TargetKind::kVpcPeeringConnection: {
+        const auto& p = n_.vpc_peering_connections[route.target.index];
+        if (p.requester_vpc.index != vpc && p.accepter_vpc.index != vpc) {
+          error(rt, route.at, "peering connection " + p.id + " does not involve VPC " +
+                                  n_.vpcs[vpc].id);
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+
+  void add_propagated_routes(RouteTable& rt) {
+    for (const auto& vgw_ref : rt.propagating_vgws) {
+      if (!vgw_ref.resolved()) continue;
+      Index vgw = vgw_ref.index;
+      auto add = [&](const Prefix& p, RouteOrigin origin) {
+        Route r;
+        r.destination = p;
+        r.target_kind = TargetKind::kVpnGateway;
+        r.target = {n_.vpn_gateways[vgw].id, vgw_ref.at, vgw};
+        r.origin = origin;
+        r.at = vgw_ref.at;
+        r.implicit = true;
+        rt.effective.push_back(r);
+      };
+      for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
+        const auto& vpn = n_.vpn_connections[c];
+        if (vpn.vpn_gateway.index != vgw || vpn.state != "available") continue;
+        for (const auto& p : vpn.static_routes) add(p, RouteOrigin::kPropagatedVpnStatic);
+        if (vpn.static_routes_only) continue;
+        for (const auto& onprem : n_.on_premises_networks) {
+          for (const auto& ref : onprem.vpn_connections) {
+            if (ref.index != c) continue;
+            for (const auto& p : onprem.cidrs) add(p, RouteOrigin::kPropagatedVpnBgp);
+          }
+        }
+      }
+      for (Index g = 0; g < n_.direct_connect_gateways.size(); ++g) {
+        const auto& dx = n_.direct_connect_gateways[g];
+        bool associated = std::any_of(dx.vpn_gateways.begin(), dx.vpn_gateways.end(),
+                                      [&](const Ref& r) { return r.index == vgw; });
+        if (!associated) continue;
+        for (const auto& onprem : n_.on_premises_networks) {
+          for (const auto& ref : onprem.direct_connect_gateways) {
+            if (ref.index != g) continue;
+            for (const auto& p : onprem.cidrs) add(p, RouteOrigin::kPropagatedDirectConnect);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- transit gateways --------------------------------------------------------------------
+  void finalize_transit_gateways() {
+    // A VPN connection that ends on a transit gateway is an attachment of type vpn.
+    for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
+      const auto& vpn = n_.vpn_connections[c];
+      if (!vpn.transit_gateway.resolved()) continue;
+      bool attached = std::any_of(n_.transit_gateway_attachments.begin(),
+                                  n_.transit_gateway_attachments.end(),
+                                  [&](const auto& a) { return a.vpn_connection.index == c; });
+      if (attached) continue;
+      TransitGatewayAttachment a;
+      a.id = "tgw-attach-" + id_suffix(vpn.id);
+      a.name = vpn.name;
+      a.at = vpn.at;
+      a.type = AttachmentType::kVpn;
+      a.transit_gateway = vpn.transit_gateway;
+      a.vpn_connection = {vpn.id, vpn.at, c};
+      n_.transit_gateway_attachments.push_back(a);
+      add_key(Kind::kTransitGatewayAttachment,
+              static_cast<Index>(n_.transit_gateway_attachments.size() - 1));
+    }
+    for (Index t = 0; t < n_.transit_gateways.size(); ++t) {
+      auto& tgw = n_.transit_gateways[t];
+      if (tgw.account.empty()) tgw.account = n_.default_account;
+      if (tgw.region.empty()) tgw.region = n_.default_region;
+      bool need_default = (tgw.default_route_table_association &&
+                           !tgw.association_default_route_table.resolved()) ||
+                          (tgw.default_route_table_propagation &&
+                           !tgw.propagation_default_route_table.resolved());
+      Index created = kNone;
+      if (need_default) {
+        TransitGatewayRouteTable rt;
+        rt.id = "tgw-rtb-default-" + id_suffix(tgw.id);
+        rt.name = (tgw.name.empty() ? tgw.id : tgw.name) + "-default";
+        rt.at = tgw.at;
+        rt.transit_gateway = {tgw.id, tgw.at, t};
+        n_.transit_gateway_route_tables.push_back(std::move(rt));
+        created = static_cast<Index>(n_.transit_gateway_route_tables.size() - 1);
+        add_key(Kind::kTransitGatewayRouteTable, created);
+      }
+      auto& tg = n_.transit_gateways[t];
+      tg.default_association_table = !tg.default_route_table_association ? kNone
+                                     : tg.association_default_route_table.resolved()
+                                         ? tg.association_default_route_table.index
+                                         : created;
+      tg.default_propagation_table = !tg.default_route_table_propagation ? kNone
+                                     : tg.propagation_default_route_table.resolved()
+                                         ? tg.propagation_default_route_table.index
+                                         : created;
+    }
+    std::vector<std::vector<Index>> propagating(n_.transit_gateway_route_tables.size());
+    for (Index a = 0; a < n_.transit_gateway_attachments.size(); ++a) {
+      auto& att = n_.transit_gateway_attachments[a];
+      if (!att.transit_gateway.resolved()) {
+        if (att.transit_gateway.empty()) error(att, att.at, "an attachment needs a `transit_gateway`");
+        continue;
+      }
+      const auto& tgw = n_.transit_gateways[att.transit_gateway.index];
+      att.associated_table = att.association.resolved() ? att.association.index
+                                                        : tgw.default_association_table;
+      if (att.associated_table != kNone &&
+          n_.transit_gateway_route_tables[att.associated_table].transit_gateway.index !=
+              att.transit_gateway.index) {
+        error(att, att.association.at, "route table " + att.association.text +
+                                           " belongs to another transit gateway");
+      }
+      std::set<Index> tables;
+      for (const auto& p : att.propagations) {
+        if (p.resolved()) tables.insert(p.index);
+      }
+      if (tgw.default_propagation_table != kNone && att.propagations.empty()) {
+        tables.insert(tgw.default_propagation_table);
+      }
+      for (Index t : tables) propagating[t].push_back(a);
+      if (att.type == AttachmentType::kVpc) {
+        if (!att.vpc.resolved()) {
+          if (att.vpc.empty()) error(att, att.at, "a VPC attachment needs a `vpc`");
+          continue;
+        }
+        std::set<std::string> azs;
+        for (const auto& s : att.subnets) {
+          if (!s.resolved()) continue;
+          const auto& sub = n_.subnets[s.index];
+          if (sub.vpc.index != att.vpc.index) {
+            error(att, s.at, "subnet " + sub.id + " is not in the attached VPC");
+          }
+          if (!azs.insert(sub.availability_zone).second) {
+            error(att, s.at, "two attachment subnets in availability zone " + sub.availability_zone,
+                  "a transit gateway attachment takes one subnet per availability zone");
+          }
+        }
+        if (att.subnets.empty()) {
+          error(att, att.at, "a VPC attachment needs at least one subnet");
+        }
+      }
+    }
+    for (Index t = 0; t < n_.transit_gateway_route_tables.size(); ++t) {
+      auto& rt = n_.transit_gateway_route_tables[t];
+      rt.effective.clear();
+      std::set<Prefix> statics;
+      for (const auto& r : rt.routes) {
+        if (!statics.insert(r.destination).second) {
+          error(rt, r.at, "duplicate static route to " + r.destination.str());
+        }
+        if (!r.blackhole && r.attachment.empty()) {
+          error(rt, r.at, "a static route needs an `attachment` or `blackhole: true`");
+        }
+        rt.effective.push_back(r);
+      }
+      for (Index a : propagating[t]) {
+        const auto& att = n_.transit_gateway_attachments[a];
+        for (const auto& p : propagated_prefixes(att)) {
+          // A static route hides an identical propagated one.
+          if (statics.contains(p)) continue;
+          TransitGatewayRoute r;
+          r.destination = p;
+          r.attachment = {att.id, att.at, a};
+          r.propagated = true;
+          r.at = att.at;
+          rt.effective.push_back(r);
+        }
+      }
+      rt.lookup = PrefixTrie<std::uint32_t>();
+      for (std::uint32_t i = 0; i < rt.effective.size(); ++i) {
+        rt.lookup.insert(rt.effective[i].destination, i);
+      }
+    }
+  }
+
+  std::vector<Prefix> propagated_prefixes(const TransitGatewayAttachment& att) {
+    std::vector<Prefix> out;
+    auto onprem_behind = [&](auto matches) {
+      for (const auto& o : n_.on_premises_networks) {
+        if (matches(o)) out.insert(out.end(), o.cidrs.begin(), o.cidrs.end());
+      }
+    };
+    switch (att.type) {
+      case AttachmentType::kVpc:
+        if (att.vpc.resolved()) {
+          const auto& v = n_.vpcs[att.vpc.index];
+          out = v.cidr_blocks;
+          out.insert(out.end(), v.ipv6_cidr_blocks.begin(), v.ipv6_cidr_blocks.end());
+        }
+        break;
+      case AttachmentType::kVpn:
+        if (att.vpn_connection.resolved()) {
+          const auto& vpn = n_.vpn_connections[att.vpn_connection.index];
+          out = vpn.static_routes;
+          if (!vpn.static_routes_only) {
+            onprem_behind([&](const OnPremisesNetwork& o) {
+              return std::any_of(o.vpn_connections.begin(), o.vpn_connections.end(),
+                                 [&](const Ref& r) { return r.index == att.vpn_connection.index; });
+            });
+          }
+        }
+        break;
+      case AttachmentType::kDirectConnectGateway:
+        if (att.direct_connect_gateway.resolved()) {
+          onprem_behind([&](const OnPremisesNetwork& o) {
+            return std::any_of(o.direct_connect_gateways.begin(), o.direct_connect_gateways.end(),
+                               [&](const Ref& r) { return r.index == att.direct_connect_gateway.index; });
+          });
+        }
+        break;
+      case AttachmentType::kPeering:
+      case AttachmentType::kConnect: break;  // peering routes are static only
+    }
+    return out;
+  }
+
+  // ---- addresses ---------------------------------------------------------------------------
+  void validate_addresses() {
+    for (const auto& eni : n_.network_interfaces) {
+      if (!eni.subnet.resolved()) {
+        if (eni.subnet.empty()) error(eni, eni.at, "a network interface needs a `subnet`");
+        continue;
+      }
+      const auto& s = n_.subnets[eni.subnet.index];
+      auto check = [&](IpAddress a) {
+        if (!s.contains(a)) {
+          error(eni, eni.at, a.str() + " is outside subnet " + s.id + " (" +
+                                 (a.is_v4() ? (s.cidr_block ? s.cidr_block->str() : "no IPv4")
+                                            : (s.ipv6_cidr_block ? s.ipv6_cidr_block->str()
+                                                                 : "no IPv6")) +
+                                 ")");
+        } else if (s.is_reserved(a)) {
+          error(eni, eni.at, a.str() + " is reserved by AWS in subnet " + s.id,
+                "AWS reserves the first four addresses and the last address of each subnet");
+        }
+      };
+      for (const auto& a : eni.private_ips) check(a);
+      for (const auto& a : eni.ipv6_addresses) check(a);
+    }
+    for (const auto& [addr, enis] : n_.eni_by_private_ip) {
+      for (std::size_t i = 1; i < enis.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          const auto& a = n_.network_interfaces[enis[i]];
+          const auto& b = n_.network_interfaces[enis[j]];
+          if (a.vpc == b.vpc && enis[i] != enis[j]) {
+            error(a, a.at, "private IP " + addr.str() + " is also used by " + b.id);
+          }
+        }
+      }
+    }
+  }
+
+  Network& n_;
+  Diagnostics& d_;
+  std::set<IpAddress> taken_;
+};
+
+}  // namespace
+
+bool finalize(Network& network, Diagnostics& diagnostics) {
+  return Finalizer(network, diagnostics).run();
+}
+
+}  // namespace cloudtwin::model

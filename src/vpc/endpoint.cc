@@ -1,0 +1,137 @@
+#include "cloudtwin/vpc/endpoint.h"
+
+#include <algorithm>
+
+namespace cloudtwin::vpc {
+
+using model::Index;
+using model::Kind;
+using model::kNone;
+
+namespace {
+
+EndpointParse fail(std::string error, std::string hint = {}) {
+  EndpointParse p;
+  p.error = std::move(error);
+  p.hint = std::move(hint);
+  return p;
+}
+
+EndpointParse ok(Endpoint e) {
+  EndpointParse p;
+  p.endpoint = std::move(e);
+  return p;
+}
+
+// Classifies an address by who owns it.
+EndpointParse from_address(const model::Network& n, IpAddress a, std::string label) {
+  Endpoint e;
+  e.address = a;
+  e.label = std::move(label);
+  if (auto it = n.eni_by_private_ip.find(a); it != n.eni_by_private_ip.end()) {
+    e.kind = EndpointKind::kNetworkInterface;
+    e.index = it->second.front();
+    return ok(e);
+  }
+  if (auto it = n.eni_by_public_ip.find(a); it != n.eni_by_public_ip.end()) {
+    // A public IP named as an endpoint is the ENI itself; traces from the internet use it.
+    e.kind = EndpointKind::kNetworkInterface;
+    e.index = it->second;
+    return ok(e);
+  }
+  if (!n.vpcs_containing(a).empty()) {
+    e.kind = EndpointKind::kAddress;
+    return ok(e);
+  }
+  for (Index o = 0; o < n.on_premises_networks.size(); ++o) {
+    const auto& net = n.on_premises_networks[o];
+    if (std::any_of(net.cidrs.begin(), net.cidrs.end(), [&](const Prefix& p) { return p.contains(a); })) {
+      e.kind = EndpointKind::kOnPremises;
+      e.index = o;
+      return ok(e);
+    }
+  }
+  for (Index p = 0; p < n.prefix_lists.size(); ++p) {
+    const auto& pl = n.prefix_lists[p];
+    bool is_service = std::any_of(n.vpc_endpoints.begin(), n.vpc_endpoints.end(),
+                                  [&](const auto& ep) { return ep.service_prefix_list == p; });
+    if (is_service && std::any_of(pl.entries.begin(), pl.entries.end(),
+                                  [&](const Prefix& c) { return c.contains(a); })) {
+      e.kind = EndpointKind::kService;
+      e.index = p;
+      return ok(e);
+    }
+  }
+  if (a.is_v4() && (is_rfc1918(a) || is_rfc6598(a))) {
+    return fail("nothing in the network owns private address " + a.str(),
+                "give an address inside a VPC, an on-premises network, or the internet");
+  }
+  e.kind = EndpointKind::kInternet;
+  return ok(e);
+}
+
+}  // namespace
+
+EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
+  std::string label(text);
+  if (text.empty()) return fail("empty endpoint", "name an instance, an ENI, an address or `internet`");
+  if (text == "internet") {
+    Endpoint e;
+    e.kind = EndpointKind::kInternet;
+    e.label = label;
+    return ok(e);
+  }
+  if (text.starts_with("internet:")) {
+    auto addr = IpAddress::parse(text.substr(9));
+    if (!addr) return fail("`" + label + "` is not internet:ADDRESS", "e.g. internet:203.0.113.10");
+    if (addr->is_v4() && (is_rfc1918(*addr) || is_rfc6598(*addr))) {
+      return fail(addr->str() + " is a private address, not an internet address");
+    }
+    Endpoint e;
+    e.kind = EndpointKind::kInternet;
+    e.address = addr;
+    e.label = label;
+    return ok(e);
+  }
+  if (auto addr = IpAddress::parse(text)) return from_address(n, *addr, label);
+  if (auto i = n.find(text, Kind::kInstance)) {
+    const auto& inst = n.instances[*i];
+    if (inst.network_interfaces.empty()) return fail("instance " + inst.id + " has no network interface");
+    Endpoint e;
+    e.kind = EndpointKind::kNetworkInterface;
+    e.index = inst.network_interfaces.front();
+    e.label = label;
+    return ok(e);
+  }
+  if (auto i = n.find(text, Kind::kNetworkInterface)) {
+    Endpoint e;
+    e.kind = EndpointKind::kNetworkInterface;
+    e.index = *i;
+    e.label = label;
+    return ok(e);
+  }
+  if (auto i = n.find(text, Kind::kOnPremisesNetwork)) {
+    Endpoint e;
+    e.kind = EndpointKind::kOnPremises;
+    e.index = *i;
+    e.label = label;
+    return ok(e);
+  }
+  std::vector<std::string_view> names;
+  for (const auto& [key, keys] : n.by_id) {
+    for (const auto& k : keys) {
+      if (k.kind == Kind::kInstance || k.kind == Kind::kNetworkInterface ||
+          k.kind == Kind::kOnPremisesNetwork) {
+        names.push_back(key);
+        break;
+      }
+    }
+  }
+  std::sort(names.begin(), names.end());
+  auto best = closest_match(text, names);
+  return fail("no instance, network interface or on-premises network `" + label + "`",
+              best.empty() ? "use an id, a name, an address or internet[:ADDRESS]"
+                           : "did you mean `" + best + "`?");
+}
+
+}  // namespace cloudtwin::vpc

@@ -1,0 +1,39 @@
+// The two ends of a trace, as the user names them on the command line: an instance or ENI (id
+// or name), an address inside the network, `internet[:ADDRESS]`, or an on-premises network or
+// address.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cloudtwin/core/ip.h"
+#include "cloudtwin/model/network.h"
+
+namespace cloudtwin::vpc {
+
+enum class EndpointKind : std::uint8_t {
+  kNetworkInterface,  // an ENI (an instance's primary ENI when named by instance)
+  kInternet,
+  kOnPremises,
+  kService,  // an AWS service reached through a gateway endpoint (an address in its prefix list)
+  kAddress,  // an address inside a VPC that no ENI holds
+};
+
+struct Endpoint {
+  EndpointKind kind = EndpointKind::kInternet;
+  model::Index index = model::kNone;  // ENI, on-premises network, or prefix list
+  std::optional<IpAddress> address;   // unset: chosen by the trace (e.g. the ENI's primary IP)
+  std::string label;                  // as the user wrote it
+};
+
+struct EndpointParse {
+  std::optional<Endpoint> endpoint;
+  std::string error;  // set when endpoint is not
+  std::string hint;
+};
+
+// Parses SRC/DST. Names and ids are matched against instances, ENIs and on-premises networks.
+[[nodiscard]] EndpointParse parse_endpoint(const model::Network& network, std::string_view text);
+
+}  // namespace cloudtwin::vpc

@@ -1,0 +1,68 @@
+// The packet's journey: one concrete packet in, the hops it takes (forward and return), the
+// verdict and the Reachability Analyzer explanation codes out. Pure function of the network.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloudtwin/core/packet.h"
+#include "cloudtwin/model/network.h"
+#include "cloudtwin/vpc/endpoint.h"
+
+namespace cloudtwin::vpc {
+
+// The rule that decided at a hop: a route, a network ACL entry or a security group rule.
+struct Rule {
+  std::string kind;  // "route", "network-acl-entry", "security-group-rule", "transit-gateway-route"
+  std::string text;  // human-readable
+  int rule_number = 0;          // network ACL entries
+  std::string destination;      // routes
+  std::string target;           // routes
+  std::string origin;           // routes
+  std::string action;           // allow / deny / forward
+  std::string security_group;   // security group rules
+  bool implicit = false;        // materialised by AWS (local route, default rule, "*" deny)
+};
+
+struct Hop {
+  std::string component_type;  // AWS type name: "NetworkInterface", "NetworkAcl", ...
+  std::string component_id;
+  std::string component_name;
+  std::string direction;  // "egress" / "ingress" where it matters
+  std::optional<Rule> rule;
+  std::optional<Header> inbound_header;   // set where the component changes the header
+  std::optional<Header> outbound_header;
+  std::string note;
+};
+
+struct Explanation {
+  std::string code;  // Reachability Analyzer's ExplanationCode, e.g. ENI_SG_RULES_MISMATCH
+  std::string component_type;
+  std::string component_id;
+  std::string direction;  // "egress" / "ingress" / ""
+  std::string path;       // "forward" / "return"
+  std::string message;    // what happened, in words
+  std::string hint;       // a one-line fix
+};
+
+struct Query {
+  Endpoint source;
+  Endpoint destination;
+  Protocol protocol{Protocol::kTcp};
+  std::uint16_t destination_port = 443;  // ICMP: the type
+  std::optional<std::uint16_t> source_port;  // default: from the source's ephemeral range
+};
+
+struct Trace {
+  bool reachable = false;
+  Header header;  // the packet as the source sends it
+  std::vector<Hop> forward;
+  std::vector<Hop> reverse;
+  std::vector<Explanation> explanations;  // why not reachable (empty when reachable)
+  std::vector<Explanation> notes;         // informational (NAT, hairpin...)
+};
+
+[[nodiscard]] Trace trace(const model::Network& network, const Query& query);
+
+}  // namespace cloudtwin::vpc

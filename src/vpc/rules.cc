@@ -1,0 +1,125 @@
+#include "cloudtwin/vpc/rules.h"
+
+#include <algorithm>
+
+namespace cloudtwin::vpc {
+
+using model::Index;
+using model::kNone;
+
+namespace {
+
+bool icmp_matches(int type, int code, const Header& h) {
+  return (type == -1 || type == h.dst_port) && (code == -1 || code == h.src_port);
+}
+
+bool protocol_and_ports_match(Protocol rule_protocol, PortRange ports, int icmp_type, int icmp_code,
+                              const Header& h) {
+  if (!rule_protocol.matches(h.protocol)) return false;
+  if (rule_protocol.is_all()) return true;
+  if (h.protocol.has_ports()) return ports.contains(h.dst_port);
+  if (h.protocol.is_icmp()) return icmp_matches(icmp_type, icmp_code, h);
+  return true;
+}
+
+bool sg_reference_matches(const model::Network& n, Index group, Index from_vpc, IpAddress peer) {
+  // An SG reference matches private IPs of ENIs carrying the group, never public IPs.
+  auto it = n.eni_by_private_ip.find(peer);
+  if (it == n.eni_by_private_ip.end()) return false;
+  const auto& members = n.security_groups[group].members;
+  for (Index e : it->second) {
+    Index vpc = n.network_interfaces[e].vpc;
+    if (vpc != from_vpc && !peered_same_region(n, vpc, from_vpc)) continue;
+    if (std::find(members.begin(), members.end(), e) != members.end()) return true;
+  }
+  return false;
+}
+
+int origin_rank(model::RouteOrigin o) { return static_cast<int>(o); }
+
+}  // namespace
+
+bool peered_same_region(const model::Network& n, Index a, Index b) {
+  for (const auto& p : n.vpc_peering_connections) {
+    if (p.status != "active") continue;
+    Index x = p.requester_vpc.index;
+    Index y = p.accepter_vpc.index;
+    if (!((x == a && y == b) || (x == b && y == a))) continue;
+    if (n.vpcs[x].region == n.vpcs[y].region) return true;
+  }
+  return false;
+}
+
+SecurityGroupMatch match_security_groups(const model::Network& n, Index eni, const Header& h,
+                                         bool ingress) {
+  const auto& iface = n.network_interfaces[eni];
+  IpAddress peer = ingress ? h.src : h.dst;
+  for (const auto& g : iface.security_groups) {
+    if (!g.resolved()) continue;
+    const auto& sg = n.security_groups[g.index];
+    for (const auto& rule : ingress ? sg.ingress : sg.egress) {
+      if (!protocol_and_ports_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code, h)) {
+        continue;
+      }
+      bool peer_ok = false;
+      if (rule.cidr) {
+        peer_ok = rule.cidr->contains(peer);
+      } else if (rule.prefix_list.resolved()) {
+        const auto& entries = n.prefix_lists[rule.prefix_list.index].entries;
+        peer_ok = std::any_of(entries.begin(), entries.end(),
+                              [&](const Prefix& p) { return p.contains(peer); });
+      } else if (rule.security_group.resolved()) {
+        peer_ok = sg_reference_matches(n, rule.security_group.index, iface.vpc, peer);
+      }
+      if (peer_ok) return {g.index, &rule};
+    }
+  }
+  return {};
+}
+
+const model::NetworkAclEntry* match_network_acl(const model::NetworkAcl& acl, const Header& h,
+                                                bool ingress) {
+  IpAddress peer = ingress ? h.src : h.dst;
+  for (const auto& e : ingress ? acl.ingress : acl.egress) {
+    if (!e.cidr.contains(peer)) continue;
+    if (!protocol_and_ports_match(e.protocol, e.ports, e.icmp_type, e.icmp_code, h)) continue;
+    return &e;
+  }
+  return nullptr;
+}
+
+const model::Route* select_route(const model::RouteTable& rt, IpAddress dst) {
+  const model::Route* best = nullptr;
+  const model::Route* local = nullptr;
+  rt.lookup.for_each_match(dst, [&](int, const std::vector<std::uint32_t>& at_length) {
+    for (auto i : at_length) {
+      const auto& r = rt.effective[i];
+      if (r.target_kind == model::TargetKind::kLocal && !local) local = &r;
+      if (best == nullptr) {
+        best = &r;
+      } else if (origin_rank(r.origin) < origin_rank(best->origin) &&
+                 best->destination == r.destination) {
+        best = &r;
+      }
+    }
+    // Keep walking only to find a less specific local route that beats a propagated one.
+    return best == nullptr || best->origin >= model::RouteOrigin::kPropagatedDirectConnect;
+  });
+  if (best && best->origin >= model::RouteOrigin::kPropagatedDirectConnect && local) return local;
+  return best;
+}
+
+const model::TransitGatewayRoute* select_tgw_route(const model::TransitGatewayRouteTable& rt,
+                                                   IpAddress dst) {
+  const auto* at = rt.lookup.longest_match(dst);
+  if (!at) return nullptr;
+  const model::TransitGatewayRoute* best = nullptr;
+  for (auto i : *at) {
+    const auto& r = rt.effective[i];
+    // Same-CIDR order: static before propagated.
+    if (!best || (best->propagated && !r.propagated)) best = &r;
+  }
+  return best;
+}
+
+}  // namespace cloudtwin::vpc

@@ -1,0 +1,1153 @@
+// The walker behind trace(): a small state machine that follows one packet through the
+// components of the model in Reachability Analyzer's order (aws-vpc.md §1.13), recording a hop
+// per component and stopping with an explanation at the first component that drops it. The
+// return path runs the same walker on the reply with security groups skipped (they are
+// stateful) and NAT undone from the connection state the forward path recorded.
+#include "cloudtwin/vpc/trace.h"
+
+#include <algorithm>
+
+#include "cloudtwin/vpc/rules.h"
+
+namespace cloudtwin::vpc {
+
+using model::Index;
+using model::kNone;
+using model::Network;
+using model::TargetKind;
+
+namespace {
+
+constexpr int kMaxHops = 64;
+
+// Where a packet came into the VPC it is in now; decides what it may use next.
+enum class Entry : std::uint8_t { kInside, kPeering, kInternetGateway, kVpnGateway, kTransitGateway, kEndpoint };
+
+struct NatEntry {
+  Index nat_gateway;
+  IpAddress original_src;
+  std::uint16_t original_port;
+  IpAddress mapped_src;
+  std::uint16_t mapped_port;
+};
+
+struct Arrival {
+  EndpointKind kind = EndpointKind::kInternet;
+  Index index = kNone;
+  IpAddress address;
+};
+
+class Walker {
+ public:
+  Walker(const Network& n, bool reply, std::vector<Hop>& hops, std::vector<Explanation>& why,
+         std::vector<Explanation>& notes, std::vector<NatEntry>& conntrack)
+      : n_(n), reply_(reply), hops_(hops), why_(why), notes_(notes), conntrack_(conntrack) {}
+
+  std::optional<Arrival> arrival;
+
+  // ---- starting points -------------------------------------------------------------------
+  void from_interface(Index eni, Header h) {
+    const auto& iface = n_.network_interfaces[eni];
+    if (!instance_running(iface)) {
+      drop("BAD_STATE", iface_hop_type(iface), iface.id, "",
+           "the source instance is not running", "start the instance");
+      return;
+    }
+    add_instance_hops(iface, "egress");
+    if (!reply_ && !security_group(eni, h, false)) return;
+    leave_interface(eni, h, Entry::kInside);
+  }
+
+  void from_internet(Header h) { internet_ingress(h); }
+
+  void from_on_premises(Index onprem, Header h) {
+    const auto& net = n_.on_premises_networks[onprem];
+    hop("OnPremisesNetwork", net.id, net.name, "", std::nullopt, "sends " + h.str());
+    on_premises_egress(onprem, h);
+  }
+
+  void from_service(Index prefix_list, Header h) {
+    // The reply of an AWS service enters through the gateway endpoint of the requester's VPC.
+    const auto& pl = n_.prefix_lists[prefix_list];
+    hop("AWSService", pl.prefix_list_name.empty() ? pl.id : pl.prefix_list_name, pl.name, "",
+        std::nullopt, "");
+    for (const auto& ep : n_.vpc_endpoints) {
+      if (ep.service_prefix_list != prefix_list || !ep.vpc.resolved()) continue;
+      if (!n_.vpcs[ep.vpc.index].contains(h.dst)) continue;
+      hop("VPCEndpoint", ep.id, ep.name, "ingress", std::nullopt, "");
+      deliver_local(ep.vpc.index, h, Entry::kEndpoint, kNone);
+      return;
+    }
+    drop("NO_ROUTE_TO_DESTINATION", "AWSService", pl.id, "", "no gateway endpoint leads back to " + h.dst.str(), "");
+  }
+
+ private:
+  // ---- bookkeeping -----------------------------------------------------------------------
+  Hop& hop(std::string type, std::string id, std::string name, std::string direction,
+           std::optional<Rule> rule, std::string note) {
+    Hop h;
+    h.component_type = std::move(type);
+    h.component_id = std::move(id);
+    h.component_name = std::move(name);
+    h.direction = std::move(direction);
+    h.rule = std::move(rule);
+    h.note = std::move(note);
+    hops_.push_back(std::move(h));
+    return hops_.back();
+  }
+
+  void drop(std::string code, std::string type, std::string id, std::string direction,
+            std::string message, std::string hint) {
+    why_.push_back({std::move(code), std::move(type), std::move(id), std::move(direction),
+                    reply_ ? "return" : "forward", std::move(message), std::move(hint)});
+  }
+
+  void note(std::string code, std::string type, std::string id, std::string message) {
+    notes_.push_back({std::move(code), std::move(type), std::move(id), "",
+                      reply_ ? "return" : "forward", std::move(message), ""});
+  }
+
+  bool budget() {
+    if (++steps_ <= kMaxHops) return true;
+    drop("NO_PATH", "RouteTable", "", "", "the packet loops between components (over " +
+         std::to_string(kMaxHops) + " hops)", "look for routes that point back at each other");
+    return false;
+  }
+
+  static std::string iface_hop_type(const model::NetworkInterface&) { return "NetworkInterface"; }
+
+  bool instance_running(const model::NetworkInterface& iface) const {
+    return !iface.instance.resolved() || n_.instances[iface.instance.index].state == "running";
+  }
+
+  void add_instance_hops(const model::NetworkInterface& iface, const std::string& direction) {
+    if (direction == "egress" && iface.instance.resolved()) {
+      const auto& inst = n_.instances[iface.instance.index];
+      hop("Instance", inst.id, inst.name, "", std::nullopt, "");
+    }
+    hop("NetworkInterface", iface.id, iface.name, direction, std::nullopt, "");
+    if (direction == "ingress" && iface.instance.resolved()) {
+      const auto& inst = n_.instances[iface.instance.index];
+      hop("Instance", inst.id, inst.name, "", std::nullopt, "");
+    }
+  }
+
+  // ---- security groups and network ACLs ---------------------------------------------------
+  bool security_group(Index eni, const Header& h, bool ingress) {
+    const auto& iface = n_.network_interfaces[eni];
+    auto m = match_security_groups(n_, eni, h, ingress);
+    std::string dir = ingress ? "ingress" : "egress";
+    if (!m.rule) {
+      std::string groups;
+      bool any_rule = false;
+      for (const auto& g : iface.security_groups) {
+        if (!g.resolved()) continue;
+        const auto& sg = n_.security_groups[g.index];
+        groups += (groups.empty() ? "" : ", ") + sg.id;
+        any_rule = any_rule || !(ingress ? sg.ingress : sg.egress).empty();
+      }
+      Hop& x = hop("SecurityGroup", groups, "", dir, std::nullopt, "no rule matches");
+      (void)x;
+      std::string what = h.protocol.str() +
+                         (h.protocol.has_ports() ? " port " + std::to_string(h.dst_port) : "");
+      drop(any_rule ? "ENI_SG_RULES_MISMATCH" : "SG_HAS_NO_RULES", "NetworkInterface", iface.id,
+           dir,
+           "no " + dir + " rule of " + groups + " on " + iface.id + " allows " + what +
+               (ingress ? " from " + h.src.str() : " to " + h.dst.str()),
+           "add an " + dir + " rule for " + what + (ingress ? " from " : " to ") +
+               (ingress ? h.src.str() : h.dst.str()) + " to " + groups);
+      return false;
+    }
+    const auto& sg = n_.security_groups[m.group];
+    Rule r;
+    r.kind = "security-group-rule";
+    r.security_group = sg.id;
+    r.action = "allow";
+    r.implicit = m.rule->implicit;
+    std::string peer = m.rule->cidr ? m.rule->cidr->str()
+                       : m.rule->prefix_list.resolved() ? m.rule->prefix_list.text
+                                                        : "sg " + m.rule->security_group.text;
+    std::string ports = m.rule->protocol.has_ports() ? " " + m.rule->ports.str() : "";
+    r.text = dir + " " + m.rule->protocol.str() + ports + (ingress ? " from " : " to ") + peer;
+    if (m.rule->implicit) r.text += " (AWS default)";
+    hop("SecurityGroup", sg.id, sg.name, dir, r, "");
+    return true;
+  }
+
+  bool network_acl(Index subnet, const Header& h, bool ingress) {
+    const auto& s = n_.subnets[subnet];
+    const auto& acl = n_.network_acls[s.effective_network_acl];
+    const auto* e = match_network_acl(acl, h, ingress);
+    std::string dir = ingress ? "ingress" : "egress";
+    Rule r;
+    r.kind = "network-acl-entry";
+    if (e) {
+      r.rule_number = e->rule_number;
+      r.action = e->allow ? "allow" : "deny";
+      r.implicit = e->implicit;
+      std::string num = e->rule_number == 32767 ? "*" : std::to_string(e->rule_number);
+      r.text = "rule " + num + " " + r.action + " " + e->protocol.str() +
+               (e->protocol.has_ports() ? " " + e->ports.str() : "") + " " + e->cidr.str();
+    }
+    hop("NetworkAcl", acl.id, acl.name, dir, r, "subnet " + s.id);
+    if (e && e->allow) return true;
+    std::string port = h.protocol.has_ports() ? " port " + std::to_string(h.dst_port) : "";
+    std::string hint =
+        reply_ ? "network ACLs are stateless: allow the reply's " + h.protocol.str() + port +
+                     (ingress ? " from " + h.src.str() + " inbound" : " to " + h.dst.str() + " outbound") +
+                     " on " + acl.id + " (usually ephemeral ports)"
+               : "allow " + h.protocol.str() + port + (ingress ? " from " + h.src.str() : " to " + h.dst.str()) +
+                     " in the " + dir + " rules of " + acl.id + " before rule " +
+                     (e ? (e->rule_number == 32767 ? std::string("*") : std::to_string(e->rule_number)) : "*");
+    drop("SUBNET_ACL_RESTRICTION", "NetworkAcl", acl.id, dir,
+         "network ACL " + acl.id + " of subnet " + s.id + " denies " + h.str() + " " + dir +
+             " (" + (e ? r.text : "no rule") + ")",
+         hint);
+    return false;
+  }
+
+  // ---- leaving an ENI ---------------------------------------------------------------------
+  void leave_interface(Index eni, Header h, Entry entry) {
+    if (!budget()) return;
+    const auto& iface = n_.network_interfaces[eni];
+    Index subnet = iface.subnet.index;
+    // Traffic between ENIs of one subnet skips the route table and the network ACL.
+    Index peer = n_.eni_with_private_ip(iface.vpc, h.dst);
+    if (peer != kNone && n_.network_interfaces[peer].subnet.index == subnet) {
+      deliver_to_interface(peer, h, subnet);
+      return;
+    }
+    if (!network_acl(subnet, h, false)) return;
+    route(subnet, h, entry);
+  }
+
+  // ---- route table ------------------------------------------------------------------------
+  void route(Index subnet, Header h, Entry entry) {
+    if (!budget()) return;
+    const auto& s = n_.subnets[subnet];
+    const auto& rt = n_.route_tables[s.effective_route_table];
+    const auto* r = select_route(rt, h.dst);
+    if (!r) {
+      hop("RouteTable", rt.id, rt.name, "", std::nullopt, "no route matches " + h.dst.str());
+      drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "",
+           "route table " + rt.id + " of subnet " + s.id + " has no route to " + h.dst.str(),
+           "add a route for " + h.dst.str() + " to " + rt.id);
+      return;
+    }
+    Rule rule;
+    rule.kind = "route";
+    rule.destination = r->destination ? r->destination->str() : "";
+    if (r->destination_prefix_list.resolved()) rule.destination += " (" + r->destination_prefix_list.text + ")";
+    rule.target = r->target_kind == TargetKind::kLocal ? "local" : target_id(*r);
+    rule.origin = route_origin_name(r->origin);
+    rule.action = r->blackhole ? "blackhole" : "forward";
+    rule.implicit = r->implicit;
+    rule.text = rule.destination + " -> " + rule.target + (r->blackhole ? " (blackhole)" : "");
+    hop("RouteTable", rt.id, rt.name, "", rule, "subnet " + s.id);
+    if (r->blackhole) {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "route " + rule.text + " is a blackhole",
+           "point the route at a working target or delete it");
+      return;
+    }
+    Index vpc = s.vpc.index;
+    switch (r->target_kind) {
+      case TargetKind::kLocal: deliver_local(vpc, h, entry, subnet); return;
+      case TargetKind::kInternetGateway: internet_gateway_egress(vpc, r->target.index, h, rt); return;
+      case TargetKind::kEgressOnlyInternetGateway: egress_only_egress(vpc, r->target.index, h, rt); return;
+      case TargetKind::kNatGateway: nat_gateway(subnet, r->target.index, h, entry, rt); return;
+      case TargetKind::kVpcPeeringConnection: peering(vpc, r->target.index, h, rt); return;
+      case TargetKind::kTransitGateway: transit_gateway_from_vpc(subnet, r->target.index, h, rt); return;
+      case TargetKind::kVpnGateway: vpn_gateway_egress(vpc, r->target.index, h, rt); return;
+      case TargetKind::kVpcEndpoint: gateway_endpoint(r->target.index, h, rt); return;
+      case TargetKind::kNetworkInterface: appliance(subnet, r->target.index, h, rt); return;
+      case TargetKind::kInstance: {
+        const auto& inst = n_.instances[r->target.index];
+        if (inst.state != "running" || inst.network_interfaces.empty()) {
+          drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
+               "route " + rule.text + " targets instance " + inst.id + " which is " + inst.state,
+               "start the instance or retarget the route");
+          return;
+        }
+        appliance(subnet, inst.network_interfaces.front(), h, rt);
+        return;
+      }
+      case TargetKind::kUnsupported:
+        drop("UNSUPPORTED_COMPONENT", "RouteTable", rt.id, "",
+             "route " + rule.text + " uses a target cloudtwin does not model", "");
+        return;
+    }
+  }
+
+  std::string target_id(const model::Route& r) const {
+    return r.target.resolved() ? n_.resource({target_kind_to_kind(r.target_kind), r.target.index}).id
+                               : r.target.text;
+  }
+
+  static model::Kind target_kind_to_kind(TargetKind k) {
+    switch (k) {
+      case TargetKind::kInternetGateway: return model::Kind::kInternetGateway;
+      case TargetKind::kEgressOnlyInternetGateway: return model::Kind::kEgressOnlyInternetGateway;
+      case TargetKind::kNatGateway: return model::Kind::kNatGateway;
+      case TargetKind::kTransitGateway: return model::Kind::kTransitGateway;
+      case TargetKind::kVpcPeeringConnection: return model::Kind::kVpcPeeringConnection;
+      case TargetKind::kNetworkInterface: return model::Kind::kNetworkInterface;
+      case TargetKind::kInstance: return model::Kind::kInstance;
+      case TargetKind::kVpcEndpoint: return model::Kind::kVpcEndpoint;
+      case TargetKind::kVpnGateway: return model::Kind::kVpnGateway;
+      default: return model::Kind::kVpc;
+    }
+  }
+
+  // ---- local delivery ---------------------------------------------------------------------
+  void deliver_local(Index vpc, Header h, Entry entry, Index from_subnet) {
+    const auto& v = n_.vpcs[vpc];
+    if (auto resolver = v.resolver(); resolver && h.dst == *resolver && entry == Entry::kInside) {
+      // The Amazon DNS server is never filtered by security groups or network ACLs.
+      hop("AmazonProvidedDNS", h.dst.str(), "", "", std::nullopt, "VPC resolver (base + 2)");
+      arrival = Arrival{EndpointKind::kAddress, kNone, h.dst};
+      return;
+    }
+    Index eni = n_.eni_with_private_ip(vpc, h.dst);
+    if (eni == kNone) {
+      for (Index g = 0; g < n_.nat_gateways.size(); ++g) {
+        const auto& nat = n_.nat_gateways[g];
+        if (nat.vpc == vpc && nat.private_ip == h.dst) {
+          nat_gateway_inbound(g, h, from_subnet);
+          return;
+        }
+      }
+      Index s = n_.subnet_containing(vpc, h.dst);
+      drop("NO_POSSIBLE_DESTINATION", s == kNone ? "VPC" : "Subnet",
+           s == kNone ? v.id : n_.subnets[s].id, "",
+           "no network interface in " + v.id + " holds " + h.dst.str(),
+           "check the destination address");
+      return;
+    }
+    const auto& iface = n_.network_interfaces[eni];
+    if (entry == Entry::kVpnGateway && !iface.instance.resolved() && iface.interface_type == "interface") {
+      // VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: only attached ENIs' private IPs.
+      drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "VPNGateway", "", "ingress",
+           h.dst.str() + " is not the private IP of an attached network interface", "");
+      return;
+    }
+    if (from_subnet != iface.subnet.index) {
+      if (from_subnet != kNone && !network_acl(from_subnet, h, false)) return;
+      if (!network_acl(iface.subnet.index, h, true)) return;
+    }
+    deliver_to_interface(eni, h, iface.subnet.index);
+  }
+
+  // Arrival at an ENI whose subnet's network ACL (if crossed) has been checked.
+  void deliver_to_interface(Index eni, Header h, Index /*from_subnet*/) {
+    const auto& iface = n_.network_interfaces[eni];
+    if (!instance_running(iface)) {
+      const auto& inst = n_.instances[iface.instance.index];
+      drop("BAD_STATE", "Instance", inst.id, "ingress", "instance " + inst.id + " is " + inst.state,
+           "start the instance");
+      return;
+    }
+    if (!reply_ && !security_group(eni, h, true)) return;
+    add_instance_hops(iface, "ingress");
+    arrival = Arrival{EndpointKind::kNetworkInterface, eni, h.dst};
+  }
+
+  // ---- internet gateway -------------------------------------------------------------------
+  void internet_gateway_egress(Index vpc, Index igw_index, Header h, const model::RouteTable& rt) {
+    const auto& igw = n_.internet_gateways[igw_index];
+    if (igw.vpc.index != vpc) {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
+           "internet gateway " + igw.id + " is not attached to " + n_.vpcs[vpc].id +
+               ", so the route is a blackhole",
+           "attach " + igw.id + " to " + n_.vpcs[vpc].id);
+      return;
+    }
+    Header out = h;
+    if (h.dst.is_v4()) {
+      if (is_rfc1918(h.dst)) {
+        drop("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", "InternetGateway", igw.id, "egress",
+             "internet gateways drop traffic to private (RFC 1918) address " + h.dst.str(),
+             "route " + h.dst.str() + " through a VPN, peering or transit gateway instead");
+        return;
+      }
+      if (is_rfc6598(h.dst)) {
+        drop("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS", "InternetGateway", igw.id, "egress",
+             "internet gateways drop traffic to shared address space (RFC 6598) " + h.dst.str(), "");
+        return;
+      }
+      auto pub = public_address_of(vpc, h.src);
+      if (!pub) {
+        drop("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "InternetGateway", igw.id, "egress",
+             "source " + h.src.str() + " has no public IPv4 address, so the internet gateway cannot translate it",
+             "give the instance a public IP or an Elastic IP, or route through a NAT gateway");
+        return;
+      }
+      out.src = *pub;
+    }
+    Hop& x = hop("InternetGateway", igw.id, igw.name, "egress", std::nullopt,
+                 h.dst.is_v4() ? "1:1 NAT of the source to its public IP" : "");
+    if (h.src != out.src) {
+      x.inbound_header = h;
+      x.outbound_header = out;
+    }
+    to_internet(out);
+  }
+
+  // The public IPv4 that an internet gateway of `vpc` gives private address `a`.
+  std::optional<IpAddress> public_address_of(Index vpc, IpAddress a) const {
+    Index eni = n_.eni_with_private_ip(vpc, a);
+    if (eni != kNone) {
+      const auto& iface = n_.network_interfaces[eni];
+      if (!instance_running(iface)) return std::nullopt;
+      return iface.public_ip_for(a);
+    }
+    for (const auto& nat : n_.nat_gateways) {
+      if (nat.vpc == vpc && nat.private_ip == a && nat.public_ip) return nat.public_ip;
+    }
+    return std::nullopt;
+  }
+
+  void to_internet(Header h) {
+    // A public address of this very network: the packet comes back in (IGW hairpin).
+    bool ours = n_.eni_by_public_ip.contains(h.dst) || n_.nat_gateway_by_public_ip.contains(h.dst) ||
+                (h.dst.is_v6() && !n_.vpcs_containing(h.dst).empty());
+    if (ours) {
+      note("IGW_NAT_REFLECTION", "InternetGateway", "",
+           "the destination is a public address of this network: traced as two legs through the internet");
+      hop("Internet", "internet", "", "", std::nullopt, "");
+      internet_ingress(h);
+      return;
+    }
+    hop("Internet", "internet", "", "", std::nullopt, h.dst.str());
+    arrival = Arrival{EndpointKind::kInternet, kNone, h.dst};
+  }
+
+  void internet_ingress(Header h) {
+    if (!budget()) return;
+    if (h.dst.is_v4()) {
+      if (is_rfc1918(h.src) || is_rfc6598(h.src)) {
+        drop(is_rfc1918(h.src) ? "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS"
+                               : "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
+             "InternetGateway", "", "ingress",
+             "internet gateways drop traffic from private address " + h.src.str(), "");
+        return;
+      }
+      Index vpc = kNone;
+      IpAddress private_dst;
+      Index nat = kNone;
+      if (auto it = n_.eni_by_public_ip.find(h.dst); it != n_.eni_by_public_ip.end()) {
+        const auto& iface = n_.network_interfaces[it->second];
+        vpc = iface.vpc;
+        for (const auto& [priv, pub] : iface.public_ips) {
+          if (pub == h.dst) private_dst = priv;
+        }
+      } else if (auto nt = n_.nat_gateway_by_public_ip.find(h.dst); nt != n_.nat_gateway_by_public_ip.end()) {
+        nat = nt->second;
+        vpc = n_.nat_gateways[nat].vpc;
+        private_dst = *n_.nat_gateways[nat].private_ip;
+      } else {
+        auto vpcs = n_.vpcs_containing(h.dst);
+        if (!vpcs.empty() && n_.vpcs[vpcs.front()].internet_gateway != kNone) {
+          const auto& igw = n_.internet_gateways[n_.vpcs[vpcs.front()].internet_gateway];
+          drop("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "InternetGateway", igw.id, "ingress",
+               h.dst.str() + " is a private address; the internet reaches instances only at their public IPs",
+               "give the instance a public IP or an Elastic IP and use that address");
+        } else {
+          drop("NO_POSSIBLE_DESTINATION", "Internet", "internet", "",
+               "no resource in the network owns public address " + h.dst.str(), "");
+        }
+        return;
+      }
+      Index igw = n_.vpcs[vpc].internet_gateway;
+      if (igw == kNone) {
+        drop("NO_PATH", "VPC", n_.vpcs[vpc].id, "ingress",
+             "VPC " + n_.vpcs[vpc].id + " has no internet gateway attached, so " + h.dst.str() +
+                 " is unreachable from the internet",
+             "attach an internet gateway to " + n_.vpcs[vpc].id);
+        return;
+      }
+      Header in = h;
+      in.dst = private_dst;
+      Hop& x = hop("InternetGateway", n_.internet_gateways[igw].id, n_.internet_gateways[igw].name,
+                   "ingress", std::nullopt, "1:1 NAT of the destination to its private IP");
+      x.inbound_header = h;
+      x.outbound_header = in;
+      gateway_ingress(vpc, in, Entry::kInternetGateway, model::Kind::kInternetGateway, igw);
+      (void)nat;
+      return;
+    }
+    // IPv6: no translation; the VPC must have an internet gateway, or an egress-only one for replies.
+    auto vpcs = n_.vpcs_containing(h.dst);
+    if (vpcs.empty()) {
+      drop("NO_POSSIBLE_DESTINATION", "Internet", "internet", "",
+           "no resource in the network owns " + h.dst.str(), "");
+      return;
+    }
+    const auto& v = n_.vpcs[vpcs.front()];
+    if (v.internet_gateway != kNone) {
+      const auto& igw = n_.internet_gateways[v.internet_gateway];
+      hop("InternetGateway", igw.id, igw.name, "ingress", std::nullopt, "");
+      gateway_ingress(vpcs.front(), h, Entry::kInternetGateway, model::Kind::kInternetGateway, v.internet_gateway);
+      return;
+    }
+    if (v.egress_only_internet_gateway != kNone) {
+      const auto& eigw = n_.egress_only_internet_gateways[v.egress_only_internet_gateway];
+      if (reply_) {
+        hop("EgressOnlyInternetGateway", eigw.id, eigw.name, "ingress", std::nullopt, "reply to an outbound flow");
+        deliver_local(vpcs.front(), h, Entry::kInternetGateway, kNone);
+        return;
+      }
+      drop("EIGW_INBOUND_INITIATED", "EgressOnlyInternetGateway", eigw.id, "ingress",
+           "egress-only internet gateways drop connections initiated from the internet",
+           "use an internet gateway if " + h.dst.str() + " must accept inbound connections");
+      return;
+    }
+    drop("NO_PATH", "VPC", v.id, "ingress", "VPC " + v.id + " has no internet gateway", "");
+  }
+
+  // After an IGW or VGW: its gateway route table (edge association) if any, else the VPC.
+  void gateway_ingress(Index vpc, Header h, Entry entry, model::Kind gateway_kind, Index gateway) {
+    for (const auto& rt : n_.route_tables) {
+      if (rt.vpc.index != vpc) continue;
+      bool edge = std::any_of(rt.gateways.begin(), rt.gateways.end(), [&](const model::Ref& g) {
+        return g.resolved() && g.index == gateway &&
+               n_.by_id.contains(g.text) &&
+               std::any_of(n_.by_id.at(g.text).begin(), n_.by_id.at(g.text).end(),
+                           [&](const model::ResourceKey& k) { return k.kind == gateway_kind; });
+      });
+      if (!edge) continue;
+      const auto* r = select_route(rt, h.dst);
+      if (!r) {
+        hop("RouteTable", rt.id, rt.name, "ingress", std::nullopt, "gateway route table");
+        drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "ingress",
+             "gateway route table " + rt.id + " has no route to " + h.dst.str(), "");
+        return;
+      }
+      Rule rule;
+      rule.kind = "route";
+      rule.destination = r->destination ? r->destination->str() : "";
+      rule.target = r->target_kind == TargetKind::kLocal ? "local" : target_id(*r);
+      rule.action = "forward";
+      rule.implicit = r->implicit;
+      rule.text = rule.destination + " -> " + rule.target;
+      hop("RouteTable", rt.id, rt.name, "ingress", rule, "gateway route table");
+      if (r->target_kind == TargetKind::kNetworkInterface) {
+        appliance(kNone, r->target.index, h, rt);
+        return;
+      }
+      break;
+    }
+    deliver_local(vpc, h, entry, kNone);
+  }
+
+  void egress_only_egress(Index vpc, Index g, Header h, const model::RouteTable& rt) {
+    const auto& eigw = n_.egress_only_internet_gateways[g];
+    if (eigw.vpc.index != vpc) {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "egress-only internet gateway " + eigw.id +
+           " is not attached to " + n_.vpcs[vpc].id, "attach it to the VPC");
+      return;
+    }
+    hop("EgressOnlyInternetGateway", eigw.id, eigw.name, "egress", std::nullopt, "");
+    to_internet(h);
+  }
+
+  // ---- NAT gateway ------------------------------------------------------------------------
+  void nat_gateway(Index from_subnet, Index g, Header h, Entry entry, const model::RouteTable& rt) {
+    const auto& nat = n_.nat_gateways[g];
+    if (nat.state != "available") {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
+           "NAT gateway " + nat.id + " is " + nat.state + ", so the route is a blackhole",
+           "recreate the NAT gateway and point the route at it");
+      return;
+    }
+    if (entry == Entry::kPeering || entry == Entry::kVpnGateway) {
+      drop("NGW_REQUIRES_SOURCE_IN_VPC", "NatGateway", nat.id, "",
+           "NAT gateways serve only traffic from their own VPC, not traffic that entered over "
+           "peering, VPN or Direct Connect", "give the remote network its own NAT gateway");
+      return;
+    }
+    int p = h.protocol.number();
+    if (p != Protocol::kTcp && p != Protocol::kUdp && p != Protocol::kIcmp) {
+      drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "",
+           "NAT gateways translate only TCP, UDP and ICMP", "");
+      return;
+    }
+    if (h.dst.is_v6()) {
+      drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "", "this NAT gateway route carries IPv6, which NAT gateways do not translate without DNS64/NAT64", "");
+      return;
+    }
+    Index nat_subnet = nat.subnet.index;
+    if (nat_subnet != from_subnet && !network_acl(nat_subnet, h, true)) return;
+    Header out = h;
+    out.src = *nat.private_ip;
+    // REMAP_EPHEMERAL_PORT: the NAT gateway picks a source port in 1024-65535.
+    if (h.protocol.has_ports()) {
+      std::uint32_t seed = static_cast<std::uint32_t>(h.src.bits()) * 2654435761u + h.src_port;
+      out.src_port = static_cast<std::uint16_t>(1024 + seed % (65536 - 1024));
+    }
+    conntrack_.push_back({g, h.src, h.src_port, out.src, out.src_port});
+    Hop& x = hop("NatGateway", nat.id, nat.name, "", std::nullopt,
+                 "source translated to the NAT gateway's private IP (NGW_SOURCE_ADDRESS_REASSIGN)");
+    x.inbound_header = h;
+    x.outbound_header = out;
+    if (!network_acl(nat_subnet, out, false)) return;
+    route(nat_subnet, out, Entry::kInside);
+  }
+
+  // A packet addressed to a NAT gateway's private IP: only replies to its own flows pass.
+  void nat_gateway_inbound(Index g, Header h, Index from_subnet) {
+    const auto& nat = n_.nat_gateways[g];
+    Index nat_subnet = nat.subnet.index;
+    if (from_subnet != kNone && from_subnet != nat_subnet && !network_acl(from_subnet, h, false)) return;
+    if (from_subnet != nat_subnet && !network_acl(nat_subnet, h, true)) return;
+    auto it = std::find_if(conntrack_.begin(), conntrack_.end(), [&](const NatEntry& e) {
+      return e.nat_gateway == g && e.mapped_src == h.dst && (!h.protocol.has_ports() || e.mapped_port == h.dst_port);
+    });
+    if (!reply_ || it == conntrack_.end()) {
+      hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "");
+      drop("NO_POSSIBLE_DESTINATION", "NatGateway", nat.id, "ingress",
+           "NAT gateways accept only replies to connections initiated from inside; " +
+               h.src.str() + " cannot open a connection to " + h.dst.str(),
+           "to accept inbound connections use a load balancer or an instance with a public IP");
+      return;
+    }
+    Header out = h;
+    out.dst = it->original_src;
+    out.dst_port = it->original_port;
+    Hop& x = hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "reply translated back");
+    x.inbound_header = h;
+    x.outbound_header = out;
+    Index vpc = nat.vpc;
+    Index eni = n_.eni_with_private_ip(vpc, out.dst);
+    if (eni != kNone && n_.network_interfaces[eni].subnet.index == nat_subnet) {
+      deliver_to_interface(eni, out, nat_subnet);
+      return;
+    }
+    if (!network_acl(nat_subnet, out, false)) return;
+    route(nat_subnet, out, Entry::kInside);
+  }
+
+  // ---- peering ----------------------------------------------------------------------------
+  void peering(Index vpc, Index p, Header h, const model::RouteTable& rt) {
+    const auto& pcx = n_.vpc_peering_connections[p];
+    if (pcx.status != "active") {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
+           "peering connection " + pcx.id + " is " + pcx.status, "accept the peering connection");
+      return;
+    }
+    Index peer = pcx.requester_vpc.index == vpc ? pcx.accepter_vpc.index : pcx.requester_vpc.index;
+    hop("VPCPeeringConnection", pcx.id, pcx.name, "", std::nullopt, "");
+    // Peering is not transitive and has no edge-to-edge routing: it carries only packets
+    // from this VPC's CIDRs to the peer VPC's CIDRs.
+    if (!n_.vpcs[vpc].contains(h.src)) {
+      drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "VPCPeeringConnection", pcx.id, "",
+           "source " + h.src.str() + " is not in " + n_.vpcs[vpc].id + "; peering is not transitive",
+           "connect the networks directly (peering or a transit gateway)");
+      return;
+    }
+    if (!n_.vpcs[peer].contains(h.dst)) {
+      drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "VPCPeeringConnection", pcx.id, "",
+           "destination " + h.dst.str() + " is not in the peer VPC " + n_.vpcs[peer].id +
+               "; peering does not forward beyond the peer VPC (no transitive or edge-to-edge routing)",
+           "peer directly with the network that holds " + h.dst.str() + ", or use a transit gateway");
+      return;
+    }
+    deliver_local(peer, h, Entry::kPeering, kNone);
+  }
+
+  // ---- transit gateway --------------------------------------------------------------------
+  void transit_gateway_from_vpc(Index subnet, Index tgw, Header h, const model::RouteTable& rt) {
+    const auto& s = n_.subnets[subnet];
+    Index vpc = s.vpc.index;
+    Index att = kNone;
+    for (Index a = 0; a < n_.transit_gateway_attachments.size(); ++a) {
+      const auto& x = n_.transit_gateway_attachments[a];
+      if (x.type == model::AttachmentType::kVpc && x.vpc.index == vpc && x.transit_gateway.index == tgw) att = a;
+    }
+    if (att == kNone || n_.transit_gateway_attachments[att].state != "available") {
+      drop("BAD_STATE_ATTACHMENT", "RouteTable", rt.id, "",
+           "VPC " + n_.vpcs[vpc].id + " has no available attachment to transit gateway " +
+               n_.transit_gateways[tgw].id,
+           "attach the VPC to the transit gateway");
+      return;
+    }
+    const auto& a = n_.transit_gateway_attachments[att];
+    Index att_subnet = kNone;
+    for (const auto& ref : a.subnets) {
+      if (ref.resolved() && n_.subnets[ref.index].availability_zone == s.availability_zone) att_subnet = ref.index;
+    }
+    if (att_subnet == kNone) {
+      drop("TGW_ROUTE_AZ_RESTRICTION", "TransitGatewayAttachment", a.id, "",
+           "attachment " + a.id + " has no subnet in " + s.availability_zone +
+               ", so resources there cannot reach the transit gateway",
+           "add a subnet in " + s.availability_zone + " to the attachment");
+      return;
+    }
+    if (att_subnet != subnet && !network_acl(att_subnet, h, true)) return;
+    hop("TransitGatewayAttachment", a.id, a.name, "ingress", std::nullopt, "");
+    transit_gateway(att, h, s.availability_zone);
+  }
+
+  void transit_gateway(Index att_in, Header h, const std::string& az) {
+    if (!budget()) return;
+    const auto& in = n_.transit_gateway_attachments[att_in];
+    const auto& tgw = n_.transit_gateways[in.transit_gateway.index];
+    hop("TransitGateway", tgw.id, tgw.name, "", std::nullopt, "");
+    if (in.associated_table == kNone) {
+      drop("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", "TransitGatewayAttachment", in.id, "",
+           "attachment " + in.id + " is not associated with a transit gateway route table",
+           "associate " + in.id + " with a route table of " + tgw.id);
+      return;
+    }
+    const auto& table = n_.transit_gateway_route_tables[in.associated_table];
+    const auto* r = select_tgw_route(table, h.dst);
+    if (!r) {
+      hop("TransitGatewayRouteTable", table.id, table.name, "", std::nullopt, "no route matches");
+      drop("TGW_RTB_CANNOT_ROUTE", "TransitGatewayRouteTable", table.id, "",
+           "transit gateway route table " + table.id + " has no route to " + h.dst.str(),
+           "add a static route or a propagation for " + h.dst.str() + " to " + table.id);
+      return;
+    }
+    Rule rule;
+    rule.kind = "transit-gateway-route";
+    rule.destination = r->destination.str();
+    rule.target = r->blackhole ? "blackhole" : r->attachment.text;
+    rule.origin = r->propagated ? "propagated" : "static";
+    rule.action = r->blackhole ? "blackhole" : "forward";
+    rule.text = rule.destination + " -> " + rule.target + " (" + rule.origin + ")";
+    hop("TransitGatewayRouteTable", table.id, table.name, "", rule, "");
+    if (r->blackhole) {
+      drop("TGW_RTB_BAD_STATE_ROUTE", "TransitGatewayRouteTable", table.id, "",
+           "route " + rule.text + " is a blackhole", "remove the blackhole route or route " +
+           h.dst.str() + " to an attachment");
+      return;
+    }
+    Index out = r->attachment.index;
+    const auto& a = n_.transit_gateway_attachments[out];
+    if (a.state != "available") {
+      drop("BAD_STATE_ATTACHMENT", "TransitGatewayAttachment", a.id, "", "attachment " + a.id + " is " + a.state, "");
+      return;
+    }
+    hop("TransitGatewayAttachment", a.id, a.name, "egress", std::nullopt, "");
+    switch (a.type) {
+      case model::AttachmentType::kVpc: {
+        // Into a VPC the transit gateway prefers the attachment subnet in the same AZ.
+        Index subnet = kNone;
+        for (const auto& ref : a.subnets) {
+          if (!ref.resolved()) continue;
+          if (subnet == kNone || n_.subnets[ref.index].availability_zone == az) subnet = ref.index;
+        }
+        if (subnet == kNone) return;
+        Index vpc = a.vpc.index;
+        Index eni = n_.eni_with_private_ip(vpc, h.dst);
+        if (eni != kNone && n_.network_interfaces[eni].subnet.index == subnet) {
+          deliver_to_interface(eni, h, subnet);
+          return;
+        }
+        if (!network_acl(subnet, h, false)) return;
+        route(subnet, h, Entry::kTransitGateway);
+        return;
+      }
+      case model::AttachmentType::kVpn:
+        vpn_to_on_premises(a.vpn_connection.index, h);
+        return;
+      case model::AttachmentType::kDirectConnectGateway:
+        direct_connect_to_on_premises(a.direct_connect_gateway.index, h);
+        return;
+      case model::AttachmentType::kPeering:
+        if (a.peer_attachment.resolved()) {
+          hop("TransitGatewayAttachment", n_.transit_gateway_attachments[a.peer_attachment.index].id,
+              "", "ingress", std::nullopt, "transit gateway peering");
+          transit_gateway(a.peer_attachment.index, h, az);
+        } else {
+          drop("TGW_RTB_ROUTES_ARE_UNKNOWN", "TransitGatewayAttachment", a.id, "",
+               "the peer of " + a.id + " is not in the network", "add the peer transit gateway");
+        }
+        return;
+      case model::AttachmentType::kConnect:
+        drop("UNSUPPORTED_COMPONENT", "TransitGatewayAttachment", a.id, "", "Connect attachments are analysed up to the attachment", "");
+        return;
+    }
+  }
+
+  // ---- VPN gateway, VPN, Direct Connect ----------------------------------------------------
+  void vpn_gateway_egress(Index vpc, Index g, Header h, const model::RouteTable& rt) {
+    const auto& vgw = n_.vpn_gateways[g];
+    if (vgw.vpc.index != vpc) {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "virtual private gateway " + vgw.id +
+           " is not attached to " + n_.vpcs[vpc].id, "attach it to the VPC");
+      return;
+    }
+    bool own_address = n_.eni_with_private_ip(vpc, h.src) != kNone ||
+                       std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(), [&](const auto& nat) {
+                         return nat.vpc == vpc && nat.private_ip == h.src;
+                       });
+    if (!own_address) {
+      drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS", "VPNGateway", vgw.id, "egress",
+           "source " + h.src.str() + " is not a private IP of a network interface in " + n_.vpcs[vpc].id,
+           "");
+      return;
+    }
+    hop("VPNGateway", vgw.id, vgw.name, "egress", std::nullopt, "");
+    // Direct Connect is preferred over VPN for the same prefix (direct-connect.md).
+    for (Index d = 0; d < n_.direct_connect_gateways.size(); ++d) {
+      const auto& dx = n_.direct_connect_gateways[d];
+      bool assoc = std::any_of(dx.vpn_gateways.begin(), dx.vpn_gateways.end(),
+                               [&](const model::Ref& r) { return r.index == g; });
+      if (assoc && on_premises_behind_dx(d, h.dst) != kNone) {
+        direct_connect_to_on_premises(d, h);
+        return;
+      }
+    }
+    for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
+      if (n_.vpn_connections[c].vpn_gateway.index == g && on_premises_behind_vpn(c, h.dst) != kNone) {
+        vpn_to_on_premises(c, h);
+        return;
+      }
+    }
+    drop("NO_ROUTE_TO_DESTINATION", "VPNGateway", vgw.id, "egress",
+         "no VPN connection or Direct Connect gateway of " + vgw.id + " leads to " + h.dst.str(), "");
+  }
+
+  Index on_premises_behind_vpn(Index vpn, IpAddress a) const {
+    for (Index o = 0; o < n_.on_premises_networks.size(); ++o) {
+      const auto& net = n_.on_premises_networks[o];
+      bool via = std::any_of(net.vpn_connections.begin(), net.vpn_connections.end(),
+                             [&](const model::Ref& r) { return r.index == vpn; });
+      if (via && contains_any(net.cidrs, a)) return o;
+    }
+    return kNone;
+  }
+
+  Index on_premises_behind_dx(Index dx, IpAddress a) const {
+    for (Index o = 0; o < n_.on_premises_networks.size(); ++o) {
+      const auto& net = n_.on_premises_networks[o];
+      bool via = std::any_of(net.direct_connect_gateways.begin(), net.direct_connect_gateways.end(),
+                             [&](const model::Ref& r) { return r.index == dx; });
+      if (via && contains_any(net.cidrs, a)) return o;
+    }
+    return kNone;
+  }
+
+  static bool contains_any(const std::vector<Prefix>& list, IpAddress a) {
+    return std::any_of(list.begin(), list.end(), [&](const Prefix& p) { return p.contains(a); });
+  }
+
+  void vpn_to_on_premises(Index c, Header h) {
+    const auto& vpn = n_.vpn_connections[c];
+    if (vpn.state != "available") {
+      drop("BAD_STATE_VPN", "VPNConnection", vpn.id, "", "VPN connection " + vpn.id + " is " + vpn.state,
+           "bring the tunnels up");
+      return;
+    }
+    hop("VPNConnection", vpn.id, vpn.name, "", std::nullopt, "");
+    if (vpn.customer_gateway.resolved()) {
+      const auto& cgw = n_.customer_gateways[vpn.customer_gateway.index];
+      hop("CustomerGateway", cgw.id, cgw.name, "", std::nullopt, "");
+    }
+    Index o = on_premises_behind_vpn(c, h.dst);
+    if (o == kNone) {
+      drop("NO_ROUTE_TO_DESTINATION", "VPNConnection", vpn.id, "",
+           "no on-premises network behind " + vpn.id + " holds " + h.dst.str(), "");
+      return;
+    }
+    arrive_on_premises(o, h);
+  }
+
+  void direct_connect_to_on_premises(Index d, Header h) {
+    const auto& dx = n_.direct_connect_gateways[d];
+    hop("DirectConnectGateway", dx.id, dx.name, "", std::nullopt, "");
+    Index o = on_premises_behind_dx(d, h.dst);
+    if (o == kNone) {
+      drop("NO_ROUTE_TO_DESTINATION", "DirectConnectGateway", dx.id, "",
+           "no on-premises network behind " + dx.id + " holds " + h.dst.str(), "");
+      return;
+    }
+    arrive_on_premises(o, h);
+  }
+
+  void arrive_on_premises(Index o, Header h) {
+    const auto& net = n_.on_premises_networks[o];
+    hop("OnPremisesNetwork", net.id, net.name, "", std::nullopt, h.dst.str());
+    arrival = Arrival{EndpointKind::kOnPremises, o, h.dst};
+  }
+
+  // On-premises routers send every AWS prefix they learned towards the connection that
+  // announced it; Direct Connect is preferred over VPN.
+  void on_premises_egress(Index o, Header h) {
+    const auto& net = n_.on_premises_networks[o];
+    std::string tried;
+    for (const auto& ref : net.direct_connect_gateways) {
+      if (!ref.resolved()) continue;
+      const auto& dx = n_.direct_connect_gateways[ref.index];
+      for (const auto& vgw_ref : dx.vpn_gateways) {
+        if (!vgw_ref.resolved()) continue;
+        const auto& vgw = n_.vpn_gateways[vgw_ref.index];
+        if (vgw.vpc.resolved() && n_.vpcs[vgw.vpc.index].contains(h.dst)) {
+          hop("DirectConnectGateway", dx.id, dx.name, "", std::nullopt, "");
+          vpn_gateway_ingress(vgw_ref.index, h);
+          return;
+        }
+      }
+      for (Index a = 0; a < n_.transit_gateway_attachments.size(); ++a) {
+        const auto& att = n_.transit_gateway_attachments[a];
+        if (att.type == model::AttachmentType::kDirectConnectGateway && att.direct_connect_gateway.index == ref.index &&
+            tgw_routes(att, h.dst)) {
+          hop("DirectConnectGateway", dx.id, dx.name, "", std::nullopt, "");
+          hop("TransitGatewayAttachment", att.id, att.name, "ingress", std::nullopt, "");
+          transit_gateway(a, h, "");
+          return;
+        }
+      }
+    }
+    bool vpn_down = false;
+    for (const auto& ref : net.vpn_connections) {
+      if (!ref.resolved()) continue;
+      const auto& vpn = n_.vpn_connections[ref.index];
+      bool leads = false;
+      Index via_att = kNone;
+      if (vpn.vpn_gateway.resolved()) {
+        const auto& vgw = n_.vpn_gateways[vpn.vpn_gateway.index];
+        leads = vgw.vpc.resolved() && n_.vpcs[vgw.vpc.index].contains(h.dst);
+      } else {
+        for (Index a = 0; a < n_.transit_gateway_attachments.size(); ++a) {
+          const auto& att = n_.transit_gateway_attachments[a];
+          if (att.type == model::AttachmentType::kVpn && att.vpn_connection.index == ref.index && tgw_routes(att, h.dst)) {
+            leads = true;
+            via_att = a;
+          }
+        }
+      }
+      if (!leads) continue;
+      if (vpn.state != "available") {
+        vpn_down = true;
+        tried = vpn.id;
+        continue;
+      }
+      hop("VPNConnection", vpn.id, vpn.name, "", std::nullopt, "");
+      if (via_att != kNone) {
+        hop("TransitGatewayAttachment", n_.transit_gateway_attachments[via_att].id, "", "ingress", std::nullopt, "");
+        transit_gateway(via_att, h, "");
+      } else {
+        vpn_gateway_ingress(vpn.vpn_gateway.index, h);
+      }
+      return;
+    }
+    if (vpn_down) {
+      drop("BAD_STATE_VPN", "VPNConnection", tried, "", "VPN connection " + tried + " is down", "bring the tunnels up");
+      return;
+    }
+    drop("NO_ROUTE_TO_DESTINATION", "OnPremisesNetwork", net.id, "",
+         "no Direct Connect gateway or VPN connection of " + net.id + " leads to " + h.dst.str(),
+         "connect the on-premises network to the VPC that holds " + h.dst.str());
+  }
+
+  bool tgw_routes(const model::TransitGatewayAttachment& att, IpAddress dst) const {
+    if (att.associated_table == kNone) return false;
+    return select_tgw_route(n_.transit_gateway_route_tables[att.associated_table], dst) != nullptr;
+  }
+
+  void vpn_gateway_ingress(Index g, Header h) {
+    const auto& vgw = n_.vpn_gateways[g];
+    hop("VPNGateway", vgw.id, vgw.name, "ingress", std::nullopt, "");
+    Index vpc = vgw.vpc.index;
+    bool attached_eni = n_.eni_with_private_ip(vpc, h.dst) != kNone ||
+                        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(), [&](const auto& nat) {
+                          return nat.vpc == vpc && nat.private_ip == h.dst;
+                        });
+    if (!attached_eni) {
+      drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "VPNGateway", vgw.id, "ingress",
+           h.dst.str() + " is not the private IP of a network interface in " + n_.vpcs[vpc].id, "");
+      return;
+    }
+    gateway_ingress(vpc, h, Entry::kVpnGateway, model::Kind::kVpnGateway, g);
+  }
+
+  // ---- gateway endpoint -------------------------------------------------------------------
+  void gateway_endpoint(Index e, Header h, const model::RouteTable& rt) {
+    const auto& ep = n_.vpc_endpoints[e];
+    if (ep.state != "available") {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "endpoint " + ep.id + " is " + ep.state, "");
+      return;
+    }
+    hop("VPCEndpoint", ep.id, ep.name, "egress", std::nullopt, ep.service_name);
+    bool echo = h.protocol.number() == Protocol::kIcmp && h.dst_port == 8;
+    if (h.protocol.number() != Protocol::kTcp && !echo) {
+      drop("VPCE_GATEWAY_PROTOCOL_RESTRICTION", "VPCEndpoint", ep.id, "",
+           "gateway endpoints carry only TCP and ICMP echo", "");
+      return;
+    }
+    if (!ep.vpc.resolved() || !n_.vpcs[ep.vpc.index].contains(h.src)) {
+      drop("VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION", "VPCEndpoint", ep.id, "",
+           "gateway endpoints serve only sources inside their VPC", "");
+      return;
+    }
+    const auto& pl = n_.prefix_lists[ep.service_prefix_list];
+    hop("AWSService", pl.prefix_list_name, "", "", std::nullopt, h.dst.str());
+    arrival = Arrival{EndpointKind::kService, ep.service_prefix_list, h.dst};
+  }
+
+  // ---- appliances (route target ENI or instance) -------------------------------------------
+  void appliance(Index from_subnet, Index eni, Header h, const model::RouteTable& rt) {
+    const auto& iface = n_.network_interfaces[eni];
+    if (!instance_running(iface)) {
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "appliance " + iface.id + " is not running", "");
+      return;
+    }
+    Index subnet = iface.subnet.index;
+    if (from_subnet != subnet && !network_acl(subnet, h, true)) return;
+    if (!reply_ && !security_group(eni, h, true)) return;
+    hop("NetworkInterface", iface.id, iface.name, "ingress", std::nullopt, "appliance");
+    if (iface.source_dest_check && !iface.has_address(h.dst)) {
+      drop("ENI_SOURCE_DEST_CHECK_RESTRICTION", "NetworkInterface", iface.id, "",
+           "source/destination check is on for " + iface.id + ", so it drops traffic for " + h.dst.str(),
+           "turn off source/destination check on " + iface.id + " (it is an appliance)");
+      return;
+    }
+    if (!reply_ && !security_group(eni, h, false)) return;
+    leave_interface(eni, h, Entry::kInside);
+  }
+
+  const Network& n_;
+  bool reply_;
+  std::vector<Hop>& hops_;
+  std::vector<Explanation>& why_;
+  std::vector<Explanation>& notes_;
+  std::vector<NatEntry>& conntrack_;
+  int steps_ = 0;
+};
+
+// Picks the address an endpoint uses, in the family of `want` when it can.
+std::optional<IpAddress> address_of(const Network& n, const Endpoint& e, std::optional<Family> want,
+                                    bool public_side) {
+  if (e.address) return e.address;
+  switch (e.kind) {
+    case EndpointKind::kNetworkInterface: {
+      const auto& iface = n.network_interfaces[e.index];
+      if (want == Family::kV6) {
+        if (iface.ipv6_addresses.empty()) return std::nullopt;
+        return iface.ipv6_addresses.front();
+      }
+      if (iface.private_ips.empty()) return std::nullopt;
+      if (public_side) {
+        if (auto pub = iface.public_ip_for(iface.private_ips.front())) return pub;
+      }
+      return iface.private_ips.front();
+    }
+    case EndpointKind::kInternet:
+      return want == Family::kV6 ? IpAddress::parse("2001:db8:ffff::10") : IpAddress::parse("203.0.113.10");
+    case EndpointKind::kOnPremises: {
+      for (const auto& c : n.on_premises_networks[e.index].cidrs) {
+        if (!want || c.family() == *want) return c.address().plus(10);
+      }
+      return std::nullopt;
+    }
+    default: return std::nullopt;
+  }
+}
+
+PortRange ephemeral_range(const Network& n, const Endpoint& e) {
+  if (e.kind == EndpointKind::kNetworkInterface) return n.network_interfaces[e.index].ephemeral_ports;
+  if (e.kind == EndpointKind::kOnPremises) return n.on_premises_networks[e.index].ephemeral_ports;
+  return {32768, 60999};
+}
+
+bool arrived_at(const Network& n, const Arrival& a, const Endpoint& want, IpAddress want_address) {
+  switch (want.kind) {
+    case EndpointKind::kNetworkInterface:
+      return a.kind == EndpointKind::kNetworkInterface && a.index == want.index;
+    case EndpointKind::kOnPremises: return a.kind == EndpointKind::kOnPremises && a.index == want.index;
+    case EndpointKind::kInternet: return a.kind == EndpointKind::kInternet && a.address == want_address;
+    case EndpointKind::kService: return a.kind == EndpointKind::kService;
+    case EndpointKind::kAddress: return a.address == want_address;
+  }
+  (void)n;
+  return false;
+}
+
+void start(Walker& w, const Network& n, const Endpoint& e, Header h) {
+  switch (e.kind) {
+    case EndpointKind::kNetworkInterface: w.from_interface(e.index, h); return;
+    case EndpointKind::kInternet: w.from_internet(h); return;
+    case EndpointKind::kOnPremises: w.from_on_premises(e.index, h); return;
+    case EndpointKind::kService: w.from_service(e.index, h); return;
+    case EndpointKind::kAddress: break;
+  }
+  (void)n;
+}
+
+}  // namespace
+
+Trace trace(const Network& n, const Query& q) {
+  Trace t;
+  auto fail = [&](std::string code, std::string message, std::string hint) {
+    t.explanations.push_back({std::move(code), "", "", "", "forward", std::move(message), std::move(hint)});
+    return t;
+  };
+  if (q.source.kind == EndpointKind::kAddress || q.source.kind == EndpointKind::kService) {
+    return fail("NO_SOURCE_OR_DESTINATION", "the source must be an instance, a network interface, the internet "
+                "or an on-premises network", "");
+  }
+  if (q.source.kind == EndpointKind::kInternet && q.destination.kind == EndpointKind::kInternet) {
+    return fail("NO_PATH", "both ends are on the internet", "");
+  }
+  // Family: the destination decides when it has an explicit address, then the source.
+  std::optional<Family> family;
+  if (q.destination.address) family = q.destination.address->family();
+  else if (q.source.address) family = q.source.address->family();
+  // From the internet, an instance is reached at its public address.
+  bool dst_public = q.source.kind == EndpointKind::kInternet;
+  auto dst = address_of(n, q.destination, family, dst_public);
+  if (!dst) return fail("NO_PATH", "the destination has no address of the right family", "");
+  auto src = address_of(n, q.source, dst->family(), false);
+  if (!src) {
+    return fail("NO_PATH", "the source has no " + std::string(dst->is_v4() ? "IPv4" : "IPv6") + " address", "");
+  }
+  if (src->family() != dst->family()) return fail("NO_PATH", "source and destination are of different address families", "");
+  Header h;
+  h.src = *src;
+  h.dst = *dst;
+  h.protocol = q.protocol;
+  if (q.protocol.is_icmp()) {
+    h.dst_port = q.destination_port;  // type
+    h.src_port = 0;                   // code
+  } else if (q.protocol.has_ports()) {
+    h.dst_port = q.destination_port;
+    h.src_port = q.source_port ? *q.source_port : ephemeral_range(n, q.source).from;
+  }
+  if (q.protocol.is_all()) return fail("NO_PATH", "give one protocol to trace, not all", "");
+  t.header = h;
+
+  std::vector<NatEntry> conntrack;
+  Walker fwd(n, false, t.forward, t.explanations, t.notes, conntrack);
+  start(fwd, n, q.source, h);
+  if (!t.explanations.empty()) return t;
+  if (!fwd.arrival || !arrived_at(n, *fwd.arrival, q.destination, *dst)) {
+    return fail("NO_POSSIBLE_DESTINATION", "the packet was delivered elsewhere than the destination", "");
+  }
+  // The reply: the destination answers what it received.
+  Header received = h;
+  for (const auto& hop : t.forward) {
+    if (hop.outbound_header) received = *hop.outbound_header;
+  }
+  Header reply = received.reversed();
+  Endpoint replier = q.destination;
+  if (fwd.arrival->kind == EndpointKind::kNetworkInterface) {
+    replier.kind = EndpointKind::kNetworkInterface;
+    replier.index = fwd.arrival->index;
+  }
+  Walker back(n, true, t.reverse, t.explanations, t.notes, conntrack);
+  start(back, n, replier, reply);
+  if (!t.explanations.empty()) return t;
+  Endpoint original = q.source;
+  if (!back.arrival || !arrived_at(n, *back.arrival, original, *src)) {
+    t.explanations.push_back({"NO_ROUTE_TO_DESTINATION", "", "", "", "return",
+                              "the reply does not reach the source " + src->str() +
+                                  (back.arrival ? " (it reaches " + back.arrival->address.str() + ")" : ""),
+                              "make the return path lead back to the source"});
+    return t;
+  }
+  t.reachable = true;
+  return t;
+}
+
+}  // namespace cloudtwin::vpc
