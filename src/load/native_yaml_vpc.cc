@@ -212,14 +212,16 @@ void read_prefix_list(Context& cx, Value& item) {
   // A prefix list holds one address family: the declared one, else that of its first entry.
   std::optional<Family> family = pl.address_family;
   for (auto& entry : f.get("entries").items()) {
-    Value cidr = entry;
+    std::optional<Prefix> p;
     if (entry.node().IsMap()) {
       Fields ef = entry.fields({"cidr", "description"});
       ef.check();
       ef.get("description").text(/*allow_empty=*/true);
-      cidr = ef.require("cidr");
+      p = ef.require("cidr").prefix(family);
+    } else {
+      p = entry.prefix(family);
     }
-    if (auto p = cidr.prefix(family)) {
+    if (p) {
       pl.entries.push_back(*p);
       family = p->family();
     }

@@ -62,10 +62,10 @@ void Context::error(Location at, const std::string& resource, std::string messag
 
 // ---- Value ----------------------------------------------------------------------------------
 
-Value::Value(Context& cx, YAML::Node node, std::string field, Location fallback,
+Value::Value(Context& cx, const YAML::Node& node, std::string field, Location fallback,
              std::string resource)
     : cx_(&cx),
-      node_(std::move(node)),
+      node_(node),
       field_(std::move(field)),
       fallback_(fallback),
       resource_(std::move(resource)) {}
@@ -275,10 +275,10 @@ Fields Value::fields(std::vector<std::string_view> known) {
 
 // ---- Fields ---------------------------------------------------------------------------------
 
-Fields::Fields(Context& cx, YAML::Node node, std::string what, std::vector<std::string_view> known,
-               std::string resource, Location fallback)
+Fields::Fields(Context& cx, const YAML::Node& node, std::string what,
+               std::vector<std::string_view> known, std::string resource, Location fallback)
     : cx_(&cx),
-      node_(std::move(node)),
+      node_(node),
       what_(std::move(what)),
       known_(std::move(known)),
       resource_(std::move(resource)) {

@@ -41,7 +41,14 @@ class Fields;
 // nullopt without a diagnostic when the value is absent, and nullopt with one when it is wrong.
 class Value {
  public:
-  Value(Context& cx, YAML::Node node, std::string field, Location fallback, std::string resource);
+  Value(Context& cx, const YAML::Node& node, std::string field, Location fallback,
+        std::string resource);
+  Value(const Value&) = default;
+  Value(Value&&) = default;
+  // Assigning a YAML::Node rebinds the node it referred to, changing the document (and every
+  // alias of it); values are therefore never assigned.
+  Value& operator=(const Value&) = delete;
+  Value& operator=(Value&&) = delete;
 
   [[nodiscard]] bool present() const { return node_.IsDefined(); }
   [[nodiscard]] bool is_null() const { return present() && node_.IsNull(); }
@@ -93,8 +100,12 @@ class Value {
 // duplicate keys and a non-mapping node; call it once the resource label is final.
 class Fields {
  public:
-  Fields(Context& cx, YAML::Node node, std::string what, std::vector<std::string_view> known,
+  Fields(Context& cx, const YAML::Node& node, std::string what, std::vector<std::string_view> known,
          std::string resource, Location fallback);
+  Fields(const Fields&) = default;
+  Fields(Fields&&) = default;
+  Fields& operator=(const Fields&) = delete;  // see Value
+  Fields& operator=(Fields&&) = delete;
 
   [[nodiscard]] bool is_mapping() const { return node_.IsMap(); }
   [[nodiscard]] Location at() const { return at_; }

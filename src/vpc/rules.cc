@@ -37,6 +37,20 @@ bool sg_reference_matches(const model::Network& n, Index group, Index from_vpc, 
 
 int origin_rank(model::RouteOrigin o) { return static_cast<int>(o); }
 
+// how-transit-gateways-work.html, route evaluation order for one CIDR: static, then propagated
+// from VPC, Direct Connect gateway, Connect and VPN attachments, in that order.
+int tgw_route_rank(const model::Network& n, const model::TransitGatewayRoute& r) {
+  if (!r.propagated) return 0;
+  switch (n.transit_gateway_attachments[r.attachment.index].type) {
+    case model::AttachmentType::kVpc: return 1;
+    case model::AttachmentType::kDirectConnectGateway: return 2;
+    case model::AttachmentType::kConnect: return 3;
+    case model::AttachmentType::kVpn: return 4;
+    case model::AttachmentType::kPeering: return 5;
+  }
+  return 5;
+}
+
 }  // namespace
 
 bool peered_same_region(const model::Network& n, Index a, Index b) {
@@ -89,35 +103,36 @@ const model::NetworkAclEntry* match_network_acl(const model::NetworkAcl& acl, co
 }
 
 const model::Route* select_route(const model::RouteTable& rt, IpAddress dst) {
+  // vpn-route-priority: the local route beats every overlapping propagated route, even a more
+  // specific one, so a local match takes propagated routes out of the running.
+  bool local_matches = false;
+  rt.lookup.for_each_match(dst, [&](int, const std::vector<std::uint32_t>& at_length) {
+    for (auto i : at_length) {
+      local_matches = local_matches || rt.effective[i].target_kind == model::TargetKind::kLocal;
+    }
+    return !local_matches;
+  });
   const model::Route* best = nullptr;
-  const model::Route* local = nullptr;
   rt.lookup.for_each_match(dst, [&](int, const std::vector<std::uint32_t>& at_length) {
     for (auto i : at_length) {
       const auto& r = rt.effective[i];
-      if (r.target_kind == model::TargetKind::kLocal && !local) local = &r;
-      if (best == nullptr) {
-        best = &r;
-      } else if (origin_rank(r.origin) < origin_rank(best->origin) &&
-                 best->destination == r.destination) {
-        best = &r;
-      }
+      if (local_matches && r.origin >= model::RouteOrigin::kPropagatedDirectConnect) continue;
+      if (!best || origin_rank(r.origin) < origin_rank(best->origin)) best = &r;
     }
-    // Keep walking only to find a less specific local route that beats a propagated one.
-    return best == nullptr || best->origin >= model::RouteOrigin::kPropagatedDirectConnect;
+    return best == nullptr;  // longest prefix first: stop at the first length with a candidate
   });
-  if (best && best->origin >= model::RouteOrigin::kPropagatedDirectConnect && local) return local;
   return best;
 }
 
-const model::TransitGatewayRoute* select_tgw_route(const model::TransitGatewayRouteTable& rt,
+const model::TransitGatewayRoute* select_tgw_route(const model::Network& n,
+                                                   const model::TransitGatewayRouteTable& rt,
                                                    IpAddress dst) {
   const auto* at = rt.lookup.longest_match(dst);
   if (!at) return nullptr;
   const model::TransitGatewayRoute* best = nullptr;
   for (auto i : *at) {
     const auto& r = rt.effective[i];
-    // Same-CIDR order: static before propagated.
-    if (!best || (best->propagated && !r.propagated)) best = &r;
+    if (!best || tgw_route_rank(n, r) < tgw_route_rank(n, *best)) best = &r;
   }
   return best;
 }

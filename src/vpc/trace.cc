@@ -20,9 +20,6 @@ namespace {
 
 constexpr int kMaxHops = 64;
 
-// Where a packet came into the VPC it is in now; decides what it may use next.
-enum class Entry : std::uint8_t { kInside, kPeering, kInternetGateway, kVpnGateway, kTransitGateway, kEndpoint };
-
 struct NatEntry {
   Index nat_gateway;
   IpAddress original_src;
@@ -31,17 +28,52 @@ struct NatEntry {
   std::uint16_t mapped_port;
 };
 
+// What the stateful components on the forward path remember of the flow, for its reply.
+struct Connection {
+  std::vector<NatEntry> nat;
+  Index egress_only_internet_gateway = kNone;  // the flow left through it
+};
+
+// Where a walk ends. kAddress is a service built into the VPC (the Amazon DNS server, ...).
 struct Arrival {
   EndpointKind kind = EndpointKind::kInternet;
   Index index = kNone;
-  IpAddress address;
+  Header header;  // as it arrives
 };
+
+// A service AWS runs for every instance at a fixed address (aws-vpc.md §1.2, §1.11).
+struct BuiltInService {
+  const char* name;
+  bool listens;  // whether it answers this protocol and port
+};
+
+// The services an instance in `vpc` reaches at `h.dst` without routes, network ACLs or security
+// groups: the Amazon DNS server at the primary CIDR's base + 2 and at 169.254.169.253 (while
+// enableDnsSupport is on), instance metadata and the Time Sync Service.
+std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Header& h) {
+  auto is = [&](const char* v4, const char* v6) {
+    return h.dst == *IpAddress::parse(v4) || h.dst == *IpAddress::parse(v6);
+  };
+  bool tcp_or_udp = h.protocol.has_ports();
+  bool dns = vpc.enable_dns_support &&
+             (is("169.254.169.253", "fd00:ec2::253") || h.dst == vpc.resolver());
+  if (dns) return BuiltInService{"AmazonProvidedDNS", tcp_or_udp && h.dst_port == 53};
+  if (is("169.254.169.254", "fd00:ec2::254")) {
+    return BuiltInService{"InstanceMetadataService",
+                          h.protocol.number() == Protocol::kTcp && h.dst_port == 80};
+  }
+  if (is("169.254.169.123", "fd00:ec2::123")) {
+    return BuiltInService{"TimeSyncService",
+                          h.protocol.number() == Protocol::kUdp && h.dst_port == 123};
+  }
+  return std::nullopt;
+}
 
 class Walker {
  public:
   Walker(const Network& n, bool reply, std::vector<Hop>& hops, std::vector<Explanation>& why,
-         std::vector<Explanation>& notes, std::vector<NatEntry>& conntrack)
-      : n_(n), reply_(reply), hops_(hops), why_(why), notes_(notes), conntrack_(conntrack) {}
+         std::vector<Explanation>& notes, Connection& connection)
+      : n_(n), reply_(reply), hops_(hops), why_(why), notes_(notes), connection_(connection) {}
 
   std::optional<Arrival> arrival;
 
@@ -54,8 +86,20 @@ class Walker {
       return;
     }
     add_instance_hops(iface, "egress");
+    if (auto service = built_in_service(n_.vpcs[iface.vpc], h); service && !reply_) {
+      if (!service->listens) {
+        drop("NO_POSSIBLE_DESTINATION", service->name, h.dst.str(), "",
+             std::string(service->name) + " at " + h.dst.str() + " does not answer " + h.str(),
+             "");
+        return;
+      }
+      // Never filtered by security groups or network ACLs, and not routed.
+      hop(service->name, h.dst.str(), "", "", std::nullopt, "built into the VPC");
+      arrival = Arrival{EndpointKind::kAddress, kNone, h};
+      return;
+    }
     if (!reply_ && !security_group(eni, h, false)) return;
-    leave_interface(eni, h, Entry::kInside);
+    leave_interface(eni, h);
   }
 
   void from_internet(Header h) { internet_ingress(h); }
@@ -75,7 +119,7 @@ class Walker {
       if (ep.service_prefix_list != prefix_list || !ep.vpc.resolved()) continue;
       if (!n_.vpcs[ep.vpc.index].contains(h.dst)) continue;
       hop("VPCEndpoint", ep.id, ep.name, "ingress", std::nullopt, "");
-      deliver_local(ep.vpc.index, h, Entry::kEndpoint, kNone);
+      deliver_local(ep.vpc.index, h, kNone);
       return;
     }
     drop("NO_ROUTE_TO_DESTINATION", "AWSService", pl.id, "", "no gateway endpoint leads back to " + h.dst.str(), "");
@@ -207,22 +251,22 @@ class Walker {
   }
 
   // ---- leaving an ENI ---------------------------------------------------------------------
-  void leave_interface(Index eni, Header h, Entry entry) {
+  void leave_interface(Index eni, Header h) {
     if (!budget()) return;
     const auto& iface = n_.network_interfaces[eni];
     Index subnet = iface.subnet.index;
     // Traffic between ENIs of one subnet skips the route table and the network ACL.
     Index peer = n_.eni_with_private_ip(iface.vpc, h.dst);
     if (peer != kNone && n_.network_interfaces[peer].subnet.index == subnet) {
-      deliver_to_interface(peer, h, subnet);
+      deliver_to_interface(peer, h);
       return;
     }
     if (!network_acl(subnet, h, false)) return;
-    route(subnet, h, entry);
+    route(subnet, h);
   }
 
   // ---- route table ------------------------------------------------------------------------
-  void route(Index subnet, Header h, Entry entry) {
+  void route(Index subnet, Header h) {
     if (!budget()) return;
     const auto& s = n_.subnets[subnet];
     const auto& rt = n_.route_tables[s.effective_route_table];
@@ -251,10 +295,10 @@ class Walker {
     }
     Index vpc = s.vpc.index;
     switch (r->target_kind) {
-      case TargetKind::kLocal: deliver_local(vpc, h, entry, subnet); return;
+      case TargetKind::kLocal: deliver_local(vpc, h, subnet); return;
       case TargetKind::kInternetGateway: internet_gateway_egress(vpc, r->target.index, h, rt); return;
       case TargetKind::kEgressOnlyInternetGateway: egress_only_egress(vpc, r->target.index, h, rt); return;
-      case TargetKind::kNatGateway: nat_gateway(subnet, r->target.index, h, entry, rt); return;
+      case TargetKind::kNatGateway: nat_gateway(subnet, r->target.index, h, rt); return;
       case TargetKind::kVpcPeeringConnection: peering(vpc, r->target.index, h, rt); return;
       case TargetKind::kTransitGateway: transit_gateway_from_vpc(subnet, r->target.index, h, rt); return;
       case TargetKind::kVpnGateway: vpn_gateway_egress(vpc, r->target.index, h, rt); return;
@@ -299,14 +343,10 @@ class Walker {
   }
 
   // ---- local delivery ---------------------------------------------------------------------
-  void deliver_local(Index vpc, Header h, Entry entry, Index from_subnet) {
+  // Delivers inside `vpc` a packet that has passed the network ACL of `from_subnet` (kNone when
+  // it comes from a gateway or a peering connection). Within one subnet no network ACL applies.
+  void deliver_local(Index vpc, Header h, Index from_subnet) {
     const auto& v = n_.vpcs[vpc];
-    if (auto resolver = v.resolver(); resolver && h.dst == *resolver && entry == Entry::kInside) {
-      // The Amazon DNS server is never filtered by security groups or network ACLs.
-      hop("AmazonProvidedDNS", h.dst.str(), "", "", std::nullopt, "VPC resolver (base + 2)");
-      arrival = Arrival{EndpointKind::kAddress, kNone, h.dst};
-      return;
-    }
     Index eni = n_.eni_with_private_ip(vpc, h.dst);
     if (eni == kNone) {
       for (Index g = 0; g < n_.nat_gateways.size(); ++g) {
@@ -324,21 +364,12 @@ class Walker {
       return;
     }
     const auto& iface = n_.network_interfaces[eni];
-    if (entry == Entry::kVpnGateway && !iface.instance.resolved() && iface.interface_type == "interface") {
-      // VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: only attached ENIs' private IPs.
-      drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "VPNGateway", "", "ingress",
-           h.dst.str() + " is not the private IP of an attached network interface", "");
-      return;
-    }
-    if (from_subnet != iface.subnet.index) {
-      if (from_subnet != kNone && !network_acl(from_subnet, h, false)) return;
-      if (!network_acl(iface.subnet.index, h, true)) return;
-    }
-    deliver_to_interface(eni, h, iface.subnet.index);
+    if (from_subnet != iface.subnet.index && !network_acl(iface.subnet.index, h, true)) return;
+    deliver_to_interface(eni, h);
   }
 
   // Arrival at an ENI whose subnet's network ACL (if crossed) has been checked.
-  void deliver_to_interface(Index eni, Header h, Index /*from_subnet*/) {
+  void deliver_to_interface(Index eni, Header h) {
     const auto& iface = n_.network_interfaces[eni];
     if (!instance_running(iface)) {
       const auto& inst = n_.instances[iface.instance.index];
@@ -348,7 +379,7 @@ class Walker {
     }
     if (!reply_ && !security_group(eni, h, true)) return;
     add_instance_hops(iface, "ingress");
-    arrival = Arrival{EndpointKind::kNetworkInterface, eni, h.dst};
+    arrival = Arrival{EndpointKind::kNetworkInterface, eni, h};
   }
 
   // ---- internet gateway -------------------------------------------------------------------
@@ -418,7 +449,7 @@ class Walker {
       return;
     }
     hop("Internet", "internet", "", "", std::nullopt, h.dst.str());
-    arrival = Arrival{EndpointKind::kInternet, kNone, h.dst};
+    arrival = Arrival{EndpointKind::kInternet, kNone, h};
   }
 
   void internet_ingress(Header h) {
@@ -433,17 +464,25 @@ class Walker {
       }
       Index vpc = kNone;
       IpAddress private_dst;
-      Index nat = kNone;
       if (auto it = n_.eni_by_public_ip.find(h.dst); it != n_.eni_by_public_ip.end()) {
         const auto& iface = n_.network_interfaces[it->second];
         vpc = iface.vpc;
         for (const auto& [priv, pub] : iface.public_ips) {
           if (pub == h.dst) private_dst = priv;
         }
-      } else if (auto nt = n_.nat_gateway_by_public_ip.find(h.dst); nt != n_.nat_gateway_by_public_ip.end()) {
-        nat = nt->second;
-        vpc = n_.nat_gateways[nat].vpc;
-        private_dst = *n_.nat_gateways[nat].private_ip;
+        if (iface.status == "available") {
+          const auto& igw = n_.internet_gateways[n_.vpcs[vpc].internet_gateway];
+          drop("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "InternetGateway",
+               n_.vpcs[vpc].internet_gateway == kNone ? "" : igw.id, "ingress",
+               h.dst.str() + " belongs to network interface " + iface.id +
+                   ", which is not attached to anything",
+               "attach " + iface.id + " to an instance");
+          return;
+        }
+      } else if (auto nt = n_.nat_gateway_by_public_ip.find(h.dst);
+                 nt != n_.nat_gateway_by_public_ip.end()) {
+        vpc = n_.nat_gateways[nt->second].vpc;
+        private_dst = *n_.nat_gateways[nt->second].private_ip;
       } else {
         auto vpcs = n_.vpcs_containing(h.dst);
         if (!vpcs.empty() && n_.vpcs[vpcs.front()].internet_gateway != kNone) {
@@ -471,8 +510,7 @@ class Walker {
                    "ingress", std::nullopt, "1:1 NAT of the destination to its private IP");
       x.inbound_header = h;
       x.outbound_header = in;
-      gateway_ingress(vpc, in, Entry::kInternetGateway, model::Kind::kInternetGateway, igw);
-      (void)nat;
+      gateway_ingress(vpc, in, model::Kind::kInternetGateway, igw);
       return;
     }
     // IPv6: no translation; the VPC must have an internet gateway, or an egress-only one for replies.
@@ -482,30 +520,38 @@ class Walker {
            "no resource in the network owns " + h.dst.str(), "");
       return;
     }
-    const auto& v = n_.vpcs[vpcs.front()];
+    Index vpc = vpcs.front();
+    const auto& v = n_.vpcs[vpc];
+    // An egress-only internet gateway is stateful: it lets in the replies of the flows that left
+    // through it, and nothing else (aws-vpc.md §1.6).
+    Index eigw = connection_.egress_only_internet_gateway;
+    if (reply_ && eigw != kNone && n_.egress_only_internet_gateways[eigw].vpc.index == vpc) {
+      const auto& g = n_.egress_only_internet_gateways[eigw];
+      hop("EgressOnlyInternetGateway", g.id, g.name, "ingress", std::nullopt,
+          "reply to a flow that left through it");
+      deliver_local(vpc, h, kNone);
+      return;
+    }
     if (v.internet_gateway != kNone) {
       const auto& igw = n_.internet_gateways[v.internet_gateway];
       hop("InternetGateway", igw.id, igw.name, "ingress", std::nullopt, "");
-      gateway_ingress(vpcs.front(), h, Entry::kInternetGateway, model::Kind::kInternetGateway, v.internet_gateway);
+      gateway_ingress(vpc, h, model::Kind::kInternetGateway, v.internet_gateway);
       return;
     }
     if (v.egress_only_internet_gateway != kNone) {
-      const auto& eigw = n_.egress_only_internet_gateways[v.egress_only_internet_gateway];
-      if (reply_) {
-        hop("EgressOnlyInternetGateway", eigw.id, eigw.name, "ingress", std::nullopt, "reply to an outbound flow");
-        deliver_local(vpcs.front(), h, Entry::kInternetGateway, kNone);
-        return;
-      }
-      drop("EIGW_INBOUND_INITIATED", "EgressOnlyInternetGateway", eigw.id, "ingress",
-           "egress-only internet gateways drop connections initiated from the internet",
-           "use an internet gateway if " + h.dst.str() + " must accept inbound connections");
+      const auto& g = n_.egress_only_internet_gateways[v.egress_only_internet_gateway];
+      // RA does not analyse IPv6; docs/semantics.md names this cloudtwin code.
+      drop("EIGW_INBOUND_INITIATED", "EgressOnlyInternetGateway", g.id, "ingress",
+           "egress-only internet gateway " + g.id +
+               " admits only replies to connections initiated from " + v.id,
+           "attach an internet gateway if " + h.dst.str() + " must accept inbound connections");
       return;
     }
     drop("NO_PATH", "VPC", v.id, "ingress", "VPC " + v.id + " has no internet gateway", "");
   }
 
   // After an IGW or VGW: its gateway route table (edge association) if any, else the VPC.
-  void gateway_ingress(Index vpc, Header h, Entry entry, model::Kind gateway_kind, Index gateway) {
+  void gateway_ingress(Index vpc, Header h, model::Kind gateway_kind, Index gateway) {
     for (const auto& rt : n_.route_tables) {
       if (rt.vpc.index != vpc) continue;
       bool edge = std::any_of(rt.gateways.begin(), rt.gateways.end(), [&](const model::Ref& g) {
@@ -536,7 +582,7 @@ class Walker {
       }
       break;
     }
-    deliver_local(vpc, h, entry, kNone);
+    deliver_local(vpc, h, kNone);
   }
 
   void egress_only_egress(Index vpc, Index g, Header h, const model::RouteTable& rt) {
@@ -547,11 +593,16 @@ class Walker {
       return;
     }
     hop("EgressOnlyInternetGateway", eigw.id, eigw.name, "egress", std::nullopt, "");
+    if (!reply_) connection_.egress_only_internet_gateway = g;
     to_internet(h);
   }
 
   // ---- NAT gateway ------------------------------------------------------------------------
-  void nat_gateway(Index from_subnet, Index g, Header h, Entry entry, const model::RouteTable& rt) {
+  // Peering and virtual private gateways deliver only to addresses inside the VPC, so a packet
+  // from across them never gets here (NGW_REQUIRES_SOURCE_IN_VPC shows as
+  // PCX_REQUIRES_ADDRESS_IN_VPC_CIDR or VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS first); one
+  // from a transit gateway attachment is served, as in AWS's centralised egress design.
+  void nat_gateway(Index from_subnet, Index g, Header h, const model::RouteTable& rt) {
     const auto& nat = n_.nat_gateways[g];
     if (nat.state != "available") {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
@@ -559,10 +610,14 @@ class Walker {
            "recreate the NAT gateway and point the route at it");
       return;
     }
-    if (entry == Entry::kPeering || entry == Entry::kVpnGateway) {
-      drop("NGW_REQUIRES_SOURCE_IN_VPC", "NatGateway", nat.id, "",
-           "NAT gateways serve only traffic from their own VPC, not traffic that entered over "
-           "peering, VPN or Direct Connect", "give the remote network its own NAT gateway");
+    if (h.src == nat.private_ip) {
+      // Its own subnet routed the translated packet back to it: the NAT gateway sits in a
+      // subnet without a route to an internet gateway (or onward network).
+      drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "",
+           "route table " + rt.id + " of NAT gateway " + nat.id + "'s own subnet sends " +
+               h.dst.str() + " back to " + nat.id,
+           "put " + nat.id + " in a public subnet, whose route table sends 0.0.0.0/0 to an "
+           "internet gateway");
       return;
     }
     int p = h.protocol.number();
@@ -584,25 +639,24 @@ class Walker {
       std::uint32_t seed = static_cast<std::uint32_t>(h.src.bits()) * 2654435761u + h.src_port;
       out.src_port = static_cast<std::uint16_t>(1024 + seed % (65536 - 1024));
     }
-    conntrack_.push_back({g, h.src, h.src_port, out.src, out.src_port});
+    connection_.nat.push_back({g, h.src, h.src_port, out.src, out.src_port});
     Hop& x = hop("NatGateway", nat.id, nat.name, "", std::nullopt,
                  "source translated to the NAT gateway's private IP (NGW_SOURCE_ADDRESS_REASSIGN)");
     x.inbound_header = h;
     x.outbound_header = out;
     if (!network_acl(nat_subnet, out, false)) return;
-    route(nat_subnet, out, Entry::kInside);
+    route(nat_subnet, out);
   }
 
   // A packet addressed to a NAT gateway's private IP: only replies to its own flows pass.
   void nat_gateway_inbound(Index g, Header h, Index from_subnet) {
     const auto& nat = n_.nat_gateways[g];
     Index nat_subnet = nat.subnet.index;
-    if (from_subnet != kNone && from_subnet != nat_subnet && !network_acl(from_subnet, h, false)) return;
     if (from_subnet != nat_subnet && !network_acl(nat_subnet, h, true)) return;
-    auto it = std::find_if(conntrack_.begin(), conntrack_.end(), [&](const NatEntry& e) {
+    auto it = std::find_if(connection_.nat.begin(), connection_.nat.end(), [&](const NatEntry& e) {
       return e.nat_gateway == g && e.mapped_src == h.dst && (!h.protocol.has_ports() || e.mapped_port == h.dst_port);
     });
-    if (!reply_ || it == conntrack_.end()) {
+    if (!reply_ || it == connection_.nat.end()) {
       hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "");
       drop("NO_POSSIBLE_DESTINATION", "NatGateway", nat.id, "ingress",
            "NAT gateways accept only replies to connections initiated from inside; " +
@@ -619,11 +673,11 @@ class Walker {
     Index vpc = nat.vpc;
     Index eni = n_.eni_with_private_ip(vpc, out.dst);
     if (eni != kNone && n_.network_interfaces[eni].subnet.index == nat_subnet) {
-      deliver_to_interface(eni, out, nat_subnet);
+      deliver_to_interface(eni, out);
       return;
     }
     if (!network_acl(nat_subnet, out, false)) return;
-    route(nat_subnet, out, Entry::kInside);
+    route(nat_subnet, out);
   }
 
   // ---- peering ----------------------------------------------------------------------------
@@ -651,7 +705,7 @@ class Walker {
            "peer directly with the network that holds " + h.dst.str() + ", or use a transit gateway");
       return;
     }
-    deliver_local(peer, h, Entry::kPeering, kNone);
+    deliver_local(peer, h, kNone);
   }
 
   // ---- transit gateway --------------------------------------------------------------------
@@ -682,7 +736,9 @@ class Walker {
            "add a subnet in " + s.availability_zone + " to the attachment");
       return;
     }
-    if (att_subnet != subnet && !network_acl(att_subnet, h, true)) return;
+    // tgw-nacls.html: towards the transit gateway the attachment subnet's inbound rules apply,
+    // even when the sender sits in that same subnet.
+    if (!network_acl(att_subnet, h, true)) return;
     hop("TransitGatewayAttachment", a.id, a.name, "ingress", std::nullopt, "");
     transit_gateway(att, h, s.availability_zone);
   }
@@ -699,7 +755,7 @@ class Walker {
       return;
     }
     const auto& table = n_.transit_gateway_route_tables[in.associated_table];
-    const auto* r = select_tgw_route(table, h.dst);
+    const auto* r = select_tgw_route(n_, table, h.dst);
     if (!r) {
       hop("TransitGatewayRouteTable", table.id, table.name, "", std::nullopt, "no route matches");
       drop("TGW_RTB_CANNOT_ROUTE", "TransitGatewayRouteTable", table.id, "",
@@ -740,11 +796,11 @@ class Walker {
         Index vpc = a.vpc.index;
         Index eni = n_.eni_with_private_ip(vpc, h.dst);
         if (eni != kNone && n_.network_interfaces[eni].subnet.index == subnet) {
-          deliver_to_interface(eni, h, subnet);
+          deliver_to_interface(eni, h);
           return;
         }
         if (!network_acl(subnet, h, false)) return;
-        route(subnet, h, Entry::kTransitGateway);
+        route(subnet, h);
         return;
       }
       case model::AttachmentType::kVpn:
@@ -788,24 +844,62 @@ class Walker {
       return;
     }
     hop("VPNGateway", vgw.id, vgw.name, "egress", std::nullopt, "");
-    // Direct Connect is preferred over VPN for the same prefix (direct-connect.md).
+    // direct-connect.md §1.2: the longest prefix the gateway learned, then Direct Connect over
+    // VPN static routes over VPN BGP routes. A VPN that is down has withdrawn its routes.
+    struct Choice {
+      int length = -1;
+      int rank = 0;
+      Index direct_connect_gateway = kNone;
+      Index vpn_connection = kNone;
+    };
+    Choice best;
+    Index down = kNone;
+    auto offer = [&](const Prefix& p, Choice c) {
+      if (!p.contains(h.dst)) return;
+      c.length = p.length();
+      if (c.length > best.length || (c.length == best.length && c.rank < best.rank)) best = c;
+    };
     for (Index d = 0; d < n_.direct_connect_gateways.size(); ++d) {
       const auto& dx = n_.direct_connect_gateways[d];
-      bool assoc = std::any_of(dx.vpn_gateways.begin(), dx.vpn_gateways.end(),
-                               [&](const model::Ref& r) { return r.index == g; });
-      if (assoc && on_premises_behind_dx(d, h.dst) != kNone) {
-        direct_connect_to_on_premises(d, h);
-        return;
+      bool associated = std::any_of(dx.vpn_gateways.begin(), dx.vpn_gateways.end(),
+                                    [&](const model::Ref& r) { return r.index == g; });
+      if (!associated) continue;
+      for (const auto& net : n_.on_premises_networks) {
+        bool behind = std::any_of(net.direct_connect_gateways.begin(),
+                                  net.direct_connect_gateways.end(),
+                                  [&](const model::Ref& r) { return r.index == d; });
+        if (!behind) continue;
+        for (const auto& p : net.cidrs) offer(p, {-1, 0, d, kNone});
       }
     }
     for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
-      if (n_.vpn_connections[c].vpn_gateway.index == g && on_premises_behind_vpn(c, h.dst) != kNone) {
-        vpn_to_on_premises(c, h);
-        return;
+      const auto& vpn = n_.vpn_connections[c];
+      if (vpn.vpn_gateway.index != g) continue;
+      if (vpn.state != "available") {
+        if (on_premises_behind_vpn(c, h.dst) != kNone) down = c;
+        continue;
+      }
+      for (const auto& p : vpn.static_routes) offer(p, {-1, 1, kNone, c});
+      if (vpn.static_routes_only) continue;
+      for (const auto& net : n_.on_premises_networks) {
+        bool behind = std::any_of(net.vpn_connections.begin(), net.vpn_connections.end(),
+                                  [&](const model::Ref& r) { return r.index == c; });
+        if (!behind) continue;
+        for (const auto& p : net.cidrs) offer(p, {-1, 2, kNone, c});
       }
     }
-    drop("NO_ROUTE_TO_DESTINATION", "VPNGateway", vgw.id, "egress",
-         "no VPN connection or Direct Connect gateway of " + vgw.id + " leads to " + h.dst.str(), "");
+    if (best.direct_connect_gateway != kNone) {
+      direct_connect_to_on_premises(best.direct_connect_gateway, h);
+    } else if (best.vpn_connection != kNone) {
+      vpn_to_on_premises(best.vpn_connection, h);
+    } else if (down != kNone) {
+      vpn_to_on_premises(down, h);  // explains BAD_STATE_VPN
+    } else {
+      drop("NO_ROUTE_TO_DESTINATION", "VPNGateway", vgw.id, "egress",
+           "no VPN connection or Direct Connect gateway of " + vgw.id + " leads to " +
+               h.dst.str(),
+           "");
+    }
   }
 
   Index on_premises_behind_vpn(Index vpn, IpAddress a) const {
@@ -868,7 +962,7 @@ class Walker {
   void arrive_on_premises(Index o, Header h) {
     const auto& net = n_.on_premises_networks[o];
     hop("OnPremisesNetwork", net.id, net.name, "", std::nullopt, h.dst.str());
-    arrival = Arrival{EndpointKind::kOnPremises, o, h.dst};
+    arrival = Arrival{EndpointKind::kOnPremises, o, h};
   }
 
   // On-premises routers send every AWS prefix they learned towards the connection that
@@ -943,23 +1037,27 @@ class Walker {
 
   bool tgw_routes(const model::TransitGatewayAttachment& att, IpAddress dst) const {
     if (att.associated_table == kNone) return false;
-    return select_tgw_route(n_.transit_gateway_route_tables[att.associated_table], dst) != nullptr;
+    return select_tgw_route(n_, n_.transit_gateway_route_tables[att.associated_table], dst) != nullptr;
   }
 
   void vpn_gateway_ingress(Index g, Header h) {
     const auto& vgw = n_.vpn_gateways[g];
     hop("VPNGateway", vgw.id, vgw.name, "ingress", std::nullopt, "");
     Index vpc = vgw.vpc.index;
-    bool attached_eni = n_.eni_with_private_ip(vpc, h.dst) != kNone ||
-                        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(), [&](const auto& nat) {
-                          return nat.vpc == vpc && nat.private_ip == h.dst;
-                        });
+    Index eni = n_.eni_with_private_ip(vpc, h.dst);
+    bool attached_eni = (eni != kNone && n_.network_interfaces[eni].status != "available") ||
+                        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(),
+                                    [&](const auto& nat) {
+                                      return nat.vpc == vpc && nat.private_ip == h.dst;
+                                    });
     if (!attached_eni) {
       drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "VPNGateway", vgw.id, "ingress",
-           h.dst.str() + " is not the private IP of a network interface in " + n_.vpcs[vpc].id, "");
+           h.dst.str() + " is not the private IP of an attached network interface in " +
+               n_.vpcs[vpc].id,
+           "");
       return;
     }
-    gateway_ingress(vpc, h, Entry::kVpnGateway, model::Kind::kVpnGateway, g);
+    gateway_ingress(vpc, h, model::Kind::kVpnGateway, g);
   }
 
   // ---- gateway endpoint -------------------------------------------------------------------
@@ -983,7 +1081,7 @@ class Walker {
     }
     const auto& pl = n_.prefix_lists[ep.service_prefix_list];
     hop("AWSService", pl.prefix_list_name, "", "", std::nullopt, h.dst.str());
-    arrival = Arrival{EndpointKind::kService, ep.service_prefix_list, h.dst};
+    arrival = Arrival{EndpointKind::kService, ep.service_prefix_list, h};
   }
 
   // ---- appliances (route target ENI or instance) -------------------------------------------
@@ -1004,7 +1102,7 @@ class Walker {
       return;
     }
     if (!reply_ && !security_group(eni, h, false)) return;
-    leave_interface(eni, h, Entry::kInside);
+    leave_interface(eni, h);
   }
 
   const Network& n_;
@@ -1012,7 +1110,7 @@ class Walker {
   std::vector<Hop>& hops_;
   std::vector<Explanation>& why_;
   std::vector<Explanation>& notes_;
-  std::vector<NatEntry>& conntrack_;
+  Connection& connection_;
   int steps_ = 0;
 };
 
@@ -1051,28 +1149,32 @@ PortRange ephemeral_range(const Network& n, const Endpoint& e) {
   return {32768, 60999};
 }
 
-bool arrived_at(const Network& n, const Arrival& a, const Endpoint& want, IpAddress want_address) {
+// Whether a walk that ended at `a` reached `want`, whose address is `address`.
+bool arrived_at(const Arrival& a, const Endpoint& want, IpAddress address) {
   switch (want.kind) {
     case EndpointKind::kNetworkInterface:
       return a.kind == EndpointKind::kNetworkInterface && a.index == want.index;
-    case EndpointKind::kOnPremises: return a.kind == EndpointKind::kOnPremises && a.index == want.index;
-    case EndpointKind::kInternet: return a.kind == EndpointKind::kInternet && a.address == want_address;
-    case EndpointKind::kService: return a.kind == EndpointKind::kService;
-    case EndpointKind::kAddress: return a.address == want_address;
+    case EndpointKind::kOnPremises:
+      return a.kind == EndpointKind::kOnPremises && a.index == want.index;
+    case EndpointKind::kInternet:
+      return a.kind == EndpointKind::kInternet && a.header.dst == address;
+    case EndpointKind::kService:
+      // AWS services are public: reached through a gateway endpoint or over the internet.
+      return (a.kind == EndpointKind::kService || a.kind == EndpointKind::kInternet) &&
+             a.header.dst == address;
+    case EndpointKind::kAddress: return a.header.dst == address;
   }
-  (void)n;
   return false;
 }
 
-void start(Walker& w, const Network& n, const Endpoint& e, Header h) {
+void start(Walker& w, const Endpoint& e, Header h) {
   switch (e.kind) {
     case EndpointKind::kNetworkInterface: w.from_interface(e.index, h); return;
     case EndpointKind::kInternet: w.from_internet(h); return;
     case EndpointKind::kOnPremises: w.from_on_premises(e.index, h); return;
     case EndpointKind::kService: w.from_service(e.index, h); return;
-    case EndpointKind::kAddress: break;
+    case EndpointKind::kAddress: return;  // not a source; trace() refuses it
   }
-  (void)n;
 }
 
 }  // namespace
@@ -1117,33 +1219,47 @@ Trace trace(const Network& n, const Query& q) {
   if (q.protocol.is_all()) return fail("NO_PATH", "give one protocol to trace, not all", "");
   t.header = h;
 
-  std::vector<NatEntry> conntrack;
-  Walker fwd(n, false, t.forward, t.explanations, t.notes, conntrack);
-  start(fwd, n, q.source, h);
+  Connection connection;
+  Walker fwd(n, false, t.forward, t.explanations, t.notes, connection);
+  start(fwd, q.source, h);
   if (!t.explanations.empty()) return t;
-  if (!fwd.arrival || !arrived_at(n, *fwd.arrival, q.destination, *dst)) {
-    return fail("NO_POSSIBLE_DESTINATION", "the packet was delivered elsewhere than the destination", "");
+  if (!fwd.arrival || !arrived_at(*fwd.arrival, q.destination, *dst)) {
+    return fail("NO_POSSIBLE_DESTINATION",
+                "the packet was delivered elsewhere than the destination", "");
   }
-  // The reply: the destination answers what it received.
-  Header received = h;
-  for (const auto& hop : t.forward) {
-    if (hop.outbound_header) received = *hop.outbound_header;
+  // Services built into the VPC answer from the host; their replies are not filtered either.
+  if (fwd.arrival->kind == EndpointKind::kAddress) {
+    t.reachable = true;
+    return t;
   }
-  Header reply = received.reversed();
-  Endpoint replier = q.destination;
-  if (fwd.arrival->kind == EndpointKind::kNetworkInterface) {
-    replier.kind = EndpointKind::kNetworkInterface;
-    replier.index = fwd.arrival->index;
-  }
-  Walker back(n, true, t.reverse, t.explanations, t.notes, conntrack);
-  start(back, n, replier, reply);
+  // The reply: the destination answers what it received, from where it received it.
+  Endpoint replier;
+  replier.kind = fwd.arrival->kind;
+  replier.index = fwd.arrival->index;
+  Walker back(n, true, t.reverse, t.explanations, t.notes, connection);
+  start(back, replier, fwd.arrival->header.reversed());
   if (!t.explanations.empty()) return t;
-  Endpoint original = q.source;
-  if (!back.arrival || !arrived_at(n, *back.arrival, original, *src)) {
-    t.explanations.push_back({"NO_ROUTE_TO_DESTINATION", "", "", "", "return",
-                              "the reply does not reach the source " + src->str() +
-                                  (back.arrival ? " (it reaches " + back.arrival->address.str() + ")" : ""),
-                              "make the return path lead back to the source"});
+  if (!back.arrival || !arrived_at(*back.arrival, q.source, *src)) {
+    t.explanations.push_back(
+        {"NO_ROUTE_TO_DESTINATION", "", "", "", "return",
+         "the reply does not reach the source " + src->str() +
+             (back.arrival ? " (it reaches " + back.arrival->header.dst.str() + ")" : ""),
+         "make the return path lead back to the source"});
+    return t;
+  }
+  // The source drops a reply that does not come from the address and port it sent to: the
+  // return path went through a NAT gateway the request did not take.
+  const Header& answer = back.arrival->header;
+  if (answer.src != h.dst || (h.protocol.has_ports() && answer.src_port != h.dst_port)) {
+    std::string nat;
+    for (const auto& x : t.reverse) {
+      if (x.component_type == "NatGateway") nat = x.component_id;
+    }
+    t.explanations.push_back(
+        {"NGW_SOURCE_ADDRESS_REASSIGN", "NatGateway", nat, "", "return",
+         "the reply reaches " + src->str() + " from " + answer.src.str() + " instead of " +
+             h.dst.str() + ", so the source drops it",
+         "route the reply back the way the request came"});
     return t;
   }
   t.reachable = true;

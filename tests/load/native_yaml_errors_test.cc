@@ -339,8 +339,8 @@ TEST(NativeYamlErrors, HostileInputNeverThrows) {
       "x: &m {<<: [*m, *m, *m, *m, *m, *m, *m, *m]}\nvpcs: [{<<: *m, name: a}]\n",
       "vpcs: [{name: a, cidr_block: !!binary aGVsbG8=}]\n",
       "vpcs: [{name: a, cidr_block: 10.0.0.0/16, enable_dns_support: 99999999999999999999999}]\n",
-      "security_groups: [{name: a, vpc: v, ingress: [{protocol: tcp, from_port: "
-      "-99999999999999999999, to_port: 1, cidr: 0.0.0.0/0}]}]\n",
+      std::string("security_groups: [{name: a, vpc: v, ingress: [{protocol: tcp, ") +
+          "from_port: -99999999999999999999, to_port: 1, cidr: 0.0.0.0/0}]}]\n",
       "? [a, b]\n: c\n",
       "vpcs: [{name: a, cidr_block: \"10.0.0.0/16\\0\"}]\n",
   };

@@ -31,6 +31,8 @@ struct Question {
   YAML::Node node;
 };
 
+void PrintTo(const Question& q, std::ostream* os) { *os << q.file << " #" << q.index; }
+
 std::string read(const fs::path& p) {
   std::ifstream in(p);
   std::stringstream s;

@@ -1,0 +1,18 @@
+// Generates native-format networks of a chosen size for benchmarks: VPCs of 100 subnets joined
+// by a transit gateway, 10 instances per subnet, one security group of 10 rules per subnet, a
+// custom network ACL per VPC, public subnets with an internet gateway and NAT gateway.
+#pragma once
+
+#include <string>
+
+namespace cloudtwin::bench {
+
+struct GeneratorOptions {
+  int subnets = 100;
+  int instances_per_subnet = 10;
+  int rules_per_group = 10;
+};
+
+std::string generate_network(const GeneratorOptions& options);
+
+}  // namespace cloudtwin::bench
