@@ -37,11 +37,11 @@ std::string IpAddress::str() const {
   std::array<char, INET6_ADDRSTRLEN> buf{};
   if (is_v4()) {
     in_addr a4{};
-    a4.s_addr = htonl(static_cast<std::uint32_t>(bits_));
+    a4.s_addr = htonl(static_cast<std::uint32_t>(lo_));
     inet_ntop(AF_INET, &a4, buf.data(), buf.size());
   } else {
     in6_addr a6{};
-    U128 b = bits_;
+    U128 b = bits();
     for (int i = 15; i >= 0; --i) {
       a6.s6_addr[i] = static_cast<unsigned char>(b & 0xff);
       b >>= 8;
@@ -52,7 +52,7 @@ std::string IpAddress::str() const {
 }
 
 IpAddress IpAddress::plus(U128 n) const {
-  U128 v = bits_ + n;
+  U128 v = bits() + n;
   if (is_v4()) v &= 0xffffffffu;
   return IpAddress(family_, v);
 }

@@ -229,6 +229,12 @@ class Finalizer {
 
   void resolve_route(RouteTable& rt, Route& route) {
     resolve(rt, route.destination_prefix_list, {Kind::kPrefixList});
+    // A blackhole route usually names a deleted target: AWS keeps it, and so do we.
+    if (route.blackhole && !route.target.empty() && !n_.by_id.contains(route.target.text)) {
+      warning(rt, route.target.at,
+              "blackhole route names `" + route.target.text + "`, which is not in the network");
+      return;
+    }
     switch (route.target_kind) {
       case TargetKind::kLocal:
       case TargetKind::kUnsupported: return;
@@ -752,6 +758,7 @@ class Finalizer {
   }
 
   void check_route(RouteTable& rt, const Route& route) {
+    check_route_shape(rt, route);
     if (!route.target.resolved()) return;
     Index vpc = rt.vpc.index;
     auto other_vpc = [&](Index target_vpc, const std::string& what) {
@@ -778,6 +785,45 @@ class Finalizer {
         break;
       }
       default: break;
+    }
+  }
+
+  // route-tables.html: a route more specific than a local route must cover an entire subnet of
+  // the VPC and point at a NAT gateway, network interface or (GWLB) endpoint; gateway route
+  // tables take only the VPC CIDR or entire subnet CIDRs, to local, an ENI or an endpoint.
+  void check_route_shape(RouteTable& rt, const Route& route) {
+    if (!route.destination || route.target_kind == TargetKind::kLocal) return;
+    const auto& v = n_.vpcs[rt.vpc.index];
+    const Prefix& d = *route.destination;
+    auto inside_local = [&](const std::vector<Prefix>& blocks) {
+      return std::any_of(blocks.begin(), blocks.end(),
+                         [&](const Prefix& b) { return b.contains(d) && b != d; });
+    };
+    bool is_block = std::find(v.cidr_blocks.begin(), v.cidr_blocks.end(), d) != v.cidr_blocks.end() ||
+                    std::find(v.ipv6_cidr_blocks.begin(), v.ipv6_cidr_blocks.end(), d) !=
+                        v.ipv6_cidr_blocks.end();
+    bool is_subnet = std::any_of(v.subnets.begin(), v.subnets.end(), [&](Index s) {
+      const auto& sub = n_.subnets[s];
+      return sub.cidr_block == d || sub.ipv6_cidr_block == d;
+    });
+    bool middlebox = route.target_kind == TargetKind::kNatGateway ||
+                     route.target_kind == TargetKind::kNetworkInterface ||
+                     route.target_kind == TargetKind::kInstance ||
+                     route.target_kind == TargetKind::kVpcEndpoint;
+    if (inside_local(d.family() == Family::kV4 ? v.cidr_blocks : v.ipv6_cidr_blocks) && !(is_subnet && middlebox)) {
+      error(rt, route.at,
+            "route " + d.str() + " is more specific than the local route of " + v.id,
+            "only an entire subnet CIDR may be routed, and only to a NAT gateway, network "
+            "interface or endpoint");
+    }
+    if (!rt.gateways.empty()) {
+      if (!(route.target_kind == TargetKind::kNetworkInterface ||
+            route.target_kind == TargetKind::kInstance ||
+            route.target_kind == TargetKind::kVpcEndpoint)) {
+        error(rt, route.at, "a gateway route table can only target local, a network interface or an endpoint");
+      } else if (!is_block && !is_subnet) {
+        error(rt, route.at, "a gateway route table can only route the VPC CIDR or an entire subnet CIDR");
+      }
     }
   }
 

@@ -61,6 +61,29 @@ subnets:
   EXPECT_EQ(v.resolver()->str(), "10.0.0.2");
 }
 
+TEST(Routes, WholeSubnetRouteToAnApplianceIsAllowed) {
+  // route-tables.html (middlebox routing): a route for an entire subnet CIDR may target an ENI.
+  auto l = load(R"(
+vpcs:
+  - {name: app, cidr_block: 10.0.0.0/16}
+subnets:
+  - {name: a, vpc: app, availability_zone: us-east-1a, cidr_block: 10.0.1.0/24}
+  - {name: b, vpc: app, availability_zone: us-east-1a, cidr_block: 10.0.2.0/24}
+instances:
+  - {name: fw, subnet: a, private_ip: 10.0.1.10, source_dest_check: false}
+route_tables:
+  - name: rt
+    vpc: app
+    routes:
+      - {destination: 10.0.2.0/24, instance: fw}
+      - {destination: 0.0.0.0/0, gateway: igw-deleted, state: blackhole}
+)");
+  EXPECT_TRUE(l->ok) << all(l->d);
+  // The blackhole route to a deleted gateway is kept, with a warning, as AWS shows it.
+  ASSERT_EQ(l->d.items().size(), 1u) << all(l->d);
+  EXPECT_EQ(l->d.items()[0].severity, Severity::kWarning);
+}
+
 TEST(Defaults, ReservedAddresses) {
   auto l = load(R"(
 vpcs:
@@ -188,6 +211,33 @@ subnets:
 nat_gateways:
   - {name: nat, subnet: a}
 )", "needs an elastic IP", 7},
+        BadCase{"route_more_specific_than_local", R"(
+vpcs:
+  - {name: app, cidr_block: 10.0.0.0/16}
+internet_gateways:
+  - {name: igw, vpc: app}
+route_tables:
+  - name: rt
+    vpc: app
+    routes:
+      - {destination: 10.0.5.0/24, gateway: igw}
+)", "more specific than the local route", 10},
+        BadCase{"gateway_table_bad_target", R"(
+vpcs:
+  - {name: app, cidr_block: 10.0.0.0/16}
+internet_gateways:
+  - {name: igw, vpc: app}
+nat_gateways:
+  - {name: nat, subnet: a, connectivity_type: private}
+subnets:
+  - {name: a, vpc: app, availability_zone: us-east-1a, cidr_block: 10.0.1.0/24}
+route_tables:
+  - name: edge
+    vpc: app
+    gateways: [igw]
+    routes:
+      - {destination: 10.0.1.0/24, nat_gateway: nat}
+)", "gateway route table can only target", 15},
         BadCase{"duplicate_ids", R"(
 vpcs:
   - {id: vpc-1, cidr_block: 10.0.0.0/16}

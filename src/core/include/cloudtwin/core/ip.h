@@ -27,7 +27,7 @@ class IpAddress {
   [[nodiscard]] Family family() const { return family_; }
   [[nodiscard]] bool is_v4() const { return family_ == Family::kV4; }
   [[nodiscard]] bool is_v6() const { return family_ == Family::kV6; }
-  [[nodiscard]] U128 bits() const { return bits_; }
+  [[nodiscard]] U128 bits() const { return (U128{hi_} << 64) | lo_; }
   [[nodiscard]] int width() const { return is_v4() ? 32 : 128; }
   [[nodiscard]] std::string str() const;
 
@@ -37,9 +37,13 @@ class IpAddress {
   friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 
  private:
-  constexpr IpAddress(Family f, U128 bits) : family_(f), bits_(bits) {}
+  constexpr IpAddress(Family f, U128 bits)
+      : family_(f), hi_(static_cast<std::uint64_t>(bits >> 64)), lo_(static_cast<std::uint64_t>(bits)) {}
+  // Two 64-bit halves rather than one __int128 keep the type at 24 bytes (8-byte alignment);
+  // the model holds hundreds of thousands of addresses.
   Family family_ = Family::kV4;
-  U128 bits_ = 0;
+  std::uint64_t hi_ = 0;
+  std::uint64_t lo_ = 0;
 };
 
 // A CIDR block. The network address is always canonical (host bits zero).
