@@ -18,8 +18,8 @@ demo: release
 	@scripts/demo build/release/src/cli/cloudtwin
 
 test: debug
-	ctest --preset debug
 	@scripts/run-fuzz-smoke
+	ctest --preset debug
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
