@@ -6,7 +6,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iterator>
+#include <new>
 
 #include "native_yaml_readers.h"
 
@@ -68,17 +69,17 @@ bool is_region(std::string_view r) {
   return parts >= 3;
 }
 
-void read_document(Context& cx, const YAML::Node& doc) {
-  if (!doc.IsMap()) {
+void read_document(Context& cx, const Node& doc) {
+  if (!doc.is_mapping()) {
     cx.error(cx.at(doc).line ? cx.at(doc) : Location{cx.file, 1, 1}, "",
              std::string("a network file must be a mapping, not ") +
-                 (doc.IsSequence() ? "a list" : "`" + doc.Scalar() + "`"),
+                 (doc.is_sequence() ? "a list" : "`" + std::string(doc.scalar()) + "`"),
              kTopLevelHint);
     return;
   }
   std::vector<std::string_view> known{"account", "region"};
   for (const auto& s : kSections) known.push_back(s.key);
-  Fields top(cx, doc, "a network file", std::move(known), "", Location{cx.file, 1, 1});
+  Fields top(cx, &doc, "a network file", std::move(known), "", Location{cx.file, 1, 1});
   top.allow_extension_prefix("x-");
   top.check();
   cx.account = top.has("account") ? read_account(top.get("account")) : "";
@@ -131,23 +132,22 @@ bool read_native_yaml(std::string_view text, const std::string& path, model::Net
   const std::size_t errors_before = diagnostics.error_count();
   yaml::Context cx{network, diagnostics, path, network.add_file(path), {}, {}};
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    const yaml::Document yaml = yaml::Document::parse(text);
+    if (const auto& e = yaml.error()) {
+      // Nothing of a file that is not YAML is read, not even the documents before the error.
+      cx.error({cx.file, e->at.line, e->at.column}, "", "YAML syntax error: " + e->message,
+               e->hint);
+      return false;
+    }
     bool any = false;
-    for (const auto& doc : docs) {
-      if (doc.IsNull()) continue;  // an empty document between `---` markers
+    for (const yaml::Node* doc : yaml.roots()) {
+      if (doc->is_null()) continue;  // an empty document between `---` markers
       any = true;
-      yaml::read_document(cx, doc);
+      yaml::read_document(cx, *doc);
     }
     if (!any) cx.error({cx.file, 1, 1}, "", "the file is empty", yaml::kTopLevelHint);
-  } catch (const YAML::Exception& e) {
-    Location at{cx.file, 0, 0};
-    if (!e.mark.is_null()) {
-      at.line = static_cast<std::uint32_t>(e.mark.line) + 1;
-      at.column = static_cast<std::uint32_t>(e.mark.column) + 1;
-    }
-    cx.error(at, "", "YAML syntax error: " + e.msg);
-  } catch (const std::exception& e) {
-    cx.error({cx.file, 0, 0}, "", std::string("cannot read the file: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    cx.error({cx.file, 0, 0}, "", "cannot read the file: out of memory");
   }
   return diagnostics.error_count() == errors_before;
 }
@@ -162,10 +162,13 @@ bool read_native_yaml_file(const std::string& path, model::Network& network,
   if (std::filesystem::is_directory(path, ec)) return fail("is a folder, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // One buffer of the file's size: a large network is read without the copies of a stream.
+  std::string text;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec) text.reserve(size);
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   if (in.bad()) return fail(std::string("cannot read: ") + std::strerror(errno));
-  return read_native_yaml(text.str(), path, network, diagnostics);
+  return read_native_yaml(text, path, network, diagnostics);
 }
 
 }  // namespace cloudtwin::load

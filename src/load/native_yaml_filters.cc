@@ -46,9 +46,9 @@ PortFields read_ports(Fields& f, Protocol p) {
     }
     if (port) {
       Value v = f.get("port");
-      if (v.node().IsScalar() && v.node().Scalar().find('-') != std::string::npos) {
-        v.error("`port` is one port, not `" + v.node().Scalar() + "`",
-                "write a range as `ports: " + v.node().Scalar() + "`");
+      if (v.is_scalar() && v.node()->scalar().find('-') != std::string_view::npos) {
+        const std::string text(v.node()->scalar());
+        v.error("`port` is one port, not `" + text + "`", "write a range as `ports: " + text + "`");
       } else if (auto n = v.integer(0, 65535)) {
         out.ports = PortRange::single(static_cast<std::uint16_t>(*n));
       }

@@ -213,7 +213,7 @@ void read_prefix_list(Context& cx, Value& item) {
   std::optional<Family> family = pl.address_family;
   for (auto& entry : f.get("entries").items()) {
     std::optional<Prefix> p;
-    if (entry.node().IsMap()) {
+    if (entry.is_mapping()) {
       Fields ef = entry.fields({"cidr", "description"});
       ef.check();
       ef.get("description").text(/*allow_empty=*/true);

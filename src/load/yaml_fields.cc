@@ -49,10 +49,9 @@ std::string lower(std::string_view text) {
 
 // ---- Context --------------------------------------------------------------------------------
 
-Location Context::at(const YAML::Node& node) const {
-  const YAML::Mark m = node.Mark();
-  if (m.is_null() || m.line < 0 || m.column < 0) return {file, 0, 0};
-  return {file, static_cast<std::uint32_t>(m.line) + 1, static_cast<std::uint32_t>(m.column) + 1};
+Location Context::at(const Node& node) const {
+  const Mark m = node.mark();
+  return {file, m.line, m.column};
 }
 
 void Context::error(Location at, const std::string& resource, std::string message,
@@ -62,7 +61,7 @@ void Context::error(Location at, const std::string& resource, std::string messag
 
 // ---- Value ----------------------------------------------------------------------------------
 
-Value::Value(Context& cx, const YAML::Node& node, std::string field, Location fallback,
+Value::Value(Context& cx, const Node* node, std::string field, Location fallback,
              std::string resource)
     : cx_(&cx),
       node_(node),
@@ -71,9 +70,9 @@ Value::Value(Context& cx, const YAML::Node& node, std::string field, Location fa
       resource_(std::move(resource)) {}
 
 Location Value::at() const {
-  // yaml-cpp marks an empty value at the start of the next line; the key is more helpful.
-  if (!present() || node_.IsNull()) return fallback_;
-  Location l = cx_->at(node_);
+  // An empty value has no text of its own to point at; its key does.
+  if (!present() || node_->is_null()) return fallback_;
+  Location l = cx_->at(*node_);
   return l.line == 0 ? fallback_ : l;
 }
 
@@ -82,38 +81,41 @@ void Value::error(std::string message, std::string hint) {
 }
 
 std::string Value::describe() const {
-  switch (node_.Type()) {
-    case YAML::NodeType::Map:
+  if (!node_) return "empty";
+  switch (node_->kind()) {
+    case NodeKind::kMapping:
       return "a mapping";
-    case YAML::NodeType::Sequence:
+    case NodeKind::kSequence:
       return "a list";
-    case YAML::NodeType::Scalar:
-      return quoted(node_.Scalar());
-    default:
-      return "empty";
+    case NodeKind::kScalar:
+      return quoted(node_->scalar());
+    case NodeKind::kNull:
+      break;
   }
+  return "empty";
 }
 
-std::optional<std::string> Value::scalar(std::string_view expected) {
+std::optional<std::string_view> Value::scalar(std::string_view expected) {
   if (!present()) return std::nullopt;
-  if (node_.IsNull()) {
+  if (node_->is_null()) {
     error(quoted(field_) + " has no value", "write " + std::string(expected));
     return std::nullopt;
   }
-  if (!node_.IsScalar()) {
+  if (!node_->is_scalar()) {
     error(quoted(field_) + " must be " + std::string(expected) + ", not " + describe());
     return std::nullopt;
   }
-  return node_.Scalar();
+  return node_->scalar();
 }
 
 std::optional<std::string> Value::text(bool allow_empty) {
   auto s = scalar("a string");
-  if (s && s->empty() && !allow_empty) {
+  if (!s) return std::nullopt;
+  if (s->empty() && !allow_empty) {
     error(quoted(field_) + " is empty");
     return std::nullopt;
   }
-  return s;
+  return std::string(*s);
 }
 
 std::optional<bool> Value::boolean() {
@@ -161,7 +163,8 @@ std::optional<Prefix> Value::prefix(std::optional<Family> family) {
     const auto slash = s->find('/');
     const auto address = IpAddress::parse(std::string_view(*s).substr(0, slash));
     if (address && slash == std::string::npos) {
-      hint = "add a prefix length, e.g. `" + *s + "/" + std::to_string(address->width()) + "`";
+      hint = "add a prefix length, e.g. `" + std::string(*s) + "/" +
+             std::to_string(address->width()) + "`";
     } else if (address) {
       hint = "an " + std::string(address->is_v4() ? "IPv4" : "IPv6") + " prefix length is 0 to " +
              std::to_string(address->width());
@@ -252,20 +255,23 @@ model::Ref Value::ref() {
     error(quoted(field_) + " is empty", "write the id or name of the resource it refers to");
     return r;
   }
-  r.text = *s;
+  r.text = std::string(*s);
   r.at = at();
   return r;
 }
 
 std::vector<Value> Value::items() {
   std::vector<Value> out;
-  if (!present() || node_.IsNull()) return out;
-  if (!node_.IsSequence()) {
-    error(quoted(field_) + " must be a list, not " + describe(),
-          node_.IsScalar() ? "write `" + field_ + ": [" + node_.Scalar() + "]`" : "");
+  if (!present() || node_->is_null()) return out;
+  if (!node_->is_sequence()) {
+    const std::string hint =
+        node_->is_scalar() ? "write `" + field_ + ": [" + std::string(node_->scalar()) + "]`" : "";
+    error(quoted(field_) + " must be a list, not " + describe(), hint);
     return out;
   }
-  for (const auto& item : node_) out.emplace_back(*cx_, item, field_, at(), resource_);
+  const auto items = node_->items();
+  out.reserve(items.size());
+  for (const Node* item : items) out.emplace_back(*cx_, item, field_, at(), resource_);
   return out;
 }
 
@@ -275,67 +281,69 @@ Fields Value::fields(std::vector<std::string_view> known) {
 
 // ---- Fields ---------------------------------------------------------------------------------
 
-Fields::Fields(Context& cx, const YAML::Node& node, std::string what,
-               std::vector<std::string_view> known, std::string resource, Location fallback)
+Fields::Fields(Context& cx, const Node* node, std::string what, std::vector<std::string_view> known,
+               std::string resource, Location fallback)
     : cx_(&cx),
       node_(node),
       what_(std::move(what)),
       known_(std::move(known)),
       resource_(std::move(resource)) {
-  at_ = node_.IsMap() ? cx.at(node_) : fallback;
+  at_ = is_mapping() ? cx.at(*node_) : fallback;
   if (at_.line == 0) at_ = fallback;
-  if (node_.IsMap()) {
+  if (is_mapping()) {
+    entries_.reserve(node_->pairs().size());
     merged_.push_back(node_);
-    collect(node_, /*merged=*/false, 0);
+    collect(*node_, /*merged=*/false, 0);
   }
 }
 
-void Fields::collect(const YAML::Node& node, bool merged, int depth) {
-  std::vector<std::pair<YAML::Node, YAML::Node>> merges;
-  for (const auto& kv : node) {
-    if (!kv.first.IsScalar()) {
-      problems_.emplace_back(
-          cx_->at(kv.first),
-          "keys must be plain names, not " + std::string(kv.first.IsMap() ? "mappings" : "lists"));
+void Fields::collect(const Node& node, bool merged, int depth) {
+  std::vector<Pair> merges;
+  for (const Pair& kv : node.pairs()) {
+    if (!kv.key->is_scalar()) {
+      const char* got = kv.key->is_mapping()    ? "mappings"
+                        : kv.key->is_sequence() ? "lists"
+                                                : "empty";
+      problems_.emplace_back(cx_->at(*kv.key), std::string("keys must be plain names, not ") + got);
       continue;
     }
-    const std::string& name = kv.first.Scalar();
+    const std::string_view name = kv.key->scalar();
     if (name == "<<") {
-      merges.emplace_back(kv.first, kv.second);
+      merges.push_back(kv);
       continue;
     }
     const Entry* existing = find(name);
     if (existing && !merged && !existing->merged) {
-      problems_.emplace_back(cx_->at(kv.first),
+      problems_.emplace_back(cx_->at(*kv.key),
                              "duplicate field " + quoted(name) + " (first at line " +
-                                 std::to_string(cx_->at(existing->key).line) + ")");
+                                 std::to_string(cx_->at(*existing->key).line) + ")");
       continue;
     }
     if (existing) continue;  // an explicit key, or an earlier merge, wins (YAML merge keys)
-    entries_.push_back({kv.first, kv.second, name, merged});
+    entries_.push_back({kv.key, kv.value, name, merged});
   }
   // Merges apply after explicit keys so that those win wherever they are written.
   for (const auto& [key, value] : merges) {
     if (depth >= kMaxMergeDepth) {
-      problems_.emplace_back(cx_->at(key), "merge keys (<<) nest too deeply");
+      problems_.emplace_back(cx_->at(*key), "merge keys (<<) nest too deeply");
       continue;
     }
     // Merging a mapping twice changes nothing (the first wins), so each is merged once; this
-    // also ends a mapping that merges itself through its own anchor.
-    auto merge = [&](const YAML::Node& m) {
-      for (const auto& seen : merged_) {
-        if (seen.is(m)) return;
-      }
+    // also ends a mapping that merges itself through its own anchor, and bounds the work an
+    // alias fan-out can cause.
+    auto merge = [&](const Node* m) {
+      if (std::find(merged_.begin(), merged_.end(), m) != merged_.end()) return;
       merged_.push_back(m);
-      collect(m, /*merged=*/true, depth + 1);
+      collect(*m, /*merged=*/true, depth + 1);
     };
-    if (value.IsMap()) {
+    const auto items = value->items();
+    if (value->is_mapping()) {
       merge(value);
-    } else if (value.IsSequence() && std::all_of(value.begin(), value.end(),
-                                                 [](const YAML::Node& n) { return n.IsMap(); })) {
-      for (const auto& m : value) merge(m);
+    } else if (value->is_sequence() && std::all_of(items.begin(), items.end(),
+                                                   [](const Node* n) { return n->is_mapping(); })) {
+      for (const Node* m : items) merge(m);
     } else {
-      problems_.emplace_back(cx_->at(key),
+      problems_.emplace_back(cx_->at(*key),
                              "a merge key (<<) needs a mapping or a list of mappings");
     }
   }
@@ -349,10 +357,11 @@ const Fields::Entry* Fields::find(std::string_view key) const {
 }
 
 void Fields::check() {
-  if (!node_.IsMap()) {
-    std::string got = node_.IsSequence() ? "a list"
-                      : node_.IsScalar() ? quoted(node_.Scalar())
-                                         : "empty";
+  if (!is_mapping()) {
+    std::string got = !node_                 ? "empty"
+                      : node_->is_sequence() ? "a list"
+                      : node_->is_scalar()   ? quoted(node_->scalar())
+                                             : "empty";
     cx_->error(at_, resource_, what_ + " must be a mapping, not " + got);
     return;
   }
@@ -361,7 +370,7 @@ void Fields::check() {
   for (const auto& e : entries_) {
     if (has_known(e.name)) continue;
     if (!extension_prefix_.empty() && e.name.starts_with(extension_prefix_)) continue;
-    cx_->error(cx_->at(e.key), resource_, "unknown field " + quoted(e.name),
+    cx_->error(cx_->at(*e.key), resource_, "unknown field " + quoted(e.name),
                unknown_key_hint(e.name));
   }
 }
@@ -403,18 +412,17 @@ bool Fields::has(std::string_view key) const { return find(key) != nullptr; }
 Location Fields::key_at(std::string_view key) const {
   const Entry* e = find(key);
   if (!e) return at_;
-  Location l = cx_->at(e->key);
+  Location l = cx_->at(*e->key);
   return l.line == 0 ? at_ : l;
 }
 
 Value Fields::get(std::string_view key) {
   const Entry* e = find(key);
-  return Value(*cx_, e ? e->value : YAML::Node(YAML::NodeType::Undefined), std::string(key),
-               key_at(key), resource_);
+  return Value(*cx_, e ? e->value : nullptr, std::string(key), key_at(key), resource_);
 }
 
 Value Fields::require(std::string_view key) {
-  if (!has(key) && node_.IsMap()) {
+  if (!has(key) && is_mapping()) {
     // A misspelt key is already reported with this one as the suggestion; once is enough.
     const bool misspelt = std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
       return !has_known(e.name) && suggestion(e.name, nullptr) == key;

@@ -1,9 +1,8 @@
 // Typed, located access to YAML values for the native reader: a Context per file being read, a
 // Value per YAML node and a Fields per YAML mapping. Every problem becomes a diagnostic with
 // file:line:column and the resource it concerns; nothing here throws or stops at the first error.
+// Values and Fields point into a yaml::Document, which must outlive them.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <initializer_list>
@@ -17,6 +16,7 @@
 #include "cloudtwin/core/ip.h"
 #include "cloudtwin/core/packet.h"
 #include "cloudtwin/model/network.h"
+#include "yaml_document.h"
 
 namespace cloudtwin::load::yaml {
 
@@ -30,8 +30,8 @@ struct Context {
   std::string account;
   std::string region;
 
-  // The 1-based position of `node`, or line 0 when yaml-cpp has none.
-  [[nodiscard]] Location at(const YAML::Node& node) const;
+  // The 1-based position of `node` in this file.
+  [[nodiscard]] Location at(const Node& node) const;
   void error(Location at, const std::string& resource, std::string message, std::string hint = {});
 };
 
@@ -41,18 +41,15 @@ class Fields;
 // nullopt without a diagnostic when the value is absent, and nullopt with one when it is wrong.
 class Value {
  public:
-  Value(Context& cx, const YAML::Node& node, std::string field, Location fallback,
-        std::string resource);
-  Value(const Value&) = default;
-  Value(Value&&) = default;
-  // Assigning a YAML::Node rebinds the node it referred to, changing the document (and every
-  // alias of it); values are therefore never assigned.
-  Value& operator=(const Value&) = delete;
-  Value& operator=(Value&&) = delete;
+  // `node` is null when the field is absent.
+  Value(Context& cx, const Node* node, std::string field, Location fallback, std::string resource);
 
-  [[nodiscard]] bool present() const { return node_.IsDefined(); }
-  [[nodiscard]] bool is_null() const { return present() && node_.IsNull(); }
-  [[nodiscard]] const YAML::Node& node() const { return node_; }
+  [[nodiscard]] bool present() const { return node_ != nullptr; }
+  [[nodiscard]] bool is_null() const { return present() && node_->is_null(); }
+  [[nodiscard]] bool is_scalar() const { return present() && node_->is_scalar(); }
+  [[nodiscard]] bool is_mapping() const { return present() && node_->is_mapping(); }
+  // The node; null when absent.
+  [[nodiscard]] const Node* node() const { return node_; }
   [[nodiscard]] const std::string& field() const { return field_; }
   [[nodiscard]] const std::string& resource() const { return resource_; }
   // Where the value is; the key's position when the value is empty.
@@ -86,10 +83,10 @@ class Value {
  private:
   // "a mapping", "a list", "`text`" or "empty", for messages.
   [[nodiscard]] std::string describe() const;
-  std::optional<std::string> scalar(std::string_view expected);
+  std::optional<std::string_view> scalar(std::string_view expected);
 
   Context* cx_;
-  YAML::Node node_;
+  const Node* node_;
   std::string field_;
   Location fallback_;
   std::string resource_;
@@ -100,14 +97,11 @@ class Value {
 // duplicate keys and a non-mapping node; call it once the resource label is final.
 class Fields {
  public:
-  Fields(Context& cx, const YAML::Node& node, std::string what, std::vector<std::string_view> known,
+  // `node` is null when the value is absent.
+  Fields(Context& cx, const Node* node, std::string what, std::vector<std::string_view> known,
          std::string resource, Location fallback);
-  Fields(const Fields&) = default;
-  Fields(Fields&&) = default;
-  Fields& operator=(const Fields&) = delete;  // see Value
-  Fields& operator=(Fields&&) = delete;
 
-  [[nodiscard]] bool is_mapping() const { return node_.IsMap(); }
+  [[nodiscard]] bool is_mapping() const { return node_ && node_->is_mapping(); }
   [[nodiscard]] Location at() const { return at_; }
   [[nodiscard]] const std::string& resource() const { return resource_; }
   void set_resource(std::string resource) { resource_ = std::move(resource); }
@@ -133,12 +127,12 @@ class Fields {
 
  private:
   struct Entry {
-    YAML::Node key;
-    YAML::Node value;
-    std::string name;
+    const Node* key;
+    const Node* value;
+    std::string_view name;
     bool merged = false;
   };
-  void collect(const YAML::Node& node, bool merged, int depth);
+  void collect(const Node& node, bool merged, int depth);
   [[nodiscard]] const Entry* find(std::string_view key) const;
   [[nodiscard]] bool has_known(std::string_view key) const;
   // The known key an unknown `key` was probably meant to be, or ""; `why` gets an explanation.
@@ -146,14 +140,14 @@ class Fields {
   [[nodiscard]] std::string unknown_key_hint(std::string_view key) const;
 
   Context* cx_;
-  YAML::Node node_;
+  const Node* node_;
   std::string what_;
   std::vector<std::string_view> known_;
   std::string resource_;
   Location at_;
   std::string_view extension_prefix_;
   std::vector<Entry> entries_;
-  std::vector<YAML::Node> merged_;                          // mappings already merged in
+  std::vector<const Node*> merged_;                         // mappings already merged in
   std::vector<std::pair<Location, std::string>> problems_;  // found while collecting
 };
 

@@ -23,6 +23,7 @@ class Finalizer {
 
   bool run() {
     index_everything();
+    attach_transit_gateway_vpns();
     resolve_everything();
     vpc_membership();
     materialise_vpc_defaults();
@@ -33,6 +34,7 @@ class Finalizer {
     build_route_tables();
     finalize_transit_gateways();
     validate_addresses();
+    check_security_group_references();
     n_.finalized = !d_.has_errors();
     return n_.finalized;
   }
@@ -95,6 +97,32 @@ class Finalizer {
     index(n_.vpn_connections, Kind::kVpnConnection);
     index(n_.direct_connect_gateways, Kind::kDirectConnectGateway);
     index(n_.on_premises_networks, Kind::kOnPremisesNetwork);
+  }
+
+  // A VPN connection that ends on a transit gateway is an attachment of type vpn; create it
+  // (before references are resolved, so routes and associations may name it) unless declared.
+  void attach_transit_gateway_vpns() {
+    for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
+      const auto& vpn = n_.vpn_connections[c];
+      if (vpn.transit_gateway.empty()) continue;
+      bool declared = std::any_of(
+          n_.transit_gateway_attachments.begin(), n_.transit_gateway_attachments.end(),
+          [&](const auto& a) {
+            return a.vpn_connection.text == vpn.id ||
+                   (!vpn.name.empty() && a.vpn_connection.text == vpn.name);
+          });
+      if (declared) continue;
+      TransitGatewayAttachment a;
+      a.id = "tgw-attach-" + id_suffix(vpn.id);
+      a.name = vpn.name.empty() ? "" : vpn.name + "-attachment";
+      a.at = vpn.at;
+      a.type = AttachmentType::kVpn;
+      a.transit_gateway = {vpn.transit_gateway.text, vpn.transit_gateway.at};
+      a.vpn_connection = {vpn.id, vpn.at};
+      n_.transit_gateway_attachments.push_back(std::move(a));
+      add_key(Kind::kTransitGatewayAttachment,
+              static_cast<Index>(n_.transit_gateway_attachments.size() - 1));
+    }
   }
 
   // Resolves `ref` to one resource of one of `kinds`; returns the kind found.
@@ -638,7 +666,11 @@ class Finalizer {
       }
       const auto& s = n_.subnets[nat.subnet.index];
       nat.vpc = s.vpc.index;
-      if (!nat.private_ip && s.cidr_block) nat.private_ip = first_free_address(nat.subnet.index);
+      if (!s.cidr_block) {
+        error(nat, nat.subnet.at, "a NAT gateway needs a subnet with an IPv4 CIDR block");
+        continue;
+      }
+      if (!nat.private_ip) nat.private_ip = first_free_address(nat.subnet.index);
       if (nat.private_ip && !s.contains(*nat.private_ip)) {
         error(nat, nat.at, "private IP " + nat.private_ip->str() + " is outside subnet " + s.id);
       }
@@ -870,25 +902,6 @@ class Finalizer {
 
   // ---- transit gateways --------------------------------------------------------------------
   void finalize_transit_gateways() {
-    // A VPN connection that ends on a transit gateway is an attachment of type vpn.
-    for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
-      const auto& vpn = n_.vpn_connections[c];
-      if (!vpn.transit_gateway.resolved()) continue;
-      bool attached = std::any_of(n_.transit_gateway_attachments.begin(),
-                                  n_.transit_gateway_attachments.end(),
-                                  [&](const auto& a) { return a.vpn_connection.index == c; });
-      if (attached) continue;
-      TransitGatewayAttachment a;
-      a.id = "tgw-attach-" + id_suffix(vpn.id);
-      a.name = vpn.name;
-      a.at = vpn.at;
-      a.type = AttachmentType::kVpn;
-      a.transit_gateway = vpn.transit_gateway;
-      a.vpn_connection = {vpn.id, vpn.at, c};
-      n_.transit_gateway_attachments.push_back(a);
-      add_key(Kind::kTransitGatewayAttachment,
-              static_cast<Index>(n_.transit_gateway_attachments.size() - 1));
-    }
     for (Index t = 0; t < n_.transit_gateways.size(); ++t) {
       auto& tgw = n_.transit_gateways[t];
       if (tgw.account.empty()) tgw.account = n_.default_account;
@@ -1014,9 +1027,10 @@ class Finalizer {
         break;
       case AttachmentType::kVpn:
         if (att.vpn_connection.resolved()) {
+          // A VPN that is down has withdrawn its BGP routes. Static routes of a VPN on a
+          // transit gateway are static routes of its route tables, not propagations.
           const auto& vpn = n_.vpn_connections[att.vpn_connection.index];
-          out = vpn.static_routes;
-          if (!vpn.static_routes_only) {
+          if (vpn.state == "available" && !vpn.static_routes_only) {
             onprem_behind([&](const OnPremisesNetwork& o) {
               return std::any_of(o.vpn_connections.begin(), o.vpn_connections.end(),
                                  [&](const Ref& r) { return r.index == att.vpn_connection.index; });
@@ -1036,6 +1050,36 @@ class Finalizer {
       case AttachmentType::kConnect: break;  // peering routes are static only
     }
     return out;
+  }
+
+  // security-group-rules.html: a rule may reference a group of its own VPC or of a peered VPC in
+  // the same Region. AWS rejects anything else; such a rule can never match.
+  void check_security_group_references() {
+    auto peered_same_region = [&](Index a, Index b) {
+      return std::any_of(n_.vpc_peering_connections.begin(), n_.vpc_peering_connections.end(),
+                         [&](const VpcPeeringConnection& p) {
+                           Index x = p.requester_vpc.index, y = p.accepter_vpc.index;
+                           return x != kNone && y != kNone &&
+                                  ((x == a && y == b) || (x == b && y == a)) &&
+                                  n_.vpcs[x].region == n_.vpcs[y].region;
+                         });
+    };
+    for (const auto& sg : n_.security_groups) {
+      if (!sg.vpc.resolved()) continue;
+      for (const auto* rules : {&sg.ingress, &sg.egress}) {
+        for (const auto& rule : *rules) {
+          if (!rule.security_group.resolved()) continue;
+          Index other = n_.security_groups[rule.security_group.index].vpc.index;
+          if (other == kNone || other == sg.vpc.index || peered_same_region(other, sg.vpc.index)) {
+            continue;
+          }
+          warning(sg, rule.at,
+                  "rule references " + rule.security_group.text + " of VPC " + n_.vpcs[other].id +
+                      ", which is neither this VPC nor a same-Region peer; it never matches",
+                  "reference the peer's CIDR instead");
+        }
+      }
+    }
   }
 
   // ---- addresses ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ namespace cloudtwin::vpc {
 
 using model::Index;
 using model::Kind;
-using model::kNone;
 
 namespace {
 
@@ -39,13 +38,19 @@ EndpointParse from_address(const model::Network& n, IpAddress a, std::string lab
     e.index = it->second;
     return ok(e);
   }
-  if (!n.vpcs_containing(a).empty()) {
+  // Addresses inside a VPC that no ENI holds, NAT gateways' Elastic IPs and the link-local
+  // addresses of the services AWS runs for every instance (DNS, metadata, time).
+  static const Prefix kLinkLocal = *Prefix::parse("169.254.0.0/16");
+  static const Prefix kLinkLocalV6 = *Prefix::parse("fd00:ec2::/32");
+  bool link_local = kLinkLocal.contains(a) || kLinkLocalV6.contains(a);
+  if (!n.vpcs_containing(a).empty() || n.nat_gateway_by_public_ip.contains(a) || link_local) {
     e.kind = EndpointKind::kAddress;
     return ok(e);
   }
   for (Index o = 0; o < n.on_premises_networks.size(); ++o) {
     const auto& net = n.on_premises_networks[o];
-    if (std::any_of(net.cidrs.begin(), net.cidrs.end(), [&](const Prefix& p) { return p.contains(a); })) {
+    if (std::any_of(net.cidrs.begin(), net.cidrs.end(),
+                    [&](const Prefix& p) { return p.contains(a); })) {
       e.kind = EndpointKind::kOnPremises;
       e.index = o;
       return ok(e);
@@ -74,7 +79,8 @@ EndpointParse from_address(const model::Network& n, IpAddress a, std::string lab
 
 EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
   std::string label(text);
-  if (text.empty()) return fail("empty endpoint", "name an instance, an ENI, an address or `internet`");
+  if (text.empty())
+    return fail("empty endpoint", "name an instance, an ENI, an address or `internet`");
   if (text == "internet") {
     Endpoint e;
     e.kind = EndpointKind::kInternet;
@@ -84,9 +90,8 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
   if (text.starts_with("internet:")) {
     auto addr = IpAddress::parse(text.substr(9));
     if (!addr) return fail("`" + label + "` is not internet:ADDRESS", "e.g. internet:203.0.113.10");
-    if (addr->is_v4() && (is_rfc1918(*addr) || is_rfc6598(*addr))) {
-      return fail(addr->str() + " is a private address, not an internet address");
-    }
+    // A private address "on the internet" is allowed on purpose: it is how a user checks that
+    // internet gateways drop RFC 1918 / RFC 6598 traffic (IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_...).
     Endpoint e;
     e.kind = EndpointKind::kInternet;
     e.address = addr;
@@ -96,7 +101,8 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
   if (auto addr = IpAddress::parse(text)) return from_address(n, *addr, label);
   if (auto i = n.find(text, Kind::kInstance)) {
     const auto& inst = n.instances[*i];
-    if (inst.network_interfaces.empty()) return fail("instance " + inst.id + " has no network interface");
+    if (inst.network_interfaces.empty())
+      return fail("instance " + inst.id + " has no network interface");
     Endpoint e;
     e.kind = EndpointKind::kNetworkInterface;
     e.index = inst.network_interfaces.front();

@@ -5,7 +5,6 @@
 namespace cloudtwin::vpc {
 
 using model::Index;
-using model::kNone;
 
 namespace {
 
@@ -42,11 +41,16 @@ int origin_rank(model::RouteOrigin o) { return static_cast<int>(o); }
 int tgw_route_rank(const model::Network& n, const model::TransitGatewayRoute& r) {
   if (!r.propagated) return 0;
   switch (n.transit_gateway_attachments[r.attachment.index].type) {
-    case model::AttachmentType::kVpc: return 1;
-    case model::AttachmentType::kDirectConnectGateway: return 2;
-    case model::AttachmentType::kConnect: return 3;
-    case model::AttachmentType::kVpn: return 4;
-    case model::AttachmentType::kPeering: return 5;
+    case model::AttachmentType::kVpc:
+      return 1;
+    case model::AttachmentType::kDirectConnectGateway:
+      return 2;
+    case model::AttachmentType::kConnect:
+      return 3;
+    case model::AttachmentType::kVpn:
+      return 4;
+    case model::AttachmentType::kPeering:
+      return 5;
   }
   return 5;
 }

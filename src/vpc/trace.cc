@@ -49,24 +49,28 @@ struct BuiltInService {
 
 // The services an instance in `vpc` reaches at `h.dst` without routes, network ACLs or security
 // groups: the Amazon DNS server at the primary CIDR's base + 2 and at 169.254.169.253 (while
-// enableDnsSupport is on), instance metadata and the Time Sync Service.
+// enableDnsSupport is on), instance metadata and the Time Sync Service. Link-local addresses
+// never leave the host, so nothing else answers there.
 std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Header& h) {
-  auto is = [&](const char* v4, const char* v6) {
+  static const Prefix kLinkLocal = *Prefix::parse("169.254.0.0/16");
+  static const Prefix kLinkLocalV6 = *Prefix::parse("fd00:ec2::/32");
+  auto at = [&](const char* v4, const char* v6) {
     return h.dst == *IpAddress::parse(v4) || h.dst == *IpAddress::parse(v6);
   };
-  bool tcp_or_udp = h.protocol.has_ports();
-  bool dns = vpc.enable_dns_support &&
-             (is("169.254.169.253", "fd00:ec2::253") || h.dst == vpc.resolver());
-  if (dns) return BuiltInService{"AmazonProvidedDNS", tcp_or_udp && h.dst_port == 53};
-  if (is("169.254.169.254", "fd00:ec2::254")) {
-    return BuiltInService{"InstanceMetadataService",
-                          h.protocol.number() == Protocol::kTcp && h.dst_port == 80};
+  bool tcp = h.protocol.number() == Protocol::kTcp;
+  bool udp = h.protocol.number() == Protocol::kUdp;
+  if (vpc.enable_dns_support &&
+      (h.dst == vpc.resolver() || at("169.254.169.253", "fd00:ec2::253"))) {
+    return BuiltInService{"AmazonProvidedDNS", (tcp || udp) && h.dst_port == 53};
   }
-  if (is("169.254.169.123", "fd00:ec2::123")) {
-    return BuiltInService{"TimeSyncService",
-                          h.protocol.number() == Protocol::kUdp && h.dst_port == 123};
+  if (!kLinkLocal.contains(h.dst) && !kLinkLocalV6.contains(h.dst)) return std::nullopt;
+  if (at("169.254.169.254", "fd00:ec2::254")) {
+    return BuiltInService{"InstanceMetadataService", tcp && h.dst_port == 80};
   }
-  return std::nullopt;
+  if (at("169.254.169.123", "fd00:ec2::123")) {
+    return BuiltInService{"TimeSyncService", udp && h.dst_port == 123};
+  }
+  return BuiltInService{"LinkLocalAddress", false};
 }
 
 class Walker {
@@ -81,16 +85,18 @@ class Walker {
   void from_interface(Index eni, Header h) {
     const auto& iface = n_.network_interfaces[eni];
     if (!instance_running(iface)) {
-      drop("BAD_STATE", iface_hop_type(iface), iface.id, "",
-           "the source instance is not running", "start the instance");
+      const auto& inst = n_.instances[iface.instance.index];
+      drop("BAD_STATE", "Instance", inst.id, "egress", "instance " + inst.id + " is " + inst.state,
+           "start the instance");
       return;
     }
     add_instance_hops(iface, "egress");
     if (auto service = built_in_service(n_.vpcs[iface.vpc], h); service && !reply_) {
       if (!service->listens) {
         drop("NO_POSSIBLE_DESTINATION", service->name, h.dst.str(), "",
-             std::string(service->name) + " at " + h.dst.str() + " does not answer " + h.str(),
-             "");
+             "nothing answers " + h.str() + " at " + h.dst.str() + " (" + service->name + ")",
+             "the Amazon DNS server answers tcp and udp 53, instance metadata tcp 80 and the "
+             "Time Sync Service udp 123");
         return;
       }
       // Never filtered by security groups or network ACLs, and not routed.
@@ -102,7 +108,10 @@ class Walker {
     leave_interface(eni, h);
   }
 
-  void from_internet(Header h) { internet_ingress(h); }
+  void from_internet(Header h) {
+    hop("Internet", "internet", "", "", std::nullopt, "sends " + h.str());
+    internet_ingress(h);
+  }
 
   void from_on_premises(Index onprem, Header h) {
     const auto& net = n_.on_premises_networks[onprem];
@@ -122,7 +131,8 @@ class Walker {
       deliver_local(ep.vpc.index, h, kNone);
       return;
     }
-    drop("NO_ROUTE_TO_DESTINATION", "AWSService", pl.id, "", "no gateway endpoint leads back to " + h.dst.str(), "");
+    drop("NO_ROUTE_TO_DESTINATION", "AWSService", pl.id, "",
+         "no gateway endpoint leads back to " + h.dst.str(), "");
   }
 
  private:
@@ -153,12 +163,11 @@ class Walker {
 
   bool budget() {
     if (++steps_ <= kMaxHops) return true;
-    drop("NO_PATH", "RouteTable", "", "", "the packet loops between components (over " +
-         std::to_string(kMaxHops) + " hops)", "look for routes that point back at each other");
+    drop("NO_PATH", "RouteTable", "", "",
+         "the packet loops between components (over " + std::to_string(kMaxHops) + " hops)",
+         "look for routes that point back at each other");
     return false;
   }
-
-  static std::string iface_hop_type(const model::NetworkInterface&) { return "NetworkInterface"; }
 
   bool instance_running(const model::NetworkInterface& iface) const {
     return !iface.instance.resolved() || n_.instances[iface.instance.index].state == "running";
@@ -190,10 +199,9 @@ class Walker {
         groups += (groups.empty() ? "" : ", ") + sg.id;
         any_rule = any_rule || !(ingress ? sg.ingress : sg.egress).empty();
       }
-      Hop& x = hop("SecurityGroup", groups, "", dir, std::nullopt, "no rule matches");
-      (void)x;
-      std::string what = h.protocol.str() +
-                         (h.protocol.has_ports() ? " port " + std::to_string(h.dst_port) : "");
+      hop("SecurityGroup", groups, "", dir, std::nullopt, "no rule matches");
+      std::string what =
+          h.protocol.str() + (h.protocol.has_ports() ? " port " + std::to_string(h.dst_port) : "");
       drop(any_rule ? "ENI_SG_RULES_MISMATCH" : "SG_HAS_NO_RULES", "NetworkInterface", iface.id,
            dir,
            "no " + dir + " rule of " + groups + " on " + iface.id + " allows " + what +
@@ -208,7 +216,7 @@ class Walker {
     r.security_group = sg.id;
     r.action = "allow";
     r.implicit = m.rule->implicit;
-    std::string peer = m.rule->cidr ? m.rule->cidr->str()
+    std::string peer = m.rule->cidr                     ? m.rule->cidr->str()
                        : m.rule->prefix_list.resolved() ? m.rule->prefix_list.text
                                                         : "sg " + m.rule->security_group.text;
     std::string ports = m.rule->protocol.has_ports() ? " " + m.rule->ports.str() : "";
@@ -237,15 +245,19 @@ class Walker {
     if (e && e->allow) return true;
     std::string port = h.protocol.has_ports() ? " port " + std::to_string(h.dst_port) : "";
     std::string hint =
-        reply_ ? "network ACLs are stateless: allow the reply's " + h.protocol.str() + port +
-                     (ingress ? " from " + h.src.str() + " inbound" : " to " + h.dst.str() + " outbound") +
-                     " on " + acl.id + " (usually ephemeral ports)"
-               : "allow " + h.protocol.str() + port + (ingress ? " from " + h.src.str() : " to " + h.dst.str()) +
-                     " in the " + dir + " rules of " + acl.id + " before rule " +
-                     (e ? (e->rule_number == 32767 ? std::string("*") : std::to_string(e->rule_number)) : "*");
+        reply_
+            ? "network ACLs are stateless: allow the reply's " + h.protocol.str() + port +
+                  (ingress ? " from " + h.src.str() + " inbound"
+                           : " to " + h.dst.str() + " outbound") +
+                  " on " + acl.id + " (usually ephemeral ports)"
+            : "allow " + h.protocol.str() + port +
+                  (ingress ? " from " + h.src.str() : " to " + h.dst.str()) + " in the " + dir +
+                  " rules of " + acl.id + " before rule " +
+                  (e ? (e->rule_number == 32767 ? std::string("*") : std::to_string(e->rule_number))
+                     : "*");
     drop("SUBNET_ACL_RESTRICTION", "NetworkAcl", acl.id, dir,
-         "network ACL " + acl.id + " of subnet " + s.id + " denies " + h.str() + " " + dir +
-             " (" + (e ? r.text : "no rule") + ")",
+         "network ACL " + acl.id + " of subnet " + s.id + " denies " + h.str() + " " + dir + " (" +
+             (e ? r.text : "no rule") + ")",
          hint);
     return false;
   }
@@ -281,7 +293,8 @@ class Walker {
     Rule rule;
     rule.kind = "route";
     rule.destination = r->destination ? r->destination->str() : "";
-    if (r->destination_prefix_list.resolved()) rule.destination += " (" + r->destination_prefix_list.text + ")";
+    if (r->destination_prefix_list.resolved())
+      rule.destination += " (" + r->destination_prefix_list.text + ")";
     rule.target = r->target_kind == TargetKind::kLocal ? "local" : target_id(*r);
     rule.origin = route_origin_name(r->origin);
     rule.action = r->blackhole ? "blackhole" : "forward";
@@ -295,15 +308,33 @@ class Walker {
     }
     Index vpc = s.vpc.index;
     switch (r->target_kind) {
-      case TargetKind::kLocal: deliver_local(vpc, h, subnet); return;
-      case TargetKind::kInternetGateway: internet_gateway_egress(vpc, r->target.index, h, rt); return;
-      case TargetKind::kEgressOnlyInternetGateway: egress_only_egress(vpc, r->target.index, h, rt); return;
-      case TargetKind::kNatGateway: nat_gateway(subnet, r->target.index, h, rt); return;
-      case TargetKind::kVpcPeeringConnection: peering(vpc, r->target.index, h, rt); return;
-      case TargetKind::kTransitGateway: transit_gateway_from_vpc(subnet, r->target.index, h, rt); return;
-      case TargetKind::kVpnGateway: vpn_gateway_egress(vpc, r->target.index, h, rt); return;
-      case TargetKind::kVpcEndpoint: gateway_endpoint(r->target.index, h, rt); return;
-      case TargetKind::kNetworkInterface: appliance(subnet, r->target.index, h, rt); return;
+      case TargetKind::kLocal:
+        deliver_local(vpc, h, subnet);
+        return;
+      case TargetKind::kInternetGateway:
+        internet_gateway_egress(vpc, r->target.index, h, rt);
+        return;
+      case TargetKind::kEgressOnlyInternetGateway:
+        egress_only_egress(vpc, r->target.index, h, rt);
+        return;
+      case TargetKind::kNatGateway:
+        nat_gateway(subnet, r->target.index, h, rt);
+        return;
+      case TargetKind::kVpcPeeringConnection:
+        peering(vpc, r->target.index, h, rt);
+        return;
+      case TargetKind::kTransitGateway:
+        transit_gateway_from_vpc(subnet, r->target.index, h, rt);
+        return;
+      case TargetKind::kVpnGateway:
+        vpn_gateway_egress(vpc, r->target.index, h, rt);
+        return;
+      case TargetKind::kVpcEndpoint:
+        gateway_endpoint(r->target.index, h, rt);
+        return;
+      case TargetKind::kNetworkInterface:
+        appliance(subnet, r->target.index, h, rt);
+        return;
       case TargetKind::kInstance: {
         const auto& inst = n_.instances[r->target.index];
         if (inst.state != "running" || inst.network_interfaces.empty()) {
@@ -323,22 +354,33 @@ class Walker {
   }
 
   std::string target_id(const model::Route& r) const {
-    return r.target.resolved() ? n_.resource({target_kind_to_kind(r.target_kind), r.target.index}).id
-                               : r.target.text;
+    return r.target.resolved()
+               ? n_.resource({target_kind_to_kind(r.target_kind), r.target.index}).id
+               : r.target.text;
   }
 
   static model::Kind target_kind_to_kind(TargetKind k) {
     switch (k) {
-      case TargetKind::kInternetGateway: return model::Kind::kInternetGateway;
-      case TargetKind::kEgressOnlyInternetGateway: return model::Kind::kEgressOnlyInternetGateway;
-      case TargetKind::kNatGateway: return model::Kind::kNatGateway;
-      case TargetKind::kTransitGateway: return model::Kind::kTransitGateway;
-      case TargetKind::kVpcPeeringConnection: return model::Kind::kVpcPeeringConnection;
-      case TargetKind::kNetworkInterface: return model::Kind::kNetworkInterface;
-      case TargetKind::kInstance: return model::Kind::kInstance;
-      case TargetKind::kVpcEndpoint: return model::Kind::kVpcEndpoint;
-      case TargetKind::kVpnGateway: return model::Kind::kVpnGateway;
-      default: return model::Kind::kVpc;
+      case TargetKind::kInternetGateway:
+        return model::Kind::kInternetGateway;
+      case TargetKind::kEgressOnlyInternetGateway:
+        return model::Kind::kEgressOnlyInternetGateway;
+      case TargetKind::kNatGateway:
+        return model::Kind::kNatGateway;
+      case TargetKind::kTransitGateway:
+        return model::Kind::kTransitGateway;
+      case TargetKind::kVpcPeeringConnection:
+        return model::Kind::kVpcPeeringConnection;
+      case TargetKind::kNetworkInterface:
+        return model::Kind::kNetworkInterface;
+      case TargetKind::kInstance:
+        return model::Kind::kInstance;
+      case TargetKind::kVpcEndpoint:
+        return model::Kind::kVpcEndpoint;
+      case TargetKind::kVpnGateway:
+        return model::Kind::kVpnGateway;
+      default:
+        return model::Kind::kVpc;
     }
   }
 
@@ -392,6 +434,8 @@ class Walker {
            "attach " + igw.id + " to " + n_.vpcs[vpc].id);
       return;
     }
+    hop("InternetGateway", igw.id, igw.name, "egress", std::nullopt,
+        h.dst.is_v4() ? "1:1 NAT of the source to its public IP" : "");
     Header out = h;
     if (h.dst.is_v4()) {
       if (is_rfc1918(h.dst)) {
@@ -402,23 +446,21 @@ class Walker {
       }
       if (is_rfc6598(h.dst)) {
         drop("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS", "InternetGateway", igw.id, "egress",
-             "internet gateways drop traffic to shared address space (RFC 6598) " + h.dst.str(), "");
+             "internet gateways drop traffic to shared address space (RFC 6598) " + h.dst.str(),
+             "");
         return;
       }
       auto pub = public_address_of(vpc, h.src);
       if (!pub) {
         drop("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "InternetGateway", igw.id, "egress",
-             "source " + h.src.str() + " has no public IPv4 address, so the internet gateway cannot translate it",
+             "source " + h.src.str() +
+                 " has no public IPv4 address, so the internet gateway cannot translate it",
              "give the instance a public IP or an Elastic IP, or route through a NAT gateway");
         return;
       }
       out.src = *pub;
-    }
-    Hop& x = hop("InternetGateway", igw.id, igw.name, "egress", std::nullopt,
-                 h.dst.is_v4() ? "1:1 NAT of the source to its public IP" : "");
-    if (h.src != out.src) {
-      x.inbound_header = h;
-      x.outbound_header = out;
+      hops_.back().inbound_header = h;
+      hops_.back().outbound_header = out;
     }
     to_internet(out);
   }
@@ -439,11 +481,13 @@ class Walker {
 
   void to_internet(Header h) {
     // A public address of this very network: the packet comes back in (IGW hairpin).
-    bool ours = n_.eni_by_public_ip.contains(h.dst) || n_.nat_gateway_by_public_ip.contains(h.dst) ||
+    bool ours = n_.eni_by_public_ip.contains(h.dst) ||
+                n_.nat_gateway_by_public_ip.contains(h.dst) ||
                 (h.dst.is_v6() && !n_.vpcs_containing(h.dst).empty());
     if (ours) {
       note("IGW_NAT_REFLECTION", "InternetGateway", "",
-           "the destination is a public address of this network: traced as two legs through the internet");
+           "the destination is a public address of this network: traced as two legs through the "
+           "internet");
       hop("Internet", "internet", "", "", std::nullopt, "");
       internet_ingress(h);
       return;
@@ -480,7 +524,8 @@ class Walker {
           return;
         }
       } else if (auto nt = n_.nat_gateway_by_public_ip.find(h.dst);
-                 nt != n_.nat_gateway_by_public_ip.end()) {
+                 nt != n_.nat_gateway_by_public_ip.end() &&
+                 n_.nat_gateways[nt->second].private_ip) {
         vpc = n_.nat_gateways[nt->second].vpc;
         private_dst = *n_.nat_gateways[nt->second].private_ip;
       } else {
@@ -488,7 +533,8 @@ class Walker {
         if (!vpcs.empty() && n_.vpcs[vpcs.front()].internet_gateway != kNone) {
           const auto& igw = n_.internet_gateways[n_.vpcs[vpcs.front()].internet_gateway];
           drop("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "InternetGateway", igw.id, "ingress",
-               h.dst.str() + " is a private address; the internet reaches instances only at their public IPs",
+               h.dst.str() +
+                   " is a private address; the internet reaches instances only at their public IPs",
                "give the instance a public IP or an Elastic IP and use that address");
         } else {
           drop("NO_POSSIBLE_DESTINATION", "Internet", "internet", "",
@@ -513,7 +559,8 @@ class Walker {
       gateway_ingress(vpc, in, model::Kind::kInternetGateway, igw);
       return;
     }
-    // IPv6: no translation; the VPC must have an internet gateway, or an egress-only one for replies.
+    // IPv6: no translation; the VPC must have an internet gateway, or an egress-only one for
+    // replies.
     auto vpcs = n_.vpcs_containing(h.dst);
     if (vpcs.empty()) {
       drop("NO_POSSIBLE_DESTINATION", "Internet", "internet", "",
@@ -555,8 +602,7 @@ class Walker {
     for (const auto& rt : n_.route_tables) {
       if (rt.vpc.index != vpc) continue;
       bool edge = std::any_of(rt.gateways.begin(), rt.gateways.end(), [&](const model::Ref& g) {
-        return g.resolved() && g.index == gateway &&
-               n_.by_id.contains(g.text) &&
+        return g.resolved() && g.index == gateway && n_.by_id.contains(g.text) &&
                std::any_of(n_.by_id.at(g.text).begin(), n_.by_id.at(g.text).end(),
                            [&](const model::ResourceKey& k) { return k.kind == gateway_kind; });
       });
@@ -588,8 +634,9 @@ class Walker {
   void egress_only_egress(Index vpc, Index g, Header h, const model::RouteTable& rt) {
     const auto& eigw = n_.egress_only_internet_gateways[g];
     if (eigw.vpc.index != vpc) {
-      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "egress-only internet gateway " + eigw.id +
-           " is not attached to " + n_.vpcs[vpc].id, "attach it to the VPC");
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
+           "egress-only internet gateway " + eigw.id + " is not attached to " + n_.vpcs[vpc].id,
+           "attach it to the VPC");
       return;
     }
     hop("EgressOnlyInternetGateway", eigw.id, eigw.name, "egress", std::nullopt, "");
@@ -616,22 +663,33 @@ class Walker {
       drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "",
            "route table " + rt.id + " of NAT gateway " + nat.id + "'s own subnet sends " +
                h.dst.str() + " back to " + nat.id,
-           "put " + nat.id + " in a public subnet, whose route table sends 0.0.0.0/0 to an "
-           "internet gateway");
+           "put " + nat.id +
+               " in a public subnet, one whose route table sends 0.0.0.0/0 to an "
+               "internet gateway");
       return;
     }
-    int p = h.protocol.number();
-    if (p != Protocol::kTcp && p != Protocol::kUdp && p != Protocol::kIcmp) {
-      drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "",
-           "NAT gateways translate only TCP, UDP and ICMP", "");
-      return;
-    }
-    if (h.dst.is_v6()) {
-      drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "", "this NAT gateway route carries IPv6, which NAT gateways do not translate without DNS64/NAT64", "");
+    if (!nat.private_ip) {
+      drop("BAD_STATE", "NatGateway", nat.id, "",
+           "NAT gateway " + nat.id + " has no private IPv4 address (its subnet has no IPv4 CIDR)",
+           "create the NAT gateway in a subnet with an IPv4 CIDR");
       return;
     }
     Index nat_subnet = nat.subnet.index;
     if (nat_subnet != from_subnet && !network_acl(nat_subnet, h, true)) return;
+    hop("NatGateway", nat.id, nat.name, "", std::nullopt,
+        "source translated to the NAT gateway's private IP (NGW_SOURCE_ADDRESS_REASSIGN)");
+    int p = h.protocol.number();
+    if (p != Protocol::kTcp && p != Protocol::kUdp && p != Protocol::kIcmp) {
+      drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "",
+           "NAT gateways translate only TCP, UDP and ICMP, not " + h.protocol.str(), "");
+      return;
+    }
+    if (h.dst.is_v6()) {
+      drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "",
+           "NAT gateways do not translate IPv6 (" + h.dst.str() + ")",
+           "route IPv6 to an egress-only internet gateway");
+      return;
+    }
     Header out = h;
     out.src = *nat.private_ip;
     // REMAP_EPHEMERAL_PORT: the NAT gateway picks a source port in 1024-65535.
@@ -640,10 +698,8 @@ class Walker {
       out.src_port = static_cast<std::uint16_t>(1024 + seed % (65536 - 1024));
     }
     connection_.nat.push_back({g, h.src, h.src_port, out.src, out.src_port});
-    Hop& x = hop("NatGateway", nat.id, nat.name, "", std::nullopt,
-                 "source translated to the NAT gateway's private IP (NGW_SOURCE_ADDRESS_REASSIGN)");
-    x.inbound_header = h;
-    x.outbound_header = out;
+    hops_.back().inbound_header = h;
+    hops_.back().outbound_header = out;
     if (!network_acl(nat_subnet, out, false)) return;
     route(nat_subnet, out);
   }
@@ -654,13 +710,14 @@ class Walker {
     Index nat_subnet = nat.subnet.index;
     if (from_subnet != nat_subnet && !network_acl(nat_subnet, h, true)) return;
     auto it = std::find_if(connection_.nat.begin(), connection_.nat.end(), [&](const NatEntry& e) {
-      return e.nat_gateway == g && e.mapped_src == h.dst && (!h.protocol.has_ports() || e.mapped_port == h.dst_port);
+      return e.nat_gateway == g && e.mapped_src == h.dst &&
+             (!h.protocol.has_ports() || e.mapped_port == h.dst_port);
     });
     if (!reply_ || it == connection_.nat.end()) {
       hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "");
       drop("NO_POSSIBLE_DESTINATION", "NatGateway", nat.id, "ingress",
-           "NAT gateways accept only replies to connections initiated from inside; " +
-               h.src.str() + " cannot open a connection to " + h.dst.str(),
+           "NAT gateways accept only replies to connections initiated from inside; " + h.src.str() +
+               " cannot open a connection to " + h.dst.str(),
            "to accept inbound connections use a load balancer or an instance with a public IP");
       return;
     }
@@ -693,16 +750,19 @@ class Walker {
     // Peering is not transitive and has no edge-to-edge routing: it carries only packets
     // from this VPC's CIDRs to the peer VPC's CIDRs.
     if (!n_.vpcs[vpc].contains(h.src)) {
-      drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "VPCPeeringConnection", pcx.id, "",
-           "source " + h.src.str() + " is not in " + n_.vpcs[vpc].id + "; peering is not transitive",
-           "connect the networks directly (peering or a transit gateway)");
+      drop(
+          "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "VPCPeeringConnection", pcx.id, "",
+          "source " + h.src.str() + " is not in " + n_.vpcs[vpc].id + "; peering is not transitive",
+          "connect the networks directly (peering or a transit gateway)");
       return;
     }
     if (!n_.vpcs[peer].contains(h.dst)) {
       drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "VPCPeeringConnection", pcx.id, "",
            "destination " + h.dst.str() + " is not in the peer VPC " + n_.vpcs[peer].id +
-               "; peering does not forward beyond the peer VPC (no transitive or edge-to-edge routing)",
-           "peer directly with the network that holds " + h.dst.str() + ", or use a transit gateway");
+               "; peering does not forward beyond the peer VPC (no transitive or edge-to-edge "
+               "routing)",
+           "peer directly with the network that holds " + h.dst.str() +
+               ", or use a transit gateway");
       return;
     }
     deliver_local(peer, h, kNone);
@@ -715,7 +775,9 @@ class Walker {
     Index att = kNone;
     for (Index a = 0; a < n_.transit_gateway_attachments.size(); ++a) {
       const auto& x = n_.transit_gateway_attachments[a];
-      if (x.type == model::AttachmentType::kVpc && x.vpc.index == vpc && x.transit_gateway.index == tgw) att = a;
+      if (x.type == model::AttachmentType::kVpc && x.vpc.index == vpc &&
+          x.transit_gateway.index == tgw)
+        att = a;
     }
     if (att == kNone || n_.transit_gateway_attachments[att].state != "available") {
       drop("BAD_STATE_ATTACHMENT", "RouteTable", rt.id, "",
@@ -727,7 +789,8 @@ class Walker {
     const auto& a = n_.transit_gateway_attachments[att];
     Index att_subnet = kNone;
     for (const auto& ref : a.subnets) {
-      if (ref.resolved() && n_.subnets[ref.index].availability_zone == s.availability_zone) att_subnet = ref.index;
+      if (ref.resolved() && n_.subnets[ref.index].availability_zone == s.availability_zone)
+        att_subnet = ref.index;
     }
     if (att_subnet == kNone) {
       drop("TGW_ROUTE_AZ_RESTRICTION", "TransitGatewayAttachment", a.id, "",
@@ -773,14 +836,15 @@ class Walker {
     hop("TransitGatewayRouteTable", table.id, table.name, "", rule, "");
     if (r->blackhole) {
       drop("TGW_RTB_BAD_STATE_ROUTE", "TransitGatewayRouteTable", table.id, "",
-           "route " + rule.text + " is a blackhole", "remove the blackhole route or route " +
-           h.dst.str() + " to an attachment");
+           "route " + rule.text + " is a blackhole",
+           "remove the blackhole route or route " + h.dst.str() + " to an attachment");
       return;
     }
     Index out = r->attachment.index;
     const auto& a = n_.transit_gateway_attachments[out];
     if (a.state != "available") {
-      drop("BAD_STATE_ATTACHMENT", "TransitGatewayAttachment", a.id, "", "attachment " + a.id + " is " + a.state, "");
+      drop("BAD_STATE_ATTACHMENT", "TransitGatewayAttachment", a.id, "",
+           "attachment " + a.id + " is " + a.state, "");
       return;
     }
     hop("TransitGatewayAttachment", a.id, a.name, "egress", std::nullopt, "");
@@ -804,15 +868,16 @@ class Walker {
         return;
       }
       case model::AttachmentType::kVpn:
-        vpn_to_on_premises(a.vpn_connection.index, h);
+        vpn_to_on_premises(a.vpn_connection.index, h, true);
         return;
       case model::AttachmentType::kDirectConnectGateway:
         direct_connect_to_on_premises(a.direct_connect_gateway.index, h);
         return;
       case model::AttachmentType::kPeering:
         if (a.peer_attachment.resolved()) {
-          hop("TransitGatewayAttachment", n_.transit_gateway_attachments[a.peer_attachment.index].id,
-              "", "ingress", std::nullopt, "transit gateway peering");
+          hop("TransitGatewayAttachment",
+              n_.transit_gateway_attachments[a.peer_attachment.index].id, "", "ingress",
+              std::nullopt, "transit gateway peering");
           transit_gateway(a.peer_attachment.index, h, az);
         } else {
           drop("TGW_RTB_ROUTES_ARE_UNKNOWN", "TransitGatewayAttachment", a.id, "",
@@ -820,7 +885,8 @@ class Walker {
         }
         return;
       case model::AttachmentType::kConnect:
-        drop("UNSUPPORTED_COMPONENT", "TransitGatewayAttachment", a.id, "", "Connect attachments are analysed up to the attachment", "");
+        drop("UNSUPPORTED_COMPONENT", "TransitGatewayAttachment", a.id, "",
+             "Connect attachments are analysed up to the attachment", "");
         return;
     }
   }
@@ -829,17 +895,19 @@ class Walker {
   void vpn_gateway_egress(Index vpc, Index g, Header h, const model::RouteTable& rt) {
     const auto& vgw = n_.vpn_gateways[g];
     if (vgw.vpc.index != vpc) {
-      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "virtual private gateway " + vgw.id +
-           " is not attached to " + n_.vpcs[vpc].id, "attach it to the VPC");
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
+           "virtual private gateway " + vgw.id + " is not attached to " + n_.vpcs[vpc].id,
+           "attach it to the VPC");
       return;
     }
-    bool own_address = n_.eni_with_private_ip(vpc, h.src) != kNone ||
-                       std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(), [&](const auto& nat) {
-                         return nat.vpc == vpc && nat.private_ip == h.src;
-                       });
+    bool own_address =
+        n_.eni_with_private_ip(vpc, h.src) != kNone ||
+        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(),
+                    [&](const auto& nat) { return nat.vpc == vpc && nat.private_ip == h.src; });
     if (!own_address) {
       drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS", "VPNGateway", vgw.id, "egress",
-           "source " + h.src.str() + " is not a private IP of a network interface in " + n_.vpcs[vpc].id,
+           "source " + h.src.str() + " is not a private IP of a network interface in " +
+               n_.vpcs[vpc].id,
            "");
       return;
     }
@@ -865,9 +933,9 @@ class Walker {
                                     [&](const model::Ref& r) { return r.index == g; });
       if (!associated) continue;
       for (const auto& net : n_.on_premises_networks) {
-        bool behind = std::any_of(net.direct_connect_gateways.begin(),
-                                  net.direct_connect_gateways.end(),
-                                  [&](const model::Ref& r) { return r.index == d; });
+        bool behind =
+            std::any_of(net.direct_connect_gateways.begin(), net.direct_connect_gateways.end(),
+                        [&](const model::Ref& r) { return r.index == d; });
         if (!behind) continue;
         for (const auto& p : net.cidrs) offer(p, {-1, 0, d, kNone});
       }
@@ -891,13 +959,12 @@ class Walker {
     if (best.direct_connect_gateway != kNone) {
       direct_connect_to_on_premises(best.direct_connect_gateway, h);
     } else if (best.vpn_connection != kNone) {
-      vpn_to_on_premises(best.vpn_connection, h);
+      vpn_to_on_premises(best.vpn_connection, h, false);
     } else if (down != kNone) {
-      vpn_to_on_premises(down, h);  // explains BAD_STATE_VPN
+      vpn_to_on_premises(down, h, false);  // explains BAD_STATE_VPN
     } else {
       drop("NO_ROUTE_TO_DESTINATION", "VPNGateway", vgw.id, "egress",
-           "no VPN connection or Direct Connect gateway of " + vgw.id + " leads to " +
-               h.dst.str(),
+           "no VPN connection or Direct Connect gateway of " + vgw.id + " leads to " + h.dst.str(),
            "");
     }
   }
@@ -926,11 +993,17 @@ class Walker {
     return std::any_of(list.begin(), list.end(), [&](const Prefix& p) { return p.contains(a); });
   }
 
-  void vpn_to_on_premises(Index c, Header h) {
+  // RA names a VPN that is down BAD_STATE_VPN behind a virtual private gateway and
+  // TGW_BAD_STATE_VPN behind a transit gateway attachment.
+  static const char* vpn_down_code(bool via_transit_gateway) {
+    return via_transit_gateway ? "TGW_BAD_STATE_VPN" : "BAD_STATE_VPN";
+  }
+
+  void vpn_to_on_premises(Index c, Header h, bool via_transit_gateway) {
     const auto& vpn = n_.vpn_connections[c];
     if (vpn.state != "available") {
-      drop("BAD_STATE_VPN", "VPNConnection", vpn.id, "", "VPN connection " + vpn.id + " is " + vpn.state,
-           "bring the tunnels up");
+      drop(vpn_down_code(via_transit_gateway), "VPNConnection", vpn.id, "",
+           "VPN connection " + vpn.id + " is " + vpn.state, "bring the tunnels up");
       return;
     }
     hop("VPNConnection", vpn.id, vpn.name, "", std::nullopt, "");
@@ -984,8 +1057,8 @@ class Walker {
       }
       for (Index a = 0; a < n_.transit_gateway_attachments.size(); ++a) {
         const auto& att = n_.transit_gateway_attachments[a];
-        if (att.type == model::AttachmentType::kDirectConnectGateway && att.direct_connect_gateway.index == ref.index &&
-            tgw_routes(att, h.dst)) {
+        if (att.type == model::AttachmentType::kDirectConnectGateway &&
+            att.direct_connect_gateway.index == ref.index && tgw_routes(att, h.dst)) {
           hop("DirectConnectGateway", dx.id, dx.name, "", std::nullopt, "");
           hop("TransitGatewayAttachment", att.id, att.name, "ingress", std::nullopt, "");
           transit_gateway(a, h, "");
@@ -993,7 +1066,7 @@ class Walker {
         }
       }
     }
-    bool vpn_down = false;
+    const char* down_code = nullptr;
     for (const auto& ref : net.vpn_connections) {
       if (!ref.resolved()) continue;
       const auto& vpn = n_.vpn_connections[ref.index];
@@ -1005,7 +1078,8 @@ class Walker {
       } else {
         for (Index a = 0; a < n_.transit_gateway_attachments.size(); ++a) {
           const auto& att = n_.transit_gateway_attachments[a];
-          if (att.type == model::AttachmentType::kVpn && att.vpn_connection.index == ref.index && tgw_routes(att, h.dst)) {
+          if (att.type == model::AttachmentType::kVpn && att.vpn_connection.index == ref.index &&
+              tgw_routes(att, h.dst)) {
             leads = true;
             via_att = a;
           }
@@ -1013,21 +1087,23 @@ class Walker {
       }
       if (!leads) continue;
       if (vpn.state != "available") {
-        vpn_down = true;
+        down_code = vpn_down_code(via_att != kNone);
         tried = vpn.id;
         continue;
       }
       hop("VPNConnection", vpn.id, vpn.name, "", std::nullopt, "");
       if (via_att != kNone) {
-        hop("TransitGatewayAttachment", n_.transit_gateway_attachments[via_att].id, "", "ingress", std::nullopt, "");
+        hop("TransitGatewayAttachment", n_.transit_gateway_attachments[via_att].id, "", "ingress",
+            std::nullopt, "");
         transit_gateway(via_att, h, "");
       } else {
         vpn_gateway_ingress(vpn.vpn_gateway.index, h);
       }
       return;
     }
-    if (vpn_down) {
-      drop("BAD_STATE_VPN", "VPNConnection", tried, "", "VPN connection " + tried + " is down", "bring the tunnels up");
+    if (down_code) {
+      drop(down_code, "VPNConnection", tried, "", "VPN connection " + tried + " is down",
+           "bring the tunnels up");
       return;
     }
     drop("NO_ROUTE_TO_DESTINATION", "OnPremisesNetwork", net.id, "",
@@ -1037,7 +1113,8 @@ class Walker {
 
   bool tgw_routes(const model::TransitGatewayAttachment& att, IpAddress dst) const {
     if (att.associated_table == kNone) return false;
-    return select_tgw_route(n_, n_.transit_gateway_route_tables[att.associated_table], dst) != nullptr;
+    return select_tgw_route(n_, n_.transit_gateway_route_tables[att.associated_table], dst) !=
+           nullptr;
   }
 
   void vpn_gateway_ingress(Index g, Header h) {
@@ -1045,11 +1122,10 @@ class Walker {
     hop("VPNGateway", vgw.id, vgw.name, "ingress", std::nullopt, "");
     Index vpc = vgw.vpc.index;
     Index eni = n_.eni_with_private_ip(vpc, h.dst);
-    bool attached_eni = (eni != kNone && n_.network_interfaces[eni].status != "available") ||
-                        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(),
-                                    [&](const auto& nat) {
-                                      return nat.vpc == vpc && nat.private_ip == h.dst;
-                                    });
+    bool attached_eni =
+        (eni != kNone && n_.network_interfaces[eni].status != "available") ||
+        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(),
+                    [&](const auto& nat) { return nat.vpc == vpc && nat.private_ip == h.dst; });
     if (!attached_eni) {
       drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "VPNGateway", vgw.id, "ingress",
            h.dst.str() + " is not the private IP of an attached network interface in " +
@@ -1088,7 +1164,8 @@ class Walker {
   void appliance(Index from_subnet, Index eni, Header h, const model::RouteTable& rt) {
     const auto& iface = n_.network_interfaces[eni];
     if (!instance_running(iface)) {
-      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "appliance " + iface.id + " is not running", "");
+      drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "appliance " + iface.id + " is not running",
+           "");
       return;
     }
     Index subnet = iface.subnet.index;
@@ -1097,7 +1174,8 @@ class Walker {
     hop("NetworkInterface", iface.id, iface.name, "ingress", std::nullopt, "appliance");
     if (iface.source_dest_check && !iface.has_address(h.dst)) {
       drop("ENI_SOURCE_DEST_CHECK_RESTRICTION", "NetworkInterface", iface.id, "",
-           "source/destination check is on for " + iface.id + ", so it drops traffic for " + h.dst.str(),
+           "source/destination check is on for " + iface.id + ", so it drops traffic for " +
+               h.dst.str(),
            "turn off source/destination check on " + iface.id + " (it is an appliance)");
       return;
     }
@@ -1132,19 +1210,22 @@ std::optional<IpAddress> address_of(const Network& n, const Endpoint& e, std::op
       return iface.private_ips.front();
     }
     case EndpointKind::kInternet:
-      return want == Family::kV6 ? IpAddress::parse("2001:db8:ffff::10") : IpAddress::parse("203.0.113.10");
+      return want == Family::kV6 ? IpAddress::parse("2001:db8:ffff::10")
+                                 : IpAddress::parse("203.0.113.10");
     case EndpointKind::kOnPremises: {
       for (const auto& c : n.on_premises_networks[e.index].cidrs) {
         if (!want || c.family() == *want) return c.address().plus(10);
       }
       return std::nullopt;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
 PortRange ephemeral_range(const Network& n, const Endpoint& e) {
-  if (e.kind == EndpointKind::kNetworkInterface) return n.network_interfaces[e.index].ephemeral_ports;
+  if (e.kind == EndpointKind::kNetworkInterface)
+    return n.network_interfaces[e.index].ephemeral_ports;
   if (e.kind == EndpointKind::kOnPremises) return n.on_premises_networks[e.index].ephemeral_ports;
   return {32768, 60999};
 }
@@ -1162,18 +1243,28 @@ bool arrived_at(const Arrival& a, const Endpoint& want, IpAddress address) {
       // AWS services are public: reached through a gateway endpoint or over the internet.
       return (a.kind == EndpointKind::kService || a.kind == EndpointKind::kInternet) &&
              a.header.dst == address;
-    case EndpointKind::kAddress: return a.header.dst == address;
+    case EndpointKind::kAddress:
+      return a.header.dst == address;
   }
   return false;
 }
 
 void start(Walker& w, const Endpoint& e, Header h) {
   switch (e.kind) {
-    case EndpointKind::kNetworkInterface: w.from_interface(e.index, h); return;
-    case EndpointKind::kInternet: w.from_internet(h); return;
-    case EndpointKind::kOnPremises: w.from_on_premises(e.index, h); return;
-    case EndpointKind::kService: w.from_service(e.index, h); return;
-    case EndpointKind::kAddress: return;  // not a source; trace() refuses it
+    case EndpointKind::kNetworkInterface:
+      w.from_interface(e.index, h);
+      return;
+    case EndpointKind::kInternet:
+      w.from_internet(h);
+      return;
+    case EndpointKind::kOnPremises:
+      w.from_on_premises(e.index, h);
+      return;
+    case EndpointKind::kService:
+      w.from_service(e.index, h);
+      return;
+    case EndpointKind::kAddress:
+      return;  // not a source; trace() refuses it
   }
 }
 
@@ -1182,29 +1273,37 @@ void start(Walker& w, const Endpoint& e, Header h) {
 Trace trace(const Network& n, const Query& q) {
   Trace t;
   auto fail = [&](std::string code, std::string message, std::string hint) {
-    t.explanations.push_back({std::move(code), "", "", "", "forward", std::move(message), std::move(hint)});
+    t.explanations.push_back(
+        {std::move(code), "", "", "", "forward", std::move(message), std::move(hint)});
     return t;
   };
   if (q.source.kind == EndpointKind::kAddress || q.source.kind == EndpointKind::kService) {
-    return fail("NO_SOURCE_OR_DESTINATION", "the source must be an instance, a network interface, the internet "
-                "or an on-premises network", "");
+    return fail("NO_SOURCE_OR_DESTINATION",
+                "the source must be an instance, a network interface, the internet "
+                "or an on-premises network",
+                "");
   }
   if (q.source.kind == EndpointKind::kInternet && q.destination.kind == EndpointKind::kInternet) {
     return fail("NO_PATH", "both ends are on the internet", "");
   }
   // Family: the destination decides when it has an explicit address, then the source.
   std::optional<Family> family;
-  if (q.destination.address) family = q.destination.address->family();
-  else if (q.source.address) family = q.source.address->family();
+  if (q.destination.address)
+    family = q.destination.address->family();
+  else if (q.source.address)
+    family = q.source.address->family();
   // From the internet, an instance is reached at its public address.
   bool dst_public = q.source.kind == EndpointKind::kInternet;
   auto dst = address_of(n, q.destination, family, dst_public);
   if (!dst) return fail("NO_PATH", "the destination has no address of the right family", "");
   auto src = address_of(n, q.source, dst->family(), false);
   if (!src) {
-    return fail("NO_PATH", "the source has no " + std::string(dst->is_v4() ? "IPv4" : "IPv6") + " address", "");
+    return fail("NO_PATH",
+                "the source has no " + std::string(dst->is_v4() ? "IPv4" : "IPv6") + " address",
+                "");
   }
-  if (src->family() != dst->family()) return fail("NO_PATH", "source and destination are of different address families", "");
+  if (src->family() != dst->family())
+    return fail("NO_PATH", "source and destination are of different address families", "");
   Header h;
   h.src = *src;
   h.dst = *dst;
@@ -1255,11 +1354,10 @@ Trace trace(const Network& n, const Query& q) {
     for (const auto& x : t.reverse) {
       if (x.component_type == "NatGateway") nat = x.component_id;
     }
-    t.explanations.push_back(
-        {"NGW_SOURCE_ADDRESS_REASSIGN", "NatGateway", nat, "", "return",
-         "the reply reaches " + src->str() + " from " + answer.src.str() + " instead of " +
-             h.dst.str() + ", so the source drops it",
-         "route the reply back the way the request came"});
+    t.explanations.push_back({"NGW_SOURCE_ADDRESS_REASSIGN", "NatGateway", nat, "", "return",
+                              "the reply reaches " + src->str() + " from " + answer.src.str() +
+                                  " instead of " + h.dst.str() + ", so the source drops it",
+                              "route the reply back the way the request came"});
     return t;
   }
   t.reachable = true;

@@ -54,7 +54,7 @@ expect "trace on bad network" 2 "error" -- "$bin" trace "$tmp/typo.yaml" --from 
 expect "unknown endpoint" 2 "did you mean .app-a" -- "$bin" trace "$ex/hybrid.yaml" --from app-aa --to db
 expect "bad protocol" 2 "bad --protocol" -- "$bin" trace "$ex/hybrid.yaml" --from app-a --to db --protocol tcpp
 expect "bad port" 2 "" -- "$bin" trace "$ex/hybrid.yaml" --from app-a --to db --port 70000
-expect "private internet address" 2 "private address" -- "$bin" trace "$ex/hybrid.yaml" --from internet:10.1.1.1 --to app-a
+expect "internet gateway drops RFC 1918 sources" 1 "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS" -- "$bin" trace "$ex/global-service.yaml" --from internet:10.1.1.1 --to web-lb-use1
 expect "no verb" 2 "" -- "$bin"
 expect "unknown verb" 2 "" -- "$bin" frobnicate
 

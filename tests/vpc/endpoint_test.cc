@@ -46,12 +46,18 @@ TEST(Endpoint, InternetSplitsAtTheFirstColon) {
   EXPECT_TRUE(parse_endpoint(n, "internet").endpoint);
 }
 
+TEST(Endpoint, InternetMayNameAPrivateAddressToCheckIgwFiltering) {
+  auto n = small();
+  auto e = parse_endpoint(n, "internet:10.1.2.3");
+  ASSERT_TRUE(e.endpoint);
+  EXPECT_EQ(e.endpoint->kind, EndpointKind::kInternet);
+}
+
 TEST(Endpoint, BadInputGetsAnErrorAndAHint) {
   auto n = small();
   auto typo = parse_endpoint(n, "wbe");
   EXPECT_FALSE(typo.endpoint);
   EXPECT_EQ(typo.hint, "did you mean `web`?");
-  EXPECT_FALSE(parse_endpoint(n, "internet:10.1.2.3").endpoint);
   EXPECT_FALSE(parse_endpoint(n, "internet:nonsense").endpoint);
   EXPECT_FALSE(parse_endpoint(n, "172.20.0.1").endpoint);
   EXPECT_FALSE(parse_endpoint(n, "").endpoint);

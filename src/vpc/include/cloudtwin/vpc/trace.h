@@ -16,13 +16,13 @@ namespace cloudtwin::vpc {
 struct Rule {
   std::string kind;  // "route", "network-acl-entry", "security-group-rule", "transit-gateway-route"
   std::string text;  // human-readable
-  int rule_number = 0;          // network ACL entries
-  std::string destination;      // routes
-  std::string target;           // routes
-  std::string origin;           // routes
-  std::string action;           // allow / deny / forward
-  std::string security_group;   // security group rules
-  bool implicit = false;        // materialised by AWS (local route, default rule, "*" deny)
+  int rule_number = 0;         // network ACL entries
+  std::string destination;     // routes
+  std::string target;          // routes
+  std::string origin;          // routes
+  std::string action;          // allow / deny / forward
+  std::string security_group;  // security group rules
+  bool implicit = false;       // materialised by AWS (local route, default rule, "*" deny)
 };
 
 struct Hop {
@@ -31,7 +31,7 @@ struct Hop {
   std::string component_name;
   std::string direction;  // "egress" / "ingress" where it matters
   std::optional<Rule> rule;
-  std::optional<Header> inbound_header;   // set where the component changes the header
+  std::optional<Header> inbound_header;  // set where the component changes the header
   std::optional<Header> outbound_header;
   std::string note;
 };
@@ -50,7 +50,7 @@ struct Query {
   Endpoint source;
   Endpoint destination;
   Protocol protocol{Protocol::kTcp};
-  std::uint16_t destination_port = 443;  // ICMP: the type
+  std::uint16_t destination_port = 443;      // ICMP: the type
   std::optional<std::uint16_t> source_port;  // default: from the source's ephemeral range
 };
 
