@@ -220,7 +220,7 @@ class Walker {
                        : m.rule->prefix_list.resolved() ? m.rule->prefix_list.text
                                                         : "sg " + m.rule->security_group.text;
     std::string ports = m.rule->protocol.has_ports() ? " " + m.rule->ports.str() : "";
-    r.text = dir + " " + m.rule->protocol.str() + ports + (ingress ? " from " : " to ") + peer;
+    r.text = "allow " + m.rule->protocol.str() + ports + (ingress ? " from " : " to ") + peer;
     if (m.rule->implicit) r.text += " (AWS default)";
     hop("SecurityGroup", sg.id, sg.name, dir, r, "");
     return true;
@@ -829,7 +829,10 @@ class Walker {
     Rule rule;
     rule.kind = "transit-gateway-route";
     rule.destination = r->destination.str();
-    rule.target = r->blackhole ? "blackhole" : r->attachment.text;
+    rule.target = r->blackhole ? "blackhole"
+                  : r->attachment.resolved()
+                      ? n_.transit_gateway_attachments[r->attachment.index].id
+                      : r->attachment.text;
     rule.origin = r->propagated ? "propagated" : "static";
     rule.action = r->blackhole ? "blackhole" : "forward";
     rule.text = rule.destination + " -> " + rule.target + " (" + rule.origin + ")";
