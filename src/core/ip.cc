@@ -34,20 +34,27 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 }
 
 std::string IpAddress::str() const {
-  std::array<char, INET6_ADDRSTRLEN> buf{};
   if (is_v4()) {
-    in_addr a4{};
-    a4.s_addr = htonl(static_cast<std::uint32_t>(lo_));
-    inet_ntop(AF_INET, &a4, buf.data(), buf.size());
-  } else {
-    in6_addr a6{};
-    U128 b = bits();
-    for (int i = 15; i >= 0; --i) {
-      a6.s6_addr[i] = static_cast<unsigned char>(b & 0xff);
-      b >>= 8;
+    // Formatted by hand: traces print many addresses and inet_ntop goes through sprintf.
+    std::string out;
+    out.reserve(15);
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      unsigned octet = static_cast<unsigned>(lo_ >> shift) & 0xff;
+      if (octet >= 100) out.push_back(static_cast<char>('0' + octet / 100));
+      if (octet >= 10) out.push_back(static_cast<char>('0' + octet / 10 % 10));
+      out.push_back(static_cast<char>('0' + octet % 10));
+      if (shift > 0) out.push_back('.');
     }
-    inet_ntop(AF_INET6, &a6, buf.data(), buf.size());
+    return out;
   }
+  std::array<char, INET6_ADDRSTRLEN> buf{};
+  in6_addr a6{};
+  U128 b = bits();
+  for (int i = 15; i >= 0; --i) {
+    a6.s6_addr[i] = static_cast<unsigned char>(b & 0xff);
+    b >>= 8;
+  }
+  inet_ntop(AF_INET6, &a6, buf.data(), buf.size());
   return buf.data();
 }
 
