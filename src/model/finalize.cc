@@ -35,6 +35,7 @@ class Finalizer {
     finalize_transit_gateways();
     validate_addresses();
     check_security_group_references();
+    release_spare_capacity();
     n_.finalized = !d_.has_errors();
     return n_.finalized;
   }
@@ -57,15 +58,16 @@ class Finalizer {
         error(r, r.at, std::string(kind_name(kind)) + " has no id", "give it an `id` or a `name`");
         continue;
       }
-      auto& ids = n_.by_id[r.id];
-      for (const auto& k : ids) {
+      auto [first, last] = n_.by_id.equal_range(r.id);
+      for (auto it = first; it != last; ++it) {
+        const auto& k = it->second;
         if (k.kind == kind && n_.resource(k).id == r.id) {
           error(r, r.at, "duplicate " + std::string(kind_name(kind)) + " id `" + r.id + "`",
                 "first defined at " + location(n_.resource(k).at));
         }
       }
-      ids.push_back({kind, i});
-      if (!r.name.empty() && r.name != r.id) n_.by_id[r.name].push_back({kind, i});
+      n_.by_id.emplace(r.id, ResourceKey{kind, i});
+      if (!r.name.empty() && r.name != r.id) n_.by_id.emplace(r.name, ResourceKey{kind, i});
     }
   }
 
@@ -128,12 +130,11 @@ class Finalizer {
   // Resolves `ref` to one resource of one of `kinds`; returns the kind found.
   std::optional<Kind> resolve(const Resource& owner, Ref& ref, std::initializer_list<Kind> kinds) {
     if (ref.empty()) return std::nullopt;
-    auto it = n_.by_id.find(ref.text);
     std::vector<ResourceKey> hits;
-    if (it != n_.by_id.end()) {
-      for (const auto& k : it->second) {
-        if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) hits.push_back(k);
-      }
+    auto [first, last] = n_.by_id.equal_range(ref.text);
+    for (auto it = first; it != last; ++it) {
+      const auto& k = it->second;
+      if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) hits.push_back(k);
     }
     std::string what;
     for (Kind k : kinds) what += (what.empty() ? "" : " or ") + std::string(kind_name(k));
@@ -149,10 +150,8 @@ class Finalizer {
       return std::nullopt;
     }
     std::vector<std::string> names;
-    for (const auto& [key, keys] : n_.by_id) {
-      for (const auto& k : keys) {
-        if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) names.push_back(key);
-      }
+    for (const auto& [key, k] : n_.by_id) {
+      if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) names.push_back(key);
     }
     std::vector<std::string_view> views(names.begin(), names.end());
     std::sort(views.begin(), views.end());
@@ -500,8 +499,8 @@ class Finalizer {
 
   void add_key(Kind kind, Index i) {
     const auto& r = n_.resource({kind, i});
-    n_.by_id[r.id].push_back({kind, i});
-    if (!r.name.empty() && r.name != r.id) n_.by_id[r.name].push_back({kind, i});
+    n_.by_id.emplace(r.id, ResourceKey{kind, i});
+    if (!r.name.empty() && r.name != r.id) n_.by_id.emplace(r.name, ResourceKey{kind, i});
   }
 
   // ---- associations ------------------------------------------------------------------------
@@ -578,8 +577,8 @@ class Finalizer {
         eni.public_ips.emplace_back(eni.private_ips.front(), *eni.public_ip);
       }
       if (eni.instance.resolved()) n_.instances[eni.instance.index].network_interfaces.push_back(e);
-      for (const auto& a : eni.private_ips) n_.eni_by_private_ip[a].push_back(e);
-      for (const auto& a : eni.ipv6_addresses) n_.eni_by_private_ip[a].push_back(e);
+      for (const auto& a : eni.private_ips) n_.eni_by_private_ip.emplace(a, e);
+      for (const auto& a : eni.ipv6_addresses) n_.eni_by_private_ip.emplace(a, e);
     }
     for (auto& eip : n_.elastic_ips) {
       Index e = kNone;
@@ -1082,6 +1081,19 @@ class Finalizer {
     }
   }
 
+  // Readers grow the resource lists by doubling; the network is immutable from here on.
+  void release_spare_capacity() {
+    n_.vpcs.shrink_to_fit();
+    n_.subnets.shrink_to_fit();
+    n_.route_tables.shrink_to_fit();
+    n_.network_interfaces.shrink_to_fit();
+    n_.instances.shrink_to_fit();
+    n_.security_groups.shrink_to_fit();
+    n_.network_acls.shrink_to_fit();
+    n_.elastic_ips.shrink_to_fit();
+    n_.nat_gateways.shrink_to_fit();
+  }
+
   // ---- addresses ---------------------------------------------------------------------------
   void validate_addresses() {
     for (const auto& eni : n_.network_interfaces) {
@@ -1105,16 +1117,20 @@ class Finalizer {
       for (const auto& a : eni.private_ips) check(a);
       for (const auto& a : eni.ipv6_addresses) check(a);
     }
-    for (const auto& [addr, enis] : n_.eni_by_private_ip) {
-      for (std::size_t i = 1; i < enis.size(); ++i) {
-        for (std::size_t j = 0; j < i; ++j) {
-          const auto& a = n_.network_interfaces[enis[i]];
-          const auto& b = n_.network_interfaces[enis[j]];
-          if (a.vpc == b.vpc && enis[i] != enis[j]) {
-            error(a, a.at, "private IP " + addr.str() + " is also used by " + b.id);
+    // Equal keys of a multimap are adjacent: compare each holder with the earlier ones.
+    for (auto it = n_.eni_by_private_ip.begin(); it != n_.eni_by_private_ip.end();) {
+      auto [first, last] = n_.eni_by_private_ip.equal_range(it->first);
+      for (auto a = std::next(first); a != last; ++a) {
+        for (auto b = first; b != a; ++b) {
+          // Report on the one defined later, whatever order the multimap keeps.
+          const auto& x = n_.network_interfaces[std::max(a->second, b->second)];
+          const auto& y = n_.network_interfaces[std::min(a->second, b->second)];
+          if (x.vpc == y.vpc && a->second != b->second) {
+            error(x, x.at, "private IP " + it->first.str() + " is also used by " + y.id);
           }
         }
       }
+      it = last;
     }
   }
 

@@ -115,16 +115,16 @@ Index Network::add_file(std::string path) {
 }
 
 std::optional<ResourceKey> Network::find(std::string_view id_or_name) const {
-  auto it = by_id.find(std::string(id_or_name));
-  if (it == by_id.end() || it->second.size() != 1) return std::nullopt;
-  return it->second.front();
+  auto [first, last] = by_id.equal_range(std::string(id_or_name));
+  if (first == last || std::next(first) != last) return std::nullopt;
+  return first->second;
 }
 
 std::optional<Index> Network::find(std::string_view id_or_name, Kind kind) const {
-  auto it = by_id.find(std::string(id_or_name));
-  if (it == by_id.end()) return std::nullopt;
+  auto [first, last] = by_id.equal_range(std::string(id_or_name));
   std::optional<Index> found;
-  for (const auto& key : it->second) {
+  for (auto it = first; it != last; ++it) {
+    const auto& key = it->second;
     if (key.kind != kind) continue;
     if (found && *found != key.index) return std::nullopt;  // ambiguous name
     found = key.index;
@@ -205,10 +205,9 @@ std::vector<Index> Network::vpcs_containing(IpAddress a) const {
 }
 
 Index Network::eni_with_private_ip(Index vpc, IpAddress a) const {
-  auto it = eni_by_private_ip.find(a);
-  if (it == eni_by_private_ip.end()) return kNone;
-  for (Index e : it->second) {
-    if (network_interfaces[e].vpc == vpc) return e;
+  auto [first, last] = eni_by_private_ip.equal_range(a);
+  for (auto it = first; it != last; ++it) {
+    if (network_interfaces[it->second].vpc == vpc) return it->second;
   }
   return kNone;
 }

@@ -29,7 +29,7 @@ EndpointParse from_address(const model::Network& n, IpAddress a, std::string lab
   e.label = std::move(label);
   if (auto it = n.eni_by_private_ip.find(a); it != n.eni_by_private_ip.end()) {
     e.kind = EndpointKind::kNetworkInterface;
-    e.index = it->second.front();
+    e.index = it->second;
     return ok(e);
   }
   if (auto it = n.eni_by_public_ip.find(a); it != n.eni_by_public_ip.end()) {
@@ -124,16 +124,14 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
     return ok(e);
   }
   std::vector<std::string_view> names;
-  for (const auto& [key, keys] : n.by_id) {
-    for (const auto& k : keys) {
-      if (k.kind == Kind::kInstance || k.kind == Kind::kNetworkInterface ||
-          k.kind == Kind::kOnPremisesNetwork) {
-        names.push_back(key);
-        break;
-      }
+  for (const auto& [key, k] : n.by_id) {
+    if (k.kind == Kind::kInstance || k.kind == Kind::kNetworkInterface ||
+        k.kind == Kind::kOnPremisesNetwork) {
+      names.push_back(key);
     }
   }
   std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   auto best = closest_match(text, names);
   return fail("no instance, network interface or on-premises network `" + label + "`",
               best.empty() ? "use an id, a name, an address or internet[:ADDRESS]"

@@ -602,9 +602,7 @@ class Walker {
     for (const auto& rt : n_.route_tables) {
       if (rt.vpc.index != vpc) continue;
       bool edge = std::any_of(rt.gateways.begin(), rt.gateways.end(), [&](const model::Ref& g) {
-        return g.resolved() && g.index == gateway && n_.by_id.contains(g.text) &&
-               std::any_of(n_.by_id.at(g.text).begin(), n_.by_id.at(g.text).end(),
-                           [&](const model::ResourceKey& k) { return k.kind == gateway_kind; });
+        return g.resolved() && g.index == gateway && n_.find(g.text, gateway_kind) == gateway;
       });
       if (!edge) continue;
       const auto* r = select_route(rt, h.dst);

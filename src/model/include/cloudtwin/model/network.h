@@ -389,8 +389,10 @@ struct Network {
   std::vector<OnPremisesNetwork> on_premises_networks;
 
   // derived lookups, built by finalize()
-  std::unordered_map<std::string, std::vector<ResourceKey>> by_id;    // ids and names
-  std::unordered_map<IpAddress, std::vector<Index>> eni_by_private_ip;  // IPv4 and IPv6
+  // Multimaps rather than maps of vectors: almost every key has one value, and a node per
+  // value is half the memory of a node plus a vector.
+  std::unordered_multimap<std::string, ResourceKey> by_id;    // ids and names
+  std::unordered_multimap<IpAddress, Index> eni_by_private_ip;  // IPv4 and IPv6
   std::unordered_map<IpAddress, Index> eni_by_public_ip;
   std::unordered_map<IpAddress, Index> nat_gateway_by_public_ip;
   bool finalized = false;
