@@ -52,7 +52,9 @@ struct Document::Arena {
   template <class T>
   T* make_array(std::size_t n) {
     static_assert(std::is_trivially_destructible_v<T>);
-    return static_cast<T*>(allocate(sizeof(T) * std::max<std::size_t>(n, 1), alignof(T)));
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): T may itself be a pointer.
+    const std::size_t bytes = sizeof(T) * std::max<std::size_t>(n, 1);
+    return static_cast<T*>(allocate(bytes, alignof(T)));
   }
 };
 
@@ -169,7 +171,9 @@ class DocumentBuilder {
       Parser() { yaml_parser_initialize(&p); }
       ~Parser() { yaml_parser_delete(&p); }
     } parser;
-    yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text_.data()),
+    // libyaml asserts on a null input, which an empty string_view may have.
+    const char* input = text_.data() ? text_.data() : "";
+    yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(input),
                                  text_.size());
     struct Event {
       yaml_event_t e{};

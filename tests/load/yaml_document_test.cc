@@ -188,6 +188,7 @@ TEST(YamlDocument, SeveralDocumentsEachWithItsOwnAnchors) {
 }
 
 TEST(YamlDocument, NoTextIsNoDocument) {
+  EXPECT_TRUE(Document::parse(std::string_view()).roots().empty());
   EXPECT_TRUE(Document::parse("").roots().empty());
   EXPECT_TRUE(Document::parse("# only a comment\n").roots().empty());
   EXPECT_FALSE(Document::parse("").error());
