@@ -2,55 +2,127 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
+#include "cloudtwin/load/aws_cli.h"
+#include "cloudtwin/load/cloudformation.h"
 #include "cloudtwin/load/native_yaml.h"
+#include "cloudtwin/load/terraform.h"
 
 namespace cloudtwin::load {
 namespace {
 
 namespace fs = std::filesystem;
 
-bool is_yaml_file(const fs::directory_entry& entry) {
-  const std::string name = entry.path().filename().string();
-  std::string ext = entry.path().extension().string();
+std::string lower_extension(const fs::path& p) {
+  std::string ext = p.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
     return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   });
-  std::error_code ec;
-  // Hidden files are editor and tool leftovers, not part of the network.
-  return (ext == ".yaml" || ext == ".yml") && !name.starts_with(".") && entry.is_regular_file(ec);
+  return ext;
 }
 
-// The network files of a folder, by name; not recursive.
-void read_folder(const std::string& folder, model::Network& out, Diagnostics& d) {
+bool is_network_file(const fs::directory_entry& entry) {
+  const std::string name = entry.path().filename().string();
+  const std::string ext = lower_extension(entry.path());
+  std::error_code ec;
+  // Hidden files are editor and tool leftovers, not part of the network.
+  return (ext == ".yaml" || ext == ".yml" || ext == ".json" || ext == ".template") &&
+         !name.starts_with(".") && entry.is_regular_file(ec);
+}
+
+// The start of a file, enough to recognise its format.
+std::string head_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string buf(64 * 1024, '\0');
+  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  buf.resize(static_cast<std::size_t>(in.gcount()));
+  return buf;
+}
+
+bool has_key(const std::string& text, std::string_view key) {
+  // A top-level key in YAML ("Key:" at column 1) or a key anywhere in JSON ("\"Key\"").
+  std::string quoted = "\"" + std::string(key) + "\"";
+  if (text.find(quoted) != std::string::npos) return true;
+  std::string yaml_key = std::string(key) + ":";
+  return text.starts_with(yaml_key) || text.find("\n" + yaml_key) != std::string::npos;
+}
+
+void read_file(const std::string& path, const LoadOptions& options, model::Network& out,
+               Diagnostics& d) {
+  switch (detect_format(path)) {
+    case Format::kCloudFormation: read_cloudformation_file(path, options, out, d); return;
+    case Format::kTerraform: read_terraform_file(path, out, d); return;
+    default: read_native_yaml_file(path, out, d); return;
+  }
+}
+
+void read_folder(const std::string& folder, const LoadOptions& options, model::Network& out,
+                 Diagnostics& d) {
+  if (is_aws_cli_snapshot(folder)) {
+    read_aws_cli_snapshot(folder, out, d);
+    return;
+  }
   auto fail = [&](std::string message) {
     d.error(folder, {out.add_file(folder), 0, 0}, "", std::move(message));
   };
   std::vector<fs::path> files;
   std::error_code ec;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    if (is_yaml_file(*it)) files.push_back(it->path());
+    if (is_network_file(*it)) files.push_back(it->path());
   }
   if (ec) return fail("cannot list the folder: " + ec.message());
-  if (files.empty()) return fail("the folder has no .yaml or .yml files");
+  if (files.empty()) {
+    return fail("the folder has no network files (.yaml, .yml, .json, .template) and is not an "
+                "AWS CLI snapshot (aws_configs/ or accounts/)");
+  }
   std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
     return a.filename().string() < b.filename().string();
   });
-  for (const auto& f : files) read_native_yaml_file(f.string(), out, d);
+  for (const auto& f : files) read_file(f.string(), options, out, d);
 }
 
 }  // namespace
 
-bool load_network(const std::vector<std::string>& paths, model::Network& out, Diagnostics& d) {
+const char* format_name(Format f) {
+  switch (f) {
+    case Format::kNative: return "cloudtwin YAML";
+    case Format::kCloudFormation: return "CloudFormation";
+    case Format::kTerraform: return "Terraform JSON";
+    case Format::kAwsCliSnapshot: return "AWS CLI snapshot";
+    case Format::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Format detect_format(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return is_aws_cli_snapshot(path) ? Format::kAwsCliSnapshot : Format::kUnknown;
+  }
+  std::string head = head_of(path);
+  if (has_key(head, "format_version") &&
+      (has_key(head, "values") || has_key(head, "planned_values") ||
+       has_key(head, "resource_changes") || has_key(head, "terraform_version"))) {
+    return Format::kTerraform;
+  }
+  if (has_key(head, "AWSTemplateFormatVersion") || has_key(head, "Resources")) {
+    return Format::kCloudFormation;
+  }
+  return Format::kNative;
+}
+
+bool load_network(const std::vector<std::string>& paths, model::Network& out, Diagnostics& d,
+                  const LoadOptions& options) {
   const std::size_t errors_before = d.error_count();
+  if (!options.account.empty()) out.default_account = options.account;
+  if (!options.region.empty()) out.default_region = options.region;
   for (const auto& path : paths) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-      read_folder(path, out, d);
+      read_folder(path, options, out, d);
     } else {
-      // TODO(formats): detect CloudFormation, Terraform JSON and AWS CLI snapshots by content;
-      // everything is native YAML for now.
-      read_native_yaml_file(path, out, d);
+      read_file(path, options, out, d);
     }
   }
   // Finalizing a network that failed to read would mostly repeat its errors as dangling

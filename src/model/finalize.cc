@@ -99,6 +99,20 @@ class Finalizer {
     index(n_.vpn_connections, Kind::kVpnConnection);
     index(n_.direct_connect_gateways, Kind::kDirectConnectGateway);
     index(n_.on_premises_networks, Kind::kOnPremisesNetwork);
+    for (const auto& a : n_.aliases) {
+      auto [first, last] = n_.by_id.equal_range(a.id);
+      auto it = std::find_if(first, last, [&](const auto& e) { return e.second.kind == a.kind; });
+      if (it == last) {
+        d_.warning(n_.file_of(a.at), a.at, a.id, "alias `" + a.alias + "` names a missing resource");
+        continue;
+      }
+      ResourceKey key = it->second;
+      auto [f2, l2] = n_.by_id.equal_range(a.alias);
+      bool present = std::any_of(f2, l2, [&](const auto& e) {
+        return e.second.kind == key.kind && e.second.index == key.index;
+      });
+      if (!present) n_.by_id.emplace(a.alias, key);
+    }
   }
 
   // A VPN connection that ends on a transit gateway is an attachment of type vpn; create it

@@ -116,7 +116,7 @@ TEST(LoadNetwork, MissingPathsAndEmptyFoldersAreErrors) {
   EXPECT_FALSE(load_network({empty.str(), "/nonexistent/net.yaml"}, n, d));
   EXPECT_EQ(d.error_count(), 2u) << dump(d);
   EXPECT_EQ(d.items()[0].file, empty.str());
-  EXPECT_NE(d.items()[0].message.find("no .yaml or .yml files"), std::string::npos);
+  EXPECT_NE(d.items()[0].message.find("has no network files"), std::string::npos);
   EXPECT_EQ(d.items()[1].file, "/nonexistent/net.yaml");
 }
 

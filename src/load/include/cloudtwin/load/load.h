@@ -1,7 +1,8 @@
-// The one entry point the CLI and servers use: reads every network file named on the command line
-// (folders contribute their *.yaml and *.yml files) into one model::Network and finalizes it.
+// The one entry point the CLI and servers use: reads every network named on the command line,
+// in any supported format (detected by content), into one model::Network and finalizes it.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,9 +11,26 @@
 
 namespace cloudtwin::load {
 
-// Reads each path (a file, or a folder whose *.yaml / *.yml files are read in name order) into
-// `out`, then runs model::finalize() unless reading found errors. Returns
-// !diagnostics.has_errors().
-bool load_network(const std::vector<std::string>& paths, model::Network& out, Diagnostics& d);
+enum class Format { kNative, kCloudFormation, kTerraform, kAwsCliSnapshot, kUnknown };
+const char* format_name(Format f);
+
+struct LoadOptions {
+  // CloudFormation parameter overrides (--param Key=Value).
+  std::map<std::string, std::string> parameters;
+  // CloudFormation Fn::ImportValue answers (--import Name=Value), if the user has them.
+  std::map<std::string, std::string> imports;
+  std::string region;   // default region for formats that do not say (CloudFormation)
+  std::string account;  // default account id
+};
+
+// What a path holds: a snapshot folder (aws_configs/ or accounts/ inside), or a file whose
+// content says Terraform (`format_version` with `values`/`planned_values`), CloudFormation
+// (`Resources` or `AWSTemplateFormatVersion`) or cloudtwin's native format.
+Format detect_format(const std::string& path);
+
+// Reads each path into `out` (folders: a snapshot, or every network file inside in name order),
+// then runs model::finalize() unless reading found errors. Returns !d.has_errors().
+bool load_network(const std::vector<std::string>& paths, model::Network& out, Diagnostics& d,
+                  const LoadOptions& options = {});
 
 }  // namespace cloudtwin::load

@@ -360,10 +360,20 @@ struct ResourceKey {
   Index index;
 };
 
+// Another name for a resource, usable wherever an id is expected: a CloudFormation logical id,
+// a Terraform address (`module.vpc.aws_subnet.private[0]`) or a Name tag besides its name.
+struct Alias {
+  std::string alias;
+  Kind kind;
+  std::string id;  // the resource's id
+  Location at;
+};
+
 struct Network {
   std::vector<std::string> files{""};  // Location::file indexes this
   std::string default_account = "000000000000";
   std::string default_region = "us-east-1";
+  std::vector<Alias> aliases;  // filled by readers, indexed by finalize()
 
   std::vector<Vpc> vpcs;
   std::vector<Subnet> subnets;
