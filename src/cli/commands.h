@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cloudtwin/core/diagnostic.h"
+#include "cloudtwin/load/load.h"
 #include "cloudtwin/model/network.h"
 
 namespace cloudtwin::cli {
@@ -21,8 +22,19 @@ using Runner = std::function<int()>;
 Runner add_validate_command(CLI::App& app);
 Runner add_trace_command(CLI::App& app);
 
+// The options every verb that reads a network shares: NETWORK..., --param, --import,
+// --region, --account.
+struct NetworkOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> params;   // Key=Value
+  std::vector<std::string> imports;  // Name=Value
+  std::string region;
+  std::string account;
+};
+void add_network_options(CLI::App& cmd, NetworkOptions& o);
+
 // Loads and validates the networks; prints every diagnostic to stderr. False on any error.
-bool load_or_report(const std::vector<std::string>& paths, model::Network& network,
+bool load_or_report(const NetworkOptions& options, model::Network& network,
                     Diagnostics& diagnostics, bool print_warnings);
 
 }  // namespace cloudtwin::cli

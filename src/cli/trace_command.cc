@@ -10,7 +10,7 @@ namespace cloudtwin::cli {
 
 namespace {
 struct TraceOptions {
-  std::vector<std::string> paths;
+  NetworkOptions network;
   std::string from;
   std::string to;
   std::string protocol = "tcp";
@@ -28,7 +28,7 @@ int usage_error(const std::string& message, const std::string& hint = {}) {
 Runner add_trace_command(CLI::App& app) {
   auto o = std::make_shared<TraceOptions>();
   auto* cmd = app.add_subcommand("trace", "Trace one packet hop by hop and explain where and why it is dropped");
-  cmd->add_option("NETWORK", o->paths, "Network files or folders")->required();
+  add_network_options(*cmd, o->network);
   cmd->add_option("--from", o->from, "Source: instance, ENI, address, internet[:ADDR] or on-premises network")->required();
   cmd->add_option("--to", o->to, "Destination: instance, ENI, address, internet[:ADDR] or on-premises network")->required();
   cmd->add_option("--protocol", o->protocol, "tcp, udp, icmp, icmpv6 or a protocol number");
@@ -38,7 +38,7 @@ Runner add_trace_command(CLI::App& app) {
   return [o]() {
     model::Network network;
     Diagnostics diagnostics;
-    if (!load_or_report(o->paths, network, diagnostics, false)) return kExitBadInput;
+    if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
     auto protocol = Protocol::parse(o->protocol);
     if (!protocol || protocol->is_all()) return usage_error("bad --protocol `" + o->protocol + "`", "tcp, udp, icmp, icmpv6 or 0-255");
     auto check_port = [](const std::optional<int>& p) { return !p || (*p >= 0 && *p <= 65535); };

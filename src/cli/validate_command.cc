@@ -9,7 +9,7 @@ namespace cloudtwin::cli {
 
 namespace {
 struct ValidateOptions {
-  std::vector<std::string> paths;
+  NetworkOptions network;
   bool json = false;
 };
 }  // namespace
@@ -17,12 +17,12 @@ struct ValidateOptions {
 Runner add_validate_command(CLI::App& app) {
   auto opts = std::make_shared<ValidateOptions>();
   auto* cmd = app.add_subcommand("validate", "Check a network and print every problem found");
-  cmd->add_option("NETWORK", opts->paths, "Network files or folders")->required();
+  add_network_options(*cmd, opts->network);
   cmd->add_flag("--json", opts->json, "Print a JSON document");
   return [opts]() {
     model::Network network;
     Diagnostics diagnostics;
-    bool ok = load_or_report(opts->paths, network, diagnostics, !opts->json);
+    bool ok = load_or_report(opts->network, network, diagnostics, !opts->json);
     if (opts->json) {
       nlohmann::json doc;
       doc["valid"] = ok;
@@ -48,7 +48,7 @@ Runner add_validate_command(CLI::App& app) {
       return ok ? kExitOk : kExitBadInput;
     }
     if (!ok) {
-      std::cerr << diagnostics.error_count() << " error(s)\n";
+      if (diagnostics.error_count() > 0) std::cerr << diagnostics.error_count() << " error(s)\n";
       return kExitBadInput;
     }
     std::cout << "ok: " << network.vpcs.size() << " VPC(s), " << network.subnets.size()

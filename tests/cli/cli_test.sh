@@ -55,6 +55,7 @@ expect "unknown endpoint" 2 "did you mean .app-a" -- "$bin" trace "$ex/hybrid.ya
 expect "bad protocol" 2 "bad --protocol" -- "$bin" trace "$ex/hybrid.yaml" --from app-a --to db --protocol tcpp
 expect "bad port" 2 "" -- "$bin" trace "$ex/hybrid.yaml" --from app-a --to db --port 70000
 expect "internet gateway drops RFC 1918 sources" 1 "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS" -- "$bin" trace "$ex/global-service.yaml" --from internet:10.1.1.1 --to web-lb-use1
+expect "malformed --param" 2 "not Key=Value" -- "$bin" validate "$ex/hybrid.yaml" --param nokey
 expect "no verb" 2 "" -- "$bin"
 expect "unknown verb" 2 "" -- "$bin" frobnicate
 
