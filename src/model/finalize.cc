@@ -36,6 +36,7 @@ class Finalizer {
     validate_addresses();
     check_security_group_references();
     release_spare_capacity();
+    build_id_index();
     n_.finalized = !d_.has_errors();
     return n_.finalized;
   }
@@ -58,7 +59,7 @@ class Finalizer {
         error(r, r.at, std::string(kind_name(kind)) + " has no id", "give it an `id` or a `name`");
         continue;
       }
-      auto [first, last] = n_.by_id.equal_range(r.id);
+      auto [first, last] = ids_.equal_range(r.id);
       for (auto it = first; it != last; ++it) {
         const auto& k = it->second;
         if (k.kind == kind && n_.resource(k).id == r.id) {
@@ -66,8 +67,8 @@ class Finalizer {
                 "first defined at " + location(n_.resource(k).at));
         }
       }
-      n_.by_id.emplace(r.id, ResourceKey{kind, i});
-      if (!r.name.empty() && r.name != r.id) n_.by_id.emplace(r.name, ResourceKey{kind, i});
+      ids_.emplace(r.id, ResourceKey{kind, i});
+      if (!r.name.empty() && r.name != r.id) ids_.emplace(r.name, ResourceKey{kind, i});
     }
   }
 
@@ -76,7 +77,7 @@ class Finalizer {
   }
 
   void index_everything() {
-    n_.by_id.clear();
+    ids_.clear();
     index(n_.vpcs, Kind::kVpc);
     index(n_.subnets, Kind::kSubnet);
     index(n_.route_tables, Kind::kRouteTable);
@@ -100,18 +101,18 @@ class Finalizer {
     index(n_.direct_connect_gateways, Kind::kDirectConnectGateway);
     index(n_.on_premises_networks, Kind::kOnPremisesNetwork);
     for (const auto& a : n_.aliases) {
-      auto [first, last] = n_.by_id.equal_range(a.id);
+      auto [first, last] = ids_.equal_range(a.id);
       auto it = std::find_if(first, last, [&](const auto& e) { return e.second.kind == a.kind; });
       if (it == last) {
         d_.warning(n_.file_of(a.at), a.at, a.id, "alias `" + a.alias + "` names a missing resource");
         continue;
       }
       ResourceKey key = it->second;
-      auto [f2, l2] = n_.by_id.equal_range(a.alias);
+      auto [f2, l2] = ids_.equal_range(a.alias);
       bool present = std::any_of(f2, l2, [&](const auto& e) {
         return e.second.kind == key.kind && e.second.index == key.index;
       });
-      if (!present) n_.by_id.emplace(a.alias, key);
+      if (!present) ids_.emplace(a.alias, key);
     }
   }
 
@@ -145,7 +146,7 @@ class Finalizer {
   std::optional<Kind> resolve(const Resource& owner, Ref& ref, std::initializer_list<Kind> kinds) {
     if (ref.empty()) return std::nullopt;
     std::vector<ResourceKey> hits;
-    auto [first, last] = n_.by_id.equal_range(ref.text);
+    auto [first, last] = ids_.equal_range(ref.text);
     for (auto it = first; it != last; ++it) {
       const auto& k = it->second;
       if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) hits.push_back(k);
@@ -164,7 +165,7 @@ class Finalizer {
       return std::nullopt;
     }
     std::vector<std::string> names;
-    for (const auto& [key, k] : n_.by_id) {
+    for (const auto& [key, k] : ids_) {
       if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) names.push_back(key);
     }
     std::vector<std::string_view> views(names.begin(), names.end());
@@ -271,7 +272,7 @@ class Finalizer {
   void resolve_route(RouteTable& rt, Route& route) {
     resolve(rt, route.destination_prefix_list, {Kind::kPrefixList});
     // A blackhole route usually names a deleted target: AWS keeps it, and so do we.
-    if (route.blackhole && !route.target.empty() && !n_.by_id.contains(route.target.text)) {
+    if (route.blackhole && !route.target.empty() && !ids_.contains(route.target.text)) {
       warning(rt, route.target.at,
               "blackhole route names `" + route.target.text + "`, which is not in the network");
       return;
@@ -513,8 +514,8 @@ class Finalizer {
 
   void add_key(Kind kind, Index i) {
     const auto& r = n_.resource({kind, i});
-    n_.by_id.emplace(r.id, ResourceKey{kind, i});
-    if (!r.name.empty() && r.name != r.id) n_.by_id.emplace(r.name, ResourceKey{kind, i});
+    ids_.emplace(r.id, ResourceKey{kind, i});
+    if (!r.name.empty() && r.name != r.id) ids_.emplace(r.name, ResourceKey{kind, i});
   }
 
   // ---- associations ------------------------------------------------------------------------
@@ -591,8 +592,8 @@ class Finalizer {
         eni.public_ips.emplace_back(eni.private_ips.front(), *eni.public_ip);
       }
       if (eni.instance.resolved()) n_.instances[eni.instance.index].network_interfaces.push_back(e);
-      for (const auto& a : eni.private_ips) n_.eni_by_private_ip.emplace(a, e);
-      for (const auto& a : eni.ipv6_addresses) n_.eni_by_private_ip.emplace(a, e);
+      for (const auto& a : eni.private_ips) private_addresses_.emplace_back(a, e);
+      for (const auto& a : eni.ipv6_addresses) private_addresses_.emplace_back(a, e);
     }
     for (auto& eip : n_.elastic_ips) {
       Index e = kNone;
@@ -639,7 +640,7 @@ class Finalizer {
     const auto& s = n_.subnets[subnet];
     for (U128 off = 4; off < s.cidr_block->size() - 1; ++off) {
       IpAddress a = s.cidr_block->address().plus(off);
-      if (taken_.insert(a).second && !n_.eni_by_private_ip.contains(a)) return a;
+      if (taken_.insert(a).second) return a;
     }
     return s.cidr_block->address().plus(4);
   }
@@ -1108,6 +1109,59 @@ class Finalizer {
     n_.nat_gateways.shrink_to_fit();
   }
 
+  // The lookup users and engines read: views of the final resources' ids, names and aliases.
+  template <typename T>
+  void add_ids(const std::vector<T>& list, Kind kind, std::vector<std::pair<std::string_view, ResourceKey>>& out) {
+    for (Index i = 0; i < list.size(); ++i) {
+      out.emplace_back(list[i].id, ResourceKey{kind, i});
+      if (!list[i].name.empty() && list[i].name != list[i].id) out.emplace_back(list[i].name, ResourceKey{kind, i});
+    }
+  }
+
+  void build_id_index() {
+    std::vector<std::pair<std::string_view, ResourceKey>> all;
+    add_ids(n_.vpcs, Kind::kVpc, all);
+    add_ids(n_.subnets, Kind::kSubnet, all);
+    add_ids(n_.route_tables, Kind::kRouteTable, all);
+    add_ids(n_.internet_gateways, Kind::kInternetGateway, all);
+    add_ids(n_.egress_only_internet_gateways, Kind::kEgressOnlyInternetGateway, all);
+    add_ids(n_.nat_gateways, Kind::kNatGateway, all);
+    add_ids(n_.elastic_ips, Kind::kElasticIp, all);
+    add_ids(n_.network_interfaces, Kind::kNetworkInterface, all);
+    add_ids(n_.instances, Kind::kInstance, all);
+    add_ids(n_.security_groups, Kind::kSecurityGroup, all);
+    add_ids(n_.network_acls, Kind::kNetworkAcl, all);
+    add_ids(n_.prefix_lists, Kind::kPrefixList, all);
+    add_ids(n_.vpc_peering_connections, Kind::kVpcPeeringConnection, all);
+    add_ids(n_.transit_gateways, Kind::kTransitGateway, all);
+    add_ids(n_.transit_gateway_route_tables, Kind::kTransitGatewayRouteTable, all);
+    add_ids(n_.transit_gateway_attachments, Kind::kTransitGatewayAttachment, all);
+    add_ids(n_.vpc_endpoints, Kind::kVpcEndpoint, all);
+    add_ids(n_.vpn_gateways, Kind::kVpnGateway, all);
+    add_ids(n_.customer_gateways, Kind::kCustomerGateway, all);
+    add_ids(n_.vpn_connections, Kind::kVpnConnection, all);
+    add_ids(n_.direct_connect_gateways, Kind::kDirectConnectGateway, all);
+    add_ids(n_.on_premises_networks, Kind::kOnPremisesNetwork, all);
+    for (const auto& a : n_.aliases) {
+      auto [first, last] = ids_.equal_range(a.id);
+      auto it = std::find_if(first, last, [&](const auto& e) { return e.second.kind == a.kind; });
+      if (it != last) all.emplace_back(a.alias, it->second);
+    }
+    // An alias equal to the resource's own id or name adds nothing.
+    std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
+      return std::tie(x.first, x.second.kind, x.second.index) <
+             std::tie(y.first, y.second.kind, y.second.index);
+    });
+    all.erase(std::unique(all.begin(), all.end(),
+                          [](const auto& x, const auto& y) {
+                            return x.first == y.first && x.second.kind == y.second.kind &&
+                                   x.second.index == y.second.index;
+                          }),
+              all.end());
+    ids_.clear();
+    n_.by_id.build(std::move(all));
+  }
+
   // ---- addresses ---------------------------------------------------------------------------
   void validate_addresses() {
     for (const auto& eni : n_.network_interfaces) {
@@ -1131,26 +1185,33 @@ class Finalizer {
       for (const auto& a : eni.private_ips) check(a);
       for (const auto& a : eni.ipv6_addresses) check(a);
     }
-    // Equal keys of a multimap are adjacent: compare each holder with the earlier ones.
-    for (auto it = n_.eni_by_private_ip.begin(); it != n_.eni_by_private_ip.end();) {
-      auto [first, last] = n_.eni_by_private_ip.equal_range(it->first);
-      for (auto a = std::next(first); a != last; ++a) {
-        for (auto b = first; b != a; ++b) {
-          // Report on the one defined later, whatever order the multimap keeps.
-          const auto& x = n_.network_interfaces[std::max(a->second, b->second)];
-          const auto& y = n_.network_interfaces[std::min(a->second, b->second)];
-          if (x.vpc == y.vpc && a->second != b->second) {
+    // Equal keys of the sorted index are adjacent: compare each holder with the earlier ones.
+    n_.eni_by_private_ip.build(std::move(private_addresses_));
+    const auto& index = n_.eni_by_private_ip;
+    for (auto it = index.begin(); it != index.end();) {
+      auto holders = index.equal_range(it->first);
+      for (std::size_t a = 1; a < holders.size(); ++a) {
+        for (std::size_t b = 0; b < a; ++b) {
+          // Report on the one defined later, whatever order the index keeps.
+          Index later = std::max(holders[a].second, holders[b].second);
+          Index earlier = std::min(holders[a].second, holders[b].second);
+          const auto& x = n_.network_interfaces[later];
+          const auto& y = n_.network_interfaces[earlier];
+          if (x.vpc == y.vpc && later != earlier) {
             error(x, x.at, "private IP " + it->first.str() + " is also used by " + y.id);
           }
         }
       }
-      it = last;
+      it += static_cast<std::ptrdiff_t>(holders.size());
     }
   }
 
   Network& n_;
   Diagnostics& d_;
   std::set<IpAddress> taken_;
+  // Ids, names and aliases while resolving; n_.by_id is built from the final lists at the end.
+  std::unordered_multimap<std::string, ResourceKey> ids_;
+  std::vector<std::pair<IpAddress, Index>> private_addresses_;
 };
 
 }  // namespace

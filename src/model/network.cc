@@ -115,16 +115,14 @@ Index Network::add_file(std::string path) {
 }
 
 std::optional<ResourceKey> Network::find(std::string_view id_or_name) const {
-  auto [first, last] = by_id.equal_range(std::string(id_or_name));
-  if (first == last || std::next(first) != last) return std::nullopt;
-  return first->second;
+  auto range = by_id.equal_range(id_or_name);
+  if (range.size() != 1) return std::nullopt;
+  return range.front().second;
 }
 
 std::optional<Index> Network::find(std::string_view id_or_name, Kind kind) const {
-  auto [first, last] = by_id.equal_range(std::string(id_or_name));
   std::optional<Index> found;
-  for (auto it = first; it != last; ++it) {
-    const auto& key = it->second;
+  for (const auto& [name, key] : by_id.equal_range(id_or_name)) {
     if (key.kind != kind) continue;
     if (found && *found != key.index) return std::nullopt;  // ambiguous name
     found = key.index;
@@ -205,9 +203,8 @@ std::vector<Index> Network::vpcs_containing(IpAddress a) const {
 }
 
 Index Network::eni_with_private_ip(Index vpc, IpAddress a) const {
-  auto [first, last] = eni_by_private_ip.equal_range(a);
-  for (auto it = first; it != last; ++it) {
-    if (network_interfaces[it->second].vpc == vpc) return it->second;
+  for (const auto& [address, eni] : eni_by_private_ip.equal_range(a)) {
+    if (network_interfaces[eni].vpc == vpc) return eni;
   }
   return kNone;
 }

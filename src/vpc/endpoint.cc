@@ -27,9 +27,9 @@ EndpointParse from_address(const model::Network& n, IpAddress a, std::string lab
   Endpoint e;
   e.address = a;
   e.label = std::move(label);
-  if (auto it = n.eni_by_private_ip.find(a); it != n.eni_by_private_ip.end()) {
+  if (auto holders = n.eni_by_private_ip.equal_range(a); !holders.empty()) {
     e.kind = EndpointKind::kNetworkInterface;
-    e.index = it->second;
+    e.index = holders.front().second;
     return ok(e);
   }
   if (auto it = n.eni_by_public_ip.find(a); it != n.eni_by_public_ip.end()) {

@@ -23,10 +23,8 @@ bool protocol_and_ports_match(Protocol rule_protocol, PortRange ports, int icmp_
 
 bool sg_reference_matches(const model::Network& n, Index group, Index from_vpc, IpAddress peer) {
   // An SG reference matches private IPs of ENIs carrying the group, never public IPs.
-  auto [first, last] = n.eni_by_private_ip.equal_range(peer);
   const auto& members = n.security_groups[group].members;
-  for (auto it = first; it != last; ++it) {
-    Index e = it->second;
+  for (const auto& [address, e] : n.eni_by_private_ip.equal_range(peer)) {
     Index vpc = n.network_interfaces[e].vpc;
     if (vpc != from_vpc && !peered_same_region(n, vpc, from_vpc)) continue;
     if (std::find(members.begin(), members.end(), e) != members.end()) return true;

@@ -16,6 +16,7 @@
 #include "cloudtwin/core/ip.h"
 #include "cloudtwin/core/packet.h"
 #include "cloudtwin/core/prefix_trie.h"
+#include "cloudtwin/model/sorted_index.h"
 
 namespace cloudtwin::model {
 
@@ -399,13 +400,19 @@ struct Network {
   std::vector<OnPremisesNetwork> on_premises_networks;
 
   // derived lookups, built by finalize()
-  // Multimaps rather than maps of vectors: almost every key has one value, and a node per
-  // value is half the memory of a node plus a vector.
-  std::unordered_multimap<std::string, ResourceKey> by_id;    // ids and names
-  std::unordered_multimap<IpAddress, Index> eni_by_private_ip;  // IPv4 and IPv6
+  // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,
+  // never copied.
+  SortedIndex<std::string_view, ResourceKey> by_id;
+  SortedIndex<IpAddress, Index> eni_by_private_ip;  // IPv4 and IPv6
   std::unordered_map<IpAddress, Index> eni_by_public_ip;
   std::unordered_map<IpAddress, Index> nat_gateway_by_public_ip;
   bool finalized = false;
+
+  Network() = default;
+  Network(Network&&) = default;
+  Network& operator=(Network&&) = default;
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
 
   [[nodiscard]] Index add_file(std::string path);
   [[nodiscard]] const std::string& file_of(Location at) const { return files[at.file < files.size() ? at.file : 0]; }
