@@ -65,7 +65,10 @@ std::string generate_network(const GeneratorOptions& o) {
       if (r == 0) {
         y << "      - {protocol: tcp, port: 443, cidr: 10.0.0.0/8}\n";
       } else if (r == 1) {
-        y << "      - {protocol: tcp, port: 5432, security_group: sg-" << (s + 1) % o.subnets << "}\n";
+        // A group of the same VPC: references across unpeered VPCs never match.
+        int peer = v * kSubnetsPerVpc + (s % kSubnetsPerVpc + 1) % kSubnetsPerVpc;
+        if (peer >= o.subnets) peer = v * kSubnetsPerVpc;
+        y << "      - {protocol: tcp, port: 5432, security_group: sg-" << peer << "}\n";
       } else {
         y << "      - {protocol: tcp, port: " << 8000 + r << ", cidr: 172." << 16 + r % 16 << "." << s % 256
           << ".0/24}\n";

@@ -18,7 +18,7 @@ for subnets in 100 1000 10000; do
   "$build/bench/generate_network" "$subnets" >"$tmp/net.yaml"
   size=$(du -m "$tmp/net.yaml" | cut -f1)
   for i in 1 2 3; do
-    /usr/bin/time -f "%e %M" taskset -c "$cpu" "$bin" validate "$tmp/net.yaml" >/dev/null 2>>"$tmp/times.$subnets"
+    /usr/bin/time -f "%e %M" -a -o "$tmp/times.$subnets" taskset -c "$cpu" "$bin" validate "$tmp/net.yaml" >/dev/null 2>&1
   done
   sort -n "$tmp/times.$subnets" | sed -n 2p | awk -v s="$subnets" -v m="$size" \
     '{printf "  %6d subnets (%3d MB input): %6.2f s, peak RSS %5.0f MB\n", s, m, $1, $2/1024}'
