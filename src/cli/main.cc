@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "cloudtwin 0.1.0");
   Runner validate = add_validate_command(app);
   Runner trace = add_trace_command(app);
+  Runner export_network = add_export_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -23,5 +24,6 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("validate")) return validate();
   if (app.got_subcommand("trace")) return trace();
+  if (app.got_subcommand("export")) return export_network();
   return kExitBadInput;
 }

@@ -1098,6 +1098,16 @@ class Finalizer {
 
   // Readers grow the resource lists by doubling; the network is immutable from here on.
   void release_spare_capacity() {
+    for (auto& sg : n_.security_groups) {
+      sg.ingress.shrink_to_fit();
+      sg.egress.shrink_to_fit();
+      sg.members.shrink_to_fit();
+    }
+    for (auto& acl : n_.network_acls) {
+      acl.ingress.shrink_to_fit();
+      acl.egress.shrink_to_fit();
+    }
+    for (auto& rt : n_.route_tables) rt.effective.shrink_to_fit();
     n_.vpcs.shrink_to_fit();
     n_.subnets.shrink_to_fit();
     n_.route_tables.shrink_to_fit();

@@ -16,6 +16,7 @@
 #include "cloudtwin/core/ip.h"
 #include "cloudtwin/core/packet.h"
 #include "cloudtwin/core/prefix_trie.h"
+#include "cloudtwin/core/symbol.h"
 #include "cloudtwin/model/sorted_index.h"
 
 namespace cloudtwin::model {
@@ -188,8 +189,8 @@ struct NetworkInterface : Resource {
   std::vector<Ref> security_groups;
   bool source_dest_check = true;
   Ref instance;  // attachment
-  std::string interface_type = "interface";
-  std::string status = "in-use";
+  Symbol interface_type = "interface";
+  Symbol status = "in-use";
   PortRange ephemeral_ports{32768, 60999};  // Linux default; the reply's destination ports
   // derived
   Index vpc = kNone;
@@ -200,7 +201,7 @@ struct NetworkInterface : Resource {
 };
 
 struct Instance : Resource {
-  std::string state = "running";
+  Symbol state = "running";
   // derived: ENIs whose attachment names this instance, primary first
   std::vector<Index> network_interfaces;
 };
@@ -213,7 +214,7 @@ struct SecurityGroupRule {
   std::optional<Prefix> cidr;
   Ref prefix_list;
   Ref security_group;
-  std::string description;
+  Symbol description;
   Location at;
   bool implicit = false;  // AWS's default allow-all egress or default-SG rules
 };

@@ -1,0 +1,52 @@
+// `cloudtwin export NETWORK... [--format yaml] [-o FILE]`: read a network in any supported format
+// and write it in cloudtwin's native YAML.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cloudtwin/load/native_yaml_writer.h"
+#include "commands.h"
+
+namespace cloudtwin::cli {
+
+namespace {
+struct ExportOptions {
+  NetworkOptions network;
+  std::string format = "yaml";
+  std::string output;
+};
+}  // namespace
+
+Runner add_export_command(CLI::App& app) {
+  auto opts = std::make_shared<ExportOptions>();
+  auto* cmd = app.add_subcommand(
+      "export", "Write the network in cloudtwin's native YAML (what AWS adds is left out)");
+  add_network_options(*cmd, opts->network);
+  cmd->add_option("--format", opts->format, "Output format")
+      ->check(CLI::IsMember({"yaml"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", opts->output, "Write to FILE instead of standard output");
+  return [opts]() {
+    model::Network network;
+    Diagnostics diagnostics;
+    if (!load_or_report(opts->network, network, diagnostics, /*print_warnings=*/true)) {
+      if (diagnostics.error_count() > 0) std::cerr << diagnostics.error_count() << " error(s)\n";
+      return kExitBadInput;
+    }
+    const std::string text = load::write_native_yaml(network);
+    if (opts->output.empty()) {
+      std::cout << text << std::flush;
+      return std::cout ? kExitOk : kExitBadInput;
+    }
+    std::ofstream out(opts->output, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      std::cerr << "error: cannot write " << opts->output << "\n";
+      return kExitBadInput;
+    }
+    return kExitOk;
+  };
+}
+
+}  // namespace cloudtwin::cli

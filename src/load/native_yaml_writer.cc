@@ -1,0 +1,1058 @@
+// The native YAML writer: a small tree of YAML values per resource, rendered in flow style where
+// an item fits on a line, and what finalize() adds left out so the reader adds it again.
+#include "cloudtwin/load/native_yaml_writer.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cloudtwin::load {
+namespace {
+
+using model::Index;
+using model::Kind;
+using model::kNone;
+using model::ResourceKey;
+
+constexpr std::size_t kWidth = 100;
+constexpr std::uint32_t kDefaultAmazonAsn = 64512;
+constexpr std::uint32_t kDefaultCustomerAsn = 65000;
+constexpr PortRange kLinuxEphemeralPorts{32768, 60999};
+constexpr PortRange kWindowsEphemeralPorts{49152, 65535};
+constexpr std::string_view kUnknownTarget = "unknown";
+
+// ---- scalars --------------------------------------------------------------------------------
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// What a YAML 1.1 or 1.2 parser would read as a number (including 1:20 sexagesimals, 0x..,
+// .inf) or a date. cloudtwin's reader takes any scalar as text, but other tools read the file too.
+bool looks_like_number(std::string_view s) {
+  if (s.size() >= 8 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) &&
+      s[4] == '-') {
+    return true;  // a timestamp
+  }
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
+  if (s.empty()) return false;
+  const std::string l = lower(s);
+  if (l == ".inf" || l == ".nan" || l == "inf" || l == "nan") return true;
+  if (l.size() > 1 && l[0] == '0' && (l[1] == 'x' || l[1] == 'o' || l[1] == 'b')) return true;
+  bool digit = false;
+  int dots = 0;
+  std::size_t i = 0;
+  for (; i < s.size(); ++i) {
+    if (is_digit(s[i])) {
+      digit = true;
+    } else if (s[i] == '.') {
+      ++dots;
+    } else if (s[i] != '_' && s[i] != ':') {
+      break;
+    }
+  }
+  if (!digit || dots > 1) return false;
+  if (i == s.size()) return true;
+  if (s[i] != 'e' && s[i] != 'E') return false;
+  ++i;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  const std::size_t start = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i == s.size() && i > start;
+}
+
+bool needs_quotes(std::string_view s) {
+  if (s.empty()) return true;
+  // Characters that start YAML syntax, and those that end a plain scalar in flow style.
+  constexpr std::string_view kIndicators = "-?:,[]{}#&*!|>'\"%@`";
+  if (kIndicators.find(s.front()) != std::string_view::npos) return true;
+  if (s.front() == ' ' || s.back() == ' ' || s.back() == ':') return true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7f) return true;
+    if (c == ',' || c == '[' || c == ']' || c == '{' || c == '}' || c == '#') return true;
+    if (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') return true;
+  }
+  constexpr std::string_view kWords[] = {"~",  "null", "true", "false", "yes", "no",
+                                         "on", "off",  "y",    "n",     "<<",  "="};
+  const std::string l = lower(s);
+  if (std::find(std::begin(kWords), std::end(kWords), l) != std::end(kWords)) return true;
+  return looks_like_number(s);
+}
+
+std::string double_quoted(std::string_view s) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += ch;  // UTF-8 passes through
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string scalar(std::string_view s) {
+  return needs_quotes(s) ? double_quoted(s) : std::string(s);
+}
+
+// ---- the output tree ------------------------------------------------------------------------
+
+struct Yaml {
+  enum class Type : std::uint8_t { kScalar, kList, kMap };
+  Type type = Type::kScalar;
+  std::string text;                    // kScalar: as written in the file (quoted if need be)
+  std::vector<Yaml> items;             // kList; kMap: the values
+  std::vector<std::string_view> keys;  // kMap
+
+  static Yaml map() { return {Type::kMap, {}, {}, {}}; }
+  static Yaml list() { return {Type::kList, {}, {}, {}}; }
+  static Yaml raw(std::string text) { return {Type::kScalar, std::move(text), {}, {}}; }
+  static Yaml str(std::string_view s) { return raw(scalar(s)); }
+  template <class T>
+  static Yaml num(T n) {
+    return raw(std::to_string(n));
+  }
+
+  Yaml& set(std::string_view key, Yaml value) {
+    keys.push_back(key);
+    items.push_back(std::move(value));
+    return *this;
+  }
+  void push(Yaml value) { items.push_back(std::move(value)); }
+};
+
+Yaml str(std::string_view s) { return Yaml::str(s); }
+Yaml prefix(const Prefix& p) { return Yaml::str(p.str()); }
+Yaml address(const IpAddress& a) { return Yaml::str(a.str()); }
+Yaml boolean(bool b) { return Yaml::raw(b ? "true" : "false"); }
+
+template <class T, class F>
+Yaml list_of(const std::vector<T>& values, F&& item) {
+  Yaml l = Yaml::list();
+  for (const auto& v : values) l.push(item(v));
+  return l;
+}
+Yaml prefixes(const std::vector<Prefix>& ps) { return list_of(ps, prefix); }
+Yaml addresses(const std::vector<IpAddress>& as) { return list_of(as, address); }
+
+void flow(const Yaml& y, std::string& out) {
+  switch (y.type) {
+    case Yaml::Type::kScalar:
+      out += y.text;
+      return;
+    case Yaml::Type::kList:
+      out += '[';
+      for (std::size_t i = 0; i < y.items.size(); ++i) {
+        if (i) out += ", ";
+        flow(y.items[i], out);
+      }
+      out += ']';
+      return;
+    case Yaml::Type::kMap:
+      out += '{';
+      for (std::size_t i = 0; i < y.items.size(); ++i) {
+        if (i) out += ", ";
+        out += y.keys[i];
+        out += ": ";
+        flow(y.items[i], out);
+      }
+      out += '}';
+      return;
+  }
+}
+
+std::string flow(const Yaml& y) {
+  std::string s;
+  flow(y, s);
+  return s;
+}
+
+bool is_list_of_maps(const Yaml& y) {
+  return y.type == Yaml::Type::kList && !y.items.empty() &&
+         y.items.front().type == Yaml::Type::kMap;
+}
+
+// Lists of rules, routes and entries are written one item a line, as people write them.
+bool wants_block(const Yaml& y) {
+  return is_list_of_maps(y) || (y.type == Yaml::Type::kMap &&
+                                std::any_of(y.items.begin(), y.items.end(), is_list_of_maps));
+}
+
+void block_map(const Yaml& m, std::size_t indent, bool first_inline, std::string& out);
+
+void list_item(const Yaml& item, std::size_t indent, std::string& out) {
+  out.append(indent, ' ');
+  out += "- ";
+  if (item.type == Yaml::Type::kMap && !item.items.empty()) {
+    std::string f = flow(item);
+    if (!wants_block(item) && indent + 2 + f.size() <= kWidth) {
+      out += f;
+      out += '\n';
+    } else {
+      block_map(item, indent + 2, /*first_inline=*/true, out);
+    }
+    return;
+  }
+  flow(item, out);
+  out += '\n';
+}
+
+void field(std::string_view key, const Yaml& v, std::size_t indent, std::string& out) {
+  out += key;
+  out += ':';
+  if (v.type != Yaml::Type::kScalar && !v.items.empty()) {
+    std::string f = flow(v);
+    if (wants_block(v) || indent + key.size() + 2 + f.size() > kWidth) {
+      out += '\n';
+      if (v.type == Yaml::Type::kList) {
+        for (const auto& item : v.items) list_item(item, indent + 2, out);
+      } else {
+        block_map(v, indent + 2, /*first_inline=*/false, out);
+      }
+      return;
+    }
+  }
+  out += ' ';
+  flow(v, out);
+  out += '\n';
+}
+
+void block_map(const Yaml& m, std::size_t indent, bool first_inline, std::string& out) {
+  for (std::size_t i = 0; i < m.items.size(); ++i) {
+    if (i > 0 || !first_inline) out.append(indent, ' ');
+    field(m.keys[i], m.items[i], indent, out);
+  }
+}
+
+// ---- the network ----------------------------------------------------------------------------
+
+std::string id_suffix(const std::string& id) {
+  auto dash = id.find('-');
+  return dash == std::string::npos ? id : id.substr(dash + 1);
+}
+
+std::string label(const model::Resource& r) { return r.name.empty() ? r.id : r.name; }
+
+template <class F>
+void each_list(const model::Network& n, F&& f) {
+  f(Kind::kVpc, n.vpcs);
+  f(Kind::kSubnet, n.subnets);
+  f(Kind::kRouteTable, n.route_tables);
+  f(Kind::kInternetGateway, n.internet_gateways);
+  f(Kind::kEgressOnlyInternetGateway, n.egress_only_internet_gateways);
+  f(Kind::kNatGateway, n.nat_gateways);
+  f(Kind::kElasticIp, n.elastic_ips);
+  f(Kind::kNetworkInterface, n.network_interfaces);
+  f(Kind::kInstance, n.instances);
+  f(Kind::kSecurityGroup, n.security_groups);
+  f(Kind::kNetworkAcl, n.network_acls);
+  f(Kind::kPrefixList, n.prefix_lists);
+  f(Kind::kVpcPeeringConnection, n.vpc_peering_connections);
+  f(Kind::kTransitGateway, n.transit_gateways);
+  f(Kind::kTransitGatewayRouteTable, n.transit_gateway_route_tables);
+  f(Kind::kTransitGatewayAttachment, n.transit_gateway_attachments);
+  f(Kind::kVpcEndpoint, n.vpc_endpoints);
+  f(Kind::kVpnGateway, n.vpn_gateways);
+  f(Kind::kCustomerGateway, n.customer_gateways);
+  f(Kind::kVpnConnection, n.vpn_connections);
+  f(Kind::kDirectConnectGateway, n.direct_connect_gateways);
+  f(Kind::kOnPremisesNetwork, n.on_premises_networks);
+}
+
+// The most frequent of `values` (the first seen on a tie); `fallback` if there are none.
+std::string most_common(const std::vector<std::string>& values, const std::string& fallback) {
+  std::string best = fallback;
+  std::size_t best_count = 0;
+  std::map<std::string, std::size_t> counts;
+  for (const auto& v : values) {
+    if (v.empty()) continue;
+    if (auto c = ++counts[v]; c > best_count) {
+      best_count = c;
+      best = v;
+    }
+  }
+  return best;
+}
+
+class Writer {
+ public:
+  explicit Writer(const model::Network& n) : n_(n) {}
+
+  std::string run() {
+    index_names();
+    std::vector<std::string> accounts, regions;
+    for (const auto& v : n_.vpcs) {
+      accounts.push_back(v.account);
+      regions.push_back(v.region);
+    }
+    for (const auto& t : n_.transit_gateways) {
+      accounts.push_back(t.account);
+      regions.push_back(t.region);
+    }
+    account_ = most_common(accounts, n_.default_account);
+    region_ = most_common(regions, n_.default_region);
+
+    std::string out;
+    out += "account: " + double_quoted(account_) + "\n";
+    out += "region: " + scalar(region_) + "\n";
+    section(out, "vpcs", n_.vpcs, &Writer::vpc);
+    section(out, "subnets", n_.subnets, &Writer::subnet);
+    section(out, "route_tables", n_.route_tables, &Writer::route_table);
+    section(out, "internet_gateways", n_.internet_gateways, &Writer::internet_gateway);
+    section(out, "egress_only_internet_gateways", n_.egress_only_internet_gateways,
+            &Writer::egress_only_internet_gateway);
+    section(out, "nat_gateways", n_.nat_gateways, &Writer::nat_gateway);
+    section(out, "elastic_ips", n_.elastic_ips, &Writer::elastic_ip);
+    plan_instance_shorthands();
+    section(out, "instances", n_.instances, &Writer::instance);
+    section(out, "network_interfaces", n_.network_interfaces, &Writer::network_interface);
+    section(out, "security_groups", n_.security_groups, &Writer::security_group);
+    section(out, "network_acls", n_.network_acls, &Writer::network_acl);
+    section(out, "prefix_lists", n_.prefix_lists, &Writer::prefix_list);
+    section(out, "vpc_peering_connections", n_.vpc_peering_connections, &Writer::peering);
+    section(out, "transit_gateways", n_.transit_gateways, &Writer::transit_gateway);
+    section(out, "transit_gateway_route_tables", n_.transit_gateway_route_tables,
+            &Writer::transit_gateway_route_table);
+    section(out, "transit_gateway_attachments", n_.transit_gateway_attachments,
+            &Writer::transit_gateway_attachment);
+    section(out, "vpc_endpoints", n_.vpc_endpoints, &Writer::vpc_endpoint);
+    section(out, "vpn_gateways", n_.vpn_gateways, &Writer::vpn_gateway);
+    section(out, "customer_gateways", n_.customer_gateways, &Writer::customer_gateway);
+    section(out, "vpn_connections", n_.vpn_connections, &Writer::vpn_connection);
+    section(out, "direct_connect_gateways", n_.direct_connect_gateways,
+            &Writer::direct_connect_gateway);
+    section(out, "on_premises_networks", n_.on_premises_networks, &Writer::on_premises_network);
+    aliases(out);
+    return out;
+  }
+
+ private:
+  // Writes one list; a resource's writer returns nullopt for what finalize() will add again.
+  template <class T>
+  void section(std::string& out, std::string_view key, const std::vector<T>& list,
+               std::optional<Yaml> (Writer::*write)(const T&, Index)) {
+    Yaml items = Yaml::list();
+    for (Index i = 0; i < list.size(); ++i) {
+      if (auto y = (this->*write)(list[i], i)) items.push(std::move(*y));
+    }
+    if (items.items.empty()) return;
+    out += '\n';
+    out += key;
+    out += ":\n";
+    for (const auto& item : items.items) list_item(item, 2, out);
+  }
+
+  // ---- references --------------------------------------------------------------------------
+
+  // Every id, name and alias, and the resources each names: a reference is written as a name
+  // only where the reader will resolve it to the same resource.
+  void index_names() {
+    std::map<std::pair<Kind, std::string_view>, Index> ids;
+    each_list(n_, [&](Kind kind, const auto& list) {
+      for (Index i = 0; i < list.size(); ++i) {
+        names_[list[i].id].push_back({kind, i});
+        if (!list[i].name.empty() && list[i].name != list[i].id) {
+          names_[list[i].name].push_back({kind, i});
+        }
+        ids.emplace(std::make_pair(kind, std::string_view(list[i].id)), i);
+      }
+    });
+    for (const auto& a : n_.aliases) {
+      auto it = ids.find({a.kind, a.id});
+      if (it != ids.end()) names_[a.alias].push_back({a.kind, it->second});
+    }
+  }
+
+  bool names_only(std::string_view text, ResourceKey key, std::initializer_list<Kind> kinds) const {
+    auto it = names_.find(text);
+    if (it == names_.end()) return false;
+    for (const auto& k : it->second) {
+      if (std::find(kinds.begin(), kinds.end(), k.kind) == kinds.end()) continue;
+      if (k.kind != key.kind || k.index != key.index) return false;
+    }
+    return true;
+  }
+
+  // `r` as text: the name of what it resolved to when that is unambiguous among `kinds` (what
+  // the field accepts), else its id; an unresolved reference as written.
+  std::string ref_text(const model::Ref& r, Kind kind, std::initializer_list<Kind> kinds) const {
+    if (!r.resolved()) return r.text;
+    const auto& target = n_.resource({kind, r.index});
+    // `local` and `self` mean something else where a reference is expected.
+    if (!target.name.empty() && target.name != "local" && target.name != "self" &&
+        names_only(target.name, {kind, r.index}, kinds)) {
+      return target.name;
+    }
+    return target.id;
+  }
+  Yaml ref(const model::Ref& r, Kind kind, std::initializer_list<Kind> kinds) const {
+    return str(ref_text(r, kind, kinds));
+  }
+  Yaml ref(const model::Ref& r, Kind kind) const { return ref(r, kind, {kind}); }
+  Yaml refs(const std::vector<model::Ref>& rs, Kind kind) const {
+    return list_of(rs, [&](const model::Ref& r) { return ref(r, kind); });
+  }
+  void set_ref(Yaml& m, std::string_view key, const model::Ref& r, Kind kind) const {
+    if (!r.empty()) m.set(key, ref(r, kind));
+  }
+  void set_refs(Yaml& m, std::string_view key, const std::vector<model::Ref>& rs, Kind kind) const {
+    if (!rs.empty()) m.set(key, refs(rs, kind));
+  }
+
+  // `id` and `name`; the id only when the reader would not make it from the name.
+  static Yaml resource(const model::Resource& r, std::string_view id_prefix) {
+    Yaml m = Yaml::map();
+    if (r.name.empty() || r.id != std::string(id_prefix) + r.name) m.set("id", str(r.id));
+    if (!r.name.empty()) m.set("name", str(r.name));
+    return m;
+  }
+
+  void set_account_region(Yaml& m, const std::string& account, const std::string& region) const {
+    if (!account.empty() && account != account_)
+      m.set("account", Yaml::raw(double_quoted(account)));
+    if (!region.empty() && region != region_) m.set("region", str(region));
+  }
+
+  // ---- VPCs and what lives in them ---------------------------------------------------------
+
+  std::optional<Yaml> vpc(const model::Vpc& v, Index) {
+    Yaml m = resource(v, "vpc-");
+    set_account_region(m, v.account, v.region);
+    if (!v.cidr_blocks.empty()) m.set("cidr_block", prefix(v.cidr_blocks.front()));
+    if (v.cidr_blocks.size() > 1) {
+      m.set("secondary_cidr_blocks",
+            prefixes(std::vector<Prefix>(v.cidr_blocks.begin() + 1, v.cidr_blocks.end())));
+    }
+    if (!v.ipv6_cidr_blocks.empty()) m.set("ipv6_cidr_blocks", prefixes(v.ipv6_cidr_blocks));
+    if (!v.enable_dns_support) m.set("enable_dns_support", boolean(false));
+    return m;
+  }
+
+  // An explicit association written on the table or ACL is written there, not again here.
+  template <class T>
+  bool listed_by(const std::vector<T>& owners, Index subnet) const {
+    return std::any_of(owners.begin(), owners.end(), [&](const T& o) {
+      return std::any_of(o.subnets.begin(), o.subnets.end(),
+                         [&](const model::Ref& r) { return r.index == subnet; });
+    });
+  }
+
+  std::optional<Yaml> subnet(const model::Subnet& s, Index i) {
+    Yaml m = resource(s, "subnet-");
+    set_ref(m, "vpc", s.vpc, Kind::kVpc);
+    if (!s.availability_zone.empty()) m.set("availability_zone", str(s.availability_zone));
+    if (s.cidr_block) m.set("cidr_block", prefix(*s.cidr_block));
+    if (s.ipv6_cidr_block) m.set("ipv6_cidr_block", prefix(*s.ipv6_cidr_block));
+    if (!s.route_table.empty() && !listed_by(n_.route_tables, i)) {
+      m.set("route_table", ref(s.route_table, Kind::kRouteTable));
+    }
+    if (!s.network_acl.empty() && !listed_by(n_.network_acls, i)) {
+      m.set("network_acl", ref(s.network_acl, Kind::kNetworkAcl));
+    }
+    return m;
+  }
+
+  // The main route table finalize() adds to a VPC written without one.
+  bool added_main_route_table(const model::RouteTable& rt, Index r) const {
+    if (!rt.main || !rt.vpc.resolved() || !rt.subnets.empty() || !rt.gateways.empty() ||
+        !rt.propagating_vgws.empty()) {
+      return false;
+    }
+    const auto& v = n_.vpcs[rt.vpc.index];
+    if (v.main_route_table != r || rt.id != "rtb-main-" + id_suffix(v.id) ||
+        rt.name != label(v) + "-main") {
+      return false;
+    }
+    if (std::any_of(rt.routes.begin(), rt.routes.end(),
+                    [](const model::Route& route) { return !route.implicit; })) {
+      return false;
+    }
+    // Nothing written can name it: references are resolved before it exists.
+    for (const auto& s : n_.subnets) {
+      if (s.route_table.index == r) return false;
+    }
+    for (const auto& e : n_.vpc_endpoints) {
+      for (const auto& t : e.route_tables) {
+        if (t.index == r) return false;
+      }
+    }
+    return true;
+  }
+
+  std::optional<Yaml> route_table(const model::RouteTable& rt, Index r) {
+    if (added_main_route_table(rt, r)) return std::nullopt;
+    Yaml m = resource(rt, "rtb-");
+    set_ref(m, "vpc", rt.vpc, Kind::kVpc);
+    if (rt.main) m.set("main", boolean(true));
+    set_refs(m, "subnets", rt.subnets, Kind::kSubnet);
+    if (!rt.gateways.empty()) {
+      m.set("gateways", list_of(rt.gateways, [&](const model::Ref& g) {
+              return ref(g, kind_of_gateway(g), {Kind::kInternetGateway, Kind::kVpnGateway});
+            }));
+    }
+    set_refs(m, "propagating_vgws", rt.propagating_vgws, Kind::kVpnGateway);
+    Yaml routes = Yaml::list();
+    for (const auto& route : rt.routes) {
+      // Gateway endpoint routes are added again from the endpoint's route_tables.
+      if (!route.implicit) routes.push(this->route(route));
+    }
+    if (!routes.items.empty()) m.set("routes", std::move(routes));
+    return m;
+  }
+
+  // An edge association names an internet or virtual private gateway; the reference does not
+  // say which, so look its text up as finalize() did.
+  Kind kind_of_gateway(const model::Ref& g) const {
+    if (auto it = names_.find(g.text); it != names_.end()) {
+      for (const auto& k : it->second) {
+        if ((k.kind == Kind::kInternetGateway || k.kind == Kind::kVpnGateway) &&
+            k.index == g.index) {
+          return k.kind;
+        }
+      }
+    }
+    return Kind::kInternetGateway;
+  }
+
+  Yaml route(const model::Route& route) const {
+    using model::TargetKind;
+    Yaml m = Yaml::map();
+    if (route.destination) {
+      m.set("destination", prefix(*route.destination));
+    } else if (!route.destination_prefix_list.empty()) {
+      m.set("destination_prefix_list", ref(route.destination_prefix_list, Kind::kPrefixList));
+    }
+    // `gateway`, like AWS's GatewayId, takes any of these (finalize() resolves it so).
+    const std::initializer_list<Kind> kGateways = {Kind::kInternetGateway, Kind::kVpnGateway,
+                                                   Kind::kVpcEndpoint,
+                                                   Kind::kEgressOnlyInternetGateway};
+    const auto& t = route.target;
+    switch (route.target_kind) {
+      case TargetKind::kLocal:
+        m.set("gateway", Yaml::raw("local"));
+        break;
+      case TargetKind::kInternetGateway: {
+        auto text = ref_text(t, Kind::kInternetGateway, kGateways);
+        m.set(t.resolved() && text != "local" ? "gateway" : "internet_gateway", str(text));
+        break;
+      }
+      case TargetKind::kEgressOnlyInternetGateway:
+        m.set("egress_only_internet_gateway", ref(t, Kind::kEgressOnlyInternetGateway));
+        break;
+      case TargetKind::kNatGateway:
+        m.set("nat_gateway", ref(t, Kind::kNatGateway));
+        break;
+      case TargetKind::kTransitGateway:
+        m.set("transit_gateway", ref(t, Kind::kTransitGateway));
+        break;
+      case TargetKind::kVpcPeeringConnection:
+        m.set("vpc_peering_connection", ref(t, Kind::kVpcPeeringConnection));
+        break;
+      case TargetKind::kNetworkInterface:
+        m.set("network_interface", ref(t, Kind::kNetworkInterface));
+        break;
+      case TargetKind::kInstance:
+        m.set("instance", ref(t, Kind::kInstance));
+        break;
+      case TargetKind::kVpcEndpoint:
+        m.set("vpc_endpoint", ref(t, Kind::kVpcEndpoint, kGateways));
+        break;
+      case TargetKind::kVpnGateway:
+        m.set("vpn_gateway", ref(t, Kind::kVpnGateway, kGateways));
+        break;
+      case TargetKind::kUnsupported:
+        // Any of the three keys reads back as a target cloudtwin does not model. A reader may
+        // not know the target's id (a firewall endpoint of another stack); the format needs one.
+        m.set(t.text.starts_with("lgw-")   ? "local_gateway"
+              : t.text.starts_with("arn:") ? "core_network_arn"
+                                           : "carrier_gateway",
+              str(t.text.empty() ? kUnknownTarget : t.text));
+        break;
+    }
+    if (route.blackhole) m.set("state", Yaml::raw("blackhole"));
+    return m;
+  }
+
+  std::optional<Yaml> internet_gateway(const model::InternetGateway& g, Index) {
+    Yaml m = resource(g, "igw-");
+    set_ref(m, "vpc", g.vpc, Kind::kVpc);
+    return m;
+  }
+
+  std::optional<Yaml> egress_only_internet_gateway(const model::EgressOnlyInternetGateway& g,
+                                                   Index) {
+    Yaml m = resource(g, "eigw-");
+    set_ref(m, "vpc", g.vpc, Kind::kVpc);
+    return m;
+  }
+
+  std::optional<Yaml> nat_gateway(const model::NatGateway& g, Index) {
+    Yaml m = resource(g, "nat-");
+    set_ref(m, "subnet", g.subnet, Kind::kSubnet);
+    if (g.private_connectivity) m.set("connectivity_type", Yaml::raw("private"));
+    if (g.private_ip) m.set("private_ip", address(*g.private_ip));
+    // finalize() copies the Elastic IP's address; the reference says it.
+    if (g.public_ip && g.elastic_ip.empty()) m.set("public_ip", address(*g.public_ip));
+    set_ref(m, "elastic_ip", g.elastic_ip, Kind::kElasticIp);
+    if (g.state != "available") m.set("state", str(g.state));
+    return m;
+  }
+
+  std::optional<Yaml> elastic_ip(const model::ElasticIp& e, Index) {
+    Yaml m = resource(e, "eipalloc-");
+    m.set("public_ip", address(e.public_ip));
+    set_ref(m, "network_interface", e.network_interface, Kind::kNetworkInterface);
+    set_ref(m, "instance", e.instance, Kind::kInstance);
+    if (e.private_ip) m.set("private_ip", address(*e.private_ip));
+    return m;
+  }
+
+  // ---- instances and interfaces ------------------------------------------------------------
+
+  // An instance's primary interface is written inline (`subnet:` on the instance) when the
+  // reader would make the same interface from it: its id and name follow the instance's, and
+  // the reader, which adds inline interfaces first and in instance order, keeps the order.
+  void plan_instance_shorthands() {
+    inline_eni_.assign(n_.instances.size(), kNone);
+    Index last = kNone;
+    for (Index e = 0; e < n_.network_interfaces.size(); ++e) {
+      const auto& eni = n_.network_interfaces[e];
+      if (!eni.instance.resolved() || eni.subnet.empty()) break;
+      const Index i = eni.instance.index;
+      if (last != kNone && i <= last) break;
+      const auto& inst = n_.instances[i];
+      const std::string id = "eni-" + (inst.id.starts_with("i-") ? inst.id.substr(2) : inst.id);
+      if (eni.id != id || eni.name != inst.name || eni.interface_type != "interface" ||
+          eni.status != "in-use" || inst.network_interfaces.empty() ||
+          inst.network_interfaces.front() != e) {
+        break;
+      }
+      inline_eni_[i] = e;
+      last = i;
+      first_listed_eni_ = e + 1;
+    }
+  }
+
+  void interface_fields(Yaml& m, const model::NetworkInterface& eni, bool inline_form) const {
+    set_ref(m, "subnet", eni.subnet, Kind::kSubnet);
+    if (eni.private_ips.size() == 1) m.set("private_ip", address(eni.private_ips.front()));
+    if (eni.private_ips.size() > 1) m.set("private_ips", addresses(eni.private_ips));
+    if (!eni.ipv6_addresses.empty()) m.set("ipv6_addresses", addresses(eni.ipv6_addresses));
+    if (eni.public_ip) m.set("public_ip", address(*eni.public_ip));
+    // finalize() gives an interface without groups its VPC's default group.
+    const bool default_group =
+        eni.vpc != kNone && eni.security_groups.size() == 1 &&
+        eni.security_groups.front().index == n_.vpcs[eni.vpc].default_security_group;
+    if (!default_group) set_refs(m, "security_groups", eni.security_groups, Kind::kSecurityGroup);
+    if (!eni.source_dest_check) m.set("source_dest_check", boolean(false));
+    if (inline_form && eni.ephemeral_ports == kWindowsEphemeralPorts) {
+      m.set("os", Yaml::raw("windows"));
+    } else if (eni.ephemeral_ports != kLinuxEphemeralPorts) {
+      m.set("ephemeral_ports", Yaml::raw(eni.ephemeral_ports.str()));
+    }
+  }
+
+  std::optional<Yaml> instance(const model::Instance& inst, Index i) {
+    Yaml m = resource(inst, "i-");
+    if (inst.state != "running") m.set("state", str(inst.state));
+    if (inline_eni_[i] != kNone) {
+      interface_fields(m, n_.network_interfaces[inline_eni_[i]], /*inline_form=*/true);
+    }
+    return m;
+  }
+
+  std::optional<Yaml> network_interface(const model::NetworkInterface& eni, Index e) {
+    if (e < first_listed_eni_) return std::nullopt;  // written with its instance
+    Yaml m = resource(eni, "eni-");
+    interface_fields(m, eni, /*inline_form=*/false);
+    set_ref(m, "instance", eni.instance, Kind::kInstance);
+    if (eni.interface_type != "interface") m.set("interface_type", str(eni.interface_type));
+    if (eni.status != "in-use") m.set("status", str(eni.status));
+    return m;
+  }
+
+  // ---- security groups and network ACLs ----------------------------------------------------
+
+  static void ports(Yaml& m, Protocol p, PortRange range, int icmp_type, int icmp_code) {
+    if (p.has_ports()) {
+      if (range.from == range.to) {
+        m.set("port", Yaml::num(range.from));
+      } else {
+        m.set("ports", Yaml::raw(range.str()));
+      }
+    } else if (p.is_icmp() && icmp_type != -1) {
+      m.set("icmp_type", Yaml::num(icmp_type));
+      if (icmp_code != -1) m.set("icmp_code", Yaml::num(icmp_code));
+    }
+  }
+
+  Yaml rule(const model::SecurityGroupRule& r, Index group) const {
+    Yaml m = Yaml::map();
+    m.set("protocol", Yaml::raw(r.protocol.str()));
+    ports(m, r.protocol, r.ports, r.icmp_type, r.icmp_code);
+    if (r.cidr) m.set("cidr", prefix(*r.cidr));
+    set_ref(m, "prefix_list", r.prefix_list, Kind::kPrefixList);
+    if (r.security_group.resolved() && r.security_group.index == group) {
+      m.set("security_group", Yaml::raw("self"));
+    } else {
+      set_ref(m, "security_group", r.security_group, Kind::kSecurityGroup);
+    }
+    if (!r.description.empty()) m.set("description", str(r.description));
+    return m;
+  }
+
+  // The default security group finalize() adds to a VPC written without one.
+  bool added_default_security_group(const model::SecurityGroup& sg, Index g) const {
+    if (!sg.is_default || !sg.vpc.resolved() || sg.ingress.empty()) return false;
+    const auto& v = n_.vpcs[sg.vpc.index];
+    const auto implicit = [](const model::SecurityGroupRule& r) { return r.implicit; };
+    return v.default_security_group == g && sg.id == "sg-default-" + id_suffix(v.id) &&
+           sg.name == label(v) + "-default" && sg.group_name == "default" &&
+           std::all_of(sg.ingress.begin(), sg.ingress.end(), implicit) &&
+           std::all_of(sg.egress.begin(), sg.egress.end(), implicit);
+  }
+
+  // The outbound rules the reader gives a group written without `egress`.
+  static bool is_reader_default_egress(const std::vector<model::SecurityGroupRule>& egress) {
+    if (egress.size() != 2) return false;
+    for (std::size_t i = 0; i < 2; ++i) {
+      const auto& r = egress[i];
+      if (!r.implicit || !r.protocol.is_all() ||
+          r.cidr != Prefix::any(i ? Family::kV6 : Family::kV4) || !r.prefix_list.empty() ||
+          !r.security_group.empty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::optional<Yaml> security_group(const model::SecurityGroup& sg, Index g) {
+    if (added_default_security_group(sg, g)) return std::nullopt;
+    Yaml m = resource(sg, "sg-");
+    set_ref(m, "vpc", sg.vpc, Kind::kVpc);
+    // An empty group name (a reader did not know it) reads back as the name, as it would be.
+    if (!sg.group_name.empty() && sg.group_name != label(sg)) {
+      m.set("group_name", str(sg.group_name));
+    }
+    if (sg.is_default) m.set("default", boolean(true));
+    Yaml ingress = Yaml::list();
+    for (const auto& r : sg.ingress) {
+      if (!r.implicit) ingress.push(rule(r, g));
+    }
+    if (!ingress.items.empty()) m.set("ingress", std::move(ingress));
+    // No `egress` reads as AWS's allow-all rule, `egress: []` as no outbound traffic. Implicit
+    // rules of another shape are written out, as the reader cannot add them.
+    if (!is_reader_default_egress(sg.egress)) {
+      m.set("egress", list_of(sg.egress, [&](const auto& r) { return rule(r, g); }));
+    }
+    return m;
+  }
+
+  // The default network ACL finalize() adds to a VPC written without one.
+  bool added_default_network_acl(const model::NetworkAcl& acl, Index a) const {
+    if (!acl.is_default || !acl.vpc.resolved() || !acl.subnets.empty()) return false;
+    const auto& v = n_.vpcs[acl.vpc.index];
+    const auto implicit = [](const model::NetworkAclEntry& e) { return e.implicit; };
+    if (v.default_network_acl != a || acl.id != "acl-default-" + id_suffix(v.id) ||
+        acl.name != label(v) + "-default" ||
+        !std::all_of(acl.ingress.begin(), acl.ingress.end(), implicit) ||
+        !std::all_of(acl.egress.begin(), acl.egress.end(), implicit)) {
+      return false;
+    }
+    return std::none_of(n_.subnets.begin(), n_.subnets.end(),
+                        [&](const model::Subnet& s) { return s.network_acl.index == a; });
+  }
+
+  static Yaml entries(const std::vector<model::NetworkAclEntry>& list) {
+    Yaml l = Yaml::list();
+    for (const auto& e : list) {
+      if (e.implicit) continue;  // the `*` entry, added again
+      Yaml m = Yaml::map();
+      m.set("rule_number", Yaml::num(e.rule_number));
+      m.set("protocol", Yaml::raw(e.protocol.str()));
+      ports(m, e.protocol, e.ports, e.icmp_type, e.icmp_code);
+      m.set("cidr", prefix(e.cidr));
+      m.set("rule_action", Yaml::raw(e.allow ? "allow" : "deny"));
+      l.push(std::move(m));
+    }
+    return l;
+  }
+
+  std::optional<Yaml> network_acl(const model::NetworkAcl& acl, Index a) {
+    if (added_default_network_acl(acl, a)) return std::nullopt;
+    Yaml m = resource(acl, "acl-");
+    set_ref(m, "vpc", acl.vpc, Kind::kVpc);
+    if (acl.is_default) m.set("default", boolean(true));
+    set_refs(m, "subnets", acl.subnets, Kind::kSubnet);
+    if (auto in = entries(acl.ingress); !in.items.empty()) m.set("ingress", std::move(in));
+    if (auto out = entries(acl.egress); !out.items.empty()) m.set("egress", std::move(out));
+    return m;
+  }
+
+  std::optional<Yaml> prefix_list(const model::PrefixList& pl, Index) {
+    Yaml m = resource(pl, "pl-");
+    if (pl.prefix_list_name != pl.name && !pl.prefix_list_name.empty()) {
+      m.set("prefix_list_name", str(pl.prefix_list_name));
+    }
+    if (pl.address_family) {
+      m.set("address_family", Yaml::raw(*pl.address_family == Family::kV4 ? "IPv4" : "IPv6"));
+    }
+    if (!pl.entries.empty()) m.set("entries", prefixes(pl.entries));
+    return m;
+  }
+
+  std::optional<Yaml> peering(const model::VpcPeeringConnection& p, Index) {
+    Yaml m = resource(p, "pcx-");
+    set_ref(m, "requester_vpc", p.requester_vpc, Kind::kVpc);
+    set_ref(m, "accepter_vpc", p.accepter_vpc, Kind::kVpc);
+    if (p.status != "active") m.set("status", str(p.status));
+    return m;
+  }
+
+  // ---- transit gateways --------------------------------------------------------------------
+
+  std::optional<Yaml> transit_gateway(const model::TransitGateway& t, Index) {
+    Yaml m = resource(t, "tgw-");
+    set_account_region(m, t.account, t.region);
+    if (t.amazon_side_asn != kDefaultAmazonAsn) {
+      m.set("amazon_side_asn", Yaml::num(t.amazon_side_asn));
+    }
+    if (!t.default_route_table_association) {
+      m.set("default_route_table_association", Yaml::raw("disable"));
+    }
+    if (!t.default_route_table_propagation) {
+      m.set("default_route_table_propagation", Yaml::raw("disable"));
+    }
+    set_ref(m, "association_default_route_table", t.association_default_route_table,
+            Kind::kTransitGatewayRouteTable);
+    set_ref(m, "propagation_default_route_table", t.propagation_default_route_table,
+            Kind::kTransitGatewayRouteTable);
+    return m;
+  }
+
+  // The default route table finalize() adds to a transit gateway that needs one.
+  bool added_default_table(const model::TransitGatewayRouteTable& rt, Index r) const {
+    if (!rt.transit_gateway.resolved() || !rt.routes.empty()) return false;
+    const auto& t = n_.transit_gateways[rt.transit_gateway.index];
+    if ((t.default_association_table != r && t.default_propagation_table != r) ||
+        rt.id != "tgw-rtb-default-" + id_suffix(t.id) || rt.name != label(t) + "-default" ||
+        t.association_default_route_table.index == r ||
+        t.propagation_default_route_table.index == r) {
+      return false;
+    }
+    return std::none_of(n_.transit_gateway_attachments.begin(),
+                        n_.transit_gateway_attachments.end(),
+                        [&](const model::TransitGatewayAttachment& a) {
+                          return a.association.index == r ||
+                                 std::any_of(a.propagations.begin(), a.propagations.end(),
+                                             [&](const model::Ref& p) { return p.index == r; });
+                        });
+  }
+
+  std::optional<Yaml> transit_gateway_route_table(const model::TransitGatewayRouteTable& rt,
+                                                  Index r) {
+    if (added_default_table(rt, r)) return std::nullopt;
+    Yaml m = resource(rt, "tgw-rtb-");
+    set_ref(m, "transit_gateway", rt.transit_gateway, Kind::kTransitGateway);
+    Yaml routes = Yaml::list();
+    for (const auto& route : rt.routes) {
+      Yaml y = Yaml::map();
+      y.set("destination", prefix(route.destination));
+      if (route.blackhole) {
+        y.set("blackhole", boolean(true));
+      } else {
+        set_ref(y, "attachment", route.attachment, Kind::kTransitGatewayAttachment);
+      }
+      routes.push(std::move(y));
+    }
+    if (!routes.items.empty()) m.set("routes", std::move(routes));
+    return m;
+  }
+
+  // The attachment finalize() adds for a VPN connection that ends on a transit gateway.
+  bool added_vpn_attachment(const model::TransitGatewayAttachment& a, Index self) const {
+    if (a.type != model::AttachmentType::kVpn || !a.vpn_connection.resolved() ||
+        !a.association.empty() || !a.propagations.empty() || a.state != "available" ||
+        a.appliance_mode_support) {
+      return false;
+    }
+    const auto& vpn = n_.vpn_connections[a.vpn_connection.index];
+    if (!vpn.transit_gateway.resolved() || a.transit_gateway.index != vpn.transit_gateway.index ||
+        a.id != "tgw-attach-" + id_suffix(vpn.id) ||
+        a.name != (vpn.name.empty() ? "" : vpn.name + "-attachment")) {
+      return false;
+    }
+    // With another attachment for the same connection, finalize() would not add this one.
+    for (Index i = 0; i < n_.transit_gateway_attachments.size(); ++i) {
+      const auto& other = n_.transit_gateway_attachments[i];
+      if (i != self && other.vpn_connection.index == a.vpn_connection.index) return false;
+    }
+    return true;
+  }
+
+  std::optional<Yaml> transit_gateway_attachment(const model::TransitGatewayAttachment& a,
+                                                 Index i) {
+    using model::AttachmentType;
+    if (added_vpn_attachment(a, i)) return std::nullopt;
+    Yaml m = resource(a, "tgw-attach-");
+    set_ref(m, "transit_gateway", a.transit_gateway, Kind::kTransitGateway);
+    if (a.type != AttachmentType::kVpc) {
+      m.set("resource_type", Yaml::raw(model::attachment_type_name(a.type)));
+    }
+    switch (a.type) {
+      case AttachmentType::kVpc:
+        set_ref(m, "vpc", a.vpc, Kind::kVpc);
+        set_refs(m, "subnets", a.subnets, Kind::kSubnet);
+        if (a.appliance_mode_support) m.set("appliance_mode_support", Yaml::raw("enable"));
+        break;
+      case AttachmentType::kVpn:
+        set_ref(m, "vpn_connection", a.vpn_connection, Kind::kVpnConnection);
+        break;
+      case AttachmentType::kDirectConnectGateway:
+        set_ref(m, "direct_connect_gateway", a.direct_connect_gateway, Kind::kDirectConnectGateway);
+        break;
+      case AttachmentType::kPeering:
+        set_ref(m, "peer_attachment", a.peer_attachment, Kind::kTransitGatewayAttachment);
+        break;
+      case AttachmentType::kConnect:
+        break;
+    }
+    set_ref(m, "association", a.association, Kind::kTransitGatewayRouteTable);
+    set_refs(m, "propagations", a.propagations, Kind::kTransitGatewayRouteTable);
+    if (a.state != "available") m.set("state", str(a.state));
+    return m;
+  }
+
+  std::optional<Yaml> vpc_endpoint(const model::VpcEndpoint& e, Index) {
+    Yaml m = resource(e, "vpce-");
+    set_ref(m, "vpc", e.vpc, Kind::kVpc);
+    if (!e.gateway) m.set("vpc_endpoint_type", Yaml::raw("Interface"));
+    m.set("service_name", str(e.service_name));
+    if (e.gateway) {
+      set_refs(m, "route_tables", e.route_tables, Kind::kRouteTable);
+      set_ref(m, "prefix_list", e.prefix_list, Kind::kPrefixList);
+    } else {
+      set_refs(m, "subnets", e.subnets, Kind::kSubnet);
+      set_refs(m, "security_groups", e.security_groups, Kind::kSecurityGroup);
+      set_refs(m, "network_interfaces", e.network_interfaces, Kind::kNetworkInterface);
+    }
+    if (e.state != "available") m.set("state", str(e.state));
+    return m;
+  }
+
+  // ---- hybrid ------------------------------------------------------------------------------
+
+  std::optional<Yaml> vpn_gateway(const model::VpnGateway& g, Index) {
+    Yaml m = resource(g, "vgw-");
+    set_ref(m, "vpc", g.vpc, Kind::kVpc);
+    if (g.amazon_side_asn != kDefaultAmazonAsn) {
+      m.set("amazon_side_asn", Yaml::num(g.amazon_side_asn));
+    }
+    return m;
+  }
+
+  std::optional<Yaml> customer_gateway(const model::CustomerGateway& g, Index) {
+    Yaml m = resource(g, "cgw-");
+    if (g.ip_address) m.set("ip_address", address(*g.ip_address));
+    if (g.bgp_asn != kDefaultCustomerAsn) m.set("bgp_asn", Yaml::num(g.bgp_asn));
+    return m;
+  }
+
+  std::optional<Yaml> vpn_connection(const model::VpnConnection& v, Index) {
+    Yaml m = resource(v, "vpn-");
+    set_ref(m, "vpn_gateway", v.vpn_gateway, Kind::kVpnGateway);
+    set_ref(m, "transit_gateway", v.transit_gateway, Kind::kTransitGateway);
+    set_ref(m, "customer_gateway", v.customer_gateway, Kind::kCustomerGateway);
+    if (v.static_routes_only) m.set("static_routes_only", boolean(true));
+    if (!v.static_routes.empty()) m.set("static_routes", prefixes(v.static_routes));
+    if (v.state != "available") m.set("state", str(v.state));
+    return m;
+  }
+
+  std::optional<Yaml> direct_connect_gateway(const model::DirectConnectGateway& g, Index) {
+    Yaml m = resource(g, "dxgw-");
+    if (g.amazon_side_asn != kDefaultAmazonAsn) {
+      m.set("amazon_side_asn", Yaml::num(g.amazon_side_asn));
+    }
+    set_refs(m, "vpn_gateways", g.vpn_gateways, Kind::kVpnGateway);
+    if (!g.allowed_prefixes.empty()) m.set("allowed_prefixes", prefixes(g.allowed_prefixes));
+    return m;
+  }
+
+  std::optional<Yaml> on_premises_network(const model::OnPremisesNetwork& o, Index) {
+    Yaml m = resource(o, "onprem-");
+    m.set("cidrs", prefixes(o.cidrs));
+    set_refs(m, "vpn_connections", o.vpn_connections, Kind::kVpnConnection);
+    set_refs(m, "direct_connect_gateways", o.direct_connect_gateways, Kind::kDirectConnectGateway);
+    if (o.ephemeral_ports != kLinuxEphemeralPorts) {
+      m.set("ephemeral_ports", Yaml::raw(o.ephemeral_ports.str()));
+    }
+    return m;
+  }
+
+  // The format has no aliases; a comment keeps them in view for whoever reads the file.
+  void aliases(std::string& out) const {
+    std::string lines;
+    for (const auto& a : n_.aliases) {
+      auto it = names_.find(a.id);
+      if (it == names_.end()) continue;
+      const auto key = std::find_if(it->second.begin(), it->second.end(),
+                                    [&](const ResourceKey& k) { return k.kind == a.kind; });
+      if (key == it->second.end()) continue;
+      const auto& r = n_.resource(*key);
+      if (a.alias == r.id || a.alias == r.name) continue;
+      std::string line = "#   " + a.alias + " -> " + r.id + "\n";
+      for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+        if (line[i] == '\n' || line[i] == '\r') line[i] = ' ';
+      }
+      lines += line;
+    }
+    if (lines.empty()) return;
+    out += "\n# Other names of these resources in the inputs (not read back):\n";
+    out += lines;
+  }
+
+  const model::Network& n_;
+  std::map<std::string_view, std::vector<ResourceKey>, std::less<>> names_;
+  std::string account_;
+  std::string region_;
+  std::vector<Index> inline_eni_;  // per instance: its interface written inline, or kNone
+  Index first_listed_eni_ = 0;     // interfaces before this one are written inline
+};
+
+}  // namespace
+
+std::string write_native_yaml(const model::Network& network) { return Writer(network).run(); }
+
+}  // namespace cloudtwin::load

@@ -1,0 +1,352 @@
+#include "network_fingerprint.h"
+
+#include <algorithm>
+
+namespace cloudtwin::load::testing {
+namespace {
+
+using model::Index;
+using model::Kind;
+using model::kNone;
+
+class Printer {
+ public:
+  explicit Printer(const model::Network& n) : n_(n) {}
+
+  std::map<std::string, std::string> run() {
+    for (Index i = 0; i < n_.vpcs.size(); ++i) vpc(i);
+    for (Index i = 0; i < n_.subnets.size(); ++i) subnet(i);
+    for (Index i = 0; i < n_.route_tables.size(); ++i) route_table(i);
+    for (const auto& g : n_.internet_gateways)
+      add(Kind::kInternetGateway, g, ref(g.vpc, Kind::kVpc));
+    for (const auto& g : n_.egress_only_internet_gateways) {
+      add(Kind::kEgressOnlyInternetGateway, g, ref(g.vpc, Kind::kVpc));
+    }
+    for (const auto& g : n_.nat_gateways) {
+      add(Kind::kNatGateway, g,
+          "subnet=" + ref(g.subnet, Kind::kSubnet) + " private=" + yes(g.private_connectivity) +
+              " ip=" + opt(g.private_ip) + " public=" + opt(g.public_ip) +
+              " eip=" + ref(g.elastic_ip, Kind::kElasticIp) + " state=" + g.state +
+              " vpc=" + id(Kind::kVpc, g.vpc));
+    }
+    for (const auto& e : n_.elastic_ips) {
+      add(Kind::kElasticIp, e,
+          e.public_ip.str() + " eni=" + ref(e.network_interface, Kind::kNetworkInterface) +
+              " instance=" + ref(e.instance, Kind::kInstance) + " private=" + opt(e.private_ip));
+    }
+    for (const auto& e : n_.network_interfaces) eni(e);
+    for (const auto& i : n_.instances) {
+      add(Kind::kInstance, i,
+          "state=" + i.state + " enis=" + ids(Kind::kNetworkInterface, i.network_interfaces));
+    }
+    for (Index i = 0; i < n_.security_groups.size(); ++i) security_group(i);
+    for (const auto& a : n_.network_acls) network_acl(a);
+    for (const auto& p : n_.prefix_lists) {
+      add(Kind::kPrefixList, p,
+          "pl_name=" + p.prefix_list_name + " family=" +
+              (p.address_family ? std::to_string(static_cast<int>(*p.address_family)) : "-") +
+              " entries=" + prefixes(p.entries));
+    }
+    for (const auto& p : n_.vpc_peering_connections) {
+      add(Kind::kVpcPeeringConnection, p,
+          ref(p.requester_vpc, Kind::kVpc) + "<->" + ref(p.accepter_vpc, Kind::kVpc) +
+              " status=" + p.status);
+    }
+    for (const auto& t : n_.transit_gateways) {
+      add(Kind::kTransitGateway, t,
+          t.account + "/" + t.region + " asn=" + std::to_string(t.amazon_side_asn) +
+              " assoc=" + yes(t.default_route_table_association) +
+              " prop=" + yes(t.default_route_table_propagation) + " assoc_rt=" +
+              ref(t.association_default_route_table, Kind::kTransitGatewayRouteTable) +
+              " prop_rt=" +
+              ref(t.propagation_default_route_table, Kind::kTransitGatewayRouteTable) +
+              " default_assoc=" + id(Kind::kTransitGatewayRouteTable, t.default_association_table) +
+              " default_prop=" + id(Kind::kTransitGatewayRouteTable, t.default_propagation_table));
+    }
+    for (const auto& rt : n_.transit_gateway_route_tables) {
+      std::string s = "tgw=" + ref(rt.transit_gateway, Kind::kTransitGateway) + " routes=";
+      for (const auto& r : rt.routes) s += tgw_route(r);
+      s += " effective=";
+      for (const auto& r : rt.effective) s += tgw_route(r);
+      add(Kind::kTransitGatewayRouteTable, rt, s);
+    }
+    for (const auto& a : n_.transit_gateway_attachments) {
+      add(Kind::kTransitGatewayAttachment, a,
+          "tgw=" + ref(a.transit_gateway, Kind::kTransitGateway) +
+              " type=" + model::attachment_type_name(a.type) + " vpc=" + ref(a.vpc, Kind::kVpc) +
+              " subnets=" + refs(a.subnets, Kind::kSubnet) +
+              " vpn=" + ref(a.vpn_connection, Kind::kVpnConnection) +
+              " dxgw=" + ref(a.direct_connect_gateway, Kind::kDirectConnectGateway) +
+              " peer=" + ref(a.peer_attachment, Kind::kTransitGatewayAttachment) +
+              " appliance=" + yes(a.appliance_mode_support) +
+              " assoc=" + ref(a.association, Kind::kTransitGatewayRouteTable) + " props=" +
+              refs(a.propagations, Kind::kTransitGatewayRouteTable) + " state=" + a.state +
+              " associated=" + id(Kind::kTransitGatewayRouteTable, a.associated_table));
+    }
+    for (const auto& e : n_.vpc_endpoints) {
+      add(Kind::kVpcEndpoint, e,
+          "vpc=" + ref(e.vpc, Kind::kVpc) + " gateway=" + yes(e.gateway) +
+              " service=" + e.service_name + " rts=" + refs(e.route_tables, Kind::kRouteTable) +
+              " pl=" + ref(e.prefix_list, Kind::kPrefixList) +
+              " subnets=" + refs(e.subnets, Kind::kSubnet) +
+              " sgs=" + refs(e.security_groups, Kind::kSecurityGroup) +
+              " enis=" + refs(e.network_interfaces, Kind::kNetworkInterface) + " state=" + e.state +
+              " service_pl=" + id(Kind::kPrefixList, e.service_prefix_list));
+    }
+    for (const auto& g : n_.vpn_gateways) {
+      add(Kind::kVpnGateway, g,
+          "vpc=" + ref(g.vpc, Kind::kVpc) + " asn=" + std::to_string(g.amazon_side_asn));
+    }
+    for (const auto& g : n_.customer_gateways) {
+      add(Kind::kCustomerGateway, g,
+          "ip=" + opt(g.ip_address) + " asn=" + std::to_string(g.bgp_asn));
+    }
+    for (const auto& v : n_.vpn_connections) {
+      add(Kind::kVpnConnection, v,
+          "vgw=" + ref(v.vpn_gateway, Kind::kVpnGateway) +
+              " tgw=" + ref(v.transit_gateway, Kind::kTransitGateway) +
+              " cgw=" + ref(v.customer_gateway, Kind::kCustomerGateway) +
+              " static_only=" + yes(v.static_routes_only) + " static=" + prefixes(v.static_routes) +
+              " state=" + v.state);
+    }
+    for (const auto& g : n_.direct_connect_gateways) {
+      add(Kind::kDirectConnectGateway, g,
+          "asn=" + std::to_string(g.amazon_side_asn) + " vgws=" +
+              refs(g.vpn_gateways, Kind::kVpnGateway) + " allowed=" + prefixes(g.allowed_prefixes));
+    }
+    for (const auto& o : n_.on_premises_networks) {
+      add(Kind::kOnPremisesNetwork, o,
+          "cidrs=" + prefixes(o.cidrs) + " vpns=" + refs(o.vpn_connections, Kind::kVpnConnection) +
+              " dxgws=" + refs(o.direct_connect_gateways, Kind::kDirectConnectGateway) +
+              " ephemeral=" + o.ephemeral_ports.str());
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void add(Kind kind, const model::Resource& r, std::string fields) {
+    out_[std::string(model::kind_name(kind)) + " " + r.id] = "name=" + r.name + " " + fields;
+  }
+
+  static std::string yes(bool b) { return b ? "y" : "n"; }
+  template <class T>
+  static std::string opt(const std::optional<T>& v) {
+    return v ? v->str() : "-";
+  }
+  static std::string prefixes(const std::vector<Prefix>& ps) {
+    std::string s = "[";
+    for (const auto& p : ps) s += p.str() + ",";
+    return s + "]";
+  }
+  static std::string addresses(const std::vector<IpAddress>& as) {
+    std::string s = "[";
+    for (const auto& a : as) s += a.str() + ",";
+    return s + "]";
+  }
+
+  std::string id(Kind kind, Index i) const {
+    if (i == kNone) return "-";
+    if (i >= n_.count(kind)) return "?" + std::to_string(i);
+    return n_.resource({kind, i}).id;
+  }
+  std::string ids(Kind kind, const std::vector<Index>& is) const {
+    std::string s = "[";
+    for (Index i : is) s += id(kind, i) + ",";
+    return s + "]";
+  }
+  std::string ref(const model::Ref& r, Kind kind) const {
+    if (r.resolved()) return id(kind, r.index);
+    return r.empty() ? "-" : "unresolved:" + r.text;
+  }
+  std::string refs(const std::vector<model::Ref>& rs, Kind kind) const {
+    std::string s = "[";
+    for (const auto& r : rs) s += ref(r, kind) + ",";
+    return s + "]";
+  }
+
+  // Which kind a reference to an internet or virtual private gateway resolved to: the one whose
+  // id, name or alias is the text.
+  std::string gateway_ref(const model::Ref& r) const {
+    if (!r.resolved()) return ref(r, Kind::kInternetGateway);
+    auto names = [&](Kind kind) {
+      if (r.index >= n_.count(kind)) return false;
+      const auto& res = n_.resource({kind, r.index});
+      return res.id == r.text || res.name == r.text ||
+             std::any_of(n_.aliases.begin(), n_.aliases.end(), [&](const model::Alias& a) {
+               return a.kind == kind && a.alias == r.text && a.id == res.id;
+             });
+    };
+    if (names(Kind::kInternetGateway)) return id(Kind::kInternetGateway, r.index);
+    if (names(Kind::kVpnGateway)) return id(Kind::kVpnGateway, r.index);
+    return "unknown:" + r.text;
+  }
+
+  static Kind target_kind(model::TargetKind t) {
+    using model::TargetKind;
+    switch (t) {
+      case TargetKind::kInternetGateway:
+        return Kind::kInternetGateway;
+      case TargetKind::kEgressOnlyInternetGateway:
+        return Kind::kEgressOnlyInternetGateway;
+      case TargetKind::kNatGateway:
+        return Kind::kNatGateway;
+      case TargetKind::kTransitGateway:
+        return Kind::kTransitGateway;
+      case TargetKind::kVpcPeeringConnection:
+        return Kind::kVpcPeeringConnection;
+      case TargetKind::kNetworkInterface:
+        return Kind::kNetworkInterface;
+      case TargetKind::kInstance:
+        return Kind::kInstance;
+      case TargetKind::kVpcEndpoint:
+        return Kind::kVpcEndpoint;
+      case TargetKind::kVpnGateway:
+        return Kind::kVpnGateway;
+      case TargetKind::kLocal:
+      case TargetKind::kUnsupported:
+        break;
+    }
+    return Kind::kVpc;
+  }
+
+  std::string route(const model::Route& r) const {
+    std::string s = "{" + opt(r.destination) +
+                    " pl=" + ref(r.destination_prefix_list, Kind::kPrefixList) + " " +
+                    model::target_kind_field(r.target_kind) + "=";
+    if (r.target_kind == model::TargetKind::kUnsupported) {
+      // Such a route leads nowhere; the writer names a target a reader did not know `unknown`.
+      s += r.target.text.empty() ? "unknown" : r.target.text;
+    } else if (r.target_kind != model::TargetKind::kLocal) {
+      s += ref(r.target, target_kind(r.target_kind));
+    }
+    return s + (r.blackhole ? " blackhole" : "") + " " + model::route_origin_name(r.origin) +
+           (r.implicit ? " implicit" : "") + "}";
+  }
+
+  std::string tgw_route(const model::TransitGatewayRoute& r) const {
+    return "{" + r.destination.str() + " " + ref(r.attachment, Kind::kTransitGatewayAttachment) +
+           (r.blackhole ? " blackhole" : "") + (r.propagated ? " propagated" : "") + "}";
+  }
+
+  void vpc(Index i) {
+    const auto& v = n_.vpcs[i];
+    add(Kind::kVpc, v,
+        v.account + "/" + v.region + " cidrs=" + prefixes(v.cidr_blocks) +
+            " ipv6=" + prefixes(v.ipv6_cidr_blocks) + " dns=" + yes(v.enable_dns_support) +
+            " main=" + id(Kind::kRouteTable, v.main_route_table) +
+            " sg=" + id(Kind::kSecurityGroup, v.default_security_group) +
+            " acl=" + id(Kind::kNetworkAcl, v.default_network_acl) +
+            " igw=" + id(Kind::kInternetGateway, v.internet_gateway) +
+            " eigw=" + id(Kind::kEgressOnlyInternetGateway, v.egress_only_internet_gateway) +
+            " vgw=" + id(Kind::kVpnGateway, v.vpn_gateway) +
+            " subnets=" + ids(Kind::kSubnet, v.subnets));
+  }
+
+  void subnet(Index i) {
+    const auto& s = n_.subnets[i];
+    add(Kind::kSubnet, s,
+        "vpc=" + ref(s.vpc, Kind::kVpc) + " az=" + s.availability_zone +
+            " cidr=" + opt(s.cidr_block) + " ipv6=" + opt(s.ipv6_cidr_block) +
+            " rt=" + ref(s.route_table, Kind::kRouteTable) +
+            " acl=" + ref(s.network_acl, Kind::kNetworkAcl) +
+            " effective_rt=" + id(Kind::kRouteTable, s.effective_route_table) +
+            " effective_acl=" + id(Kind::kNetworkAcl, s.effective_network_acl));
+  }
+
+  void route_table(Index i) {
+    const auto& rt = n_.route_tables[i];
+    std::string s = "vpc=" + ref(rt.vpc, Kind::kVpc) + " main=" + yes(rt.main) +
+                    " subnets=" + refs(rt.subnets, Kind::kSubnet) + " gateways=[";
+    for (const auto& g : rt.gateways) s += gateway_ref(g) + ",";
+    s += "] vgws=" + refs(rt.propagating_vgws, Kind::kVpnGateway) + " routes=";
+    for (const auto& r : rt.routes) s += route(r);
+    s += " effective=";
+    for (const auto& r : rt.effective) s += route(r);
+    add(Kind::kRouteTable, rt, s);
+  }
+
+  void eni(const model::NetworkInterface& e) {
+    std::string pub;
+    for (const auto& [a, b] : e.public_ips) pub += a.str() + "->" + b.str() + ",";
+    add(Kind::kNetworkInterface, e,
+        "subnet=" + ref(e.subnet, Kind::kSubnet) + " ips=" + addresses(e.private_ips) +
+            " ipv6=" + addresses(e.ipv6_addresses) + " public=" + opt(e.public_ip) + " sgs=" +
+            refs(e.security_groups, Kind::kSecurityGroup) + " sdc=" + yes(e.source_dest_check) +
+            " instance=" + ref(e.instance, Kind::kInstance) + " type=" + e.interface_type +
+            " status=" + e.status + " ephemeral=" + e.ephemeral_ports.str() +
+            " vpc=" + id(Kind::kVpc, e.vpc) + " public_ips=" + pub);
+  }
+
+  std::string rule(const model::SecurityGroupRule& r) const {
+    std::string s = "{" + r.protocol.str();
+    if (r.protocol.has_ports()) s += " ports=" + r.ports.str();
+    if (r.protocol.is_icmp()) {
+      s += " icmp=" + std::to_string(r.icmp_type) + "/" + std::to_string(r.icmp_code);
+    }
+    return s + " cidr=" + opt(r.cidr) + " pl=" + ref(r.prefix_list, Kind::kPrefixList) +
+           " sg=" + ref(r.security_group, Kind::kSecurityGroup) + " desc=" + r.description +
+           (r.implicit ? " implicit" : "") + "}";
+  }
+
+  void security_group(Index i) {
+    const auto& g = n_.security_groups[i];
+    // A group whose name a reader did not know is read back named after its name or id.
+    const std::string group_name =
+        g.group_name.empty() ? (g.name.empty() ? g.id : g.name) : g.group_name;
+    std::string s = "vpc=" + ref(g.vpc, Kind::kVpc) + " group_name=" + group_name +
+                    " default=" + yes(g.is_default) + " ingress=";
+    for (const auto& r : g.ingress) s += rule(r);
+    s += " egress=";
+    for (const auto& r : g.egress) s += rule(r);
+    s += " members=" + ids(Kind::kNetworkInterface, g.members);
+    add(Kind::kSecurityGroup, g, s);
+  }
+
+  static std::string entry(const model::NetworkAclEntry& e) {
+    std::string s = "{" + std::to_string(e.rule_number) + " " + e.protocol.str();
+    if (e.protocol.has_ports()) s += " ports=" + e.ports.str();
+    if (e.protocol.is_icmp()) {
+      s += " icmp=" + std::to_string(e.icmp_type) + "/" + std::to_string(e.icmp_code);
+    }
+    return s + " " + e.cidr.str() + (e.allow ? " allow" : " deny") +
+           (e.implicit ? " implicit" : "") + "}";
+  }
+
+  void network_acl(const model::NetworkAcl& a) {
+    std::string s = "vpc=" + ref(a.vpc, Kind::kVpc) + " default=" + yes(a.is_default) +
+                    " subnets=" + refs(a.subnets, Kind::kSubnet) + " ingress=";
+    for (const auto& e : a.ingress) s += entry(e);
+    s += " egress=";
+    for (const auto& e : a.egress) s += entry(e);
+    add(Kind::kNetworkAcl, a, s);
+  }
+
+  const model::Network& n_;
+  std::map<std::string, std::string> out_;
+};
+
+}  // namespace
+
+std::map<std::string, std::string> fingerprint(const model::Network& network) {
+  return Printer(network).run();
+}
+
+std::vector<std::string> differences(const model::Network& a, const model::Network& b) {
+  const auto fa = fingerprint(a);
+  const auto fb = fingerprint(b);
+  std::vector<std::string> out;
+  for (const auto& [key, value] : fa) {
+    auto it = fb.find(key);
+    if (it == fb.end()) {
+      out.push_back("lost " + key + ": " + value);
+    } else if (it->second != value) {
+      out.push_back("changed " + key + ":\n    before: " + value + "\n    after:  " + it->second);
+    }
+  }
+  for (const auto& [key, value] : fb) {
+    if (!fa.contains(key)) out.push_back("gained " + key + ": " + value);
+  }
+  return out;
+}
+
+}  // namespace cloudtwin::load::testing
