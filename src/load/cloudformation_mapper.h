@@ -1,0 +1,167 @@
+// Maps a stack's AWS::EC2 resources onto model resources. Each resource type has one function
+// (cloudformation_resources_*.cc); the Mapper gives them typed, located access to evaluated
+// properties and turns references into model::Refs, leaving out (with a warning) whatever names
+// something that is neither in this template nor in an input read before it.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "cloudformation_stack.h"
+
+namespace cloudtwin::load::cfn {
+
+enum class Need : std::uint8_t { kOptional, kRequired };
+
+class Mapper;
+
+// The properties of one resource (or of one nested mapping such as a security group rule),
+// evaluated on demand. A required property that is missing is an error; one whose value cannot
+// be known offline marks the resource as left out (see skip()).
+class Props {
+ public:
+  Props(Mapper& m, const ResourceDecl& r, const Value* map = nullptr);
+
+  [[nodiscard]] bool has(std::string_view key);
+  Value get(std::string_view key);
+
+  std::optional<std::string> text(std::string_view key, Need need = Need::kOptional);
+  std::optional<bool> boolean(std::string_view key, Need need = Need::kOptional);
+  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
+                                      Need need = Need::kOptional);
+  std::optional<Prefix> prefix(std::string_view key, std::optional<Family> family,
+                               Need need = Need::kOptional);
+  std::optional<IpAddress> address(std::string_view key, std::optional<Family> family,
+                                   Need need = Need::kOptional);
+  // A reference to one resource of `kinds`; empty Ref when absent or left out.
+  model::Ref ref(std::string_view key, std::initializer_list<model::Kind> kinds,
+                 Need need = Need::kOptional);
+  model::Ref ref_value(const Value& v, std::string_view field,
+                       std::initializer_list<model::Kind> kinds, Need need);
+  // A list of references; items that cannot be used are reported and left out.
+  std::vector<model::Ref> refs(std::string_view key, std::initializer_list<model::Kind> kinds);
+
+  // A value that is unusable: unknown offline, or naming something not modelled.
+  void unusable(std::string_view field, const std::string& why, Need need, Location at);
+  [[nodiscard]] bool failed() const { return errored_ || !left_out_.empty(); }
+  // Why a required value was unusable (and forget it): for callers that can do without.
+  std::string take_left_out() { return std::exchange(left_out_, {}); }
+  // Reports why the resource is left out (if not already reported as an error); returns false.
+  bool skip();
+  [[nodiscard]] Location at() const;
+  [[nodiscard]] const ResourceDecl& resource() const { return r_; }
+
+ private:
+  std::optional<std::string> scalar(const Value& v, std::string_view field, Need need);
+  void missing(std::string_view key, Need need);
+
+  Mapper& m_;
+  const ResourceDecl& r_;
+  const Value* map_;
+  bool errored_ = false;
+  std::string left_out_;  // why, when a required value is unusable
+};
+
+class Mapper {
+ public:
+  explicit Mapper(Stack& stack) : s_(stack), n_(stack.network()) {}
+  void run();
+
+  [[nodiscard]] Stack& stack() { return s_; }
+  [[nodiscard]] model::Network& network() { return n_; }
+
+  // ---- registry ----------------------------------------------------------------------------
+  // Appends a model resource for `r` with its physical id, Name tag (else logical id) and
+  // location, and registers the logical id as an alias.
+  template <class R>
+  R& add(const ResourceDecl& r, std::vector<R>& list, model::Kind kind) {
+    R& out = list.emplace_back();
+    out.id = r.physical_id;
+    out.name = name_tag(r).value_or(r.logical_id);
+    out.at = s_.at(*r.key);
+    if (out.name != r.logical_id) n_.aliases.push_back({r.logical_id, kind, out.id, out.at});
+    mapped_[r.logical_id] = {kind, static_cast<model::Index>(list.size() - 1)};
+    return out;
+  }
+  // The index of the resource a Ref names (by id, name or alias), or kNone.
+  [[nodiscard]] model::Index locate(model::Kind kind, const std::string& text) const;
+  // The resource a Ref names, to add to it (a route to its table, an entry to its ACL); null,
+  // with a warning, when it is not one the reader can change (a default group added later).
+  template <class R>
+  R* target(std::vector<R>& list, model::Kind kind, const model::Ref& ref, const ResourceDecl& r) {
+    const model::Index i = locate(kind, ref.text);
+    if (i != model::kNone) return &list[i];
+    s_.warning(s_.at(*r.key), r.logical_id,
+               r.logical_id + " (" + r.type + ") is left out: it changes `" + ref.text +
+                   "`, which is added by AWS and cannot be changed here");
+    return nullptr;
+  }
+  // The logical id's model resource, if it was mapped.
+  [[nodiscard]] std::optional<model::ResourceKey> mapped(std::string_view logical_id) const;
+
+  // ---- resource mappers (cloudformation_resources_*.cc) -------------------------------------
+  bool vpc(const ResourceDecl& r);
+  bool vpc_cidr_block(const ResourceDecl& r);
+  bool subnet(const ResourceDecl& r);
+  bool route_table(const ResourceDecl& r);
+  bool route(const ResourceDecl& r);
+  bool subnet_route_table_association(const ResourceDecl& r);
+  bool gateway_route_table_association(const ResourceDecl& r);
+  bool internet_gateway(const ResourceDecl& r);
+  bool egress_only_internet_gateway(const ResourceDecl& r);
+  bool vpc_gateway_attachment(const ResourceDecl& r);
+  bool nat_gateway(const ResourceDecl& r);
+  bool eip(const ResourceDecl& r);
+  bool eip_instance(const ResourceDecl& r);
+  bool eip_association(const ResourceDecl& r);
+  bool prefix_list(const ResourceDecl& r);
+  bool vpc_peering_connection(const ResourceDecl& r);
+  bool vpc_endpoint(const ResourceDecl& r);
+
+  bool security_group(const ResourceDecl& r);
+  bool security_group_rules(const ResourceDecl& r);
+  bool security_group_rule(const ResourceDecl& r);
+  bool network_acl(const ResourceDecl& r);
+  bool network_acl_entry(const ResourceDecl& r);
+  bool subnet_network_acl_association(const ResourceDecl& r);
+  bool network_interface(const ResourceDecl& r);
+  bool network_interface_attachment(const ResourceDecl& r);
+  bool instance(const ResourceDecl& r);
+
+  bool transit_gateway(const ResourceDecl& r);
+  bool transit_gateway_attachment(const ResourceDecl& r);
+  bool transit_gateway_route_table(const ResourceDecl& r);
+  bool transit_gateway_route(const ResourceDecl& r);
+  bool transit_gateway_association(const ResourceDecl& r);
+  bool transit_gateway_propagation(const ResourceDecl& r);
+  bool vpn_gateway(const ResourceDecl& r);
+  bool vpn_gateway_route_propagation(const ResourceDecl& r);
+  bool customer_gateway(const ResourceDecl& r);
+  bool vpn_connection(const ResourceDecl& r);
+  bool vpn_connection_route(const ResourceDecl& r);
+
+ private:
+  friend class Props;
+  [[nodiscard]] std::optional<std::string> name_tag(const ResourceDecl& r);
+  // Security group rules, inline or as their own resources.
+  void read_rule(Props& p, bool egress, std::vector<model::SecurityGroupRule>& out);
+  // Synthesises an interface for `instance` from an entry of its NetworkInterfaces property.
+  void instance_interface(const ResourceDecl& r, const Value& spec, std::size_t position,
+                          const std::string& instance_id);
+
+  struct Entry {
+    model::Kind kind;
+    model::Index index;
+  };
+  Stack& s_;
+  model::Network& n_;
+  std::unordered_map<std::string, Entry> mapped_;
+  std::unordered_map<std::string, bool> map_public_ip_;  // subnet id -> MapPublicIpOnLaunch
+};
+
+}  // namespace cloudtwin::load::cfn

@@ -1,0 +1,526 @@
+// A template's sections and their static checks: parameter declarations and values, mappings,
+// conditions, resources with their synthetic physical ids, intrinsic function names, and
+// references between resources (missing targets and circular dependencies).
+#include "cloudformation_stack.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+namespace cloudtwin::load::cfn {
+namespace {
+
+// Every intrinsic function the evaluator knows, long form; the short form is `!` + the part
+// after `Fn::` (`!Ref`, `!Condition` as written).
+constexpr std::string_view kFunctions[] = {
+    "Ref",        "Condition",  "Fn::GetAtt",      "Fn::Sub",          "Fn::Join",
+    "Fn::Select", "Fn::Split",  "Fn::GetAZs",      "Fn::Cidr",         "Fn::If",
+    "Fn::Equals", "Fn::And",    "Fn::Or",          "Fn::Not",          "Fn::FindInMap",
+    "Fn::Base64", "Fn::Length", "Fn::ImportValue", "Fn::ToJsonString", "Fn::Transform",
+};
+
+bool known_function(std::string_view name) {
+  return std::find(std::begin(kFunctions), std::end(kFunctions), name) != std::end(kFunctions);
+}
+
+// The long-form name of a short-form tag, or "" if `tag` is not a local tag.
+std::string function_of_tag(std::string_view tag) {
+  if (tag.size() < 2 || tag[0] != '!' || tag[1] == '!') return "";
+  std::string_view name = tag.substr(1);
+  if (name == "Ref" || name == "Condition") return std::string(name);
+  return "Fn::" + std::string(name);
+}
+
+const yaml::Node* find_key(const yaml::Node& mapping, std::string_view key) {
+  for (const auto& p : mapping.pairs()) {
+    if (p.key->is_scalar() && p.key->scalar() == key) return p.value;
+  }
+  return nullptr;
+}
+
+const char* describe(const yaml::Node& n) {
+  switch (n.kind()) {
+    case yaml::NodeKind::kNull:
+      return "empty";
+    case yaml::NodeKind::kScalar:
+      return "a string";
+    case yaml::NodeKind::kSequence:
+      return "a list";
+    case yaml::NodeKind::kMapping:
+      return "a mapping";
+  }
+  return "a value";
+}
+
+std::string hex(std::uint64_t v, int digits) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return std::string(buf).substr(16 - static_cast<std::size_t>(digits));
+}
+
+}  // namespace
+
+// ---- Value ---------------------------------------------------------------------------------
+
+const Value* Value::get(std::string_view key) const {
+  if (type != Type::kMap) return nullptr;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return &values[i];
+  }
+  return nullptr;
+}
+
+Value Value::string(std::string s, Location at, std::string resource) {
+  Value v;
+  v.type = Type::kString;
+  v.text = std::move(s);
+  v.at = at;
+  v.resource = std::move(resource);
+  return v;
+}
+
+Value Value::unknown(std::string why, Location at) {
+  Value v;
+  v.type = Type::kUnknown;
+  v.text = std::move(why);
+  v.at = at;
+  return v;
+}
+
+std::uint64_t stable_hash(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string_view id_prefix(std::string_view type) {
+  struct Entry {
+    std::string_view type;
+    std::string_view prefix;
+  };
+  static constexpr Entry kPrefixes[] = {
+      {"AWS::EC2::VPC", "vpc-"},
+      {"AWS::EC2::Subnet", "subnet-"},
+      {"AWS::EC2::RouteTable", "rtb-"},
+      {"AWS::EC2::InternetGateway", "igw-"},
+      {"AWS::EC2::EgressOnlyInternetGateway", "eigw-"},
+      {"AWS::EC2::NatGateway", "nat-"},
+      {"AWS::EC2::EIP", "eipalloc-"},
+      {"AWS::EC2::EIPAssociation", "eipassoc-"},
+      {"AWS::EC2::NetworkInterface", "eni-"},
+      {"AWS::EC2::NetworkInterfaceAttachment", "eni-attach-"},
+      {"AWS::EC2::Instance", "i-"},
+      {"AWS::EC2::SecurityGroup", "sg-"},
+      {"AWS::EC2::SecurityGroupIngress", "sgr-"},
+      {"AWS::EC2::SecurityGroupEgress", "sgr-"},
+      {"AWS::EC2::NetworkAcl", "acl-"},
+      {"AWS::EC2::PrefixList", "pl-"},
+      {"AWS::EC2::VPCPeeringConnection", "pcx-"},
+      {"AWS::EC2::TransitGateway", "tgw-"},
+      {"AWS::EC2::TransitGatewayRouteTable", "tgw-rtb-"},
+      {"AWS::EC2::TransitGatewayAttachment", "tgw-attach-"},
+      {"AWS::EC2::TransitGatewayVpcAttachment", "tgw-attach-"},
+      {"AWS::EC2::VPCEndpoint", "vpce-"},
+      {"AWS::EC2::VPNGateway", "vgw-"},
+      {"AWS::EC2::CustomerGateway", "cgw-"},
+      {"AWS::EC2::VPNConnection", "vpn-"},
+      {"AWS::EC2::VPCCidrBlock", "vpc-cidr-assoc-"},
+      {"AWS::EC2::SubnetRouteTableAssociation", "rtbassoc-"},
+      {"AWS::EC2::GatewayRouteTableAssociation", "rtbassoc-"},
+      {"AWS::EC2::SubnetNetworkAclAssociation", "aclassoc-"},
+      {"AWS::EC2::DHCPOptions", "dopt-"},
+      {"AWS::EC2::FlowLog", "fl-"},
+  };
+  for (const auto& e : kPrefixes) {
+    if (e.type == type) return e.prefix;
+  }
+  return "";
+}
+
+// ---- Stack ---------------------------------------------------------------------------------
+
+Stack::Stack(model::Network& network, Diagnostics& diagnostics, std::string path,
+             const LoadOptions& options)
+    : network_(network), diagnostics_(diagnostics), path_(std::move(path)), options_(options) {
+  file_ = network_.add_file(path_);
+  // AWS::StackName: the file name without its extensions (`vpc.template.yaml` -> `vpc`).
+  std::string name =
+      path_.substr(path_.find_last_of('/') == std::string::npos ? 0 : path_.find_last_of('/') + 1);
+  if (auto dot = name.find('.'); dot != std::string::npos && dot > 0) name.resize(dot);
+  stack_name_ = name.empty() ? "stack" : name;
+  region_ = options_.region.empty() ? network_.default_region : options_.region;
+  account_ = options_.account.empty() ? network_.default_account : options_.account;
+}
+
+Location Stack::at(const yaml::Node& node) const {
+  const yaml::Mark m = node.mark();
+  return {file_, m.line, m.column};
+}
+
+void Stack::error(Location at, const std::string& resource, std::string message, std::string hint) {
+  if (!reported_.emplace(at.line, at.column, message).second) return;
+  diagnostics_.error(path_, at, resource, std::move(message), std::move(hint));
+}
+
+void Stack::warning(Location at, const std::string& resource, std::string message,
+                    std::string hint) {
+  if (!reported_.emplace(at.line, at.column, message).second) return;
+  diagnostics_.warning(path_, at, resource, std::move(message), std::move(hint));
+}
+
+void Stack::missing_name(std::string_view name, std::string_view what, Location at) {
+  if (!reported_missing_.insert({at.line, at.column}).second) return;
+  std::vector<std::string_view> names;
+  for (const auto& r : resources_) names.push_back(r.logical_id);
+  for (const auto& p : parameters_) names.push_back(p.name);
+  const std::string best = closest_match(name, names);
+  error(at, "",
+        std::string(what) + " names `" + std::string(name) +
+            "`, which is neither a resource nor a parameter of this template",
+        best.empty() ? "declare it under Resources or Parameters" : "did you mean `" + best + "`?");
+}
+
+const ResourceDecl* Stack::resource(std::string_view logical_id) const {
+  auto it = resource_index_.find(std::string(logical_id));
+  return it == resource_index_.end() ? nullptr : &resources_[it->second];
+}
+
+bool Stack::read(const yaml::Node& root) {
+  const std::size_t errors_before = diagnostics_.error_count();
+  if (!root.is_mapping()) {
+    error(root.mark().line ? at(root) : at_start(), "",
+          std::string("a CloudFormation template must be a mapping, not ") + describe(root),
+          "a template has `Resources:` and optionally `Parameters:`, `Mappings:`, `Conditions:`");
+    return false;
+  }
+  const yaml::Node* resources = nullptr;
+  for (const auto& p : root.pairs()) {
+    if (!p.key->is_scalar()) continue;
+    const std::string_view k = p.key->scalar();
+    auto want_mapping = [&](const yaml::Node* v) {
+      if (v->is_mapping() || v->is_null()) return true;
+      error(at(*v), "",
+            "`" + std::string(k) + "` must be a mapping, not " + std::string(describe(*v)),
+            "write `" + std::string(k) + ":` followed by named entries");
+      return false;
+    };
+    if (k == "Parameters" && want_mapping(p.value)) read_parameters(p.value);
+    if (k == "Mappings" && want_mapping(p.value)) read_mappings(p.value);
+    if (k == "Conditions" && want_mapping(p.value)) read_conditions(p.value);
+    if (k == "Resources") {
+      resources = p.value;
+      if (want_mapping(p.value) && p.value->is_null()) {
+        error(at(*p.value), "", "`Resources` is empty",
+              "a template declares at least one resource");
+      }
+    }
+    if (k == "Transform") {
+      warning(at(*p.key), "",
+              "Transform (macros such as AWS::Serverless) is not applied; resources are read "
+              "as written");
+    }
+  }
+  if (!resources) {
+    error(at_start(), "", "the template has no `Resources` section",
+          "a CloudFormation template declares its resources under `Resources:`");
+    return false;
+  }
+  if (resources->is_mapping()) read_resources(*resources);
+  check_functions(root);
+  if (diagnostics_.error_count() != errors_before) return false;
+  assign_physical_ids();
+  check_dependencies();
+  return diagnostics_.error_count() == errors_before;
+}
+
+void Stack::read_parameters(const yaml::Node* section) {
+  for (const auto& p : section->pairs()) {
+    if (!p.key->is_scalar()) continue;
+    ParameterDecl decl;
+    decl.name = std::string(p.key->scalar());
+    decl.key = p.key;
+    if (!p.value->is_mapping()) {
+      error(at(*p.value), "",
+            "parameter `" + decl.name + "` must be a mapping, not " + describe(*p.value),
+            "give it at least `Type: String`");
+      continue;
+    }
+    if (const auto* t = find_key(*p.value, "Type"); t && t->is_scalar()) {
+      decl.type = std::string(t->scalar());
+    } else {
+      error(at(*p.key), "", "parameter `" + decl.name + "` has no `Type`", "add `Type: String`");
+    }
+    decl.default_value = find_key(*p.value, "Default");
+    if (const auto* allowed = find_key(*p.value, "AllowedValues")) {
+      for (const auto* item : allowed->items()) {
+        if (item->is_scalar()) decl.allowed_values.emplace_back(item->scalar());
+      }
+    }
+    if (auto it = options_.parameters.find(decl.name); it != options_.parameters.end()) {
+      decl.override_value = it->second;
+    }
+    if (decl.override_value && !decl.allowed_values.empty() &&
+        std::find(decl.allowed_values.begin(), decl.allowed_values.end(), *decl.override_value) ==
+            decl.allowed_values.end()) {
+      std::string list;
+      for (const auto& v : decl.allowed_values) list += (list.empty() ? "" : ", ") + v;
+      error(at(*p.key), "",
+            "value `" + *decl.override_value + "` given for parameter `" + decl.name +
+                "` is not one of its AllowedValues",
+            "allowed: " + list);
+    }
+    parameters_.push_back(std::move(decl));
+  }
+}
+
+void Stack::read_mappings(const yaml::Node* section) {
+  for (const auto& p : section->pairs()) {
+    if (!p.key->is_scalar()) continue;
+    if (!p.value->is_mapping()) {
+      error(at(*p.value), "",
+            "mapping `" + std::string(p.key->scalar()) +
+                "` must be a mapping of keys to mappings, not " + describe(*p.value));
+      continue;
+    }
+    mappings_.emplace(std::string(p.key->scalar()), p.value);
+  }
+}
+
+void Stack::read_conditions(const yaml::Node* section) {
+  for (const auto& p : section->pairs()) {
+    if (p.key->is_scalar()) conditions_.emplace(std::string(p.key->scalar()), p.value);
+  }
+}
+
+void Stack::read_resources(const yaml::Node& section) {
+  for (const auto& p : section.pairs()) {
+    if (!p.key->is_scalar() || p.key->scalar().empty()) {
+      error(at(*p.key), "", "a resource's logical id must be a non-empty string");
+      continue;
+    }
+    ResourceDecl r;
+    r.logical_id = std::string(p.key->scalar());
+    r.key = p.key;
+    r.body = p.value;
+    if (resource_index_.contains(r.logical_id)) {
+      const auto& first = resources_[resource_index_[r.logical_id]];
+      error(at(*p.key), r.logical_id, "duplicate logical id `" + r.logical_id + "`",
+            "first declared at line " + std::to_string(first.key->mark().line));
+      continue;
+    }
+    if (!p.value->is_mapping()) {
+      error(at(*p.value), r.logical_id,
+            "a resource must be a mapping with `Type` and `Properties`, not " +
+                std::string(describe(*p.value)));
+      continue;
+    }
+    const auto* type = find_key(*p.value, "Type");
+    if (!type || !type->is_scalar() || type->scalar().empty()) {
+      error(type ? at(*type) : at(*p.key), r.logical_id, "resource has no `Type`",
+            "add e.g. `Type: AWS::EC2::VPC`");
+      continue;
+    }
+    r.type = std::string(type->scalar());
+    r.properties = find_key(*p.value, "Properties");
+    if (r.properties && !r.properties->is_mapping() && !r.properties->is_null()) {
+      error(at(*r.properties), r.logical_id,
+            "`Properties` must be a mapping, not " + std::string(describe(*r.properties)));
+      r.properties = nullptr;
+    }
+    r.condition = find_key(*p.value, "Condition");
+    if (r.condition && !r.condition->is_scalar()) {
+      error(at(*r.condition), r.logical_id, "`Condition` must name a condition");
+      r.condition = nullptr;
+    } else if (r.condition && !conditions_.contains(r.condition->scalar())) {
+      error(at(*r.condition), r.logical_id,
+            "condition `" + std::string(r.condition->scalar()) + "` is not declared",
+            "declare it under `Conditions:`");
+    }
+    resource_index_.emplace(r.logical_id, resources_.size());
+    resources_.push_back(std::move(r));
+  }
+}
+
+void Stack::assign_physical_ids() {
+  for (auto& r : resources_) {
+    const std::uint64_t h = stable_hash(stack_name_ + "/" + r.logical_id);
+    const std::string_view prefix = id_prefix(r.type);
+    if (!prefix.empty()) {
+      // 17 hex digits, as AWS writes resource ids.
+      r.physical_id = std::string(prefix) + "0" + hex(h, 16);
+    } else {
+      // CloudFormation names other resources <stack>-<logical id>-<random suffix>.
+      r.physical_id = stack_name_ + "-" + r.logical_id + "-" + hex(h, 12);
+    }
+    if (r.type == "AWS::EC2::EIP")
+      r.public_ip = allocate_public_ip(stack_name_ + "/" + r.logical_id);
+  }
+}
+
+IpAddress Stack::allocate_public_ip(std::string_view key) {
+  if (!used_public_ips_loaded_) {
+    used_public_ips_loaded_ = true;
+    for (const auto& e : network_.elastic_ips) used_public_ips_.insert(e.public_ip);
+    for (const auto& e : network_.network_interfaces) {
+      if (e.public_ip) used_public_ips_.insert(*e.public_ip);
+    }
+    for (const auto& n : network_.nat_gateways) {
+      if (n.public_ip) used_public_ips_.insert(*n.public_ip);
+    }
+  }
+  // RFC 5737 documentation addresses, never a real customer's: 198.51.100.1-254, then
+  // 203.0.113.128-254 (the low half of 203.0.113.0/24 is left to stand for internet hosts).
+  constexpr std::uint32_t kPool = 254 + 127;
+  auto nth = [](std::uint32_t i) {
+    return i < 254 ? IpAddress::v4(0xC6336400u + 1 + i) : IpAddress::v4(0xCB007180u + (i - 254));
+  };
+  if (auto it = allocated_.find(std::string(key)); it != allocated_.end()) return it->second;
+  const auto start = static_cast<std::uint32_t>(stable_hash(key) % kPool);
+  for (std::uint32_t k = 0; k < kPool; ++k) {
+    IpAddress a = nth((start + k) % kPool);
+    if (used_public_ips_.insert(a).second) {
+      allocated_.emplace(std::string(key), a);
+      return a;
+    }
+  }
+  return nth(start);
+}
+
+Prefix Stack::amazon_ipv6_block(std::string_view vpc_logical_id) const {
+  // 2001:db8:HHHH:HH00::/56: AWS assigns a /56 from its pool; the documentation prefix makes
+  // clear it is a stand-in.
+  const std::uint64_t h = stable_hash(stack_name_ + "/" + std::string(vpc_logical_id));
+  const U128 bits = (U128{0x20010db8} << 96) | (U128{(h & 0xffffff)} << 72);
+  return Prefix(IpAddress::v6(bits), 56);
+}
+
+// Walks the template once (each node at most once, so shared YAML anchors cost nothing extra)
+// and reports intrinsic functions that do not exist.
+void Stack::check_functions(const yaml::Node& root) {
+  std::set<const yaml::Node*> seen;
+  std::vector<const yaml::Node*> todo{&root};
+  while (!todo.empty()) {
+    const yaml::Node* n = todo.back();
+    todo.pop_back();
+    if (!seen.insert(n).second) continue;
+    if (const std::string fn = function_of_tag(n->tag()); !fn.empty() && !known_function(fn)) {
+      error(at(*n), "", "unknown intrinsic function `" + std::string(n->tag()) + "`",
+            "CloudFormation's short forms are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, "
+            "!GetAZs, !Cidr, !If, !Equals, !And, !Or, !Not, !FindInMap, !ImportValue, !Base64, "
+            "!Condition");
+    }
+    if (n->is_mapping() && n->pairs().size() == 1) {
+      const auto& p = n->pairs()[0];
+      if (p.key->is_scalar() && p.key->scalar().starts_with("Fn::") &&
+          !known_function(p.key->scalar())) {
+        error(at(*p.key), "", "unknown intrinsic function `" + std::string(p.key->scalar()) + "`",
+              "see the CloudFormation intrinsic function reference");
+      }
+    }
+    for (const auto* item : n->items()) todo.push_back(item);
+    for (const auto& p : n->pairs()) todo.push_back(p.value);
+  }
+}
+
+// CloudFormation orders creation by the references between resources (Ref, Fn::GetAtt, Fn::Sub
+// and DependsOn) and rejects a template whose references form a cycle.
+void Stack::check_dependencies() {
+  struct Edge {
+    std::size_t to;
+    Location at;
+  };
+  std::vector<std::vector<Edge>> edges(resources_.size());
+  auto is_parameter = [&](std::string_view name) {
+    return std::any_of(parameters_.begin(), parameters_.end(),
+                       [&](const ParameterDecl& p) { return p.name == name; });
+  };
+  auto add = [&](std::size_t from, std::string_view name, Location at, std::string_view what,
+                 bool must_exist) {
+    auto it = resource_index_.find(std::string(name));
+    if (it != resource_index_.end()) {
+      edges[from].push_back({it->second, at});
+    } else if (must_exist && !is_parameter(name) && !name.starts_with("AWS::")) {
+      missing_name(name, what, at);
+    }
+  };
+  for (std::size_t i = 0; i < resources_.size(); ++i) {
+    if (const yaml::Node* d = find_key(*resources_[i].body, "DependsOn")) {
+      if (d->is_scalar()) add(i, d->scalar(), at(*d), "DependsOn", true);
+      for (const auto* item : d->items()) {
+        if (item->is_scalar()) add(i, item->scalar(), at(*item), "DependsOn", true);
+      }
+    }
+    std::set<const yaml::Node*> seen;
+    std::vector<const yaml::Node*> todo;
+    if (resources_[i].properties) todo.push_back(resources_[i].properties);
+    while (!todo.empty()) {
+      const yaml::Node* n = todo.back();
+      todo.pop_back();
+      if (!seen.insert(n).second) continue;
+      const std::string fn = function_of_tag(n->tag());
+      const yaml::Node* arg = fn.empty() ? nullptr : n;
+      std::string_view name = fn;
+      if (fn.empty() && n->is_mapping() && n->pairs().size() == 1 &&
+          n->pairs()[0].key->is_scalar()) {
+        name = n->pairs()[0].key->scalar();
+        arg = n->pairs()[0].value;
+      }
+      if (arg && name == "Ref" && arg->is_scalar()) {
+        add(i, arg->scalar(), at(*n), "Ref", true);
+      } else if (arg && name == "Fn::GetAtt") {
+        std::string_view target;
+        if (arg->is_scalar()) target = arg->scalar().substr(0, arg->scalar().find('.'));
+        if (arg->is_sequence() && !arg->items().empty() && arg->items()[0]->is_scalar()) {
+          target = arg->items()[0]->scalar();
+        }
+        if (!target.empty()) add(i, target, at(*n), "Fn::GetAtt", true);
+      } else if (arg && name == "Fn::Sub") {
+        const yaml::Node* s = arg->is_sequence() && !arg->items().empty() ? arg->items()[0] : arg;
+        if (s->is_scalar()) {
+          std::string_view text = s->scalar();
+          for (std::size_t p = text.find("${"); p != std::string_view::npos;
+               p = text.find("${", p + 2)) {
+            auto end = text.find('}', p);
+            if (end == std::string_view::npos) break;
+            std::string_view var = text.substr(p + 2, end - p - 2);
+            if (var.starts_with("!")) continue;
+            add(i, var.substr(0, var.find('.')), at(*n), "Fn::Sub", false);
+          }
+        }
+      }
+      for (const auto* item : n->items()) todo.push_back(item);
+      for (const auto& p : n->pairs()) todo.push_back(p.value);
+    }
+  }
+  // Colour-marking depth-first search; each back edge closes a cycle.
+  enum : std::uint8_t { kWhite, kGrey, kBlack };
+  std::vector<std::uint8_t> colour(resources_.size(), kWhite);
+  std::vector<std::size_t> path;
+  std::function<void(std::size_t)> visit = [&](std::size_t v) {
+    colour[v] = kGrey;
+    path.push_back(v);
+    for (const auto& e : edges[v]) {
+      if (colour[e.to] == kGrey) {
+        std::string cycle;
+        auto from = std::find(path.begin(), path.end(), e.to);
+        for (auto it = from; it != path.end(); ++it) cycle += resources_[*it].logical_id + " -> ";
+        cycle += resources_[e.to].logical_id;
+        error(e.at, resources_[v].logical_id, "circular dependency: " + cycle,
+              "CloudFormation cannot create resources that refer to each other; split one "
+              "reference into its own resource (e.g. AWS::EC2::SecurityGroupIngress)");
+      } else if (colour[e.to] == kWhite) {
+        visit(e.to);
+      }
+    }
+    path.pop_back();
+    colour[v] = kBlack;
+  };
+  for (std::size_t v = 0; v < resources_.size(); ++v) {
+    if (colour[v] == kWhite) visit(v);
+  }
+}
+
+}  // namespace cloudtwin::load::cfn
