@@ -1,16 +1,269 @@
-// Placeholder until the Terraform reader lands: a located error, never a silent misread.
+// `terraform show -json` of a state (`values`) or a plan (`planned_values`, `resource_changes`,
+// `configuration`). The document is walked with simdjson On-Demand in two passes: the first
+// reads what a plan says about unknown values (resource_changes, configuration references),
+// the second turns each aws_* resource into model resources. Split resources that modify
+// another one (rules, routes, associations) are applied after every resource is known.
 #include "cloudtwin/load/terraform.h"
 
-namespace cloudtwin::load {
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
 
-bool read_terraform(std::string_view, const std::string& path, model::Network& network,
+#include "json_source.h"
+#include "terraform_resources.h"
+
+namespace cloudtwin::load {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Reads the configuration's references: config address -> attribute -> referenced names.
+void collect_references(const json::Value& module, const std::string& prefix, terraform::Plan& plan,
+                        int depth) {
+  if (depth > 32) return;
+  for (const auto& r : module.get("resources").items()) {
+    const std::string address = prefix + std::string(r.get("address").text());
+    auto& attrs = plan.references[address];
+    for (const auto& e : r.get("expressions").items()) {
+      auto& list = attrs[std::string(e.key())];
+      for (const auto& ref : e.get("references").items()) {
+        if (ref.is_string()) list.emplace_back(ref.text());
+      }
+      // Nested blocks (`route`, `ingress`): "block.attribute", every element merged.
+      for (const auto& block : e.items()) {
+        for (const auto& inner : block.items()) {
+          if (!inner.is_object()) continue;
+          auto& nested = attrs[std::string(e.key()) + "." + std::string(inner.key())];
+          for (const auto& ref : inner.get("references").items()) {
+            if (ref.is_string()) nested.emplace_back(ref.text());
+          }
+        }
+      }
+    }
+  }
+  for (const auto& call : module.get("module_calls").items()) {
+    collect_references(call.get("module"), prefix + "module." + std::string(call.key()) + ".", plan,
+                       depth + 1);
+  }
+}
+
+class Document {
+ public:
+  Document(json::Source& source, const std::string& path, model::Network& network, Diagnostics& d)
+      : source_(source), network_(network), d_(d), reader_(source, path, d) {}
+
+  void run() {
+    const std::size_t errors_before = d_.error_count();
+    auto doc_error = [&](simdjson::error_code e, std::size_t offset) {
+      reader_.error(json::error_offset(e, offset, source_), "", json::describe(e));
+    };
+    od::document doc;
+    if (auto e = parser_.iterate(source_.text()).get(doc)) return doc_error(e, 0);
+    auto location = [&]() -> std::size_t {
+      const char* p = nullptr;
+      if (doc.current_location().get(p)) return source_.text().size();
+      return source_.offset(p);
+    };
+    od::json_type type;
+    if (auto e = doc.type().get(type)) return doc_error(e, location());
+    if (type != od::json_type::object) {
+      reader_.error(0, "", "`terraform show -json` output is a JSON object",
+                    "run `terraform show -json plan.out > plan.json` or `terraform show -json > "
+                    "state.json`");
+      return;
+    }
+    // Pass 1: format version, and what a plan says about values unknown until apply.
+    od::object root;
+    if (auto e = doc.get_object().get(root)) return doc_error(e, location());
+    bool has_planned = false, has_values = false, has_version = false;
+    json::Tree tree;
+    for (auto member : root) {
+      od::field field;
+      std::string_view key;
+      if (auto e = std::move(member).get(field)) return doc_error(e, location());
+      if (auto e = field.unescaped_key().get(key)) return doc_error(e, location());
+      if (key == "format_version") {
+        has_version = true;
+        if (auto e = tree.build(field.value(), source_.text().data())) {
+          return doc_error(e, tree.error_offset());
+        }
+        check_version(tree.root());
+      } else if (key == "resource_changes") {
+        if (auto e = tree.build(field.value(), source_.text().data())) {
+          return doc_error(e, tree.error_offset());
+        }
+        read_changes(tree.root());
+      } else if (key == "configuration") {
+        if (auto e = tree.build(field.value(), source_.text().data())) {
+          return doc_error(e, tree.error_offset());
+        }
+        plan_.is_plan = true;
+        collect_references(tree.root().get("root_module"), "", plan_, 0);
+      } else if (key == "planned_values") {
+        has_planned = true;
+      } else if (key == "values") {
+        has_values = true;
+      }
+    }
+    if (!has_version) {
+      reader_.error(0, "", "not `terraform show -json` output: no `format_version`");
+    }
+    if (!has_planned && !has_values) {
+      reader_.warning(0, "", "no `values` or `planned_values`: the file describes no resources",
+                      "an empty state or a plan that changes nothing");
+    }
+    if (d_.error_count() != errors_before) return;
+    if (has_planned) plan_.is_plan = true;
+
+    // Pass 2: the resources.
+    doc.rewind();
+    if (auto e = doc.get_object().get(root)) return doc_error(e, location());
+    const std::string_view wanted = has_planned ? "planned_values" : "values";
+    terraform::Resources resources(reader_, network_, plan_);
+    for (auto member : root) {
+      od::field field;
+      std::string_view key;
+      if (auto e = std::move(member).get(field)) return doc_error(e, location());
+      if (auto e = field.unescaped_key().get(key)) return doc_error(e, location());
+      if (key != wanted) continue;
+      od::object values;
+      if (field.value().get_object().get(values) != simdjson::SUCCESS) {
+        reader_.error(location(), "", "`" + std::string(wanted) + "` must be an object");
+        return;
+      }
+      for (auto vm : values) {
+        od::field vf;
+        std::string_view vkey;
+        if (auto e = std::move(vm).get(vf)) return doc_error(e, location());
+        if (auto e = vf.unescaped_key().get(vkey)) return doc_error(e, location());
+        if (vkey != "root_module") continue;
+        if (auto e = walk_module(vf.value(), resources, 0)) return doc_error(e, location_);
+      }
+    }
+    resources.finish();
+  }
+
+ private:
+  void check_version(const json::Value& v) {
+    auto text = reader_.str(v, "format_version");
+    if (!text) return;
+    // json-format.mdx: a minor bump only adds; a major bump may change the meaning. 0.x is the
+    // format of Terraform before 1.0 and has the same shape.
+    int major = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), major);
+    if (ec != std::errc() || (end != text->data() + text->size() && *end != '.')) {
+      reader_.error(v.offset(), "",
+                    "`format_version` `" + std::string(*text) + "` is not a version");
+    } else if (major > 1) {
+      reader_.error(
+          v.offset(), "",
+          "Terraform JSON format_version " + std::string(*text) + " is not supported",
+          "this reader knows format 0.x and 1.x; a new major version may change the meaning");
+    }
+  }
+
+  void read_changes(const json::Value& changes) {
+    if (!reader_.expect(changes, json::Type::kArray, "resource_changes")) return;
+    for (const auto& c : changes.items()) {
+      const std::string address(c.get("address").text());
+      if (address.empty()) continue;
+      auto& p = plan_.planned[address];
+      p.type = std::string(c.get("type").text());
+      p.mode = std::string(c.get("mode").text());
+      for (const auto& u : c.get("change").get("after_unknown").items()) {
+        // A whole attribute unknown (true), or a list/object containing unknowns.
+        if (u.type() == json::Type::kBool && u.boolean()) p.unknown.emplace(u.key());
+      }
+      for (const auto& a : c.get("change").get("actions").items()) {
+        if (a.text() == "delete") p.deleted = true;
+        if (a.text() == "create" || a.text() == "update" || a.text() == "no-op" ||
+            a.text() == "read") {
+          p.deleted = false;
+        }
+      }
+      plan_.add_address(address);
+    }
+  }
+
+  simdjson::error_code walk_module(od::value module, terraform::Resources& resources, int depth) {
+    auto here = [&](od::value& v) { location_ = source_.offset(v.raw_json_token().data()); };
+    here(module);
+    if (depth > 32) return simdjson::DEPTH_ERROR;
+    od::object object;
+    if (auto e = module.get_object().get(object)) return e;
+    for (auto member : object) {
+      od::field field;
+      std::string_view key;
+      if (auto e = std::move(member).get(field)) return e;
+      if (auto e = field.unescaped_key().get(key)) return e;
+      if (key == "resources") {
+        od::array list;
+        here(field.value());
+        if (auto e = field.value().get_array().get(list)) return e;
+        for (auto element : list) {
+          od::value v;
+          if (auto e = std::move(element).get(v)) return e;
+          if (auto e = tree_.build(v, source_.text().data())) {
+            location_ = tree_.error_offset();
+            return e;
+          }
+          resources.read(tree_.root());
+        }
+      } else if (key == "child_modules") {
+        od::array list;
+        here(field.value());
+        if (auto e = field.value().get_array().get(list)) return e;
+        for (auto element : list) {
+          od::value v;
+          if (auto e = std::move(element).get(v)) return e;
+          if (auto e = walk_module(v, resources, depth + 1)) return e;
+        }
+      }
+    }
+    return simdjson::SUCCESS;
+  }
+
+  json::Source& source_;
+  model::Network& network_;
+  Diagnostics& d_;
+  json::Reader reader_;
+  od::parser parser_;
+  json::Tree tree_;
+  terraform::Plan plan_;
+  std::size_t location_ = 0;
+};
+
+}  // namespace
+
+bool read_terraform(std::string_view text, const std::string& path, model::Network& network,
                     Diagnostics& d) {
-  d.error(path, {network.add_file(path), 1, 1}, "", "Terraform JSON is not read yet");
-  return false;
+  const std::size_t errors_before = d.error_count();
+  json::Source source(simdjson::padded_string(text), network.add_file(path));
+  try {
+    Document(source, path, network, d).run();
+  } catch (const std::bad_alloc&) {
+    d.error(path, {source.file(), 0, 0}, "", "cannot read the file: out of memory");
+  }
+  return d.error_count() == errors_before;
 }
 
 bool read_terraform_file(const std::string& path, model::Network& network, Diagnostics& d) {
-  return read_terraform({}, path, network, d);
+  const std::size_t errors_before = d.error_count();
+  std::string error;
+  auto source = json::Source::load(path, network.add_file(path), error);
+  if (!source) {
+    d.error(path, {network.add_file(path), 0, 0}, "", error);
+    return false;
+  }
+  try {
+    Document(*source, path, network, d).run();
+  } catch (const std::bad_alloc&) {
+    d.error(path, {source->file(), 0, 0}, "", "cannot read the file: out of memory");
+  }
+  return d.error_count() == errors_before;
 }
 
 }  // namespace cloudtwin::load

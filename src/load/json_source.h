@@ -1,0 +1,166 @@
+// JSON input shared by the Terraform and AWS CLI readers: the file's bytes padded for simdjson,
+// byte offsets mapped to line:column only when a location is needed (binary search over line
+// starts found on first use), and a small located tree of one JSON value (a Terraform resource,
+// one item of a describe-* answer) built with simdjson's On-Demand API. Large inputs are walked
+// with On-Demand directly; only one item at a time becomes a tree, so memory stays near the
+// input's size.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cloudtwin/core/diagnostic.h"
+#include "cloudtwin/core/ip.h"
+
+namespace cloudtwin::load::json {
+
+// The text of one JSON file and the mapping from byte offsets to locations in it.
+class Source {
+ public:
+  Source(simdjson::padded_string text, std::uint32_t file) : text_(std::move(text)), file_(file) {}
+
+  // Reads `path`; nullopt with `error` set if it cannot be read.
+  static std::optional<Source> load(const std::string& path, std::uint32_t file,
+                                    std::string& error);
+
+  [[nodiscard]] const simdjson::padded_string& text() const { return text_; }
+  [[nodiscard]] std::uint32_t file() const { return file_; }
+  // The offset of `p`, a pointer into text() (clamped to the text).
+  [[nodiscard]] std::size_t offset(const char* p) const;
+  // 1-based line and column (in bytes) of `offset`.
+  [[nodiscard]] Location at(std::size_t offset) const;
+  [[nodiscard]] Location at(const char* p) const { return at(offset(p)); }
+
+ private:
+  simdjson::padded_string text_;
+  std::uint32_t file_;
+  mutable std::vector<std::size_t> line_starts_;  // built on the first call of at()
+};
+
+// "what went wrong" for a simdjson error, worded for users.
+std::string describe(simdjson::error_code e);
+// Where to report `e` found near `offset`: input that ends too early is reported at its end.
+std::size_t error_offset(simdjson::error_code e, std::size_t offset, const Source& source);
+
+enum class Type : std::uint8_t { kMissing, kNull, kBool, kNumber, kString, kArray, kObject };
+const char* type_name(Type t);  // "a string", "an object", ...
+
+// One JSON value of a Tree. Nodes are stored in pre-order; a node's children follow it and
+// `end` is one past its last descendant, so the next sibling of node i is nodes[i].end.
+struct Node {
+  Type type = Type::kNull;
+  bool boolean = false;
+  std::uint32_t end = 0;
+  std::string_view key;   // object members: the key (unescaped)
+  std::string_view text;  // strings: unescaped contents; numbers: the token
+  std::size_t offset = 0;
+};
+
+class Tree;
+
+// A read-only view of a node, or of a missing one (what get() returns for an absent key).
+class Value {
+ public:
+  Value() = default;
+  Value(const Tree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
+
+  [[nodiscard]] Type type() const;
+  [[nodiscard]] bool missing() const { return type() == Type::kMissing; }
+  // Missing, null, or the empty string: Terraform writes "" and null for unset attributes.
+  [[nodiscard]] bool absent() const;
+  [[nodiscard]] bool is_object() const { return type() == Type::kObject; }
+  [[nodiscard]] bool is_array() const { return type() == Type::kArray; }
+  [[nodiscard]] bool is_string() const { return type() == Type::kString; }
+  [[nodiscard]] std::size_t offset() const;
+  [[nodiscard]] std::string_view key() const;
+
+  // Object member `key`, or a missing value.
+  [[nodiscard]] Value get(std::string_view key) const;
+  [[nodiscard]] Value operator[](std::string_view key) const { return get(key); }
+  // Children of an array or object, in order (nothing for other types).
+  [[nodiscard]] std::vector<Value> items() const;
+  [[nodiscard]] std::size_t size() const;
+
+  // Raw access without conversion or diagnostics.
+  [[nodiscard]] std::string_view text() const;
+  [[nodiscard]] bool boolean() const;
+  [[nodiscard]] const Tree* tree() const { return tree_; }
+
+ private:
+  const Node* node() const;
+  const Tree* tree_ = nullptr;
+  std::uint32_t index_ = 0;
+};
+
+// A located tree of one JSON value. String views point into the parser's string buffer and
+// the source text, so a tree lives no longer than the On-Demand document it was built from.
+class Tree {
+ public:
+  static constexpr int kMaxDepth = 64;
+
+  // Replaces the tree by `value` and what it holds. On malformed JSON or nesting deeper than
+  // kMaxDepth returns the error and sets error_offset().
+  simdjson::error_code build(simdjson::ondemand::value value, const char* base);
+  [[nodiscard]] Value root() const { return Value(this, 0); }
+  [[nodiscard]] std::size_t error_offset() const { return error_offset_; }
+  [[nodiscard]] const std::vector<Node>& nodes() const { return nodes_; }
+
+ private:
+  simdjson::error_code add(simdjson::ondemand::value value, std::string_view key, int depth);
+
+  std::vector<Node> nodes_;
+  const char* base_ = nullptr;
+  std::size_t error_offset_ = 0;
+};
+
+// Typed, located access to a Tree's values for one reader: conversions report a located error
+// (or warning) naming the resource and the field, and return nullopt on anything unexpected.
+class Reader {
+ public:
+  Reader(const Source& source, std::string path, Diagnostics& diagnostics)
+      : source_(source), path_(std::move(path)), d_(diagnostics) {}
+
+  [[nodiscard]] Location at(const Value& v) const { return source_.at(v.offset()); }
+  [[nodiscard]] Location at(std::size_t offset) const { return source_.at(offset); }
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const Source& source() const { return source_; }
+  Diagnostics& diagnostics() { return d_; }
+
+  void error(std::size_t offset, const std::string& resource, std::string message,
+             std::string hint = {});
+  void warning(std::size_t offset, const std::string& resource, std::string message,
+               std::string hint = {});
+
+  // The resource id or address diagnostics name until changed.
+  void set_resource(std::string r) { resource_ = std::move(r); }
+  [[nodiscard]] const std::string& resource() const { return resource_; }
+
+  // Conversions of `v` (named `field` in messages). Absent values give nullopt silently;
+  // values of the wrong type or shape give nullopt and a located error.
+  std::optional<std::string_view> str(const Value& v, std::string_view field);
+  std::optional<bool> boolean(const Value& v, std::string_view field);
+  // An integer, written as a number or a string of digits (AWS CLI writes protocols as "6").
+  std::optional<std::int64_t> integer(const Value& v, std::string_view field, std::int64_t min,
+                                      std::int64_t max);
+  std::optional<Prefix> prefix(const Value& v, std::string_view field,
+                               std::optional<Family> family = std::nullopt);
+  std::optional<IpAddress> address(const Value& v, std::string_view field,
+                                   std::optional<Family> family = std::nullopt);
+  // An array of strings (null or missing: empty).
+  std::vector<std::string_view> strings(const Value& v, std::string_view field);
+  // True if `v` has the wanted type; otherwise a located error ("`field` must be ...").
+  bool expect(const Value& v, Type type, std::string_view field);
+
+ private:
+  const Source& source_;
+  std::string path_;
+  Diagnostics& d_;
+  std::string resource_;
+};
+
+}  // namespace cloudtwin::load::json

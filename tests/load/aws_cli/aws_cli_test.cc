@@ -1,0 +1,300 @@
+// The AWS CLI snapshot reader with model::finalize(): every shared-data snapshot, then small
+// snapshots written here for one rule each, then bad input.
+#include "cloudtwin/load/aws_cli.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cloudtwin/load/load.h"
+#include "trace_helpers.h"
+
+namespace cloudtwin::load {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::dump_diagnostics;
+using testing::trace_between;
+
+struct Loaded {
+  model::Network network;
+  Diagnostics diagnostics;
+  bool ok = false;
+};
+
+Loaded load(const std::string& path) {
+  Loaded l;
+  l.ok = load_network({path}, l.network, l.diagnostics);
+  return l;
+}
+
+std::string data(const std::string& snapshot) {
+  return std::string(CLOUDTWIN_SHARED_DIR) + "/data/aws-cli/" + snapshot;
+}
+
+// Warnings allowed on the shared data: Batfish keys cloudtwin does not model, and blackhole
+// routes to deleted gateways.
+void expect_only_documented_warnings(const Diagnostics& d) {
+  for (const auto& item : d.items()) {
+    EXPECT_TRUE(item.message.starts_with("ignored: ") ||
+                item.message.find("blackhole route names") != std::string::npos)
+        << item.str();
+  }
+}
+
+// ---- shared data ------------------------------------------------------------------------------
+
+TEST(AwsCliSnapshot, NatGatewayGivesPrivateSubnetInternetAccess) {
+  auto l = load(data("batfish-test-nat-gateway"));  // flat layout: aws_configs/*.json
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  expect_only_documented_warnings(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs.size(), 1u);
+  EXPECT_EQ(l.network.subnets.size(), 3u);
+  EXPECT_EQ(l.network.instances.size(), 3u);
+  // The NAT gateway's own ENI is represented by the gateway, not as an interface.
+  EXPECT_EQ(l.network.network_interfaces.size(), 3u);
+  EXPECT_EQ(l.network.nat_gateways.size(), 1u);
+  // nat-gateway-basics: a private instance reaches the internet through the NAT gateway.
+  auto t = trace_between(l.network, "test1", "internet:8.8.8.8");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(AwsCliSnapshot, VpcPeeringCarriesTrafficBetweenPeers) {
+  auto l = load(data("batfish-test-vpc-peering"));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  expect_only_documented_warnings(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs.size(), 3u);
+  EXPECT_EQ(l.network.vpc_peering_connections.size(), 2u);
+  // vpc-peering: routes on both sides through the pcx; SSH is allowed by the groups.
+  auto t = trace_between(l.network, "i-06ba034d88c84ef07", "i-04a292ff83b3aa833", 22);
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(AwsCliSnapshot, GatewayEndpointCarriesS3Traffic) {
+  auto l = load(data("batfish-test-vpc-endpoint-gateway"));  // aws_configs/<region>/
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  expect_only_documented_warnings(l.diagnostics);
+  EXPECT_EQ(l.network.vpc_endpoints.size(), 1u);
+  EXPECT_EQ(l.network.vpcs.front().region, "us-east-1");
+  // gateway-endpoints.html: the route to the S3 prefix list reaches the service from a
+  // private subnet without an internet path.
+  auto t = trace_between(l.network, "private-web01", "52.216.0.10");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(AwsCliSnapshot, VpnGatewayHasNoRouteToTheInternet) {
+  auto l = load(data("batfish-test-vpn-gateway"));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  expect_only_documented_warnings(l.diagnostics);
+  EXPECT_EQ(l.network.vpn_gateways.size(), 1u);
+  EXPECT_EQ(l.network.vpn_connections.size(), 1u);
+  EXPECT_EQ(l.network.customer_gateways.size(), 2u);
+  // The subnet's default route points at the VGW, which forwards only to what its VPN
+  // connections lead to (VGW_* codes; aws-vpc.md 1.12).
+  auto t = trace_between(l.network, "i-099cf38911942421c", "internet:8.8.8.8");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_FALSE(t.trace.reachable);
+  EXPECT_EQ(t.codes, std::vector<std::string>{"NO_ROUTE_TO_DESTINATION"});
+}
+
+TEST(AwsCliSnapshot, TransitGatewayConnectsTheRegionsVpcs) {
+  auto l = load(data("pybatfish-hybrid-cloud"));  // two regions
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  expect_only_documented_warnings(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs.size(), 4u);
+  EXPECT_EQ(l.network.transit_gateways.size(), 2u);
+  EXPECT_EQ(l.network.instances.size(), 4u);
+  // how-transit-gateways-work: the VPC attachments propagate into the table both are
+  // associated with, and the subnets route 10.20.0.0/16 to the TGW.
+  auto t = trace_between(l.network, "i-04cd3db5124a05ee6", "i-01602d9efaed4409a", 22);
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(AwsCliSnapshot, TransitGatewayPeeringUsesTheIngressAttachmentsTable) {
+  auto l =
+      load(data("batfish-test-transit-gateway-peering"));  // aws_configs/accounts/<id>/<region>
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  expect_only_documented_warnings(l.diagnostics);
+  EXPECT_EQ(l.network.transit_gateways.size(), 2u);
+  // One peering attachment id, one model attachment per side, each the other's peer.
+  std::size_t peering = 0;
+  for (const auto& a : l.network.transit_gateway_attachments) {
+    if (a.type == model::AttachmentType::kPeering) {
+      ++peering;
+      EXPECT_FALSE(a.peer_attachment.empty()) << a.id;
+    }
+  }
+  EXPECT_EQ(peering, 2u);
+  EXPECT_EQ(l.network.vpcs[0].account.size(), 12u);
+  // aws-vpc.md 1.8: lookup uses the table associated with the ingress attachment. bat's VPC
+  // attachment is associated with a table that has no route to 192.168.0.0/16.
+  auto t = trace_between(l.network, "bat", "fish", 22);
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_FALSE(t.trace.reachable);
+  EXPECT_EQ(t.codes, std::vector<std::string>{"TGW_RTB_CANNOT_ROUTE"});
+}
+
+// ---- rules ------------------------------------------------------------------------------------
+
+class Snapshot {
+ public:
+  explicit Snapshot(const std::string& name) : root_(fs::path(::testing::TempDir()) / name) {
+    fs::remove_all(root_);
+  }
+  ~Snapshot() { fs::remove_all(root_); }
+  std::string write(const std::string& rel, const std::string& text) const {
+    fs::create_directories((root_ / rel).parent_path());
+    std::ofstream(root_ / rel) << text;
+    return (root_ / rel).string();
+  }
+  [[nodiscard]] std::string str() const { return root_.string(); }
+
+ private:
+  fs::path root_;
+};
+
+const char* kVpcs =
+    R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "OwnerId": "111122223333"}]})";
+const char* kSubnets =
+    R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "eu-west-1a"}]})";
+const char* kGroups =
+    R"({"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web", "VpcId": "vpc-1",
+  "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+  "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}]})";
+const char* kIgw =
+    R"({"InternetGateways": [{"InternetGatewayId": "igw-1", "Attachments": [{"VpcId": "vpc-1", "State": "available"}]}]})";
+// The main table lists its `local` route and the main association, as describe-route-tables
+// does, and a propagated route beside a static one to the same prefix.
+const char* kRouteTables = R"({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1",
+  "Associations": [{"Main": true, "RouteTableAssociationId": "rtbassoc-1", "RouteTableId": "rtb-1"}],
+  "PropagatingVgws": [],
+  "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+             {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "Origin": "CreateRoute", "State": "active"}]}]})";
+const char* kInstances = R"({"Reservations": [{"Instances": [
+  {"InstanceId": "i-1", "State": {"Name": "running"}, "SubnetId": "subnet-1", "Tags": [{"Key": "Name", "Value": "web"}],
+   "NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1", "Groups": [{"GroupId": "sg-1"}],
+     "PrivateIpAddress": "10.0.1.10", "SourceDestCheck": true, "Attachment": {"DeviceIndex": 0},
+     "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.0.1.10",
+       "Association": {"PublicIp": "203.0.113.10", "IpOwnerId": "amazon"}}]}]},
+  {"InstanceId": "i-gone", "State": {"Name": "terminated"}}]}]})";
+const char* kEnis =
+    R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1",
+  "InterfaceType": "interface", "Groups": [{"GroupId": "sg-1"}], "PrivateIpAddress": "10.0.1.10",
+  "Attachment": {"InstanceId": "i-1", "DeviceIndex": 0}, "Status": "in-use"}]})";
+
+Snapshot basic(const std::string& name, const std::string& dir) {
+  Snapshot s(name);
+  s.write(dir + "/vpcs.json", kVpcs);
+  s.write(dir + "/subnets.json", kSubnets);
+  s.write(dir + "/sg.json", kGroups);
+  s.write(dir + "/igw.json", kIgw);
+  s.write(dir + "/rt.json", kRouteTables);
+  s.write(dir + "/instances.json", kInstances);
+  s.write(dir + "/enis.json", kEnis);
+  return s;
+}
+
+TEST(AwsCliSnapshotRules, ListedLocalRouteAndMainAssociationAddNoDuplicates) {
+  auto s = basic("awscli_basic", "aws_configs/111122223333/eu-west-1");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_TRUE(l.diagnostics.items().empty()) << dump_diagnostics(l.diagnostics);
+  ASSERT_EQ(l.network.route_tables.size(), 1u);  // no extra main table
+  const auto& rt = l.network.route_tables[0];
+  std::size_t locals = 0;
+  for (const auto& r : rt.effective) locals += r.target_kind == model::TargetKind::kLocal;
+  EXPECT_EQ(locals, 1u);
+  EXPECT_EQ(l.network.vpcs[0].region, "eu-west-1");
+  EXPECT_EQ(l.network.vpcs[0].account, "111122223333");
+  // The instance ENI appears in both answers; the terminated instance is left out.
+  EXPECT_EQ(l.network.network_interfaces.size(), 1u);
+  EXPECT_EQ(l.network.instances.size(), 1u);
+  // route-tables.html + IGW 1:1 NAT: inbound HTTPS to the public IP reaches the instance.
+  auto t = trace_between(l.network, "internet:8.8.8.8", "203.0.113.10");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(AwsCliSnapshotRules, PropagatedRoutesAreWrittenRoutesAndStaticOnesWin) {
+  auto s = basic("awscli_propagated", "accounts/111122223333/eu-west-1");
+  s.write("accounts/111122223333/eu-west-1/vgw.json", R"({"VpnGateways": [{"VpnGatewayId": "vgw-1",
+    "State": "available", "VpcAttachments": [{"VpcId": "vpc-1", "State": "attached"}]}]})");
+  s.write("accounts/111122223333/eu-west-1/rt.json",
+          R"({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1",
+    "Associations": [{"Main": true}], "PropagatingVgws": [{"GatewayId": "vgw-1"}],
+    "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "Origin": "CreateRoute", "State": "active"},
+               {"DestinationCidrBlock": "172.16.0.0/16", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation", "State": "active"},
+               {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation", "State": "active"}]}]})");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  const auto& rt = l.network.route_tables[0];
+  ASSERT_EQ(rt.routes.size(), 2u);  // the propagated 0.0.0.0/0 is hidden by the static one
+  EXPECT_EQ(rt.routes[1].origin, model::RouteOrigin::kPropagatedVpnBgp);
+  EXPECT_TRUE(rt.propagating_vgws.empty());  // not re-derived: no duplicates in `effective`
+  std::size_t to_onprem = 0;
+  for (const auto& r : rt.effective) to_onprem += r.destination == Prefix::parse("172.16.0.0/16");
+  EXPECT_EQ(to_onprem, 1u);
+}
+
+TEST(AwsCliSnapshotRules, UnknownAndUnmodelledKeysAreLocatedWarnings) {
+  auto s = basic("awscli_keys", "aws_configs/eu-west-1");
+  s.write("aws_configs/eu-west-1/lb.json", "{\n  \"LoadBalancers\": []\n}");
+  s.write("aws_configs/eu-west-1/x.json", "{\n  \"Widgets\": []\n}");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: LoadBalancers"), 1u);
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: unknown key `Widgets`"),
+            1u);
+  for (const auto& item : l.diagnostics.items()) EXPECT_EQ(item.line, 2u) << item.str();
+}
+
+struct BadCase {
+  const char* name;
+  const char* text;
+  const char* message;
+  std::uint32_t line;
+};
+
+class AwsCliSnapshotBadInput : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(AwsCliSnapshotBadInput, IsALocatedError) {
+  const auto& c = GetParam();
+  auto s = basic(std::string("awscli_bad_") + c.name, "aws_configs/eu-west-1");
+  s.write("aws_configs/eu-west-1/bad.json", c.text);
+  auto l = load(s.str());
+  EXPECT_FALSE(l.ok);
+  bool found = false;
+  for (const auto& item : l.diagnostics.items()) {
+    if (item.severity == Severity::kError && item.message.find(c.message) != std::string::npos &&
+        item.file.ends_with("bad.json")) {
+      found = true;
+      EXPECT_EQ(item.line, c.line) << item.str();
+    }
+  }
+  EXPECT_TRUE(found) << dump_diagnostics(l.diagnostics);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, AwsCliSnapshotBadInput,
+    ::testing::Values(BadCase{"Truncated",
+                              "{\"Subnets\": [{\"SubnetId\": \"subnet-2\",\n \"VpcId\": ",
+                              "truncated", 2},
+                      BadCase{"TopLevelArray", "[]", "a describe-* answer is a JSON object", 1},
+                      BadCase{"NotAnArray", "{\n\"Vpcs\": {}}", "`Vpcs` must be an array", 2},
+                      BadCase{"WrongType",
+                              "{\"Subnets\": [\n{\"SubnetId\": \"subnet-2\", \"VpcId\": \"vpc-1\", "
+                              "\"CidrBlock\": 7}]}",
+                              "`CidrBlock` must be a string", 2},
+                      BadCase{"MissingVpc",
+                              "{\"Subnets\": [\n{\"SubnetId\": \"subnet-2\",\n \"VpcId\": "
+                              "\"vpc-nope\", \"CidrBlock\": \"10.9.0.0/24\"}]}",
+                              "no VPC `vpc-nope`", 3}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace cloudtwin::load

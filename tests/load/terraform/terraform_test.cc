@@ -1,0 +1,376 @@
+// The Terraform reader with model::finalize(): every shared-data file, then small states and
+// plans written here for one rule each, then bad input.
+#include "cloudtwin/load/terraform.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "cloudtwin/load/load.h"
+#include "trace_helpers.h"
+
+namespace cloudtwin::load {
+namespace {
+
+using testing::dump_diagnostics;
+using testing::trace_between;
+
+std::string data(const std::string& file) {
+  return std::string(CLOUDTWIN_SHARED_DIR) + "/data/terraform/" + file;
+}
+
+struct Loaded {
+  model::Network network;
+  Diagnostics diagnostics;
+  bool ok = false;
+};
+
+Loaded load_file(const std::string& path) {
+  Loaded l;
+  l.ok = load_network({path}, l.network, l.diagnostics);
+  return l;
+}
+
+// Reads `json` as a file and finalizes it.
+Loaded load_text(const std::string& json, const std::string& name = "state.json") {
+  Loaded l;
+  const auto path = std::filesystem::path(::testing::TempDir()) / name;
+  std::ofstream(path) << json;
+  l.ok = load_network({path.string()}, l.network, l.diagnostics);
+  return l;
+}
+
+// Reads without finalizing, so a test can add a probe interface first.
+Loaded read_only(const std::string& path) {
+  Loaded l;
+  l.ok = read_terraform_file(path, l.network, l.diagnostics);
+  return l;
+}
+
+// An interface at `ip` in `subnet` (an address or id), to trace from where the file has none.
+void add_probe(model::Network& n, const std::string& id, const std::string& subnet,
+               const std::string& ip) {
+  model::NetworkInterface e;
+  e.id = id;
+  e.subnet = {subnet, {}};
+  e.private_ips.push_back(*IpAddress::parse(ip));
+  n.network_interfaces.push_back(std::move(e));
+}
+
+bool all_errors_contain(const Diagnostics& d, const std::vector<std::string>& texts) {
+  for (const auto& item : d.items()) {
+    if (item.severity != Severity::kError) continue;
+    bool any = false;
+    for (const auto& t : texts) any = any || item.message.find(t) != std::string::npos;
+    if (!any) return false;
+  }
+  return true;
+}
+
+// ---- shared data ------------------------------------------------------------------------------
+
+TEST(TerraformSharedData, VpcModulePlanRoutesPrivateSubnetsThroughNat) {
+  auto l = read_only(data("tfc-issue-158-vpc-module-plan.json"));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  add_probe(l.network, "eni-probe", "module.vpc.aws_subnet.private[0]", "10.0.1.10");
+  ASSERT_TRUE(model::finalize(l.network, l.diagnostics)) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs.size(), 1u);
+  EXPECT_EQ(l.network.subnets.size(), 6u);
+  EXPECT_EQ(l.network.nat_gateways.size(), 3u);
+  EXPECT_EQ(l.network.elastic_ips.size(), 3u);
+  EXPECT_EQ(l.network.vpn_gateways.size(), 1u);
+  EXPECT_EQ(l.network.route_tables.size(), 5u);  // 4 declared + the VPC's main table
+  // Unknown ids are the addresses; the NAT gateway's EIP gets a placeholder public IP.
+  EXPECT_TRUE(l.network.find("module.vpc.aws_vpc.this[0]", model::Kind::kVpc));
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "placeholder"), 3u);
+  // route-tables.html: the private table's 0.0.0.0/0 -> nat-gateway route (an aws_route whose
+  // target is known only from the configuration) takes the subnet to the internet through the
+  // NAT gateway and the public subnet's internet gateway.
+  auto t = trace_between(l.network, "eni-probe", "internet:8.8.8.8");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(TerraformSharedData, NetworkAclWithoutRulesDeniesBetweenSubnets) {
+  auto l = read_only(data("tfc-issue-514-network-acl-plan.json"));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  add_probe(l.network, "eni-a", "module.vpc_module.aws_subnet.vpc_subnet[1]", "172.16.0.10");
+  add_probe(l.network, "eni-b", "module.vpc_module.aws_subnet.vpc_subnet[0]", "172.16.0.140");
+  ASSERT_TRUE(model::finalize(l.network, l.diagnostics)) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.subnets.size(), 2u);
+  ASSERT_EQ(l.network.network_acls.size(), 2u);  // declared + the VPC's default
+  // vpc-network-acls.html: a custom network ACL denies everything until rules are added; both
+  // subnets are associated with it (subnet_ids known only from the configuration).
+  auto t = trace_between(l.network, "eni-a", "eni-b", 22);
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_FALSE(t.trace.reachable);
+  EXPECT_EQ(t.codes, std::vector<std::string>{"SUBNET_ACL_RESTRICTION"});
+}
+
+TEST(TerraformSharedData, RunnerPlanInstanceWithoutPublicIpCannotUseTheInternetGateway) {
+  auto l = load_file(data("checkov-runner-plan-tfplan.json"));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs.size(), 2u);
+  EXPECT_EQ(l.network.subnets.size(), 4u);
+  EXPECT_EQ(l.network.instances.size(), 2u);
+  EXPECT_EQ(l.network.network_interfaces.size(), 3u);
+  // Non-network aws_* resources are listed, never dropped silently.
+  EXPECT_GE(testing::count_warnings_containing(l.diagnostics, "ignored: aws_s3_bucket."), 6u);
+  // IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: the internet gateway translates only sources with a
+  // public IPv4 address; this instance has none.
+  auto t = trace_between(l.network, "aws_instance.web_host", "internet:8.8.8.8", 80);
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_FALSE(t.trace.reachable);
+  EXPECT_EQ(t.codes, std::vector<std::string>{"IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"});
+}
+
+TEST(TerraformSharedData, SubnetsPlanPublicAddressIsNotReachableByItsPrivateIp) {
+  auto l = load_file(data("tfc-issue-171-subnets-lb-plan.json"));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.subnets.size(), 4u);
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: aws_lb_listener."), 3u);
+  // IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: the internet reaches instances at public IPs only.
+  auto t = trace_between(l.network, "internet:8.8.8.8", "10.0.0.10");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_FALSE(t.trace.reachable);
+}
+
+TEST(TerraformSharedData, PlansWithoutSubnetsLoad) {
+  // Only VPCs and security groups: nothing to trace between, so the test checks what was read.
+  auto regula = load_file(data("regula-resource_view_06_tf_v1_0_infra.json"));
+  ASSERT_TRUE(regula.ok) << dump_diagnostics(regula.diagnostics);
+  EXPECT_EQ(regula.network.vpcs.size(), 4u);
+  EXPECT_EQ(regula.network.security_groups.size(), 7u);  // 3 declared + 4 VPC defaults
+  // The child module's group is in the child module's VPC (vpc_id from the configuration).
+  auto sg = regula.network.find("module.child1.module.grandchild1.aws_security_group.grandchild",
+                                model::Kind::kSecurityGroup);
+  ASSERT_TRUE(sg);
+  EXPECT_EQ(regula.network.security_groups[*sg].vpc.text,
+            "module.child1.module.grandchild1.aws_vpc.grandchild");
+  auto tirith = load_file(data("tirith-vpc-module-input.json"));
+  ASSERT_TRUE(tirith.ok) << dump_diagnostics(tirith.diagnostics);
+  EXPECT_EQ(tirith.network.vpcs.size(), 1u);
+  EXPECT_EQ(tirith.network.subnets.size(), 0u);
+}
+
+// These plans refer to resources they do not contain (a security group or VPC created
+// elsewhere): the reader reports each reference as a located error and the CLI exits 2.
+TEST(TerraformSharedData, PlansNamingResourcesOutsideThemReportEachReference) {
+  struct Case {
+    const char* file;
+    std::size_t errors;
+    std::vector<std::string> texts;
+  };
+  const Case cases[] = {
+      {"checkov-for-each-tf_plan.json", 3, {"no VPC `vpc-123456abc`"}},
+      {"tfc-issue-249-route53-sg-plan.json", 3, {"no VPC `vpc-32E071F6`"}},
+      {"tfc-issue-554-igw-sg-plan.json", 1, {"no SecurityGroup `sg-123456`"}},
+      {"tfc-pull-330-vpn-gateway-plan.json", 1, {"no SecurityGroup `sg-123456`"}},
+      // aws_instance in the default VPC's subnet, which the state does not describe.
+      {"infracost-terraform_v0.14_state.json",
+       12,
+       {"no Subnet `subnet-286f234e`", "instance has no network interface"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    auto l = load_file(data(c.file));
+    EXPECT_FALSE(l.ok);
+    EXPECT_EQ(l.diagnostics.error_count(), c.errors) << dump_diagnostics(l.diagnostics);
+    EXPECT_TRUE(all_errors_contain(l.diagnostics, c.texts)) << dump_diagnostics(l.diagnostics);
+    for (const auto& item : l.diagnostics.items()) {
+      if (item.severity == Severity::kError) {
+        EXPECT_GT(item.line, 0u) << item.str();
+      }
+    }
+  }
+}
+
+// The 1-based line of the first occurrence of `needle` in `text`.
+std::uint32_t line_of(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  return static_cast<std::uint32_t>(
+      std::count(text.begin(), text.begin() + static_cast<long>(at), '\n') + 1);
+}
+
+// ---- rules ------------------------------------------------------------------------------------
+
+// A state: a VPC with a public subnet and an instance with a public IP, one route table with a
+// default route to the internet gateway.
+std::string state(const std::string& extra_resources = "",
+                  const std::string& sg_blocks =
+                      R"("ingress": [{"from_port": 443, "to_port": 443, "protocol": "tcp",
+                         "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "prefix_list_ids": [],
+                         "security_groups": [], "self": false, "description": ""}])") {
+  return R"({"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+  {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+   "values": {"id": "vpc-0a1b", "cidr_block": "10.0.0.0/16", "main_route_table_id": "rtb-0m",
+              "default_network_acl_id": "acl-0d", "default_security_group_id": "sg-0d",
+              "arn": "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0a1b", "tags": {"Name": "prod"}}},
+  {"address": "aws_subnet.public", "mode": "managed", "type": "aws_subnet", "name": "public",
+   "values": {"id": "subnet-01", "vpc_id": "vpc-0a1b", "cidr_block": "10.0.1.0/24",
+              "availability_zone": "eu-west-1a"}},
+  {"address": "aws_internet_gateway.gw", "mode": "managed", "type": "aws_internet_gateway",
+   "name": "gw", "values": {"id": "igw-01", "vpc_id": "vpc-0a1b"}},
+  {"address": "aws_route_table.public", "mode": "managed", "type": "aws_route_table",
+   "name": "public", "values": {"id": "rtb-01", "vpc_id": "vpc-0a1b", "propagating_vgws": [],
+   "route": [{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-01", "ipv6_cidr_block": "",
+              "nat_gateway_id": "", "network_interface_id": "", "transit_gateway_id": "",
+              "vpc_peering_connection_id": "", "egress_only_gateway_id": "", "instance_id": ""}]}},
+  {"address": "aws_route_table_association.public", "mode": "managed",
+   "type": "aws_route_table_association", "name": "public",
+   "values": {"id": "rtbassoc-01", "subnet_id": "subnet-01", "route_table_id": "rtb-01", "gateway_id": ""}},
+  {"address": "aws_security_group.web", "mode": "managed", "type": "aws_security_group", "name": "web",
+   "values": {"id": "sg-web", "name": "web", "vpc_id": "vpc-0a1b", )" +
+         sg_blocks + R"(}},
+  {"address": "aws_instance.web", "mode": "managed", "type": "aws_instance", "name": "web",
+   "values": {"id": "i-0web", "subnet_id": "subnet-01", "private_ip": "10.0.1.10",
+              "public_ip": "203.0.113.10", "vpc_security_group_ids": ["sg-web"],
+              "primary_network_interface_id": "eni-0web", "instance_state": "running",
+              "source_dest_check": true, "tags": {"Name": "web"}}})" +
+         extra_resources + R"(]}}})";
+}
+
+TEST(TerraformRules, StateLoadsWithAddressesAndNameTagsAsNames) {
+  auto l = load_text(state("", R"("ingress": [], "egress": [{"from_port": 0, "to_port": 0,
+      "protocol": "-1", "cidr_blocks": ["0.0.0.0/0"]}])"));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_TRUE(l.diagnostics.items().empty()) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.find("aws_subnet.public", model::Kind::kSubnet),
+            l.network.find("subnet-01", model::Kind::kSubnet));
+  EXPECT_TRUE(l.network.find("prod", model::Kind::kVpc));
+  EXPECT_EQ(l.network.vpcs[0].region, "eu-west-1");  // from the ARN
+  EXPECT_EQ(l.network.vpcs[0].account, "111122223333");
+  // The VPC's default group, ACL and main table are AWS's, created with their real ids.
+  EXPECT_TRUE(l.network.find("sg-0d", model::Kind::kSecurityGroup));
+  EXPECT_TRUE(l.network.find("acl-0d", model::Kind::kNetworkAcl));
+  EXPECT_TRUE(l.network.find("rtb-0m", model::Kind::kRouteTable));
+  // route-tables.html: outbound through the IGW with the instance's public IP.
+  auto t = trace_between(l.network, "aws_instance.web", "internet:8.8.8.8");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(TerraformRules, SecurityGroupWithoutEgressHasNoEgress) {
+  // aws-vpc.md 1.2: Terraform's aws_security_group removes AWS's default allow-all egress
+  // rule unless egress is declared, so the instance cannot start a connection.
+  auto l = load_text(state());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  auto sg = l.network.find("sg-web", model::Kind::kSecurityGroup);
+  ASSERT_TRUE(sg);
+  EXPECT_TRUE(l.network.security_groups[*sg].egress.empty());
+  auto out = trace_between(l.network, "web", "internet:8.8.8.8");
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_FALSE(out.trace.reachable);
+  EXPECT_EQ(out.codes, std::vector<std::string>{"SG_HAS_NO_RULES"});
+  // Inbound HTTPS is allowed and the reply needs no egress rule (security groups are stateful).
+  auto in2 = trace_between(l.network, "internet:8.8.8.8", "203.0.113.10");
+  ASSERT_TRUE(in2.ok) << in2.error;
+  EXPECT_TRUE(in2.trace.reachable) << ::testing::PrintToString(in2.codes);
+}
+
+TEST(TerraformRules, SplitRulesAreAddedOnceBesideInlineBlocks) {
+  // The state's inline blocks already list the rule that aws_security_group_rule created.
+  const std::string extra = R"(,
+  {"address": "aws_security_group_rule.https", "mode": "managed", "type": "aws_security_group_rule",
+   "name": "https", "values": {"type": "ingress", "security_group_id": "sg-web", "protocol": "tcp",
+   "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"], "self": false}},
+  {"address": "aws_vpc_security_group_egress_rule.all", "mode": "managed",
+   "type": "aws_vpc_security_group_egress_rule", "name": "all",
+   "values": {"security_group_id": "sg-web", "ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"}},
+  {"address": "aws_route.v6", "mode": "managed", "type": "aws_route", "name": "v6",
+   "values": {"route_table_id": "rtb-01", "destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-01"}})";
+  auto l = load_text(state(extra));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  const auto& sg =
+      l.network.security_groups[*l.network.find("sg-web", model::Kind::kSecurityGroup)];
+  EXPECT_EQ(sg.ingress.size(), 1u);
+  EXPECT_EQ(sg.egress.size(), 1u);
+  const auto& rt = l.network.route_tables[*l.network.find("rtb-01", model::Kind::kRouteTable)];
+  EXPECT_EQ(rt.routes.size(), 1u);  // the aws_route duplicates the inline route
+  // Terraform omits the implicit local route; finalize() adds exactly one.
+  std::size_t locals = 0;
+  for (const auto& r : rt.effective) locals += r.target_kind == model::TargetKind::kLocal;
+  EXPECT_EQ(locals, 1u);
+  auto t = trace_between(l.network, "web", "internet:8.8.8.8");
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+TEST(TerraformRules, UnmodelledTypesAreLocatedWarnings) {
+  const std::string extra = R"(,
+  {"address": "aws_lb.x", "mode": "managed", "type": "aws_lb", "name": "x", "values": {}})";
+  auto l = load_text(state(extra));
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  ASSERT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: aws_lb.x"), 1u);
+  for (const auto& item : l.diagnostics.items()) {
+    if (item.message.find("aws_lb.x") != std::string::npos) {
+      EXPECT_EQ(item.line, line_of(state(extra), "{\"address\": \"aws_lb.x\""));
+      EXPECT_EQ(item.column, 3u);  // the resource's `{`
+    }
+  }
+}
+
+TEST(TerraformRules, MissingReferenceIsALocatedError) {
+  const std::string extra = R"(,
+  {"address": "aws_security_group_rule.x", "mode": "managed", "type": "aws_security_group_rule",
+   "name": "x", "values": {"type": "egress", "security_group_id": "sg-gone", "protocol": "-1",
+   "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}})";
+  auto l = load_text(state(extra));
+  EXPECT_FALSE(l.ok);
+  ASSERT_EQ(l.diagnostics.error_count(), 1u) << dump_diagnostics(l.diagnostics);
+  const auto& e = l.diagnostics.items().front();
+  EXPECT_NE(e.message.find("no SecurityGroup `sg-gone`"), std::string::npos) << e.str();
+  EXPECT_EQ(e.line, line_of(state(extra), "\"sg-gone\""));
+}
+
+// ---- bad input --------------------------------------------------------------------------------
+
+struct BadCase {
+  const char* name;
+  std::string text;
+  const char* message;
+  std::uint32_t line;
+};
+
+class TerraformBadInput : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(TerraformBadInput, IsALocatedError) {
+  const auto& c = GetParam();
+  Loaded l;
+  l.ok = read_terraform(c.text, std::string(c.name) + ".json", l.network, l.diagnostics);
+  EXPECT_FALSE(l.ok);
+  ASSERT_TRUE(l.diagnostics.has_errors());
+  bool found = false;
+  for (const auto& item : l.diagnostics.items()) {
+    if (item.severity == Severity::kError && item.message.find(c.message) != std::string::npos) {
+      found = true;
+      EXPECT_EQ(item.line, c.line) << item.str();
+      EXPECT_GT(item.column, 0u) << item.str();
+    }
+  }
+  EXPECT_TRUE(found) << dump_diagnostics(l.diagnostics);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TerraformBadInput,
+    ::testing::Values(
+        BadCase{"Truncated", state().substr(0, 600), "truncated",
+                line_of(state().substr(0, 600) + "<end>", "<end>")},
+        BadCase{"FutureMajorVersion",
+                R"({"format_version": "2.0", "terraform_version": "2.0.0", "values": {}})",
+                "format_version 2.0 is not supported", 1},
+        BadCase{
+            "ResourcesNotAnArray",
+            "{\"format_version\": \"1.0\",\n \"values\": {\"root_module\": {\"resources\": 7}}}",
+            "JSON value of an unexpected type", 2},
+        BadCase{"CidrNotAString",
+                "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": [\n"
+                "{\"address\": \"aws_vpc.a\", \"type\": \"aws_vpc\", \"name\": \"a\",\n"
+                " \"values\": {\"id\": \"vpc-1\", \"cidr_block\": 10}}]}}}",
+                "`cidr_block` must be a string, not a number", 3},
+        BadCase{"TopLevelArray", "[1, 2]", "is a JSON object", 1}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace cloudtwin::load
