@@ -609,9 +609,11 @@ class Snapshot {
     }
     std::vector<model::NetworkAclEntry> in, out;
     for (const auto& e : item.get("Entries").items()) {
-      auto n = rd().integer(e.get("RuleNumber"), "RuleNumber", 1, 32767);
+      auto n = rd().integer(e.get("RuleNumber"), "RuleNumber", 1, 32768);
       if (!n) continue;
-      if (*n == 32767) continue;  // the "*" rule; finalize() adds it
+      // The "*" rules: AWS lists the IPv4 catch-all deny as 32767 and the IPv6 one (in a VPC
+      // with IPv6) as 32768; finalize() adds both.
+      if (*n == 32767 || *n == 32768) continue;
       model::NetworkAclEntry x;
       x.at = at(e);
       x.rule_number = static_cast<int>(*n);

@@ -48,12 +48,51 @@ bool has_key(const std::string& text, std::string_view key) {
   return text.starts_with(yaml_key) || text.find("\n" + yaml_key) != std::string::npos;
 }
 
+// Where a JSON text starts: after a UTF-8 byte order mark and whitespace. npos if empty.
+std::size_t json_start(const std::string& text) {
+  const std::size_t from = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  return text.find_first_not_of(" \t\r\n", from);
+}
+
+// The 1-based line and column of `offset` in `text`.
+Location location_of(const std::string& text, std::size_t offset, std::uint32_t file) {
+  Location at{file, 1, 1};
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+  }
+  return at;
+}
+
 void read_file(const std::string& path, const LoadOptions& options, model::Network& out,
                Diagnostics& d) {
   switch (detect_format(path)) {
-    case Format::kCloudFormation: read_cloudformation_file(path, options, out, d); return;
-    case Format::kTerraform: read_terraform_file(path, out, d); return;
-    default: read_native_yaml_file(path, out, d); return;
+    case Format::kCloudFormation:
+      read_cloudformation_file(path, options, out, d);
+      return;
+    case Format::kTerraform:
+      read_terraform_file(path, out, d);
+      return;
+    case Format::kUnknown: {
+      // A JSON file of none of the formats: the native reader would only report YAML errors.
+      const std::string head = head_of(path);
+      const std::size_t start = json_start(head);
+      d.error(path, location_of(head, start == std::string::npos ? 0 : start, out.add_file(path)),
+              "",
+              "not a recognised network format: expected a CloudFormation template, `terraform "
+              "show -json` output or a cloudtwin YAML network",
+              "a template has `Resources`; Terraform's output has `format_version` and "
+              "`values` or `planned_values`; an `aws ec2 describe-*` answer is read as part of a "
+              "snapshot folder (aws_configs/<region>/)");
+      return;
+    }
+    default:
+      read_native_yaml_file(path, out, d);
+      return;
   }
 }
 
@@ -73,8 +112,9 @@ void read_folder(const std::string& folder, const LoadOptions& options, model::N
   }
   if (ec) return fail("cannot list the folder: " + ec.message());
   if (files.empty()) {
-    return fail("the folder has no network files (.yaml, .yml, .json, .template) and is not an "
-                "AWS CLI snapshot (aws_configs/ or accounts/)");
+    return fail(
+        "the folder has no network files (.yaml, .yml, .json, .template) and is not an "
+        "AWS CLI snapshot (aws_configs/ or accounts/)");
   }
   std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
     return a.filename().string() < b.filename().string();
@@ -86,11 +126,16 @@ void read_folder(const std::string& folder, const LoadOptions& options, model::N
 
 const char* format_name(Format f) {
   switch (f) {
-    case Format::kNative: return "cloudtwin YAML";
-    case Format::kCloudFormation: return "CloudFormation";
-    case Format::kTerraform: return "Terraform JSON";
-    case Format::kAwsCliSnapshot: return "AWS CLI snapshot";
-    case Format::kUnknown: return "unknown";
+    case Format::kNative:
+      return "cloudtwin YAML";
+    case Format::kCloudFormation:
+      return "CloudFormation";
+    case Format::kTerraform:
+      return "Terraform JSON";
+    case Format::kAwsCliSnapshot:
+      return "AWS CLI snapshot";
+    case Format::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -108,6 +153,14 @@ Format detect_format(const std::string& path) {
   }
   if (has_key(head, "AWSTemplateFormatVersion") || has_key(head, "Resources")) {
     return Format::kCloudFormation;
+  }
+  // A .json file holding a JSON array or object is none of the formats. Any other file is
+  // native YAML (which may itself be written in flow style, `{vpcs: [...]}`).
+  if (lower_extension(path) == ".json") {
+    const std::size_t start = json_start(head);
+    if (start != std::string::npos && (head[start] == '{' || head[start] == '[')) {
+      return Format::kUnknown;
+    }
   }
   return Format::kNative;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <unordered_set>
 
 namespace cloudtwin::load::terraform {
 
@@ -116,7 +117,9 @@ constexpr std::uint32_t kPlaceholderBase = (198u << 24) | (18u << 16);
 }  // namespace
 
 struct Resources::Impl {
-  Impl(json::Reader& r, model::Network& n, const Plan& p) : rd(r), net(n), plan(p) {}
+  Impl(json::Reader& r, model::Network& n, const Plan& p) : rd(r), net(n), plan(p) {
+    for (std::size_t k = 0; k < kKinds; ++k) start[k] = net.count(static_cast<Kind>(k));
+  }
 
   // ---- one resource ----------------------------------------------------------------------
   struct Res {
@@ -147,6 +150,12 @@ struct Resources::Impl {
   std::unordered_map<std::string, std::size_t> ignored;  // unmodelled type -> count
   // finish(): kind -> id, name or address -> index
   std::map<Kind, std::unordered_map<std::string, Index>> index;
+  // Resources of each kind before this file: only this file's are checked by leave_out_*().
+  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kOnPremisesNetwork) + 1;
+  std::array<std::size_t, kKinds> start{};
+  // Ids, names and aliases of every resource of the network, by kind; and of those left out.
+  std::array<std::unordered_set<std::string>, kKinds> known, gone;
+  std::array<std::unordered_map<std::string, std::string>, kKinds> address_of;  // id -> address
 
   Location at(const Value& v) const { return v.missing() ? Location{} : rd.at(v); }
   Location at_or(const Value& v, const Res& res) const { return v.missing() ? res.at : rd.at(v); }
@@ -710,7 +719,14 @@ struct Resources::Impl {
     g.private_ip = rd.address(res.v.get("private_ip"), "private_ip", Family::kV4);
     g.public_ip = rd.address(res.v.get("public_ip"), "public_ip", Family::kV4);
     Ref eip = ref(res, "allocation_id", {"aws_eip"});
-    net.nat_gateways[self].elastic_ip = eip;
+    auto& x = net.nat_gateways[self];
+    x.elastic_ip = eip;
+    // An Elastic IP the plan cannot name (a variable, a module output) still gives the public
+    // NAT gateway an address once applied.
+    if (eip.empty() && !x.private_connectivity && !x.public_ip && plan.is_plan &&
+        configured(res, "allocation_id")) {
+      x.public_ip = placeholder_ip(res, "public_ip");
+    }
   }
 
   void eip(Res& res) {
@@ -1316,6 +1332,8 @@ struct Resources::Impl {
   void dx_gateway(Res& res) {
     auto& g = add(res, net.direct_connect_gateways, Kind::kDirectConnectGateway);
     const Index self = static_cast<Index>(net.direct_connect_gateways.size() - 1);
+    // The provider has no tags for a Direct Connect gateway: its `name` is its name.
+    if (auto n = str(res, "name"); n && !n->empty()) net.direct_connect_gateways[self].name = *n;
     auto asn = rd.integer(res.v.get("amazon_side_asn"), "amazon_side_asn", 1, 4294967294);
     if (asn) net.direct_connect_gateways[self].amazon_side_asn = static_cast<std::uint32_t>(*asn);
     (void)g;
@@ -1513,10 +1531,12 @@ struct Resources::Impl {
   std::optional<Index> find(Kind kind, const Ref& ref, const std::string& owner) {
     auto& m = index[kind];
     if (auto it = m.find(ref.text); it != m.end()) return it->second;
-    rd.diagnostics().error(
-        rd.path(), ref.at, owner,
-        "no " + std::string(model::kind_name(kind)) + " `" + ref.text + "` in the network",
-        "the resource it modifies must be in the same file");
+    // Terraform names existing infrastructure by id: what a split resource modifies may be
+    // outside the state, as CloudFormation's parameters may name an earlier stack's resources.
+    rd.diagnostics().warning(rd.path(), ref.at, owner,
+                             owner + " left out: its " + word(kind) + " " + ref.text +
+                                 " is not in this " + source_word() +
+                                 "; load a snapshot that describes it first");
     return std::nullopt;
   }
 
@@ -1542,14 +1562,371 @@ struct Resources::Impl {
     build_index();
     for (auto& p : pending) p();
     pending.clear();
+    leave_out_missing();
     for (auto& a : aliases) net.aliases.push_back(std::move(a));
     aliases.clear();
+  }
+
+  // ---- references outside the input ---------------------------------------------------------
+  // finalize() makes every unresolved reference an error. Terraform names existing
+  // infrastructure (a VPC, a subnet of the default VPC, a shared security group) by id, so a
+  // reference to something neither in this file nor in an input read before it is decided
+  // here, as the CloudFormation reader does: a located warning, and the resource that needs it
+  // left out — or, for an optional reference (one of several security groups, an association, a
+  // rule, a route), only that reference.
+
+  static const char* word(Kind k) {
+    static constexpr std::array<const char*, kKinds> kWords = {
+        "VPC",
+        "subnet",
+        "route table",
+        "internet gateway",
+        "egress-only internet gateway",
+        "NAT gateway",
+        "Elastic IP",
+        "network interface",
+        "instance",
+        "security group",
+        "network ACL",
+        "prefix list",
+        "peering connection",
+        "transit gateway",
+        "transit gateway route table",
+        "transit gateway attachment",
+        "VPC endpoint",
+        "virtual private gateway",
+        "customer gateway",
+        "VPN connection",
+        "Direct Connect gateway",
+        "on-premises network",
+    };
+    return kWords[static_cast<std::size_t>(k)];
+  }
+
+  const char* source_word() const { return plan.is_plan ? "plan" : "state"; }
+
+  void build_known() {
+    for (std::size_t k = 0; k < kKinds; ++k) {
+      auto& set = known[k];
+      set.clear();
+      const Kind kind = static_cast<Kind>(k);
+      for (Index i = 0; i < net.count(kind); ++i) {
+        const auto& r = net.resource({kind, i});
+        set.insert(r.id);
+        if (!r.name.empty()) set.insert(r.name);
+      }
+    }
+    for (const auto* list : {&net.aliases, &aliases}) {
+      for (const auto& a : *list) {
+        auto& set = known[static_cast<std::size_t>(a.kind)];
+        if (set.contains(a.id)) set.insert(a.alias);
+      }
+    }
+  }
+
+  bool is_known(const Ref& ref, std::initializer_list<Kind> kinds) const {
+    if (ref.empty()) return true;
+    for (Kind k : kinds) {
+      if (known[static_cast<std::size_t>(k)].contains(ref.text)) return true;
+    }
+    // What finalize() adds for a VPC or transit gateway (native files may name them).
+    for (std::string_view implicit :
+         {"sg-default-", "acl-default-", "rtb-main-", "tgw-rtb-default-"}) {
+      if (ref.text.starts_with(implicit)) return true;
+    }
+    return false;
+  }
+
+  // "its subnet subnet-1 is not in this state; load a snapshot that describes it first", or
+  // "... was left out" when this file's resource was.
+  std::string why(const Ref& ref, Kind kind) const {
+    const std::string what = std::string("its ") + word(kind) + " " + ref.text;
+    if (gone[static_cast<std::size_t>(kind)].contains(ref.text)) return what + " was left out";
+    return what + " is not in this " + source_word() + "; load a snapshot that describes it first";
+  }
+
+  // The resource's address when it has one, else its id.
+  std::string label(Kind kind, const model::Resource& r) const {
+    const auto& m = address_of[static_cast<std::size_t>(kind)];
+    auto it = m.find(r.id);
+    return it == m.end() ? r.id : it->second;
+  }
+
+  // Leaves out this file's resources of `list` for which `reason` is not empty.
+  template <class R, class F>
+  std::size_t leave_out(Kind kind, std::vector<R>& list, F reason) {
+    const std::size_t first = std::min(start[static_cast<std::size_t>(kind)], list.size());
+    std::vector<bool> drop(list.size(), false);
+    std::size_t count = 0;
+    for (std::size_t i = first; i < list.size(); ++i) {
+      auto [text, at] = reason(list[i]);
+      if (text.empty()) continue;
+      const std::string name = label(kind, list[i]);
+      rd.diagnostics().warning(rd.path(), at, name,
+                               std::string(word(kind)) + " " + name + " left out: " + text);
+      auto& g = gone[static_cast<std::size_t>(kind)];
+      g.insert(list[i].id);
+      if (!list[i].name.empty()) g.insert(list[i].name);
+      if (name != list[i].id) g.insert(name);
+      drop[i] = true;
+      ++count;
+    }
+    if (count == 0) return 0;
+    std::size_t i = 0;
+    std::erase_if(list, [&](const R&) { return drop[i++]; });
+    return count;
+  }
+
+  // Removes the references of `refs` that name nothing, each with a warning.
+  void drop_refs(const std::string& owner, Kind owner_kind, std::vector<Ref>& refs, Kind kind,
+                 std::initializer_list<Kind> kinds) {
+    std::erase_if(refs, [&](const Ref& r) {
+      if (is_known(r, kinds)) return false;
+      rd.diagnostics().warning(rd.path(), r.at, owner,
+                               std::string("the association of ") + word(owner_kind) + " " + owner +
+                                   " with " + word(kind) + " " + r.text +
+                                   " is left out: " + why(r, kind).substr(4));
+      return true;
+    });
+  }
+
+  void drop_ref(const std::string& owner, Kind owner_kind, Ref& ref, Kind kind,
+                std::initializer_list<Kind> kinds) {
+    if (is_known(ref, kinds)) return;
+    rd.diagnostics().warning(rd.path(), ref.at, owner,
+                             std::string("the ") + word(kind) + " of " + word(owner_kind) + " " +
+                                 owner + " is left out: " + why(ref, kind).substr(4));
+    ref = {};
+  }
+
+  using Reason = std::pair<std::string, Location>;
+
+  // One pass over the resources that cannot exist without what they name; returns how many
+  // were left out (leaving one out may leave out what names it: the caller repeats).
+  std::size_t leave_out_required() {
+    std::size_t n = 0;
+    auto one = [&](const Ref& ref, Kind kind, std::initializer_list<Kind> kinds) -> Reason {
+      if (is_known(ref, kinds)) return {};
+      return {why(ref, kind), ref.at};
+    };
+    const auto vpc = {Kind::kVpc};
+    n += leave_out(Kind::kSubnet, net.subnets,
+                   [&](const auto& r) { return one(r.vpc, Kind::kVpc, vpc); });
+    n += leave_out(Kind::kRouteTable, net.route_tables,
+                   [&](const auto& r) { return one(r.vpc, Kind::kVpc, vpc); });
+    n += leave_out(Kind::kEgressOnlyInternetGateway, net.egress_only_internet_gateways,
+                   [&](const auto& r) { return one(r.vpc, Kind::kVpc, vpc); });
+    n += leave_out(Kind::kNatGateway, net.nat_gateways, [&](const auto& r) {
+      auto x = one(r.subnet, Kind::kSubnet, {Kind::kSubnet});
+      return x.first.empty() ? one(r.elastic_ip, Kind::kElasticIp, {Kind::kElasticIp}) : x;
+    });
+    // An interface left out takes its instance with it unless another interface remains.
+    std::unordered_map<std::string, std::string> orphaned;  // instance -> its interface
+    n += leave_out(Kind::kNetworkInterface, net.network_interfaces, [&](const auto& r) {
+      auto x = one(r.subnet, Kind::kSubnet, {Kind::kSubnet});
+      if (!x.first.empty() && !r.instance.empty()) orphaned.emplace(r.instance.text, r.id);
+      return x;
+    });
+    if (!orphaned.empty()) {
+      std::unordered_set<std::string> attached;
+      for (const auto& e : net.network_interfaces) attached.insert(e.instance.text);
+      n += leave_out(Kind::kInstance, net.instances, [&](const auto& r) -> Reason {
+        auto it = orphaned.find(r.id);
+        if (it == orphaned.end() || attached.contains(r.id)) return {};
+        return {"its network interface " + it->second + " was left out", r.at};
+      });
+    }
+    n += leave_out(Kind::kSecurityGroup, net.security_groups,
+                   [&](const auto& r) { return one(r.vpc, Kind::kVpc, vpc); });
+    n += leave_out(Kind::kNetworkAcl, net.network_acls,
+                   [&](const auto& r) { return one(r.vpc, Kind::kVpc, vpc); });
+    n += leave_out(Kind::kVpcPeeringConnection, net.vpc_peering_connections, [&](const auto& r) {
+      auto x = one(r.requester_vpc, Kind::kVpc, vpc);
+      return x.first.empty() ? one(r.accepter_vpc, Kind::kVpc, vpc) : x;
+    });
+    n += leave_out(Kind::kTransitGatewayRouteTable, net.transit_gateway_route_tables,
+                   [&](const auto& r) {
+                     return one(r.transit_gateway, Kind::kTransitGateway, {Kind::kTransitGateway});
+                   });
+    n += leave_out(
+        Kind::kTransitGatewayAttachment, net.transit_gateway_attachments, [&](const auto& r) {
+          auto x = one(r.transit_gateway, Kind::kTransitGateway, {Kind::kTransitGateway});
+          return x.first.empty() ? one(r.vpc, Kind::kVpc, vpc) : x;
+        });
+    n += leave_out(Kind::kVpcEndpoint, net.vpc_endpoints,
+                   [&](const auto& r) { return one(r.vpc, Kind::kVpc, vpc); });
+    n += leave_out(Kind::kVpnConnection, net.vpn_connections, [&](const auto& r) {
+      auto x = one(r.customer_gateway, Kind::kCustomerGateway, {Kind::kCustomerGateway});
+      if (x.first.empty()) x = one(r.vpn_gateway, Kind::kVpnGateway, {Kind::kVpnGateway});
+      if (x.first.empty())
+        x = one(r.transit_gateway, Kind::kTransitGateway, {Kind::kTransitGateway});
+      return x;
+    });
+    return n;
+  }
+
+  // Optional references of this file's resources: each one naming nothing is left out.
+  void leave_out_optional() {
+    auto from = [&](Kind k) { return start[static_cast<std::size_t>(k)]; };
+    const auto sg = {Kind::kSecurityGroup};
+    for (std::size_t i = from(Kind::kRouteTable); i < net.route_tables.size(); ++i) {
+      auto& t = net.route_tables[i];
+      const std::string owner = label(Kind::kRouteTable, t);
+      drop_refs(owner, Kind::kRouteTable, t.subnets, Kind::kSubnet, {Kind::kSubnet});
+      drop_refs(owner, Kind::kRouteTable, t.gateways, Kind::kInternetGateway,
+                {Kind::kInternetGateway, Kind::kVpnGateway});
+      drop_refs(owner, Kind::kRouteTable, t.propagating_vgws, Kind::kVpnGateway,
+                {Kind::kVpnGateway});
+      std::erase_if(t.routes, [&](const model::Route& r) {
+        std::string reason;
+        Location at = r.at;
+        if (!is_known(r.destination_prefix_list, {Kind::kPrefixList})) {
+          reason = why(r.destination_prefix_list, Kind::kPrefixList);
+        } else if (!r.blackhole && !target_known(r)) {
+          reason = "its target " + r.target.text + " is not in this " + source_word() +
+                   "; load a snapshot that describes it first";
+        }
+        if (reason.empty()) return false;
+        const std::string to =
+            r.destination ? r.destination->str() : r.destination_prefix_list.text;
+        rd.diagnostics().warning(
+            rd.path(), at, owner,
+            "the route to " + to + " of route table " + owner + " is left out: " + reason);
+        return true;
+      });
+    }
+    for (std::size_t i = from(Kind::kInternetGateway); i < net.internet_gateways.size(); ++i) {
+      auto& g = net.internet_gateways[i];
+      drop_ref(label(Kind::kInternetGateway, g), Kind::kInternetGateway, g.vpc, Kind::kVpc,
+               {Kind::kVpc});
+    }
+    for (std::size_t i = from(Kind::kVpnGateway); i < net.vpn_gateways.size(); ++i) {
+      auto& g = net.vpn_gateways[i];
+      drop_ref(label(Kind::kVpnGateway, g), Kind::kVpnGateway, g.vpc, Kind::kVpc, {Kind::kVpc});
+    }
+    for (std::size_t i = from(Kind::kElasticIp); i < net.elastic_ips.size(); ++i) {
+      auto& e = net.elastic_ips[i];
+      const std::string owner = label(Kind::kElasticIp, e);
+      drop_ref(owner, Kind::kElasticIp, e.network_interface, Kind::kNetworkInterface,
+               {Kind::kNetworkInterface});
+      drop_ref(owner, Kind::kElasticIp, e.instance, Kind::kInstance, {Kind::kInstance});
+    }
+    for (std::size_t i = from(Kind::kNetworkInterface); i < net.network_interfaces.size(); ++i) {
+      auto& e = net.network_interfaces[i];
+      const std::string owner = label(Kind::kNetworkInterface, e);
+      drop_refs(owner, Kind::kNetworkInterface, e.security_groups, Kind::kSecurityGroup, sg);
+      drop_ref(owner, Kind::kNetworkInterface, e.instance, Kind::kInstance, {Kind::kInstance});
+    }
+    for (std::size_t i = from(Kind::kSecurityGroup); i < net.security_groups.size(); ++i) {
+      auto& g = net.security_groups[i];
+      const std::string owner = label(Kind::kSecurityGroup, g);
+      for (auto* rules : {&g.ingress, &g.egress}) {
+        std::erase_if(*rules, [&](const model::SecurityGroupRule& r) {
+          std::string reason;
+          if (!is_known(r.security_group, sg)) {
+            reason = why(r.security_group, Kind::kSecurityGroup);
+          } else if (!is_known(r.prefix_list, {Kind::kPrefixList})) {
+            reason = why(r.prefix_list, Kind::kPrefixList);
+          }
+          if (reason.empty()) return false;
+          rd.diagnostics().warning(
+              rd.path(), r.at, owner,
+              std::string("a rule of security group ") + owner + " is left out: " + reason);
+          return true;
+        });
+      }
+    }
+    for (std::size_t i = from(Kind::kNetworkAcl); i < net.network_acls.size(); ++i) {
+      auto& a = net.network_acls[i];
+      drop_refs(label(Kind::kNetworkAcl, a), Kind::kNetworkAcl, a.subnets, Kind::kSubnet,
+                {Kind::kSubnet});
+    }
+    for (std::size_t i = from(Kind::kTransitGatewayRouteTable);
+         i < net.transit_gateway_route_tables.size(); ++i) {
+      auto& t = net.transit_gateway_route_tables[i];
+      const std::string owner = label(Kind::kTransitGatewayRouteTable, t);
+      std::erase_if(t.routes, [&](const model::TransitGatewayRoute& r) {
+        if (is_known(r.attachment, {Kind::kTransitGatewayAttachment})) return false;
+        rd.diagnostics().warning(
+            rd.path(), r.at, owner,
+            "the route to " + r.destination.str() + " of transit gateway route table " + owner +
+                " is left out: " + why(r.attachment, Kind::kTransitGatewayAttachment));
+        return true;
+      });
+    }
+    const auto tgw_rt = {Kind::kTransitGatewayRouteTable};
+    for (std::size_t i = from(Kind::kTransitGatewayAttachment);
+         i < net.transit_gateway_attachments.size(); ++i) {
+      auto& a = net.transit_gateway_attachments[i];
+      const std::string owner = label(Kind::kTransitGatewayAttachment, a);
+      const Kind k = Kind::kTransitGatewayAttachment;
+      drop_refs(owner, k, a.subnets, Kind::kSubnet, {Kind::kSubnet});
+      drop_ref(owner, k, a.association, Kind::kTransitGatewayRouteTable, tgw_rt);
+      drop_refs(owner, k, a.propagations, Kind::kTransitGatewayRouteTable, tgw_rt);
+      drop_ref(owner, k, a.direct_connect_gateway, Kind::kDirectConnectGateway,
+               {Kind::kDirectConnectGateway});
+    }
+    for (std::size_t i = from(Kind::kVpcEndpoint); i < net.vpc_endpoints.size(); ++i) {
+      auto& e = net.vpc_endpoints[i];
+      const std::string owner = label(Kind::kVpcEndpoint, e);
+      const Kind k = Kind::kVpcEndpoint;
+      drop_refs(owner, k, e.route_tables, Kind::kRouteTable, {Kind::kRouteTable});
+      drop_refs(owner, k, e.subnets, Kind::kSubnet, {Kind::kSubnet});
+      drop_refs(owner, k, e.security_groups, Kind::kSecurityGroup, sg);
+    }
+    for (std::size_t i = from(Kind::kDirectConnectGateway); i < net.direct_connect_gateways.size();
+         ++i) {
+      auto& g = net.direct_connect_gateways[i];
+      drop_refs(label(Kind::kDirectConnectGateway, g), Kind::kDirectConnectGateway, g.vpn_gateways,
+                Kind::kVpnGateway, {Kind::kVpnGateway});
+    }
+  }
+
+  bool target_known(const model::Route& r) const {
+    using model::TargetKind;
+    switch (r.target_kind) {
+      case TargetKind::kLocal:
+      case TargetKind::kUnsupported:
+        return true;
+      case TargetKind::kInternetGateway:
+      case TargetKind::kVpnGateway:
+      case TargetKind::kVpcEndpoint:
+      case TargetKind::kEgressOnlyInternetGateway:
+        return is_known(r.target, {Kind::kInternetGateway, Kind::kVpnGateway, Kind::kVpcEndpoint,
+                                   Kind::kEgressOnlyInternetGateway});
+      case TargetKind::kNatGateway:
+        return is_known(r.target, {Kind::kNatGateway});
+      case TargetKind::kTransitGateway:
+        return is_known(r.target, {Kind::kTransitGateway});
+      case TargetKind::kVpcPeeringConnection:
+        return is_known(r.target, {Kind::kVpcPeeringConnection});
+      case TargetKind::kNetworkInterface:
+        return is_known(r.target, {Kind::kNetworkInterface});
+      case TargetKind::kInstance:
+        return is_known(r.target, {Kind::kInstance});
+    }
+    return true;
+  }
+
+  void leave_out_missing() {
+    for (const auto& a : aliases)
+      address_of[static_cast<std::size_t>(a.kind)].emplace(a.id, a.alias);
+    do {
+      build_known();
+    } while (leave_out_required() != 0);
+    leave_out_optional();
+    // Aliases of what was left out would name nothing.
+    std::erase_if(aliases, [&](const model::Alias& a) {
+      return !known[static_cast<std::size_t>(a.kind)].contains(a.id) &&
+             gone[static_cast<std::size_t>(a.kind)].contains(a.id);
+    });
   }
 
   // AWS creates a default security group, network ACL and main route table with every VPC;
   // the state names them (default_security_group_id...) without declaring them unless the
   // configuration adopts them with aws_default_*. Created here with their real ids so that
-  // references to them resolve.
+  // references to them resolve. Their rules are AWS's rules of a real resource, as an AWS CLI
+  // snapshot lists them (not `implicit`): an export writes them, and reading it back gives them.
   void materialise_defaults() {
     auto has = [](const auto& list, const std::string& id) {
       return std::any_of(list.begin(), list.end(), [&](const auto& r) { return r.id == id; });
@@ -1566,13 +1943,11 @@ struct Resources::Impl {
         in.protocol = Protocol(Protocol::kAll);
         in.security_group = {sg.id, d.at};
         in.at = d.at;
-        in.implicit = true;
         sg.ingress.push_back(in);
         model::SecurityGroupRule out;
         out.protocol = Protocol(Protocol::kAll);
         out.cidr = Prefix::any(Family::kV4);
         out.at = d.at;
-        out.implicit = true;
         sg.egress.push_back(out);
         if (d.ipv6) {
           out.cidr = Prefix::any(Family::kV6);
@@ -1594,7 +1969,6 @@ struct Resources::Impl {
             e.cidr = Prefix::any(v6 ? Family::kV6 : Family::kV4);
             e.allow = true;
             e.at = d.at;
-            e.implicit = true;
             list->push_back(e);
           }
         }

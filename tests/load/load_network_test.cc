@@ -120,5 +120,54 @@ TEST(LoadNetwork, MissingPathsAndEmptyFoldersAreErrors) {
   EXPECT_EQ(d.items()[1].file, "/nonexistent/net.yaml");
 }
 
+// A .json file that is neither a template nor Terraform's output: one located error, not the
+// native reader's YAML complaints. YAML files (even in flow style) stay native.
+struct JsonCase {
+  const char* name;
+  const char* text;
+  std::uint32_t line, column;
+};
+
+class LoadNetworkUnrecognisedJson : public ::testing::TestWithParam<JsonCase> {};
+
+TEST_P(LoadNetworkUnrecognisedJson, IsOneLocatedError) {
+  const auto& c = GetParam();
+  Folder dir(std::string("load_network_json_") + c.name);
+  const auto path = dir.write("input.json", c.text);
+  EXPECT_EQ(detect_format(path), Format::kUnknown);
+  model::Network n;
+  Diagnostics d;
+  EXPECT_FALSE(load_network({path}, n, d));
+  ASSERT_EQ(d.error_count(), 1u) << dump(d);
+  const auto& e = d.items().front();
+  EXPECT_EQ(e.message,
+            "not a recognised network format: expected a CloudFormation template, `terraform "
+            "show -json` output or a cloudtwin YAML network");
+  EXPECT_EQ(e.file, path);
+  EXPECT_EQ(e.line, c.line);
+  EXPECT_EQ(e.column, c.column);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, LoadNetworkUnrecognisedJson,
+    ::testing::Values(JsonCase{"TopLevelArray", "[{\"VpcId\": \"vpc-1\"}]", 1, 1},
+                      JsonCase{"ObjectWithoutKnownKeys", "\n  {\"Vpcs\": []}\n", 2, 3},
+                      JsonCase{"ByteOrderMark", "\xEF\xBB\xBF{\"hello\": 1}", 1, 4},
+                      JsonCase{"EmptyObject", "{}", 1, 1}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(LoadNetwork, FlowStyleYamlAndTemplatesInJsonKeepTheirFormats) {
+  Folder dir("load_network_json_formats");
+  const auto yaml = dir.write("net.yaml", "{vpcs: [{name: prod, cidr_block: 10.0.0.0/16}]}\n");
+  EXPECT_EQ(detect_format(yaml), Format::kNative);
+  model::Network n;
+  Diagnostics d;
+  EXPECT_TRUE(load_network({yaml}, n, d)) << dump(d);
+  const auto cfn = dir.write("stack.json", "{\"Resources\": {}}");
+  EXPECT_EQ(detect_format(cfn), Format::kCloudFormation);
+  const auto tf = dir.write("plan.json", "{\"format_version\": \"1.0\", \"values\": {}}");
+  EXPECT_EQ(detect_format(tf), Format::kTerraform);
+}
+
 }  // namespace
 }  // namespace cloudtwin::load

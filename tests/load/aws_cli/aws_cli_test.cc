@@ -241,6 +241,45 @@ TEST(AwsCliSnapshotRules, PropagatedRoutesAreWrittenRoutesAndStaticOnesWin) {
   EXPECT_EQ(to_onprem, 1u);
 }
 
+// vpc-network-acls.html: the `*` rules are listed with RuleNumber 32767 (IPv4) and, in a VPC
+// with IPv6, 32768 (::/0); both are AWS's catch-all denies, which finalize() adds.
+TEST(AwsCliSnapshotRules, NetworkAclCatchAllRulesOfBothFamiliesAreImplicit) {
+  auto s = basic("awscli_nacl", "aws_configs/eu-west-1");
+  s.write("aws_configs/eu-west-1/vpcs.json",
+          R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "OwnerId": "111122223333",
+    "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2001:db8:1200::/56",
+      "Ipv6CidrBlockState": {"State": "associated"}}]}]})");
+  s.write("aws_configs/eu-west-1/acl.json", R"({"NetworkAcls": [{"NetworkAclId": "acl-1",
+    "VpcId": "vpc-1", "IsDefault": true, "Associations": [{"SubnetId": "subnet-1"}], "Entries": [
+    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 101, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "Ipv6CidrBlock": "::/0"},
+    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 32768, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "Ipv6CidrBlock": "::/0"},
+    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": true, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0"},
+    {"RuleNumber": 32768, "Protocol": "-1", "RuleAction": "deny", "Egress": true, "Ipv6CidrBlock": "::/0"}]}]})");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  ASSERT_EQ(l.network.network_acls.size(), 1u);
+  const auto& acl = l.network.network_acls[0];
+  std::size_t written_in = 0, written_out = 0;
+  for (const auto& e : acl.ingress) written_in += !e.implicit;
+  for (const auto& e : acl.egress) written_out += !e.implicit;
+  EXPECT_EQ(written_in, 2u);
+  EXPECT_EQ(written_out, 1u);
+  for (const auto* list : {&acl.ingress, &acl.egress}) {
+    for (const auto& e : *list) {
+      if (!e.implicit) {
+        EXPECT_LE(e.rule_number, 32766) << e.rule_number;
+      }
+    }
+  }
+  // The listed allow rules still let the internet reach the instance.
+  auto t = trace_between(l.network, "internet:8.8.8.8", "203.0.113.10");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
 TEST(AwsCliSnapshotRules, UnknownAndUnmodelledKeysAreLocatedWarnings) {
   auto s = basic("awscli_keys", "aws_configs/eu-west-1");
   s.write("aws_configs/eu-west-1/lb.json", "{\n  \"LoadBalancers\": []\n}");
@@ -290,6 +329,11 @@ INSTANTIATE_TEST_SUITE_P(
                               "{\"Subnets\": [\n{\"SubnetId\": \"subnet-2\", \"VpcId\": \"vpc-1\", "
                               "\"CidrBlock\": 7}]}",
                               "`CidrBlock` must be a string", 2},
+                      BadCase{"RuleNumberAboveTheCatchAlls",
+                              "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-9\", \"VpcId\": "
+                              "\"vpc-1\",\n\"Entries\": [{\"RuleNumber\": 32769, \"Protocol\": "
+                              "\"-1\", \"RuleAction\": \"deny\", \"CidrBlock\": \"0.0.0.0/0\"}]}]}",
+                              "RuleNumber", 2},
                       BadCase{"MissingVpc",
                               "{\"Subnets\": [\n{\"SubnetId\": \"subnet-2\",\n \"VpcId\": "
                               "\"vpc-nope\", \"CidrBlock\": \"10.9.0.0/24\"}]}",
