@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   Runner validate = add_validate_command(app);
   Runner trace = add_trace_command(app);
   Runner export_network = add_export_command(app);
+  Runner diagram = add_diagram_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -25,5 +26,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("validate")) return validate();
   if (app.got_subcommand("trace")) return trace();
   if (app.got_subcommand("export")) return export_network();
+  if (app.got_subcommand("diagram")) return diagram();
   return kExitBadInput;
 }
