@@ -4,12 +4,14 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cloudtwin/core/diagnostic.h"
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/model/network.h"
+#include "cloudtwin/vpc/trace.h"
 
 namespace cloudtwin::cli {
 
@@ -34,6 +36,21 @@ struct NetworkOptions {
   std::string account;
 };
 void add_network_options(CLI::App& cmd, NetworkOptions& o);
+
+// The packet of `trace` and of `diagram --from/--to`.
+struct PacketOptions {
+  std::string from;
+  std::string to;
+  std::string protocol = "tcp";
+  std::optional<int> port;
+  std::optional<int> source_port;
+};
+
+// The query the options describe, or nullopt after printing a usage error with a hint.
+std::optional<vpc::Query> make_query(const model::Network& network, const PacketOptions& o);
+
+// Prints "error: MESSAGE (HINT)" and returns kExitBadInput.
+int usage_error(const std::string& message, const std::string& hint = {});
 
 // Loads and validates the networks; prints every diagnostic to stderr. False on any error.
 bool load_or_report(const NetworkOptions& options, model::Network& network,

@@ -23,13 +23,54 @@ bool split_pairs(const std::vector<std::string>& pairs, const char* option,
 
 }  // namespace
 
+int usage_error(const std::string& message, const std::string& hint) {
+  std::cerr << "error: " << message << (hint.empty() ? "" : " (" + hint + ")") << "\n";
+  return kExitBadInput;
+}
+
+std::optional<vpc::Query> make_query(const model::Network& network, const PacketOptions& o) {
+  auto protocol = Protocol::parse(o.protocol);
+  if (!protocol || protocol->is_all()) {
+    usage_error("bad --protocol `" + o.protocol + "`", "tcp, udp, icmp, icmpv6 or 0-255");
+    return std::nullopt;
+  }
+  auto valid_port = [](const std::optional<int>& p) { return !p || (*p >= 0 && *p <= 65535); };
+  if (!valid_port(o.port) || !valid_port(o.source_port)) {
+    usage_error("ports are 0-65535");
+    return std::nullopt;
+  }
+  auto from = vpc::parse_endpoint(network, o.from);
+  if (!from.endpoint) {
+    usage_error("--from: " + from.error, from.hint);
+    return std::nullopt;
+  }
+  auto to = vpc::parse_endpoint(network, o.to);
+  if (!to.endpoint) {
+    usage_error("--to: " + to.error, to.hint);
+    return std::nullopt;
+  }
+  vpc::Query q;
+  q.source = *from.endpoint;
+  q.destination = *to.endpoint;
+  q.protocol = *protocol;
+  if (o.port) {
+    q.destination_port = static_cast<std::uint16_t>(*o.port);
+  } else if (protocol->is_icmp()) {
+    // Echo request: ICMP type 8, ICMPv6 type 128.
+    q.destination_port = protocol->number() == Protocol::kIcmp ? 8 : 128;
+  }
+  if (o.source_port) q.source_port = static_cast<std::uint16_t>(*o.source_port);
+  return q;
+}
+
 void add_network_options(CLI::App& cmd, NetworkOptions& o) {
   cmd.add_option("NETWORK", o.paths,
                  "Network files or folders: cloudtwin YAML, CloudFormation, Terraform JSON, AWS "
                  "CLI snapshot (detected; several are merged)")
       ->required();
   cmd.add_option("--param", o.params, "CloudFormation parameter override Key=Value (repeatable)");
-  cmd.add_option("--import", o.imports, "CloudFormation Fn::ImportValue answer Name=Value (repeatable)");
+  cmd.add_option("--import", o.imports,
+                 "CloudFormation Fn::ImportValue answer Name=Value (repeatable)");
   cmd.add_option("--region", o.region, "Region for inputs that do not say (default us-east-1)");
   cmd.add_option("--account", o.account, "Account id for inputs that do not say");
 }

@@ -22,16 +22,8 @@ namespace {
 struct DiagramOptions {
   NetworkOptions network;
   std::string format = "mermaid";
-  std::string from;
-  std::string to;
-  std::string protocol = "tcp";
-  std::optional<int> port;
+  PacketOptions packet;
 };
-
-int usage_error(const std::string& message, const std::string& hint = {}) {
-  std::cerr << "error: " << message << (hint.empty() ? "" : " (" + hint + ")") << "\n";
-  return kExitBadInput;
-}
 
 // Graphviz's `dot` on PATH, or empty.
 std::string find_dot() {
@@ -88,16 +80,17 @@ Runner add_diagram_command(CLI::App& app) {
       "diagram", "Draw the topology (Mermaid, DOT or SVG), optionally highlighting a traced path");
   add_network_options(*cmd, o->network);
   cmd->add_option("--format", o->format, "mermaid (default), dot, or svg (needs Graphviz)");
-  cmd->add_option("--from", o->from, "Highlight the path of a trace from SRC (as `trace --from`)");
-  cmd->add_option("--to", o->to, "Highlight the path of a trace to DST (as `trace --to`)");
-  cmd->add_option("--protocol", o->protocol,
+  cmd->add_option("--from", o->packet.from,
+                  "Highlight the path of a trace from SRC (as `trace --from`)");
+  cmd->add_option("--to", o->packet.to, "Highlight the path of a trace to DST (as `trace --to`)");
+  cmd->add_option("--protocol", o->packet.protocol,
                   "Highlighted trace: tcp, udp, icmp, icmpv6 or a number");
-  cmd->add_option("--port", o->port,
+  cmd->add_option("--port", o->packet.port,
                   "Highlighted trace: destination port (ICMP: type); default 443");
   return [o]() {
     auto format = parse_diagram_format(o->format);
     if (!format) return usage_error("bad --format `" + o->format + "`", "mermaid, dot or svg");
-    if (o->from.empty() != o->to.empty())
+    if (o->packet.from.empty() != o->packet.to.empty())
       return usage_error("--from and --to go together", "give both to highlight a path");
     std::string dot;
     if (*format == DiagramFormat::kSvg) {
@@ -111,27 +104,12 @@ Runner add_diagram_command(CLI::App& app) {
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
     std::optional<vpc::Trace> trace;
     std::string title;
-    if (!o->from.empty()) {
-      auto protocol = Protocol::parse(o->protocol);
-      if (!protocol || protocol->is_all())
-        return usage_error("bad --protocol `" + o->protocol + "`",
-                           "tcp, udp, icmp, icmpv6 or 0-255");
-      if (o->port && (*o->port < 0 || *o->port > 65535)) return usage_error("ports are 0-65535");
-      auto from = vpc::parse_endpoint(network, o->from);
-      if (!from.endpoint) return usage_error("--from: " + from.error, from.hint);
-      auto to = vpc::parse_endpoint(network, o->to);
-      if (!to.endpoint) return usage_error("--to: " + to.error, to.hint);
-      vpc::Query q;
-      q.source = *from.endpoint;
-      q.destination = *to.endpoint;
-      q.protocol = *protocol;
-      if (o->port)
-        q.destination_port = static_cast<std::uint16_t>(*o->port);
-      else if (protocol->is_icmp())
-        q.destination_port = protocol->number() == Protocol::kIcmp ? 8 : 128;
-      trace = vpc::trace(network, q);
-      title = o->from + " -> " + o->to + " " + protocol->str() + "/" +
-              std::to_string(q.destination_port) + ": " +
+    if (!o->packet.from.empty()) {
+      auto q = make_query(network, o->packet);
+      if (!q) return kExitBadInput;
+      trace = vpc::trace(network, *q);
+      title = o->packet.from + " -> " + o->packet.to + " " + q->protocol.str() + "/" +
+              std::to_string(q->destination_port) + ": " +
               (trace->reachable ? "reachable" : "not reachable");
     }
     Diagram diagram = build_diagram(network, trace ? &*trace : nullptr, title);
