@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "cloudtwin/vpc/observer.h"
 #include "cloudtwin/vpc/rules.h"
 
 namespace cloudtwin::vpc {
@@ -26,6 +27,9 @@ struct NatEntry {
   std::uint16_t original_port;
   IpAddress mapped_src;
   std::uint16_t mapped_port;
+  Origin original_src_origin;
+  Origin original_port_origin;
+  Origin mapped_port_origin;
 };
 
 // What the stateful components on the forward path remember of the flow, for its reply.
@@ -38,7 +42,7 @@ struct Connection {
 struct Arrival {
   EndpointKind kind = EndpointKind::kInternet;
   Index index = kNone;
-  Header header;  // as it arrives
+  Packet header;  // as it arrives
 };
 
 // A service AWS runs for every instance at a fixed address (aws-vpc.md §1.2, §1.11).
@@ -51,24 +55,43 @@ struct BuiltInService {
 // groups: the Amazon DNS server at the primary CIDR's base + 2 and at 169.254.169.253 (while
 // enableDnsSupport is on), instance metadata and the Time Sync Service. Link-local addresses
 // never leave the host, so nothing else answers there.
-std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Header& h) {
+std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Packet& h,
+                                               PathObserver* observer) {
   static const Prefix kLinkLocal = *Prefix::parse("169.254.0.0/16");
   static const Prefix kLinkLocalV6 = *Prefix::parse("fd00:ec2::/32");
+  if (observer) {
+    // Every address the tests below compare the destination with.
+    std::vector<Prefix> tested{kLinkLocal, kLinkLocalV6};
+    for (const char* a : {"169.254.169.253", "fd00:ec2::253", "169.254.169.254", "fd00:ec2::254",
+                          "169.254.169.123", "fd00:ec2::123"}) {
+      tested.push_back(Prefix::host(*IpAddress::parse(a)));
+    }
+    if (auto r = vpc.resolver()) tested.push_back(Prefix::host(*r));
+    observer->address(h, AddressField::kDst, tested);
+  }
+  auto service = [&](const char* name, int protocol_a, int protocol_b, std::uint16_t port) {
+    int p = h.protocol.number();
+    bool protocol_ok = p == protocol_a || p == protocol_b;
+    if (observer) {
+      const int protocols[] = {protocol_a, protocol_b};
+      observer->protocol_in(h, protocols, protocol_ok);
+      if (protocol_ok) observer->port_in(h, PortField::kDst, PortRange::single(port), h.dst_port == port);
+    }
+    return BuiltInService{name, protocol_ok && h.dst_port == port};
+  };
   auto at = [&](const char* v4, const char* v6) {
     return h.dst == *IpAddress::parse(v4) || h.dst == *IpAddress::parse(v6);
   };
-  bool tcp = h.protocol.number() == Protocol::kTcp;
-  bool udp = h.protocol.number() == Protocol::kUdp;
   if (vpc.enable_dns_support &&
       (h.dst == vpc.resolver() || at("169.254.169.253", "fd00:ec2::253"))) {
-    return BuiltInService{"AmazonProvidedDNS", (tcp || udp) && h.dst_port == 53};
+    return service("AmazonProvidedDNS", Protocol::kTcp, Protocol::kUdp, 53);
   }
   if (!kLinkLocal.contains(h.dst) && !kLinkLocalV6.contains(h.dst)) return std::nullopt;
   if (at("169.254.169.254", "fd00:ec2::254")) {
-    return BuiltInService{"InstanceMetadataService", tcp && h.dst_port == 80};
+    return service("InstanceMetadataService", Protocol::kTcp, Protocol::kTcp, 80);
   }
   if (at("169.254.169.123", "fd00:ec2::123")) {
-    return BuiltInService{"TimeSyncService", udp && h.dst_port == 123};
+    return service("TimeSyncService", Protocol::kUdp, Protocol::kUdp, 123);
   }
   return BuiltInService{"LinkLocalAddress", false};
 }
@@ -76,13 +99,19 @@ std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Head
 class Walker {
  public:
   Walker(const Network& n, bool reply, std::vector<Hop>& hops, std::vector<Explanation>& why,
-         std::vector<Explanation>& notes, Connection& connection)
-      : n_(n), reply_(reply), hops_(hops), why_(why), notes_(notes), connection_(connection) {}
+         std::vector<Explanation>& notes, Connection& connection, PathObserver* observer)
+      : n_(n),
+        reply_(reply),
+        hops_(hops),
+        why_(why),
+        notes_(notes),
+        connection_(connection),
+        obs_(observer) {}
 
   std::optional<Arrival> arrival;
 
   // ---- starting points -------------------------------------------------------------------
-  void from_interface(Index eni, Header h) {
+  void from_interface(Index eni, Packet h) {
     const auto& iface = n_.network_interfaces[eni];
     if (!instance_running(iface)) {
       const auto& inst = n_.instances[iface.instance.index];
@@ -91,7 +120,8 @@ class Walker {
       return;
     }
     add_instance_hops(iface, "egress");
-    if (auto service = built_in_service(n_.vpcs[iface.vpc], h); service && !reply_) {
+    if (auto service = built_in_service(n_.vpcs[iface.vpc], h, reply_ ? nullptr : obs_);
+        service && !reply_) {
       if (!service->listens) {
         drop("NO_POSSIBLE_DESTINATION", service->name, h.dst.str(), "",
              "nothing answers " + h.str() + " at " + h.dst.str() + " (" + service->name + ")",
@@ -108,24 +138,25 @@ class Walker {
     leave_interface(eni, h);
   }
 
-  void from_internet(Header h) {
+  void from_internet(Packet h) {
     hop("Internet", "internet", "", "", std::nullopt, "sends " + h.str());
     internet_ingress(h);
   }
 
-  void from_on_premises(Index onprem, Header h) {
+  void from_on_premises(Index onprem, Packet h) {
     const auto& net = n_.on_premises_networks[onprem];
     hop("OnPremisesNetwork", net.id, net.name, "", std::nullopt, "sends " + h.str());
     on_premises_egress(onprem, h);
   }
 
-  void from_service(Index prefix_list, Header h) {
+  void from_service(Index prefix_list, Packet h) {
     // The reply of an AWS service enters through the gateway endpoint of the requester's VPC.
     const auto& pl = n_.prefix_lists[prefix_list];
     hop("AWSService", pl.prefix_list_name.empty() ? pl.id : pl.prefix_list_name, pl.name, "",
         std::nullopt, "");
     for (const auto& ep : n_.vpc_endpoints) {
       if (ep.service_prefix_list != prefix_list || !ep.vpc.resolved()) continue;
+      tested(h, AddressField::kDst, vpc_cidrs(ep.vpc.index));
       if (!n_.vpcs[ep.vpc.index].contains(h.dst)) continue;
       hop("VPCEndpoint", ep.id, ep.name, "ingress", std::nullopt, "");
       deliver_local(ep.vpc.index, h, kNone);
@@ -136,6 +167,97 @@ class Walker {
   }
 
  private:
+  // ---- telling the observer what the walk tested -------------------------------------------
+  void tested(const Packet& p, AddressField f, std::span<const Prefix> prefixes) {
+    if (obs_) obs_->address(p, f, prefixes);
+  }
+  void tested(const Packet& p, AddressField f, IpAddress a) {
+    Prefix host = Prefix::host(a);
+    if (obs_) obs_->address(p, f, std::span(&host, 1));
+  }
+  void tested_family(const Packet& p) {
+    if (obs_) obs_->family(p);
+  }
+  bool protocol_is(const Packet& p, std::initializer_list<int> protocols) {
+    bool member = std::find(protocols.begin(), protocols.end(), p.protocol.number()) !=
+                  protocols.end();
+    if (obs_) obs_->protocol_in(p, std::span(protocols.begin(), protocols.size()), member);
+    return member;
+  }
+  bool port_is(const Packet& p, PortField f, PortRange range) {
+    bool member = range.contains(f == PortField::kSrc ? p.src_port : p.dst_port);
+    if (obs_) obs_->port_in(p, f, range, member);
+    return member;
+  }
+
+  static IpAddress field(const Packet& p, AddressField f) {
+    return f == AddressField::kSrc ? p.src : p.dst;
+  }
+
+  // The ENI of `vpc` holding the private address in field `f`.
+  Index eni_at(Index vpc, const Packet& p, AddressField f) {
+    Index e = n_.eni_with_private_ip(vpc, field(p, f));
+    if (obs_) {
+      if (e != kNone)
+        tested(p, f, field(p, f));
+      else
+        obs_->address_in(p, f, AddressSet::kPrivateAddresses, vpc, false);
+    }
+    return e;
+  }
+
+  // The NAT gateway of `vpc` whose private address is in field `f`.
+  Index nat_at(Index vpc, const Packet& p, AddressField f) {
+    Index found = kNone;
+    std::vector<Prefix> addresses;
+    for (Index g = 0; g < n_.nat_gateways.size(); ++g) {
+      const auto& nat = n_.nat_gateways[g];
+      if (nat.vpc != vpc || !nat.private_ip) continue;
+      if (obs_) addresses.push_back(Prefix::host(*nat.private_ip));
+      if (found == kNone && *nat.private_ip == field(p, f)) found = g;
+    }
+    tested(p, f, addresses);
+    return found;
+  }
+
+  std::vector<Prefix> vpc_cidrs(Index vpc) const {
+    std::vector<Prefix> out;
+    if (!obs_) return out;
+    const auto& v = n_.vpcs[vpc];
+    out.insert(out.end(), v.cidr_blocks.begin(), v.cidr_blocks.end());
+    out.insert(out.end(), v.ipv6_cidr_blocks.begin(), v.ipv6_cidr_blocks.end());
+    return out;
+  }
+
+  // Every prefix that the global address tests (on-premises networks, VPN routes, VPC CIDRs,
+  // transit gateway routes) compare with.
+  std::vector<Prefix> network_prefixes() const {
+    std::vector<Prefix> out;
+    if (!obs_) return out;
+    for (Index v = 0; v < n_.vpcs.size(); ++v) {
+      auto c = vpc_cidrs(v);
+      out.insert(out.end(), c.begin(), c.end());
+    }
+    for (const auto& o : n_.on_premises_networks) out.insert(out.end(), o.cidrs.begin(), o.cidrs.end());
+    for (const auto& c : n_.vpn_connections) {
+      out.insert(out.end(), c.static_routes.begin(), c.static_routes.end());
+    }
+    for (const auto& t : n_.transit_gateway_route_tables) {
+      for (const auto& r : t.effective) out.push_back(r.destination);
+    }
+    return out;
+  }
+
+  void tested_route_table(const Packet& p, const model::RouteTable& rt) {
+    if (!obs_) return;
+    std::vector<Prefix> prefixes;
+    prefixes.reserve(rt.effective.size());
+    for (const auto& r : rt.effective) {
+      if (r.destination) prefixes.push_back(*r.destination);
+    }
+    tested(p, AddressField::kDst, prefixes);
+  }
+
   // ---- bookkeeping -----------------------------------------------------------------------
   Hop& hop(std::string type, std::string id, std::string name, std::string direction,
            std::optional<Rule> rule, std::string note) {
@@ -186,9 +308,10 @@ class Walker {
   }
 
   // ---- security groups and network ACLs ---------------------------------------------------
-  bool security_group(Index eni, const Header& h, bool ingress) {
+  bool security_group(Index eni, const Packet& h, bool ingress) {
     const auto& iface = n_.network_interfaces[eni];
     auto m = match_security_groups(n_, eni, h, ingress);
+    if (obs_) obs_->security_groups(h, eni, ingress, m.rule != nullptr);
     std::string dir = ingress ? "ingress" : "egress";
     if (!m.rule) {
       std::string groups;
@@ -226,10 +349,11 @@ class Walker {
     return true;
   }
 
-  bool network_acl(Index subnet, const Header& h, bool ingress) {
+  bool network_acl(Index subnet, const Packet& h, bool ingress) {
     const auto& s = n_.subnets[subnet];
     const auto& acl = n_.network_acls[s.effective_network_acl];
     const auto* e = match_network_acl(acl, h, ingress);
+    if (obs_) obs_->network_acl(h, s.effective_network_acl, ingress, e && e->allow);
     std::string dir = ingress ? "ingress" : "egress";
     Rule r;
     r.kind = "network-acl-entry";
@@ -263,12 +387,12 @@ class Walker {
   }
 
   // ---- leaving an ENI ---------------------------------------------------------------------
-  void leave_interface(Index eni, Header h) {
+  void leave_interface(Index eni, Packet h) {
     if (!budget()) return;
     const auto& iface = n_.network_interfaces[eni];
     Index subnet = iface.subnet.index;
     // Traffic between ENIs of one subnet skips the route table and the network ACL.
-    Index peer = n_.eni_with_private_ip(iface.vpc, h.dst);
+    Index peer = eni_at(iface.vpc, h, AddressField::kDst);
     if (peer != kNone && n_.network_interfaces[peer].subnet.index == subnet) {
       deliver_to_interface(peer, h);
       return;
@@ -278,11 +402,12 @@ class Walker {
   }
 
   // ---- route table ------------------------------------------------------------------------
-  void route(Index subnet, Header h) {
+  void route(Index subnet, Packet h) {
     if (!budget()) return;
     const auto& s = n_.subnets[subnet];
     const auto& rt = n_.route_tables[s.effective_route_table];
     const auto* r = select_route(rt, h.dst);
+    tested_route_table(h, rt);
     if (!r) {
       hop("RouteTable", rt.id, rt.name, "", std::nullopt, "no route matches " + h.dst.str());
       drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "",
@@ -387,16 +512,13 @@ class Walker {
   // ---- local delivery ---------------------------------------------------------------------
   // Delivers inside `vpc` a packet that has passed the network ACL of `from_subnet` (kNone when
   // it comes from a gateway or a peering connection). Within one subnet no network ACL applies.
-  void deliver_local(Index vpc, Header h, Index from_subnet) {
+  void deliver_local(Index vpc, Packet h, Index from_subnet) {
     const auto& v = n_.vpcs[vpc];
-    Index eni = n_.eni_with_private_ip(vpc, h.dst);
+    Index eni = eni_at(vpc, h, AddressField::kDst);
     if (eni == kNone) {
-      for (Index g = 0; g < n_.nat_gateways.size(); ++g) {
-        const auto& nat = n_.nat_gateways[g];
-        if (nat.vpc == vpc && nat.private_ip == h.dst) {
-          nat_gateway_inbound(g, h, from_subnet);
-          return;
-        }
+      if (Index g = nat_at(vpc, h, AddressField::kDst); g != kNone) {
+        nat_gateway_inbound(g, h, from_subnet);
+        return;
       }
       Index s = n_.subnet_containing(vpc, h.dst);
       drop("NO_POSSIBLE_DESTINATION", s == kNone ? "VPC" : "Subnet",
@@ -411,7 +533,7 @@ class Walker {
   }
 
   // Arrival at an ENI whose subnet's network ACL (if crossed) has been checked.
-  void deliver_to_interface(Index eni, Header h) {
+  void deliver_to_interface(Index eni, Packet h) {
     const auto& iface = n_.network_interfaces[eni];
     if (!instance_running(iface)) {
       const auto& inst = n_.instances[iface.instance.index];
@@ -425,7 +547,7 @@ class Walker {
   }
 
   // ---- internet gateway -------------------------------------------------------------------
-  void internet_gateway_egress(Index vpc, Index igw_index, Header h, const model::RouteTable& rt) {
+  void internet_gateway_egress(Index vpc, Index igw_index, Packet h, const model::RouteTable& rt) {
     const auto& igw = n_.internet_gateways[igw_index];
     if (igw.vpc.index != vpc) {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
@@ -436,8 +558,10 @@ class Walker {
     }
     hop("InternetGateway", igw.id, igw.name, "egress", std::nullopt,
         h.dst.is_v4() ? "1:1 NAT of the source to its public IP" : "");
-    Header out = h;
+    Packet out = h;
+    tested_family(h);
     if (h.dst.is_v4()) {
+      tested(h, AddressField::kDst, special_ranges());
       if (is_rfc1918(h.dst)) {
         drop("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", "InternetGateway", igw.id, "egress",
              "internet gateways drop traffic to private (RFC 1918) address " + h.dst.str(),
@@ -450,7 +574,7 @@ class Walker {
              "");
         return;
       }
-      auto pub = public_address_of(vpc, h.src);
+      auto pub = public_address_of(vpc, h);
       if (!pub) {
         drop("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "InternetGateway", igw.id, "egress",
              "source " + h.src.str() +
@@ -459,31 +583,39 @@ class Walker {
         return;
       }
       out.src = *pub;
+      out.src_origin = Origin::kConstant;
       hops_.back().inbound_header = h;
       hops_.back().outbound_header = out;
     }
     to_internet(out);
   }
 
-  // The public IPv4 that an internet gateway of `vpc` gives private address `a`.
-  std::optional<IpAddress> public_address_of(Index vpc, IpAddress a) const {
-    Index eni = n_.eni_with_private_ip(vpc, a);
+  // The public IPv4 that an internet gateway of `vpc` gives the packet's source address.
+  std::optional<IpAddress> public_address_of(Index vpc, const Packet& p) {
+    Index eni = eni_at(vpc, p, AddressField::kSrc);
     if (eni != kNone) {
       const auto& iface = n_.network_interfaces[eni];
       if (!instance_running(iface)) return std::nullopt;
-      return iface.public_ip_for(a);
+      return iface.public_ip_for(p.src);
     }
-    for (const auto& nat : n_.nat_gateways) {
-      if (nat.vpc == vpc && nat.private_ip == a && nat.public_ip) return nat.public_ip;
-    }
+    if (Index g = nat_at(vpc, p, AddressField::kSrc); g != kNone) return n_.nat_gateways[g].public_ip;
     return std::nullopt;
   }
 
-  void to_internet(Header h) {
+  // RFC 1918 and RFC 6598: internet gateways treat them apart.
+  static std::span<const Prefix> special_ranges() {
+    static const Prefix kRanges[] = {*Prefix::parse("10.0.0.0/8"), *Prefix::parse("172.16.0.0/12"),
+                                     *Prefix::parse("192.168.0.0/16"),
+                                     *Prefix::parse("100.64.0.0/10")};
+    return kRanges;
+  }
+
+  void to_internet(Packet h) {
     // A public address of this very network: the packet comes back in (IGW hairpin).
     bool ours = n_.eni_by_public_ip.contains(h.dst) ||
                 n_.nat_gateway_by_public_ip.contains(h.dst) ||
                 (h.dst.is_v6() && !n_.vpcs_containing(h.dst).empty());
+    if (obs_) obs_->address_in(h, AddressField::kDst, AddressSet::kOwnPublicAddresses, kNone, ours);
     if (ours) {
       note("IGW_NAT_REFLECTION", "InternetGateway", "",
            "the destination is a public address of this network: traced as two legs through the "
@@ -496,9 +628,11 @@ class Walker {
     arrival = Arrival{EndpointKind::kInternet, kNone, h};
   }
 
-  void internet_ingress(Header h) {
+  void internet_ingress(Packet h) {
     if (!budget()) return;
+    tested_family(h);
     if (h.dst.is_v4()) {
+      tested(h, AddressField::kSrc, special_ranges());
       if (is_rfc1918(h.src) || is_rfc6598(h.src)) {
         drop(is_rfc1918(h.src) ? "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS"
                                : "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
@@ -508,6 +642,14 @@ class Walker {
       }
       Index vpc = kNone;
       IpAddress private_dst;
+      if (obs_) {
+        if (n_.eni_by_public_ip.contains(h.dst) || n_.nat_gateway_by_public_ip.contains(h.dst)) {
+          tested(h, AddressField::kDst, h.dst);
+        } else {
+          obs_->address_in(h, AddressField::kDst, AddressSet::kOwnPublicAddresses, kNone, false);
+          tested(h, AddressField::kDst, network_prefixes());
+        }
+      }
       if (auto it = n_.eni_by_public_ip.find(h.dst); it != n_.eni_by_public_ip.end()) {
         const auto& iface = n_.network_interfaces[it->second];
         vpc = iface.vpc;
@@ -550,8 +692,9 @@ class Walker {
              "attach an internet gateway to " + n_.vpcs[vpc].id);
         return;
       }
-      Header in = h;
+      Packet in = h;
       in.dst = private_dst;
+      in.dst_origin = Origin::kConstant;
       Hop& x = hop("InternetGateway", n_.internet_gateways[igw].id, n_.internet_gateways[igw].name,
                    "ingress", std::nullopt, "1:1 NAT of the destination to its private IP");
       x.inbound_header = h;
@@ -562,6 +705,7 @@ class Walker {
     // IPv6: no translation; the VPC must have an internet gateway, or an egress-only one for
     // replies.
     auto vpcs = n_.vpcs_containing(h.dst);
+    tested(h, AddressField::kDst, network_prefixes());
     if (vpcs.empty()) {
       drop("NO_POSSIBLE_DESTINATION", "Internet", "internet", "",
            "no resource in the network owns " + h.dst.str(), "");
@@ -598,7 +742,7 @@ class Walker {
   }
 
   // After an IGW or VGW: its gateway route table (edge association) if any, else the VPC.
-  void gateway_ingress(Index vpc, Header h, model::Kind gateway_kind, Index gateway) {
+  void gateway_ingress(Index vpc, Packet h, model::Kind gateway_kind, Index gateway) {
     for (const auto& rt : n_.route_tables) {
       if (rt.vpc.index != vpc) continue;
       bool edge = std::any_of(rt.gateways.begin(), rt.gateways.end(), [&](const model::Ref& g) {
@@ -606,6 +750,7 @@ class Walker {
       });
       if (!edge) continue;
       const auto* r = select_route(rt, h.dst);
+      tested_route_table(h, rt);
       if (!r) {
         hop("RouteTable", rt.id, rt.name, "ingress", std::nullopt, "gateway route table");
         drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "ingress",
@@ -629,7 +774,7 @@ class Walker {
     deliver_local(vpc, h, kNone);
   }
 
-  void egress_only_egress(Index vpc, Index g, Header h, const model::RouteTable& rt) {
+  void egress_only_egress(Index vpc, Index g, Packet h, const model::RouteTable& rt) {
     const auto& eigw = n_.egress_only_internet_gateways[g];
     if (eigw.vpc.index != vpc) {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
@@ -647,7 +792,7 @@ class Walker {
   // from across them never gets here (NGW_REQUIRES_SOURCE_IN_VPC shows as
   // PCX_REQUIRES_ADDRESS_IN_VPC_CIDR or VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS first); one
   // from a transit gateway attachment is served, as in AWS's centralised egress design.
-  void nat_gateway(Index from_subnet, Index g, Header h, const model::RouteTable& rt) {
+  void nat_gateway(Index from_subnet, Index g, Packet h, const model::RouteTable& rt) {
     const auto& nat = n_.nat_gateways[g];
     if (nat.state != "available") {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
@@ -655,6 +800,7 @@ class Walker {
            "recreate the NAT gateway and point the route at it");
       return;
     }
+    if (nat.private_ip) tested(h, AddressField::kSrc, *nat.private_ip);
     if (h.src == nat.private_ip) {
       // Its own subnet routed the translated packet back to it: the NAT gateway sits in a
       // subnet without a route to an internet gateway (or onward network).
@@ -676,26 +822,32 @@ class Walker {
     if (nat_subnet != from_subnet && !network_acl(nat_subnet, h, true)) return;
     hop("NatGateway", nat.id, nat.name, "", std::nullopt,
         "source translated to the NAT gateway's private IP (NGW_SOURCE_ADDRESS_REASSIGN)");
-    int p = h.protocol.number();
-    if (p != Protocol::kTcp && p != Protocol::kUdp && p != Protocol::kIcmp) {
+    if (!protocol_is(h, {Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp})) {
       drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "",
            "NAT gateways translate only TCP, UDP and ICMP, not " + h.protocol.str(), "");
       return;
     }
+    tested_family(h);
     if (h.dst.is_v6()) {
       drop("PROTOCOL_RESTRICTION", "NatGateway", nat.id, "",
            "NAT gateways do not translate IPv6 (" + h.dst.str() + ")",
            "route IPv6 to an egress-only internet gateway");
       return;
     }
-    Header out = h;
+    Packet out = h;
     out.src = *nat.private_ip;
-    // REMAP_EPHEMERAL_PORT: the NAT gateway picks a source port in 1024-65535.
-    if (h.protocol.has_ports()) {
-      std::uint32_t seed = static_cast<std::uint32_t>(h.src.bits()) * 2654435761u + h.src_port;
-      out.src_port = static_cast<std::uint16_t>(1024 + seed % (65536 - 1024));
+    out.src_origin = Origin::kConstant;
+    // REMAP_EPHEMERAL_PORT: the NAT gateway picks a source port in 1024-65535. cloudtwin keeps
+    // the sender's port when it is in that range and moves a lower one up by 1024
+    // (docs/semantics.md), so the choice is deterministic.
+    if (protocol_is(h, {Protocol::kTcp, Protocol::kUdp}) &&
+        !port_is(h, PortField::kSrc, {1024, 65535})) {
+      port_is(h, PortField::kSrc, PortRange::single(h.src_port));
+      out.src_port = static_cast<std::uint16_t>(h.src_port + 1024);
+      out.src_port_origin = Origin::kConstant;
     }
-    connection_.nat.push_back({g, h.src, h.src_port, out.src, out.src_port});
+    connection_.nat.push_back({g, h.src, h.src_port, out.src, out.src_port, h.src_origin,
+                               h.src_port_origin, out.src_port_origin});
     hops_.back().inbound_header = h;
     hops_.back().outbound_header = out;
     if (!network_acl(nat_subnet, out, false)) return;
@@ -703,13 +855,18 @@ class Walker {
   }
 
   // A packet addressed to a NAT gateway's private IP: only replies to its own flows pass.
-  void nat_gateway_inbound(Index g, Header h, Index from_subnet) {
+  void nat_gateway_inbound(Index g, Packet h, Index from_subnet) {
     const auto& nat = n_.nat_gateways[g];
     Index nat_subnet = nat.subnet.index;
     if (from_subnet != nat_subnet && !network_acl(nat_subnet, h, true)) return;
+    bool ports = protocol_is(h, {Protocol::kTcp, Protocol::kUdp});
     auto it = std::find_if(connection_.nat.begin(), connection_.nat.end(), [&](const NatEntry& e) {
-      return e.nat_gateway == g && e.mapped_src == h.dst &&
-             (!h.protocol.has_ports() || e.mapped_port == h.dst_port);
+      if (e.nat_gateway != g) return false;
+      if (obs_) obs_->same_address(Origin::kConstant, e.mapped_src, h.dst_origin, h.dst);
+      if (e.mapped_src != h.dst) return false;
+      if (!ports) return true;
+      if (obs_) obs_->same_port(e.mapped_port_origin, e.mapped_port, h.dst_port_origin, h.dst_port);
+      return e.mapped_port == h.dst_port;
     });
     if (!reply_ || it == connection_.nat.end()) {
       hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "");
@@ -719,14 +876,16 @@ class Walker {
            "to accept inbound connections use a load balancer or an instance with a public IP");
       return;
     }
-    Header out = h;
+    Packet out = h;
     out.dst = it->original_src;
     out.dst_port = it->original_port;
+    out.dst_origin = it->original_src_origin;
+    out.dst_port_origin = it->original_port_origin;
     Hop& x = hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "reply translated back");
     x.inbound_header = h;
     x.outbound_header = out;
     Index vpc = nat.vpc;
-    Index eni = n_.eni_with_private_ip(vpc, out.dst);
+    Index eni = eni_at(vpc, out, AddressField::kDst);
     if (eni != kNone && n_.network_interfaces[eni].subnet.index == nat_subnet) {
       deliver_to_interface(eni, out);
       return;
@@ -736,7 +895,7 @@ class Walker {
   }
 
   // ---- peering ----------------------------------------------------------------------------
-  void peering(Index vpc, Index p, Header h, const model::RouteTable& rt) {
+  void peering(Index vpc, Index p, Packet h, const model::RouteTable& rt) {
     const auto& pcx = n_.vpc_peering_connections[p];
     if (pcx.status != "active") {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
@@ -747,6 +906,8 @@ class Walker {
     hop("VPCPeeringConnection", pcx.id, pcx.name, "", std::nullopt, "");
     // Peering is not transitive and has no edge-to-edge routing: it carries only packets
     // from this VPC's CIDRs to the peer VPC's CIDRs.
+    tested(h, AddressField::kSrc, vpc_cidrs(vpc));
+    tested(h, AddressField::kDst, vpc_cidrs(peer));
     if (!n_.vpcs[vpc].contains(h.src)) {
       drop(
           "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "VPCPeeringConnection", pcx.id, "",
@@ -767,7 +928,7 @@ class Walker {
   }
 
   // ---- transit gateway --------------------------------------------------------------------
-  void transit_gateway_from_vpc(Index subnet, Index tgw, Header h, const model::RouteTable& rt) {
+  void transit_gateway_from_vpc(Index subnet, Index tgw, Packet h, const model::RouteTable& rt) {
     const auto& s = n_.subnets[subnet];
     Index vpc = s.vpc.index;
     Index att = kNone;
@@ -804,7 +965,7 @@ class Walker {
     transit_gateway(att, h, s.availability_zone);
   }
 
-  void transit_gateway(Index att_in, Header h, const std::string& az) {
+  void transit_gateway(Index att_in, Packet h, const std::string& az) {
     if (!budget()) return;
     const auto& in = n_.transit_gateway_attachments[att_in];
     const auto& tgw = n_.transit_gateways[in.transit_gateway.index];
@@ -817,6 +978,11 @@ class Walker {
     }
     const auto& table = n_.transit_gateway_route_tables[in.associated_table];
     const auto* r = select_tgw_route(n_, table, h.dst);
+    if (obs_) {
+      std::vector<Prefix> prefixes;
+      for (const auto& x : table.effective) prefixes.push_back(x.destination);
+      tested(h, AddressField::kDst, prefixes);
+    }
     if (!r) {
       hop("TransitGatewayRouteTable", table.id, table.name, "", std::nullopt, "no route matches");
       drop("TGW_RTB_CANNOT_ROUTE", "TransitGatewayRouteTable", table.id, "",
@@ -859,7 +1025,7 @@ class Walker {
         }
         if (subnet == kNone) return;
         Index vpc = a.vpc.index;
-        Index eni = n_.eni_with_private_ip(vpc, h.dst);
+        Index eni = eni_at(vpc, h, AddressField::kDst);
         if (eni != kNone && n_.network_interfaces[eni].subnet.index == subnet) {
           deliver_to_interface(eni, h);
           return;
@@ -893,7 +1059,7 @@ class Walker {
   }
 
   // ---- VPN gateway, VPN, Direct Connect ----------------------------------------------------
-  void vpn_gateway_egress(Index vpc, Index g, Header h, const model::RouteTable& rt) {
+  void vpn_gateway_egress(Index vpc, Index g, Packet h, const model::RouteTable& rt) {
     const auto& vgw = n_.vpn_gateways[g];
     if (vgw.vpc.index != vpc) {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "",
@@ -901,10 +1067,8 @@ class Walker {
            "attach it to the VPC");
       return;
     }
-    bool own_address =
-        n_.eni_with_private_ip(vpc, h.src) != kNone ||
-        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(),
-                    [&](const auto& nat) { return nat.vpc == vpc && nat.private_ip == h.src; });
+    bool own_address = eni_at(vpc, h, AddressField::kSrc) != kNone ||
+                       nat_at(vpc, h, AddressField::kSrc) != kNone;
     if (!own_address) {
       drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS", "VPNGateway", vgw.id, "egress",
            "source " + h.src.str() + " is not a private IP of a network interface in " +
@@ -913,6 +1077,7 @@ class Walker {
       return;
     }
     hop("VPNGateway", vgw.id, vgw.name, "egress", std::nullopt, "");
+    tested(h, AddressField::kDst, network_prefixes());
     // direct-connect.md §1.2: the longest prefix the gateway learned, then Direct Connect over
     // VPN static routes over VPN BGP routes. A VPN that is down has withdrawn its routes.
     struct Choice {
@@ -1000,8 +1165,9 @@ class Walker {
     return via_transit_gateway ? "TGW_BAD_STATE_VPN" : "BAD_STATE_VPN";
   }
 
-  void vpn_to_on_premises(Index c, Header h, bool via_transit_gateway) {
+  void vpn_to_on_premises(Index c, Packet h, bool via_transit_gateway) {
     const auto& vpn = n_.vpn_connections[c];
+    tested(h, AddressField::kDst, network_prefixes());
     if (vpn.state != "available") {
       drop(vpn_down_code(via_transit_gateway), "VPNConnection", vpn.id, "",
            "VPN connection " + vpn.id + " is " + vpn.state, "bring the tunnels up");
@@ -1021,8 +1187,9 @@ class Walker {
     arrive_on_premises(o, h);
   }
 
-  void direct_connect_to_on_premises(Index d, Header h) {
+  void direct_connect_to_on_premises(Index d, Packet h) {
     const auto& dx = n_.direct_connect_gateways[d];
+    tested(h, AddressField::kDst, network_prefixes());
     hop("DirectConnectGateway", dx.id, dx.name, "", std::nullopt, "");
     Index o = on_premises_behind_dx(d, h.dst);
     if (o == kNone) {
@@ -1033,7 +1200,7 @@ class Walker {
     arrive_on_premises(o, h);
   }
 
-  void arrive_on_premises(Index o, Header h) {
+  void arrive_on_premises(Index o, Packet h) {
     const auto& net = n_.on_premises_networks[o];
     hop("OnPremisesNetwork", net.id, net.name, "", std::nullopt, h.dst.str());
     arrival = Arrival{EndpointKind::kOnPremises, o, h};
@@ -1041,8 +1208,9 @@ class Walker {
 
   // On-premises routers send every AWS prefix they learned towards the connection that
   // announced it; Direct Connect is preferred over VPN.
-  void on_premises_egress(Index o, Header h) {
+  void on_premises_egress(Index o, Packet h) {
     const auto& net = n_.on_premises_networks[o];
+    tested(h, AddressField::kDst, network_prefixes());
     std::string tried;
     for (const auto& ref : net.direct_connect_gateways) {
       if (!ref.resolved()) continue;
@@ -1118,15 +1286,13 @@ class Walker {
            nullptr;
   }
 
-  void vpn_gateway_ingress(Index g, Header h) {
+  void vpn_gateway_ingress(Index g, Packet h) {
     const auto& vgw = n_.vpn_gateways[g];
     hop("VPNGateway", vgw.id, vgw.name, "ingress", std::nullopt, "");
     Index vpc = vgw.vpc.index;
-    Index eni = n_.eni_with_private_ip(vpc, h.dst);
-    bool attached_eni =
-        (eni != kNone && n_.network_interfaces[eni].status != "available") ||
-        std::any_of(n_.nat_gateways.begin(), n_.nat_gateways.end(),
-                    [&](const auto& nat) { return nat.vpc == vpc && nat.private_ip == h.dst; });
+    Index eni = eni_at(vpc, h, AddressField::kDst);
+    bool attached_eni = (eni != kNone && n_.network_interfaces[eni].status != "available") ||
+                        (eni == kNone && nat_at(vpc, h, AddressField::kDst) != kNone);
     if (!attached_eni) {
       drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", "VPNGateway", vgw.id, "ingress",
            h.dst.str() + " is not the private IP of an attached network interface in " +
@@ -1138,19 +1304,21 @@ class Walker {
   }
 
   // ---- gateway endpoint -------------------------------------------------------------------
-  void gateway_endpoint(Index e, Header h, const model::RouteTable& rt) {
+  void gateway_endpoint(Index e, Packet h, const model::RouteTable& rt) {
     const auto& ep = n_.vpc_endpoints[e];
     if (ep.state != "available") {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "endpoint " + ep.id + " is " + ep.state, "");
       return;
     }
     hop("VPCEndpoint", ep.id, ep.name, "egress", std::nullopt, ep.service_name);
-    bool echo = h.protocol.number() == Protocol::kIcmp && h.dst_port == 8;
+    bool echo = !protocol_is(h, {Protocol::kTcp}) && protocol_is(h, {Protocol::kIcmp}) &&
+                port_is(h, PortField::kDst, PortRange::single(8));
     if (h.protocol.number() != Protocol::kTcp && !echo) {
       drop("VPCE_GATEWAY_PROTOCOL_RESTRICTION", "VPCEndpoint", ep.id, "",
            "gateway endpoints carry only TCP and ICMP echo", "");
       return;
     }
+    if (ep.vpc.resolved()) tested(h, AddressField::kSrc, vpc_cidrs(ep.vpc.index));
     if (!ep.vpc.resolved() || !n_.vpcs[ep.vpc.index].contains(h.src)) {
       drop("VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION", "VPCEndpoint", ep.id, "",
            "gateway endpoints serve only sources inside their VPC", "");
@@ -1162,7 +1330,7 @@ class Walker {
   }
 
   // ---- appliances (route target ENI or instance) -------------------------------------------
-  void appliance(Index from_subnet, Index eni, Header h, const model::RouteTable& rt) {
+  void appliance(Index from_subnet, Index eni, Packet h, const model::RouteTable& rt) {
     const auto& iface = n_.network_interfaces[eni];
     if (!instance_running(iface)) {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "appliance " + iface.id + " is not running",
@@ -1173,6 +1341,12 @@ class Walker {
     if (from_subnet != subnet && !network_acl(subnet, h, true)) return;
     if (!reply_ && !security_group(eni, h, true)) return;
     hop("NetworkInterface", iface.id, iface.name, "ingress", std::nullopt, "appliance");
+    if (iface.source_dest_check && obs_) {
+      std::vector<Prefix> own;
+      for (const auto& a : iface.private_ips) own.push_back(Prefix::host(a));
+      for (const auto& a : iface.ipv6_addresses) own.push_back(Prefix::host(a));
+      tested(h, AddressField::kDst, own);
+    }
     if (iface.source_dest_check && !iface.has_address(h.dst)) {
       drop("ENI_SOURCE_DEST_CHECK_RESTRICTION", "NetworkInterface", iface.id, "",
            "source/destination check is on for " + iface.id + ", so it drops traffic for " +
@@ -1190,6 +1364,7 @@ class Walker {
   std::vector<Explanation>& why_;
   std::vector<Explanation>& notes_;
   Connection& connection_;
+  PathObserver* obs_;
   int steps_ = 0;
 };
 
@@ -1231,26 +1406,31 @@ PortRange ephemeral_range(const Network& n, const Endpoint& e) {
   return {32768, 60999};
 }
 
-// Whether a walk that ended at `a` reached `want`, whose address is `address`.
-bool arrived_at(const Arrival& a, const Endpoint& want, IpAddress address) {
+// Whether a walk that ended at `a` reached `want`, whose address is `address`, the field
+// `origin` of the packet as sent.
+bool arrived_at(const Arrival& a, const Endpoint& want, IpAddress address, Origin origin,
+                PathObserver* observer) {
+  auto same = [&] {
+    if (observer) observer->same_address(a.header.dst_origin, a.header.dst, origin, address);
+    return a.header.dst == address;
+  };
   switch (want.kind) {
     case EndpointKind::kNetworkInterface:
       return a.kind == EndpointKind::kNetworkInterface && a.index == want.index;
     case EndpointKind::kOnPremises:
       return a.kind == EndpointKind::kOnPremises && a.index == want.index;
     case EndpointKind::kInternet:
-      return a.kind == EndpointKind::kInternet && a.header.dst == address;
+      return a.kind == EndpointKind::kInternet && same();
     case EndpointKind::kService:
       // AWS services are public: reached through a gateway endpoint or over the internet.
-      return (a.kind == EndpointKind::kService || a.kind == EndpointKind::kInternet) &&
-             a.header.dst == address;
+      return (a.kind == EndpointKind::kService || a.kind == EndpointKind::kInternet) && same();
     case EndpointKind::kAddress:
-      return a.header.dst == address;
+      return same();
   }
   return false;
 }
 
-void start(Walker& w, const Endpoint& e, Header h) {
+void start(Walker& w, const Endpoint& e, Packet h) {
   switch (e.kind) {
     case EndpointKind::kNetworkInterface:
       w.from_interface(e.index, h);
@@ -1305,7 +1485,7 @@ Trace trace(const Network& n, const Query& q) {
   }
   if (src->family() != dst->family())
     return fail("NO_PATH", "source and destination are of different address families", "");
-  Header h;
+  Packet h;
   h.src = *src;
   h.dst = *dst;
   h.protocol = q.protocol;
@@ -1319,13 +1499,22 @@ Trace trace(const Network& n, const Query& q) {
   if (q.protocol.is_all()) return fail("NO_PATH", "give one protocol to trace, not all", "");
   t.header = h;
 
+  return trace_packet(n, q.source, q.destination, h, nullptr);
+}
+
+Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& destination,
+                   const Header& header, PathObserver* observer) {
+  Trace t;
+  t.header = header;
+  Packet h(header);
   Connection connection;
-  Walker fwd(n, false, t.forward, t.explanations, t.notes, connection);
-  start(fwd, q.source, h);
+  Walker fwd(n, false, t.forward, t.explanations, t.notes, connection, observer);
+  start(fwd, source, h);
   if (!t.explanations.empty()) return t;
-  if (!fwd.arrival || !arrived_at(*fwd.arrival, q.destination, *dst)) {
-    return fail("NO_POSSIBLE_DESTINATION",
-                "the packet was delivered elsewhere than the destination", "");
+  if (!fwd.arrival || !arrived_at(*fwd.arrival, destination, h.dst, Origin::kDst, observer)) {
+    t.explanations.push_back({"NO_POSSIBLE_DESTINATION", "", "", "", "forward",
+                              "the packet was delivered elsewhere than the destination", ""});
+    return t;
   }
   // Services built into the VPC answer from the host; their replies are not filtered either.
   if (fwd.arrival->kind == EndpointKind::kAddress) {
@@ -1336,27 +1525,43 @@ Trace trace(const Network& n, const Query& q) {
   Endpoint replier;
   replier.kind = fwd.arrival->kind;
   replier.index = fwd.arrival->index;
-  Walker back(n, true, t.reverse, t.explanations, t.notes, connection);
-  start(back, replier, fwd.arrival->header.reversed());
+  const Packet& request = fwd.arrival->header;
+  Packet reply = request.reversed();
+  if (request.protocol.is_icmp()) {
+    // The reply's type depends on whether the request is an echo request; other types are
+    // answered unchanged.
+    std::uint16_t echo = request.protocol.number() == Protocol::kIcmp ? 8 : 128;
+    if (observer)
+      observer->port_in(request, PortField::kDst, PortRange::single(echo), request.dst_port == echo);
+    if (request.dst_port != echo) reply.dst_port_origin = request.dst_port_origin;
+  }
+  Walker back(n, true, t.reverse, t.explanations, t.notes, connection, observer);
+  start(back, replier, reply);
   if (!t.explanations.empty()) return t;
-  if (!back.arrival || !arrived_at(*back.arrival, q.source, *src)) {
+  const IpAddress src = h.src;
+  if (!back.arrival || !arrived_at(*back.arrival, source, src, Origin::kSrc, observer)) {
     t.explanations.push_back(
         {"NO_ROUTE_TO_DESTINATION", "", "", "", "return",
-         "the reply does not reach the source " + src->str() +
+         "the reply does not reach the source " + src.str() +
              (back.arrival ? " (it reaches " + back.arrival->header.dst.str() + ")" : ""),
          "make the return path lead back to the source"});
     return t;
   }
   // The source drops a reply that does not come from the address and port it sent to: the
   // return path went through a NAT gateway the request did not take.
-  const Header& answer = back.arrival->header;
+  const Packet& answer = back.arrival->header;
+  if (observer) {
+    observer->same_address(answer.src_origin, answer.src, Origin::kDst, h.dst);
+    if (h.protocol.has_ports())
+      observer->same_port(answer.src_port_origin, answer.src_port, Origin::kDstPort, h.dst_port);
+  }
   if (answer.src != h.dst || (h.protocol.has_ports() && answer.src_port != h.dst_port)) {
     std::string nat;
     for (const auto& x : t.reverse) {
       if (x.component_type == "NatGateway") nat = x.component_id;
     }
     t.explanations.push_back({"NGW_SOURCE_ADDRESS_REASSIGN", "NatGateway", nat, "", "return",
-                              "the reply reaches " + src->str() + " from " + answer.src.str() +
+                              "the reply reaches " + src.str() + " from " + answer.src.str() +
                                   " instead of " + h.dst.str() + ", so the source drops it",
                               "route the reply back the way the request came"});
     return t;

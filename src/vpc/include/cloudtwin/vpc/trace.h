@@ -9,6 +9,7 @@
 #include "cloudtwin/core/packet.h"
 #include "cloudtwin/model/network.h"
 #include "cloudtwin/vpc/endpoint.h"
+#include "cloudtwin/vpc/observer.h"
 
 namespace cloudtwin::vpc {
 
@@ -64,5 +65,12 @@ struct Trace {
 };
 
 [[nodiscard]] Trace trace(const model::Network& network, const Query& query);
+
+// One walk of the concrete packet `header` from `source` to `destination` (whose addresses it
+// carries), telling `observer`, when given, of every test the walk makes on the packet's
+// fields. trace() is this with the header chosen from the query.
+[[nodiscard]] Trace trace_packet(const model::Network& network, const Endpoint& source,
+                                 const Endpoint& destination, const Header& header,
+                                 PathObserver* observer);
 
 }  // namespace cloudtwin::vpc
