@@ -25,6 +25,7 @@ Runner add_validate_command(CLI::App& app);
 Runner add_trace_command(CLI::App& app);
 Runner add_export_command(CLI::App& app);
 Runner add_diagram_command(CLI::App& app);
+Runner add_reach_command(CLI::App& app);
 
 // The options every verb that reads a network shares: NETWORK..., --param, --import,
 // --region, --account.

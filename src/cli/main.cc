@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   Runner trace = add_trace_command(app);
   Runner export_network = add_export_command(app);
   Runner diagram = add_diagram_command(app);
+  Runner reach = add_reach_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -27,5 +28,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("trace")) return trace();
   if (app.got_subcommand("export")) return export_network();
   if (app.got_subcommand("diagram")) return diagram();
+  if (app.got_subcommand("reach")) return reach();
   return kExitBadInput;
 }

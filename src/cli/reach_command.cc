@@ -1,0 +1,106 @@
+// `cloudtwin reach NETWORK --from X --to Y`: every packet from X that reaches Y (and whose
+// reply returns), as a few rows with an example trace each.
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "cloudtwin/verify/reach.h"
+#include "cloudtwin/verify/rows.h"
+#include "commands.h"
+#include "trace_output.h"
+#include "verify_output.h"
+
+namespace cloudtwin::cli {
+
+namespace {
+struct ReachCommandOptions {
+  NetworkOptions network;
+  std::string from;
+  std::string to;
+  HeaderOptions headers;
+  bool json = false;
+  bool traces = false;
+};
+}  // namespace
+
+Runner add_reach_command(CLI::App& app) {
+  auto o = std::make_shared<ReachCommandOptions>();
+  auto* cmd = app.add_subcommand(
+      "reach", "Which packets from X reach Y: every protocol, port and address, proven");
+  add_network_options(*cmd, o->network);
+  cmd->add_option("--from", o->from,
+                  "Source: instance, ENI, subnet, VPC, security group (subnet/NAME, vpc/NAME, "
+                  "sg/NAME), internet, on-premises network or CIDR")
+      ->required();
+  cmd->add_option("--to", o->to, "Destination, named as --from")->required();
+  cmd->add_option("--protocol", o->headers.protocol, "tcp, udp, icmp, icmpv6, a number; default all");
+  cmd->add_option("--port", o->headers.port, "Destination port or range; default any");
+  cmd->add_option("--source-port", o->headers.source_port,
+                  "Source port, range or `any`; default the source's ephemeral ports");
+  cmd->add_flag("--json", o->json, "Print a JSON document");
+  cmd->add_flag("--traces", o->traces, "Print the example trace of every row");
+  return [o]() {
+    model::Network network;
+    Diagnostics diagnostics;
+    if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
+    auto from = verify::parse_party(network, o->from);
+    if (!from.party) return usage_error("--from: " + from.error, from.hint);
+    auto to = verify::parse_party(network, o->to);
+    if (!to.party) return usage_error("--to: " + to.error, to.hint);
+    auto options = make_reach_options(o->headers);
+    if (!options) return kExitBadInput;
+    verify::Compiled compiled(network);
+    auto result = verify::reach(compiled, *from.party, *to.party, *options);
+    auto reachable = verify::rows(result, true);
+    auto blocked = verify::rows(result, false);
+    bool show_sports = !o->headers.source_port.empty();
+    if (o->json) {
+      nlohmann::json j;
+      j["from"] = o->from;
+      j["to"] = o->to;
+      j["reachable"] = result.reachable != bddfalse;
+      j["flows"] = nlohmann::json::array();
+      for (const auto& r : reachable) j["flows"].push_back(row_json(network, r));
+      j["blocked"] = nlohmann::json::array();
+      for (const auto& r : blocked) {
+        auto b = row_json(network, r);
+        if (r.example && !r.example->trace.explanations.empty()) {
+          b["code"] = r.example->trace.explanations.front().code;
+        }
+        j["blocked"].push_back(std::move(b));
+      }
+      j["classes"] = result.flows.size();
+      j["walks"] = result.walks;
+      j["truncated"] = result.truncated;
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << "Reach " << o->from << " -> " << o->to << ": ";
+      if (result.reachable == bddfalse) {
+        std::cout << "NOTHING is reachable";
+      } else {
+        std::cout << "REACHABLE for " << reachable.size() << " row" << (reachable.size() == 1 ? "" : "s");
+      }
+      std::cout << " (" << result.flows.size() << " classes of packets, all checked)\n";
+      if (!reachable.empty()) std::cout << "\nReachable\n";
+      for (const auto& r : reachable) {
+        std::cout << "  " << row_text(r, show_sports) << "\n";
+        if (r.example) std::cout << "      path: " << path_text(r.example->trace) << "\n";
+        if (o->traces && r.example) {
+          std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
+        }
+      }
+      if (!blocked.empty()) std::cout << "\nBlocked\n";
+      for (const auto& r : blocked) {
+        std::cout << "  " << row_text(r, show_sports) << "\n";
+        if (r.example) std::cout << "      " << blocked_text(r.example->trace) << "\n";
+        if (o->traces && r.example) {
+          std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
+        }
+      }
+      if (result.truncated) std::cout << "\nwarning: stopped after " << result.walks << " walks\n";
+    }
+    return result.reachable != bddfalse ? kExitOk : kExitNegative;
+  };
+}
+
+}  // namespace cloudtwin::cli

@@ -1,0 +1,268 @@
+#include "cloudtwin/verify/header_space.h"
+
+#include <array>
+#include <mutex>
+
+namespace cloudtwin::verify {
+
+namespace {
+
+constexpr int kWidths[] = {8, 16, 16, 128, 128};
+
+U128 ones(int bits) { return bits >= 128 ? ~U128{0} : (U128{1} << bits) - 1; }
+
+// The variable of bit `bit` (0 = least significant) of a block.
+int variable(Block b, int bit) {
+  return HeaderSpace::first_variable(b) + HeaderSpace::width(b) - 1 - bit;
+}
+
+// x >= lo over the low `bits` bits of the block (higher bits unconstrained).
+bdd at_least(Block b, int bits, U128 lo) {
+  bdd r = bddtrue;
+  for (int i = 0; i < bits; ++i) {
+    bdd v = bdd_ithvar(variable(b, i));
+    r = ((lo >> i) & 1) ? (v & r) : (v | r);
+  }
+  return r;
+}
+
+// x <= hi over the low `bits` bits of the block.
+bdd at_most(Block b, int bits, U128 hi) {
+  bdd r = bddtrue;
+  for (int i = 0; i < bits; ++i) {
+    bdd v = bdd_nithvar(variable(b, i));
+    r = ((hi >> i) & 1) ? (v | r) : (v & r);
+  }
+  return r;
+}
+
+// The bits from `from` to `to` (inclusive) of a block all zero.
+bdd zero_bits(Block b, int from, int to) {
+  bdd r = bddtrue;
+  for (int i = from; i <= to; ++i) r &= bdd_nithvar(variable(b, i));
+  return r;
+}
+
+bdd high_bits_clear(Block b) {
+  static std::array<bdd, 5> cache;
+  auto& c = cache[static_cast<int>(b)];
+  if (c == bdd()) c = zero_bits(b, 32, 127);
+  return c;
+}
+
+}  // namespace
+
+int HeaderSpace::width(Block b) { return kWidths[static_cast<int>(b)]; }
+
+int HeaderSpace::first_variable(Block b) {
+  int v = 1;
+  for (int i = 0; i < static_cast<int>(b); ++i) v += kWidths[i];
+  return v;
+}
+
+void HeaderSpace::init() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    bdd_init(1 << 20, 1 << 17);
+    bdd_setvarnum(kVariables);
+    bdd_setmaxincrease(1 << 22);
+    bdd_gbc_hook(nullptr);  // BuDDy prints every garbage collection otherwise
+  });
+}
+
+bdd HeaderSpace::family(Family f) {
+  init();
+  return f == Family::kV4 ? bdd_nithvar(kFamilyVariable) : bdd_ithvar(kFamilyVariable);
+}
+
+bdd HeaderSpace::address(Block b, const Prefix& p) {
+  init();
+  int w = p.address().width();
+  U128 v = p.address().bits();
+  bdd r = family(p.family());
+  if (w == 32) r &= high_bits_clear(b);
+  for (int i = w - p.length(); i < w; ++i) {
+    r &= ((v >> i) & 1) ? bdd_ithvar(variable(b, i)) : bdd_nithvar(variable(b, i));
+  }
+  return r;
+}
+
+bdd HeaderSpace::address_range(Block b, Family f, U128 lo, U128 hi) {
+  init();
+  int w = f == Family::kV4 ? 32 : 128;
+  bdd r = family(f);
+  if (w == 32) r &= high_bits_clear(b);
+  return r & at_least(b, w, lo) & at_most(b, w, hi);
+}
+
+bdd HeaderSpace::protocol(int number) {
+  init();
+  if (number == Protocol::kAll) return bddtrue;
+  return value(Block::kProtocol, static_cast<U128>(number));
+}
+
+bdd HeaderSpace::port(Block b, PortRange r) {
+  init();
+  if (r.is_all()) return bddtrue;
+  return at_least(b, 16, r.from) & at_most(b, 16, r.to);
+}
+
+bdd HeaderSpace::value(Block b, U128 v) {
+  init();
+  bdd r = bddtrue;
+  for (int i = 0; i < width(b); ++i) {
+    r &= ((v >> i) & 1) ? bdd_ithvar(variable(b, i)) : bdd_nithvar(variable(b, i));
+  }
+  return r;
+}
+
+bdd HeaderSpace::variables(Block b) {
+  init();
+  bdd r = bddtrue;
+  for (int i = 0; i < width(b); ++i) r &= bdd_ithvar(variable(b, i));
+  return r;
+}
+
+bdd HeaderSpace::well_formed() {
+  init();
+  static bdd cached = [] {
+    bdd v4 = family(Family::kV4) & high_bits_clear(Block::kSrc) & high_bits_clear(Block::kDst);
+    bdd addresses = v4 | family(Family::kV6);
+    bdd with_ports = protocol(Protocol::kTcp) | protocol(Protocol::kUdp);
+    // ICMP goes with IPv4 and ICMPv6 with IPv6.
+    bdd icmp = ((protocol(Protocol::kIcmp) & family(Family::kV4)) |
+                (protocol(Protocol::kIcmpV6) & family(Family::kV6))) &
+               port(Block::kDstPort, {0, 255}) & port(Block::kSrcPort, {0, 255});
+    bdd other = (!(with_ports | protocol(Protocol::kIcmp) | protocol(Protocol::kIcmpV6))) &
+                port(Block::kDstPort, 0) & port(Block::kSrcPort, 0);
+    return addresses & (with_ports | icmp | other);
+  }();
+  return cached;
+}
+
+Header HeaderSpace::pick(const bdd& set) {
+  init();
+  bdd s = set;
+  auto prefer = [&](const bdd& choice) {
+    bdd narrowed = s & choice;
+    if (narrowed != bddfalse) {
+      s = narrowed;
+      return true;
+    }
+    return false;
+  };
+  for (int p : {Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp, Protocol::kIcmpV6}) {
+    if (prefer(protocol(p))) break;
+  }
+  for (std::uint16_t p : {443, 80, 22, 5432, 3306, 53, 8, 128}) {
+    if (prefer(port(Block::kDstPort, p))) break;
+  }
+  for (std::uint16_t p : {32768, 49152, 1024}) {
+    if (prefer(port(Block::kSrcPort, p))) break;
+  }
+  prefer(family(Family::kV4));
+  bdd one = bdd_fullsatone(s);
+  std::array<U128, 5> values{};
+  bool v6 = false;
+  for (BDD node = one.id(); node != bddtrue.id() && node != bddfalse.id();) {
+    int var = bdd_var(node);
+    bool bit = bdd_high(node) != bddfalse.id();
+    node = bit ? bdd_high(node) : bdd_low(node);
+    if (var == kFamilyVariable) {
+      v6 = bit;
+      continue;
+    }
+    for (int b = 0; b < 5; ++b) {
+      int first = first_variable(static_cast<Block>(b));
+      if (var < first || var >= first + kWidths[b]) continue;
+      int position = kWidths[b] - 1 - (var - first);
+      if (bit) values[b] |= U128{1} << position;
+    }
+  }
+  Header h;
+  auto addr = [&](U128 v) {
+    return v6 ? IpAddress::v6(v) : IpAddress::v4(static_cast<std::uint32_t>(v));
+  };
+  h.protocol = Protocol(static_cast<int>(values[0]));
+  h.dst_port = static_cast<std::uint16_t>(values[1]);
+  h.src_port = static_cast<std::uint16_t>(values[2]);
+  h.dst = addr(values[3]);
+  h.src = addr(values[4]);
+  return h;
+}
+
+double HeaderSpace::count(const bdd& set) {
+  init();
+  return bdd_satcount(set);
+}
+
+HeaderSpace::Ranges HeaderSpace::ranges(const bdd& set, Block b, std::optional<Family> f,
+                                        std::size_t limit) {
+  init();
+  bdd s = f ? (set & family(*f)) : set;
+  bdd others = bddtrue;
+  for (int v = 0; v < kVariables; ++v) {
+    int first = first_variable(b);
+    if (v < first || v >= first + width(b)) others &= bdd_ithvar(v);
+  }
+  bdd projected = bdd_exist(s, others);
+  Ranges out;
+  int w = width(b);
+  int first = first_variable(b);
+  auto emit = [&](U128 lo, U128 hi) {
+    if (!out.ranges.empty() && out.ranges.back().second + 1 == lo) {
+      out.ranges.back().second = hi;
+      return;
+    }
+    if (out.ranges.size() >= limit) {
+      out.truncated = true;
+      return;
+    }
+    out.ranges.emplace_back(lo, hi);
+  };
+  // Depth-first over the block's bits, most significant first, so ranges come out sorted.
+  auto walk = [&](auto& self, BDD node, int level, U128 acc) -> void {
+    if (out.truncated || node == bddfalse.id()) return;
+    int rest = w - level;
+    if (node == bddtrue.id()) {
+      U128 lo = rest >= 128 ? 0 : acc << rest;
+      emit(lo, lo | ones(rest));
+      return;
+    }
+    if (bdd_var(node) == first + level) {
+      self(self, bdd_low(node), level + 1, acc << 1);
+      self(self, bdd_high(node), level + 1, (acc << 1) | 1);
+    } else {
+      self(self, node, level + 1, acc << 1);
+      self(self, node, level + 1, (acc << 1) | 1);
+    }
+  };
+  walk(walk, projected.id(), 0, 0);
+  return out;
+}
+
+std::vector<Prefix> cover(Family f, U128 lo, U128 hi) {
+  int w = f == Family::kV4 ? 32 : 128;
+  std::vector<Prefix> out;
+  auto make = [&](U128 v) {
+    return f == Family::kV4 ? IpAddress::v4(static_cast<std::uint32_t>(v)) : IpAddress::v6(v);
+  };
+  while (true) {
+    // The largest aligned block starting at lo that stays within hi.
+    int size = 0;
+    while (size < w) {
+      U128 mask = ones(size + 1);  // the next block size, minus one
+      if ((lo & mask) != 0) break;
+      U128 last = lo + mask;
+      if (last > hi || last < lo) break;
+      ++size;
+    }
+    out.emplace_back(make(lo), w - size);
+    U128 last = lo + ones(size);
+    if (last >= hi) break;
+    lo = last + 1;
+  }
+  return out;
+}
+
+}  // namespace cloudtwin::verify

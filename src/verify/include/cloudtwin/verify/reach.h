@@ -1,0 +1,74 @@
+// Reachability for all packets: which headers from one party arrive at another, found by
+// walking one representative packet per class of packets that the network treats alike. Each
+// walk's path condition (path_condition.h) is the whole class, so the classes partition the
+// query's header space exactly and each comes with the concrete trace of its representative.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloudtwin/model/network.h"
+#include "cloudtwin/verify/header_space.h"
+#include "cloudtwin/verify/path_condition.h"
+#include "cloudtwin/vpc/trace.h"
+
+namespace cloudtwin::verify {
+
+// One side of a query: a set of ENIs, the internet, or an on-premises network.
+struct Party {
+  enum class Kind : std::uint8_t { kInterfaces, kInternet, kOnPremises };
+  Kind kind = Kind::kInterfaces;
+  std::vector<model::Index> interfaces;  // kInterfaces
+  model::Index on_premises = model::kNone;
+  std::optional<Prefix> within;  // narrows the internet or an on-premises network to a CIDR
+  std::string label;             // as the user named it
+};
+
+struct PartyParse {
+  std::optional<Party> party;
+  std::string error;
+  std::string hint;
+};
+
+// Resolves what the user named: an instance or ENI (id, name), a subnet, a VPC or a security
+// group (id or name: their ENIs), `internet` or a public CIDR, an on-premises network or a CIDR
+// inside one. A kind prefix picks among equal names: `subnet/app`, `vpc/prod`, `sg/db`.
+[[nodiscard]] PartyParse parse_party(const model::Network& n, std::string_view text);
+
+// The addresses a party sends from (as source) or is reached at (as destination).
+[[nodiscard]] bdd party_addresses(const model::Network& n, const Party& p, model::Index eni,
+                                  bool as_source, Block b);
+// Public addresses: IPv4 outside RFC 1918/6598 and the special-use blocks, IPv6 2000::/3.
+[[nodiscard]] bdd internet_addresses(Block b);
+
+// A set of packets that the network treats alike, with the trace of one of them.
+struct Flow {
+  bdd packets;
+  vpc::Trace trace;
+  model::Index source_interface = model::kNone;       // kNone: the internet / on-premises
+  model::Index destination_interface = model::kNone;  // likewise
+};
+
+struct ReachOptions {
+  bdd headers = bddtrue;        // protocol, ports... (the query's own restriction)
+  bool any_source_port = false;  // default: the source's ephemeral port range
+  std::size_t max_walks = 1'000'000;
+};
+
+struct ReachResult {
+  bdd reachable = bddfalse;  // every packet that arrives (and whose reply returns)
+  bdd queried = bddfalse;    // every packet asked about
+  std::vector<Flow> flows;   // reachable and not, partitioning `queried`
+  std::size_t walks = 0;
+  bool truncated = false;    // max_walks ran out
+};
+
+[[nodiscard]] ReachResult reach(Compiled& c, const Party& from, const Party& to,
+                                const ReachOptions& options = {});
+
+// The classes of one pair of endpoints within `space`, appended to `out`.
+void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+             const bdd& space, ReachResult& out, std::size_t max_walks);
+
+}  // namespace cloudtwin::verify

@@ -1,0 +1,283 @@
+#include "cloudtwin/verify/path_condition.h"
+
+#include <algorithm>
+
+#include "cloudtwin/vpc/rules.h"
+
+namespace cloudtwin::verify {
+
+using model::Index;
+using vpc::Origin;
+
+namespace {
+
+Block block_of(Origin o) {
+  switch (o) {
+    case Origin::kSrc:
+      return Block::kSrc;
+    case Origin::kDst:
+      return Block::kDst;
+    case Origin::kSrcPort:
+      return Block::kSrcPort;
+    default:
+      return Block::kDstPort;
+  }
+}
+
+U128 last_of(Family f) { return f == Family::kV4 ? U128{0xffffffffu} : ~U128{0}; }
+
+}  // namespace
+
+std::pair<U128, U128> cell(IpAddress a, std::span<const Prefix> prefixes) {
+  U128 x = a.bits();
+  U128 lo = 0;
+  U128 hi = last_of(a.family());
+  for (const auto& p : prefixes) {
+    if (p.family() != a.family()) continue;
+    U128 first = p.address().bits();
+    U128 last = p.last().bits();
+    if (first <= x && x <= last) {
+      lo = std::max(lo, first);
+      hi = std::min(hi, last);
+    } else if (last < x) {
+      lo = std::max(lo, last + 1);
+    } else {
+      hi = std::min(hi, first - 1);
+    }
+  }
+  return {lo, hi};
+}
+
+// ---- Compiled ------------------------------------------------------------------------------
+
+Compiled::Compiled(const model::Network& n) : n_(n) { HeaderSpace::init(); }
+
+bdd Compiled::rule_list_match(Protocol protocol, PortRange ports, int icmp_type, int icmp_code) {
+  // rules.cc protocol_and_ports_match: "all" matches everything; a rule's ports apply to TCP
+  // and UDP, its type and code to ICMP; other protocols match on the number alone.
+  if (protocol.is_all()) return bddtrue;
+  bdd r = HeaderSpace::protocol(protocol.number());
+  if (protocol.has_ports()) return r & HeaderSpace::port(Block::kDstPort, ports);
+  if (protocol.is_icmp()) {
+    if (icmp_type != -1) r &= HeaderSpace::port(Block::kDstPort, static_cast<std::uint16_t>(icmp_type));
+    if (icmp_code != -1) r &= HeaderSpace::port(Block::kSrcPort, static_cast<std::uint16_t>(icmp_code));
+  }
+  return r;
+}
+
+bdd Compiled::peer(const model::SecurityGroupRule& rule, Index vpc, Block b) {
+  if (rule.cidr) return HeaderSpace::address(b, *rule.cidr);
+  bdd r = bddfalse;
+  if (rule.prefix_list.resolved()) {
+    for (const auto& p : n_.prefix_lists[rule.prefix_list.index].entries) {
+      r |= HeaderSpace::address(b, p);
+    }
+    return r;
+  }
+  if (rule.security_group.resolved()) {
+    // rules.cc sg_reference_matches: private addresses of the group's ENIs in this VPC or a
+    // same-Region peered one.
+    for (Index e : n_.security_groups[rule.security_group.index].members) {
+      const auto& iface = n_.network_interfaces[e];
+      if (iface.vpc != vpc && !vpc::peered_same_region(n_, iface.vpc, vpc)) continue;
+      for (const auto& a : iface.private_ips) r |= HeaderSpace::address(b, a);
+      for (const auto& a : iface.ipv6_addresses) r |= HeaderSpace::address(b, a);
+    }
+  }
+  return r;
+}
+
+const bdd& Compiled::security_groups(Index eni, bool ingress) {
+  const auto& iface = n_.network_interfaces[eni];
+  std::vector<Index> groups;
+  for (const auto& g : iface.security_groups) {
+    if (g.resolved()) groups.push_back(g.index);
+  }
+  auto key = std::make_tuple(groups, iface.vpc, ingress);
+  auto it = security_groups_.find(key);
+  if (it != security_groups_.end()) return it->second;
+  Block b = ingress ? Block::kSrc : Block::kDst;
+  bdd r = bddfalse;
+  for (Index g : groups) {
+    const auto& sg = n_.security_groups[g];
+    for (const auto& rule : ingress ? sg.ingress : sg.egress) {
+      r |= rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code) &
+           peer(rule, iface.vpc, b);
+    }
+  }
+  return security_groups_.emplace(std::move(key), r).first->second;
+}
+
+const bdd& Compiled::network_acl(Index acl, bool ingress) {
+  auto key = std::make_pair(acl, ingress);
+  auto it = network_acls_.find(key);
+  if (it != network_acls_.end()) return it->second;
+  const auto& a = n_.network_acls[acl];
+  Block b = ingress ? Block::kSrc : Block::kDst;
+  // rules.cc match_network_acl: the first matching entry decides.
+  bdd matched = bddfalse;
+  bdd allowed = bddfalse;
+  for (const auto& e : ingress ? a.ingress : a.egress) {
+    bdd m = HeaderSpace::address(b, e.cidr) &
+            rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
+    if (e.allow) allowed |= m & !matched;
+    matched |= m;
+  }
+  return network_acls_.emplace(key, allowed).first->second;
+}
+
+const bdd& Compiled::private_addresses(Index vpc, Block b) {
+  auto key = std::make_pair(vpc, b);
+  auto it = private_addresses_.find(key);
+  if (it != private_addresses_.end()) return it->second;
+  bdd r = bddfalse;
+  for (const auto& [address, eni] : n_.eni_by_private_ip) {
+    if (n_.network_interfaces[eni].vpc == vpc) r |= HeaderSpace::address(b, address);
+  }
+  return private_addresses_.emplace(key, r).first->second;
+}
+
+const bdd& Compiled::own_public_addresses(Block b) {
+  auto it = own_public_.find(b);
+  if (it != own_public_.end()) return it->second;
+  bdd r = bddfalse;
+  for (const auto& [address, eni] : n_.eni_by_public_ip) r |= HeaderSpace::address(b, address);
+  for (const auto& [address, nat] : n_.nat_gateway_by_public_ip) {
+    r |= HeaderSpace::address(b, address);
+  }
+  for (const auto& v : n_.vpcs) {
+    for (const auto& p : v.ipv6_cidr_blocks) r |= HeaderSpace::address(b, p);
+  }
+  return own_public_.emplace(b, r).first->second;
+}
+
+void Compiled::forget_security_group(Index group) {
+  for (auto it = security_groups_.begin(); it != security_groups_.end();) {
+    const auto& groups = std::get<0>(it->first);
+    // A reference to the group from another group's rule depends on its members, not its
+    // rules, so only lists that carry the group itself are stale.
+    if (std::find(groups.begin(), groups.end(), group) != groups.end())
+      it = security_groups_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void Compiled::forget_network_acl(Index acl) {
+  network_acls_.erase({acl, true});
+  network_acls_.erase({acl, false});
+}
+
+// ---- PathCondition -------------------------------------------------------------------------
+
+bdd PathCondition::relocate(const bdd& predicate, const vpc::Packet& p) {
+  bdd r = predicate;
+  const Origin origins[4] = {p.src_origin, p.dst_origin, p.src_port_origin, p.dst_port_origin};
+  const Block roles[4] = {Block::kSrc, Block::kDst, Block::kSrcPort, Block::kDstPort};
+  const U128 values[4] = {p.src.bits(), p.dst.bits(), p.src_port, p.dst_port};
+  bool identity = true;
+  for (int i = 0; i < 4; ++i) {
+    if (origins[i] == Origin::kConstant) {
+      r = bdd_restrict(r, HeaderSpace::value(roles[i], values[i]));
+    } else if (block_of(origins[i]) != roles[i]) {
+      identity = false;
+    }
+  }
+  if (identity) return r;
+  // One renaming per pattern of origins; there are few.
+  static std::map<std::array<Origin, 4>, bddPair*> pairs;
+  std::array<Origin, 4> key{origins[0], origins[1], origins[2], origins[3]};
+  auto it = pairs.find(key);
+  if (it == pairs.end()) {
+    bddPair* pair = bdd_newpair();
+    for (int i = 0; i < 4; ++i) {
+      if (origins[i] == Origin::kConstant || block_of(origins[i]) == roles[i]) continue;
+      Block to = block_of(origins[i]);
+      int w = HeaderSpace::width(roles[i]);
+      for (int bit = 0; bit < w; ++bit) {
+        bdd_setpair(pair, HeaderSpace::first_variable(roles[i]) + bit,
+                    HeaderSpace::first_variable(to) + bit);
+      }
+    }
+    it = pairs.emplace(key, pair).first;
+  }
+  return bdd_replace(r, it->second);
+}
+
+void PathCondition::address(const vpc::Packet& p, vpc::AddressField f,
+                            std::span<const Prefix> prefixes) {
+  Origin o = f == vpc::AddressField::kSrc ? p.src_origin : p.dst_origin;
+  if (o == Origin::kConstant) return;
+  IpAddress a = f == vpc::AddressField::kSrc ? p.src : p.dst;
+  auto [lo, hi] = cell(a, prefixes);
+  condition_ &= HeaderSpace::address_range(block_of(o), a.family(), lo, hi);
+}
+
+void PathCondition::address_in(const vpc::Packet& p, vpc::AddressField f, vpc::AddressSet set,
+                               Index vpc, bool member) {
+  Origin o = f == vpc::AddressField::kSrc ? p.src_origin : p.dst_origin;
+  if (o == Origin::kConstant) return;
+  Block b = block_of(o);
+  require(set == vpc::AddressSet::kPrivateAddresses ? c_.private_addresses(vpc, b)
+                                                     : c_.own_public_addresses(b),
+          member);
+}
+
+void PathCondition::family(const vpc::Packet& p) {
+  condition_ &= HeaderSpace::family(p.src.family());
+}
+
+void PathCondition::protocol_in(const vpc::Packet&, std::span<const int> protocols, bool member) {
+  bdd s = bddfalse;
+  for (int x : protocols) s |= HeaderSpace::protocol(x);
+  require(s, member);
+}
+
+void PathCondition::port_in(const vpc::Packet& p, vpc::PortField f, PortRange range, bool member) {
+  Origin o = f == vpc::PortField::kSrc ? p.src_port_origin : p.dst_port_origin;
+  if (o == Origin::kConstant) return;
+  require(HeaderSpace::port(block_of(o), range), member);
+}
+
+void PathCondition::security_groups(const vpc::Packet& p, Index eni, bool ingress,
+                                    bool admitted) {
+  require(relocate(c_.security_groups(eni, ingress), p), admitted);
+}
+
+void PathCondition::network_acl(const vpc::Packet& p, Index acl, bool ingress, bool allowed) {
+  require(relocate(c_.network_acl(acl, ingress), p), allowed);
+}
+
+void PathCondition::same_address(Origin a, IpAddress va, Origin b, IpAddress vb) {
+  if (a == b) return;
+  if (a == Origin::kConstant) {
+    require(HeaderSpace::address(block_of(b), va), va == vb);
+  } else if (b == Origin::kConstant) {
+    require(HeaderSpace::address(block_of(a), vb), va == vb);
+  } else {
+    condition_ &= HeaderSpace::address(block_of(a), va) & HeaderSpace::address(block_of(b), vb);
+  }
+}
+
+void PathCondition::same_port(Origin a, std::uint16_t va, Origin b, std::uint16_t vb) {
+  if (a == b) return;
+  if (a == Origin::kConstant) {
+    require(HeaderSpace::port(block_of(b), va), va == vb);
+  } else if (b == Origin::kConstant) {
+    require(HeaderSpace::port(block_of(a), vb), va == vb);
+  } else {
+    // The source port compared with the destination port (a NAT gateway that sees its own
+    // mapping come back through the internet): one BDD of 2^17 nodes, built once.
+    static const bdd equal = [] {
+      bdd r = bddtrue;
+      for (int i = 0; i < 16; ++i) {
+        r &= bdd_biimp(bdd_ithvar(HeaderSpace::first_variable(Block::kSrcPort) + i),
+                       bdd_ithvar(HeaderSpace::first_variable(Block::kDstPort) + i));
+      }
+      return r;
+    }();
+    require(equal, va == vb);
+  }
+}
+
+}  // namespace cloudtwin::verify

@@ -1,0 +1,276 @@
+#include "cloudtwin/verify/reach.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cloudtwin/core/diagnostic.h"
+
+namespace cloudtwin::verify {
+
+using model::Index;
+using model::Kind;
+using model::kNone;
+
+namespace {
+
+PartyParse fail(std::string error, std::string hint = {}) {
+  PartyParse p;
+  p.error = std::move(error);
+  p.hint = std::move(hint);
+  return p;
+}
+
+PartyParse ok(Party party) {
+  PartyParse p;
+  p.party = std::move(party);
+  return p;
+}
+
+std::vector<Index> interfaces_where(const model::Network& n, auto&& keep) {
+  std::vector<Index> out;
+  for (Index e = 0; e < n.network_interfaces.size(); ++e) {
+    if (keep(n.network_interfaces[e])) out.push_back(e);
+  }
+  return out;
+}
+
+struct KindPrefix {
+  std::string_view prefix;
+  Kind kind;
+};
+constexpr KindPrefix kKindPrefixes[] = {
+    {"instance/", Kind::kInstance}, {"eni/", Kind::kNetworkInterface}, {"subnet/", Kind::kSubnet},
+    {"vpc/", Kind::kVpc},           {"sg/", Kind::kSecurityGroup},     {"onprem/", Kind::kOnPremisesNetwork},
+};
+constexpr Kind kPartyKinds[] = {Kind::kInstance, Kind::kNetworkInterface, Kind::kSubnet,
+                                Kind::kVpc,      Kind::kSecurityGroup,    Kind::kOnPremisesNetwork};
+
+std::optional<Party> party_of(const model::Network& n, Kind kind, Index i, std::string label) {
+  Party p;
+  p.label = std::move(label);
+  switch (kind) {
+    case Kind::kInstance:
+      p.interfaces = n.instances[i].network_interfaces;
+      break;
+    case Kind::kNetworkInterface:
+      p.interfaces = {i};
+      break;
+    case Kind::kSubnet:
+      p.interfaces = interfaces_where(n, [&](const auto& e) { return e.subnet.index == i; });
+      break;
+    case Kind::kVpc:
+      p.interfaces = interfaces_where(n, [&](const auto& e) { return e.vpc == i; });
+      break;
+    case Kind::kSecurityGroup:
+      p.interfaces = n.security_groups[i].members;
+      break;
+    case Kind::kOnPremisesNetwork:
+      p.kind = Party::Kind::kOnPremises;
+      p.on_premises = i;
+      break;
+    default:
+      return std::nullopt;
+  }
+  return p;
+}
+
+PartyParse from_prefix(const model::Network& n, const Prefix& cidr, std::string label) {
+  Party p;
+  p.label = std::move(label);
+  for (Index o = 0; o < n.on_premises_networks.size(); ++o) {
+    for (const auto& c : n.on_premises_networks[o].cidrs) {
+      if (c.contains(cidr)) {
+        p.kind = Party::Kind::kOnPremises;
+        p.on_premises = o;
+        p.within = cidr;
+        return ok(p);
+      }
+    }
+  }
+  p.interfaces = interfaces_where(n, [&](const model::NetworkInterface& e) {
+    auto in = [&](IpAddress a) { return cidr.contains(a); };
+    return std::any_of(e.private_ips.begin(), e.private_ips.end(), in) ||
+           std::any_of(e.ipv6_addresses.begin(), e.ipv6_addresses.end(), in) ||
+           std::any_of(e.public_ips.begin(), e.public_ips.end(),
+                       [&](const auto& pp) { return in(pp.second); });
+  });
+  if (!p.interfaces.empty()) return ok(p);
+  bool private_space = cidr.family() == Family::kV4 &&
+                       (is_rfc1918(cidr.address()) || is_rfc6598(cidr.address()));
+  bool in_vpc = false;
+  for (const auto& v : n.vpcs) {
+    for (const auto& c : v.cidr_blocks) in_vpc = in_vpc || c.overlaps(cidr);
+    for (const auto& c : v.ipv6_cidr_blocks) in_vpc = in_vpc || c.overlaps(cidr);
+  }
+  if (in_vpc || private_space) {
+    return fail("no network interface or on-premises network holds an address in " + cidr.str(),
+                "name an instance, subnet or VPC, or a CIDR an ENI or on-premises network holds");
+  }
+  p.kind = Party::Kind::kInternet;
+  p.within = cidr;
+  return ok(p);
+}
+
+}  // namespace
+
+PartyParse parse_party(const model::Network& n, std::string_view text) {
+  std::string label(text);
+  if (text.empty()) return fail("empty name", "name an instance, a subnet, a VPC or `internet`");
+  if (text == "internet") {
+    Party p;
+    p.kind = Party::Kind::kInternet;
+    p.label = label;
+    return ok(p);
+  }
+  if (auto a = IpAddress::parse(text)) return from_prefix(n, Prefix::host(*a), label);
+  if (text.find('/') != std::string_view::npos && text.find_first_of("0123456789:") == 0) {
+    if (auto c = Prefix::parse(text)) return from_prefix(n, *c, label);
+  }
+  std::span<const Kind> kinds = kPartyKinds;
+  Kind only{};
+  for (const auto& kp : kKindPrefixes) {
+    if (text.starts_with(kp.prefix)) {
+      text.remove_prefix(kp.prefix.size());
+      only = kp.kind;
+      kinds = std::span<const Kind>(&only, 1);
+      break;
+    }
+  }
+  for (Kind k : kinds) {
+    if (auto i = n.find(text, k)) {
+      auto p = party_of(n, k, *i, label);
+      if (p && p->kind == Party::Kind::kInterfaces && p->interfaces.empty()) {
+        return fail(std::string(model::kind_name(k)) + " `" + std::string(text) +
+                        "` has no network interfaces",
+                    "");
+      }
+      return ok(*p);
+    }
+  }
+  std::vector<std::string_view> names;
+  for (const auto& [key, k] : n.by_id) {
+    if (std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end()) names.push_back(key);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  auto best = closest_match(text, names);
+  return fail("nothing named `" + label + "`",
+              best.empty() ? "name an instance, ENI, subnet, VPC, security group, on-premises "
+                             "network, CIDR or `internet`"
+                           : "did you mean `" + best + "`?");
+}
+
+bdd internet_addresses(Block b) {
+  static const char* kNotInternet[] = {"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10",
+                                       "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",
+                                       "192.168.0.0/16", "224.0.0.0/3"};
+  bdd v4 = HeaderSpace::address(b, Prefix::any(Family::kV4));
+  for (const char* c : kNotInternet) v4 &= !HeaderSpace::address(b, *Prefix::parse(c));
+  return v4 | HeaderSpace::address(b, *Prefix::parse("2000::/3"));
+}
+
+bdd party_addresses(const model::Network& n, const Party& p, Index eni, bool as_source, Block b) {
+  bdd r = bddfalse;
+  switch (p.kind) {
+    case Party::Kind::kInterfaces: {
+      const auto& iface = n.network_interfaces[eni];
+      for (const auto& a : iface.private_ips) r |= HeaderSpace::address(b, a);
+      for (const auto& a : iface.ipv6_addresses) r |= HeaderSpace::address(b, a);
+      if (!as_source) {
+        for (const auto& [priv, pub] : iface.public_ips) r |= HeaderSpace::address(b, pub);
+      }
+      break;
+    }
+    case Party::Kind::kInternet:
+      r = internet_addresses(b);
+      break;
+    case Party::Kind::kOnPremises:
+      for (const auto& c : n.on_premises_networks[p.on_premises].cidrs) {
+        r |= HeaderSpace::address(b, c);
+      }
+      break;
+  }
+  if (p.within && p.kind != Party::Kind::kInterfaces) r &= HeaderSpace::address(b, *p.within);
+  return r;
+}
+
+void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+             const bdd& space, ReachResult& out, std::size_t max_walks) {
+  bdd remaining = space;
+  while (remaining != bddfalse) {
+    if (out.walks >= max_walks) {
+      out.truncated = true;
+      return;
+    }
+    Header h = HeaderSpace::pick(remaining);
+    PathCondition pc(c);
+    vpc::Trace t = vpc::trace_packet(c.network(), source, destination, h, &pc);
+    ++out.walks;
+    if (getenv("CT_DEBUG")) fprintf(stderr, "walk %zu: %s reachable=%d count=%g\n", out.walks, h.str().c_str(), t.reachable, HeaderSpace::count(pc.condition() & remaining));
+    bdd packets = pc.condition() & remaining;
+    remaining &= !pc.condition();
+    if (t.reachable) out.reachable |= packets;
+    Flow f;
+    f.packets = packets;
+    f.trace = std::move(t);
+    if (source.kind == vpc::EndpointKind::kNetworkInterface) f.source_interface = source.index;
+    if (destination.kind == vpc::EndpointKind::kNetworkInterface)
+      f.destination_interface = destination.index;
+    out.flows.push_back(std::move(f));
+  }
+}
+
+ReachResult reach(Compiled& c, const Party& from, const Party& to, const ReachOptions& options) {
+  const auto& n = c.network();
+  ReachResult out;
+  auto endpoints = [&](const Party& p) {
+    std::vector<vpc::Endpoint> list;
+    vpc::Endpoint e;
+    e.label = p.label;
+    switch (p.kind) {
+      case Party::Kind::kInterfaces:
+        e.kind = vpc::EndpointKind::kNetworkInterface;
+        for (Index i : p.interfaces) {
+          e.index = i;
+          list.push_back(e);
+        }
+        break;
+      case Party::Kind::kInternet:
+        e.kind = vpc::EndpointKind::kInternet;
+        list.push_back(e);
+        break;
+      case Party::Kind::kOnPremises:
+        e.kind = vpc::EndpointKind::kOnPremises;
+        e.index = p.on_premises;
+        list.push_back(e);
+        break;
+    }
+    return list;
+  };
+  auto ephemeral = [&](const vpc::Endpoint& e) -> PortRange {
+    if (e.kind == vpc::EndpointKind::kNetworkInterface)
+      return n.network_interfaces[e.index].ephemeral_ports;
+    if (e.kind == vpc::EndpointKind::kOnPremises) return n.on_premises_networks[e.index].ephemeral_ports;
+    return {1024, 65535};
+  };
+  bdd with_ports = HeaderSpace::protocol(Protocol::kTcp) | HeaderSpace::protocol(Protocol::kUdp);
+  for (const auto& s : endpoints(from)) {
+    bdd from_space = HeaderSpace::well_formed() & options.headers &
+                     party_addresses(n, from, s.index, true, Block::kSrc);
+    if (!options.any_source_port) {
+      from_space &= (!with_ports) | HeaderSpace::port(Block::kSrcPort, ephemeral(s));
+    }
+    for (const auto& d : endpoints(to)) {
+      if (s.kind == d.kind && s.index == d.index) continue;
+      if (s.kind == vpc::EndpointKind::kInternet && d.kind == vpc::EndpointKind::kInternet) continue;
+      bdd space = from_space & party_addresses(n, to, d.index, false, Block::kDst);
+      out.queried |= space;
+      explore(c, s, d, space, out, options.max_walks);
+      if (out.truncated) return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace cloudtwin::verify

@@ -1,0 +1,171 @@
+#include "cloudtwin/verify/rows.h"
+
+#include <map>
+
+namespace cloudtwin::verify {
+
+using model::Index;
+
+namespace {
+
+struct Group {
+  const char* name;
+  bdd set;
+};
+
+std::vector<Group> protocol_groups() {
+  bdd tcp = HeaderSpace::protocol(Protocol::kTcp);
+  bdd udp = HeaderSpace::protocol(Protocol::kUdp);
+  bdd icmp = HeaderSpace::protocol(Protocol::kIcmp);
+  bdd icmpv6 = HeaderSpace::protocol(Protocol::kIcmpV6);
+  return {{"tcp", tcp}, {"udp", udp}, {"icmp", icmp}, {"icmpv6", icmpv6},
+          {"", !(tcp | udp | icmp | icmpv6)}};
+}
+
+std::vector<PortRange> port_ranges(const bdd& set, Block b) {
+  std::vector<PortRange> out;
+  for (auto [lo, hi] : HeaderSpace::ranges(set, b).ranges) {
+    out.push_back({static_cast<std::uint16_t>(lo), static_cast<std::uint16_t>(hi)});
+  }
+  return out;
+}
+
+void add_prefixes(const bdd& set, Block b, std::vector<Prefix>& out, bool& truncated) {
+  for (Family f : {Family::kV4, Family::kV6}) {
+    auto r = HeaderSpace::ranges(set, b, f, 256);
+    truncated = truncated || r.truncated;
+    for (auto [lo, hi] : r.ranges) {
+      auto c = cover(f, lo, hi);
+      out.insert(out.end(), c.begin(), c.end());
+    }
+  }
+}
+
+bdd port_set(Block b, const std::vector<PortRange>& ports) {
+  bdd r = bddfalse;
+  for (const auto& p : ports) r |= HeaderSpace::port(b, p);
+  return r;
+}
+
+bdd prefix_set(Block b, const std::vector<Prefix>& prefixes) {
+  bdd r = bddfalse;
+  for (const auto& p : prefixes) r |= HeaderSpace::address(b, p);
+  return r;
+}
+
+// One row per protocol group of `set`.
+void project(const bdd& set, std::vector<Row>& out, const Row& base) {
+  for (const auto& g : protocol_groups()) {
+    bdd part = set & g.set;
+    if (part == bddfalse) continue;
+    Row r = base;
+    for (auto [lo, hi] : HeaderSpace::ranges(part, Block::kProtocol).ranges) {
+      r.protocols.emplace_back(static_cast<int>(lo), static_cast<int>(hi));
+    }
+    if (*g.name) {
+      r.protocol = g.name;
+    } else {
+      for (auto [lo, hi] : r.protocols) {
+        if (!r.protocol.empty()) r.protocol += ",";
+        r.protocol += std::to_string(lo) + (lo == hi ? "" : "-" + std::to_string(hi));
+      }
+      r.protocol = "protocol " + r.protocol;
+    }
+    bool has_ports = std::string_view(g.name) != "";
+    if (has_ports) {
+      r.destination_ports = port_ranges(part, Block::kDstPort);
+      r.source_ports = port_ranges(part, Block::kSrcPort);
+    }
+    add_prefixes(part, Block::kSrc, r.sources, r.truncated);
+    add_prefixes(part, Block::kDst, r.destinations, r.truncated);
+    bdd box = g.set & prefix_set(Block::kSrc, r.sources) & prefix_set(Block::kDst, r.destinations);
+    if (has_ports) {
+      box &= port_set(Block::kDstPort, r.destination_ports) &
+             port_set(Block::kSrcPort, r.source_ports);
+    }
+    // Within what is well formed, a box equal to the part is exact.
+    r.exact = !r.truncated && ((box & HeaderSpace::well_formed()) & !part) == bddfalse;
+    r.packets = HeaderSpace::count(part);
+    out.push_back(std::move(r));
+  }
+}
+
+}  // namespace
+
+std::vector<Row> rows_of(const bdd& set) {
+  std::vector<Row> out;
+  project(set, out, Row{});
+  return out;
+}
+
+std::vector<Row> rows(const ReachResult& result, bool reachable) {
+  // First try one row per pair of endpoints and protocol; where that over-approximates, one
+  // row per flow.
+  std::map<std::pair<Index, Index>, std::vector<const Flow*>> pairs;
+  for (const auto& f : result.flows) {
+    if (f.trace.reachable != reachable) continue;
+    pairs[{f.source_interface, f.destination_interface}].push_back(&f);
+  }
+  std::vector<Row> out;
+  for (const auto& [ends, flows] : pairs) {
+    bdd all = bddfalse;
+    for (const auto* f : flows) all |= f->packets;
+    Row base;
+    base.source_interface = ends.first;
+    base.destination_interface = ends.second;
+    std::vector<Row> merged;
+    project(all, merged, base);
+    bool exact = std::all_of(merged.begin(), merged.end(), [](const Row& r) { return r.exact; });
+    if (exact || flows.size() == 1) {
+      for (auto& r : merged) {
+        for (const auto* f : flows) {
+          if (r.example) break;
+          bdd g = bddfalse;
+          for (auto [lo, hi] : r.protocols) {
+            for (int p = lo; p <= hi; ++p) g |= HeaderSpace::protocol(p);
+          }
+          if ((f->packets & g) != bddfalse) r.example = f;
+        }
+        out.push_back(std::move(r));
+      }
+      continue;
+    }
+    for (const auto* f : flows) {
+      std::vector<Row> one;
+      project(f->packets, one, base);
+      for (auto& r : one) {
+        r.example = f;
+        out.push_back(std::move(r));
+      }
+    }
+  }
+  return out;
+}
+
+std::string ports_text(const std::vector<PortRange>& ports) {
+  if (ports.size() == 1 && ports.front().is_all()) return "any";
+  std::string out;
+  for (const auto& p : ports) {
+    if (!out.empty()) out += ", ";
+    out += p.from == p.to ? std::to_string(p.from)
+                          : std::to_string(p.from) + "-" + std::to_string(p.to);
+  }
+  return out;
+}
+
+std::string prefixes_text(const std::vector<Prefix>& prefixes, bool truncated, std::size_t limit) {
+  std::string out;
+  std::size_t shown = 0;
+  for (const auto& p : prefixes) {
+    if (shown == limit) break;
+    if (!out.empty()) out += ", ";
+    out += p.length() == p.address().width() ? p.address().str() : p.str();
+    ++shown;
+  }
+  if (prefixes.size() > shown) out += " and " + std::to_string(prefixes.size() - shown) + " more";
+  if (truncated) out += " (and more)";
+  if (out == "0.0.0.0/0, ::/0") return "any";
+  return out;
+}
+
+}  // namespace cloudtwin::verify
