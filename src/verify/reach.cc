@@ -1,8 +1,6 @@
 #include "cloudtwin/verify/reach.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 
 #include "cloudtwin/core/diagnostic.h"
 
@@ -207,7 +205,6 @@ void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& dest
     PathCondition pc(c);
     vpc::Trace t = vpc::trace_packet(c.network(), source, destination, h, &pc);
     ++out.walks;
-    if (getenv("CT_DEBUG")) fprintf(stderr, "walk %zu: %s reachable=%d count=%g\n", out.walks, h.str().c_str(), t.reachable, HeaderSpace::count(pc.condition() & remaining));
     bdd packets = pc.condition() & remaining;
     remaining &= !pc.condition();
     if (t.reachable) out.reachable |= packets;
