@@ -23,3 +23,26 @@ for subnets in 100 1000 10000; do
   sort -n "$tmp/times.$subnets" | sed -n 2p | awk -v s="$subnets" -v m="$size" \
     '{printf "  %6d subnets (%3d MB input): %6.2f s, peak RSS %5.0f MB\n", s, m, $1, $2/1024}'
 done
+
+echo
+echo "== Symbolic reachability (issue 4): bench_verify, taskset -c $cpu, medians of 3 (CPU time)"
+taskset -c "$cpu" "$build/bench/bench_verify" --benchmark_filter='Reach|Incremental' \
+  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|^Benchmark|^-"
+# The matrix runs once per process (one iteration), three processes per size; peak RSS from
+# /usr/bin/time. VERIFY_MATRIX_SIZES overrides the sizes (10000 runs for hours; see
+# docs/performance.md).
+for subnets in ${VERIFY_MATRIX_SIZES:-100 1000}; do
+  for packets in 1 0; do
+    run="$subnets.$packets"
+    for i in 1 2 3; do
+      /usr/bin/time -f "%M" -o "$tmp/rss" taskset -c "$cpu" "$build/bench/bench_verify" \
+        --benchmark_filter="BM_Matrix/$subnets/$packets/" --benchmark_format=csv 2>/dev/null |
+        grep "^\"BM_Matrix" | cut -d, -f4 >>"$tmp/matrix.$run"
+      cat "$tmp/rss" >>"$tmp/matrix-rss.$run"
+    done
+    cpu_ms=$(sort -n "$tmp/matrix.$run" | sed -n 2p)
+    rss=$(sort -n "$tmp/matrix-rss.$run" | sed -n 2p)
+    printf "  matrix %6d subnets, %-13s %10.0f ms CPU, peak RSS %5d MB\n" "$subnets" \
+      "$([ "$packets" = 1 ] && echo "with packets:" || echo "cells only:")" "$cpu_ms" "$((rss / 1024))"
+  done
+done

@@ -1,5 +1,6 @@
 #include "cloudtwin/verify/header_space.h"
 
+#include <algorithm>
 #include <array>
 #include <mutex>
 
@@ -55,15 +56,18 @@ bdd high_bits_clear(Block b) {
 int HeaderSpace::width(Block b) { return kWidths[static_cast<int>(b)]; }
 
 int HeaderSpace::first_variable(Block b) {
-  int v = 1;
-  for (int i = 0; i < static_cast<int>(b); ++i) v += kWidths[i];
-  return v;
+  // Addresses above protocol and ports: the path conditions of a pair of ENIs pin both
+  // addresses, and conjoining a security group or network ACL then follows one path through
+  // its address levels to a small protocol-and-port part. With protocol and ports on top the
+  // same conjunction visited every port branch of the rule list (measured: 5x slower walks).
+  constexpr int kFirst[] = {1 + 128 + 128, 1 + 128 + 128 + 8, 1 + 128 + 128 + 8 + 16, 1, 1 + 128};
+  return kFirst[static_cast<int>(b)];
 }
 
 void HeaderSpace::init() {
   static std::once_flag once;
   std::call_once(once, [] {
-    bdd_init(1 << 20, 1 << 17);
+    bdd_init(1 << 22, 1 << 20);
     bdd_setvarnum(kVariables);
     bdd_setmaxincrease(1 << 22);
     bdd_gbc_hook(nullptr);  // BuDDy prints every garbage collection otherwise
@@ -79,12 +83,60 @@ bdd HeaderSpace::address(Block b, const Prefix& p) {
   init();
   int w = p.address().width();
   U128 v = p.address().bits();
-  bdd r = family(p.family());
-  if (w == 32) r &= high_bits_clear(b);
+  // Least significant bit first: each variable lands above the part built so far, so every
+  // step makes one node (the block's high bits and the family, above all of them, come last).
+  bdd r = bddtrue;
   for (int i = w - p.length(); i < w; ++i) {
-    r &= ((v >> i) & 1) ? bdd_ithvar(variable(b, i)) : bdd_nithvar(variable(b, i));
+    r = ((v >> i) & 1) ? bdd_ithvar(variable(b, i)) & r : bdd_nithvar(variable(b, i)) & r;
+  }
+  if (w == 32) r = high_bits_clear(b) & r;
+  return family(p.family()) & r;
+}
+
+namespace {
+
+// The union of the prefixes in [first, last) of one family, sorted by address, over the bits
+// below `bit` (all prefixes agree on the bits above).
+bdd trie(Block b, int w, std::span<const Prefix> prefixes, int bit) {
+  if (prefixes.empty()) return bddfalse;
+  for (const auto& p : prefixes) {
+    if (w - p.length() >= bit + 1) return bddtrue;  // covers every value below this bit
+  }
+  auto ones = std::partition_point(prefixes.begin(), prefixes.end(), [&](const Prefix& p) {
+    return ((p.address().bits() >> bit) & 1) == 0;
+  });
+  std::span<const Prefix> low(prefixes.begin(), ones);
+  std::span<const Prefix> high(ones, prefixes.end());
+  return bdd_ite(bdd_ithvar(variable(b, bit)), trie(b, w, high, bit - 1), trie(b, w, low, bit - 1));
+}
+
+}  // namespace
+
+bdd HeaderSpace::addresses(Block b, std::vector<Prefix> prefixes) {
+  init();
+  // (A Prefix keeps its host bits clear, so sorting by address groups every subtree.)
+  std::sort(prefixes.begin(), prefixes.end(), [](const Prefix& x, const Prefix& y) {
+    if (x.family() != y.family()) return x.family() == Family::kV4;
+    return x.address().bits() < y.address().bits();
+  });
+  auto v6 = std::partition_point(prefixes.begin(), prefixes.end(),
+                                 [](const Prefix& p) { return p.family() == Family::kV4; });
+  bdd r = bddfalse;
+  if (v6 != prefixes.begin()) {
+    r |= family(Family::kV4) & high_bits_clear(b) &
+         trie(b, 32, std::span<const Prefix>(prefixes.begin(), v6), 31);
+  }
+  if (v6 != prefixes.end()) {
+    r |= family(Family::kV6) & trie(b, 128, std::span<const Prefix>(v6, prefixes.end()), 127);
   }
   return r;
+}
+
+bdd HeaderSpace::addresses(Block b, std::span<const IpAddress> hosts) {
+  std::vector<Prefix> prefixes;
+  prefixes.reserve(hosts.size());
+  for (const auto& a : hosts) prefixes.push_back(Prefix::host(a));
+  return addresses(b, std::move(prefixes));
 }
 
 bdd HeaderSpace::address_range(Block b, Family f, U128 lo, U128 hi) {
@@ -151,17 +203,32 @@ Header HeaderSpace::pick(const bdd& set) {
     }
     return false;
   };
-  for (int p : {Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp, Protocol::kIcmpV6}) {
-    if (prefer(protocol(p))) break;
+  // Built once: pick() runs once per walk.
+  static const std::array<bdd, 4> kProtocols = {protocol(Protocol::kTcp), protocol(Protocol::kUdp),
+                                                protocol(Protocol::kIcmp), protocol(Protocol::kIcmpV6)};
+  static const std::array<bdd, 8> kDstPorts = [] {
+    std::array<bdd, 8> a;
+    const std::uint16_t ports[] = {443, 80, 22, 5432, 3306, 53, 8, 128};
+    for (int i = 0; i < 8; ++i) a[i] = port(Block::kDstPort, ports[i]);
+    return a;
+  }();
+  static const std::array<bdd, 3> kSrcPorts = {port(Block::kSrcPort, 32768),
+                                               port(Block::kSrcPort, 49152),
+                                               port(Block::kSrcPort, 1024)};
+  for (const auto& p : kProtocols) {
+    if (prefer(p)) break;
   }
-  for (std::uint16_t p : {443, 80, 22, 5432, 3306, 53, 8, 128}) {
-    if (prefer(port(Block::kDstPort, p))) break;
+  for (const auto& p : kDstPorts) {
+    if (prefer(p)) break;
   }
-  for (std::uint16_t p : {32768, 49152, 1024}) {
-    if (prefer(port(Block::kSrcPort, p))) break;
+  for (const auto& p : kSrcPorts) {
+    if (prefer(p)) break;
   }
-  prefer(family(Family::kV4));
-  bdd one = bdd_fullsatone(s);
+  static const bdd kV4 = family(Family::kV4);
+  prefer(kV4);
+  // satone, like fullsatone, takes the low branch where it can; the variables it leaves out
+  // read as 0 below, as fullsatone would set them, without building all 297 of them.
+  bdd one = bdd_satone(s);
   std::array<U128, 5> values{};
   bool v6 = false;
   for (BDD node = one.id(); node != bddtrue.id() && node != bddfalse.id();) {

@@ -50,6 +50,22 @@ std::pair<U128, U128> cell(IpAddress a, std::span<const Prefix> prefixes) {
 
 // ---- Compiled ------------------------------------------------------------------------------
 
+namespace {
+
+// The union of many sets, pairwise in rounds: each OR meets operands of like size, where
+// OR-ing into one growing set redoes the growing set every time.
+bdd union_of(std::vector<bdd> sets) {
+  if (sets.empty()) return bddfalse;
+  while (sets.size() > 1) {
+    std::size_t half = (sets.size() + 1) / 2;
+    for (std::size_t i = 0; i + half < sets.size(); ++i) sets[i] |= sets[i + half];
+    sets.resize(half);
+  }
+  return sets.front();
+}
+
+}  // namespace
+
 Compiled::Compiled(const model::Network& n) : n_(n) { HeaderSpace::init(); }
 
 bdd Compiled::rule_list_match(Protocol protocol, PortRange ports, int icmp_type, int icmp_code) {
@@ -69,20 +85,19 @@ bdd Compiled::peer(const model::SecurityGroupRule& rule, Index vpc, Block b) {
   if (rule.cidr) return HeaderSpace::address(b, *rule.cidr);
   bdd r = bddfalse;
   if (rule.prefix_list.resolved()) {
-    for (const auto& p : n_.prefix_lists[rule.prefix_list.index].entries) {
-      r |= HeaderSpace::address(b, p);
-    }
-    return r;
+    return HeaderSpace::addresses(b, n_.prefix_lists[rule.prefix_list.index].entries);
   }
   if (rule.security_group.resolved()) {
     // rules.cc sg_reference_matches: private addresses of the group's ENIs in this VPC or a
     // same-Region peered one.
+    std::vector<Prefix> hosts;
     for (Index e : n_.security_groups[rule.security_group.index].members) {
       const auto& iface = n_.network_interfaces[e];
       if (iface.vpc != vpc && !vpc::peered_same_region(n_, iface.vpc, vpc)) continue;
-      for (const auto& a : iface.private_ips) r |= HeaderSpace::address(b, a);
-      for (const auto& a : iface.ipv6_addresses) r |= HeaderSpace::address(b, a);
+      for (const auto& a : iface.private_ips) hosts.push_back(Prefix::host(a));
+      for (const auto& a : iface.ipv6_addresses) hosts.push_back(Prefix::host(a));
     }
+    r = HeaderSpace::addresses(b, std::move(hosts));
   }
   return r;
 }
@@ -97,15 +112,88 @@ const bdd& Compiled::security_groups(Index eni, bool ingress) {
   auto it = security_groups_.find(key);
   if (it != security_groups_.end()) return it->second;
   Block b = ingress ? Block::kSrc : Block::kDst;
-  bdd r = bddfalse;
+  std::vector<bdd> rules;
   for (Index g : groups) {
     const auto& sg = n_.security_groups[g];
     for (const auto& rule : ingress ? sg.ingress : sg.egress) {
-      r |= rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code) &
-           peer(rule, iface.vpc, b);
+      rules.push_back(rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code) &
+                      peer(rule, iface.vpc, b));
     }
   }
-  return security_groups_.emplace(std::move(key), r).first->second;
+  return security_groups_.emplace(std::move(key), union_of(std::move(rules))).first->second;
+}
+
+std::vector<Index> Compiled::groups_of(Index eni) const {
+  std::vector<Index> groups;
+  for (const auto& g : n_.network_interfaces[eni].security_groups) {
+    if (g.resolved()) groups.push_back(g.index);
+  }
+  return groups;
+}
+
+bool Compiled::peer_holds(const model::SecurityGroupRule& rule, Index vpc, IpAddress a) const {
+  // As peer() above, one address at a time.
+  if (rule.cidr) return rule.cidr->contains(a);
+  if (rule.prefix_list.resolved()) {
+    const auto& entries = n_.prefix_lists[rule.prefix_list.index].entries;
+    return std::any_of(entries.begin(), entries.end(), [&](const Prefix& p) { return p.contains(a); });
+  }
+  if (rule.security_group.resolved()) {
+    for (Index e : n_.security_groups[rule.security_group.index].members) {
+      const auto& iface = n_.network_interfaces[e];
+      if (iface.vpc != vpc && !vpc::peered_same_region(n_, iface.vpc, vpc)) continue;
+      if (std::find(iface.private_ips.begin(), iface.private_ips.end(), a) != iface.private_ips.end() ||
+          std::find(iface.ipv6_addresses.begin(), iface.ipv6_addresses.end(), a) !=
+              iface.ipv6_addresses.end())
+        return true;
+    }
+  }
+  return false;
+}
+
+std::uint32_t Compiled::group_set(Index eni) {
+  if (group_set_of_eni_.empty()) group_set_of_eni_.assign(n_.network_interfaces.size(), ~0u);
+  auto& id = group_set_of_eni_[eni];
+  if (id == ~0u) {
+    auto groups = groups_of(eni);
+    auto [it, fresh] = group_sets_.try_emplace(groups, static_cast<std::uint32_t>(group_set_lists_.size()));
+    if (fresh) group_set_lists_.push_back(std::move(groups));
+    id = it->second;
+  }
+  return id;
+}
+
+const bdd& Compiled::security_groups(Index eni, bool ingress, IpAddress peer_address) {
+  const auto& iface = n_.network_interfaces[eni];
+  AtKey key{group_set(eni), iface.vpc, ingress, peer_address};
+  auto it = security_groups_at_.find(key);
+  if (it != security_groups_at_.end()) return it->second;
+  bdd r = bddfalse;
+  for (Index g : group_set_lists_[key.set]) {
+    const auto& sg = n_.security_groups[g];
+    for (const auto& rule : ingress ? sg.ingress : sg.egress) {
+      if (peer_holds(rule, iface.vpc, peer_address))
+        r |= rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code);
+    }
+  }
+  return security_groups_at_.emplace(key, r).first->second;
+}
+
+const bdd& Compiled::network_acl(Index acl, bool ingress, IpAddress peer_address) {
+  auto key = std::make_tuple(acl, ingress, peer_address);
+  auto it = network_acls_at_.find(key);
+  if (it != network_acls_at_.end()) return it->second;
+  const auto& a = n_.network_acls[acl];
+  bdd matched = bddfalse;
+  bdd allowed = bddfalse;
+  for (const auto& e : ingress ? a.ingress : a.egress) {
+    if (!e.cidr.contains(peer_address)) continue;
+    bdd m = rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
+    if (e.allow) allowed |= m & !matched;
+    matched |= m;
+    if (matched == bddtrue) break;  // nothing later can decide
+  }
+  return network_acls_at_.emplace(key, allowed).first->second;
 }
 
 const bdd& Compiled::network_acl(Index acl, bool ingress) {
@@ -130,25 +218,32 @@ const bdd& Compiled::private_addresses(Index vpc, Block b) {
   auto key = std::make_pair(vpc, b);
   auto it = private_addresses_.find(key);
   if (it != private_addresses_.end()) return it->second;
-  bdd r = bddfalse;
+  std::vector<Prefix> hosts;
   for (const auto& [address, eni] : n_.eni_by_private_ip) {
-    if (n_.network_interfaces[eni].vpc == vpc) r |= HeaderSpace::address(b, address);
+    if (n_.network_interfaces[eni].vpc == vpc) hosts.push_back(Prefix::host(address));
   }
-  return private_addresses_.emplace(key, r).first->second;
+  return private_addresses_.emplace(key, HeaderSpace::addresses(b, std::move(hosts))).first->second;
 }
 
 const bdd& Compiled::own_public_addresses(Block b) {
   auto it = own_public_.find(b);
   if (it != own_public_.end()) return it->second;
-  bdd r = bddfalse;
-  for (const auto& [address, eni] : n_.eni_by_public_ip) r |= HeaderSpace::address(b, address);
+  std::vector<Prefix> prefixes;
+  for (const auto& [address, eni] : n_.eni_by_public_ip) prefixes.push_back(Prefix::host(address));
   for (const auto& [address, nat] : n_.nat_gateway_by_public_ip) {
-    r |= HeaderSpace::address(b, address);
+    prefixes.push_back(Prefix::host(address));
   }
   for (const auto& v : n_.vpcs) {
-    for (const auto& p : v.ipv6_cidr_blocks) r |= HeaderSpace::address(b, p);
+    for (const auto& p : v.ipv6_cidr_blocks) prefixes.push_back(p);
   }
-  return own_public_.emplace(b, r).first->second;
+  return own_public_.emplace(b, HeaderSpace::addresses(b, std::move(prefixes))).first->second;
+}
+
+const bdd& Compiled::address_cube(Block b, IpAddress a) {
+  auto& cubes = cubes_[b == Block::kSrc ? 1 : 0];
+  auto it = cubes.find(a);
+  if (it != cubes.end()) return it->second;
+  return cubes.emplace(a, HeaderSpace::address(b, a)).first->second;
 }
 
 void Compiled::forget_security_group(Index group) {
@@ -161,11 +256,22 @@ void Compiled::forget_security_group(Index group) {
     else
       ++it;
   }
+  for (auto it = security_groups_at_.begin(); it != security_groups_at_.end();) {
+    const auto& groups = group_set_lists_[it->first.set];
+    if (std::find(groups.begin(), groups.end(), group) != groups.end())
+      it = security_groups_at_.erase(it);
+    else
+      ++it;
+  }
 }
 
 void Compiled::forget_network_acl(Index acl) {
   network_acls_.erase({acl, true});
   network_acls_.erase({acl, false});
+  auto first = network_acls_at_.lower_bound({acl, false, IpAddress()});
+  auto last = first;
+  while (last != network_acls_at_.end() && std::get<0>(last->first) == acl) ++last;
+  network_acls_at_.erase(first, last);
 }
 
 // ---- PathCondition -------------------------------------------------------------------------
@@ -206,6 +312,7 @@ bdd PathCondition::relocate(const bdd& predicate, const vpc::Packet& p) {
 
 void PathCondition::address(const vpc::Packet& p, vpc::AddressField f,
                             std::span<const Prefix> prefixes) {
+  if (pinned_) return;
   Origin o = f == vpc::AddressField::kSrc ? p.src_origin : p.dst_origin;
   if (o == Origin::kConstant) return;
   IpAddress a = f == vpc::AddressField::kSrc ? p.src : p.dst;
@@ -215,15 +322,17 @@ void PathCondition::address(const vpc::Packet& p, vpc::AddressField f,
 
 void PathCondition::address_in(const vpc::Packet& p, vpc::AddressField f, vpc::AddressSet set,
                                Index vpc, bool member) {
+  if (pinned_) return;
   Origin o = f == vpc::AddressField::kSrc ? p.src_origin : p.dst_origin;
   if (o == Origin::kConstant) return;
   Block b = block_of(o);
-  require(set == vpc::AddressSet::kPrivateAddresses ? c_.private_addresses(vpc, b)
-                                                     : c_.own_public_addresses(b),
-          member);
+  require_compiled(set == vpc::AddressSet::kPrivateAddresses ? c_.private_addresses(vpc, b)
+                                                              : c_.own_public_addresses(b),
+                   member);
 }
 
 void PathCondition::family(const vpc::Packet& p) {
+  if (pinned_) return;
   condition_ &= HeaderSpace::family(p.src.family());
 }
 
@@ -239,17 +348,52 @@ void PathCondition::port_in(const vpc::Packet& p, vpc::PortField f, PortRange ra
   require(HeaderSpace::port(block_of(o), range), member);
 }
 
+namespace {
+std::vector<Index> sorted_unique(std::vector<Index> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+}  // namespace
+
+bdd PathCondition::within(const bdd& space) const {
+  bdd r = space & condition_;
+  for (const auto& [b, holds] : compiled_) {
+    if (r == bddfalse) break;
+    // r & !b without building !b (as large as b).
+    r = holds ? r & b : bdd_apply(r, b, bddop_diff);
+  }
+  return r;
+}
+
+std::vector<Index> PathCondition::security_groups_read() const { return sorted_unique(groups_read_); }
+std::vector<Index> PathCondition::network_acls_read() const { return sorted_unique(acls_read_); }
+
 void PathCondition::security_groups(const vpc::Packet& p, Index eni, bool ingress,
                                     bool admitted) {
-  require(relocate(c_.security_groups(eni, ingress), p), admitted);
+  for (const auto& g : c_.network().network_interfaces[eni].security_groups) {
+    if (g.resolved()) groups_read_.push_back(g.index);
+  }
+  if (pinned_) {
+    // The peer is in flight's source (ingress) or destination (egress); its value is the
+    // same for every packet of a pinned walk.
+    require_compiled(relocate(c_.security_groups(eni, ingress, ingress ? p.src : p.dst), p), admitted);
+    return;
+  }
+  require_compiled(relocate(c_.security_groups(eni, ingress), p), admitted);
 }
 
 void PathCondition::network_acl(const vpc::Packet& p, Index acl, bool ingress, bool allowed) {
-  require(relocate(c_.network_acl(acl, ingress), p), allowed);
+  acls_read_.push_back(acl);
+  if (pinned_) {
+    require_compiled(relocate(c_.network_acl(acl, ingress, ingress ? p.src : p.dst), p), allowed);
+    return;
+  }
+  require_compiled(relocate(c_.network_acl(acl, ingress), p), allowed);
 }
 
 void PathCondition::same_address(Origin a, IpAddress va, Origin b, IpAddress vb) {
-  if (a == b) return;
+  if (a == b || pinned_) return;
   if (a == Origin::kConstant) {
     require(HeaderSpace::address(block_of(b), va), va == vb);
   } else if (b == Origin::kConstant) {

@@ -205,12 +205,14 @@ void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& dest
     PathCondition pc(c);
     vpc::Trace t = vpc::trace_packet(c.network(), source, destination, h, &pc);
     ++out.walks;
-    bdd packets = pc.condition() & remaining;
-    remaining &= !pc.condition();
+    bdd packets = pc.within(remaining);
+    remaining = bdd_apply(remaining, packets, bddop_diff);
     if (t.reachable) out.reachable |= packets;
     Flow f;
     f.packets = packets;
     f.trace = std::move(t);
+    f.security_groups = pc.security_groups_read();
+    f.network_acls = pc.network_acls_read();
     if (source.kind == vpc::EndpointKind::kNetworkInterface) f.source_interface = source.index;
     if (destination.kind == vpc::EndpointKind::kNetworkInterface)
       f.destination_interface = destination.index;
@@ -218,49 +220,138 @@ void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& dest
   }
 }
 
+std::vector<vpc::Endpoint> endpoints(const Party& p) {
+  std::vector<vpc::Endpoint> list;
+  vpc::Endpoint e;
+  e.label = p.label;
+  switch (p.kind) {
+    case Party::Kind::kInterfaces:
+      e.kind = vpc::EndpointKind::kNetworkInterface;
+      list.reserve(p.interfaces.size());
+      for (Index i : p.interfaces) {
+        e.index = i;
+        list.push_back(e);
+      }
+      break;
+    case Party::Kind::kInternet:
+      e.kind = vpc::EndpointKind::kInternet;
+      list.push_back(e);
+      break;
+    case Party::Kind::kOnPremises:
+      e.kind = vpc::EndpointKind::kOnPremises;
+      e.index = p.on_premises;
+      list.push_back(e);
+      break;
+  }
+  return list;
+}
+
+bool queried_pair(const vpc::Endpoint& s, const vpc::Endpoint& d) {
+  if (s.kind == d.kind && s.index == d.index) return false;
+  return !(s.kind == vpc::EndpointKind::kInternet && d.kind == vpc::EndpointKind::kInternet);
+}
+
+bdd source_space(const model::Network& n, const Party& from, const vpc::Endpoint& s,
+                 const ReachOptions& options) {
+  bdd space = HeaderSpace::well_formed() & options.headers &
+              party_addresses(n, from, s.index, true, Block::kSrc);
+  if (!options.any_source_port) {
+    PortRange ephemeral{1024, 65535};
+    if (s.kind == vpc::EndpointKind::kNetworkInterface)
+      ephemeral = n.network_interfaces[s.index].ephemeral_ports;
+    else if (s.kind == vpc::EndpointKind::kOnPremises)
+      ephemeral = n.on_premises_networks[s.index].ephemeral_ports;
+    static const bdd with_ports =
+        HeaderSpace::protocol(Protocol::kTcp) | HeaderSpace::protocol(Protocol::kUdp);
+    space &= (!with_ports) | HeaderSpace::port(Block::kSrcPort, ephemeral);
+  }
+  return space;
+}
+
+namespace {
+
+// Walks `remaining` (over protocol and ports only) between two pinned addresses; calls
+// `found(packets, trace, condition)` per class. False when max_walks ran out first.
+template <typename Found>
+bool walk_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+                 IpAddress src, IpAddress dst, bdd remaining, std::size_t& walks,
+                 const std::size_t& max_walks, Found&& found) {
+  while (remaining != bddfalse) {
+    if (walks >= max_walks) return false;
+    Header h = HeaderSpace::pick(remaining);
+    h.src = src;
+    h.dst = dst;
+    PathCondition pc(c, src, dst);
+    vpc::Trace t = vpc::trace_packet(c.network(), source, destination, h, &pc);
+    ++walks;
+    bdd packets = pc.within(remaining);
+    remaining = bdd_apply(remaining, packets, bddop_diff);
+    found(packets, std::move(t), pc);
+  }
+  return true;
+}
+
+bdd pin(Compiled& c, IpAddress src, IpAddress dst) {
+  return c.address_cube(Block::kSrc, src) & c.address_cube(Block::kDst, dst);
+}
+
+// `space` (which holds only packets from src to dst) over protocol and ports.
+bdd unpin(Compiled& c, const bdd& space, IpAddress src, IpAddress dst) {
+  return bdd_restrict(bdd_restrict(space, c.address_cube(Block::kDst, dst)),
+                      c.address_cube(Block::kSrc, src));
+}
+
+}  // namespace
+
+void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+                    IpAddress src, IpAddress dst, const bdd& space, ReachResult& out,
+                    std::size_t max_walks) {
+  const bdd addresses = pin(c, src, dst);
+  bdd rest = unpin(c, space, src, dst);
+  bool done = walk_pinned(c, source, destination, src, dst, rest, out.walks, max_walks,
+              [&](const bdd& packets, vpc::Trace t, const PathCondition& pc) {
+                Flow f;
+                f.packets = packets & addresses;
+                if (t.reachable) out.reachable |= f.packets;
+                f.trace = std::move(t);
+                f.security_groups = pc.security_groups_read();
+                f.network_acls = pc.network_acls_read();
+                if (source.kind == vpc::EndpointKind::kNetworkInterface)
+                  f.source_interface = source.index;
+                if (destination.kind == vpc::EndpointKind::kNetworkInterface)
+                  f.destination_interface = destination.index;
+                out.flows.push_back(std::move(f));
+              });
+  if (!done) out.truncated = true;
+}
+
+bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+                     IpAddress src, IpAddress dst, const bdd& space, std::size_t& walks) {
+  return reachable_pinned_space(c, source, destination, src, dst, unpin(c, space, src, dst), walks);
+}
+
+bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
+                           const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
+                           const bdd& space, std::size_t& walks, bool first) {
+  bdd reachable = bddfalse;
+  std::size_t limit = ~std::size_t{0};
+  (void)walk_pinned(c, source, destination, src, dst, space, walks, limit,
+                    [&](const bdd& packets, const vpc::Trace& t, const PathCondition&) {
+                      if (!t.reachable) return;
+                      reachable |= packets;
+                      if (first) limit = 0;  // walk_pinned checks it before the next walk
+                    });
+  return reachable;
+}
+
 ReachResult reach(Compiled& c, const Party& from, const Party& to, const ReachOptions& options) {
   const auto& n = c.network();
   ReachResult out;
-  auto endpoints = [&](const Party& p) {
-    std::vector<vpc::Endpoint> list;
-    vpc::Endpoint e;
-    e.label = p.label;
-    switch (p.kind) {
-      case Party::Kind::kInterfaces:
-        e.kind = vpc::EndpointKind::kNetworkInterface;
-        for (Index i : p.interfaces) {
-          e.index = i;
-          list.push_back(e);
-        }
-        break;
-      case Party::Kind::kInternet:
-        e.kind = vpc::EndpointKind::kInternet;
-        list.push_back(e);
-        break;
-      case Party::Kind::kOnPremises:
-        e.kind = vpc::EndpointKind::kOnPremises;
-        e.index = p.on_premises;
-        list.push_back(e);
-        break;
-    }
-    return list;
-  };
-  auto ephemeral = [&](const vpc::Endpoint& e) -> PortRange {
-    if (e.kind == vpc::EndpointKind::kNetworkInterface)
-      return n.network_interfaces[e.index].ephemeral_ports;
-    if (e.kind == vpc::EndpointKind::kOnPremises) return n.on_premises_networks[e.index].ephemeral_ports;
-    return {1024, 65535};
-  };
-  bdd with_ports = HeaderSpace::protocol(Protocol::kTcp) | HeaderSpace::protocol(Protocol::kUdp);
+  const auto destinations = endpoints(to);
   for (const auto& s : endpoints(from)) {
-    bdd from_space = HeaderSpace::well_formed() & options.headers &
-                     party_addresses(n, from, s.index, true, Block::kSrc);
-    if (!options.any_source_port) {
-      from_space &= (!with_ports) | HeaderSpace::port(Block::kSrcPort, ephemeral(s));
-    }
-    for (const auto& d : endpoints(to)) {
-      if (s.kind == d.kind && s.index == d.index) continue;
-      if (s.kind == vpc::EndpointKind::kInternet && d.kind == vpc::EndpointKind::kInternet) continue;
+    bdd from_space = source_space(n, from, s, options);
+    for (const auto& d : destinations) {
+      if (!queried_pair(s, d)) continue;
       bdd space = from_space & party_addresses(n, to, d.index, false, Block::kDst);
       out.queried |= space;
       explore(c, s, d, space, out, options.max_walks);

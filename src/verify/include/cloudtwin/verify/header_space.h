@@ -1,7 +1,8 @@
 // Sets of packet headers as binary decision diagrams (BuDDy). One process-wide variable order,
 // most significant bit first so a CIDR block is a cube:
-//   family (1: 0 = IPv4, 1 = IPv6) · protocol (8) · destination port (16) · source port (16)
-//   · destination address (128) · source address (128).
+//   family (1: 0 = IPv4, 1 = IPv6) · destination address (128) · source address (128)
+//   · protocol (8) · destination port (16) · source port (16).
+// (first_variable() gives each block's place; nothing else should assume it.)
 // An IPv4 address lives in the low 32 bits of its 128 with the high 96 bits zero, as in
 // cloudtwin::IpAddress. For ICMP the destination port carries the type and the source port the
 // code, as in Header.
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +35,10 @@ class HeaderSpace {
   static bdd family(Family f);
   static bdd address(Block b, const Prefix& p);
   static bdd address(Block b, IpAddress a) { return address(b, Prefix::host(a)); }
+  // The union of many prefixes (or hosts), built in one pass over them sorted: linear in their
+  // number, where OR-ing them one by one into a growing set is quadratic.
+  static bdd addresses(Block b, std::vector<Prefix> prefixes);
+  static bdd addresses(Block b, std::span<const IpAddress> hosts);
   // Addresses from `lo` to `hi` (inclusive) of family `f`.
   static bdd address_range(Block b, Family f, U128 lo, U128 hi);
   static bdd protocol(int number);  // Protocol::kAll: every protocol

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "cloudtwin/model/network.h"
@@ -22,8 +23,15 @@ class Compiled {
   // Over the packet's own fields: the peer is the source (ingress) or destination (egress).
   const bdd& security_groups(model::Index eni, bool ingress);
   const bdd& network_acl(model::Index acl, bool ingress);
+  // The same two with the peer's address fixed (the source for ingress, the destination for
+  // egress): bdd_restrict of the above to that address, built from the rules whose peer holds
+  // it without building any address set. Over protocol and ports only.
+  const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer);
+  const bdd& network_acl(model::Index acl, bool ingress, IpAddress peer);
   const bdd& private_addresses(model::Index vpc, Block b);
   const bdd& own_public_addresses(Block b);
+  // One address as a cube of its block (for bdd_restrict), kept.
+  const bdd& address_cube(Block b, IpAddress a);
 
   // Drops what was built from a security group or network ACL after the model changed (the
   // incremental path: only what depends on the changed rule list is rebuilt).
@@ -33,18 +41,57 @@ class Compiled {
  private:
   bdd rule_list_match(Protocol protocol, PortRange ports, int icmp_type, int icmp_code);
   bdd peer(const model::SecurityGroupRule& rule, model::Index vpc, Block b);
+  bool peer_holds(const model::SecurityGroupRule& rule, model::Index vpc, IpAddress a) const;
+  std::vector<model::Index> groups_of(model::Index eni) const;
 
   const model::Network& n_;
   std::map<std::tuple<std::vector<model::Index>, model::Index, bool>, bdd> security_groups_;
   std::map<std::pair<model::Index, bool>, bdd> network_acls_;
   std::map<std::pair<model::Index, Block>, bdd> private_addresses_;
   std::map<Block, bdd> own_public_;
+  std::unordered_map<IpAddress, bdd> cubes_[2];  // destination, source
+  // Per ENI, its list of groups as a small number (the same list, the same number).
+  std::uint32_t group_set(model::Index eni);
+  std::vector<std::uint32_t> group_set_of_eni_;
+  std::map<std::vector<model::Index>, std::uint32_t> group_sets_;
+  std::vector<std::vector<model::Index>> group_set_lists_;
+  struct AtKey {
+    std::uint32_t set;
+    model::Index vpc;
+    bool ingress;
+    IpAddress peer;
+    bool operator==(const AtKey&) const = default;
+  };
+  struct AtKeyHash {
+    std::size_t operator()(const AtKey& k) const {
+      return std::hash<IpAddress>()(k.peer) * 31 + (std::size_t{k.set} << 33) + (std::size_t{k.vpc} << 1) + k.ingress;
+    }
+  };
+  std::unordered_map<AtKey, bdd, AtKeyHash> security_groups_at_;
+  std::map<std::tuple<model::Index, bool, IpAddress>, bdd> network_acls_at_;
 };
 
 class PathCondition final : public vpc::PathObserver {
  public:
   explicit PathCondition(Compiled& compiled) : c_(compiled) {}
-  [[nodiscard]] const bdd& condition() const { return condition_; }
+  // For walks whose packets all come from `src` and go to `dst` (one address each, as between
+  // two ENIs): every test on addresses alone is then decided for all of them alike, so the
+  // condition keeps only protocol and ports (41 variables; the addresses are left out of it)
+  // and each compiled predicate is cut down to the addresses in flight before it is kept.
+  PathCondition(Compiled& compiled, IpAddress src, IpAddress dst)
+      : c_(compiled), pinned_(true), src_(src), dst_(dst) {}
+  // Every packet that decides alike.
+  [[nodiscard]] bdd condition() const { return within(bddtrue); }
+  // condition() & space, cheaper: the compiled predicates (security groups, network ACLs,
+  // address sets: thousands of nodes) are conjoined last, onto a set the space and the small
+  // tests (cells, ports, protocols) have already narrowed, often to one source and one
+  // destination address.
+  [[nodiscard]] bdd within(const bdd& space) const;
+  // The rule lists the condition was built from: every security group of each ENI whose groups
+  // were tested, and every network ACL tested (sorted, unique). A change to the rules of any
+  // other group or ACL leaves the condition exact (incremental.h relies on this).
+  [[nodiscard]] std::vector<model::Index> security_groups_read() const;
+  [[nodiscard]] std::vector<model::Index> network_acls_read() const;
 
   void address(const vpc::Packet& p, vpc::AddressField f, std::span<const Prefix> prefixes) override;
   void address_in(const vpc::Packet& p, vpc::AddressField f, vpc::AddressSet set, model::Index vpc,
@@ -63,9 +110,15 @@ class PathCondition final : public vpc::PathObserver {
   // sent (constants substituted, swapped fields renamed).
   bdd relocate(const bdd& predicate, const vpc::Packet& p);
   void require(const bdd& b, bool holds) { condition_ &= holds ? b : !b; }
+  void require_compiled(bdd b, bool holds) { compiled_.emplace_back(std::move(b), holds); }
 
   Compiled& c_;
-  bdd condition_ = bddtrue;
+  bool pinned_ = false;
+  IpAddress src_, dst_;
+  bdd condition_ = bddtrue;        // the small tests
+  std::vector<std::pair<bdd, bool>> compiled_;  // compiled predicates and whether they hold
+  std::vector<model::Index> groups_read_;
+  std::vector<model::Index> acls_read_;
 };
 
 // The cell of the partition that `prefixes` induce on `a`'s family which holds `a`, as an

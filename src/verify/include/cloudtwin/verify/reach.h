@@ -48,6 +48,9 @@ struct Flow {
   vpc::Trace trace;
   model::Index source_interface = model::kNone;       // kNone: the internet / on-premises
   model::Index destination_interface = model::kNone;  // likewise
+  // The security groups and network ACLs whose rules the class depends on (sorted).
+  std::vector<model::Index> security_groups;
+  std::vector<model::Index> network_acls;
 };
 
 struct ReachOptions {
@@ -66,6 +69,35 @@ struct ReachResult {
 
 [[nodiscard]] ReachResult reach(Compiled& c, const Party& from, const Party& to,
                                 const ReachOptions& options = {});
+
+// The pieces reach() is made of, for engines that answer many queries (matrix.h,
+// incremental.h): the endpoints a party stands for; whether reach() asks about a pair (not an
+// endpoint to itself, not the internet to the internet); the packets one source endpoint sends
+// (its addresses, the query's headers, its ephemeral source ports). reach() explores
+// source_space(s) & party_addresses(to, d, as destination) for every pair asked about.
+[[nodiscard]] std::vector<vpc::Endpoint> endpoints(const Party& p);
+[[nodiscard]] bool queried_pair(const vpc::Endpoint& s, const vpc::Endpoint& d);
+[[nodiscard]] bdd source_space(const model::Network& n, const Party& from, const vpc::Endpoint& s,
+                               const ReachOptions& options);
+
+// explore() for packets from one address to one address (`space` holds no others): the walks
+// keep only protocol and ports in their conditions (PathCondition's pinned form), several times
+// cheaper. Flows come out as explore() would make them, with `packets` over all fields.
+void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+                    IpAddress src, IpAddress dst, const bdd& space, ReachResult& out,
+                    std::size_t max_walks);
+// Only the protocol-and-port part of what arrives (the addresses are `src` and `dst`), no
+// flows kept: the matrix's inner loop. Adds the walks to `walks`.
+[[nodiscard]] bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source,
+                                   const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
+                                   const bdd& space, std::size_t& walks);
+
+// The same, given the space already over protocol and ports (bdd_restrict'ed to the two
+// addresses). `first` stops at the first reachable class (a non-empty subset, for yes-or-no).
+[[nodiscard]] bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
+                                         const vpc::Endpoint& destination, IpAddress src,
+                                         IpAddress dst, const bdd& space, std::size_t& walks,
+                                         bool first = false);
 
 // The classes of one pair of endpoints within `space`, appended to `out`.
 void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,

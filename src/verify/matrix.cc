@@ -1,0 +1,296 @@
+#include "cloudtwin/verify/matrix.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace cloudtwin::verify {
+
+using model::Index;
+using model::kNone;
+
+namespace {
+
+// Every IPv4 prefix the model writes or the walker compares an address with. Two addresses in
+// the same cell of the partition these induce answer every prefix test alike.
+std::vector<Prefix> ipv4_prefixes(const model::Network& n) {
+  std::vector<Prefix> out;
+  auto add = [&](const Prefix& p) {
+    if (p.family() == Family::kV4) out.push_back(p);
+  };
+  auto add_host = [&](const std::optional<IpAddress>& a) {
+    if (a && a->is_v4()) out.push_back(Prefix::host(*a));
+  };
+  // Constants of src/vpc/trace.cc and reach.cc: link-local services, RFC 1918 / 6598 and the
+  // ranges internet_addresses() leaves out.
+  for (const char* c : {"169.254.0.0/16", "169.254.169.253/32", "169.254.169.254/32",
+                        "169.254.169.123/32", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                        "100.64.0.0/10", "0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/3"}) {
+    add(*Prefix::parse(c));
+  }
+  for (const auto& v : n.vpcs) {
+    for (const auto& p : v.cidr_blocks) add(p);
+    add_host(v.resolver());
+  }
+  for (const auto& s : n.subnets) {
+    if (!s.cidr_block) continue;
+    add(*s.cidr_block);
+    // The reserved addresses: the first four and the last.
+    U128 first = s.cidr_block->address().bits();
+    U128 last = s.cidr_block->last().bits();
+    for (U128 a = first; a < first + 4 && a <= last; ++a)
+      add(Prefix::host(IpAddress::v4(static_cast<std::uint32_t>(a))));
+    add(Prefix::host(IpAddress::v4(static_cast<std::uint32_t>(last))));
+  }
+  for (const auto& rt : n.route_tables) {
+    for (const auto* routes : {&rt.routes, &rt.effective}) {
+      for (const auto& r : *routes) {
+        if (r.destination) add(*r.destination);
+      }
+    }
+  }
+  for (const auto& pl : n.prefix_lists) {
+    for (const auto& p : pl.entries) add(p);
+  }
+  for (const auto& sg : n.security_groups) {
+    for (const auto* rules : {&sg.ingress, &sg.egress}) {
+      for (const auto& r : *rules) {
+        if (r.cidr) add(*r.cidr);
+      }
+    }
+  }
+  for (const auto& acl : n.network_acls) {
+    for (const auto* entries : {&acl.ingress, &acl.egress}) {
+      for (const auto& e : *entries) add(e.cidr);
+    }
+  }
+  for (const auto& t : n.transit_gateway_route_tables) {
+    for (const auto* routes : {&t.routes, &t.effective}) {
+      for (const auto& r : *routes) add(r.destination);
+    }
+  }
+  for (const auto& c : n.vpn_connections) {
+    for (const auto& p : c.static_routes) add(p);
+  }
+  for (const auto& d : n.direct_connect_gateways) {
+    for (const auto& p : d.allowed_prefixes) add(p);
+  }
+  for (const auto& o : n.on_premises_networks) {
+    for (const auto& p : o.cidrs) add(p);
+  }
+  for (const auto& g : n.nat_gateways) {
+    add_host(g.private_ip);
+    add_host(g.public_ip);
+  }
+  for (const auto& e : n.elastic_ips) {
+    add_host(e.public_ip);
+    add_host(e.private_ip);
+  }
+  for (const auto& c : n.customer_gateways) add_host(c.ip_address);
+  return out;
+}
+
+// ENIs some resource names by index (route targets, endpoints, Elastic IPs): never grouped.
+std::vector<bool> named_elsewhere(const model::Network& n) {
+  std::vector<bool> out(n.network_interfaces.size(), false);
+  auto mark_instance = [&](Index i) {
+    if (i == kNone || i >= n.instances.size()) return;
+    for (Index e : n.instances[i].network_interfaces) out[e] = true;
+  };
+  auto mark = [&](Index e) {
+    if (e != kNone && e < out.size()) out[e] = true;
+  };
+  for (const auto& rt : n.route_tables) {
+    for (const auto* routes : {&rt.routes, &rt.effective}) {
+      for (const auto& r : *routes) {
+        if (!r.target.resolved()) continue;
+        if (r.target_kind == model::TargetKind::kNetworkInterface) mark(r.target.index);
+        if (r.target_kind == model::TargetKind::kInstance) mark_instance(r.target.index);
+      }
+    }
+  }
+  for (const auto& ep : n.vpc_endpoints) {
+    for (const auto& r : ep.network_interfaces) {
+      if (r.resolved()) mark(r.index);
+    }
+  }
+  for (const auto& e : n.elastic_ips) {
+    if (e.network_interface.resolved()) mark(e.network_interface.index);
+    if (e.instance.resolved()) mark_instance(e.instance.index);
+  }
+  return out;
+}
+
+}  // namespace
+
+InterfaceClasses interface_classes(const model::Network& n) {
+  std::vector<U128> bounds;
+  for (const auto& p : ipv4_prefixes(n)) {
+    bounds.push_back(p.address().bits());
+    bounds.push_back(p.last().bits() + 1);
+  }
+  std::sort(bounds.begin(), bounds.end());
+  bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  const auto named = named_elsewhere(n);
+
+  using Key = std::tuple<Index, std::vector<Index>, bool, std::string, std::string, std::string,
+                         std::uint16_t, std::uint16_t, std::size_t>;
+  std::map<Key, std::uint32_t> index;
+  InterfaceClasses out;
+  out.class_of.resize(n.network_interfaces.size());
+  for (Index e = 0; e < n.network_interfaces.size(); ++e) {
+    const auto& iface = n.network_interfaces[e];
+    bool groupable = !named[e] && iface.private_ips.size() == 1 && iface.private_ips[0].is_v4() &&
+                     iface.ipv6_addresses.empty() && iface.public_ips.empty() && !iface.public_ip &&
+                     iface.subnet.resolved();
+    if (!groupable) {
+      out.class_of[e] = static_cast<std::uint32_t>(out.members.size());
+      out.members.push_back({e});
+      out.symmetric.push_back(false);
+      continue;
+    }
+    std::vector<Index> groups;
+    for (const auto& g : iface.security_groups) groups.push_back(g.resolved() ? g.index : kNone);
+    std::string state = iface.instance.resolved()
+                            ? std::string(n.instances[iface.instance.index].state.str())
+                            : std::string("-");
+    U128 a = iface.private_ips[0].bits();
+    auto cell = static_cast<std::size_t>(std::upper_bound(bounds.begin(), bounds.end(), a) -
+                                         bounds.begin());
+    Key key{iface.subnet.index,
+            std::move(groups),
+            iface.source_dest_check,
+            state,
+            iface.status.str(),
+            iface.interface_type.str(),
+            iface.ephemeral_ports.from,
+            iface.ephemeral_ports.to,
+            cell};
+    auto [it, fresh] =
+        index.try_emplace(std::move(key), static_cast<std::uint32_t>(out.members.size()));
+    if (fresh) {
+      out.members.emplace_back();
+      out.symmetric.push_back(true);
+    }
+    out.class_of[e] = it->second;
+    out.members[it->second].push_back(e);
+  }
+  return out;
+}
+
+SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
+  const auto& n = c.network();
+  SubnetMatrix m;
+  m.n_ = &n;
+  m.subnets_ = n.subnets.size();
+  m.cells_.assign(m.subnets_ * m.subnets_, 0);
+  m.classes_ = interface_classes(n);
+  const auto& classes = m.classes_;
+  const std::size_t k = classes.members.size();
+
+  ReachOptions ro;
+  ro.headers = options.headers;
+  ro.any_source_port = options.any_source_port;
+  Party party;  // an ENI party: its addresses are those of the ENI passed alongside
+  std::vector<vpc::Endpoint> rep(k);
+  std::vector<bdd> sources(k), destinations(k), sources_pinned(k);
+  m.class_sources_.assign(k, bddfalse);
+  m.class_destinations_.assign(k, bddfalse);
+  const bdd src_vars = HeaderSpace::variables(Block::kSrc);
+  const bdd dst_vars = HeaderSpace::variables(Block::kDst);
+  for (std::size_t i = 0; i < k; ++i) {
+    Index e = classes.members[i].front();
+    rep[i].kind = vpc::EndpointKind::kNetworkInterface;
+    rep[i].index = e;
+    sources[i] = source_space(n, party, rep[i], ro);
+    destinations[i] = party_addresses(n, party, e, false, Block::kDst);
+    if (classes.symmetric[i]) {
+      sources_pinned[i] = bdd_restrict(
+          sources[i], c.address_cube(Block::kSrc, n.network_interfaces[e].private_ips[0]));
+      std::vector<IpAddress> hosts;
+      for (Index x : classes.members[i]) hosts.push_back(n.network_interfaces[x].private_ips[0]);
+      m.class_sources_[i] = HeaderSpace::addresses(Block::kSrc, hosts);
+      m.class_destinations_[i] = HeaderSpace::addresses(Block::kDst, hosts);
+    }
+  }
+
+  // The reachable packets of one pair of endpoints: over protocol and ports per pair of
+  // addresses (symmetric classes hold one address each), or in full (singletons).
+  auto walk_pair = [&](const vpc::Endpoint& s, const vpc::Endpoint& d, const bdd& space,
+                       bool pinned) {
+    if (pinned) {
+      return reachable_pinned_space(c, s, d, n.network_interfaces[s.index].private_ips[0],
+                                    n.network_interfaces[d.index].private_ips[0], space, m.walks_,
+                                    !options.packets);
+    }
+    ReachResult r;
+    explore(c, s, d, space, r, ~std::size_t{0});
+    m.walks_ += r.walks;
+    return r.reachable;
+  };
+
+  for (std::size_t a = 0; a < k; ++a) {
+    Index from_subnet = n.network_interfaces[rep[a].index].subnet.index;
+    if (from_subnet == kNone) continue;
+    for (std::size_t b = 0; b < k; ++b) {
+      Index to_subnet = n.network_interfaces[rep[b].index].subnet.index;
+      if (to_subnet == kNone) continue;
+      vpc::Endpoint d = rep[b];
+      bdd to_addresses = destinations[b];
+      if (a == b) {
+        // Two different members of one class; every such pair is an image of this one.
+        if (classes.members[a].size() < 2) continue;
+        d.index = classes.members[a][1];
+        to_addresses = party_addresses(n, party, d.index, false, Block::kDst);
+      }
+      bool pinned = classes.symmetric[a] && classes.symmetric[b];
+      // Pinned: the source's space with both addresses fixed is already what the walks need
+      // (protocol and ports); conjoining the destination's address first would only build
+      // 256 levels of address for reachable_pinned to cut off again.
+      bdd space =
+          pinned ? bdd_restrict(
+                       sources_pinned[a],
+                       c.address_cube(Block::kDst, n.network_interfaces[d.index].private_ips[0]))
+                 : sources[a] & to_addresses;
+      bdd x = walk_pair(rep[a], d, space, pinned);
+      if (x == bddfalse) continue;
+      if (!pinned && classes.symmetric[a]) x = bdd_exist(x, src_vars);
+      if (!pinned && classes.symmetric[b]) x = bdd_exist(x, dst_vars);
+      std::size_t cell = from_subnet * m.subnets_ + to_subnet;
+      m.cells_[cell] = 1;
+      m.pairs_.push_back({cell, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), x});
+    }
+  }
+  std::stable_sort(m.pairs_.begin(), m.pairs_.end(),
+                   [](const auto& x, const auto& y) { return x.cell < y.cell; });
+  return m;
+}
+
+std::size_t SubnetMatrix::reachable_cells() const {
+  return static_cast<std::size_t>(std::count(cells_.begin(), cells_.end(), 1));
+}
+
+bdd SubnetMatrix::packets(Index from, Index to) const {
+  std::size_t cell = from * subnets_ + to;
+  auto it = std::lower_bound(pairs_.begin(), pairs_.end(), cell,
+                             [](const Pair& p, std::size_t c) { return p.cell < c; });
+  bdd out = bddfalse;
+  for (; it != pairs_.end() && it->cell == cell; ++it) {
+    bdd x = it->reachable;
+    if (classes_.symmetric[it->from_class]) x &= class_sources_[it->from_class];
+    if (classes_.symmetric[it->to_class]) x &= class_destinations_[it->to_class];
+    if (it->from_class == it->to_class) {
+      // Not an ENI to itself.
+      bdd same = bddfalse;
+      for (Index e : classes_.members[it->from_class]) {
+        IpAddress a = n_->network_interfaces[e].private_ips[0];
+        same |= HeaderSpace::address(Block::kSrc, a) & HeaderSpace::address(Block::kDst, a);
+      }
+      x &= !same;
+    }
+    out |= x;
+  }
+  return out;
+}
+
+}  // namespace cloudtwin::verify

@@ -1,0 +1,192 @@
+// The subnet matrix (matrix.h) and the incremental re-answer (incremental.h) against reach():
+// every cell, and every packet of it, must be what reach(subnet A, subnet B) proves, on the
+// examples, on generated networks and on networks made to split a subnet's ENIs into classes.
+#include "cloudtwin/verify/matrix.h"
+
+#include <gtest/gtest.h>
+
+#include "cloudtwin/load/load.h"
+#include "cloudtwin/load/native_yaml.h"
+#include "cloudtwin/verify/incremental.h"
+#include "network_generator.h"
+
+namespace cloudtwin::verify {
+namespace {
+
+using model::Index;
+
+model::Network from_yaml(const std::string& yaml) {
+  model::Network n;
+  Diagnostics d;
+  bool ok = load::read_native_yaml(yaml, "test.yaml", n, d) && model::finalize(n, d);
+  EXPECT_TRUE(ok) << (d.items().empty() ? "" : d.items().front().str());
+  return n;
+}
+
+model::Network example(const std::string& name) {
+  model::Network n;
+  Diagnostics d;
+  EXPECT_TRUE(load::load_network({std::string(CLOUDTWIN_SOURCE_DIR) + "/examples/" + name}, n, d));
+  return n;
+}
+
+Party subnet_party(const model::Network& n, Index s) {
+  Party p;
+  p.label = n.subnets[s].id;
+  for (Index e = 0; e < n.network_interfaces.size(); ++e) {
+    if (n.network_interfaces[e].subnet.index == s) p.interfaces.push_back(e);
+  }
+  return p;
+}
+
+// Every cell and its packets equal reach() between the two subnets.
+void expect_matrix_matches_reach(const model::Network& n) {
+  Compiled c(n);
+  auto m = subnet_matrix(c);
+  ASSERT_EQ(m.size(), n.subnets.size());
+  Compiled fresh(n);
+  for (Index a = 0; a < n.subnets.size(); ++a) {
+    for (Index b = 0; b < n.subnets.size(); ++b) {
+      auto r = reach(fresh, subnet_party(n, a), subnet_party(n, b));
+      EXPECT_EQ(m.reachable(a, b), r.reachable != bddfalse)
+          << n.subnets[a].id << " -> " << n.subnets[b].id;
+      EXPECT_TRUE(m.packets(a, b) == r.reachable) << n.subnets[a].id << " -> " << n.subnets[b].id;
+    }
+  }
+}
+
+TEST(SubnetMatrix, MatchesReachOnTheExamples) {
+  for (const char* name : {"microservices.yaml", "hybrid.yaml", "global-service.yaml"}) {
+    SCOPED_TRACE(name);
+    expect_matrix_matches_reach(example(name));
+  }
+}
+
+TEST(SubnetMatrix, MatchesReachOnAGeneratedNetwork) {
+  // Two VPCs behind the transit gateway, four instances per subnet.
+  auto n = from_yaml(
+      bench::generate_network({.subnets = 104, .instances_per_subnet = 4, .rules_per_group = 4}));
+  // Every pair of subnets would take minutes under sanitizers; the two VPCs' first and last
+  // few subnets cover the public subnet, the transit gateway subnets and plain ones.
+  Compiled c(n);
+  auto m = subnet_matrix(c);
+  Compiled fresh(n);
+  for (Index a : {0u, 1u, 5u, 99u, 100u, 103u}) {
+    for (Index b : {0u, 2u, 5u, 99u, 101u, 103u}) {
+      auto r = reach(fresh, subnet_party(n, a), subnet_party(n, b));
+      EXPECT_EQ(m.reachable(a, b), r.reachable != bddfalse) << a << " -> " << b;
+      EXPECT_TRUE(m.packets(a, b) == r.reachable) << a << " -> " << b;
+    }
+  }
+  // One class per subnet: its instances share a security group and no rule tells them apart.
+  EXPECT_EQ(m.classes(), n.subnets.size());
+}
+
+// ENIs of one subnet that a rule tells apart (a /32 in a security group, a network ACL entry
+// on half the subnet, different groups, a public IP) must land in different classes, and
+// the matrix must still equal reach().
+constexpr const char* kSplitSubnets = R"(
+region: us-east-1
+vpcs:
+  - {id: vpc-a, cidr_block: 10.0.0.0/16}
+internet_gateways:
+  - {id: igw-a, vpc: vpc-a}
+subnets:
+  - {id: subnet-1, vpc: vpc-a, availability_zone: us-east-1a, cidr_block: 10.0.1.0/24, network_acl: acl-1, route_table: rtb-a}
+  - {id: subnet-2, vpc: vpc-a, availability_zone: us-east-1a, cidr_block: 10.0.2.0/24, network_acl: acl-2, route_table: rtb-a}
+route_tables:
+  - {id: rtb-a, vpc: vpc-a, routes: [{destination: 0.0.0.0/0, gateway: igw-a}]}
+network_acls:
+  - id: acl-1
+    vpc: vpc-a
+    ingress:
+      - {rule_number: 10, protocol: tcp, ports: 22, rule_action: deny, cidr: 10.0.2.128/25}
+      - {rule_number: 100, protocol: all, rule_action: allow, cidr: 0.0.0.0/0}
+    egress:
+      - {rule_number: 100, protocol: all, rule_action: allow, cidr: 0.0.0.0/0}
+  - id: acl-2
+    vpc: vpc-a
+    ingress:
+      - {rule_number: 100, protocol: all, rule_action: allow, cidr: 0.0.0.0/0}
+    egress:
+      - {rule_number: 10, protocol: udp, ports: 53, rule_action: deny, cidr: 10.0.1.12/32}
+      - {rule_number: 100, protocol: all, rule_action: allow, cidr: 0.0.0.0/0}
+security_groups:
+  - id: sg-web
+    vpc: vpc-a
+    ingress:
+      - {protocol: tcp, port: 443, cidr: 10.0.0.0/16}
+      - {protocol: tcp, port: 22, cidr: 10.0.2.10/32}
+      - {protocol: tcp, port: 5432, security_group: sg-db}
+  - id: sg-db
+    vpc: vpc-a
+    ingress:
+      - {protocol: tcp, port: 5432, security_group: sg-web}
+      - {protocol: udp, port: 53, cidr: 10.0.1.0/24}
+instances:
+  - {id: i-1a, subnet: subnet-1, private_ip: 10.0.1.10, security_groups: [sg-web]}
+  - {id: i-1b, subnet: subnet-1, private_ip: 10.0.1.11, security_groups: [sg-web]}
+  - {id: i-1c, subnet: subnet-1, private_ip: 10.0.1.12, security_groups: [sg-web]}
+  - {id: i-1d, subnet: subnet-1, private_ip: 10.0.1.13, security_groups: [sg-db]}
+  - {id: i-1e, subnet: subnet-1, private_ip: 10.0.1.14, public_ip: 54.1.2.3, security_groups: [sg-web]}
+  - {id: i-2a, subnet: subnet-2, private_ip: 10.0.2.10, security_groups: [sg-db]}
+  - {id: i-2b, subnet: subnet-2, private_ip: 10.0.2.11, security_groups: [sg-db]}
+  - {id: i-2c, subnet: subnet-2, private_ip: 10.0.2.200, security_groups: [sg-db]}
+  - {id: i-2d, subnet: subnet-2, private_ip: 10.0.2.201, security_groups: [sg-web, sg-db]}
+)";
+
+TEST(SubnetMatrix, RulesThatTellEnisApartSplitTheirClasses) {
+  auto n = from_yaml(kSplitSubnets);
+  auto classes = interface_classes(n);
+  auto eni = [&](const char* instance) {
+    return n.instances[*n.find(instance, model::Kind::kInstance)].network_interfaces.front();
+  };
+  auto same = [&](const char* x, const char* y) {
+    return classes.class_of[eni(x)] == classes.class_of[eni(y)];
+  };
+  EXPECT_TRUE(same("i-1a", "i-1b"));
+  EXPECT_FALSE(same("i-1a", "i-1c"));  // acl-2 denies udp 53 to 10.0.1.12/32
+  EXPECT_FALSE(same("i-1a", "i-1d"));  // other security group
+  EXPECT_FALSE(same("i-1a", "i-1e"));  // public IP
+  EXPECT_FALSE(same("i-2a", "i-2b"));  // sg-web admits ssh from 10.0.2.10/32 only
+  EXPECT_FALSE(same("i-2b", "i-2c"));  // acl-1 denies ssh from 10.0.2.128/25
+  expect_matrix_matches_reach(n);
+}
+
+// After a rule changes, the incremental answer equals a fresh reach() on the changed network.
+TEST(IncrementalReach, EqualsAFreshAnswerAfterEachChange) {
+  auto n = from_yaml(kSplitSubnets);
+  Compiled c(n);
+  auto from = subnet_party(n, 0);
+  auto to = subnet_party(n, 1);
+  IncrementalReach q(c, from, to);
+  auto expect_fresh = [&](const char* what) {
+    Compiled fresh(n);
+    auto r = reach(fresh, from, to);
+    EXPECT_TRUE(q.result().reachable == r.reachable) << what;
+    bdd covered = bddfalse;
+    for (const auto& f : q.result().flows) {
+      EXPECT_TRUE((covered & f.packets) == bddfalse) << what << ": flows overlap";
+      covered |= f.packets;
+    }
+    EXPECT_TRUE(covered == q.result().queried) << what << ": flows do not cover the query";
+  };
+  expect_fresh("initial");
+  Index db = *n.find("sg-db", model::Kind::kSecurityGroup);
+  n.security_groups[db].ingress[0].ports = PortRange::single(5433);
+  q.security_group_changed(db);
+  expect_fresh("sg-db admits 5433 instead of 5432");
+  n.security_groups[db].ingress[1].cidr = *Prefix::parse("10.0.1.8/29");
+  q.security_group_changed(db);
+  expect_fresh("sg-db admits dns from 10.0.1.8/29 only");
+  Index acl = *n.find("acl-2", model::Kind::kNetworkAcl);
+  n.network_acls[acl].ingress.front().allow = false;
+  q.network_acl_changed(acl);
+  expect_fresh("acl-2 denies everything inbound");
+  n.network_acls[acl].ingress.front().allow = true;
+  q.network_acl_changed(acl);
+  expect_fresh("acl-2 allows again");
+}
+
+}  // namespace
+}  // namespace cloudtwin::verify
