@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   Runner export_network = add_export_command(app);
   Runner diagram = add_diagram_command(app);
   Runner reach = add_reach_command(app);
+  Runner exposure = add_exposure_command(app);
   Runner check = add_check_command(app);
   try {
     app.parse(argc, argv);
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("export")) return export_network();
   if (app.got_subcommand("diagram")) return diagram();
   if (app.got_subcommand("reach")) return reach();
+  if (app.got_subcommand("exposure")) return exposure();
   if (app.got_subcommand("check")) return check();
   return kExitBadInput;
 }

@@ -20,8 +20,10 @@ std::string row_text(const verify::Row& r, bool show_source_ports) {
   if (show_source_ports && !r.source_ports.empty() && !r.protocol.starts_with("icmp")) {
     out += " (source ports " + verify::ports_text(r.source_ports) + ")";
   }
-  out += "  " + verify::prefixes_text(r.sources, false) + " -> " +
-         verify::prefixes_text(r.destinations, r.truncated);
+  out += "  " + (r.sources_label.empty() ? verify::prefixes_text(r.sources, false) : r.sources_label) +
+         " -> " +
+         (r.destinations_label.empty() ? verify::prefixes_text(r.destinations, r.truncated)
+                                       : r.destinations_label);
   if (!r.exact) out += "  (some of these)";
   return out;
 }
@@ -63,6 +65,8 @@ nlohmann::json row_json(const model::Network& n, const verify::Row& r) {
   for (const auto& p : r.sources) j["sources"].push_back(p.str());
   j["destinations"] = nlohmann::json::array();
   for (const auto& p : r.destinations) j["destinations"].push_back(p.str());
+  if (!r.sources_label.empty()) j["sources_label"] = r.sources_label;
+  if (!r.destinations_label.empty()) j["destinations_label"] = r.destinations_label;
   if (r.truncated) j["truncated"] = true;
   j["exact"] = r.exact;
   if (r.source_interface != model::kNone)

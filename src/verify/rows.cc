@@ -53,6 +53,36 @@ bdd prefix_set(Block b, const std::vector<Prefix>& prefixes) {
   return r;
 }
 
+// "the internet" when `column` (one address block of a set) is every public address of the
+// families it holds, or all but a few of them.
+std::string internet_label(const bdd& part, Block b) {
+  bdd others = bddtrue;
+  for (Block x : {Block::kProtocol, Block::kDstPort, Block::kSrcPort, Block::kDst, Block::kSrc}) {
+    if (x != b) others &= HeaderSpace::variables(x);
+  }
+  bdd column = bdd_exist(part, others);
+  bdd internet = internet_addresses(b);
+  bdd families = bddfalse;
+  for (Family f : {Family::kV4, Family::kV6}) {
+    if ((column & HeaderSpace::family(f)) != bddfalse) families |= HeaderSpace::family(f);
+  }
+  bdd missing = (internet & families) & !column;
+  if ((column & !internet) != bddfalse) return "";  // holds non-public addresses
+  if (missing == bddfalse) return "the internet";
+  std::vector<Prefix> except;
+  bool more = false;
+  for (Family f : {Family::kV4, Family::kV6}) {
+    auto r = HeaderSpace::ranges(missing, b, f, 4);
+    more = more || r.truncated;
+    for (auto [lo, hi] : r.ranges) {
+      auto c = cover(f, lo, hi);
+      except.insert(except.end(), c.begin(), c.end());
+    }
+  }
+  if (more || except.size() > 4) return "";
+  return "the internet except " + prefixes_text(except, false);
+}
+
 // One row per protocol group of `set`.
 void project(const bdd& set, std::vector<Row>& out, const Row& base) {
   for (const auto& g : protocol_groups()) {
@@ -76,6 +106,8 @@ void project(const bdd& set, std::vector<Row>& out, const Row& base) {
       r.destination_ports = port_ranges(part, Block::kDstPort);
       r.source_ports = port_ranges(part, Block::kSrcPort);
     }
+    r.sources_label = internet_label(part, Block::kSrc);
+    r.destinations_label = internet_label(part, Block::kDst);
     add_prefixes(part, Block::kSrc, r.sources, r.truncated);
     add_prefixes(part, Block::kDst, r.destinations, r.truncated);
     bdd box = g.set & prefix_set(Block::kSrc, r.sources) & prefix_set(Block::kDst, r.destinations);
@@ -124,6 +156,7 @@ std::vector<Row> rows(const ReachResult& result, bool reachable) {
           for (auto [lo, hi] : r.protocols) {
             for (int p = lo; p <= hi; ++p) g |= HeaderSpace::protocol(p);
           }
+          if (!r.destination_ports.empty()) g &= port_set(Block::kDstPort, r.destination_ports);
           if ((f->packets & g) != bddfalse) r.example = f;
         }
         out.push_back(std::move(r));

@@ -838,12 +838,12 @@ class Walker {
     out.src = *nat.private_ip;
     out.src_origin = Origin::kConstant;
     // REMAP_EPHEMERAL_PORT: the NAT gateway picks a source port in 1024-65535. cloudtwin keeps
-    // the sender's port when it is in that range and moves a lower one up by 1024
-    // (docs/semantics.md), so the choice is deterministic.
+    // the sender's port when it is in that range and gives every lower one port 1024
+    // (docs/semantics.md), so the choice is deterministic and the symbolic engine needs no
+    // class per low port.
     if (protocol_is(h, {Protocol::kTcp, Protocol::kUdp}) &&
         !port_is(h, PortField::kSrc, {1024, 65535})) {
-      port_is(h, PortField::kSrc, PortRange::single(h.src_port));
-      out.src_port = static_cast<std::uint16_t>(h.src_port + 1024);
+      out.src_port = 1024;
       out.src_port_origin = Origin::kConstant;
     }
     connection_.nat.push_back({g, h.src, h.src_port, out.src, out.src_port, h.src_origin,
@@ -1527,6 +1527,12 @@ Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& des
   replier.index = fwd.arrival->index;
   const Packet& request = fwd.arrival->header;
   Packet reply = request.reversed();
+  if (observer) {
+    // The reply's ports come from the request's differently for ICMP (type and code) than for
+    // other protocols (swapped ports).
+    const int icmp[] = {Protocol::kIcmp, Protocol::kIcmpV6};
+    observer->protocol_in(request, icmp, request.protocol.is_icmp());
+  }
   if (request.protocol.is_icmp()) {
     // The reply's type depends on whether the request is an echo request; other types are
     // answered unchanged.

@@ -17,6 +17,10 @@ struct Row {
   std::vector<PortRange> source_ports;         // ICMP: codes
   std::vector<Prefix> sources;
   std::vector<Prefix> destinations;
+  // Set when a column is (nearly) the whole internet: "the internet", "the internet except
+  // 3.80.0.10"; renderers show it instead of the prefixes.
+  std::string sources_label;
+  std::string destinations_label;
   bool truncated = false;  // an address column was cut short
   bool exact = true;       // the row is exactly the packets it stands for
   model::Index source_interface = model::kNone;

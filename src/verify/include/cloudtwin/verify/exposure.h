@@ -1,0 +1,39 @@
+// What the internet can reach: every network interface that some packet from a public address
+// reaches (and whose reply returns), with the protocols, ports and source addresses, ranked by
+// risk — databases and remote administration open to the world first.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cloudtwin/verify/reach.h"
+#include "cloudtwin/verify/rows.h"
+
+namespace cloudtwin::verify {
+
+enum class Risk : std::uint8_t { kLow, kMedium, kHigh, kCritical };
+const char* risk_name(Risk r);  // "low", "medium", "high", "critical"
+
+struct Exposure {
+  model::Index interface = model::kNone;
+  Row row;           // protocol, destination ports, sources (internet CIDRs), destinations
+  vpc::Trace trace;  // one packet of the row, from the internet to the interface and back
+  Risk risk = Risk::kLow;
+  std::string reason;  // "PostgreSQL open to the whole internet"
+};
+
+struct ExposureReport {
+  std::vector<Exposure> exposures;  // most risky first
+  std::size_t interfaces_checked = 0;
+  std::size_t walks = 0;
+};
+
+// Checks every ENI that holds a public IPv4 or an IPv6 address; `headers` narrows the
+// packets (protocol, ports).
+[[nodiscard]] ExposureReport exposure(Compiled& c, const bdd& headers = bddtrue);
+
+// The risk of a destination port range reached from `sources` (the whole internet or part).
+[[nodiscard]] Risk port_risk(const std::string& protocol, PortRange ports, bool whole_internet,
+                             std::string& reason);
+
+}  // namespace cloudtwin::verify

@@ -1,0 +1,441 @@
+// The symbolic engine must agree with the concrete one: for random concrete packets over the
+// scenario networks, the examples and randomly generated networks, the verdict of `trace`
+// equals membership in the set that reach() proves reachable (issue 4: at least 100,000
+// packets per run). Packets are drawn near every boundary the network writes (CIDR edges,
+// port-range ends, ENI and public addresses), where a wrong path condition would show.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "cloudtwin/load/load.h"
+#include "cloudtwin/load/native_yaml.h"
+#include "cloudtwin/verify/reach.h"
+#include "network_generator.h"
+
+namespace cloudtwin::verify {
+namespace {
+
+using model::Index;
+
+// ---- networks ------------------------------------------------------------------------------
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Sample {
+  std::string name;
+  std::string yaml;  // native YAML, or empty with `path` set
+  std::string path;
+};
+
+// A random network: two peered VPCs (one dual stack) with public and private subnets, an
+// internet gateway, a NAT gateway, an egress-only gateway, random security groups and random
+// network ACLs (allow and deny, overlapping CIDRs and port ranges).
+std::string random_network(std::mt19937& rng) {
+  auto pick = [&](std::initializer_list<const char*> xs) {
+    return *(xs.begin() + std::uniform_int_distribution<std::size_t>(0, xs.size() - 1)(rng));
+  };
+  auto chance = [&](double p) { return std::uniform_real_distribution<>(0, 1)(rng) < p; };
+  auto num = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  auto cidr = [&]() -> std::string {
+    switch (num(0, 7)) {
+      case 0:
+        return "0.0.0.0/0";
+      case 1:
+        return "10.0.0.0/16";
+      case 2:
+        return "10.1.0.0/16";
+      case 3:
+        return "10.0." + std::to_string(num(0, 3)) + ".0/24";
+      case 4:
+        return "10.1." + std::to_string(num(0, 3)) + "." + std::to_string(num(0, 3) * 64) + "/26";
+      case 5:
+        return std::to_string(num(1, 99)) + ".0.0.0/8";
+      case 6:
+        return "198.51.100." + std::to_string(num(0, 7) * 32) + "/27";
+      default:
+        return "\"::/0\"";
+    }
+  };
+  auto ports = [&]() -> std::string {
+    switch (num(0, 4)) {
+      case 0:
+        return "all";
+      case 1:
+        return pick({"22", "80", "443", "5432", "53"});
+      case 2:
+        return "1024-65535";
+      case 3:
+        return "32768-60999";
+      default: {
+        int a = num(0, 65000);
+        return std::to_string(a) + "-" + std::to_string(a + num(0, 500));
+      }
+    }
+  };
+  auto rule = [&](bool acl) {
+    std::string p = acl ? pick({"tcp", "tcp", "udp", "icmp", "all", "icmpv6"})
+                        : pick({"tcp", "tcp", "udp", "icmp", "all"});
+    std::string r = "{protocol: " + p;
+    if (p == "tcp" || p == "udp") r += ", ports: " + ports();
+    if (p == "icmp" || p == "icmpv6") {
+      std::string type = pick({"-1", "8", "0", "3", "128"});
+      r += ", icmp_type: " + type;
+      if (type != "-1" && chance(0.3)) r += ", icmp_code: " + std::string(pick({"0", "1"}));
+    }
+    std::string c = cidr();
+    if (p == "icmpv6" && c != "\"::/0\"") c = "\"::/0\"";
+    r += ", cidr: " + c;
+    return r;
+  };
+  std::ostringstream y;
+  y << "vpcs:\n"
+    << "  - {name: a, cidr_block: 10.0.0.0/16, ipv6_cidr_blocks: [2600:1f18:a::/56]}\n"
+    << "  - {name: b, cidr_block: 10.1.0.0/16}\n";
+  y << "subnets:\n";
+  for (int s = 0; s < 4; ++s) {
+    y << "  - {name: a" << s << ", vpc: a, availability_zone: us-east-1a, cidr_block: 10.0." << s
+      << ".0/24, ipv6_cidr_block: 2600:1f18:a:" << s << "::/64, route_table: "
+      << (s < 2 ? "a-public" : "a-private") << "}\n";
+    y << "  - {name: b" << s << ", vpc: b, availability_zone: us-east-1a, cidr_block: 10.1." << s
+      << ".0/24}\n";
+  }
+  y << "internet_gateways:\n  - {name: igw, vpc: a}\n";
+  y << "egress_only_internet_gateways:\n  - {name: eigw, vpc: a}\n";
+  y << "elastic_ips:\n  - {name: nat-eip, public_ip: 203.0.113.10}\n";
+  y << "nat_gateways:\n  - {name: nat, subnet: a0, elastic_ip: nat-eip}\n";
+  y << "vpc_peering_connections:\n  - {name: ab, requester_vpc: a, accepter_vpc: b}\n";
+  y << "route_tables:\n"
+    << "  - name: a-public\n    vpc: a\n    routes:\n"
+    << "      - {destination: 0.0.0.0/0, gateway: igw}\n"
+    << "      - {destination: \"::/0\", gateway: igw}\n"
+    << "      - {destination: 10.1.0.0/16, vpc_peering_connection: ab}\n"
+    << "  - name: a-private\n    vpc: a\n    routes:\n"
+    << "      - {destination: 0.0.0.0/0, nat_gateway: nat}\n"
+    << "      - {destination: \"::/0\", egress_only_internet_gateway: eigw}\n"
+    << "      - {destination: 10.1." << num(0, 3) << ".0/24, vpc_peering_connection: ab}\n"
+    << "  - name: b-main\n    vpc: b\n    main: true\n    routes:\n"
+    << "      - {destination: 10.0.0.0/16, vpc_peering_connection: ab}\n";
+  y << "security_groups:\n";
+  for (const char* v : {"a", "b"}) {
+    for (int g = 0; g < 3; ++g) {
+      y << "  - name: " << v << "sg" << g << "\n    vpc: " << v << "\n    ingress:\n";
+      for (int i = num(0, 3); i > 0; --i) y << "      - " << rule(false) << "}\n";
+      if (chance(0.3)) y << "      - {protocol: tcp, port: 443, security_group: " << v << "sg0}\n";
+      if (chance(0.4)) {
+        y << "    egress:\n";
+        for (int i = num(0, 2); i > 0; --i) y << "      - " << rule(false) << "}\n";
+        if (chance(0.5)) y << "      - {protocol: all, cidr: 0.0.0.0/0}\n";
+      }
+    }
+  }
+  y << "network_acls:\n";
+  for (const char* v : {"a", "b"}) {
+    y << "  - name: " << v << "-acl\n    vpc: " << v << "\n    subnets: [" << v << "1, " << v
+      << "3]\n";
+    for (const char* dir : {"ingress", "egress"}) {
+      y << "    " << dir << ":\n";
+      int n = num(1, 5);
+      for (int i = 1; i <= n; ++i) {
+        y << "      - " << rule(true) << ", rule_number: " << i * 10
+          << ", rule_action: " << (chance(0.65) ? "allow" : "deny") << "}\n";
+      }
+      if (chance(0.6)) y << "      - {rule_number: 900, protocol: all, cidr: 0.0.0.0/0, rule_action: allow}\n";
+      if (chance(0.4)) y << "      - {rule_number: 901, protocol: all, cidr: \"::/0\", rule_action: allow}\n";
+    }
+  }
+  y << "instances:\n";
+  int k = 0;
+  for (const char* v : {"a", "b"}) {
+    for (int s = 0; s < 4; ++s) {
+      for (int i = 0; i < 2; ++i, ++k) {
+        std::string vv(v);
+        y << "  - {name: " << v << s << "i" << i << ", subnet: " << v << s << ", private_ip: 10."
+          << (vv == "a" ? 0 : 1) << "." << s << "." << 10 + i
+          << ", security_groups: [" << v << "sg" << num(0, 2) << "]";
+        if (vv == "a" && s < 2 && chance(0.7))
+          y << ", public_ip: 198.18." << s << "." << 10 + i;
+        if (vv == "a" && chance(0.5)) y << ", ipv6_addresses: [2600:1f18:a:" << s << "::" << 10 + i << "]";
+        if (chance(0.1)) y << ", state: stopped";
+        y << "}\n";
+      }
+    }
+  }
+  return y.str();
+}
+
+std::vector<Sample> samples() {
+  std::vector<Sample> out;
+  std::string root = CLOUDTWIN_SOURCE_DIR;
+  for (const auto& e : std::filesystem::directory_iterator(root + "/tests/scenarios")) {
+    std::string text = read(e.path().string());
+    auto sep = text.find("\n---\n");
+    if (sep == std::string::npos) continue;  // a scenario over another file: loaded elsewhere
+    out.push_back({e.path().stem().string(), text.substr(0, sep + 1), e.path().string()});
+  }
+  for (const char* ex : {"hybrid", "global-service", "microservices"}) {
+    out.push_back({ex, "", root + "/examples/" + ex + ".yaml"});
+  }
+  std::mt19937 rng(20261127);
+  for (int i = 0; i < 12; ++i) out.push_back({"random" + std::to_string(i), random_network(rng), "random"});
+  bench::GeneratorOptions g;
+  g.subnets = 20;
+  g.instances_per_subnet = 2;
+  g.rules_per_group = 5;
+  out.push_back({"generated", bench::generate_network(g), "generated"});
+  std::sort(out.begin(), out.end(), [](const Sample& a, const Sample& b) { return a.name < b.name; });
+  return out;
+}
+
+// ---- packets ---------------------------------------------------------------------------------
+
+// Every boundary the network writes down, to draw packets near.
+struct Boundaries {
+  std::vector<IpAddress> addresses;
+  std::vector<std::uint16_t> ports{0, 1, 22, 53, 80, 123, 443, 1023, 1024, 32767, 32768, 60999, 61000, 65535};
+
+  void add(const Prefix& p) {
+    addresses.push_back(p.address());
+    addresses.push_back(p.last());
+    addresses.push_back(p.address().plus(~U128{0}));  // one before
+    addresses.push_back(p.last().plus(1));
+  }
+  void add(PortRange r) {
+    for (int p : {r.from - 1, int{r.from}, int{r.to}, r.to + 1}) {
+      if (p >= 0 && p <= 65535) ports.push_back(static_cast<std::uint16_t>(p));
+    }
+  }
+};
+
+Boundaries boundaries(const model::Network& n) {
+  Boundaries b;
+  for (const auto& v : n.vpcs) {
+    for (const auto& p : v.cidr_blocks) b.add(p);
+    for (const auto& p : v.ipv6_cidr_blocks) b.add(p);
+  }
+  for (const auto& sg : n.security_groups) {
+    for (const auto* list : {&sg.ingress, &sg.egress}) {
+      for (const auto& r : *list) {
+        if (r.cidr) b.add(*r.cidr);
+        b.add(r.ports);
+      }
+    }
+  }
+  for (const auto& acl : n.network_acls) {
+    for (const auto* list : {&acl.ingress, &acl.egress}) {
+      for (const auto& e : *list) {
+        b.add(e.cidr);
+        b.add(e.ports);
+      }
+    }
+  }
+  for (const auto& rt : n.route_tables) {
+    for (const auto& r : rt.effective) {
+      if (r.destination) b.add(*r.destination);
+    }
+  }
+  for (const auto& o : n.on_premises_networks) {
+    for (const auto& p : o.cidrs) b.add(p);
+  }
+  for (const auto& e : n.network_interfaces) {
+    b.addresses.insert(b.addresses.end(), e.private_ips.begin(), e.private_ips.end());
+    b.addresses.insert(b.addresses.end(), e.ipv6_addresses.begin(), e.ipv6_addresses.end());
+    for (const auto& [priv, pub] : e.public_ips) b.addresses.push_back(pub);
+    b.add(e.ephemeral_ports);
+  }
+  for (const auto& g : n.nat_gateways) {
+    if (g.public_ip) b.addresses.push_back(*g.public_ip);
+    if (g.private_ip) b.addresses.push_back(*g.private_ip);
+  }
+  for (const char* a : {"169.254.169.254", "169.254.169.253", "8.8.8.8", "2001:db8::1", "1.1.1.1"}) {
+    b.addresses.push_back(*IpAddress::parse(a));
+  }
+  return b;
+}
+
+bool member(const bdd& set, const Header& h) {
+  bdd cube = HeaderSpace::family(h.src.family()) & HeaderSpace::address(Block::kSrc, h.src) &
+             HeaderSpace::address(Block::kDst, h.dst) & HeaderSpace::protocol(h.protocol.number()) &
+             HeaderSpace::value(Block::kSrcPort, h.src_port) &
+             HeaderSpace::value(Block::kDstPort, h.dst_port);
+  return (set & cube) != bddfalse;
+}
+
+class Drawer {
+ public:
+  Drawer(const model::Network& n, std::mt19937& rng) : n_(n), b_(boundaries(n)), rng_(rng) {}
+
+  IpAddress address(const Party& p, Index eni, bool as_source) {
+    if (p.kind == Party::Kind::kInterfaces) {
+      const auto& e = n_.network_interfaces[eni];
+      std::vector<IpAddress> all(e.private_ips.begin(), e.private_ips.end());
+      all.insert(all.end(), e.ipv6_addresses.begin(), e.ipv6_addresses.end());
+      if (!as_source) {
+        for (const auto& [priv, pub] : e.public_ips) all.push_back(pub);
+      }
+      return all[index(all.size())];
+    }
+    if (p.kind == Party::Kind::kOnPremises) {
+      const auto& cidrs = n_.on_premises_networks[p.on_premises].cidrs;
+      const auto& c = cidrs[index(cidrs.size())];
+      if (chance(0.5)) return chance(0.5) ? c.address() : c.last();
+      return c.address().plus(random_bits() % (c.size() == 0 ? 1 : c.size()));
+    }
+    if (chance(0.6)) return b_.addresses[index(b_.addresses.size())];
+    if (chance(0.8)) return IpAddress::v4(static_cast<std::uint32_t>(random_bits()));
+    return IpAddress::v6((U128{0x2000} << 112) | (random_bits() & ((U128{1} << 112) - 1)));
+  }
+
+  Header header(const Party& from, Index s, const Party& to, Index d) {
+    Header h;
+    for (int tries = 0; tries < 20; ++tries) {
+      h.src = address(from, s, true);
+      h.dst = address(to, d, false);
+      if (h.src.family() == h.dst.family()) break;
+    }
+    int r = static_cast<int>(index(10));
+    bool v4 = h.src.is_v4();
+    int protocol = r < 5 ? Protocol::kTcp : r < 7 ? Protocol::kUdp : r < 9 ? (v4 ? Protocol::kIcmp : Protocol::kIcmpV6) : static_cast<int>(index(256));
+    h.protocol = Protocol(protocol);
+    if (h.protocol.has_ports()) {
+      h.dst_port = port();
+      h.src_port = port();
+    } else if (h.protocol.is_icmp()) {
+      h.dst_port = chance(0.5) ? (v4 ? 8 : 128) : static_cast<std::uint16_t>(index(256));
+      h.src_port = chance(0.7) ? 0 : static_cast<std::uint16_t>(index(256));
+    }
+    return h;
+  }
+
+ private:
+  std::uint16_t port() {
+    if (chance(0.7)) return b_.ports[index(b_.ports.size())];
+    return static_cast<std::uint16_t>(index(65536));
+  }
+  std::size_t index(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+  bool chance(double p) { return std::uniform_real_distribution<>(0, 1)(rng_) < p; }
+  U128 random_bits() { return (U128{rng_()} << 96) | (U128{rng_()} << 64) | (U128{rng_()} << 32) | rng_(); }
+
+  const model::Network& n_;
+  Boundaries b_;
+  std::mt19937& rng_;
+};
+
+vpc::Endpoint endpoint(const Party& p, Index eni) {
+  vpc::Endpoint e;
+  switch (p.kind) {
+    case Party::Kind::kInterfaces:
+      e.kind = vpc::EndpointKind::kNetworkInterface;
+      e.index = eni;
+      break;
+    case Party::Kind::kInternet:
+      e.kind = vpc::EndpointKind::kInternet;
+      break;
+    case Party::Kind::kOnPremises:
+      e.kind = vpc::EndpointKind::kOnPremises;
+      e.index = p.on_premises;
+      break;
+  }
+  return e;
+}
+
+// ---- the test --------------------------------------------------------------------------------
+
+struct Totals {
+  std::size_t packets = 0;
+  std::size_t reachable = 0;
+};
+
+Totals& totals() {
+  static Totals t;
+  return t;
+}
+
+void PrintTo(const Sample& s, std::ostream* os) { *os << s.name; }
+
+class Differential : public ::testing::TestWithParam<Sample> {};
+
+TEST_P(Differential, SymbolicVerdictEqualsTrace) {
+  const Sample& s = GetParam();
+  model::Network n;
+  Diagnostics d;
+  bool ok = s.yaml.empty() ? load::load_network({s.path}, n, d)
+                           : load::read_native_yaml(s.yaml, s.name + ".yaml", n, d) &&
+                                 model::finalize(n, d);
+  ASSERT_TRUE(ok && !d.has_errors()) << s.name << ": " << (d.items().empty() ? "" : d.items().front().str());
+  std::mt19937 rng(std::hash<std::string>{}(s.name));
+  Compiled c(n);
+  Drawer draw(n, rng);
+
+  // The parties: single ENIs, the internet and each on-premises network.
+  std::vector<Party> parties;
+  for (Index e = 0; e < n.network_interfaces.size(); ++e) {
+    Party p;
+    p.interfaces = {e};
+    p.label = n.network_interfaces[e].id;
+    parties.push_back(p);
+  }
+  std::shuffle(parties.begin(), parties.end(), rng);
+  if (parties.size() > 6) parties.resize(6);
+  Party internet;
+  internet.kind = Party::Kind::kInternet;
+  internet.label = "internet";
+  parties.push_back(internet);
+  for (Index o = 0; o < n.on_premises_networks.size(); ++o) {
+    Party p;
+    p.kind = Party::Kind::kOnPremises;
+    p.on_premises = o;
+    p.label = n.on_premises_networks[o].id;
+    parties.push_back(p);
+  }
+
+  const std::size_t per_pair = 2'500 / std::max<std::size_t>(1, parties.size()) + 60;
+  std::size_t checked = 0;
+  for (const auto& from : parties) {
+    for (const auto& to : parties) {
+      if (&from == &to) continue;
+      if (from.kind == Party::Kind::kInternet && to.kind == Party::Kind::kInternet) continue;
+      ReachOptions options;
+      options.any_source_port = true;
+      options.max_walks = 20'000;
+      auto r = reach(c, from, to, options);
+      ASSERT_FALSE(r.truncated) << s.name << ": " << from.label << " -> " << to.label;
+      Index s_eni = from.interfaces.empty() ? model::kNone : from.interfaces.front();
+      Index d_eni = to.interfaces.empty() ? model::kNone : to.interfaces.front();
+      for (std::size_t i = 0; i < per_pair; ++i) {
+        Header h = draw.header(from, s_eni, to, d_eni);
+        if (!member(r.queried, h)) continue;
+        auto t = vpc::trace_packet(n, endpoint(from, s_eni), endpoint(to, d_eni), h, nullptr);
+        bool proven = member(r.reachable, h);
+        ++checked;
+        if (t.reachable) ++totals().reachable;
+        ASSERT_EQ(proven, t.reachable)
+            << s.name << ": " << from.label << " -> " << to.label << " " << h.str() << " sport/code " << h.src_port << " trace says "
+            << (t.reachable ? "reachable" : t.explanations.front().code);
+      }
+    }
+  }
+  totals().packets += checked;
+  EXPECT_GT(checked, 1000u);
+  std::cout << "[ packets  ] " << s.name << ": " << checked << " packets compared\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, Differential, ::testing::ValuesIn(samples()),
+                         [](const auto& info) {
+                           std::string name = info.param.name;
+                           for (auto& ch : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace cloudtwin::verify
