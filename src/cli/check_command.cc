@@ -6,7 +6,9 @@
 #include <memory>
 
 #include "check_output.h"
+#include "cloudtwin/load/access_scope.h"
 #include "cloudtwin/load/policy.h"
+#include "cloudtwin/verify/access_scope.h"
 #include "cloudtwin/verify/policy_check.h"
 #include "commands.h"
 
@@ -16,6 +18,7 @@ namespace {
 struct CheckCommandOptions {
   NetworkOptions network;
   std::vector<std::string> policies;
+  std::vector<std::string> scopes;
   std::string format = "text";
   bool json = false;
   bool traces = false;
@@ -36,8 +39,9 @@ Runner add_check_command(CLI::App& app) {
       "Check policies (isolated, reachable, only, through) for all packets; exit 1 on "
       "a violation");
   add_network_options(*cmd, o->network);
-  cmd->add_option("--policy", o->policies, "Policy file (docs/policies.md); repeatable")
-      ->required();
+  cmd->add_option("--policy", o->policies, "Policy file (docs/policies.md); repeatable");
+  cmd->add_option("--scope", o->scopes,
+                  "Network Access Analyzer access scope JSON (docs/access-scopes.md); repeatable");
   cmd->add_option("--format", o->format, "Output: text, json, sarif (code scanning), junit (CI)")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
   cmd->add_flag("--json", o->json, "Same as --format json");
@@ -47,6 +51,9 @@ Runner add_check_command(CLI::App& app) {
       ->check(CLI::Range(1, 1000));
   return [o]() {
     if (o->json) o->format = "json";
+    if (o->policies.empty() && o->scopes.empty()) {
+      return usage_error("nothing to check", "give --policy FILE or --scope FILE");
+    }
     model::Network network;
     Diagnostics diagnostics;
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
@@ -57,6 +64,10 @@ Runner add_check_command(CLI::App& app) {
     std::vector<model::Policy> policies;
     for (const auto& path : o->policies) {
       if (auto p = load::read_policy(path, policy_errors)) policies.push_back(std::move(*p));
+    }
+    std::vector<std::pair<std::string, model::AccessScope>> scopes;
+    for (const auto& path : o->scopes) {
+      if (auto s = load::read_access_scope(path, policy_errors)) scopes.emplace_back(path, std::move(*s));
     }
     if (policy_errors.has_errors()) {
       print_errors(policy_errors);
@@ -69,6 +80,10 @@ Runner add_check_command(CLI::App& app) {
     for (const auto& p : policies) {
       files.push_back(
           {p.path, "policy", verify::check_policy(compiled, p, policy_errors, options)});
+    }
+    for (const auto& [path, scope] : scopes) {
+      files.push_back(
+          {path, "access-scope", verify::check_access_scope(compiled, scope, policy_errors)});
     }
     if (policy_errors.has_errors()) {
       print_errors(policy_errors);

@@ -507,6 +507,10 @@ class ScopeCheck {
   }
 
   void error(Location at, std::string message, std::string hint) {
+    // A statement is resolved once per use (as an end and to name the path), so say it once.
+    for (const auto& item : d_.items()) {
+      if (item.line == at.line && item.column == at.column && item.message == message) return;
+    }
     d_.error(scope_.file, at, scope_.name, std::move(message), std::move(hint));
   }
 
