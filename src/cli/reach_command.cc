@@ -92,7 +92,7 @@ Runner add_reach_command(CLI::App& app) {
       if (!blocked.empty()) std::cout << "\nBlocked\n";
       for (const auto& r : blocked) {
         std::cout << "  " << row_text(r, show_sports) << "\n";
-        if (r.example) std::cout << "      " << blocked_text(r.example->trace) << "\n";
+        if (r.example) std::cout << "      " << blocked_text(r) << "\n";
         if (o->traces && r.example) {
           std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
         }

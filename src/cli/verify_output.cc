@@ -1,5 +1,7 @@
 #include "verify_output.h"
 
+#include <algorithm>
+
 #include "commands.h"
 #include "trace_output.h"
 
@@ -41,14 +43,24 @@ std::string path_text(const vpc::Trace& t) {
   return out;
 }
 
-std::string blocked_text(const vpc::Trace& t) {
+std::string blocked_text(const vpc::Trace& t, bool with_message) {
   if (t.explanations.empty()) return "";
   const auto& e = t.explanations.front();
   std::string out = e.code;
   if (!e.component_id.empty()) out += " at " + e.component_type + " " + e.component_id;
   if (!e.direction.empty()) out += " (" + e.direction + ")";
   if (e.path == "return") out += " on the return path";
-  return out + ": " + e.message;
+  return with_message ? out + ": " + e.message : out;
+}
+
+std::string blocked_text(const verify::Row& r) {
+  if (!r.example) return "";
+  // The example stands for the whole class; its words fit the row when it is of the row's
+  // protocol.
+  int p = r.example->trace.header.protocol.number();
+  bool same = std::any_of(r.protocols.begin(), r.protocols.end(),
+                          [&](const auto& range) { return range.first <= p && p <= range.second; });
+  return blocked_text(r.example->trace, same);
 }
 
 nlohmann::json row_json(const model::Network& n, const verify::Row& r) {

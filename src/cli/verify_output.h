@@ -17,7 +17,9 @@ std::string row_text(const verify::Row& r, bool show_source_ports);
 // "eni-1 -> sg-1 -> acl-1 -> rtb-1 -> ..." from a trace's forward hops.
 std::string path_text(const vpc::Trace& t);
 // The first explanation of a blocked flow: "CODE at Type id: message".
-std::string blocked_text(const vpc::Trace& t);
+std::string blocked_text(const vpc::Trace& t, bool with_message = true);
+// The same for a row, with the message only when the row's example is of the row's protocol.
+std::string blocked_text(const verify::Row& r);
 nlohmann::json row_json(const model::Network& n, const verify::Row& r);
 // A label for an ENI: "web-1 (eni-...)" or its instance's.
 std::string interface_label(const model::Network& n, model::Index eni);

@@ -1,6 +1,7 @@
 #include "cloudtwin/verify/rows.h"
 
 #include <map>
+#include <tuple>
 
 namespace cloudtwin::verify {
 
@@ -133,13 +134,20 @@ std::vector<Row> rows_of(const bdd& set) {
 std::vector<Row> rows(const ReachResult& result, bool reachable) {
   // First try one row per pair of endpoints and protocol; where that over-approximates, one
   // row per flow.
-  std::map<std::pair<Index, Index>, std::vector<const Flow*>> pairs;
+  // Blocked flows are grouped by what blocked them too, so each row's example explains it.
+  std::map<std::tuple<Index, Index, std::string>, std::vector<const Flow*>> pairs;
   for (const auto& f : result.flows) {
     if (f.trace.reachable != reachable) continue;
-    pairs[{f.source_interface, f.destination_interface}].push_back(&f);
+    std::string blocker;
+    if (!f.trace.explanations.empty()) {
+      const auto& e = f.trace.explanations.front();
+      blocker = e.code + " " + e.component_id + " " + e.direction + " " + e.path;
+    }
+    pairs[{f.source_interface, f.destination_interface, blocker}].push_back(&f);
   }
   std::vector<Row> out;
-  for (const auto& [ends, flows] : pairs) {
+  for (const auto& [key, flows] : pairs) {
+    const std::pair<Index, Index> ends{std::get<0>(key), std::get<1>(key)};
     bdd all = bddfalse;
     for (const auto* f : flows) all |= f->packets;
     Row base;
