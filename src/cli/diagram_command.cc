@@ -12,6 +12,8 @@
 #include <memory>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cloudtwin/vpc/trace.h"
 #include "commands.h"
 #include "diagram_output.h"
@@ -23,7 +25,54 @@ struct DiagramOptions {
   NetworkOptions network;
   std::string format = "mermaid";
   PacketOptions packet;
+  std::string highlight;  // a `trace --json` document
 };
+
+// The trace of a `cloudtwin trace --json` document: its hops and explanations, which is what
+// the diagram draws. nullopt with `error` set when the file is not such a document.
+std::optional<vpc::Trace> read_trace_json(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read `" + path + "`";
+    return std::nullopt;
+  }
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("forward") || !j["forward"].is_array() ||
+      !j.contains("reachable") || !j["reachable"].is_boolean()) {
+    error = "`" + path + "` is not the JSON of `cloudtwin trace --json`";
+    return std::nullopt;
+  }
+  auto text = [](const nlohmann::json& o, const char* key) {
+    return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+  };
+  vpc::Trace t;
+  t.reachable = j["reachable"].get<bool>();
+  for (const char* list : {"forward", "return"}) {
+    if (!j.contains(list) || !j[list].is_array()) continue;
+    for (const auto& h : j[list]) {
+      if (!h.is_object()) continue;
+      vpc::Hop hop;
+      if (h.contains("component") && h["component"].is_object()) {
+        hop.component_type = text(h["component"], "type");
+        hop.component_id = text(h["component"], "id");
+        hop.component_name = text(h["component"], "name");
+      }
+      hop.direction = text(h, "direction");
+      (std::string(list) == "forward" ? t.forward : t.reverse).push_back(std::move(hop));
+    }
+  }
+  if (j.contains("explanations") && j["explanations"].is_array()) {
+    for (const auto& e : j["explanations"]) {
+      if (!e.is_object()) continue;
+      const nlohmann::json none = nlohmann::json::object();
+      const auto& c = e.contains("component") && e["component"].is_object() ? e["component"] : none;
+      t.explanations.push_back({text(e, "code"), text(c, "type"), text(c, "id"),
+                                text(e, "direction"), text(e, "path"), text(e, "message"),
+                                text(e, "hint")});
+    }
+  }
+  return t;
+}
 
 // Graphviz's `dot` on PATH, or empty.
 std::string find_dot() {
@@ -87,11 +136,15 @@ Runner add_diagram_command(CLI::App& app) {
                   "Highlighted trace: tcp, udp, icmp, icmpv6 or a number");
   cmd->add_option("--port", o->packet.port,
                   "Highlighted trace: destination port (ICMP: type); default 443");
+  cmd->add_option("--highlight", o->highlight,
+                  "Highlight the path of a saved trace (the output of `cloudtwin trace --json`)");
   return [o]() {
     auto format = parse_diagram_format(o->format);
     if (!format) return usage_error("bad --format `" + o->format + "`", "mermaid, dot or svg");
     if (o->packet.from.empty() != o->packet.to.empty())
       return usage_error("--from and --to go together", "give both to highlight a path");
+    if (!o->highlight.empty() && !o->packet.from.empty())
+      return usage_error("--highlight and --from/--to both name a path", "give one of them");
     std::string dot;
     if (*format == DiagramFormat::kSvg) {
       dot = find_dot();
@@ -111,6 +164,12 @@ Runner add_diagram_command(CLI::App& app) {
       title = o->packet.from + " -> " + o->packet.to + " " + q->protocol.str() + "/" +
               std::to_string(q->destination_port) + ": " +
               (trace->reachable ? "reachable" : "not reachable");
+    }
+    if (!o->highlight.empty()) {
+      std::string error;
+      trace = read_trace_json(o->highlight, error);
+      if (!trace) return usage_error("--highlight: " + error, "save one with `cloudtwin trace ... --json > FILE`");
+      title = o->highlight + ": " + (trace->reachable ? "reachable" : "not reachable");
     }
     Diagram diagram = build_diagram(network, trace ? &*trace : nullptr, title);
     if (*format == DiagramFormat::kMermaid) {

@@ -70,5 +70,20 @@ expect "scope bad json" 2 "unknown resource type" -- \
   "$bin" check "$ex/microservices.yaml" --scope "$root/tests/scopes/bad/bad_values.json"
 expect "nothing to check" 2 "nothing to check" -- "$bin" check "$ex/microservices.yaml"
 
+# diagram --highlight: a saved `trace --json` draws the same path as --from/--to.
+"$bin" trace "$ex/hybrid.yaml" --from 192.168.1.10 --to db --port 5432 --json >"$tmp/trace.json"
+"$bin" diagram "$ex/hybrid.yaml" --from 192.168.1.10 --to db --port 5432 | tail -n +3 >"$tmp/a.mmd"
+"$bin" diagram "$ex/hybrid.yaml" --highlight "$tmp/trace.json" | tail -n +3 >"$tmp/b.mmd"
+if cmp -s "$tmp/a.mmd" "$tmp/b.mmd" && grep -q "ENI_SG_RULES_MISMATCH" "$tmp/b.mmd"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL diagram --highlight differs from --from/--to"; diff "$tmp/a.mmd" "$tmp/b.mmd" | head; fail=$((fail + 1))
+fi
+echo '{"not": "a trace"}' >"$tmp/bad.json"
+expect "diagram --highlight bad file" 2 "is not the JSON of" -- \
+  "$bin" diagram "$ex/hybrid.yaml" --highlight "$tmp/bad.json"
+expect "diagram --highlight with --from" 2 "give one of them" -- \
+  "$bin" diagram "$ex/hybrid.yaml" --highlight "$tmp/trace.json" --from dc --to db
+
 echo "verify verbs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
