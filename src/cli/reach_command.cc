@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "cloudtwin/verify/matrix.h"
 #include "cloudtwin/verify/reach.h"
 #include "cloudtwin/verify/rows.h"
 #include "commands.h"
@@ -20,7 +21,54 @@ struct ReachCommandOptions {
   HeaderOptions headers;
   bool json = false;
   bool traces = false;
+  bool matrix = false;
 };
+
+// `reach --matrix`: which subnet reaches which, every cell proven, with what reaches.
+int print_matrix(const model::Network& network, verify::Compiled& compiled,
+                 const verify::ReachOptions& options, bool json) {
+  verify::MatrixOptions m;
+  m.headers = options.headers;
+  m.any_source_port = options.any_source_port;
+  auto matrix = verify::subnet_matrix(compiled, m);
+  auto what = [&](model::Index a, model::Index b) {
+    std::string out;
+    for (const auto& r : verify::rows_of(matrix.packets(a, b))) {
+      if (!out.empty()) out += "; ";
+      out += r.protocol;
+      if (!r.destination_ports.empty()) out += " " + verify::ports_text(r.destination_ports);
+    }
+    return out;
+  };
+  std::size_t n = matrix.size();
+  if (json) {
+    nlohmann::json j;
+    j["subnets"] = nlohmann::json::array();
+    for (const auto& s : network.subnets) j["subnets"].push_back(s.id);
+    j["cells"] = nlohmann::json::array();
+    for (model::Index a = 0; a < n; ++a) {
+      for (model::Index b = 0; b < n; ++b) {
+        if (!matrix.reachable(a, b)) continue;
+        j["cells"].push_back({{"from", network.subnets[a].id}, {"to", network.subnets[b].id},
+                              {"reaches", what(a, b)}});
+      }
+    }
+    j["classes_of_interfaces"] = matrix.classes();
+    j["walks"] = matrix.walks();
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "Subnet reachability matrix: " << matrix.reachable_cells() << " of " << n * n
+              << " (from, to) pairs reach (" << matrix.walks() << " walks, every packet)\n\n";
+    for (model::Index a = 0; a < n; ++a) {
+      for (model::Index b = 0; b < n; ++b) {
+        if (!matrix.reachable(a, b)) continue;
+        std::cout << "  " << network.subnets[a].label() << " -> " << network.subnets[b].label()
+                  << ": " << what(a, b) << "\n";
+      }
+    }
+  }
+  return matrix.reachable_cells() > 0 ? kExitOk : kExitNegative;
+}
 }  // namespace
 
 Runner add_reach_command(CLI::App& app) {
@@ -30,9 +78,10 @@ Runner add_reach_command(CLI::App& app) {
   add_network_options(*cmd, o->network);
   cmd->add_option("--from", o->from,
                   "Source: instance, ENI, subnet, VPC, security group (subnet/NAME, vpc/NAME, "
-                  "sg/NAME), internet, on-premises network or CIDR")
-      ->required();
-  cmd->add_option("--to", o->to, "Destination, named as --from")->required();
+                  "sg/NAME), internet, on-premises network or CIDR");
+  cmd->add_option("--to", o->to, "Destination, named as --from");
+  cmd->add_flag("--matrix", o->matrix,
+                "Instead of --from/--to: which subnet reaches which, for every pair of subnets");
   cmd->add_option("--protocol", o->headers.protocol, "tcp, udp, icmp, icmpv6, a number; default all");
   cmd->add_option("--port", o->headers.port, "Destination port or range; default any");
   cmd->add_option("--source-port", o->headers.source_port,
@@ -42,7 +91,18 @@ Runner add_reach_command(CLI::App& app) {
   return [o]() {
     model::Network network;
     Diagnostics diagnostics;
+    if (o->matrix != (o->from.empty() && o->to.empty()))
+      return usage_error(o->matrix ? "--matrix takes no --from/--to" : "--from and --to are required",
+                         "give --from X --to Y, or --matrix");
+    if (!o->matrix && (o->from.empty() || o->to.empty()))
+      return usage_error("--from and --to are required", "give --from X --to Y, or --matrix");
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
+    if (o->matrix) {
+      auto options = make_reach_options(o->headers);
+      if (!options) return kExitBadInput;
+      verify::Compiled compiled(network);
+      return print_matrix(network, compiled, *options, o->json);
+    }
     auto from = verify::parse_party(network, o->from);
     if (!from.party) return usage_error("--from: " + from.error, from.hint);
     auto to = verify::parse_party(network, o->to);

@@ -48,6 +48,14 @@ expect "reach bad port" 2 "bad port" -- \
 expect "reach bad protocol" 2 "unknown protocol" -- \
   "$bin" reach "$ex/microservices.yaml" --from orders --to payments --protocol tcpp
 
+# reach --matrix: every subnet pair; the microservices' security groups allow four service edges.
+expect "matrix" 0 "4 of 64 .from, to. pairs reach" -- "$bin" reach "$ex/microservices.yaml" --matrix
+expect "matrix cell" 0 "orders-app-a .* -> payments-app-a .*: tcp 8443" -- \
+  "$bin" reach "$ex/microservices.yaml" --matrix
+expect "matrix json" 0 '"reaches": "tcp 8443"' -- "$bin" reach "$ex/microservices.yaml" --matrix --json
+expect "matrix with from" 2 "takes no --from" -- "$bin" reach "$ex/microservices.yaml" --matrix --from orders
+expect "reach without ends" 2 "are required" -- "$bin" reach "$ex/microservices.yaml"
+
 # exposure: the load balancers' ENIs answer tcp/443 to the whole internet, nothing else.
 expect "exposure lists the load balancers" 0 "LOW +web-lb-use1 .*HTTPS|LOW +web-lb-use1" -- \
   "$bin" exposure "$ex/global-service.yaml"
