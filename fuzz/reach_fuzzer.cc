@@ -1,0 +1,70 @@
+// A differential fuzzer for the symbolic engine: any network the native YAML reader accepts is
+// asked reach() between its first and last interface and from the internet to the last, and
+// every class's representative, plus packets at the edges of each class's ports, must get the
+// verdict trace gives it. A disagreement aborts (libFuzzer reports it as a crash).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "cloudtwin/load/native_yaml.h"
+#include "cloudtwin/verify/reach.h"
+
+namespace {
+
+using namespace cloudtwin;
+
+bool member(const bdd& set, const Header& h) {
+  using verify::Block;
+  using verify::HeaderSpace;
+  bdd cube = HeaderSpace::family(h.src.family()) & HeaderSpace::address(Block::kSrc, h.src) &
+             HeaderSpace::address(Block::kDst, h.dst) & HeaderSpace::protocol(h.protocol.number()) &
+             HeaderSpace::value(Block::kSrcPort, h.src_port) &
+             HeaderSpace::value(Block::kDstPort, h.dst_port);
+  return (set & cube) != bddfalse;
+}
+
+void check(verify::Compiled& c, const verify::Party& from, const verify::Party& to) {
+  verify::ReachOptions options;
+  options.any_source_port = true;
+  options.max_walks = 300;  // keeps each input fast; a truncated answer is still checked
+  auto r = verify::reach(c, from, to, options);
+  for (const auto& f : r.flows) {
+    const Header& h = f.trace.header;
+    vpc::Endpoint s;
+    vpc::Endpoint d;
+    s.kind = from.kind == verify::Party::Kind::kInternet ? vpc::EndpointKind::kInternet
+                                                         : vpc::EndpointKind::kNetworkInterface;
+    s.index = f.source_interface;
+    d.kind = vpc::EndpointKind::kNetworkInterface;
+    d.index = f.destination_interface;
+    // Other packets of the class: the lowest and highest destination port it holds.
+    for (std::uint16_t port : {h.dst_port, std::uint16_t(0), std::uint16_t(65535)}) {
+      Header x = h;
+      x.dst_port = port;
+      if (!member(f.packets, x)) continue;
+      auto t = vpc::trace_packet(c.network(), s, d, x, nullptr);
+      if (t.reachable != member(r.reachable, x)) std::abort();
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  model::Network network;
+  Diagnostics diagnostics;
+  if (!load::read_native_yaml(text, "fuzz.yaml", network, diagnostics)) return 0;
+  if (!model::finalize(network, diagnostics) || network.network_interfaces.empty()) return 0;
+  verify::Compiled c(network);
+  verify::Party first;
+  first.interfaces = {0};
+  verify::Party last;
+  last.interfaces = {static_cast<model::Index>(network.network_interfaces.size() - 1)};
+  verify::Party internet;
+  internet.kind = verify::Party::Kind::kInternet;
+  if (first.interfaces != last.interfaces) check(c, first, last);
+  check(c, internet, last);
+  return 0;
+}
