@@ -95,9 +95,19 @@ ExposureReport exposure(Compiled& c, const bdd& headers) {
       Exposure x;
       x.interface = e;
       x.trace = row.example ? row.example->trace : vpc::Trace{};
-      // The whole internet, but for the network's own public addresses (which reach it from
-      // inside, through the internet gateway).
+      // Open to the whole internet: all but a sliver of the public addresses of a family (the
+      // network's own public addresses, or a provider's ranges whose replies a more specific
+      // route sends elsewhere, are missing from an otherwise open rule).
       bool whole = row.sources_label.starts_with("the internet");
+      if (!whole) {
+        bdd sources = bddfalse;
+        for (const auto& p : row.sources) sources |= HeaderSpace::address(Block::kSrc, p);
+        for (Family f : {Family::kV4, Family::kV6}) {
+          bdd everyone = internet_addresses(Block::kSrc) & HeaderSpace::family(f);
+          double open = HeaderSpace::count(sources & everyone) / HeaderSpace::count(everyone);
+          whole = whole || open >= 0.99;
+        }
+      }
       x.risk = Risk::kLow;
       if (row.destination_ports.empty()) {
         x.risk = port_risk(row.protocol, PortRange::all(), whole, x.reason);

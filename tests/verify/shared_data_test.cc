@@ -241,10 +241,8 @@ const std::vector<ExposureCase>& exposure_cases() {
        // The route table sends the S3 prefix list to vpce-0b7357542bb7b83ec, so replies to S3's
        // addresses leave through the endpoint and never return (a prefix-list route beats the
        // less specific 0.0.0.0/0 to the IGW, aws-vpc.md §1.1): the reachable sources are the
-       // internet less S3's ranges. The reach set is right, but exposure() then calls SSH from
-       // 0.0.0.0/0 "open to part of the internet" and lowers it to medium.
-       "SSH open to 0.0.0.0/0 is rated medium once S3's prefix list is carved out of the "
-       "sources (expected high)"},
+       // internet less S3's ranges, still the whole internet for the risk (over 99% of it).
+       ""},
       {"aws_cli_vpc_peering", {}, "no public addresses"},
       {"aws_cli_vpn_gateway", {}, "no public addresses"},
       // sg-0e37fc2ef01c89369 admits tcp 22 and tcp 3306 (MySQL) from 0.0.0.0/0: critical.
