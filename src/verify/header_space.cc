@@ -226,6 +226,21 @@ Header HeaderSpace::pick(const bdd& set) {
   }
   static const bdd kV4 = family(Family::kV4);
   prefer(kV4);
+  // Hosts read better than the first address of a block: prefer x.x.x.10 (…::a in IPv6), as
+  // trace does for the internet and on-premises networks.
+  static const std::array<bdd, 2> kHosts = [] {
+    std::array<bdd, 2> a;
+    int i = 0;
+    for (Block b : {Block::kSrc, Block::kDst}) {
+      bdd r = bddtrue;
+      for (int bit = 0; bit < 8; ++bit) {
+        r &= ((10 >> bit) & 1) ? bdd_ithvar(variable(b, bit)) : bdd_nithvar(variable(b, bit));
+      }
+      a[i++] = r;
+    }
+    return a;
+  }();
+  for (const auto& h : kHosts) prefer(h);
   // satone, like fullsatone, takes the low branch where it can; the variables it leaves out
   // read as 0 below, as fullsatone would set them, without building all 297 of them.
   bdd one = bdd_satone(s);
