@@ -268,25 +268,6 @@ bdd box_of(const Row& r, bool with_addresses) {
   return b;
 }
 
-vpc::Endpoint endpoint_of(const Party& p, Index eni) {
-  vpc::Endpoint e;
-  e.label = p.label;
-  switch (p.kind) {
-    case Party::Kind::kInterfaces:
-      e.kind = vpc::EndpointKind::kNetworkInterface;
-      e.index = eni;
-      break;
-    case Party::Kind::kInternet:
-      e.kind = vpc::EndpointKind::kInternet;
-      break;
-    case Party::Kind::kOnPremises:
-      e.kind = vpc::EndpointKind::kOnPremises;
-      e.index = p.on_premises;
-      break;
-  }
-  return e;
-}
-
 // A trace of one packet inside the row: the flow's own when its representative is inside,
 // else a fresh walk (every packet of a flow takes the same path, so it decides alike).
 vpc::Trace counterexample(Compiled& c, const Row& row, const Party& from, const Party& to) {
@@ -302,8 +283,8 @@ vpc::Trace counterexample(Compiled& c, const Row& row, const Party& from, const 
                          HeaderSpace::port(Block::kSrcPort, own.src_port);
   if ((inside & own_header) != bddfalse) return f.trace;
   const Header h = HeaderSpace::pick(inside);
-  return vpc::trace_packet(c.network(), endpoint_of(from, f.source_interface),
-                           endpoint_of(to, f.destination_interface), h, nullptr);
+  return vpc::trace_packet(c.network(), party_endpoint(from, f.source_interface),
+                           party_endpoint(to, f.destination_interface), h, nullptr);
 }
 
 std::string labels(const std::vector<model::PolicyName>& names) {

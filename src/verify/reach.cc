@@ -159,6 +159,25 @@ PartyParse parse_party(const model::Network& n, std::string_view text) {
                            : "did you mean `" + best + "`?");
 }
 
+vpc::Endpoint party_endpoint(const Party& p, Index eni) {
+  vpc::Endpoint e;
+  e.label = p.label;
+  switch (p.kind) {
+    case Party::Kind::kInterfaces:
+      e.kind = vpc::EndpointKind::kNetworkInterface;
+      e.index = eni;
+      break;
+    case Party::Kind::kInternet:
+      e.kind = vpc::EndpointKind::kInternet;
+      break;
+    case Party::Kind::kOnPremises:
+      e.kind = vpc::EndpointKind::kOnPremises;
+      e.index = p.on_premises;
+      break;
+  }
+  return e;
+}
+
 bdd internet_addresses(Block b) {
   static const char* kNotInternet[] = {"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10",
                                        "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",

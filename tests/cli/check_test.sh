@@ -6,22 +6,7 @@ bin="$1"
 root="$2"
 tmp=$(mktemp -d /tmp/cloudtwin-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-expect() {  # expect NAME WANT_STATUS PATTERN -- command...
-  local name="$1" want="$2" pattern="$3"
-  shift 4
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL $name: exit $got, want $want"; cat "$tmp/out" "$tmp/err" | head -20; fail=$((fail + 1)); return
-  fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$tmp/out" "$tmp/err"; then
-    echo "FAIL $name: output lacks /$pattern/"; cat "$tmp/out" "$tmp/err" | head -20; fail=$((fail + 1)); return
-  fi
-  pass=$((pass + 1))
-}
+source "$(dirname "$0")/expect.sh"  # expect NAME WANT_STATUS PATTERN -- command...
 
 ex="$root/examples"
 pol="$root/tests/policies"

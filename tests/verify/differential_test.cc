@@ -329,24 +329,6 @@ class Drawer {
   std::mt19937& rng_;
 };
 
-vpc::Endpoint endpoint(const Party& p, Index eni) {
-  vpc::Endpoint e;
-  switch (p.kind) {
-    case Party::Kind::kInterfaces:
-      e.kind = vpc::EndpointKind::kNetworkInterface;
-      e.index = eni;
-      break;
-    case Party::Kind::kInternet:
-      e.kind = vpc::EndpointKind::kInternet;
-      break;
-    case Party::Kind::kOnPremises:
-      e.kind = vpc::EndpointKind::kOnPremises;
-      e.index = p.on_premises;
-      break;
-  }
-  return e;
-}
-
 // ---- the test --------------------------------------------------------------------------------
 
 struct Totals {
@@ -413,7 +395,7 @@ TEST_P(Differential, SymbolicVerdictEqualsTrace) {
       for (std::size_t i = 0; i < per_pair; ++i) {
         Header h = draw.header(from, s_eni, to, d_eni);
         if (!member(r.queried, h)) continue;
-        auto t = vpc::trace_packet(n, endpoint(from, s_eni), endpoint(to, d_eni), h, nullptr);
+        auto t = vpc::trace_packet(n, party_endpoint(from, s_eni), party_endpoint(to, d_eni), h, nullptr);
         bool proven = member(r.reachable, h);
         ++checked;
         if (t.reachable) ++totals().reachable;

@@ -39,6 +39,9 @@ struct PartyParse {
 // The addresses a party sends from (as source) or is reached at (as destination).
 [[nodiscard]] bdd party_addresses(const model::Network& n, const Party& p, model::Index eni,
                                   bool as_source, Block b);
+// The walker's end for a party: ENI `eni` of a set of interfaces, the internet, or the
+// on-premises network.
+[[nodiscard]] vpc::Endpoint party_endpoint(const Party& p, model::Index eni);
 // Public addresses: IPv4 outside RFC 1918/6598 and the special-use blocks, IPv6 2000::/3.
 [[nodiscard]] bdd internet_addresses(Block b);
 
