@@ -17,7 +17,11 @@ std::string interface_label(const model::Network& n, model::Index eni) {
 std::string row_text(const verify::Row& r, bool show_source_ports) {
   std::string out = r.protocol;
   if (!r.destination_ports.empty()) {
-    out += (r.protocol.starts_with("icmp") ? " type " : " ") + verify::ports_text(r.destination_ports);
+    bool icmp = r.protocol.starts_with("icmp");
+    bool every_type = icmp && r.destination_ports.size() == 1 && r.destination_ports[0].from == 0 &&
+                      r.destination_ports[0].to == 255;
+    out += every_type ? " any type"
+                      : (icmp ? " type " : " ") + verify::ports_text(r.destination_ports);
   }
   if (show_source_ports && !r.source_ports.empty() && !r.protocol.starts_with("icmp")) {
     out += " (source ports " + verify::ports_text(r.source_ports) + ")";

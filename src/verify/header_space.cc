@@ -218,6 +218,14 @@ Header HeaderSpace::pick(const bdd& set) {
   for (const auto& p : kProtocols) {
     if (prefer(p)) break;
   }
+  // ICMP: an echo request reads best (the port list would pick type 80).
+  static const bdd kWithPorts = protocol(Protocol::kTcp) | protocol(Protocol::kUdp);
+  static const std::array<bdd, 2> kEcho = {port(Block::kDstPort, 8), port(Block::kDstPort, 128)};
+  if ((s & kWithPorts) == bddfalse) {
+    for (const auto& p : kEcho) {
+      if (prefer(p)) break;
+    }
+  }
   for (const auto& p : kDstPorts) {
     if (prefer(p)) break;
   }

@@ -878,9 +878,11 @@ class Walker {
     }
     Packet out = h;
     out.dst = it->original_src;
-    out.dst_port = it->original_port;
     out.dst_origin = it->original_src_origin;
-    out.dst_port_origin = it->original_port_origin;
+    if (ports) {  // ICMP keeps its type and code; only TCP and UDP ports were remapped
+      out.dst_port = it->original_port;
+      out.dst_port_origin = it->original_port_origin;
+    }
     Hop& x = hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "reply translated back");
     x.inbound_header = h;
     x.outbound_header = out;

@@ -63,3 +63,34 @@ TEST(Reach, UnknownNamesGetAHint) {
 
 }  // namespace
 }  // namespace cloudtwin::verify
+
+namespace cloudtwin::verify {
+namespace {
+
+// aws-vpc.md §1.5: a NAT gateway translates ICMP; it maps the address back on the reply and
+// leaves the ICMP type alone (only TCP and UDP ports are remapped). A destination-unreachable
+// (type 3) reply stays type 3 on its way back to the instance.
+TEST(NatGateway, KeepsTheIcmpTypeOfTheReply) {
+  auto n = load_example("microservices.yaml");
+  auto src = vpc::parse_endpoint(n, "orders");
+  auto dst = vpc::parse_endpoint(n, "internet");
+  ASSERT_TRUE(src.endpoint && dst.endpoint);
+  vpc::Query q;
+  q.source = *src.endpoint;
+  q.destination = *dst.endpoint;
+  q.protocol = Protocol(Protocol::kIcmp);
+  q.destination_port = 3;
+  auto t = vpc::trace(n, q);
+  ASSERT_TRUE(t.reachable);
+  bool translated_back = false;
+  for (const auto& h : t.reverse) {
+    if (h.component_type != "NatGateway" || !h.outbound_header) continue;
+    translated_back = true;
+    EXPECT_EQ(h.outbound_header->dst_port, 3) << "the reply's ICMP type changed at the NAT gateway";
+    EXPECT_EQ(h.outbound_header->dst.str(), "10.10.1.10");
+  }
+  EXPECT_TRUE(translated_back);
+}
+
+}  // namespace
+}  // namespace cloudtwin::verify
