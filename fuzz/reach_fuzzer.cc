@@ -14,16 +14,6 @@ namespace {
 
 using namespace cloudtwin;
 
-bool member(const bdd& set, const Header& h) {
-  using verify::Block;
-  using verify::HeaderSpace;
-  bdd cube = HeaderSpace::family(h.src.family()) & HeaderSpace::address(Block::kSrc, h.src) &
-             HeaderSpace::address(Block::kDst, h.dst) & HeaderSpace::protocol(h.protocol.number()) &
-             HeaderSpace::value(Block::kSrcPort, h.src_port) &
-             HeaderSpace::value(Block::kDstPort, h.dst_port);
-  return (set & cube) != bddfalse;
-}
-
 void check(verify::Compiled& c, const verify::Party& from, const verify::Party& to) {
   verify::ReachOptions options;
   options.any_source_port = true;
@@ -42,9 +32,9 @@ void check(verify::Compiled& c, const verify::Party& from, const verify::Party& 
     for (std::uint16_t port : {h.dst_port, std::uint16_t(0), std::uint16_t(65535)}) {
       Header x = h;
       x.dst_port = port;
-      if (!member(f.packets, x)) continue;
+      if (!verify::HeaderSpace::contains(f.packets, x)) continue;
       auto t = vpc::trace_packet(c.network(), s, d, x, nullptr);
-      if (t.reachable != member(r.reachable, x)) std::abort();
+      if (t.reachable != verify::HeaderSpace::contains(r.reachable, x)) std::abort();
     }
   }
 }

@@ -281,6 +281,14 @@ Header HeaderSpace::pick(const bdd& set) {
   return h;
 }
 
+bool HeaderSpace::contains(const bdd& set, const Header& h) {
+  init();
+  bdd cube = address(Block::kSrc, h.src) & address(Block::kDst, h.dst) &
+             protocol(h.protocol.number()) & value(Block::kSrcPort, h.src_port) &
+             value(Block::kDstPort, h.dst_port);
+  return (set & cube) != bddfalse;
+}
+
 double HeaderSpace::count(const bdd& set) {
   init();
   return bdd_satcount(set);

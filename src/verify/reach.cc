@@ -1,6 +1,7 @@
 #include "cloudtwin/verify/reach.h"
 
 #include <algorithm>
+#include <map>
 
 #include "cloudtwin/core/diagnostic.h"
 
@@ -179,12 +180,16 @@ vpc::Endpoint party_endpoint(const Party& p, Index eni) {
 }
 
 bdd internet_addresses(Block b) {
+  // Built once per address block: rows, exposure and every query ask for it.
+  static std::map<Block, bdd> cache;
+  auto it = cache.find(b);
+  if (it != cache.end()) return it->second;
   static const char* kNotInternet[] = {"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10",
                                        "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",
                                        "192.168.0.0/16", "224.0.0.0/3"};
   bdd v4 = HeaderSpace::address(b, Prefix::any(Family::kV4));
   for (const char* c : kNotInternet) v4 &= !HeaderSpace::address(b, *Prefix::parse(c));
-  return v4 | HeaderSpace::address(b, *Prefix::parse("2000::/3"));
+  return cache.emplace(b, v4 | HeaderSpace::address(b, *Prefix::parse("2000::/3"))).first->second;
 }
 
 bdd party_addresses(const model::Network& n, const Party& p, Index eni, bool as_source, Block b) {

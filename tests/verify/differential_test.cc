@@ -261,14 +261,6 @@ Boundaries boundaries(const model::Network& n) {
   return b;
 }
 
-bool member(const bdd& set, const Header& h) {
-  bdd cube = HeaderSpace::family(h.src.family()) & HeaderSpace::address(Block::kSrc, h.src) &
-             HeaderSpace::address(Block::kDst, h.dst) & HeaderSpace::protocol(h.protocol.number()) &
-             HeaderSpace::value(Block::kSrcPort, h.src_port) &
-             HeaderSpace::value(Block::kDstPort, h.dst_port);
-  return (set & cube) != bddfalse;
-}
-
 class Drawer {
  public:
   Drawer(const model::Network& n, std::mt19937& rng) : n_(n), b_(boundaries(n)), rng_(rng) {}
@@ -394,9 +386,9 @@ TEST_P(Differential, SymbolicVerdictEqualsTrace) {
       Index d_eni = to.interfaces.empty() ? model::kNone : to.interfaces.front();
       for (std::size_t i = 0; i < per_pair; ++i) {
         Header h = draw.header(from, s_eni, to, d_eni);
-        if (!member(r.queried, h)) continue;
+        if (!HeaderSpace::contains(r.queried, h)) continue;
         auto t = vpc::trace_packet(n, party_endpoint(from, s_eni), party_endpoint(to, d_eni), h, nullptr);
-        bool proven = member(r.reachable, h);
+        bool proven = HeaderSpace::contains(r.reachable, h);
         ++checked;
         if (t.reachable) ++totals().reachable;
         ASSERT_EQ(proven, t.reachable)

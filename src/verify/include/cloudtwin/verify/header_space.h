@@ -52,6 +52,8 @@ class HeaderSpace {
   // One header of a non-empty set; `prefer` narrows the choice when it can (a common port, a
   // common protocol) so representatives read naturally.
   static Header pick(const bdd& set);
+  // Whether the concrete header `h` is in `set`.
+  static bool contains(const bdd& set, const Header& h);
   // The number of headers in the set, as a double (up to 2^297).
   static double count(const bdd& set);
 
