@@ -424,8 +424,11 @@ Value Fields::get(std::string_view key) {
 Value Fields::require(std::string_view key) {
   if (!has(key) && is_mapping()) {
     // A misspelt key is already reported with this one as the suggestion; once is enough.
+    // An extension key (`x-…`) is never reported, so it cannot stand in for the missing one.
     const bool misspelt = std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
-      return !has_known(e.name) && suggestion(e.name, nullptr) == key;
+      const bool extension =
+          !extension_prefix_.empty() && e.name.starts_with(extension_prefix_);
+      return !has_known(e.name) && !extension && suggestion(e.name, nullptr) == key;
     });
     if (!misspelt) error("missing required field " + quoted(key));
   }

@@ -118,6 +118,13 @@ TEST(PolicyReader, MissingPartiesAreLocatedAtTheRule) {
                                       "2:5: missing required field `to`"}));
 }
 
+// Found by fuzz/policy_fuzzer.cc: an ignored extension key close to a required one (`x-to`)
+// must not hide that the required key is missing.
+TEST(PolicyReader, ExtensionKeyDoesNotStandInForAMissingOne) {
+  EXPECT_EQ(errors("rules:\n  - name: a\n    from: x\n    x-to: y\n    expect: nothing\n"),
+            (std::vector<std::string>{"2:5: missing required field `to`"}));
+}
+
 TEST(PolicyReader, BadPortsAreLocatedAtTheValue) {
   auto e = errors(
       "rules:\n"
