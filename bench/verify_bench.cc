@@ -14,6 +14,7 @@
 #include "cloudtwin/verify/incremental.h"
 #include "cloudtwin/verify/matrix.h"
 #include "cloudtwin/verify/reach.h"
+#include "cloudtwin/vpc/trace.h"
 #include "network_generator.h"
 
 namespace cloudtwin::bench {
@@ -232,6 +233,41 @@ BENCHMARK(BM_IncrementalNetworkAclEntry)
     ->Arg(1000)
     ->Arg(10000)
     ->Unit(benchmark::kMicrosecond);
+
+
+// One concrete walk (vpc::trace_packet, tcp/443, no observer) between the first ENIs of two
+// subnets, over 10,000 subnet pairs of the 1,000-subnet network: the unit of work of the matrix.
+void BM_Walk(benchmark::State& state) {
+  const auto& n = network_for(1000);
+  std::vector<model::Index> first(n.subnets.size(), kNone);
+  for (model::Index e = 0; e < n.network_interfaces.size(); ++e) {
+    auto s = n.network_interfaces[e].subnet.index;
+    if (first[s] == kNone) first[s] = e;
+  }
+  std::size_t reachable = 0, walks = 0;
+  for (auto _ : state) {
+    for (std::size_t a = 0; a < 100; ++a) {
+      for (std::size_t b = 0; b < 100; ++b) {
+        vpc::Endpoint s, d;
+        s.kind = d.kind = vpc::EndpointKind::kNetworkInterface;
+        s.index = first[a * 10];
+        d.index = first[b * 10 + 1];
+        Header h;
+        h.src = n.network_interfaces[s.index].private_ips[0];
+        h.dst = n.network_interfaces[d.index].private_ips[0];
+        h.src_port = 40000;
+        h.dst_port = 443;
+        reachable += vpc::trace_packet(n, s, d, h, nullptr).reachable;
+        ++walks;
+      }
+    }
+  }
+  state.counters["walk_us"] = benchmark::Counter(static_cast<double>(walks) / 1e6,
+                                                 benchmark::Counter::kIsRate |
+                                                     benchmark::Counter::kInvert);
+  state.counters["reachable"] = static_cast<double>(reachable) / static_cast<double>(walks);
+}
+BENCHMARK(BM_Walk)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cloudtwin::bench

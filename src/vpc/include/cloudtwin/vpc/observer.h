@@ -52,6 +52,9 @@ enum class AddressSet : std::uint8_t {
 class PathObserver {
  public:
   virtual ~PathObserver() = default;
+  // False when the observer ignores address() and address_in() (a walk whose addresses are
+  // pinned): the walker then skips building the prefix lists those tests take.
+  [[nodiscard]] virtual bool wants_addresses() const { return true; }
   // The walker's decision depended on which of `prefixes` hold the field: every packet whose
   // field lies in the same cell of the partition the prefixes induce decides alike.
   virtual void address(const Packet& p, AddressField f, std::span<const Prefix> prefixes) = 0;
