@@ -237,6 +237,7 @@ BENCHMARK(BM_IncrementalNetworkAclEntry)
 
 // One concrete walk (vpc::trace_packet, tcp/443, no observer) between the first ENIs of two
 // subnets, over 10,000 subnet pairs of the 1,000-subnet network: the unit of work of the matrix.
+// Argument: 0 = every hop recorded (trace), 1 = the verdict only (the matrix).
 void BM_Walk(benchmark::State& state) {
   const auto& n = network_for(1000);
   std::vector<model::Index> first(n.subnets.size(), kNone);
@@ -244,6 +245,7 @@ void BM_Walk(benchmark::State& state) {
     auto s = n.network_interfaces[e].subnet.index;
     if (first[s] == kNone) first[s] = e;
   }
+  const auto detail = state.range(0) != 0 ? vpc::Detail::kVerdict : vpc::Detail::kFull;
   std::size_t reachable = 0, walks = 0;
   for (auto _ : state) {
     for (std::size_t a = 0; a < 100; ++a) {
@@ -257,7 +259,7 @@ void BM_Walk(benchmark::State& state) {
         h.dst = n.network_interfaces[d.index].private_ips[0];
         h.src_port = 40000;
         h.dst_port = 443;
-        reachable += vpc::trace_packet(n, s, d, h, nullptr).reachable;
+        reachable += vpc::trace_packet(n, s, d, h, nullptr, detail).reachable;
         ++walks;
       }
     }
@@ -267,7 +269,7 @@ void BM_Walk(benchmark::State& state) {
                                                      benchmark::Counter::kInvert);
   state.counters["reachable"] = static_cast<double>(reachable) / static_cast<double>(walks);
 }
-BENCHMARK(BM_Walk)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Walk)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cloudtwin::bench

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <mutex>
+#include <unordered_map>
 
 namespace cloudtwin::verify {
 
@@ -147,16 +148,29 @@ bdd HeaderSpace::address_range(Block b, Family f, U128 lo, U128 hi) {
   return r & at_least(b, w, lo) & at_most(b, w, hi);
 }
 
+// The path condition of every walk asks for a few protocols and port ranges again and again:
+// each is built once (BuDDy runs for the life of the process).
 bdd HeaderSpace::protocol(int number) {
   init();
   if (number == Protocol::kAll) return bddtrue;
-  return value(Block::kProtocol, static_cast<U128>(number));
+  static std::array<bdd, 256> built;
+  static std::array<bool, 256> done{};
+  auto i = static_cast<std::size_t>(number & 0xff);
+  if (!done[i]) {
+    built[i] = value(Block::kProtocol, static_cast<U128>(i));
+    done[i] = true;
+  }
+  return built[i];
 }
 
 bdd HeaderSpace::port(Block b, PortRange r) {
   init();
   if (r.is_all()) return bddtrue;
-  return at_least(b, 16, r.from) & at_most(b, 16, r.to);
+  static std::unordered_map<std::uint64_t, bdd> built;
+  auto key = std::uint64_t{static_cast<std::uint8_t>(b)} << 32 | std::uint64_t{r.from} << 16 | r.to;
+  auto [it, fresh] = built.try_emplace(key);
+  if (fresh) it->second = at_least(b, 16, r.from) & at_most(b, 16, r.to);
+  return it->second;
 }
 
 bdd HeaderSpace::value(Block b, U128 v) {
@@ -173,6 +187,21 @@ bdd HeaderSpace::variables(Block b) {
   bdd r = bddtrue;
   for (int i = 0; i < width(b); ++i) r &= bdd_ithvar(variable(b, i));
   return r;
+}
+
+U128 HeaderSpace::support(const bdd& set, Block b) {
+  init();
+  int* vars = nullptr;
+  int count = 0;
+  bdd_scanset(bdd_support(set), vars, count);
+  U128 mask = 0;
+  const int first = first_variable(b);
+  const int w = width(b);
+  for (int i = 0; i < count; ++i) {
+    if (vars[i] >= first && vars[i] < first + w) mask |= U128{1} << (first + w - 1 - vars[i]);
+  }
+  free(vars);  // NOLINT: bdd_scanset allocates with malloc
+  return mask;
 }
 
 bdd HeaderSpace::well_formed() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace cloudtwin::verify {
@@ -229,7 +230,14 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
     return r.reachable;
   };
 
+  std::vector<U128> dst_support(k, 0);
+  for (std::size_t i = 0; i < k; ++i) {
+    if (classes.symmetric[i]) dst_support[i] = HeaderSpace::support(sources_pinned[i], Block::kDst);
+  }
+
   for (std::size_t a = 0; a < k; ++a) {
+    std::optional<bdd> last_space;
+    U128 last_key = 0;
     Index from_subnet = n.network_interfaces[rep[a].index].subnet.index;
     if (from_subnet == kNone) continue;
     for (std::size_t b = 0; b < k; ++b) {
@@ -246,12 +254,21 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
       bool pinned = classes.symmetric[a] && classes.symmetric[b];
       // Pinned: the source's space with both addresses fixed is already what the walks need
       // (protocol and ports); conjoining the destination's address first would only build
-      // 256 levels of address for reachable_pinned to cut off again.
-      bdd space =
-          pinned ? bdd_restrict(
-                       sources_pinned[a],
-                       c.address_cube(Block::kDst, n.network_interfaces[d.index].private_ips[0]))
-                 : sources[a] & to_addresses;
+      // 256 levels of address for reachable_pinned to cut off again. The space depends on few
+      // bits of the destination (usually only that it is IPv4), so consecutive destinations
+      // mostly share it.
+      bdd space;
+      if (pinned) {
+        IpAddress to = n.network_interfaces[d.index].private_ips[0];
+        U128 key = to.bits() & dst_support[a];
+        if (!last_space || key != last_key) {
+          last_key = key;
+          last_space = bdd_restrict(sources_pinned[a], c.address_cube(Block::kDst, to));
+        }
+        space = *last_space;
+      } else {
+        space = sources[a] & to_addresses;
+      }
       bdd x = walk_pair(rep[a], d, space, pinned);
       if (x == bddfalse) continue;
       if (!pinned && classes.symmetric[a]) x = bdd_exist(x, src_vars);

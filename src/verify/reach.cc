@@ -295,18 +295,19 @@ bdd source_space(const model::Network& n, const Party& from, const vpc::Endpoint
 namespace {
 
 // Walks `remaining` (over protocol and ports only) between two pinned addresses; calls
-// `found(packets, trace, condition)` per class. False when max_walks ran out first.
+// `found(packets, trace, condition)` per class (traces with the given detail). False when
+// max_walks ran out first.
 template <typename Found>
 bool walk_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
                  IpAddress src, IpAddress dst, bdd remaining, std::size_t& walks,
-                 const std::size_t& max_walks, Found&& found) {
+                 const std::size_t& max_walks, vpc::Detail detail, Found&& found) {
   while (remaining != bddfalse) {
     if (walks >= max_walks) return false;
     Header h = HeaderSpace::pick(remaining);
     h.src = src;
     h.dst = dst;
     PathCondition pc(c, src, dst);
-    vpc::Trace t = vpc::trace_packet(c.network(), source, destination, h, &pc);
+    vpc::Trace t = vpc::trace_packet(c.network(), source, destination, h, &pc, detail);
     ++walks;
     bdd packets = pc.within(remaining);
     remaining = bdd_apply(remaining, packets, bddop_diff);
@@ -333,7 +334,7 @@ void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoin
   const bdd addresses = pin(c, src, dst);
   bdd rest = unpin(c, space, src, dst);
   bool done = walk_pinned(c, source, destination, src, dst, rest, out.walks, max_walks,
-              [&](const bdd& packets, vpc::Trace t, const PathCondition& pc) {
+              vpc::Detail::kFull, [&](const bdd& packets, vpc::Trace t, const PathCondition& pc) {
                 Flow f;
                 f.packets = packets & addresses;
                 if (t.reachable) out.reachable |= f.packets;
@@ -357,9 +358,29 @@ bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoi
 bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
                            const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
                            const bdd& space, std::size_t& walks, bool first) {
+  if (first && space != bddfalse) {
+    // A yes-or-no answer needs one reachable packet: try the first of the space without a
+    // path condition, which is what costs in a walk. Only when it fails do the classes follow.
+    Header h = HeaderSpace::pick(space);
+    h.src = src;
+    h.dst = dst;
+    ++walks;
+    if (vpc::trace_packet(c.network(), source, destination, h, nullptr, vpc::Detail::kVerdict)
+            .reachable) {
+      // Most pairs answer with the same first packet: its set is built once.
+      static std::map<std::tuple<int, std::uint16_t, std::uint16_t>, bdd> cubes;
+      auto [it, fresh] = cubes.try_emplace({h.protocol.number(), h.src_port, h.dst_port});
+      if (fresh) {
+        it->second = HeaderSpace::protocol(h.protocol.number()) &
+                     HeaderSpace::port(Block::kSrcPort, h.src_port) &
+                     HeaderSpace::port(Block::kDstPort, h.dst_port);
+      }
+      return space & it->second;
+    }
+  }
   bdd reachable = bddfalse;
   std::size_t limit = ~std::size_t{0};
-  (void)walk_pinned(c, source, destination, src, dst, space, walks, limit,
+  (void)walk_pinned(c, source, destination, src, dst, space, walks, limit, vpc::Detail::kVerdict,
                     [&](const bdd& packets, const vpc::Trace& t, const PathCondition&) {
                       if (!t.reachable) return;
                       reachable |= packets;

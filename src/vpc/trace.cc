@@ -59,7 +59,7 @@ std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Pack
                                                PathObserver* observer) {
   static const Prefix kLinkLocal = *Prefix::parse("169.254.0.0/16");
   static const Prefix kLinkLocalV6 = *Prefix::parse("fd00:ec2::/32");
-  if (observer) {
+  if (observer && observer->wants_addresses()) {
     // Every address the tests below compare the destination with.
     std::vector<Prefix> tested{kLinkLocal, kLinkLocalV6};
     for (const char* a : {"169.254.169.253", "fd00:ec2::253", "169.254.169.254", "fd00:ec2::254",
@@ -75,7 +75,8 @@ std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Pack
     if (observer) {
       const int protocols[] = {protocol_a, protocol_b};
       observer->protocol_in(h, protocols, protocol_ok);
-      if (protocol_ok) observer->port_in(h, PortField::kDst, PortRange::single(port), h.dst_port == port);
+      if (protocol_ok)
+        observer->port_in(h, PortField::kDst, PortRange::single(port), h.dst_port == port);
     }
     return BuiltInService{name, protocol_ok && h.dst_port == port};
   };
@@ -98,15 +99,18 @@ std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Pack
 
 class Walker {
  public:
-  Walker(const Network& n, bool reply, std::vector<Hop>& hops, std::vector<Explanation>& why,
-         std::vector<Explanation>& notes, Connection& connection, PathObserver* observer)
+  Walker(const Network& n, bool reply, Detail detail, std::vector<Hop>& hops,
+         std::vector<Explanation>& why, std::vector<Explanation>& notes, Connection& connection,
+         PathObserver* observer)
       : n_(n),
         reply_(reply),
+        full_(detail == Detail::kFull),
         hops_(hops),
         why_(why),
         notes_(notes),
         connection_(connection),
-        obs_(observer) {}
+        obs_(observer),
+        addresses_(observer && observer->wants_addresses()) {}
 
   std::optional<Arrival> arrival;
 
@@ -169,18 +173,18 @@ class Walker {
  private:
   // ---- telling the observer what the walk tested -------------------------------------------
   void tested(const Packet& p, AddressField f, std::span<const Prefix> prefixes) {
-    if (obs_) obs_->address(p, f, prefixes);
+    if (addresses_) obs_->address(p, f, prefixes);
   }
   void tested(const Packet& p, AddressField f, IpAddress a) {
     Prefix host = Prefix::host(a);
-    if (obs_) obs_->address(p, f, std::span(&host, 1));
+    if (addresses_) obs_->address(p, f, std::span(&host, 1));
   }
   void tested_family(const Packet& p) {
     if (obs_) obs_->family(p);
   }
   bool protocol_is(const Packet& p, std::initializer_list<int> protocols) {
-    bool member = std::find(protocols.begin(), protocols.end(), p.protocol.number()) !=
-                  protocols.end();
+    bool member =
+        std::find(protocols.begin(), protocols.end(), p.protocol.number()) != protocols.end();
     if (obs_) obs_->protocol_in(p, std::span(protocols.begin(), protocols.size()), member);
     return member;
   }
@@ -197,7 +201,7 @@ class Walker {
   // The ENI of `vpc` holding the private address in field `f`.
   Index eni_at(Index vpc, const Packet& p, AddressField f) {
     Index e = n_.eni_with_private_ip(vpc, field(p, f));
-    if (obs_) {
+    if (addresses_) {
       if (e != kNone)
         tested(p, f, field(p, f));
       else
@@ -213,7 +217,7 @@ class Walker {
     for (Index g = 0; g < n_.nat_gateways.size(); ++g) {
       const auto& nat = n_.nat_gateways[g];
       if (nat.vpc != vpc || !nat.private_ip) continue;
-      if (obs_) addresses.push_back(Prefix::host(*nat.private_ip));
+      if (addresses_) addresses.push_back(Prefix::host(*nat.private_ip));
       if (found == kNone && *nat.private_ip == field(p, f)) found = g;
     }
     tested(p, f, addresses);
@@ -222,7 +226,7 @@ class Walker {
 
   std::vector<Prefix> vpc_cidrs(Index vpc) const {
     std::vector<Prefix> out;
-    if (!obs_) return out;
+    if (!addresses_) return out;
     const auto& v = n_.vpcs[vpc];
     out.insert(out.end(), v.cidr_blocks.begin(), v.cidr_blocks.end());
     out.insert(out.end(), v.ipv6_cidr_blocks.begin(), v.ipv6_cidr_blocks.end());
@@ -233,12 +237,13 @@ class Walker {
   // transit gateway routes) compare with.
   std::vector<Prefix> network_prefixes() const {
     std::vector<Prefix> out;
-    if (!obs_) return out;
+    if (!addresses_) return out;
     for (Index v = 0; v < n_.vpcs.size(); ++v) {
       auto c = vpc_cidrs(v);
       out.insert(out.end(), c.begin(), c.end());
     }
-    for (const auto& o : n_.on_premises_networks) out.insert(out.end(), o.cidrs.begin(), o.cidrs.end());
+    for (const auto& o : n_.on_premises_networks)
+      out.insert(out.end(), o.cidrs.begin(), o.cidrs.end());
     for (const auto& c : n_.vpn_connections) {
       out.insert(out.end(), c.static_routes.begin(), c.static_routes.end());
     }
@@ -249,7 +254,7 @@ class Walker {
   }
 
   void tested_route_table(const Packet& p, const model::RouteTable& rt) {
-    if (!obs_) return;
+    if (!addresses_) return;
     std::vector<Prefix> prefixes;
     prefixes.reserve(rt.effective.size());
     for (const auto& r : rt.effective) {
@@ -259,17 +264,29 @@ class Walker {
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------
-  Hop& hop(std::string type, std::string id, std::string name, std::string direction,
-           std::optional<Rule> rule, std::string note) {
-    Hop h;
-    h.component_type = std::move(type);
-    h.component_id = std::move(id);
-    h.component_name = std::move(name);
-    h.direction = std::move(direction);
-    h.rule = std::move(rule);
-    h.note = std::move(note);
-    hops_.push_back(std::move(h));
-    return hops_.back();
+  // A hop of the path; with Detail::kVerdict nothing is kept (the reference is to scratch).
+  Hop& hop(std::string_view type, std::string_view id, std::string_view name,
+           std::string_view direction, std::nullopt_t, std::string_view note) {
+    if (!full_) return scratch_;
+    Hop& h = hops_.emplace_back();
+    h.component_type = type;
+    h.component_id = id;
+    h.component_name = name;
+    h.direction = direction;
+    h.note = note;
+    return h;
+  }
+  Hop& hop(std::string_view type, std::string_view id, std::string_view name,
+           std::string_view direction, const Rule& rule, std::string_view note) {
+    Hop& h = hop(type, id, name, direction, std::nullopt, note);
+    if (full_) h.rule = rule;
+    return h;
+  }
+  // The header before and after the component of the last hop, which changed it.
+  void translated(const Packet& in, const Packet& out) {
+    if (!full_) return;
+    hops_.back().inbound_header = in;
+    hops_.back().outbound_header = out;
   }
 
   void drop(std::string code, std::string type, std::string id, std::string direction,
@@ -295,7 +312,8 @@ class Walker {
     return !iface.instance.resolved() || n_.instances[iface.instance.index].state == "running";
   }
 
-  void add_instance_hops(const model::NetworkInterface& iface, const std::string& direction) {
+  void add_instance_hops(const model::NetworkInterface& iface, std::string_view direction) {
+    if (!full_) return;
     if (direction == "egress" && iface.instance.resolved()) {
       const auto& inst = n_.instances[iface.instance.index];
       hop("Instance", inst.id, inst.name, "", std::nullopt, "");
@@ -312,6 +330,7 @@ class Walker {
     const auto& iface = n_.network_interfaces[eni];
     auto m = match_security_groups(n_, eni, h, ingress);
     if (obs_) obs_->security_groups(h, eni, ingress, m.rule != nullptr);
+    if (m.rule && !full_) return true;
     std::string dir = ingress ? "ingress" : "egress";
     if (!m.rule) {
       std::string groups;
@@ -354,6 +373,7 @@ class Walker {
     const auto& acl = n_.network_acls[s.effective_network_acl];
     const auto* e = match_network_acl(acl, h, ingress);
     if (obs_) obs_->network_acl(h, s.effective_network_acl, ingress, e && e->allow);
+    if (e && e->allow && !full_) return true;
     std::string dir = ingress ? "ingress" : "egress";
     Rule r;
     r.kind = "network-acl-entry";
@@ -415,17 +435,22 @@ class Walker {
            "add a route for " + h.dst.str() + " to " + rt.id);
       return;
     }
+    // Only a hop or an explanation reads the rule in words.
+    const bool words = full_ || r->blackhole || r->target_kind == TargetKind::kInstance ||
+                       r->target_kind == TargetKind::kUnsupported;
     Rule rule;
-    rule.kind = "route";
-    rule.destination = r->destination ? r->destination->str() : "";
-    if (r->destination_prefix_list.resolved())
-      rule.destination += " (" + r->destination_prefix_list.text + ")";
-    rule.target = r->target_kind == TargetKind::kLocal ? "local" : target_id(*r);
-    rule.origin = route_origin_name(r->origin);
-    rule.action = r->blackhole ? "blackhole" : "forward";
-    rule.implicit = r->implicit;
-    rule.text = rule.destination + " -> " + rule.target + (r->blackhole ? " (blackhole)" : "");
-    hop("RouteTable", rt.id, rt.name, "", rule, "subnet " + s.id);
+    if (words) {
+      rule.kind = "route";
+      rule.destination = r->destination ? r->destination->str() : "";
+      if (r->destination_prefix_list.resolved())
+        rule.destination += " (" + r->destination_prefix_list.text + ")";
+      rule.target = r->target_kind == TargetKind::kLocal ? "local" : target_id(*r);
+      rule.origin = route_origin_name(r->origin);
+      rule.action = r->blackhole ? "blackhole" : "forward";
+      rule.implicit = r->implicit;
+      rule.text = rule.destination + " -> " + rule.target + (r->blackhole ? " (blackhole)" : "");
+    }
+    if (full_) hop("RouteTable", rt.id, rt.name, "", rule, "subnet " + s.id);
     if (r->blackhole) {
       drop("BAD_STATE_ROUTE", "RouteTable", rt.id, "", "route " + rule.text + " is a blackhole",
            "point the route at a working target or delete it");
@@ -584,8 +609,7 @@ class Walker {
       }
       out.src = *pub;
       out.src_origin = Origin::kConstant;
-      hops_.back().inbound_header = h;
-      hops_.back().outbound_header = out;
+      translated(h, out);
     }
     to_internet(out);
   }
@@ -598,7 +622,8 @@ class Walker {
       if (!instance_running(iface)) return std::nullopt;
       return iface.public_ip_for(p.src);
     }
-    if (Index g = nat_at(vpc, p, AddressField::kSrc); g != kNone) return n_.nat_gateways[g].public_ip;
+    if (Index g = nat_at(vpc, p, AddressField::kSrc); g != kNone)
+      return n_.nat_gateways[g].public_ip;
     return std::nullopt;
   }
 
@@ -615,7 +640,8 @@ class Walker {
     bool ours = n_.eni_by_public_ip.contains(h.dst) ||
                 n_.nat_gateway_by_public_ip.contains(h.dst) ||
                 (h.dst.is_v6() && !n_.vpcs_containing(h.dst).empty());
-    if (obs_) obs_->address_in(h, AddressField::kDst, AddressSet::kOwnPublicAddresses, kNone, ours);
+    if (addresses_)
+      obs_->address_in(h, AddressField::kDst, AddressSet::kOwnPublicAddresses, kNone, ours);
     if (ours) {
       note("IGW_NAT_REFLECTION", "InternetGateway", "",
            "the destination is a public address of this network: traced as two legs through the "
@@ -848,8 +874,7 @@ class Walker {
     }
     connection_.nat.push_back({g, h.src, h.src_port, out.src, out.src_port, h.src_origin,
                                h.src_port_origin, out.src_port_origin});
-    hops_.back().inbound_header = h;
-    hops_.back().outbound_header = out;
+    translated(h, out);
     if (!network_acl(nat_subnet, out, false)) return;
     route(nat_subnet, out);
   }
@@ -980,7 +1005,7 @@ class Walker {
     }
     const auto& table = n_.transit_gateway_route_tables[in.associated_table];
     const auto* r = select_tgw_route(n_, table, h.dst);
-    if (obs_) {
+    if (addresses_) {
       std::vector<Prefix> prefixes;
       for (const auto& x : table.effective) prefixes.push_back(x.destination);
       tested(h, AddressField::kDst, prefixes);
@@ -993,15 +1018,17 @@ class Walker {
       return;
     }
     Rule rule;
-    rule.kind = "transit-gateway-route";
-    rule.destination = r->destination.str();
-    rule.target = r->blackhole ? "blackhole"
-                  : r->attachment.resolved()
-                      ? n_.transit_gateway_attachments[r->attachment.index].id
-                      : r->attachment.text;
-    rule.origin = r->propagated ? "propagated" : "static";
-    rule.action = r->blackhole ? "blackhole" : "forward";
-    rule.text = rule.destination + " -> " + rule.target + " (" + rule.origin + ")";
+    if (full_ || r->blackhole) {
+      rule.kind = "transit-gateway-route";
+      rule.destination = r->destination.str();
+      rule.target = r->blackhole ? "blackhole"
+                    : r->attachment.resolved()
+                        ? n_.transit_gateway_attachments[r->attachment.index].id
+                        : r->attachment.text;
+      rule.origin = r->propagated ? "propagated" : "static";
+      rule.action = r->blackhole ? "blackhole" : "forward";
+      rule.text = rule.destination + " -> " + rule.target + " (" + rule.origin + ")";
+    }
     hop("TransitGatewayRouteTable", table.id, table.name, "", rule, "");
     if (r->blackhole) {
       drop("TGW_RTB_BAD_STATE_ROUTE", "TransitGatewayRouteTable", table.id, "",
@@ -1069,8 +1096,8 @@ class Walker {
            "attach it to the VPC");
       return;
     }
-    bool own_address = eni_at(vpc, h, AddressField::kSrc) != kNone ||
-                       nat_at(vpc, h, AddressField::kSrc) != kNone;
+    bool own_address =
+        eni_at(vpc, h, AddressField::kSrc) != kNone || nat_at(vpc, h, AddressField::kSrc) != kNone;
     if (!own_address) {
       drop("VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS", "VPNGateway", vgw.id, "egress",
            "source " + h.src.str() + " is not a private IP of a network interface in " +
@@ -1343,7 +1370,7 @@ class Walker {
     if (from_subnet != subnet && !network_acl(subnet, h, true)) return;
     if (!reply_ && !security_group(eni, h, true)) return;
     hop("NetworkInterface", iface.id, iface.name, "ingress", std::nullopt, "appliance");
-    if (iface.source_dest_check && obs_) {
+    if (iface.source_dest_check && addresses_) {
       std::vector<Prefix> own;
       for (const auto& a : iface.private_ips) own.push_back(Prefix::host(a));
       for (const auto& a : iface.ipv6_addresses) own.push_back(Prefix::host(a));
@@ -1362,11 +1389,14 @@ class Walker {
 
   const Network& n_;
   bool reply_;
+  bool full_;  // Detail::kFull: hops are kept
+  Hop scratch_;
   std::vector<Hop>& hops_;
   std::vector<Explanation>& why_;
   std::vector<Explanation>& notes_;
   Connection& connection_;
   PathObserver* obs_;
+  bool addresses_;  // obs_ wants address tests
   int steps_ = 0;
 };
 
@@ -1505,12 +1535,12 @@ Trace trace(const Network& n, const Query& q) {
 }
 
 Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& destination,
-                   const Header& header, PathObserver* observer) {
+                   const Header& header, PathObserver* observer, Detail detail) {
   Trace t;
   t.header = header;
   Packet h(header);
   Connection connection;
-  Walker fwd(n, false, t.forward, t.explanations, t.notes, connection, observer);
+  Walker fwd(n, false, detail, t.forward, t.explanations, t.notes, connection, observer);
   start(fwd, source, h);
   if (!t.explanations.empty()) return t;
   if (!fwd.arrival || !arrived_at(*fwd.arrival, destination, h.dst, Origin::kDst, observer)) {
@@ -1540,10 +1570,11 @@ Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& des
     // answered unchanged.
     std::uint16_t echo = request.protocol.number() == Protocol::kIcmp ? 8 : 128;
     if (observer)
-      observer->port_in(request, PortField::kDst, PortRange::single(echo), request.dst_port == echo);
+      observer->port_in(request, PortField::kDst, PortRange::single(echo),
+                        request.dst_port == echo);
     if (request.dst_port != echo) reply.dst_port_origin = request.dst_port_origin;
   }
-  Walker back(n, true, t.reverse, t.explanations, t.notes, connection, observer);
+  Walker back(n, true, detail, t.reverse, t.explanations, t.notes, connection, observer);
   start(back, replier, reply);
   if (!t.explanations.empty()) return t;
   const IpAddress src = h.src;

@@ -48,6 +48,9 @@ class HeaderSpace {
   static bdd value(Block b, U128 v);
   // All variables of a block, as a set (for bdd_exist).
   static bdd variables(Block b);
+  // The bits of block `b` that `set` depends on, as a mask over the block's value: two values
+  // equal under the mask restrict `set` alike.
+  static U128 support(const bdd& set, Block b);
 
   // One header of a non-empty set; `prefer` narrows the choice when it can (a common port, a
   // common protocol) so representatives read naturally.

@@ -66,11 +66,15 @@ struct Trace {
 
 [[nodiscard]] Trace trace(const model::Network& network, const Query& query);
 
+// How much of a walk trace_packet() keeps: everything, or the verdict and the explanations
+// without the hops (a walk then costs a fraction: the all-pairs matrix reads only verdicts).
+enum class Detail : std::uint8_t { kFull, kVerdict };
+
 // One walk of the concrete packet `header` from `source` to `destination` (whose addresses it
 // carries), telling `observer`, when given, of every test the walk makes on the packet's
 // fields. trace() is this with the header chosen from the query.
 [[nodiscard]] Trace trace_packet(const model::Network& network, const Endpoint& source,
                                  const Endpoint& destination, const Header& header,
-                                 PathObserver* observer);
+                                 PathObserver* observer, Detail detail = Detail::kFull);
 
 }  // namespace cloudtwin::vpc
