@@ -113,6 +113,7 @@ class Walker {
         addresses_(observer && observer->wants_addresses()) {}
 
   std::optional<Arrival> arrival;
+  Index last_nat = kNone;  // the last NAT gateway the walk passed
 
   // ---- starting points -------------------------------------------------------------------
   void from_interface(Index eni, Packet h) {
@@ -846,6 +847,7 @@ class Walker {
     }
     Index nat_subnet = nat.subnet.index;
     if (nat_subnet != from_subnet && !network_acl(nat_subnet, h, true)) return;
+    last_nat = g;
     hop("NatGateway", nat.id, nat.name, "", std::nullopt,
         "source translated to the NAT gateway's private IP (NGW_SOURCE_ADDRESS_REASSIGN)");
     if (!protocol_is(h, {Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp})) {
@@ -894,6 +896,7 @@ class Walker {
       return e.mapped_port == h.dst_port;
     });
     if (!reply_ || it == connection_.nat.end()) {
+      last_nat = g;
       hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "");
       drop("NO_POSSIBLE_DESTINATION", "NatGateway", nat.id, "ingress",
            "NAT gateways accept only replies to connections initiated from inside; " + h.src.str() +
@@ -908,6 +911,7 @@ class Walker {
       out.dst_port = it->original_port;
       out.dst_port_origin = it->original_port_origin;
     }
+    last_nat = g;
     Hop& x = hop("NatGateway", nat.id, nat.name, "ingress", std::nullopt, "reply translated back");
     x.inbound_header = h;
     x.outbound_header = out;
@@ -1595,10 +1599,7 @@ Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& des
       observer->same_port(answer.src_port_origin, answer.src_port, Origin::kDstPort, h.dst_port);
   }
   if (answer.src != h.dst || (h.protocol.has_ports() && answer.src_port != h.dst_port)) {
-    std::string nat;
-    for (const auto& x : t.reverse) {
-      if (x.component_type == "NatGateway") nat = x.component_id;
-    }
+    std::string nat = back.last_nat == kNone ? "" : n.nat_gateways[back.last_nat].id;
     t.explanations.push_back({"NGW_SOURCE_ADDRESS_REASSIGN", "NatGateway", nat, "", "return",
                               "the reply reaches " + src.str() + " from " + answer.src.str() +
                                   " instead of " + h.dst.str() + ", so the source drops it",

@@ -389,6 +389,16 @@ TEST_P(Differential, SymbolicVerdictEqualsTrace) {
         if (!HeaderSpace::contains(r.queried, h)) continue;
         auto t = vpc::trace_packet(n, party_endpoint(from, s_eni), party_endpoint(to, d_eni), h, nullptr);
         bool proven = HeaderSpace::contains(r.reachable, h);
+        // The matrix's walks keep only the verdict; it and the explanation codes are the same.
+        auto v = vpc::trace_packet(n, party_endpoint(from, s_eni), party_endpoint(to, d_eni), h,
+                                   nullptr, vpc::Detail::kVerdict);
+        ASSERT_EQ(v.reachable, t.reachable) << s.name << ": " << h.str();
+        ASSERT_TRUE(v.forward.empty() && v.reverse.empty());
+        ASSERT_EQ(v.explanations.size(), t.explanations.size()) << s.name << ": " << h.str();
+        for (std::size_t x = 0; x < v.explanations.size(); ++x) {
+          EXPECT_EQ(v.explanations[x].code, t.explanations[x].code) << s.name << ": " << h.str();
+          EXPECT_EQ(v.explanations[x].component_id, t.explanations[x].component_id);
+        }
         ++checked;
         if (t.reachable) ++totals().reachable;
         ASSERT_EQ(proven, t.reachable)
