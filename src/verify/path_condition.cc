@@ -163,37 +163,89 @@ std::uint32_t Compiled::group_set(Index eni) {
   return id;
 }
 
+void Compiled::PeerCells::add(const Prefix& p) {
+  auto& cuts = cuts_[p.family() == Family::kV4 ? 0 : 1];
+  U128 last = p.last().bits();
+  cuts.push_back(p.address().bits());
+  if (last != last_of(p.family())) cuts.push_back(last + 1);
+}
+
+void Compiled::PeerCells::seal() {
+  for (int f = 0; f < 2; ++f) {
+    std::sort(cuts_[f].begin(), cuts_[f].end());
+    cuts_[f].erase(std::unique(cuts_[f].begin(), cuts_[f].end()), cuts_[f].end());
+    cells_[f].resize(cuts_[f].size() + 1);
+  }
+}
+
+std::optional<bdd>& Compiled::PeerCells::at(IpAddress a) {
+  int f = a.is_v4() ? 0 : 1;
+  auto i = std::upper_bound(cuts_[f].begin(), cuts_[f].end(), a.bits()) - cuts_[f].begin();
+  return cells_[f][static_cast<std::size_t>(i)];
+}
+
+void Compiled::add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, Index vpc) const {
+  // Every address set peer_holds() tests, so that it decides alike across a cell.
+  if (rule.cidr) {
+    cells.add(*rule.cidr);
+  } else if (rule.prefix_list.resolved()) {
+    for (const auto& p : n_.prefix_lists[rule.prefix_list.index].entries) cells.add(p);
+  } else if (rule.security_group.resolved()) {
+    for (Index e : n_.security_groups[rule.security_group.index].members) {
+      const auto& iface = n_.network_interfaces[e];
+      if (iface.vpc != vpc && !vpc::peered_same_region(n_, iface.vpc, vpc)) continue;
+      for (const auto& a : iface.private_ips) cells.add(a);
+      for (const auto& a : iface.ipv6_addresses) cells.add(a);
+    }
+  }
+}
+
 const bdd& Compiled::security_groups(Index eni, bool ingress, IpAddress peer_address) {
   const auto& iface = n_.network_interfaces[eni];
-  AtKey key{group_set(eni), iface.vpc, ingress, peer_address};
-  auto it = security_groups_at_.find(key);
-  if (it != security_groups_at_.end()) return it->second;
+  std::uint32_t set = group_set(eni);
+  auto [it, fresh] = security_group_cells_.try_emplace(GroupsKey{set, iface.vpc, ingress});
+  PeerCells& cells = it->second;
+  if (fresh) {
+    for (Index g : group_set_lists_[set]) {
+      const auto& sg = n_.security_groups[g];
+      for (const auto& rule : ingress ? sg.ingress : sg.egress) add_peer(cells, rule, iface.vpc);
+    }
+    cells.seal();
+  }
+  auto& cell = cells.at(peer_address);
+  if (cell) return *cell;
   bdd r = bddfalse;
-  for (Index g : group_set_lists_[key.set]) {
+  for (Index g : group_set_lists_[set]) {
     const auto& sg = n_.security_groups[g];
     for (const auto& rule : ingress ? sg.ingress : sg.egress) {
       if (peer_holds(rule, iface.vpc, peer_address))
         r |= rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code);
     }
   }
-  return security_groups_at_.emplace(key, r).first->second;
+  return cell.emplace(std::move(r));
 }
 
 const bdd& Compiled::network_acl(Index acl, bool ingress, IpAddress peer_address) {
-  auto key = std::make_tuple(acl, ingress, peer_address);
-  auto it = network_acls_at_.find(key);
-  if (it != network_acls_at_.end()) return it->second;
   const auto& a = n_.network_acls[acl];
+  const auto& entries = ingress ? a.ingress : a.egress;
+  auto [it, fresh] = network_acl_cells_.try_emplace({acl, ingress});
+  PeerCells& cells = it->second;
+  if (fresh) {
+    for (const auto& e : entries) cells.add(e.cidr);
+    cells.seal();
+  }
+  auto& cell = cells.at(peer_address);
+  if (cell) return *cell;
   bdd matched = bddfalse;
   bdd allowed = bddfalse;
-  for (const auto& e : ingress ? a.ingress : a.egress) {
+  for (const auto& e : entries) {
     if (!e.cidr.contains(peer_address)) continue;
     bdd m = rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
     if (e.allow) allowed |= m & !matched;
     matched |= m;
     if (matched == bddtrue) break;  // nothing later can decide
   }
-  return network_acls_at_.emplace(key, allowed).first->second;
+  return cell.emplace(std::move(allowed));
 }
 
 const bdd& Compiled::network_acl(Index acl, bool ingress) {
@@ -256,22 +308,17 @@ void Compiled::forget_security_group(Index group) {
     else
       ++it;
   }
-  for (auto it = security_groups_at_.begin(); it != security_groups_at_.end();) {
-    const auto& groups = group_set_lists_[it->first.set];
-    if (std::find(groups.begin(), groups.end(), group) != groups.end())
-      it = security_groups_at_.erase(it);
-    else
-      ++it;
-  }
+  std::erase_if(security_group_cells_, [&](const auto& entry) {
+    const auto& groups = group_set_lists_[entry.first.set];
+    return std::find(groups.begin(), groups.end(), group) != groups.end();
+  });
 }
 
 void Compiled::forget_network_acl(Index acl) {
   network_acls_.erase({acl, true});
   network_acls_.erase({acl, false});
-  auto first = network_acls_at_.lower_bound({acl, false, IpAddress()});
-  auto last = first;
-  while (last != network_acls_at_.end() && std::get<0>(last->first) == acl) ++last;
-  network_acls_at_.erase(first, last);
+  network_acl_cells_.erase({acl, true});
+  network_acl_cells_.erase({acl, false});
 }
 
 // ---- PathCondition -------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -25,7 +26,8 @@ class Compiled {
   const bdd& network_acl(model::Index acl, bool ingress);
   // The same two with the peer's address fixed (the source for ingress, the destination for
   // egress): bdd_restrict of the above to that address, built from the rules whose peer holds
-  // it without building any address set. Over protocol and ports only.
+  // it without building any address set. Over protocol and ports only. Kept per cell of the
+  // partition the rules' address sets induce on the peer's family (PeerCells), not per address.
   const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer);
   const bdd& network_acl(model::Index acl, bool ingress, IpAddress peer);
   const bdd& private_addresses(model::Index vpc, Block b);
@@ -55,20 +57,36 @@ class Compiled {
   std::vector<std::uint32_t> group_set_of_eni_;
   std::map<std::vector<model::Index>, std::uint32_t> group_sets_;
   std::vector<std::vector<model::Index>> group_set_lists_;
-  struct AtKey {
+  // The peer's address line of one rule list, cut at the first address of every address set
+  // a rule tests and just past its last: every address of a cell holds in the same sets, so
+  // it matches the same rules and one BDD (built on first use) serves the whole cell.
+  class PeerCells {
+   public:
+    void add(const Prefix& p);
+    void add(IpAddress a) { add(Prefix::host(a)); }
+    // After the last add(): sorts the cuts and makes room for the cells.
+    void seal();
+    // The cell that holds `a`; empty until built.
+    std::optional<bdd>& at(IpAddress a);
+
+   private:
+    std::vector<U128> cuts_[2];  // IPv4, IPv6: cell i ends before cuts_[i]
+    std::vector<std::optional<bdd>> cells_[2];
+  };
+  void add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, model::Index vpc) const;
+  struct GroupsKey {
     std::uint32_t set;
     model::Index vpc;
     bool ingress;
-    IpAddress peer;
-    bool operator==(const AtKey&) const = default;
+    bool operator==(const GroupsKey&) const = default;
   };
-  struct AtKeyHash {
-    std::size_t operator()(const AtKey& k) const {
-      return std::hash<IpAddress>()(k.peer) * 31 + (std::size_t{k.set} << 33) + (std::size_t{k.vpc} << 1) + k.ingress;
+  struct GroupsKeyHash {
+    std::size_t operator()(const GroupsKey& k) const {
+      return (std::size_t{k.set} << 33) ^ (std::size_t{k.vpc} << 1) ^ k.ingress;
     }
   };
-  std::unordered_map<AtKey, bdd, AtKeyHash> security_groups_at_;
-  std::map<std::tuple<model::Index, bool, IpAddress>, bdd> network_acls_at_;
+  std::unordered_map<GroupsKey, PeerCells, GroupsKeyHash> security_group_cells_;
+  std::map<std::pair<model::Index, bool>, PeerCells> network_acl_cells_;
 };
 
 class PathCondition final : public vpc::PathObserver {
@@ -80,6 +98,8 @@ class PathCondition final : public vpc::PathObserver {
   // and each compiled predicate is cut down to the addresses in flight before it is kept.
   PathCondition(Compiled& compiled, IpAddress src, IpAddress dst)
       : c_(compiled), pinned_(true), src_(src), dst_(dst) {}
+  // A pinned condition ignores every test on addresses alone.
+  [[nodiscard]] bool wants_addresses() const override { return !pinned_; }
   // Every packet that decides alike.
   [[nodiscard]] bdd condition() const { return within(bddtrue); }
   // condition() & space, cheaper: the compiled predicates (security groups, network ACLs,
