@@ -59,12 +59,17 @@ std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Pack
                                                PathObserver* observer) {
   static const Prefix kLinkLocal = *Prefix::parse("169.254.0.0/16");
   static const Prefix kLinkLocalV6 = *Prefix::parse("fd00:ec2::/32");
+  static const IpAddress kDns[] = {*IpAddress::parse("169.254.169.253"),
+                                   *IpAddress::parse("fd00:ec2::253")};
+  static const IpAddress kMetadata[] = {*IpAddress::parse("169.254.169.254"),
+                                        *IpAddress::parse("fd00:ec2::254")};
+  static const IpAddress kTime[] = {*IpAddress::parse("169.254.169.123"),
+                                    *IpAddress::parse("fd00:ec2::123")};
   if (observer && observer->wants_addresses()) {
     // Every address the tests below compare the destination with.
     std::vector<Prefix> tested{kLinkLocal, kLinkLocalV6};
-    for (const char* a : {"169.254.169.253", "fd00:ec2::253", "169.254.169.254", "fd00:ec2::254",
-                          "169.254.169.123", "fd00:ec2::123"}) {
-      tested.push_back(Prefix::host(*IpAddress::parse(a)));
+    for (const auto* pair : {&kDns, &kMetadata, &kTime}) {
+      for (const auto& a : *pair) tested.push_back(Prefix::host(a));
     }
     if (auto r = vpc.resolver()) tested.push_back(Prefix::host(*r));
     observer->address(h, AddressField::kDst, tested);
@@ -80,18 +85,15 @@ std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Pack
     }
     return BuiltInService{name, protocol_ok && h.dst_port == port};
   };
-  auto at = [&](const char* v4, const char* v6) {
-    return h.dst == *IpAddress::parse(v4) || h.dst == *IpAddress::parse(v6);
-  };
-  if (vpc.enable_dns_support &&
-      (h.dst == vpc.resolver() || at("169.254.169.253", "fd00:ec2::253"))) {
+  auto at = [&](const IpAddress(&pair)[2]) { return h.dst == pair[0] || h.dst == pair[1]; };
+  if (vpc.enable_dns_support && (h.dst == vpc.resolver() || at(kDns))) {
     return service("AmazonProvidedDNS", Protocol::kTcp, Protocol::kUdp, 53);
   }
   if (!kLinkLocal.contains(h.dst) && !kLinkLocalV6.contains(h.dst)) return std::nullopt;
-  if (at("169.254.169.254", "fd00:ec2::254")) {
+  if (at(kMetadata)) {
     return service("InstanceMetadataService", Protocol::kTcp, Protocol::kTcp, 80);
   }
-  if (at("169.254.169.123", "fd00:ec2::123")) {
+  if (at(kTime)) {
     return service("TimeSyncService", Protocol::kUdp, Protocol::kUdp, 123);
   }
   return BuiltInService{"LinkLocalAddress", false};

@@ -24,9 +24,10 @@ class SortedIndex {
   }
 
   [[nodiscard]] std::span<const Entry> equal_range(const K& key) const {
-    auto [first, last] = std::equal_range(
-        entries_.begin(), entries_.end(), key,
-        Less{});
+    // One binary search, then the (few) equal keys one by one: lookups run in every walk.
+    auto first = std::lower_bound(entries_.begin(), entries_.end(), key, Less{});
+    auto last = first;
+    while (last != entries_.end() && !(key < last->first)) ++last;
     return {first, last};
   }
   [[nodiscard]] bool contains(const K& key) const { return !equal_range(key).empty(); }

@@ -73,6 +73,9 @@ class HeaderSpace {
   static int first_variable(Block b);
   static constexpr int kFamilyVariable = 0;
   static constexpr int kVariables = 1 + 8 + 16 + 16 + 128 + 128;
+
+ private:
+  static Header pick_uncached(const bdd& set);
 };
 
 // CIDR blocks covering an inclusive range of one family, largest first.
