@@ -235,47 +235,62 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
     if (classes.symmetric[i]) dst_support[i] = HeaderSpace::support(sources_pinned[i], Block::kDst);
   }
 
-  for (std::size_t a = 0; a < k; ++a) {
-    std::optional<bdd> last_space;
-    U128 last_key = 0;
+  // Per source class, the pinned space last used and the destination key it was made for.
+  struct LastSpace {
+    std::optional<bdd> space;
+    U128 key = 0;
+  };
+  auto visit = [&](std::size_t a, std::size_t b, LastSpace& last) {
     Index from_subnet = n.network_interfaces[rep[a].index].subnet.index;
-    if (from_subnet == kNone) continue;
+    Index to_subnet = n.network_interfaces[rep[b].index].subnet.index;
+    if (from_subnet == kNone || to_subnet == kNone) return;
+    const vpc::Endpoint* d = &rep[b];
+    vpc::Endpoint other;
+    if (a == b) {
+      // Two different members of one class; every such pair is an image of this one.
+      if (classes.members[a].size() < 2) return;
+      other = rep[b];
+      other.index = classes.members[a][1];
+      d = &other;
+    }
+    bool pinned = classes.symmetric[a] && classes.symmetric[b];
+    // Pinned: the source's space with both addresses fixed is already what the walks need
+    // (protocol and ports); conjoining the destination's address first would only build
+    // 256 levels of address for reachable_pinned to cut off again. The space depends on few
+    // bits of the destination (usually only that it is IPv4), so consecutive destinations
+    // mostly share it.
+    bdd space;
+    if (pinned) {
+      IpAddress to = n.network_interfaces[d->index].private_ips[0];
+      U128 key = to.bits() & dst_support[a];
+      if (!last.space || key != last.key) {
+        last.key = key;
+        last.space = bdd_restrict(sources_pinned[a], c.address_cube(Block::kDst, to));
+      }
+      space = *last.space;
+    } else {
+      space = sources[a] & (a == b ? party_addresses(n, party, d->index, false, Block::kDst)
+                                   : destinations[b]);
+    }
+    bdd x = walk_pair(rep[a], *d, space, pinned);
+    if (x == bddfalse) return;
+    if (!pinned && classes.symmetric[a]) x = bdd_exist(x, src_vars);
+    if (!pinned && classes.symmetric[b]) x = bdd_exist(x, dst_vars);
+    std::size_t cell = from_subnet * m.subnets_ + to_subnet;
+    m.cells_[cell] = 1;
+    m.pairs_.push_back(
+        {cell, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), std::move(x)});
+  };
+  // In tiles of sources: each destination's rules (security groups, network ACL, the cells
+  // compiled from them) serve a tile of walks while they are in the processor's cache, where
+  // one source at a time would fetch every destination's rules from memory again.
+  constexpr std::size_t kTile = 32;
+  std::vector<LastSpace> last(kTile);
+  for (std::size_t first = 0; first < k; first += kTile) {
+    std::size_t end = std::min(k, first + kTile);
+    for (auto& l : last) l = {};
     for (std::size_t b = 0; b < k; ++b) {
-      Index to_subnet = n.network_interfaces[rep[b].index].subnet.index;
-      if (to_subnet == kNone) continue;
-      vpc::Endpoint d = rep[b];
-      bdd to_addresses = destinations[b];
-      if (a == b) {
-        // Two different members of one class; every such pair is an image of this one.
-        if (classes.members[a].size() < 2) continue;
-        d.index = classes.members[a][1];
-        to_addresses = party_addresses(n, party, d.index, false, Block::kDst);
-      }
-      bool pinned = classes.symmetric[a] && classes.symmetric[b];
-      // Pinned: the source's space with both addresses fixed is already what the walks need
-      // (protocol and ports); conjoining the destination's address first would only build
-      // 256 levels of address for reachable_pinned to cut off again. The space depends on few
-      // bits of the destination (usually only that it is IPv4), so consecutive destinations
-      // mostly share it.
-      bdd space;
-      if (pinned) {
-        IpAddress to = n.network_interfaces[d.index].private_ips[0];
-        U128 key = to.bits() & dst_support[a];
-        if (!last_space || key != last_key) {
-          last_key = key;
-          last_space = bdd_restrict(sources_pinned[a], c.address_cube(Block::kDst, to));
-        }
-        space = *last_space;
-      } else {
-        space = sources[a] & to_addresses;
-      }
-      bdd x = walk_pair(rep[a], d, space, pinned);
-      if (x == bddfalse) continue;
-      if (!pinned && classes.symmetric[a]) x = bdd_exist(x, src_vars);
-      if (!pinned && classes.symmetric[b]) x = bdd_exist(x, dst_vars);
-      std::size_t cell = from_subnet * m.subnets_ + to_subnet;
-      m.cells_[cell] = 1;
-      m.pairs_.push_back({cell, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), x});
+      for (std::size_t a = first; a < end; ++a) visit(a, b, last[a - first]);
     }
   }
   std::stable_sort(m.pairs_.begin(), m.pairs_.end(),
