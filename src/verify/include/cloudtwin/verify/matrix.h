@@ -56,17 +56,22 @@ class SubnetMatrix {
  private:
   friend SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options);
   // One explored pair of classes: the protocol and port part of what the representatives
-  // reach (symmetric classes), or the whole reachable set (singletons).
+  // reach (symmetric classes), or the whole reachable set (singletons). Twelve bytes: the
+  // 10,000-subnet matrix keeps 10^8 of them.
   struct Pair {
-    std::size_t cell;  // from subnet * size() + to subnet
     std::uint32_t from_class;
     std::uint32_t to_class;
     bdd reachable;
   };
+  // from subnet * size() + to subnet
+  [[nodiscard]] std::size_t cell_of(const Pair& p) const {
+    return class_subnet_[p.from_class] * subnets_ + class_subnet_[p.to_class];
+  }
   const model::Network* n_ = nullptr;
   std::size_t subnets_ = 0;
   std::vector<std::uint8_t> cells_;
   InterfaceClasses classes_;
+  std::vector<std::size_t> class_subnet_;  // per class: its members' subnet
   std::vector<bdd> class_sources_;       // per symmetric class: its addresses in the source block
   std::vector<bdd> class_destinations_;  // ... and in the destination block
   std::vector<Pair> pairs_;              // only pairs with reachable packets, by cell
