@@ -29,7 +29,7 @@ echo "== Symbolic reachability (issue 4): bench_verify, taskset -c $cpu, medians
 taskset -c "$cpu" "$build/bench/bench_verify" --benchmark_filter='Reach|Incremental' \
   --benchmark_repetitions=3 --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|^Benchmark|^-"
 # The matrix runs once per process (one iteration), three processes per size; peak RSS from
-# /usr/bin/time. VERIFY_MATRIX_SIZES overrides the sizes (10000 runs for hours; see
+# /usr/bin/time. VERIFY_MATRIX_SIZES overrides the sizes (10000 takes minutes per run; see
 # docs/performance.md).
 for subnets in ${VERIFY_MATRIX_SIZES:-100 1000}; do
   for packets in 1 0; do
