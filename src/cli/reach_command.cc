@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "cloudtwin/verify/matrix.h"
 #include "cloudtwin/verify/reach.h"
@@ -31,14 +32,14 @@ int print_matrix(const model::Network& network, verify::Compiled& compiled,
   m.headers = options.headers;
   m.any_source_port = options.any_source_port;
   auto matrix = verify::subnet_matrix(compiled, m);
-  auto what = [&](model::Index a, model::Index b) {
-    std::string out;
-    for (const auto& r : verify::rows_of(matrix.packets(a, b))) {
-      if (!out.empty()) out += "; ";
-      out += r.protocol;
-      if (!r.destination_ports.empty()) out += " " + verify::ports_text(r.destination_ports);
-    }
-    return out;
+  // A cell in words: its protocols and ports. Most cells share a few sets, each put into words
+  // once (the entry holds its set, so the node number is not reused for another).
+  std::unordered_map<int, std::pair<bdd, std::string>> words;
+  auto what = [&](model::Index a, model::Index b) -> const std::string& {
+    bdd set = matrix.protocols_and_ports(a, b);
+    auto [it, fresh] = words.try_emplace(set.id());
+    if (fresh) it->second = {set, verify::services_text(set)};
+    return it->second.second;
   };
   std::size_t n = matrix.size();
   if (json) {

@@ -305,6 +305,20 @@ std::size_t SubnetMatrix::reachable_cells() const {
   return static_cast<std::size_t>(std::count(cells_.begin(), cells_.end(), 1));
 }
 
+bdd SubnetMatrix::protocols_and_ports(Index from, Index to) const {
+  static const bdd addresses = HeaderSpace::variables(Block::kSrc) &
+                               HeaderSpace::variables(Block::kDst) &
+                               bdd_ithvar(HeaderSpace::kFamilyVariable);
+  std::size_t cell = from * subnets_ + to;
+  auto it = std::lower_bound(pairs_.begin(), pairs_.end(), cell,
+                             [&](const Pair& p, std::size_t c) { return cell_of(p) < c; });
+  bdd out = bddfalse;
+  // A pair of one class stands for two different members (walked that way), so leaving out
+  // an ENI to itself takes no protocol or port away.
+  for (; it != pairs_.end() && cell_of(*it) == cell; ++it) out |= bdd_exist(it->reachable, addresses);
+  return out;
+}
+
 bdd SubnetMatrix::packets(Index from, Index to) const {
   std::size_t cell = from * subnets_ + to;
   auto it = std::lower_bound(pairs_.begin(), pairs_.end(), cell,

@@ -183,6 +183,28 @@ std::vector<Row> rows(const ReachResult& result, bool reachable) {
   return out;
 }
 
+std::string services_text(const bdd& set) {
+  std::string out;
+  for (const auto& g : protocol_groups()) {
+    bdd part = set & g.set;
+    if (part == bddfalse) continue;
+    if (!out.empty()) out += "; ";
+    if (*g.name) {
+      out += g.name;
+      out += " " + ports_text(port_ranges(part, Block::kDstPort));
+      continue;
+    }
+    std::string numbers;
+    for (auto [lo, hi] : HeaderSpace::ranges(part, Block::kProtocol).ranges) {
+      if (!numbers.empty()) numbers += ",";
+      numbers += std::to_string(static_cast<int>(lo)) +
+                 (lo == hi ? "" : "-" + std::to_string(static_cast<int>(hi)));
+    }
+    out += "protocol " + numbers;
+  }
+  return out;
+}
+
 std::string ports_text(const std::vector<PortRange>& ports) {
   if (ports.size() == 1 && ports.front().is_all()) return "any";
   std::string out;

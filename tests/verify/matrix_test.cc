@@ -39,18 +39,29 @@ Party subnet_party(const model::Network& n, Index s) {
   return p;
 }
 
-// Every cell and its packets equal reach() between the two subnets.
+// Every cell and its packets equal reach() between the two subnets; the protocol-and-port
+// view is those packets with the addresses projected away; the yes-or-no matrix has the same
+// cells, each with a non-empty part of the packets.
 void expect_matrix_matches_reach(const model::Network& n) {
   Compiled c(n);
   auto m = subnet_matrix(c);
   ASSERT_EQ(m.size(), n.subnets.size());
+  Compiled cells_compiled(n);
+  auto cells = subnet_matrix(cells_compiled, {.packets = false});
+  const bdd addresses = HeaderSpace::variables(Block::kSrc) & HeaderSpace::variables(Block::kDst) &
+                        bdd_ithvar(HeaderSpace::kFamilyVariable);
   Compiled fresh(n);
   for (Index a = 0; a < n.subnets.size(); ++a) {
     for (Index b = 0; b < n.subnets.size(); ++b) {
       auto r = reach(fresh, subnet_party(n, a), subnet_party(n, b));
-      EXPECT_EQ(m.reachable(a, b), r.reachable != bddfalse)
-          << n.subnets[a].id << " -> " << n.subnets[b].id;
-      EXPECT_TRUE(m.packets(a, b) == r.reachable) << n.subnets[a].id << " -> " << n.subnets[b].id;
+      std::string pair = n.subnets[a].id + " -> " + n.subnets[b].id;
+      EXPECT_EQ(m.reachable(a, b), r.reachable != bddfalse) << pair;
+      EXPECT_TRUE(m.packets(a, b) == r.reachable) << pair;
+      EXPECT_TRUE(m.protocols_and_ports(a, b) == bdd_exist(r.reachable, addresses)) << pair;
+      EXPECT_EQ(cells.reachable(a, b), m.reachable(a, b)) << pair;
+      bdd some = cells.packets(a, b);
+      EXPECT_EQ(some != bddfalse, m.reachable(a, b)) << pair;
+      EXPECT_TRUE((some & !r.reachable) == bddfalse) << pair << ": a packet that does not reach";
     }
   }
 }

@@ -47,6 +47,9 @@ class SubnetMatrix {
   // as reach(subnet from, subnet to).reachable would give it; built on demand from the
   // per-class answers the matrix keeps.
   [[nodiscard]] bdd packets(model::Index from, model::Index to) const;
+  // The protocols and ports of packets(from, to), the addresses projected away: what a matrix
+  // cell says, without building address sets (the matrix keeps this part per pair of classes).
+  [[nodiscard]] bdd protocols_and_ports(model::Index from, model::Index to) const;
 
   [[nodiscard]] std::size_t walks() const { return walks_; }
   [[nodiscard]] std::size_t classes() const { return classes_.members.size(); }

@@ -35,6 +35,10 @@ struct Row {
 // Rows for one set (not tied to flows): the protocol groups of `set`, projected.
 [[nodiscard]] std::vector<Row> rows_of(const bdd& set);
 
+// The protocols of `set` with their destination ports (ICMP: types), addresses and source
+// ports left out: "tcp 443, 5432; icmp 8". What a matrix cell says.
+[[nodiscard]] std::string services_text(const bdd& set);
+
 // "443", "1024-65535", "80, 443, 8000-8080"; "any" for the full range.
 [[nodiscard]] std::string ports_text(const std::vector<PortRange>& ports);
 // "10.0.1.0/24, 10.0.2.5" (hosts without /32), "… and N more" past `limit`.
