@@ -26,7 +26,7 @@ done
 
 echo
 echo "== Symbolic reachability (issue 4): bench_verify, taskset -c $cpu, medians of 3 (CPU time)"
-taskset -c "$cpu" "$build/bench/bench_verify" --benchmark_filter='Reach|Incremental' \
+taskset -c "$cpu" "$build/bench/bench_verify" --benchmark_filter='Reach|Incremental|Walk' \
   --benchmark_repetitions=3 --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|^Benchmark|^-"
 # The matrix runs once per process (one iteration), three processes per size; peak RSS from
 # /usr/bin/time. VERIFY_MATRIX_SIZES overrides the sizes (10000 takes minutes per run; see
@@ -46,3 +46,13 @@ for subnets in ${VERIFY_MATRIX_SIZES:-100 1000}; do
       "$([ "$packets" = 1 ] && echo "with packets:" || echo "cells only:")" "$cpu_ms" "$((rss / 1024))"
   done
 done
+
+echo
+echo "== cloudtwin reach --matrix end to end, 1,000 subnets (CPU user+sys, peak RSS; median of 3)"
+"$build/bench/generate_network" 1000 >"$tmp/net.yaml"
+for i in 1 2 3; do
+  /usr/bin/time -f "%U %S %M" -a -o "$tmp/matrix-cli" taskset -c "$cpu" "$bin" reach "$tmp/net.yaml" \
+    --matrix >/dev/null
+done
+awk '{print $1 + $2, $3}' "$tmp/matrix-cli" | sort -n | sed -n 2p |
+  awk '{printf "  load, matrix and 1,000,000 cells printed: %.2f s CPU, peak RSS %.0f MB\n", $1, $2/1024}'

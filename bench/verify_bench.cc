@@ -264,7 +264,7 @@ void BM_Walk(benchmark::State& state) {
       }
     }
   }
-  state.counters["walk_us"] = benchmark::Counter(static_cast<double>(walks) / 1e6,
+  state.counters["seconds_per_million_walks"] = benchmark::Counter(static_cast<double>(walks) / 1e6,
                                                  benchmark::Counter::kIsRate |
                                                      benchmark::Counter::kInvert);
   state.counters["reachable"] = static_cast<double>(reachable) / static_cast<double>(walks);
