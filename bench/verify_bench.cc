@@ -234,7 +234,6 @@ BENCHMARK(BM_IncrementalNetworkAclEntry)
     ->Arg(10000)
     ->Unit(benchmark::kMicrosecond);
 
-
 // One concrete walk (vpc::trace_packet, tcp/443, no observer) between the first ENIs of two
 // subnets, over 10,000 subnet pairs of the 1,000-subnet network: the unit of work of the matrix.
 // Argument: 0 = every hop recorded (trace), 1 = the verdict only (the matrix).
@@ -264,9 +263,8 @@ void BM_Walk(benchmark::State& state) {
       }
     }
   }
-  state.counters["seconds_per_million_walks"] = benchmark::Counter(static_cast<double>(walks) / 1e6,
-                                                 benchmark::Counter::kIsRate |
-                                                     benchmark::Counter::kInvert);
+  state.counters["seconds_per_million_walks"] = benchmark::Counter(
+      static_cast<double>(walks) / 1e6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["reachable"] = static_cast<double>(reachable) / static_cast<double>(walks);
 }
 BENCHMARK(BM_Walk)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);

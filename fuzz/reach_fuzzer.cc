@@ -37,7 +37,8 @@ void check(verify::Compiled& c, const verify::Party& from, const verify::Party& 
       if (t.reachable != verify::HeaderSpace::contains(r.reachable, x)) std::abort();
       // The matrix's verdict-only walk agrees with the full one.
       auto v = vpc::trace_packet(c.network(), s, d, x, nullptr, vpc::Detail::kVerdict);
-      if (v.reachable != t.reachable || v.explanations.size() != t.explanations.size()) std::abort();
+      if (v.reachable != t.reachable || v.explanations.size() != t.explanations.size())
+        std::abort();
       for (std::size_t i = 0; i < v.explanations.size(); ++i) {
         if (v.explanations[i].code != t.explanations[i].code) std::abort();
       }

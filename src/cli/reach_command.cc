@@ -50,7 +50,8 @@ int print_matrix(const model::Network& network, verify::Compiled& compiled,
     for (model::Index a = 0; a < n; ++a) {
       for (model::Index b = 0; b < n; ++b) {
         if (!matrix.reachable(a, b)) continue;
-        j["cells"].push_back({{"from", network.subnets[a].id}, {"to", network.subnets[b].id},
+        j["cells"].push_back({{"from", network.subnets[a].id},
+                              {"to", network.subnets[b].id},
                               {"reaches", what(a, b)}});
       }
     }
@@ -83,7 +84,8 @@ Runner add_reach_command(CLI::App& app) {
   cmd->add_option("--to", o->to, "Destination, named as --from");
   cmd->add_flag("--matrix", o->matrix,
                 "Instead of --from/--to: which subnet reaches which, for every pair of subnets");
-  cmd->add_option("--protocol", o->headers.protocol, "tcp, udp, icmp, icmpv6, a number; default all");
+  cmd->add_option("--protocol", o->headers.protocol,
+                  "tcp, udp, icmp, icmpv6, a number; default all");
   cmd->add_option("--port", o->headers.port, "Destination port or range; default any");
   cmd->add_option("--source-port", o->headers.source_port,
                   "Source port, range or `any`; default the source's ephemeral ports");
@@ -93,8 +95,9 @@ Runner add_reach_command(CLI::App& app) {
     model::Network network;
     Diagnostics diagnostics;
     if (o->matrix != (o->from.empty() && o->to.empty()))
-      return usage_error(o->matrix ? "--matrix takes no --from/--to" : "--from and --to are required",
-                         "give --from X --to Y, or --matrix");
+      return usage_error(
+          o->matrix ? "--matrix takes no --from/--to" : "--from and --to are required",
+          "give --from X --to Y, or --matrix");
     if (!o->matrix && (o->from.empty() || o->to.empty()))
       return usage_error("--from and --to are required", "give --from X --to Y, or --matrix");
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
@@ -139,7 +142,8 @@ Runner add_reach_command(CLI::App& app) {
       if (result.reachable == bddfalse) {
         std::cout << "NOTHING is reachable";
       } else {
-        std::cout << "REACHABLE for " << reachable.size() << " row" << (reachable.size() == 1 ? "" : "s");
+        std::cout << "REACHABLE for " << reachable.size() << " row"
+                  << (reachable.size() == 1 ? "" : "s");
       }
       std::cout << " (" << result.flows.size() << " classes of packets, all checked)\n";
       if (!reachable.empty()) std::cout << "\nReachable\n";

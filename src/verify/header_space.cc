@@ -250,16 +250,16 @@ Header HeaderSpace::pick_uncached(const bdd& set) {
   };
   // Built once: pick() runs once per walk.
   static const std::array<bdd, 4> kProtocols = {protocol(Protocol::kTcp), protocol(Protocol::kUdp),
-                                                protocol(Protocol::kIcmp), protocol(Protocol::kIcmpV6)};
+                                                protocol(Protocol::kIcmp),
+                                                protocol(Protocol::kIcmpV6)};
   static const std::array<bdd, 8> kDstPorts = [] {
     std::array<bdd, 8> a;
     const std::uint16_t ports[] = {443, 80, 22, 5432, 3306, 53, 8, 128};
     for (int i = 0; i < 8; ++i) a[i] = port(Block::kDstPort, ports[i]);
     return a;
   }();
-  static const std::array<bdd, 3> kSrcPorts = {port(Block::kSrcPort, 32768),
-                                               port(Block::kSrcPort, 49152),
-                                               port(Block::kSrcPort, 1024)};
+  static const std::array<bdd, 3> kSrcPorts = {
+      port(Block::kSrcPort, 32768), port(Block::kSrcPort, 49152), port(Block::kSrcPort, 1024)};
   for (const auto& p : kProtocols) {
     if (prefer(p)) break;
   }

@@ -271,15 +271,16 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
       }
       space = *last.space;
     } else {
-      space = sources[a] & (a == b ? party_addresses(n, party, d->index, false, Block::kDst)
-                                   : destinations[b]);
+      space = sources[a] &
+              (a == b ? party_addresses(n, party, d->index, false, Block::kDst) : destinations[b]);
     }
     bdd x = walk_pair(rep[a], *d, space, pinned);
     if (x == bddfalse) return;
     if (!pinned && classes.symmetric[a]) x = bdd_exist(x, src_vars);
     if (!pinned && classes.symmetric[b]) x = bdd_exist(x, dst_vars);
     m.cells_[from_subnet * m.subnets_ + to_subnet] = 1;
-    m.pairs_.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), std::move(x)});
+    m.pairs_.push_back(
+        {static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), std::move(x)});
   };
   // In tiles of sources: each destination's rules (security groups, network ACL, the cells
   // compiled from them) serve a tile of walks while they are in the processor's cache, where
@@ -315,7 +316,8 @@ bdd SubnetMatrix::protocols_and_ports(Index from, Index to) const {
   bdd out = bddfalse;
   // A pair of one class stands for two different members (walked that way), so leaving out
   // an ENI to itself takes no protocol or port away.
-  for (; it != pairs_.end() && cell_of(*it) == cell; ++it) out |= bdd_exist(it->reachable, addresses);
+  for (; it != pairs_.end() && cell_of(*it) == cell; ++it)
+    out |= bdd_exist(it->reachable, addresses);
   return out;
 }
 

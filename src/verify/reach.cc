@@ -39,8 +39,9 @@ struct KindPrefix {
   Kind kind;
 };
 constexpr KindPrefix kKindPrefixes[] = {
-    {"instance/", Kind::kInstance}, {"eni/", Kind::kNetworkInterface}, {"subnet/", Kind::kSubnet},
-    {"vpc/", Kind::kVpc},           {"sg/", Kind::kSecurityGroup},     {"onprem/", Kind::kOnPremisesNetwork},
+    {"instance/", Kind::kInstance}, {"eni/", Kind::kNetworkInterface},
+    {"subnet/", Kind::kSubnet},     {"vpc/", Kind::kVpc},
+    {"sg/", Kind::kSecurityGroup},  {"onprem/", Kind::kOnPremisesNetwork},
 };
 constexpr Kind kPartyKinds[] = {Kind::kInstance, Kind::kNetworkInterface, Kind::kSubnet,
                                 Kind::kVpc,      Kind::kSecurityGroup,    Kind::kOnPremisesNetwork};
@@ -95,8 +96,8 @@ PartyParse from_prefix(const model::Network& n, const Prefix& cidr, std::string 
                        [&](const auto& pp) { return in(pp.second); });
   });
   if (!p.interfaces.empty()) return ok(p);
-  bool private_space = cidr.family() == Family::kV4 &&
-                       (is_rfc1918(cidr.address()) || is_rfc6598(cidr.address()));
+  bool private_space =
+      cidr.family() == Family::kV4 && (is_rfc1918(cidr.address()) || is_rfc6598(cidr.address()));
   bool in_vpc = false;
   for (const auto& v : n.vpcs) {
     for (const auto& c : v.cidr_blocks) in_vpc = in_vpc || c.overlaps(cidr);
@@ -333,20 +334,21 @@ void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoin
                     std::size_t max_walks) {
   const bdd addresses = pin(c, src, dst);
   bdd rest = unpin(c, space, src, dst);
-  bool done = walk_pinned(c, source, destination, src, dst, rest, out.walks, max_walks,
-              vpc::Detail::kFull, [&](const bdd& packets, vpc::Trace t, const PathCondition& pc) {
-                Flow f;
-                f.packets = packets & addresses;
-                if (t.reachable) out.reachable |= f.packets;
-                f.trace = std::move(t);
-                f.security_groups = pc.security_groups_read();
-                f.network_acls = pc.network_acls_read();
-                if (source.kind == vpc::EndpointKind::kNetworkInterface)
-                  f.source_interface = source.index;
-                if (destination.kind == vpc::EndpointKind::kNetworkInterface)
-                  f.destination_interface = destination.index;
-                out.flows.push_back(std::move(f));
-              });
+  bool done =
+      walk_pinned(c, source, destination, src, dst, rest, out.walks, max_walks, vpc::Detail::kFull,
+                  [&](const bdd& packets, vpc::Trace t, const PathCondition& pc) {
+                    Flow f;
+                    f.packets = packets & addresses;
+                    if (t.reachable) out.reachable |= f.packets;
+                    f.trace = std::move(t);
+                    f.security_groups = pc.security_groups_read();
+                    f.network_acls = pc.network_acls_read();
+                    if (source.kind == vpc::EndpointKind::kNetworkInterface)
+                      f.source_interface = source.index;
+                    if (destination.kind == vpc::EndpointKind::kNetworkInterface)
+                      f.destination_interface = destination.index;
+                    out.flows.push_back(std::move(f));
+                  });
   if (!done) out.truncated = true;
 }
 

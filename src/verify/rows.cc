@@ -19,7 +19,10 @@ std::vector<Group> protocol_groups() {
   bdd udp = HeaderSpace::protocol(Protocol::kUdp);
   bdd icmp = HeaderSpace::protocol(Protocol::kIcmp);
   bdd icmpv6 = HeaderSpace::protocol(Protocol::kIcmpV6);
-  return {{"tcp", tcp}, {"udp", udp}, {"icmp", icmp}, {"icmpv6", icmpv6},
+  return {{"tcp", tcp},
+          {"udp", udp},
+          {"icmp", icmp},
+          {"icmpv6", icmpv6},
           {"", !(tcp | udp | icmp | icmpv6)}};
 }
 

@@ -103,8 +103,8 @@ std::string random_network(std::mt19937& rng) {
   y << "subnets:\n";
   for (int s = 0; s < 4; ++s) {
     y << "  - {name: a" << s << ", vpc: a, availability_zone: us-east-1a, cidr_block: 10.0." << s
-      << ".0/24, ipv6_cidr_block: 2600:1f18:a:" << s << "::/64, route_table: "
-      << (s < 2 ? "a-public" : "a-private") << "}\n";
+      << ".0/24, ipv6_cidr_block: 2600:1f18:a:" << s
+      << "::/64, route_table: " << (s < 2 ? "a-public" : "a-private") << "}\n";
     y << "  - {name: b" << s << ", vpc: b, availability_zone: us-east-1a, cidr_block: 10.1." << s
       << ".0/24}\n";
   }
@@ -148,8 +148,10 @@ std::string random_network(std::mt19937& rng) {
         y << "      - " << rule(true) << ", rule_number: " << i * 10
           << ", rule_action: " << (chance(0.65) ? "allow" : "deny") << "}\n";
       }
-      if (chance(0.6)) y << "      - {rule_number: 900, protocol: all, cidr: 0.0.0.0/0, rule_action: allow}\n";
-      if (chance(0.4)) y << "      - {rule_number: 901, protocol: all, cidr: \"::/0\", rule_action: allow}\n";
+      if (chance(0.6))
+        y << "      - {rule_number: 900, protocol: all, cidr: 0.0.0.0/0, rule_action: allow}\n";
+      if (chance(0.4))
+        y << "      - {rule_number: 901, protocol: all, cidr: \"::/0\", rule_action: allow}\n";
     }
   }
   y << "instances:\n";
@@ -159,11 +161,11 @@ std::string random_network(std::mt19937& rng) {
       for (int i = 0; i < 2; ++i, ++k) {
         std::string vv(v);
         y << "  - {name: " << v << s << "i" << i << ", subnet: " << v << s << ", private_ip: 10."
-          << (vv == "a" ? 0 : 1) << "." << s << "." << 10 + i
-          << ", security_groups: [" << v << "sg" << num(0, 2) << "]";
-        if (vv == "a" && s < 2 && chance(0.7))
-          y << ", public_ip: 198.18." << s << "." << 10 + i;
-        if (vv == "a" && chance(0.5)) y << ", ipv6_addresses: [2600:1f18:a:" << s << "::" << 10 + i << "]";
+          << (vv == "a" ? 0 : 1) << "." << s << "." << 10 + i << ", security_groups: [" << v << "sg"
+          << num(0, 2) << "]";
+        if (vv == "a" && s < 2 && chance(0.7)) y << ", public_ip: 198.18." << s << "." << 10 + i;
+        if (vv == "a" && chance(0.5))
+          y << ", ipv6_addresses: [2600:1f18:a:" << s << "::" << 10 + i << "]";
         if (chance(0.1)) y << ", state: stopped";
         y << "}\n";
       }
@@ -185,13 +187,15 @@ std::vector<Sample> samples() {
     out.push_back({ex, "", root + "/examples/" + ex + ".yaml"});
   }
   std::mt19937 rng(20261127);
-  for (int i = 0; i < 12; ++i) out.push_back({"random" + std::to_string(i), random_network(rng), "random"});
+  for (int i = 0; i < 12; ++i)
+    out.push_back({"random" + std::to_string(i), random_network(rng), "random"});
   bench::GeneratorOptions g;
   g.subnets = 20;
   g.instances_per_subnet = 2;
   g.rules_per_group = 5;
   out.push_back({"generated", bench::generate_network(g), "generated"});
-  std::sort(out.begin(), out.end(), [](const Sample& a, const Sample& b) { return a.name < b.name; });
+  std::sort(out.begin(), out.end(),
+            [](const Sample& a, const Sample& b) { return a.name < b.name; });
   return out;
 }
 
@@ -200,7 +204,8 @@ std::vector<Sample> samples() {
 // Every boundary the network writes down, to draw packets near.
 struct Boundaries {
   std::vector<IpAddress> addresses;
-  std::vector<std::uint16_t> ports{0, 1, 22, 53, 80, 123, 443, 1023, 1024, 32767, 32768, 60999, 61000, 65535};
+  std::vector<std::uint16_t> ports{0,    1,    22,    53,    80,    123,   443,
+                                   1023, 1024, 32767, 32768, 60999, 61000, 65535};
 
   void add(const Prefix& p) {
     addresses.push_back(p.address());
@@ -255,7 +260,8 @@ Boundaries boundaries(const model::Network& n) {
     if (g.public_ip) b.addresses.push_back(*g.public_ip);
     if (g.private_ip) b.addresses.push_back(*g.private_ip);
   }
-  for (const char* a : {"169.254.169.254", "169.254.169.253", "8.8.8.8", "2001:db8::1", "1.1.1.1"}) {
+  for (const char* a :
+       {"169.254.169.254", "169.254.169.253", "8.8.8.8", "2001:db8::1", "1.1.1.1"}) {
     b.addresses.push_back(*IpAddress::parse(a));
   }
   return b;
@@ -295,7 +301,10 @@ class Drawer {
     }
     int r = static_cast<int>(index(10));
     bool v4 = h.src.is_v4();
-    int protocol = r < 5 ? Protocol::kTcp : r < 7 ? Protocol::kUdp : r < 9 ? (v4 ? Protocol::kIcmp : Protocol::kIcmpV6) : static_cast<int>(index(256));
+    int protocol = r < 5   ? Protocol::kTcp
+                   : r < 7 ? Protocol::kUdp
+                   : r < 9 ? (v4 ? Protocol::kIcmp : Protocol::kIcmpV6)
+                           : static_cast<int>(index(256));
     h.protocol = Protocol(protocol);
     if (h.protocol.has_ports()) {
       h.dst_port = port();
@@ -312,9 +321,13 @@ class Drawer {
     if (chance(0.7)) return b_.ports[index(b_.ports.size())];
     return static_cast<std::uint16_t>(index(65536));
   }
-  std::size_t index(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+  std::size_t index(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
   bool chance(double p) { return std::uniform_real_distribution<>(0, 1)(rng_) < p; }
-  U128 random_bits() { return (U128{rng_()} << 96) | (U128{rng_()} << 64) | (U128{rng_()} << 32) | rng_(); }
+  U128 random_bits() {
+    return (U128{rng_()} << 96) | (U128{rng_()} << 64) | (U128{rng_()} << 32) | rng_();
+  }
 
   const model::Network& n_;
   Boundaries b_;
@@ -341,10 +354,11 @@ TEST_P(Differential, SymbolicVerdictEqualsTrace) {
   const Sample& s = GetParam();
   model::Network n;
   Diagnostics d;
-  bool ok = s.yaml.empty() ? load::load_network({s.path}, n, d)
-                           : load::read_native_yaml(s.yaml, s.name + ".yaml", n, d) &&
-                                 model::finalize(n, d);
-  ASSERT_TRUE(ok && !d.has_errors()) << s.name << ": " << (d.items().empty() ? "" : d.items().front().str());
+  bool ok = s.yaml.empty()
+                ? load::load_network({s.path}, n, d)
+                : load::read_native_yaml(s.yaml, s.name + ".yaml", n, d) && model::finalize(n, d);
+  ASSERT_TRUE(ok && !d.has_errors())
+      << s.name << ": " << (d.items().empty() ? "" : d.items().front().str());
   std::mt19937 rng(std::hash<std::string>{}(s.name));
   Compiled c(n);
   Drawer draw(n, rng);
@@ -387,7 +401,8 @@ TEST_P(Differential, SymbolicVerdictEqualsTrace) {
       for (std::size_t i = 0; i < per_pair; ++i) {
         Header h = draw.header(from, s_eni, to, d_eni);
         if (!HeaderSpace::contains(r.queried, h)) continue;
-        auto t = vpc::trace_packet(n, party_endpoint(from, s_eni), party_endpoint(to, d_eni), h, nullptr);
+        auto t = vpc::trace_packet(n, party_endpoint(from, s_eni), party_endpoint(to, d_eni), h,
+                                   nullptr);
         bool proven = HeaderSpace::contains(r.reachable, h);
         // The matrix's walks keep only the verdict; it and the explanation codes are the same.
         auto v = vpc::trace_packet(n, party_endpoint(from, s_eni), party_endpoint(to, d_eni), h,
@@ -401,9 +416,9 @@ TEST_P(Differential, SymbolicVerdictEqualsTrace) {
         }
         ++checked;
         if (t.reachable) ++totals().reachable;
-        ASSERT_EQ(proven, t.reachable)
-            << s.name << ": " << from.label << " -> " << to.label << " " << h.str() << " sport/code " << h.src_port << " trace says "
-            << (t.reachable ? "reachable" : t.explanations.front().code);
+        ASSERT_EQ(proven, t.reachable) << s.name << ": " << from.label << " -> " << to.label << " "
+                                       << h.str() << " sport/code " << h.src_port << " trace says "
+                                       << (t.reachable ? "reachable" : t.explanations.front().code);
       }
     }
   }

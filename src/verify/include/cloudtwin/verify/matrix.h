@@ -75,9 +75,9 @@ class SubnetMatrix {
   std::vector<std::uint8_t> cells_;
   InterfaceClasses classes_;
   std::vector<std::size_t> class_subnet_;  // per class: its members' subnet
-  std::vector<bdd> class_sources_;       // per symmetric class: its addresses in the source block
-  std::vector<bdd> class_destinations_;  // ... and in the destination block
-  std::vector<Pair> pairs_;              // only pairs with reachable packets, by cell
+  std::vector<bdd> class_sources_;         // per symmetric class: its addresses in the source block
+  std::vector<bdd> class_destinations_;    // ... and in the destination block
+  std::vector<Pair> pairs_;                // only pairs with reachable packets, by cell
   std::size_t walks_ = 0;
 };
 
