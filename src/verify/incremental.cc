@@ -9,6 +9,17 @@ namespace cloudtwin::verify {
 using model::Index;
 using model::kNone;
 
+ReachResult reach_by_class(Compiled& c, const Party& from, const Party& to,
+                           const ReachOptions& options) {
+  const bool interfaces =
+      from.kind == Party::Kind::kInterfaces && to.kind == Party::Kind::kInterfaces;
+  const bool addresses_free = HeaderSpace::support(options.headers, Block::kSrc) == 0 &&
+                              HeaderSpace::support(options.headers, Block::kDst) == 0;
+  if (!interfaces || !addresses_free) return reach(c, from, to, options);
+  IncrementalReach r(c, from, to, options);
+  return r.result();
+}
+
 IncrementalReach::IncrementalReach(Compiled& c, Party from, Party to, ReachOptions options)
     : c_(c), from_(std::move(from)), to_(std::move(to)), options_(std::move(options)) {
   build();

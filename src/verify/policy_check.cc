@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "cloudtwin/verify/incremental.h"
 #include "cloudtwin/verify/reach.h"
 #include "cloudtwin/verify/rows.h"
 
@@ -343,7 +344,9 @@ CheckResult check_rule(Compiled& c, const model::PolicyRule& rule, const Resolve
   bool truncated = false;
   for (const auto& from : resolved.from) {
     for (const auto& to : resolved.to) {
-      ReachResult r = reach(c, from, to, ro);
+      // Counterexamples are the representative pairs' traces: real walks with the verdict of
+      // every packet in their rows.
+      ReachResult r = reach_by_class(c, from, to, ro);
       classes += r.flows.size();
       anything_reaches = anything_reaches || r.reachable != bddfalse;
       truncated = truncated || r.truncated;

@@ -16,6 +16,15 @@
 
 namespace cloudtwin::verify {
 
+// reach() with each pair of classes of interchangeable ENIs (matrix.h) walked once: the same
+// reachable and queried sets, in far fewer walks when the parties are many ENIs (a VPC to a
+// VPC). A flow then stands for every pair of its two classes and carries the representative
+// pair's trace, so rows come one per pair of classes rather than per pair of ENIs. Where the
+// query's headers name addresses (members would not be interchangeable for it), or a party is
+// not a set of ENIs, this is reach().
+[[nodiscard]] ReachResult reach_by_class(Compiled& c, const Party& from, const Party& to,
+                                         const ReachOptions& options = {});
+
 class IncrementalReach {
  public:
   // Answers reach(c, from, to, options): result().reachable and queried are equal to reach()'s
