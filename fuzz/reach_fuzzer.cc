@@ -1,13 +1,17 @@
 // A differential fuzzer for the symbolic engine: any network the native YAML reader accepts is
 // asked reach() between its first and last interface and from the internet to the last, and
 // every class's representative, plus packets at the edges of each class's ports, must get the
-// verdict trace gives it. A disagreement aborts (libFuzzer reports it as a crash).
+// verdict trace gives it. On small networks the all-pairs subnet matrix and reach_by_class
+// must equal reach() between every two subnets. A disagreement aborts (libFuzzer reports it as
+// a crash).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "cloudtwin/load/native_yaml.h"
+#include "cloudtwin/verify/incremental.h"
+#include "cloudtwin/verify/matrix.h"
 #include "cloudtwin/verify/reach.h"
 
 namespace {
@@ -46,6 +50,40 @@ void check(verify::Compiled& c, const verify::Party& from, const verify::Party& 
   }
 }
 
+verify::Party subnet_party(const model::Network& n, model::Index s) {
+  verify::Party p;
+  for (model::Index e = 0; e < n.network_interfaces.size(); ++e) {
+    if (n.network_interfaces[e].subnet.index == s) p.interfaces.push_back(e);
+  }
+  return p;
+}
+
+// The matrix's cells and packets, and reach_by_class, against reach() per pair of subnets.
+void check_matrix(const model::Network& n) {
+  if (n.subnets.size() > 6 || n.network_interfaces.size() > 16) return;
+  verify::Compiled c(n);
+  auto m = verify::subnet_matrix(c);
+  verify::Compiled cells_compiled(n);
+  auto cells = verify::subnet_matrix(cells_compiled, {.packets = false});
+  verify::Compiled fresh(n);
+  verify::ReachOptions options;
+  options.max_walks = 2000;
+  for (model::Index a = 0; a < n.subnets.size(); ++a) {
+    for (model::Index b = 0; b < n.subnets.size(); ++b) {
+      auto from = subnet_party(n, a);
+      auto to = subnet_party(n, b);
+      auto r = verify::reach(fresh, from, to, options);
+      if (r.truncated) continue;
+      if (m.packets(a, b) != r.reachable) std::abort();
+      if (cells.reachable(a, b) != (r.reachable != bddfalse)) std::abort();
+      if ((cells.packets(a, b) & !r.reachable) != bddfalse) std::abort();
+      if (from.interfaces.empty() || to.interfaces.empty()) continue;
+      auto k = verify::reach_by_class(fresh, from, to, options);
+      if (!k.truncated && (k.reachable != r.reachable || k.queried != r.queried)) std::abort();
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,5 +101,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   internet.kind = verify::Party::Kind::kInternet;
   if (first.interfaces != last.interfaces) check(c, first, last);
   check(c, internet, last);
+  check_matrix(network);
   return 0;
 }
