@@ -1,5 +1,6 @@
 // `cloudtwin reach NETWORK --from X --to Y`: every packet from X that reaches Y (and whose
 // reply returns), as a few rows with an example trace each.
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -24,6 +25,7 @@ struct ReachCommandOptions {
   bool json = false;
   bool traces = false;
   bool matrix = false;
+  int max_rows = 50;
 };
 
 // `reach --matrix`: which subnet reaches which, every cell proven, with what reaches.
@@ -92,6 +94,9 @@ Runner add_reach_command(CLI::App& app) {
                   "Source port, range or `any`; default the source's ephemeral ports");
   cmd->add_flag("--json", o->json, "Print a JSON document");
   cmd->add_flag("--traces", o->traces, "Print the example trace of every row");
+  cmd->add_option("--max-rows", o->max_rows,
+                  "Rows printed per section (reachable, blocked) in text; 0 for all (default 50)")
+      ->check(CLI::Range(0, 1000000));
   return [o]() {
     model::Network network;
     Diagnostics diagnostics;
@@ -149,22 +154,36 @@ Runner add_reach_command(CLI::App& app) {
                   << (reachable.size() == 1 ? "" : "s");
       }
       std::cout << " (" << result.flows.size() << " classes of packets, all checked)\n";
+      // Two VPCs of thousands of ENIs make thousands of rows (one per pair of classes).
+      auto shown = [&](const std::vector<verify::Row>& rows) {
+        auto limit = static_cast<std::size_t>(o->max_rows);
+        return limit == 0 ? rows.size() : std::min(rows.size(), limit);
+      };
+      auto more = [&](const std::vector<verify::Row>& rows, const char* what) {
+        if (shown(rows) == rows.size()) return;
+        std::cout << "  ... and " << rows.size() - shown(rows) << " more " << what
+                  << " rows (--max-rows 0 prints every row; --json lists them all)\n";
+      };
       if (!reachable.empty()) std::cout << "\nReachable\n";
-      for (const auto& r : reachable) {
+      for (std::size_t i = 0; i < shown(reachable); ++i) {
+        const auto& r = reachable[i];
         std::cout << "  " << row_text(r, show_sports) << "\n";
         if (r.example) std::cout << "      path: " << path_text(r.example->trace) << "\n";
         if (o->traces && r.example) {
           std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
         }
       }
+      more(reachable, "reachable");
       if (!blocked.empty()) std::cout << "\nBlocked\n";
-      for (const auto& r : blocked) {
+      for (std::size_t i = 0; i < shown(blocked); ++i) {
+        const auto& r = blocked[i];
         std::cout << "  " << row_text(r, show_sports) << "\n";
         if (r.example) std::cout << "      " << blocked_text(r) << "\n";
         if (o->traces && r.example) {
           std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
         }
       }
+      more(blocked, "blocked");
       if (result.truncated) std::cout << "\nwarning: stopped after " << result.walks << " walks\n";
     }
     return result.reachable != bddfalse ? kExitOk : kExitNegative;

@@ -33,6 +33,12 @@ expect "reach bad port" 2 "bad port" -- \
 expect "reach bad protocol" 2 "unknown protocol" -- \
   "$bin" reach "$ex/microservices.yaml" --from orders --to payments --protocol tcpp
 
+# --max-rows: the first rows of each section, and how many more there are.
+expect "reach max rows" 0 "and 3 more blocked rows" -- \
+  "$bin" reach "$ex/microservices.yaml" --from orders --to payments --max-rows 1
+expect "reach bad max rows" 2 "max-rows" -- \
+  "$bin" reach "$ex/microservices.yaml" --from orders --to payments --max-rows -1
+
 # reach --matrix: every subnet pair; the microservices' security groups allow four service edges.
 expect "matrix" 0 "4 of 64 .from, to. pairs reach" -- "$bin" reach "$ex/microservices.yaml" --matrix
 expect "matrix cell" 0 "orders-app-a .* -> payments-app-a .*: tcp 8443" -- \
