@@ -1,5 +1,6 @@
 #include "cloudtwin/verify/rows.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -134,6 +135,65 @@ std::vector<Row> rows_of(const bdd& set) {
   return out;
 }
 
+namespace {
+
+std::string blocker_of(const Flow& f) {
+  if (f.trace.explanations.empty()) return "";
+  const auto& e = f.trace.explanations.front();
+  return e.code + " " + e.component_id + " " + e.direction + " " + e.path;
+}
+
+std::vector<Prefix> joined(std::vector<Prefix> a, const std::vector<Prefix>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  return a;
+}
+
+// Exact rows that differ in one address column only are one row: a box that is the union of
+// two boxes equal in every other column. Between two VPCs this turns a row per pair of classes
+// of ENIs into a few. `merge_sources` picks the column.
+void merge_rows(std::vector<Row>& rows, bool merge_sources) {
+  if (rows.size() < 2) return;
+  auto key = [&](const Row& r) {
+    const auto& kept = merge_sources ? r.destinations : r.sources;
+    return std::make_tuple(r.protocol, r.protocols, r.destination_ports, r.source_ports, kept,
+                           r.sources_label, r.destinations_label,
+                           r.example ? blocker_of(*r.example) : std::string());
+  };
+  auto mergeable = [&](const Row& r) {
+    return r.exact && !r.truncated &&
+           (merge_sources ? r.sources_label : r.destinations_label).empty();
+  };
+  std::map<decltype(key(rows.front())), std::size_t> first;
+  std::vector<Row> out;
+  for (auto& r : rows) {
+    if (!mergeable(r)) {
+      out.push_back(std::move(r));
+      continue;
+    }
+    auto [it, fresh] = first.try_emplace(key(r), out.size());
+    if (fresh) {
+      out.push_back(std::move(r));
+      continue;
+    }
+    Row& into = out[it->second];
+    if (merge_sources) {
+      into.sources = joined(std::move(into.sources), r.sources);
+      if (into.source_interface != r.source_interface) into.source_interface = model::kNone;
+    } else {
+      into.destinations = joined(std::move(into.destinations), r.destinations);
+      if (into.destination_interface != r.destination_interface)
+        into.destination_interface = model::kNone;
+    }
+    into.packets += r.packets;
+    if (!into.example) into.example = r.example;
+  }
+  rows = std::move(out);
+}
+
+}  // namespace
+
 std::vector<Row> rows(const ReachResult& result, bool reachable) {
   // First try one row per pair of endpoints and protocol; where that over-approximates, one
   // row per flow.
@@ -141,12 +201,7 @@ std::vector<Row> rows(const ReachResult& result, bool reachable) {
   std::map<std::tuple<Index, Index, std::string>, std::vector<const Flow*>> pairs;
   for (const auto& f : result.flows) {
     if (f.trace.reachable != reachable) continue;
-    std::string blocker;
-    if (!f.trace.explanations.empty()) {
-      const auto& e = f.trace.explanations.front();
-      blocker = e.code + " " + e.component_id + " " + e.direction + " " + e.path;
-    }
-    pairs[{f.source_interface, f.destination_interface, blocker}].push_back(&f);
+    pairs[{f.source_interface, f.destination_interface, blocker_of(f)}].push_back(&f);
   }
   std::vector<Row> out;
   for (const auto& [key, flows] : pairs) {
@@ -183,6 +238,8 @@ std::vector<Row> rows(const ReachResult& result, bool reachable) {
       }
     }
   }
+  merge_rows(out, false);
+  merge_rows(out, true);
   return out;
 }
 

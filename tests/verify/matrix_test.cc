@@ -8,6 +8,7 @@
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/verify/incremental.h"
+#include "cloudtwin/verify/rows.h"
 #include "network_generator.h"
 
 namespace cloudtwin::verify {
@@ -243,6 +244,35 @@ TEST(ReachByClass, EqualsReach) {
   ReachOptions one_host;
   one_host.headers = HeaderSpace::address(Block::kSrc, *IpAddress::parse("10.0.5.10"));
   expect_by_class_matches_reach(gen, "subnet/subnet-0-5", "subnet/subnet-0-6", one_host);
+}
+
+// Between two VPCs the rows of the pairs of classes merge into one per set of services: the
+// generated network admits tcp/443 from 10.0.0.0/8 everywhere and its security group
+// references stay inside their VPC, so VPC 0 reaches VPC 1 on tcp/443 alone, in one row whose
+// box is exactly the reachable packets.
+TEST(ReachByClass, RowsMergeAcrossPairsOfClasses) {
+  auto gen = from_yaml(
+      bench::generate_network({.subnets = 104, .instances_per_subnet = 4, .rules_per_group = 4}));
+  Compiled c(gen);
+  auto r =
+      reach_by_class(c, *parse_party(gen, "vpc/vpc-0").party, *parse_party(gen, "vpc/vpc-1").party);
+  EXPECT_GE(r.flows.size(), 400u);  // 100 x 4 pairs of classes
+  auto reachable = rows(r, true);
+  ASSERT_EQ(reachable.size(), 1u);
+  const auto& row = reachable.front();
+  EXPECT_EQ(row.protocol, "tcp");
+  EXPECT_TRUE(row.exact);
+  EXPECT_EQ(row.source_interface, model::kNone);  // many, merged
+  bdd ports = bddfalse;
+  for (const auto& p : row.destination_ports) ports |= HeaderSpace::port(Block::kDstPort, p);
+  bdd source_ports = bddfalse;
+  for (const auto& p : row.source_ports) source_ports |= HeaderSpace::port(Block::kSrcPort, p);
+  bdd box = HeaderSpace::protocol(Protocol::kTcp) & ports & source_ports &
+            HeaderSpace::addresses(Block::kSrc, row.sources) &
+            HeaderSpace::addresses(Block::kDst, row.destinations);
+  EXPECT_TRUE((box & HeaderSpace::well_formed()) == r.reachable);
+  // Blocked rows merge too: one per protocol group and destination class at most.
+  EXPECT_LE(rows(r, false).size(), 4u * 4u);
 }
 
 }  // namespace
