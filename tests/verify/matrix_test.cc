@@ -10,26 +10,15 @@
 #include "cloudtwin/verify/incremental.h"
 #include "cloudtwin/verify/rows.h"
 #include "network_generator.h"
+#include "test_networks.h"
 
 namespace cloudtwin::verify {
 namespace {
 
+using testing::example_network;
+using testing::yaml_network;
+
 using model::Index;
-
-model::Network from_yaml(const std::string& yaml) {
-  model::Network n;
-  Diagnostics d;
-  bool ok = load::read_native_yaml(yaml, "test.yaml", n, d) && model::finalize(n, d);
-  EXPECT_TRUE(ok) << (d.items().empty() ? "" : d.items().front().str());
-  return n;
-}
-
-model::Network example(const std::string& name) {
-  model::Network n;
-  Diagnostics d;
-  EXPECT_TRUE(load::load_network({std::string(CLOUDTWIN_SOURCE_DIR) + "/examples/" + name}, n, d));
-  return n;
-}
 
 Party subnet_party(const model::Network& n, Index s) {
   Party p;
@@ -70,13 +59,13 @@ void expect_matrix_matches_reach(const model::Network& n) {
 TEST(SubnetMatrix, MatchesReachOnTheExamples) {
   for (const char* name : {"microservices.yaml", "hybrid.yaml", "global-service.yaml"}) {
     SCOPED_TRACE(name);
-    expect_matrix_matches_reach(example(name));
+    expect_matrix_matches_reach(example_network(name));
   }
 }
 
 TEST(SubnetMatrix, MatchesReachOnAGeneratedNetwork) {
   // Two VPCs behind the transit gateway, four instances per subnet.
-  auto n = from_yaml(
+  auto n = yaml_network(
       bench::generate_network({.subnets = 104, .instances_per_subnet = 4, .rules_per_group = 4}));
   // Every pair of subnets would take minutes under sanitizers; the two VPCs' first and last
   // few subnets cover the public subnet, the transit gateway subnets and plain ones.
@@ -148,7 +137,7 @@ instances:
 )";
 
 TEST(SubnetMatrix, RulesThatTellEnisApartSplitTheirClasses) {
-  auto n = from_yaml(kSplitSubnets);
+  auto n = yaml_network(kSplitSubnets);
   auto classes = interface_classes(n);
   auto eni = [&](const char* instance) {
     return n.instances[*n.find(instance, model::Kind::kInstance)].network_interfaces.front();
@@ -167,7 +156,7 @@ TEST(SubnetMatrix, RulesThatTellEnisApartSplitTheirClasses) {
 
 // After a rule changes, the incremental answer equals a fresh reach() on the changed network.
 TEST(IncrementalReach, EqualsAFreshAnswerAfterEachChange) {
-  auto n = from_yaml(kSplitSubnets);
+  auto n = yaml_network(kSplitSubnets);
   Compiled c(n);
   auto from = subnet_party(n, 0);
   auto to = subnet_party(n, 1);
@@ -224,14 +213,14 @@ void expect_by_class_matches_reach(const model::Network& n, const std::string& f
 }
 
 TEST(ReachByClass, EqualsReach) {
-  auto split = from_yaml(kSplitSubnets);
+  auto split = yaml_network(kSplitSubnets);
   for (const auto& s : split.subnets) {
     for (const auto& t : split.subnets)
       expect_by_class_matches_reach(split, "subnet/" + s.id, "subnet/" + t.id);
   }
-  auto micro = example("microservices.yaml");
+  auto micro = example_network("microservices.yaml");
   expect_by_class_matches_reach(micro, "vpc/vpc-orders", "vpc/vpc-payments");
-  auto gen = from_yaml(
+  auto gen = yaml_network(
       bench::generate_network({.subnets = 104, .instances_per_subnet = 4, .rules_per_group = 4}));
   expect_by_class_matches_reach(gen, "subnet/subnet-0-5", "vpc/vpc-1");
   expect_by_class_matches_reach(gen, "sg/sg-5", "sg/sg-6");
@@ -251,7 +240,7 @@ TEST(ReachByClass, EqualsReach) {
 // references stay inside their VPC, so VPC 0 reaches VPC 1 on tcp/443 alone, in one row whose
 // box is exactly the reachable packets.
 TEST(ReachByClass, RowsMergeAcrossPairsOfClasses) {
-  auto gen = from_yaml(
+  auto gen = yaml_network(
       bench::generate_network({.subnets = 104, .instances_per_subnet = 4, .rules_per_group = 4}));
   Compiled c(gen);
   auto r =

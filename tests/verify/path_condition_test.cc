@@ -14,9 +14,13 @@
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "network_generator.h"
+#include "test_networks.h"
 
 namespace cloudtwin::verify {
 namespace {
+
+using testing::example_network;
+using testing::yaml_network;
 
 using model::Index;
 
@@ -91,22 +95,6 @@ instances:
   - {name: c2, subnet: c0, private_ip: 10.2.0.20, security_groups: [c-clients]}
   - {name: c3, subnet: c0, private_ip: 10.2.0.21, security_groups: [c-clients]}
 )";
-
-model::Network load_yaml(const std::string& yaml) {
-  model::Network n;
-  Diagnostics d;
-  EXPECT_TRUE(load::read_native_yaml(yaml, "test.yaml", n, d) && model::finalize(n, d))
-      << (d.items().empty() ? "" : d.items().front().str());
-  return n;
-}
-
-model::Network load_example(const std::string& name) {
-  model::Network n;
-  Diagnostics d;
-  EXPECT_TRUE(load::load_network({std::string(CLOUDTWIN_SOURCE_DIR) + "/examples/" + name}, n, d))
-      << (d.items().empty() ? "" : d.items().front().str());
-  return n;
-}
 
 IpAddress at(Family f, U128 bits) {
   return f == Family::kV4 ? IpAddress::v4(static_cast<std::uint32_t>(bits)) : IpAddress::v6(bits);
@@ -190,13 +178,13 @@ void expect_cells_exact(const model::Network& n, std::size_t probe_limit = ~std:
 }
 
 TEST(PinnedLookup, EqualsTheAddressRestrictionOnADualStackNetwork) {
-  expect_cells_exact(load_yaml(kDualStack));
+  expect_cells_exact(yaml_network(kDualStack));
 }
 
 TEST(PinnedLookup, EqualsTheAddressRestrictionOnTheExamples) {
   for (const char* name : {"microservices.yaml", "hybrid.yaml", "global-service.yaml"}) {
     SCOPED_TRACE(name);
-    expect_cells_exact(load_example(name), 300);
+    expect_cells_exact(example_network(name), 300);
   }
 }
 
@@ -205,14 +193,14 @@ TEST(PinnedLookup, EqualsTheAddressRestrictionOnAGeneratedNetwork) {
   g.subnets = 12;
   g.instances_per_subnet = 2;
   g.rules_per_group = 6;
-  expect_cells_exact(load_yaml(bench::generate_network(g)), 200);
+  expect_cells_exact(yaml_network(bench::generate_network(g)), 200);
 }
 
 // A cell built from one address answers for another of the same cell as a Compiled that has
 // seen only that other address: the group-reference members (hosts) and the CIDR edges cut
 // the line so.
 TEST(PinnedLookup, ACellAnswersAsEachOfItsAddresses) {
-  auto n = load_yaml(kDualStack);
+  auto n = yaml_network(kDualStack);
   auto addresses = probes(n);
   Compiled shared(n);
   for (IpAddress a : addresses) {
@@ -242,7 +230,7 @@ Index find_eni(const model::Network& n, IpAddress a) {
 // group of a same-Region peered VPC matches its members' addresses and nothing next to them;
 // a group of another Region's VPC matches none (aws-vpc.md §1.2, §1.7).
 TEST(PinnedLookup, AReferenceMatchesMembersOfSameRegionPeersOnly) {
-  auto n = load_yaml(kDualStack);
+  auto n = yaml_network(kDualStack);
   Compiled c(n);
   auto ip = [](const char* text) { return *IpAddress::parse(text); };
   auto tcp = [](std::uint16_t port) {
@@ -277,7 +265,7 @@ Index find_group(const model::Network& n, const std::string& name) {
 // drops every cell built from them, and the lookups answer for the new rules, including new
 // edges (a CIDR that cuts an old cell, a reference to another group).
 TEST(PinnedLookup, ForgettingAGroupRebuildsItsCells) {
-  auto n = load_yaml(kDualStack);
+  auto n = yaml_network(kDualStack);
   Compiled c(n);
   auto addresses = probes(n);
   Index web = find_group(n, "web");
@@ -309,7 +297,7 @@ TEST(PinnedLookup, ForgettingAGroupRebuildsItsCells) {
 }
 
 TEST(PinnedLookup, ForgettingANetworkAclRebuildsItsCells) {
-  auto n = load_yaml(kDualStack);
+  auto n = yaml_network(kDualStack);
   Compiled c(n);
   auto addresses = probes(n);
   for (bool ingress : {true, false}) {

@@ -5,17 +5,13 @@
 
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/verify/rows.h"
+#include "test_networks.h"
 
 namespace cloudtwin::verify {
 namespace {
 
-model::Network load_example(const std::string& name) {
-  model::Network n;
-  Diagnostics d;
-  EXPECT_TRUE(load::load_network({std::string(CLOUDTWIN_SOURCE_DIR) + "/examples/" + name}, n, d))
-      << (d.items().empty() ? "" : d.items().front().str());
-  return n;
-}
+using testing::example_network;
+using testing::yaml_network;
 
 Party party(const model::Network& n, const std::string& text) {
   auto p = parse_party(n, text);
@@ -26,7 +22,7 @@ Party party(const model::Network& n, const std::string& text) {
 // aws-vpc.md §1.4: security groups admit only what a rule allows; microservices.yaml lets
 // orders reach payments on tcp/8443 alone.
 TEST(Reach, SecurityGroupAdmitsExactlyOnePort) {
-  auto n = load_example("microservices.yaml");
+  auto n = example_network("microservices.yaml");
   Compiled c(n);
   auto r = reach(c, party(n, "orders"), party(n, "payments"));
   EXPECT_FALSE(r.truncated);
@@ -41,7 +37,7 @@ TEST(Reach, SecurityGroupAdmitsExactlyOnePort) {
 
 // The classes partition the query: every queried packet is in exactly one flow.
 TEST(Reach, FlowsPartitionTheQuery) {
-  auto n = load_example("microservices.yaml");
+  auto n = example_network("microservices.yaml");
   Compiled c(n);
   auto r = reach(c, party(n, "orders"), party(n, "internet"));
   bdd seen = bddfalse;
@@ -53,7 +49,7 @@ TEST(Reach, FlowsPartitionTheQuery) {
 }
 
 TEST(Reach, UnknownNamesGetAHint) {
-  auto n = load_example("microservices.yaml");
+  auto n = example_network("microservices.yaml");
   auto p = parse_party(n, "paymnts");
   EXPECT_FALSE(p.party);
   EXPECT_NE(p.hint.find("payments"), std::string::npos);
@@ -71,7 +67,7 @@ namespace {
 // leaves the ICMP type alone (only TCP and UDP ports are remapped). A destination-unreachable
 // (type 3) reply stays type 3 on its way back to the instance.
 TEST(NatGateway, KeepsTheIcmpTypeOfTheReply) {
-  auto n = load_example("microservices.yaml");
+  auto n = example_network("microservices.yaml");
   auto src = vpc::parse_endpoint(n, "orders");
   auto dst = vpc::parse_endpoint(n, "internet");
   ASSERT_TRUE(src.endpoint && dst.endpoint);
