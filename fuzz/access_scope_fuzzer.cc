@@ -1,6 +1,5 @@
 // Any text given to the access scope reader yields diagnostics or a scope, never a crash. The
 // reader reads files, so each input is written to a per-process file.
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -9,12 +8,13 @@
 #include <string>
 
 #include "cloudtwin/load/access_scope.h"
+#include "scratch_path.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cloudtwin;
   namespace fs = std::filesystem;
-  static const fs::path file = fs::temp_directory_path() / ("cloudtwin-fuzz-access-scope-" +
-                                                            std::to_string(getpid()) + ".json");
+  static const fuzz::ScratchPath scratch("access-scope.json");
+  static const fs::path& file = scratch.path();
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -1,7 +1,6 @@
 // Any text given to the AWS CLI snapshot reader, as one describe-* answer of a snapshot,
 // yields diagnostics or a network, never a crash; a network that validates is traced. The
 // reader reads folders, so each input is written to a per-process snapshot folder.
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -10,13 +9,14 @@
 #include <string>
 
 #include "cloudtwin/load/aws_cli.h"
+#include "scratch_path.h"
 #include "trace_network.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cloudtwin;
   namespace fs = std::filesystem;
-  static const fs::path root =
-      fs::temp_directory_path() / ("cloudtwin-fuzz-aws-cli-" + std::to_string(getpid()));
+  static const fuzz::ScratchPath scratch("aws-cli");
+  static const fs::path& root = scratch.path();
   static const fs::path file = root / "aws_configs" / "us-east-1" / "answer.json";
   fs::create_directories(file.parent_path());
   {
