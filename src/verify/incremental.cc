@@ -103,7 +103,10 @@ void IncrementalReach::build() {
       u.pairs = HeaderSpace::addresses(Block::kSrc, src_hosts) &
                 HeaderSpace::addresses(Block::kDst, dst_hosts);
       if (a == b) {
-        // Not an ENI to itself.
+        // Not an ENI to itself. (The hosts come in the network's order of ENIs, not of
+        // addresses; set_intersection needs both sorted.)
+        std::sort(src_hosts.begin(), src_hosts.end());
+        std::sort(dst_hosts.begin(), dst_hosts.end());
         std::vector<IpAddress> both;
         std::set_intersection(src_hosts.begin(), src_hosts.end(), dst_hosts.begin(),
                               dst_hosts.end(), std::back_inserter(both));

@@ -239,6 +239,29 @@ TEST(ReachByClass, EqualsReach) {
 // generated network admits tcp/443 from 10.0.0.0/8 everywhere and its security group
 // references stay inside their VPC, so VPC 0 reaches VPC 1 on tcp/443 alone, in one row whose
 // box is exactly the reachable packets.
+// Parties that share ENIs: the pairs of an ENI with itself are left out, whatever the order
+// the network lists the ENIs in (here not the order of their addresses).
+TEST(ReachByClass, OverlappingPartiesLeaveOutAnEniToItself) {
+  auto n = yaml_network(R"(
+region: us-east-1
+vpcs:
+  - {id: vpc-a, cidr_block: 10.0.0.0/16}
+subnets:
+  - {id: subnet-1, vpc: vpc-a, availability_zone: us-east-1a, cidr_block: 10.0.1.0/24}
+security_groups:
+  - id: sg-all
+    vpc: vpc-a
+    ingress:
+      - {protocol: all, cidr: 10.0.0.0/16}
+instances:
+  - {id: i-40, subnet: subnet-1, private_ip: 10.0.1.40, security_groups: [sg-all]}
+  - {id: i-10, subnet: subnet-1, private_ip: 10.0.1.10, security_groups: [sg-all]}
+  - {id: i-20, subnet: subnet-1, private_ip: 10.0.1.20, security_groups: [sg-all]}
+)");
+  expect_by_class_matches_reach(n, "subnet/subnet-1", "10.0.1.0/27");
+  expect_by_class_matches_reach(n, "10.0.1.0/27", "subnet/subnet-1");
+}
+
 TEST(ReachByClass, RowsMergeAcrossPairsOfClasses) {
   auto gen = yaml_network(
       bench::generate_network({.subnets = 104, .instances_per_subnet = 4, .rules_per_group = 4}));
