@@ -43,11 +43,6 @@ struct End {
   std::vector<Via> via;  // empty: no condition
 };
 
-// The packets a statement admits, over the header as sent.
-struct Header {
-  bdd packets = bddtrue;
-};
-
 // Network Access Analyzer analyses TCP and UDP (packet-header-statement.html: "If you omit this
 // field, packets with either the tcp or udp protocol are admitted").
 bdd analysed_packets() {
@@ -197,10 +192,7 @@ class ScopeCheck {
     e.party.label = "any";
     for (Index i = 0; i < n_.network_interfaces.size(); ++i) e.party.interfaces.push_back(i);
     out.push_back(e);
-    e.party = Party{};
-    e.party.kind = Party::Kind::kInternet;
-    e.party.label = "internet";
-    out.push_back(e);
+    out.push_back(internet(via));
     for (Index o = 0; o < n_.on_premises_networks.size(); ++o) out.push_back(on_premises(o, via));
     return out;
   }
@@ -467,18 +459,16 @@ class ScopeCheck {
                          : "did you mean `" + best + "`?");
       return bddfalse;
     }
-    bdd out = bddfalse;
-    for (const auto& e : n_.prefix_lists[*i].entries) out |= HeaderSpace::address(b, e);
-    return out;
+    return HeaderSpace::addresses(b, n_.prefix_lists[*i].entries);
   }
 
   bdd header(const model::PacketHeaderStatement& h) {
     bdd out = bddtrue;
     auto any_address = [&](const auto& list, Block b) {
       if (list.empty()) return;
-      bdd x = bddfalse;
-      for (const auto& a : list) x |= HeaderSpace::address(b, a.value);
-      out &= x;
+      std::vector<Prefix> prefixes;
+      for (const auto& a : list) prefixes.push_back(a.value);
+      out &= HeaderSpace::addresses(b, std::move(prefixes));
     };
     auto any_list = [&](const auto& list, Block b) {
       if (list.empty()) return;
@@ -507,9 +497,12 @@ class ScopeCheck {
   }
 
   void error(Location at, std::string message, std::string hint) {
-    // A statement is resolved once per use (as an end and to name the path), so say it once.
+    // A statement is resolved once per use (as an end and to name the path), so say it once
+    // per file.
     for (const auto& item : d_.items()) {
-      if (item.line == at.line && item.column == at.column && item.message == message) return;
+      if (item.file == scope_.file && item.line == at.line && item.column == at.column &&
+          item.message == message)
+        return;
     }
     d_.error(scope_.file, at, scope_.name, std::move(message), std::move(hint));
   }

@@ -17,16 +17,26 @@ struct Service {
 // Ports whose exposure to the internet is a finding in every benchmark (CIS AWS Foundations
 // 5.2/5.3 for remote administration; data stores that must never face the internet).
 constexpr Service kServices[] = {
-    {3306, "MySQL", Risk::kCritical},        {5432, "PostgreSQL", Risk::kCritical},
-    {1433, "SQL Server", Risk::kCritical},   {1521, "Oracle", Risk::kCritical},
-    {27017, "MongoDB", Risk::kCritical},     {6379, "Redis", Risk::kCritical},
-    {9200, "Elasticsearch", Risk::kCritical}, {11211, "Memcached", Risk::kCritical},
-    {9042, "Cassandra", Risk::kCritical},    {5984, "CouchDB", Risk::kCritical},
-    {2375, "Docker API", Risk::kCritical},   {2379, "etcd", Risk::kCritical},
-    {22, "SSH", Risk::kHigh},                {3389, "RDP", Risk::kHigh},
-    {23, "Telnet", Risk::kHigh},             {5900, "VNC", Risk::kHigh},
-    {6443, "Kubernetes API", Risk::kHigh},   {445, "SMB", Risk::kHigh},
-    {21, "FTP", Risk::kHigh},                {80, "HTTP", Risk::kLow},
+    {3306, "MySQL", Risk::kCritical},
+    {5432, "PostgreSQL", Risk::kCritical},
+    {1433, "SQL Server", Risk::kCritical},
+    {1521, "Oracle", Risk::kCritical},
+    {27017, "MongoDB", Risk::kCritical},
+    {6379, "Redis", Risk::kCritical},
+    {9200, "Elasticsearch", Risk::kCritical},
+    {11211, "Memcached", Risk::kCritical},
+    {9042, "Cassandra", Risk::kCritical},
+    {5984, "CouchDB", Risk::kCritical},
+    {2375, "Docker API", Risk::kCritical},
+    {2379, "etcd", Risk::kCritical},
+    {22, "SSH", Risk::kHigh},
+    {3389, "RDP", Risk::kHigh},
+    {23, "Telnet", Risk::kHigh},
+    {5900, "VNC", Risk::kHigh},
+    {6443, "Kubernetes API", Risk::kHigh},
+    {445, "SMB", Risk::kHigh},
+    {21, "FTP", Risk::kHigh},
+    {80, "HTTP", Risk::kLow},
     {443, "HTTPS", Risk::kLow},
 };
 
@@ -51,7 +61,8 @@ const char* risk_name(Risk r) {
 Risk port_risk(const std::string& protocol, PortRange ports, bool whole_internet,
                std::string& reason) {
   Risk risk = Risk::kMedium;
-  std::string where = whole_internet ? " open to the whole internet" : " open to part of the internet";
+  std::string where =
+      whole_internet ? " open to the whole internet" : " open to part of the internet";
   if (protocol != "tcp" && protocol != "udp") {
     reason = protocol + where;
     risk = protocol.starts_with("icmp") ? Risk::kLow : Risk::kMedium;
@@ -59,9 +70,9 @@ Risk port_risk(const std::string& protocol, PortRange ports, bool whole_internet
     risk = Risk::kCritical;
     reason = protocol + " ports " + ports.str() + where;
   } else {
-    reason = protocol + " " + (ports.from == ports.to ? std::to_string(ports.from) : ports.str()) + where;
-    bool web_only = true;
-    for (std::uint32_t p = ports.from; p <= ports.to && web_only; ++p) web_only = p == 80 || p == 443;
+    reason = protocol + " " + (ports.from == ports.to ? std::to_string(ports.from) : ports.str()) +
+             where;
+    bool web_only = ports.from == ports.to && (ports.from == 80 || ports.from == 443);
     risk = web_only ? Risk::kLow : Risk::kMedium;
     for (const auto& s : kServices) {
       if (ports.contains(s.port) && s.risk > risk) {
@@ -79,6 +90,12 @@ ExposureReport exposure(Compiled& c, const bdd& headers) {
   Party internet;
   internet.kind = Party::Kind::kInternet;
   internet.label = "internet";
+  // The public addresses of each family and their number, for "open to the whole internet".
+  std::vector<std::pair<bdd, double>> everyone;
+  for (Family f : {Family::kV4, Family::kV6}) {
+    bdd all = internet_addresses(Block::kSrc) & HeaderSpace::family(f);
+    everyone.emplace_back(all, HeaderSpace::count(all));
+  }
   for (Index e = 0; e < n.network_interfaces.size(); ++e) {
     const auto& iface = n.network_interfaces[e];
     // Only a public IPv4 or an IPv6 address can be reached from the internet.
@@ -100,12 +117,9 @@ ExposureReport exposure(Compiled& c, const bdd& headers) {
       // route sends elsewhere, are missing from an otherwise open rule).
       bool whole = row.sources_label.starts_with("the internet");
       if (!whole) {
-        bdd sources = bddfalse;
-        for (const auto& p : row.sources) sources |= HeaderSpace::address(Block::kSrc, p);
-        for (Family f : {Family::kV4, Family::kV6}) {
-          bdd everyone = internet_addresses(Block::kSrc) & HeaderSpace::family(f);
-          double open = HeaderSpace::count(sources & everyone) / HeaderSpace::count(everyone);
-          whole = whole || open >= 0.99;
+        bdd sources = HeaderSpace::addresses(Block::kSrc, row.sources);
+        for (const auto& [all, count] : everyone) {
+          whole = whole || HeaderSpace::count(sources & all) / count >= 0.99;
         }
       }
       x.risk = Risk::kLow;

@@ -271,8 +271,8 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
       }
       space = *last.space;
     } else {
-      space = sources[a] &
-              (a == b ? party_addresses(n, party, d->index, false, Block::kDst) : destinations[b]);
+      // (a == b is pinned: a class of one member, not symmetric, has no pair with itself.)
+      space = sources[a] & destinations[b];
     }
     bdd x = walk_pair(rep[a], *d, space, pinned);
     if (x == bddfalse) return;
@@ -306,34 +306,36 @@ std::size_t SubnetMatrix::reachable_cells() const {
   return static_cast<std::size_t>(std::count(cells_.begin(), cells_.end(), 1));
 }
 
+std::span<const SubnetMatrix::Pair> SubnetMatrix::pairs_of(Index from, Index to) const {
+  std::size_t cell = from * subnets_ + to;
+  auto first = std::lower_bound(pairs_.begin(), pairs_.end(), cell,
+                                [&](const Pair& p, std::size_t c) { return cell_of(p) < c; });
+  auto last = first;
+  while (last != pairs_.end() && cell_of(*last) == cell) ++last;
+  return {first, last};
+}
+
 bdd SubnetMatrix::protocols_and_ports(Index from, Index to) const {
   static const bdd addresses = HeaderSpace::variables(Block::kSrc) &
                                HeaderSpace::variables(Block::kDst) &
                                bdd_ithvar(HeaderSpace::kFamilyVariable);
-  std::size_t cell = from * subnets_ + to;
-  auto it = std::lower_bound(pairs_.begin(), pairs_.end(), cell,
-                             [&](const Pair& p, std::size_t c) { return cell_of(p) < c; });
   bdd out = bddfalse;
   // A pair of one class stands for two different members (walked that way), so leaving out
   // an ENI to itself takes no protocol or port away.
-  for (; it != pairs_.end() && cell_of(*it) == cell; ++it)
-    out |= bdd_exist(it->reachable, addresses);
+  for (const auto& p : pairs_of(from, to)) out |= bdd_exist(p.reachable, addresses);
   return out;
 }
 
 bdd SubnetMatrix::packets(Index from, Index to) const {
-  std::size_t cell = from * subnets_ + to;
-  auto it = std::lower_bound(pairs_.begin(), pairs_.end(), cell,
-                             [&](const Pair& p, std::size_t c) { return cell_of(p) < c; });
   bdd out = bddfalse;
-  for (; it != pairs_.end() && cell_of(*it) == cell; ++it) {
-    bdd x = it->reachable;
-    if (classes_.symmetric[it->from_class]) x &= class_sources_[it->from_class];
-    if (classes_.symmetric[it->to_class]) x &= class_destinations_[it->to_class];
-    if (it->from_class == it->to_class) {
+  for (const auto& p : pairs_of(from, to)) {
+    bdd x = p.reachable;
+    if (classes_.symmetric[p.from_class]) x &= class_sources_[p.from_class];
+    if (classes_.symmetric[p.to_class]) x &= class_destinations_[p.to_class];
+    if (p.from_class == p.to_class) {
       // Not an ENI to itself.
       bdd same = bddfalse;
-      for (Index e : classes_.members[it->from_class]) {
+      for (Index e : classes_.members[p.from_class]) {
         IpAddress a = n_->network_interfaces[e].private_ips[0];
         same |= HeaderSpace::address(Block::kSrc, a) & HeaderSpace::address(Block::kDst, a);
       }

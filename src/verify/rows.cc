@@ -35,9 +35,11 @@ std::vector<PortRange> port_ranges(const bdd& set, Block b) {
   return out;
 }
 
-void add_prefixes(const bdd& set, Block b, std::vector<Prefix>& out, bool& truncated) {
+// The addresses of block `b` in `set` as CIDRs, at most `limit` ranges per family.
+void add_prefixes(const bdd& set, Block b, std::vector<Prefix>& out, bool& truncated,
+                  std::size_t limit = 256) {
   for (Family f : {Family::kV4, Family::kV6}) {
-    auto r = HeaderSpace::ranges(set, b, f, 256);
+    auto r = HeaderSpace::ranges(set, b, f, limit);
     truncated = truncated || r.truncated;
     for (auto [lo, hi] : r.ranges) {
       auto c = cover(f, lo, hi);
@@ -76,14 +78,7 @@ std::string internet_label(const bdd& part, Block b) {
   if (missing == bddfalse) return "the internet";
   std::vector<Prefix> except;
   bool more = false;
-  for (Family f : {Family::kV4, Family::kV6}) {
-    auto r = HeaderSpace::ranges(missing, b, f, 4);
-    more = more || r.truncated;
-    for (auto [lo, hi] : r.ranges) {
-      auto c = cover(f, lo, hi);
-      except.insert(except.end(), c.begin(), c.end());
-    }
-  }
+  add_prefixes(missing, b, except, more, 4);
   if (more || except.size() > 4) return "";
   return "the internet except " + prefixes_text(except, false);
 }
@@ -216,14 +211,16 @@ std::vector<Row> rows(const ReachResult& result, bool reachable) {
     bool exact = std::all_of(merged.begin(), merged.end(), [](const Row& r) { return r.exact; });
     if (exact || flows.size() == 1) {
       for (auto& r : merged) {
+        // The row's protocols and ports: its example is the first flow with packets in them.
+        bdd g = bddfalse;
+        for (auto [lo, hi] : r.protocols) {
+          for (int p = lo; p <= hi; ++p) g |= HeaderSpace::protocol(p);
+        }
+        if (!r.destination_ports.empty()) g &= port_set(Block::kDstPort, r.destination_ports);
         for (const auto* f : flows) {
-          if (r.example) break;
-          bdd g = bddfalse;
-          for (auto [lo, hi] : r.protocols) {
-            for (int p = lo; p <= hi; ++p) g |= HeaderSpace::protocol(p);
-          }
-          if (!r.destination_ports.empty()) g &= port_set(Block::kDstPort, r.destination_ports);
-          if ((f->packets & g) != bddfalse) r.example = f;
+          if ((f->packets & g) == bddfalse) continue;
+          r.example = f;
+          break;
         }
         out.push_back(std::move(r));
       }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "cloudtwin/verify/reach.h"
@@ -70,6 +71,8 @@ class SubnetMatrix {
   [[nodiscard]] std::size_t cell_of(const Pair& p) const {
     return class_subnet_[p.from_class] * subnets_ + class_subnet_[p.to_class];
   }
+  // The pairs of the cell (from, to).
+  [[nodiscard]] std::span<const Pair> pairs_of(model::Index from, model::Index to) const;
   const model::Network* n_ = nullptr;
   std::size_t subnets_ = 0;
   std::vector<std::uint8_t> cells_;
