@@ -18,6 +18,7 @@ namespace cloudtwin::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitNegative = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInconclusive = 3;  // the answer depends on what cloudtwin cannot know
 
 using Runner = std::function<int()>;
 

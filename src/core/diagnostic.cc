@@ -21,13 +21,31 @@ std::string Diagnostic::str() const {
 void Diagnostics::error(std::string file, Location at, std::string resource, std::string message,
                         std::string hint) {
   items_.push_back({Severity::kError, std::move(file), at.line, at.column, std::move(resource),
-                    std::move(message), std::move(hint)});
+                    std::move(message), std::move(hint), Gap::kNone, {}});
 }
 
 void Diagnostics::warning(std::string file, Location at, std::string resource,
                           std::string message, std::string hint) {
   items_.push_back({Severity::kWarning, std::move(file), at.line, at.column, std::move(resource),
-                    std::move(message), std::move(hint)});
+                    std::move(message), std::move(hint), Gap::kNone, {}});
+}
+
+void Diagnostics::gap(Gap g, std::string key, std::string file, Location at, std::string resource,
+                      std::string message, std::string hint) {
+  items_.push_back({Severity::kWarning, std::move(file), at.line, at.column, std::move(resource),
+                    std::move(message), std::move(hint), g, std::move(key)});
+}
+
+const char* gap_name(Gap g) {
+  switch (g) {
+    case Gap::kNone: return "none";
+    case Gap::kIgnoredType: return "ignored-type";
+    case Gap::kLeftOut: return "left-out";
+    case Gap::kUnmodelledTarget: return "unmodelled-target";
+    case Gap::kUnknownValue: return "unknown-value";
+    case Gap::kStandIn: return "stand-in";
+  }
+  return "none";
 }
 
 bool Diagnostics::has_errors() const { return error_count() > 0; }

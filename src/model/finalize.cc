@@ -760,8 +760,14 @@ class Finalizer {
       if (!rt.vpc.resolved()) continue;
       const auto& v = n_.vpcs[rt.vpc.index];
       rt.effective.clear();
+      rt.unknown_routes.clear();
       std::map<std::pair<Prefix, int>, Location> seen;
-      for (const auto& route : rt.routes) {
+      for (std::uint32_t i = 0; i < rt.routes.size(); ++i) {
+        const auto& route = rt.routes[i];
+        if (!route.unknown.empty()) {
+          rt.unknown_routes.push_back(i);
+          continue;
+        }
         check_route(rt, route);
         if (route.destination_prefix_list.resolved()) {
           const auto& pl = n_.prefix_lists[route.destination_prefix_list.index];

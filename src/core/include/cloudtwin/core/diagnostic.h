@@ -18,6 +18,19 @@ struct Location {
 
 enum class Severity : std::uint8_t { kError, kWarning };
 
+// What a warning says the model leaves out or cannot know. Analysis verbs count these in their
+// closing summary line, `--strict` makes them errors, and answers that meet such a part of the
+// network are inconclusive rather than a guess.
+enum class Gap : std::uint8_t {
+  kNone,
+  kIgnoredType,       // a resource type cloudtwin does not model (grouped by its type)
+  kLeftOut,           // a resource or part of one left out (e.g. it names something absent)
+  kUnmodelledTarget,  // a route or attachment kept with a target cloudtwin does not model
+  kUnknownValue,      // a value not known offline (known after apply, GetAtt of the unmodelled)
+  kStandIn,           // a parameter without a value, given a stand-in
+};
+const char* gap_name(Gap g);  // "ignored-type", "left-out", ...
+
 struct Diagnostic {
   Severity severity = Severity::kError;
   std::string file;
@@ -26,6 +39,8 @@ struct Diagnostic {
   std::string resource;  // resource id or name, if any
   std::string message;
   std::string hint;
+  Gap gap = Gap::kNone;
+  std::string gap_key;  // what groups warnings of one gap: the resource type for kIgnoredType
 
   // "file:line:col: error: [resource] message (hint)"
   [[nodiscard]] std::string str() const;
@@ -38,6 +53,10 @@ class Diagnostics {
              std::string hint = {});
   void warning(std::string file, Location at, std::string resource, std::string message,
                std::string hint = {});
+
+  // A warning that the model leaves something out or cannot know it (see Gap).
+  void gap(Gap g, std::string key, std::string file, Location at, std::string resource,
+           std::string message, std::string hint = {});
 
   [[nodiscard]] bool has_errors() const;
   [[nodiscard]] std::size_t error_count() const;

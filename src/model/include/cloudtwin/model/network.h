@@ -65,6 +65,9 @@ struct Resource {
   std::string id;
   std::string name;  // the Name tag, or the logical name used in the source
   Location at;
+  // Set when a value of this resource is a stand-in for an input without a value (a
+  // CloudFormation parameter): says which. Answers that depend on the value are inconclusive.
+  Symbol stand_in;
 
   // "name (id)" or just the id.
   [[nodiscard]] std::string label() const { return name.empty() || name == id ? id : name + " (" + id + ")"; }
@@ -140,6 +143,10 @@ struct Route {
   RouteOrigin origin = RouteOrigin::kStatic;
   Location at;
   bool implicit = false;  // materialised by cloudtwin (local or propagated), not written
+  // Why the destination is not known offline (a value known after apply, a prefix list outside
+  // the network); empty when known. Such a route might win any lookup of its table, so every
+  // lookup there is inconclusive. (An unknown *target* is TargetKind::kUnsupported.)
+  Symbol unknown;
 };
 
 struct RouteTable : Resource {
@@ -149,6 +156,8 @@ struct RouteTable : Resource {
   std::vector<Ref> gateways;          // edge associations (IGW or VGW)
   std::vector<Ref> propagating_vgws;
   std::vector<Route> routes;          // as written
+  // derived: the routes whose destination is not known offline (Route::unknown), by index
+  std::vector<std::uint32_t> unknown_routes;
   // derived: every effective route (written, local, propagated; prefix lists expanded), and
   // an LPM index into it
   std::vector<Route> effective;
@@ -217,6 +226,10 @@ struct SecurityGroupRule {
   Symbol description;
   Location at;
   bool implicit = false;  // AWS's default allow-all egress or default-SG rules
+  // Why the peer (CIDR, prefix list or group) is not known offline: a stand-in, a value known
+  // after apply, a group or prefix list outside the network; empty when known. The rule may
+  // match any peer address, so a packet only it could admit has an inconclusive verdict.
+  Symbol unknown;
 };
 
 struct SecurityGroup : Resource {
@@ -239,6 +252,8 @@ struct NetworkAclEntry {
   bool allow = false;
   Location at;
   bool implicit = false;
+  // Why the CIDR is not known offline; empty when known. The entry may match any peer address.
+  Symbol unknown;
 };
 
 struct NetworkAcl : Resource {
