@@ -30,13 +30,15 @@ struct Document::Arena {
   void* allocate(std::size_t bytes, std::size_t align) {
     std::size_t pad = (align - reinterpret_cast<std::uintptr_t>(next) % align) % align;
     if (bytes + pad > left) {
-      if (bytes > kLargestBlock / 4) {
-        // Too large to share a block: give it its own and keep filling the current one.
+      const std::size_t grown = std::min(block * 2, kLargestBlock);
+      // Too large to share a block (or larger than the next block would be, e.g. a 200 KiB
+      // scalar while blocks are still 128 KiB): give it its own and keep filling the current one.
+      if (bytes > kLargestBlock / 4 || bytes > grown) {
         blocks.push_back(std::make_unique_for_overwrite<std::byte[]>(bytes));
         total += bytes;
         return blocks.back().get();
       }
-      block = std::min(block * 2, kLargestBlock);
+      block = grown;
       blocks.push_back(std::make_unique_for_overwrite<std::byte[]>(block));
       total += block;
       next = blocks.back().get();

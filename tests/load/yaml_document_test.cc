@@ -194,6 +194,34 @@ TEST(YamlDocument, NoTextIsNoDocument) {
   EXPECT_FALSE(Document::parse("").error());
 }
 
+// Regression: a scalar larger than the arena's next block (128 KiB-1 MiB, while blocks still
+// grow) was copied past the end of that block (heap overflow, then SIGSEGV).
+TEST(YamlDocument, LargeScalarsKeepTheirTextWhateverTheArenaHolds) {
+  for (const std::size_t kib : {100, 127, 128, 200, 600, 1023, 1024, 1025}) {
+    const std::string big(kib * 1024, 'A');
+    for (const char* quote : {"", "\"", "'"}) {
+      const std::string text = "small: x\nkey: " + std::string(quote) + big + quote + "\nafter: y\n";
+      const Document d = Document::parse(text);
+      const Node* r = root(d);
+      ASSERT_NE(r, nullptr);
+      EXPECT_EQ(get(r, "key")->scalar(), big) << kib << " KiB " << quote;
+      EXPECT_EQ(get(r, "after")->scalar(), "y");
+    }
+  }
+  // Many large scalars in a row, each after the arena has filled part of a block.
+  std::string text;
+  for (int i = 0; i < 12; ++i) {
+    text += "k" + std::to_string(i) + ": " + std::string((std::size_t{50} << i) + 7, 'a' + i) + "\n";
+  }
+  const Document d = Document::parse(text);
+  const Node* r = root(d);
+  ASSERT_NE(r, nullptr);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_EQ(get(r, "k" + std::to_string(i))->scalar(),
+              std::string((std::size_t{50} << i) + 7, 'a' + i));
+  }
+}
+
 TEST(YamlDocument, NestingIsBounded) {
   const std::size_t n = kMaxDepth;
   EXPECT_FALSE(Document::parse(std::string(n, '[') + std::string(n, ']')).error());
