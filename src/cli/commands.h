@@ -31,13 +31,14 @@ Runner add_exposure_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 
 // The options every verb that reads a network shares: NETWORK..., --param, --import,
-// --region, --account.
+// --region, --account, --max-input-size.
 struct NetworkOptions {
   std::vector<std::string> paths;
   std::vector<std::string> params;   // Key=Value
   std::vector<std::string> imports;  // Name=Value
   std::string region;
   std::string account;
+  std::string max_input_size;  // "" for load::kDefaultMaxInputSize
 };
 void add_network_options(CLI::App& cmd, NetworkOptions& o);
 

@@ -73,6 +73,8 @@ void add_network_options(CLI::App& cmd, NetworkOptions& o) {
                  "CloudFormation Fn::ImportValue answer Name=Value (repeatable)");
   cmd.add_option("--region", o.region, "Region for inputs that do not say (default us-east-1)");
   cmd.add_option("--account", o.account, "Account id for inputs that do not say");
+  cmd.add_option("--max-input-size", o.max_input_size,
+                 "Refuse input files larger than this, e.g. 512M or 4G (default 1G)");
 }
 
 bool load_or_report(const NetworkOptions& options, model::Network& network,
@@ -82,6 +84,15 @@ bool load_or_report(const NetworkOptions& options, model::Network& network,
   if (!split_pairs(options.imports, "--import", lo.imports)) return false;
   lo.region = options.region;
   lo.account = options.account;
+  if (!options.max_input_size.empty()) {
+    const auto limit = load::parse_size(options.max_input_size);
+    if (!limit) {
+      usage_error("bad --max-input-size `" + options.max_input_size + "`",
+                  "a size in bytes, or with a suffix K, M, G or T, e.g. 512M or 4G");
+      return false;
+    }
+    lo.max_input_size = *limit;
+  }
   bool ok = load::load_network(options.paths, network, diagnostics, lo);
   diagnostics.sort();
   for (const auto& d : diagnostics.items()) {

@@ -1,6 +1,7 @@
 // cloudtwin: a twin of an AWS network on one machine. See DESIGN.md for the verbs.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <new>
 
 #include "commands.h"
 
@@ -26,12 +27,19 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitBadInput;
   }
-  if (app.got_subcommand("validate")) return validate();
-  if (app.got_subcommand("trace")) return trace();
-  if (app.got_subcommand("export")) return export_network();
-  if (app.got_subcommand("diagram")) return diagram();
-  if (app.got_subcommand("reach")) return reach();
-  if (app.got_subcommand("exposure")) return exposure();
-  if (app.got_subcommand("check")) return check();
+  try {
+    if (app.got_subcommand("validate")) return validate();
+    if (app.got_subcommand("trace")) return trace();
+    if (app.got_subcommand("export")) return export_network();
+    if (app.got_subcommand("diagram")) return diagram();
+    if (app.got_subcommand("reach")) return reach();
+    if (app.got_subcommand("exposure")) return exposure();
+    if (app.got_subcommand("check")) return check();
+  } catch (const std::bad_alloc&) {
+    // Readers report the file they were reading; this is the last resort for the rest.
+    std::cerr << "error: out of memory (the input needs more memory than this process may use; "
+                 "check `ulimit -v` or the container's memory limit)\n";
+    return kExitBadInput;
+  }
   return kExitBadInput;
 }

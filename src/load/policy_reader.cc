@@ -8,6 +8,7 @@
 #include <map>
 #include <new>
 
+#include "cloudtwin/load/load.h"
 #include "cloudtwin/load/policy.h"
 #include "yaml_fields.h"
 
@@ -256,6 +257,11 @@ std::optional<model::Policy> read_policy(const std::string& path, Diagnostics& d
   };
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return fail("is a folder, not a policy file");
+  if (auto problem = input_file_problem(path, kDefaultMaxInputSize)) {
+    diagnostics.error(path, {kPolicyFile, 0, 0}, "", std::move(problem->message),
+                      std::move(problem->hint));
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(std::string("cannot open: ") + std::strerror(errno));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -2,6 +2,9 @@
 // as well as the reader.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -167,6 +170,161 @@ TEST(LoadNetwork, FlowStyleYamlAndTemplatesInJsonKeepTheirFormats) {
   EXPECT_EQ(detect_format(cfn), Format::kCloudFormation);
   const auto tf = dir.write("plan.json", "{\"format_version\": \"1.0\", \"values\": {}}");
   EXPECT_EQ(detect_format(tf), Format::kTerraform);
+}
+
+// Files users give by mistake for a plan or a template (issue 9): one error that says what the
+// file is and what to do instead, not the YAML reader's complaints about it.
+struct WrongKindCase {
+  const char* name;
+  const char* file;
+  std::string text;
+  const char* message;
+  const char* hint;  // a substring of the hint
+};
+
+void PrintTo(const WrongKindCase& c, std::ostream* os) { *os << c.name; }
+
+class LoadNetworkWrongKindOfFile : public ::testing::TestWithParam<WrongKindCase> {};
+
+TEST_P(LoadNetworkWrongKindOfFile, SaysWhatToDo) {
+  const auto& c = GetParam();
+  Folder dir(std::string("load_network_wrong_") + c.name);
+  const auto path = dir.write(c.file, c.text);
+  model::Network n;
+  Diagnostics d;
+  EXPECT_FALSE(load_network({path}, n, d));
+  ASSERT_EQ(d.items().size(), 1u) << dump(d);
+  EXPECT_EQ(d.items()[0].file, path);
+  EXPECT_EQ(d.items()[0].message, c.message);
+  EXPECT_NE(d.items()[0].hint.find(c.hint), std::string::npos) << d.items()[0].hint;
+}
+
+using namespace std::string_literals;
+constexpr const char* kHcl = "is Terraform configuration (HCL), which cloudtwin does not read";
+constexpr const char* kShowJson = "terraform show -json plan > plan.json";
+constexpr const char* kIconv = "iconv -f UTF-16 -t UTF-8";
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, LoadNetworkWrongKindOfFile,
+    ::testing::Values(
+        WrongKindCase{"TfFile", "main.tf", "resource \"aws_vpc\" \"main\" {\n}\n", kHcl, kShowJson},
+        WrongKindCase{"EmptyTfFile", "variables.TF", "", kHcl, kShowJson},
+        WrongKindCase{"HclWithAnotherName", "network.yaml",
+                      "# the VPC\n\n  terraform {\n  required_version = \">= 1.5\"\n}\n", kHcl,
+                      kShowJson},
+        WrongKindCase{"TfJson", "main.tf.json", "{\"resource\": {\"aws_vpc\": {}}}",
+                      "is Terraform configuration in JSON syntax, which cloudtwin does not read",
+                      kShowJson},
+        WrongKindCase{"BinaryPlan", "plan.json", "PK\x03\x04\x14\0\x08\0\x08\0tfplan"s,
+                      "is a binary Terraform plan (a zip archive), not its JSON form",
+                      "> plan.json` and give plan.json"},
+        WrongKindCase{"Utf16LittleEndianWithBom", "plan.json", "\xFF\xFE{\0\"\0a\0\"\0:\0 \0001\0}\0"s,
+                      "is UTF-16 text (little-endian)", kIconv},
+        WrongKindCase{"Utf16LittleEndian", "stack.yaml", "R\0e\0s\0o\0u\0r\0c\0e\0s\0:\0"s,
+                      "is UTF-16 text (little-endian)", kIconv},
+        WrongKindCase{"Utf16BigEndianWithBom", "plan.json", "\xFE\xFF\0{\0\"\0a\0\"\0:\0 \0001\0}"s,
+                      "is UTF-16 text (big-endian)", kIconv},
+        WrongKindCase{"Utf16BigEndian", "plan.json", "\0{\0\"\0a\0\"\0:\0 \0001\0}"s,
+                      "is UTF-16 text (big-endian)", kIconv},
+        WrongKindCase{"Utf32", "plan.json", "\xFF\xFE\0\0{\0\0\0}\0\0\0"s, "is UTF-32 text",
+                      "iconv -f UTF-32 -t UTF-8"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(LoadNetwork, NetworksThatMentionHclAreStillRead) {
+  Folder dir("load_network_not_hcl");
+  const auto path = dir.write(
+      "net.yaml", "# resource \"aws_vpc\" became:\nvpcs: [{name: prod, cidr_block: 10.0.0.0/16}]\n");
+  model::Network n;
+  Diagnostics d;
+  EXPECT_TRUE(load_network({path}, n, d)) << dump(d);
+}
+
+// Hostile inputs (issue 9): a FIFO would block forever when opened and /dev/zero never ends, so
+// only regular files are read; files over the size limit are refused unread, naming the limit.
+TEST(LoadNetworkInput, AFifoIsRefusedWithoutBlocking) {
+  Folder dir("load_network_fifo");
+  const std::string fifo = dir.str() + "/net.yaml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& path : {fifo, dir.str()}) {
+    model::Network n;
+    Diagnostics d;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_FALSE(load_network({path}, n, d));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+    ASSERT_EQ(d.error_count(), 1u) << dump(d);
+    if (path == fifo) {
+      EXPECT_EQ(d.items()[0].message, "is not a regular file (a FIFO)");
+      EXPECT_NE(d.items()[0].hint.find("save the input to a file"), std::string::npos);
+    } else {
+      // A folder skips what is not a regular file, as it skips notes.txt.
+      EXPECT_NE(d.items()[0].message.find("no network files"), std::string::npos) << dump(d);
+    }
+  }
+}
+
+TEST(LoadNetworkInput, DevicesAreRefused) {
+  if (!fs::exists("/dev/zero")) GTEST_SKIP() << "no /dev/zero";
+  model::Network n;
+  Diagnostics d;
+  EXPECT_FALSE(load_network({"/dev/zero"}, n, d));
+  ASSERT_EQ(d.error_count(), 1u) << dump(d);
+  EXPECT_EQ(d.items()[0].message, "is not a regular file (a character device)");
+  EXPECT_EQ(d.items()[0].file, "/dev/zero");
+}
+
+TEST(LoadNetworkInput, FilesOverTheSizeLimitAreRefusedUnread) {
+  Folder dir("load_network_size");
+  const auto path = dir.write("net.yaml", "vpcs: [{name: prod, cidr_block: 10.0.0.0/16}]\n");
+  const auto size = fs::file_size(path);
+  LoadOptions options;
+  options.max_input_size = size;  // the limit itself is allowed
+  {
+    model::Network n;
+    Diagnostics d;
+    EXPECT_TRUE(load_network({path}, n, d, options)) << dump(d);
+  }
+  options.max_input_size = size - 1;
+  for (const std::string& input : {path, dir.str()}) {
+    model::Network n;
+    Diagnostics d;
+    EXPECT_FALSE(load_network({input}, n, d, options));
+    ASSERT_EQ(d.error_count(), 1u) << dump(d);
+    EXPECT_EQ(d.items()[0].file, path);
+    EXPECT_EQ(d.items()[0].message, "is " + std::to_string(size) + " bytes (" +
+                                        std::to_string(size) +
+                                        " bytes), more than the input size limit of " +
+                                        std::to_string(size - 1) + " bytes");
+    EXPECT_EQ(d.items()[0].hint,
+              "if the file is meant to be this large, raise the limit with --max-input-size, "
+              "e.g. --max-input-size 1M");
+  }
+  EXPECT_EQ(LoadOptions().max_input_size, kDefaultMaxInputSize);
+  EXPECT_EQ(kDefaultMaxInputSize, std::uint64_t{1} << 30);
+}
+
+TEST(LoadNetworkInput, SizesParseWithBinarySuffixes) {
+  EXPECT_EQ(parse_size("1048576"), 1048576u);
+  EXPECT_EQ(parse_size("512K"), 512u << 10);
+  EXPECT_EQ(parse_size("512k"), 512u << 10);
+  EXPECT_EQ(parse_size("512M"), 512u << 20);
+  EXPECT_EQ(parse_size("512MiB"), 512u << 20);
+  EXPECT_EQ(parse_size("512MB"), 512u << 20);
+  EXPECT_EQ(parse_size("2G"), std::uint64_t{2} << 30);
+  EXPECT_EQ(parse_size("2gib"), std::uint64_t{2} << 30);
+  EXPECT_EQ(parse_size("1T"), std::uint64_t{1} << 40);
+  EXPECT_EQ(parse_size("100B"), 100u);
+  EXPECT_EQ(parse_size("8388608T"), std::uint64_t{1} << 63);
+  for (const char* bad : {"", "0", "0G", "G", "-1", "1.5G", "12X", "5iB", "1 G", "8388609T",
+                          "99999999999999999999999"}) {
+    EXPECT_FALSE(parse_size(bad)) << bad;
+  }
+  EXPECT_EQ(size_text(1), "1 byte");
+  EXPECT_EQ(size_text(1023), "1023 bytes");
+  EXPECT_EQ(size_text(1024), "1 KiB");
+  EXPECT_EQ(size_text(1536), "1.5 KiB");
+  EXPECT_EQ(size_text(std::uint64_t{1} << 30), "1 GiB");
+  EXPECT_EQ(size_text((std::uint64_t{3} << 30) + (std::uint64_t{1} << 29)), "3.5 GiB");
+  EXPECT_EQ(size_text((std::uint64_t{1} << 20) - 1), "1 MiB");  // 1023.99... KiB rounds
 }
 
 }  // namespace

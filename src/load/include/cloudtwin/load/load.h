@@ -2,14 +2,22 @@
 // in any supported format (detected by content), into one model::Network and finalizes it.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cloudtwin/core/diagnostic.h"
 #include "cloudtwin/model/network.h"
 
 namespace cloudtwin::load {
+
+// Files larger than this are refused unread unless LoadOptions::max_input_size says otherwise:
+// far above any real network (a 10,000-subnet snapshot is 180 MB), far below what would exhaust
+// a machine's memory by accident.
+inline constexpr std::uint64_t kDefaultMaxInputSize = std::uint64_t{1} << 30;
 
 enum class Format { kNative, kCloudFormation, kTerraform, kAwsCliSnapshot, kUnknown };
 const char* format_name(Format f);
@@ -21,7 +29,24 @@ struct LoadOptions {
   std::map<std::string, std::string> imports;
   std::string region;   // default region for formats that do not say (CloudFormation)
   std::string account;  // default account id
+  // Larger input files are an error naming the file, its size and this limit (--max-input-size).
+  std::uint64_t max_input_size = kDefaultMaxInputSize;
 };
+
+// Why `path` is no input cloudtwin reads: it is not a regular file (a FIFO or device could
+// block or never end; "is not a regular file (a FIFO)"), or it is larger than `max_size`.
+// nullopt when it may be read, and when it does not exist (opening it then says why).
+struct InputProblem {
+  std::string message;
+  std::string hint;
+};
+std::optional<InputProblem> input_file_problem(const std::string& path, std::uint64_t max_size);
+
+// A size as people write it: "1048576", "512K", "512M", "2G", "1T" (powers of 1024; "KiB",
+// "MB", "g" and the like too). nullopt for anything else, 0 or a value over 2^63.
+std::optional<std::uint64_t> parse_size(std::string_view text);
+// "1 GiB", "1.5 MiB", "100 bytes".
+std::string size_text(std::uint64_t bytes);
 
 // What a path holds: a snapshot folder (aws_configs/ or accounts/ inside), or a file whose
 // content says Terraform (`format_version` with `values`/`planned_values`), CloudFormation
