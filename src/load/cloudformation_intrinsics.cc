@@ -72,6 +72,27 @@ std::string partition_of(std::string_view region) {
 
 Value boolean(bool b, Location at) { return Value::string(b ? "true" : "false", at); }
 
+// The parameter of the first stand-in in `v` (itself, a list item or a map value), or "".
+const std::string& stand_in_of(const Value& v) {
+  static const std::string kNone;
+  if (!v.stand_in.empty()) return v.stand_in;
+  for (const auto& i : v.items) {
+    if (const auto& s = stand_in_of(i); !s.empty()) return s;
+  }
+  for (const auto& i : v.values) {
+    if (const auto& s = stand_in_of(i); !s.empty()) return s;
+  }
+  return kNone;
+}
+
+// What a function cannot compute from a stand-in (a mapping key, a CIDR block, a list index):
+// unknown, still naming the parameter.
+Value unknown_from_stand_in(const std::string& parameter, Location at) {
+  Value v = Value::unknown("parameter `" + parameter + "` has no value", at);
+  v.stand_in = parameter;
+  return v;
+}
+
 }  // namespace
 
 Value Stack::eval(const yaml::Node& node) { return eval_node(node, 0); }
@@ -223,15 +244,23 @@ Value Stack::call(std::string_view fn, const yaml::Node& arg, Location at_fn, in
       out += item.text;
       first = false;
     }
-    return Value::string(std::move(out), at_fn);
+    Value joined = Value::string(std::move(out), at_fn);
+    joined.stand_in = stand_in_of(a);
+    return joined;
   }
   if (fn == "Fn::Select") {
     if (!list_of(a, 2, 2)) return fail("Fn::Select takes [index, [values...]]");
     if (a.items[0].is_unknown()) return a.items[0];
     if (a.items[1].is_unknown()) return a.items[1];
+    if (!a.items[0].stand_in.empty()) return unknown_from_stand_in(a.items[0].stand_in, at_fn);
     auto index = to_integer(a.items[0]);
     if (!index) return fail("Fn::Select: the index `" + a.items[0].text + "` is not a number");
     if (!a.items[1].is_list()) return fail("Fn::Select takes a list to select from");
+    if (static_cast<std::size_t>(*index) >= a.items[1].items.size() &&
+        !a.items[1].stand_in.empty()) {
+      // A stand-in list is shorter than the real one may be.
+      return unknown_from_stand_in(a.items[1].stand_in, at_fn);
+    }
     if (static_cast<std::size_t>(*index) >= a.items[1].items.size()) {
       return fail("Fn::Select: index " + std::to_string(*index) +
                   " is out of range (the list has " + std::to_string(a.items[1].items.size()) +
@@ -252,9 +281,11 @@ Value Stack::call(std::string_view fn, const yaml::Node& arg, Location at_fn, in
     out.at = at_fn;
     const std::string& s = a.items[1].text;
     std::size_t start = 0;
+    out.stand_in = a.items[1].stand_in;
     while (true) {
       auto end = s.find(d, start);
       out.items.push_back(Value::string(s.substr(start, end - start), at_fn));
+      out.items.back().stand_in = a.items[1].stand_in;
       if (end == std::string::npos) break;
       start = end + d.size();
     }
@@ -263,12 +294,13 @@ Value Stack::call(std::string_view fn, const yaml::Node& arg, Location at_fn, in
   if (fn == "Fn::GetAZs") {
     if (a.is_unknown()) return a;
     if (!a.is_string() && !a.is_null()) return fail("Fn::GetAZs takes a Region name or \"\"");
+    if (!a.stand_in.empty()) return unknown_from_stand_in(a.stand_in, at_fn);
     const std::string region = a.is_null() || a.text.empty() ? region_ : a.text;
     if (warn_once("GetAZs")) {
-      warning(at_fn, "",
-              "Fn::GetAZs: availability zones are not known offline; using " + region + "a, " +
-                  region + "b, ... " + region + "f (this and every other use)",
-              "name availability zones explicitly to model a specific placement");
+      gap(Gap::kStandIn, "Fn::GetAZs", at_fn, "",
+          "Fn::GetAZs: availability zones are not known offline; using " + region + "a, " + region +
+              "b, ... " + region + "f (this and every other use)",
+          "name availability zones explicitly to model a specific placement");
     }
     Value out;
     out.type = Value::Type::kList;
@@ -282,6 +314,7 @@ Value Stack::call(std::string_view fn, const yaml::Node& arg, Location at_fn, in
     for (std::size_t i = 0; i < 3; ++i) {
       if (a.items[i].is_unknown()) return a.items[i];
       if (!a.items[i].is_string()) return fail("Fn::FindInMap takes three names");
+      if (!a.items[i].stand_in.empty()) return unknown_from_stand_in(a.items[i].stand_in, at_fn);
     }
     auto m = mappings_.find(a.items[0].text);
     if (m == mappings_.end()) {
@@ -305,15 +338,16 @@ Value Stack::call(std::string_view fn, const yaml::Node& arg, Location at_fn, in
   if (fn == "Fn::ImportValue") {
     if (a.is_unknown()) return a;
     if (!a.is_string()) return fail("Fn::ImportValue takes the name of an export");
+    if (!a.stand_in.empty()) return unknown_from_stand_in(a.stand_in, at_fn);
     if (auto it = options_.imports.find(a.text); it != options_.imports.end()) {
       return Value::string(it->second, at_fn);
     }
     if (warn_once("import:" + std::to_string(at_fn.line) + ":" + std::to_string(at_fn.column))) {
-      warning(at_fn, "",
-              "Fn::ImportValue `" + a.text +
-                  "`: the export's value is not known offline; what "
-                  "uses it is left out",
-              "give it with --import " + a.text + "=VALUE");
+      gap(Gap::kUnknownValue, "Fn::ImportValue", at_fn, "",
+          "Fn::ImportValue `" + a.text +
+              "`: the export's value is not known offline; what "
+              "uses it is left out",
+          "give it with --import " + a.text + "=VALUE");
     }
     return Value::unknown("Fn::ImportValue `" + a.text + "` has no value", at_fn);
   }
@@ -324,6 +358,7 @@ Value Stack::call(std::string_view fn, const yaml::Node& arg, Location at_fn, in
   if (fn == "Fn::Length") {
     if (a.is_unknown()) return a;
     if (!a.is_list()) return fail("Fn::Length takes a list");
+    if (!a.stand_in.empty()) return unknown_from_stand_in(a.stand_in, at_fn);
     return Value::string(std::to_string(a.items.size()), at_fn);
   }
   if (fn == "Fn::ToJsonString" || fn == "Fn::Transform") {
@@ -379,12 +414,7 @@ Value Stack::ref_name(std::string_view name, Location at_ref) {
       v = eval_literal(*p.default_value, kMaxDepth - 1);
       v.at = at_ref;
     } else {
-      if (warn_once("parameter:" + p.name)) {
-        error(at_ref, "", "parameter `" + p.name + "` has no Default and no value was given",
-              "give it with --param " + p.name + "=VALUE (declared at line " +
-                  std::to_string(p.key->mark().line) + ")");
-      }
-      return Value::unknown("parameter `" + p.name + "` has no value", at_ref);
+      return stand_in(p, at_ref);
     }
     const bool list = p.type == "CommaDelimitedList" || p.type.starts_with("List<");
     if (list && v.is_string()) {
@@ -422,6 +452,55 @@ Value Stack::ref_name(std::string_view name, Location at_ref) {
   }
   missing_name(name, "Ref", at_ref);
   return Value::unknown("`" + std::string(name) + "` does not exist", at_ref);
+}
+
+Value Stack::stand_in(const ParameterDecl& p, Location at_ref) {
+  const bool list = p.type == "CommaDelimitedList" || p.type.starts_with("List<");
+  const std::string element = p.type.starts_with("List<") && p.type.ends_with(">")
+                                  ? p.type.substr(5, p.type.size() - 6)
+                                  : p.type;
+  std::vector<std::string> items;
+  std::string what;
+  if (element == "AWS::EC2::AvailabilityZone::Name") {
+    // The Region's zones in order: each such parameter its own zone, a list all of them (as
+    // Fn::GetAZs).
+    if (list) {
+      for (char c = 'a'; c <= 'f'; ++c) items.push_back(region_ + c);
+      what = "using the stand-ins " + region_ + "a, ... " + region_ + "f";
+    } else {
+      items.push_back(region_ + static_cast<char>('a' + p.zone_index % 26));
+      what = "using the stand-in " + items.back();
+    }
+  } else {
+    items.push_back("<param:" + p.name + ">");
+    if (element == "AWS::EC2::VPC::Id" || element == "AWS::EC2::Subnet::Id" ||
+        element == "AWS::EC2::SecurityGroup::Id") {
+      what = "it names an existing resource outside the inputs, so what uses it is left out";
+    } else {
+      what = "using the placeholder `" + items.back() +
+             "`; what is built from it is left out or has an inconclusive answer";
+    }
+  }
+  if (warn_once("parameter:" + p.name)) {
+    gap(Gap::kStandIn, p.name, at_ref, "",
+        "parameter `" + p.name + "` (" + p.type + ") has no Default and no value: " + what,
+        "give it with --param " + p.name + "=VALUE or --param-file (declared at line " +
+            std::to_string(p.key->mark().line) + ")");
+  }
+  Value out;
+  out.at = at_ref;
+  out.stand_in = p.name;
+  if (!list) {
+    out.type = Value::Type::kString;
+    out.text = std::move(items.front());
+    return out;
+  }
+  out.type = Value::Type::kList;
+  for (auto& item : items) {
+    out.items.push_back(Value::string(std::move(item), at_ref));
+    out.items.back().stand_in = p.name;
+  }
+  return out;
 }
 
 Value Stack::property(const ResourceDecl& r, std::string_view key, Location at_att) {
@@ -524,9 +603,9 @@ Value Stack::get_att(std::string_view logical_id, std::string_view attribute, Lo
     return id();
   }
   if (warn_once("GetAtt:" + r->logical_id + "." + std::string(attribute))) {
-    warning(at_att, r->logical_id,
-            "Fn::GetAtt " + r->logical_id + "." + std::string(attribute) + " (" + t +
-                ") is not known offline; what uses it is left out");
+    gap(Gap::kUnknownValue, "Fn::GetAtt", at_att, r->logical_id,
+        "Fn::GetAtt " + r->logical_id + "." + std::string(attribute) + " (" + t +
+            ") is not known offline; what uses it is left out");
   }
   return Value::unknown(
       "Fn::GetAtt " + r->logical_id + "." + std::string(attribute) + " is not known offline",
@@ -557,6 +636,7 @@ Value Stack::sub(const yaml::Node& arg, Location at_sub, int depth, bool short_f
   }
   const std::string_view s = text_node->scalar();
   std::string out;
+  std::string from_stand_in;
   std::size_t i = 0;
   while (i < s.size()) {
     auto open = s.find("${", i);
@@ -593,8 +673,11 @@ Value Stack::sub(const yaml::Node& arg, Location at_sub, int depth, bool short_f
       return Value::unknown("invalid Fn::Sub", at_sub);
     }
     out += v.text;
+    if (from_stand_in.empty()) from_stand_in = v.stand_in;
   }
-  return Value::string(std::move(out), at_sub);
+  Value result = Value::string(std::move(out), at_sub);
+  result.stand_in = std::move(from_stand_in);
+  return result;
 }
 
 Value Stack::cidr(const yaml::Node& arg, Location at_cidr, int depth, bool short_form) {
@@ -606,6 +689,7 @@ Value Stack::cidr(const yaml::Node& arg, Location at_cidr, int depth, bool short
   if (!a.is_list() || a.items.size() != 3) return fail("Fn::Cidr takes three arguments");
   for (const auto& i : a.items) {
     if (i.is_unknown()) return i;
+    if (!i.stand_in.empty()) return unknown_from_stand_in(i.stand_in, at_cidr);
   }
   if (!a.items[0].is_string()) return fail("Fn::Cidr: the block must be a CIDR string");
   auto block = Prefix::parse(a.items[0].text);
@@ -664,6 +748,9 @@ Value Stack::condition_function(std::string_view fn, const yaml::Node& arg, Loca
     Value b = eval_node(*items[1], depth + 1);
     if (a.is_unknown()) return a;
     if (b.is_unknown()) return b;
+    // A stand-in says nothing about the value the stack will be given.
+    if (const auto& p = stand_in_of(a); !p.empty()) return unknown_from_stand_in(p, at_fn);
+    if (const auto& p = stand_in_of(b); !p.empty()) return unknown_from_stand_in(p, at_fn);
     return boolean(equal(a, b), at_fn);
   }
   const std::size_t min = fn == "Fn::Not" ? 1 : 2;
@@ -718,9 +805,9 @@ std::optional<bool> Stack::condition(std::string_view name, Location at_use) {
   } else {
     Value v = eval_node(*c->second, 1);
     if (v.is_unknown()) {
-      warning(at(*c->second), "",
-              "condition `" + std::string(name) + "` cannot be decided offline (" + v.text +
-                  "); resources that need it are left out");
+      gap(Gap::kUnknownValue, "condition", at(*c->second), "",
+          "condition `" + std::string(name) + "` cannot be decided offline (" + v.text +
+              "); resources that need it are left out");
     } else {
       result = truth(v, "condition `" + std::string(name) + "`", at(*c->second));
     }

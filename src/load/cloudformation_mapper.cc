@@ -33,6 +33,7 @@ constexpr Handler kHandlers[] = {
     {"AWS::EC2::TransitGatewayRouteTable", 1, &Mapper::transit_gateway_route_table},
     {"AWS::EC2::VPCPeeringConnection", 1, &Mapper::vpc_peering_connection},
     {"AWS::EC2::VPNConnection", 1, &Mapper::vpn_connection},
+    {"AWS::EC2::SubnetCidrBlock", 2, &Mapper::subnet_cidr_block},
     {"AWS::EC2::NatGateway", 2, &Mapper::nat_gateway},
     {"AWS::EC2::NetworkInterface", 2, &Mapper::network_interface},
     {"AWS::EC2::VPCEndpoint", 2, &Mapper::vpc_endpoint},
@@ -82,8 +83,9 @@ std::string kind_list(std::initializer_list<Kind> kinds) {
 void Mapper::run() {
   for (const auto& r : s_.resources()) {
     if (!modelled(r.type)) {
-      s_.warning(s_.at(*r.key), r.logical_id, "ignored: " + r.type + " (" + r.logical_id + ")",
-                 "cloudtwin does not model this resource type");
+      s_.gap(Gap::kIgnoredType, r.type, s_.at(*r.key), r.logical_id,
+             "ignored: " + r.type + " (" + r.logical_id + ")",
+             "cloudtwin does not model this resource type");
     }
   }
   for (int level = 0; level < kLevels; ++level) {
@@ -96,6 +98,7 @@ void Mapper::run() {
       }
     }
   }
+  finish();
 }
 
 model::Index Mapper::locate(Kind kind, const std::string& text) const {
@@ -183,17 +186,31 @@ void Props::unusable(std::string_view field, const std::string& why, Need need, 
     if (left_out_.empty()) left_out_ = "`" + std::string(field) + "`: " + why;
     return;
   }
-  m_.s_.warning(loc, r_.logical_id,
-                "`" + std::string(field) + "` of " + r_.logical_id + " is left out: " + why);
+  m_.s_.gap(Gap::kLeftOut, r_.type, loc, r_.logical_id,
+            "`" + std::string(field) + "` of " + r_.logical_id + " is left out: " + why);
 }
 
 bool Props::skip() {
   if (!left_out_.empty()) {
-    m_.s_.warning(m_.s_.at(*r_.key), r_.logical_id,
-                  r_.logical_id + " (" + r_.type + ") is left out: " + left_out_);
+    m_.s_.gap(Gap::kLeftOut, r_.type, m_.s_.at(*r_.key), r_.logical_id,
+              r_.logical_id + " (" + r_.type + ") is left out: " + left_out_);
     left_out_.clear();
   }
   return false;
+}
+
+void Props::note(const Value& v) {
+  if (!v.stand_in.empty()) m_.stand_ins_.emplace(r_.logical_id, v.stand_in);
+}
+
+std::string Props::unknown(std::string_view key) {
+  Value v = get(key);
+  if (v.is_unknown()) return v.text;
+  if (!v.stand_in.empty()) {
+    note(v);
+    return "parameter `" + v.stand_in + "` has no value";
+  }
+  return "";
 }
 
 std::optional<std::string> Props::scalar(const Value& v, std::string_view field, Need need) {
@@ -201,6 +218,9 @@ std::optional<std::string> Props::scalar(const Value& v, std::string_view field,
     missing(field, need);
     return std::nullopt;
   }
+  // A stand-in is used as written (an availability zone, a placeholder) and marks what is built
+  // from it; a description is only words.
+  if (field != "Description") note(v);
   if (v.is_unknown()) {
     unusable(field, v.text, need, v.at);
     return std::nullopt;
@@ -226,6 +246,10 @@ std::optional<bool> Props::boolean(std::string_view key, Need need) {
   const std::string l = lower(*s);
   if (l == "true") return true;
   if (l == "false") return false;
+  if (!v.stand_in.empty()) {
+    unusable(key, "parameter `" + v.stand_in + "` has no value", need, v.at);
+    return std::nullopt;
+  }
   m_.s_.error(v.at, r_.logical_id,
               "`" + std::string(key) + "` must be true or false, not `" + *s + "`");
   if (need == Need::kRequired) errored_ = true;
@@ -248,6 +272,10 @@ std::optional<std::int64_t> Props::integer(std::string_view key, std::int64_t mi
       n = n * 10 + ((*s)[i] - '0');
   }
   if ((*s)[0] == '-') n = -n;
+  if (!ok && !v.stand_in.empty()) {
+    unusable(key, "parameter `" + v.stand_in + "` has no value", need, v.at);
+    return std::nullopt;
+  }
   if (!ok || n < min || n > max) {
     m_.s_.error(v.at, r_.logical_id,
                 "`" + std::string(key) + "` must be a whole number from " + std::to_string(min) +
@@ -263,6 +291,10 @@ std::optional<Prefix> Props::prefix(std::string_view key, std::optional<Family> 
   auto s = scalar(v, key, need);
   if (!s) return std::nullopt;
   auto p = Prefix::parse(*s);
+  if (!p && !v.stand_in.empty()) {
+    unusable(key, "parameter `" + v.stand_in + "` has no value", need, v.at);
+    return std::nullopt;
+  }
   if (!p || (family && p->family() != *family)) {
     m_.s_.error(v.at, r_.logical_id,
                 "`" + std::string(key) + "`: `" + *s + "` is not an " +
@@ -282,6 +314,10 @@ std::optional<IpAddress> Props::address(std::string_view key, std::optional<Fami
   auto s = scalar(v, key, need);
   if (!s) return std::nullopt;
   auto a = IpAddress::parse(*s);
+  if (!a && !v.stand_in.empty()) {
+    unusable(key, "parameter `" + v.stand_in + "` has no value", need, v.at);
+    return std::nullopt;
+  }
   if (!a || (family && a->family() != *family)) {
     m_.s_.error(v.at, r_.logical_id, "`" + std::string(key) + "`: `" + *s + "` is not an address");
     if (need == Need::kRequired) errored_ = true;
@@ -328,6 +364,13 @@ model::Ref Props::ref_value(const Value& v, std::string_view field,
         m_.locate(Kind::kVpc, "vpc-" + s->substr(implicit.size())) != model::kNone) {
       return {*s, v.at};
     }
+  }
+  if (!v.stand_in.empty()) {
+    unusable(field,
+             "parameter `" + v.stand_in + "` has no value (it names a " + kind_list(kinds) +
+                 " outside the inputs)",
+             need, v.at);
+    return {};
   }
   unusable(field,
            "`" + *s + "` is not a " + kind_list(kinds) +

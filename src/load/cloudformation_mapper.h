@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -45,6 +46,13 @@ class Props {
                        std::initializer_list<model::Kind> kinds, Need need);
   // A list of references; items that cannot be used are reported and left out.
   std::vector<model::Ref> refs(std::string_view key, std::initializer_list<model::Kind> kinds);
+
+  // Why the value of `key` cannot be known offline — unknown, or a parameter's stand-in (noted,
+  // see Mapper::stand_in) — or "" when it is known. For values the reader can keep as unknown
+  // (a rule's peer, a route's destination) instead of leaving their resource out.
+  std::string unknown(std::string_view key);
+  // Notes that the resource is built from `v` (see Mapper::stand_in).
+  void note(const Value& v);
 
   // A value that is unusable: unknown offline, or naming something not modelled.
   void unusable(std::string_view field, const std::string& why, Need need, Location at);
@@ -84,6 +92,7 @@ class Mapper {
     out.id = r.physical_id;
     out.name = name_tag(r).value_or(r.logical_id);
     out.at = s_.at(*r.key);
+    if (auto it = stand_ins_.find(r.logical_id); it != stand_ins_.end()) out.stand_in = it->second;
     if (out.name != r.logical_id) n_.aliases.push_back({r.logical_id, kind, out.id, out.at});
     mapped_[r.logical_id] = {kind, static_cast<model::Index>(list.size() - 1)};
     return out;
@@ -96,11 +105,32 @@ class Mapper {
   R* target(std::vector<R>& list, model::Kind kind, const model::Ref& ref, const ResourceDecl& r) {
     const model::Index i = locate(kind, ref.text);
     if (i != model::kNone) return &list[i];
-    s_.warning(s_.at(*r.key), r.logical_id,
-               r.logical_id + " (" + r.type + ") is left out: it changes `" + ref.text +
-                   "`, which is added by AWS and cannot be changed here");
+    if (R* d = implicit_default(list, ref)) return d;
+    s_.gap(Gap::kLeftOut, r.type, s_.at(*r.key), r.logical_id,
+           r.logical_id + " (" + r.type + ") is left out: it changes `" + ref.text +
+               "`, which is added by AWS and cannot be changed here");
     return nullptr;
   }
+  // The parameter whose stand-in the resource `logical_id` is built from, or "" (see Props::note).
+  [[nodiscard]] std::string stand_in(const std::string& logical_id) const {
+    auto it = stand_ins_.find(logical_id);
+    return it == stand_ins_.end() ? std::string() : it->second;
+  }
+  // The default security group or network ACL of a VPC of this template (`sg-default-<suffix>`,
+  // as Fn::GetAtt VPC.DefaultSecurityGroup says), created as finalize() would create it so that
+  // rules and entries can be added to it; null for other ids.
+  template <class R>
+  R* implicit_default(std::vector<R>& list, const model::Ref& ref) {
+    if constexpr (std::is_same_v<R, model::SecurityGroup> || std::is_same_v<R, model::NetworkAcl>) {
+      const model::Index i = default_of(ref.text);
+      return i == model::kNone ? nullptr : &list[i];
+    }
+    return nullptr;
+  }
+  // The index of the default group (sg-default-…) or ACL (acl-default-…) `id` names, created if
+  // needed; kNone when `id` is not such an id of a known VPC.
+  model::Index default_of(const std::string& id);
+
   // The logical id's model resource, if it was mapped.
   [[nodiscard]] std::optional<model::ResourceKey> mapped(std::string_view logical_id) const;
 
@@ -108,6 +138,7 @@ class Mapper {
   bool vpc(const ResourceDecl& r);
   bool vpc_cidr_block(const ResourceDecl& r);
   bool subnet(const ResourceDecl& r);
+  bool subnet_cidr_block(const ResourceDecl& r);
   bool route_table(const ResourceDecl& r);
   bool route(const ResourceDecl& r);
   bool subnet_route_table_association(const ResourceDecl& r);
@@ -153,6 +184,11 @@ class Mapper {
   // Synthesises an interface for `instance` from an entry of its NetworkInterfaces property.
   void instance_interface(const ResourceDecl& r, const Value& spec, std::size_t position,
                           const std::string& instance_id);
+  // The written IPv6 addresses of an interface; a count to pick is kept for finish().
+  std::vector<IpAddress> ipv6_addresses(Props& p, const std::string& eni_id,
+                                        const model::Ref& subnet);
+  // After every resource is mapped: IPv6 addresses AWS picks, interfaces in device order.
+  void finish();
 
   struct Entry {
     model::Kind kind;
@@ -161,7 +197,23 @@ class Mapper {
   Stack& s_;
   model::Network& n_;
   std::unordered_map<std::string, Entry> mapped_;
-  std::unordered_map<std::string, bool> map_public_ip_;  // subnet id -> MapPublicIpOnLaunch
+  std::unordered_map<std::string, bool> map_public_ip_;     // subnet id -> MapPublicIpOnLaunch
+  std::unordered_map<std::string, std::string> stand_ins_;  // logical id -> parameter
+  std::unordered_map<std::string, bool> assign_ipv6_;  // subnet id -> AssignIpv6AddressOnCreation
+  struct Ipv6Count {
+    std::string eni, subnet;
+    int count;
+    Location at;
+    std::string logical_id;
+  };
+  std::vector<Ipv6Count> ipv6_pending_;
+  struct Attachment {
+    std::string instance, eni;
+    int device;
+    Location at;
+  };
+  std::vector<Attachment> attachments_;
+  std::unordered_map<std::string, bool> source_dest_check_;  // instance id -> SourceDestCheck
 };
 
 }  // namespace cloudtwin::load::cfn

@@ -81,8 +81,13 @@ bool Mapper::vpc_cidr_block(const ResourceDecl& r) {
   if (v6) v->ipv6_cidr_blocks.push_back(*v6);
   if (amazon.value_or(false)) {
     // vpc-cidr-blocks: AWS picks the /56; the stand-in is what Fn::GetAtt VPC.Ipv6CidrBlocks says.
-    v->ipv6_cidr_blocks.push_back(
-        s_.amazon_ipv6_block(vpc_value.resource.empty() ? vpc.text : vpc_value.resource));
+    const Prefix block =
+        s_.amazon_ipv6_block(vpc_value.resource.empty() ? vpc.text : vpc_value.resource);
+    v->ipv6_cidr_blocks.push_back(block);
+    s_.gap(Gap::kStandIn, "AmazonProvidedIpv6CidrBlock", s_.at(*r.key), r.logical_id,
+           "AmazonProvidedIpv6CidrBlock: AWS picks the VPC's /56 at creation; using " +
+               block.str() + " (documentation range) as its stand-in",
+           "blocks derived from it (Fn::GetAtt VPC.Ipv6CidrBlocks, Fn::Cidr) follow it");
   }
   if (!v4 && !v6 && !amazon.value_or(false)) {
     p.unusable("CidrBlock", "no CidrBlock, Ipv6CidrBlock or AmazonProvidedIpv6CidrBlock", kReq,
@@ -100,6 +105,7 @@ bool Mapper::subnet(const ResourceDecl& r) {
   auto az = p.text("AvailabilityZone", if_present(p, "AvailabilityZone"));
   if (!az) az = p.text("AvailabilityZoneId");
   auto public_ip = p.boolean("MapPublicIpOnLaunch");
+  auto assign_ipv6 = p.boolean("AssignIpv6AddressOnCreation");
   if (p.failed()) return p.skip();
   auto& s = add(r, n_.subnets, Kind::kSubnet);
   s.vpc = vpc;
@@ -107,6 +113,31 @@ bool Mapper::subnet(const ResourceDecl& r) {
   s.ipv6_cidr_block = v6;
   if (az) s.availability_zone = *az;
   map_public_ip_[s.id] = public_ip.value_or(false);
+  // AWS::EC2::Subnet AssignIpv6AddressOnCreation: interfaces created in the subnet get an IPv6
+  // address.
+  assign_ipv6_[s.id] = assign_ipv6.value_or(false);
+  return true;
+}
+
+bool Mapper::subnet_cidr_block(const ResourceDecl& r) {
+  Props p(*this, r);
+  model::Ref subnet = p.ref("SubnetId", {Kind::kSubnet}, kReq);
+  if (!p.has("Ipv6CidrBlock") && p.has("Ipv6IpamPoolId")) {
+    p.unusable("Ipv6CidrBlock", "it is allocated from an IPAM pool", kReq, p.at());
+  }
+  auto v6 = p.prefix("Ipv6CidrBlock", Family::kV6, kReq);
+  if (p.failed()) return p.skip();
+  auto* s = target(n_.subnets, Kind::kSubnet, subnet, r);
+  if (!s) return false;
+  // AWS::EC2::SubnetCidrBlock associates one IPv6 block; a subnet has at most one.
+  if (s->ipv6_cidr_block && *s->ipv6_cidr_block != *v6) {
+    s_.error(s_.at(*r.key), r.logical_id,
+             "subnet " + s->id + " already has the IPv6 CIDR block " + s->ipv6_cidr_block->str(),
+             "a subnet has at most one IPv6 CIDR block");
+    return false;
+  }
+  s->ipv6_cidr_block = v6;
+  if (s->stand_in.empty()) s->stand_in = stand_in(r.logical_id);
   return true;
 }
 
@@ -139,19 +170,30 @@ bool Mapper::route(const ResourceDecl& r) {
   };
   Props p(*this, r);
   model::Ref table = p.ref("RouteTableId", {Kind::kRouteTable}, kReq);
+  if (p.failed()) return p.skip();
   model::Route route;
   route.at = s_.at(*r.key);
+  // A destination not known offline (a stand-in, an unanswered import, another stack's prefix
+  // list) keeps the route, marked unknown: it might win any lookup of its table.
+  std::string unknown;
   if (p.has("DestinationCidrBlock")) {
-    route.destination = p.prefix("DestinationCidrBlock", Family::kV4, kReq);
+    unknown = p.unknown("DestinationCidrBlock");
+    if (unknown.empty()) route.destination = p.prefix("DestinationCidrBlock", Family::kV4, kReq);
   } else if (p.has("DestinationIpv6CidrBlock")) {
-    route.destination = p.prefix("DestinationIpv6CidrBlock", Family::kV6, kReq);
+    unknown = p.unknown("DestinationIpv6CidrBlock");
+    if (unknown.empty())
+      route.destination = p.prefix("DestinationIpv6CidrBlock", Family::kV6, kReq);
   } else if (p.has("DestinationPrefixListId")) {
-    route.destination_prefix_list = p.ref("DestinationPrefixListId", {Kind::kPrefixList}, kReq);
+    unknown = p.unknown("DestinationPrefixListId");
+    if (unknown.empty())
+      route.destination_prefix_list = p.ref("DestinationPrefixListId", {Kind::kPrefixList}, kReq);
     route.origin = model::RouteOrigin::kPrefixList;
+    if (std::string why = p.take_left_out(); !why.empty()) unknown = why;
   } else {
     p.text("DestinationCidrBlock", kReq);
   }
   if (p.failed()) return p.skip();
+  route.unknown = unknown;
 
   const TargetProperty* written = nullptr;
   for (const auto& t : kTargets) {
@@ -203,13 +245,20 @@ bool Mapper::route(const ResourceDecl& r) {
       }
     }
     if (!rt.gateways.empty() || inside) {
-      s_.warning(route.at, r.logical_id,
-                 r.logical_id + " (AWS::EC2::Route) is left out: " + unusable);
+      s_.gap(Gap::kLeftOut, r.type, route.at, r.logical_id,
+             r.logical_id + " (AWS::EC2::Route) is left out: " + unusable);
       return false;
     }
-    s_.warning(route.at, r.logical_id,
-               "route " + r.logical_id + " is kept with a target cloudtwin does not model (" +
-                   unusable + "); traces that take it stop there");
+    s_.gap(Gap::kUnmodelledTarget, r.type, route.at, r.logical_id,
+           "route " + r.logical_id + " is kept with a target cloudtwin does not model (" +
+               unusable + "); traces that take it stop there");
+  }
+  if (!unknown.empty()) {
+    s_.gap(Gap::kUnknownValue, r.type, route.at, r.logical_id,
+           "the destination of route " + r.logical_id + " is not known (" + unknown +
+               "): it might win any lookup of " + rt.id +
+               ", so answers through that table are "
+               "inconclusive");
   }
   rt.routes.push_back(std::move(route));
   return true;
@@ -365,10 +414,10 @@ bool Mapper::vpc_endpoint(const ResourceDecl& r) {
   Props p(*this, r);
   const std::string type = p.text("VpcEndpointType").value_or("Gateway");
   if (type != "Gateway" && type != "Interface") {
-    s_.warning(p.at(), r.logical_id,
-               "ignored: " + type + " endpoint " + r.logical_id +
-                   " (cloudtwin models Gateway and Interface endpoints); routes to it lead "
-                   "nowhere modelled");
+    s_.gap(Gap::kIgnoredType, r.type + " (" + type + ")", p.at(), r.logical_id,
+           "ignored: " + type + " endpoint " + r.logical_id +
+               " (cloudtwin models Gateway and Interface endpoints); routes to it lead "
+               "nowhere modelled");
     return false;
   }
   model::Ref vpc = p.ref("VpcId", {Kind::kVpc}, kReq);
@@ -395,10 +444,10 @@ bool Mapper::vpc_endpoint(const ResourceDecl& r) {
     pl.address_family = Family::kV4;
     pl.entries.push_back(placeholder_service_cidr(*service));
     pl.at = p.at();
-    s_.warning(p.at(), r.logical_id,
-               "the prefix list of " + *service + " is not known offline; using the placeholder " +
-                   pl.entries.front().str(),
-               "add the real CIDRs with a native prefix_lists entry named " + *service);
+    s_.gap(Gap::kStandIn, "prefix list", p.at(), r.logical_id,
+           "the prefix list of " + *service + " is not known offline; using the placeholder " +
+               pl.entries.front().str(),
+           "add the real CIDRs with a native prefix_lists entry named " + *service);
     n_.prefix_lists.push_back(std::move(pl));
   }
   auto& ep = add(r, n_.vpc_endpoints, Kind::kVpcEndpoint);

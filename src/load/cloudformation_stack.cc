@@ -128,6 +128,7 @@ std::string_view id_prefix(std::string_view type) {
       {"AWS::EC2::CustomerGateway", "cgw-"},
       {"AWS::EC2::VPNConnection", "vpn-"},
       {"AWS::EC2::VPCCidrBlock", "vpc-cidr-assoc-"},
+      {"AWS::EC2::SubnetCidrBlock", "subnet-cidr-assoc-"},
       {"AWS::EC2::SubnetRouteTableAssociation", "rtbassoc-"},
       {"AWS::EC2::GatewayRouteTableAssociation", "rtbassoc-"},
       {"AWS::EC2::SubnetNetworkAclAssociation", "aclassoc-"},
@@ -169,6 +170,12 @@ void Stack::warning(Location at, const std::string& resource, std::string messag
                     std::string hint) {
   if (!reported_.emplace(at.line, at.column, message).second) return;
   diagnostics_.warning(path_, at, resource, std::move(message), std::move(hint));
+}
+
+void Stack::gap(Gap g, std::string key, Location at, const std::string& resource,
+                std::string message, std::string hint) {
+  if (!reported_.emplace(at.line, at.column, message).second) return;
+  diagnostics_.gap(g, std::move(key), path_, at, resource, std::move(message), std::move(hint));
 }
 
 void Stack::missing_name(std::string_view name, std::string_view what, Location at) {
@@ -218,9 +225,9 @@ bool Stack::read(const yaml::Node& root) {
       }
     }
     if (k == "Transform") {
-      warning(at(*p.key), "",
-              "Transform (macros such as AWS::Serverless) is not applied; resources are read "
-              "as written");
+      gap(Gap::kUnknownValue, "Transform", at(*p.key), "",
+          "Transform (macros such as AWS::Serverless) is not applied; resources are read "
+          "as written");
     }
   }
   if (!resources) {
@@ -237,6 +244,7 @@ bool Stack::read(const yaml::Node& root) {
 }
 
 void Stack::read_parameters(const yaml::Node* section) {
+  std::size_t zones = 0;  // AvailabilityZone::Name parameters given stand-ins so far
   for (const auto& p : section->pairs()) {
     if (!p.key->is_scalar()) continue;
     ParameterDecl decl;
@@ -271,6 +279,10 @@ void Stack::read_parameters(const yaml::Node* section) {
             "value `" + *decl.override_value + "` given for parameter `" + decl.name +
                 "` is not one of its AllowedValues",
             "allowed: " + list);
+    }
+    if (!decl.override_value && (!decl.default_value || decl.default_value->is_null()) &&
+        decl.type == "AWS::EC2::AvailabilityZone::Name") {
+      decl.zone_index = zones++;
     }
     parameters_.push_back(std::move(decl));
   }

@@ -36,6 +36,9 @@ struct Value {
   // attribute such as `GroupId` or `AllocationId`), so readers can tell a reference to a
   // resource of this template from a literal id.
   std::string resource;
+  // The parameter whose stand-in this value is, or is built from (a parameter without Default
+  // or value, see Stack::ref_name): readers mark what they build from it as depending on it.
+  std::string stand_in;
 
   [[nodiscard]] bool is_null() const { return type == Type::kNull || type == Type::kNoValue; }
   [[nodiscard]] bool is_string() const { return type == Type::kString; }
@@ -67,6 +70,9 @@ struct ParameterDecl {
   const yaml::Node* default_value = nullptr;
   std::optional<std::string> override_value;
   std::vector<std::string> allowed_values;
+  // For a parameter without Default or value: the index of its Region's availability zone among
+  // the AvailabilityZone::Name parameters that need a stand-in (the first gets <region>a).
+  std::size_t zone_index = 0;
 };
 
 class Stack {
@@ -110,6 +116,9 @@ class Stack {
   void error(Location at, const std::string& resource, std::string message, std::string hint = {});
   void warning(Location at, const std::string& resource, std::string message,
                std::string hint = {});
+  // A warning that the model leaves something out or cannot know it (Diagnostics::gap).
+  void gap(Gap g, std::string key, Location at, const std::string& resource, std::string message,
+           std::string hint = {});
   // True the first time `key` is seen: for warnings that would otherwise repeat per use.
   bool warn_once(std::string key) { return warned_.insert(std::move(key)).second; }
   [[nodiscard]] model::Network& network() { return network_; }
@@ -135,6 +144,8 @@ class Stack {
   Value call(std::string_view fn, const yaml::Node& arg, Location at, int depth, bool short_form);
   Value ref(const yaml::Node& arg, Location at, int depth);
   Value ref_name(std::string_view name, Location at);
+  // The value of a parameter without Default or value, with a Gap::kStandIn warning.
+  Value stand_in(const ParameterDecl& p, Location at);
   Value get_att(std::string_view logical_id, std::string_view attribute, Location at);
   Value sub(const yaml::Node& arg, Location at, int depth, bool short_form);
   Value cidr(const yaml::Node& arg, Location at, int depth, bool short_form);

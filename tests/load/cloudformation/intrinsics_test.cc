@@ -258,8 +258,6 @@ INSTANTIATE_TEST_SUITE_P(
         BadRow{"RefToMissingResource", vpc_with("!Ref Nowhere"), "names `Nowhere`", 5, 18},
         BadRow{"GetAttOfMissingResource", vpc_with("!GetAtt Nowhere.CidrBlock"), "names `Nowhere`",
                5, 18},
-        BadRow{"MissingParameter", vpc_with("!Ref Cidr", "Parameters:\n  Cidr: {Type: String}\n"),
-               "parameter `Cidr` has no Default", 7, 18},
         BadRow{"SelectOutOfRange", vpc_with("!Select [5, [a, b]]"), "out of range", 5, 18},
         BadRow{"CidrTooManyBits", vpc_with("!Select [0, !Cidr [10.0.0.0/16, 2, 20]]"), "cidrBits",
                5, 30},
