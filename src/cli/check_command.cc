@@ -1,7 +1,6 @@
 // `cloudtwin check NETWORK --policy POLICY.yaml`: every rule of every policy checked for all
 // packets; a failure comes with the offending packets and a counterexample trace. Exit 0 when
 // every assertion holds, 1 on any violation, 2 on a bad network, policy or name.
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -11,6 +10,7 @@
 #include "cloudtwin/verify/access_scope.h"
 #include "cloudtwin/verify/policy_check.h"
 #include "commands.h"
+#include "output_file.h"
 
 namespace cloudtwin::cli {
 
@@ -107,9 +107,10 @@ Runner add_check_command(CLI::App& app) {
     if (o->output.empty()) {
       std::cout << report;
     } else {
-      std::ofstream out(o->output, std::ios::binary);
-      out << report;
-      if (!out) return usage_error("cannot write `" + o->output + "`");
+      auto inputs = o->network.paths;
+      inputs.insert(inputs.end(), o->policies.begin(), o->policies.end());
+      inputs.insert(inputs.end(), o->scopes.begin(), o->scopes.end());
+      if (!write_output_file(o->output, report, inputs)) return kExitBadInput;
       // A short verdict still goes to the terminal when the report goes to a file.
       const auto t = totals(files);
       std::cerr << t.passed + t.failed << " assertions checked: " << t.passed << " passed, "

@@ -49,10 +49,18 @@ struct PacketOptions {
   std::string protocol = "tcp";
   std::optional<int> port;
   std::optional<int> source_port;
+  std::optional<int> icmp_type;  // ICMP and ICMPv6 only; they have no ports
 };
+// Registers --protocol, --port, --source-port and --icmp-type for `o`.
+void add_packet_options(CLI::App& cmd, PacketOptions& o, const std::string& prefix);
 
 // The query the options describe, or nullopt after printing a usage error with a hint.
 std::optional<vpc::Query> make_query(const model::Network& network, const PacketOptions& o);
+
+// Checks the options every verb shares by name, as given on the command line (--region,
+// --account, --port, --protocol with --port, CIDRs in --from/--to): kExitOk, or kExitBadInput
+// after printing a usage error.
+int check_command_line(const CLI::App& verb);
 
 // Prints "error: MESSAGE (HINT)" and returns kExitBadInput.
 int usage_error(const std::string& message, const std::string& hint = {});

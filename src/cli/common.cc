@@ -1,5 +1,6 @@
 #include <iostream>
 #include <map>
+#include <regex>
 
 #include "commands.h"
 
@@ -21,7 +22,63 @@ bool split_pairs(const std::vector<std::string>& pairs, const char* option,
   return true;
 }
 
+// The value of option `name` of `verb` when it was given.
+std::optional<std::string> given(const CLI::App& verb, const std::string& name) {
+  const CLI::Option* opt = verb.get_option_no_throw(name);
+  if (opt == nullptr || opt->count() == 0 || opt->results().empty()) return std::nullopt;
+  return opt->results().back();
+}
+
+// A CIDR with host bits set names no network exactly: the user meant the network or the host.
+bool check_cidr_argument(const char* option, const std::string& text) {
+  if (text.find('/') == std::string::npos || text.find_first_of("0123456789:") != 0) return true;
+  auto loose = Prefix::parse(text);
+  if (!loose || Prefix::parse(text, /*strict=*/true)) return true;
+  auto host = IpAddress::parse(std::string_view(text).substr(0, text.find('/')));
+  usage_error(std::string(option) + " " + text + " has host bits set",
+              "did you mean " + loose->str() + " or " + (host ? host->str() : "the address") + "?");
+  return false;
+}
+
 }  // namespace
+
+int check_command_line(const CLI::App& verb) {
+  // AWS Region names: us-east-1, eu-central-2, us-gov-west-1, us-iso-east-1, us-isob-east-1.
+  static const std::regex kRegion("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+");
+  if (auto region = given(verb, "--region"); region && !std::regex_match(*region, kRegion)) {
+    return usage_error("--region `" + *region + "` is not an AWS Region name",
+                       "e.g. us-east-1, eu-west-2 or us-gov-west-1");
+  }
+  static const std::regex kAccount("[0-9]{12}");
+  if (auto account = given(verb, "--account"); account && !std::regex_match(*account, kAccount)) {
+    return usage_error("--account `" + *account + "` is not an AWS account id",
+                       "12 digits, e.g. 123456789012");
+  }
+  for (const char* name : {"--port", "--source-port", "--icmp-type"}) {
+    if (auto v = given(verb, name); v && v->empty()) {
+      return usage_error(std::string(name) + " is empty", "give a number, or leave the option out");
+    }
+  }
+  auto protocol_text = given(verb, "--protocol");
+  auto protocol = protocol_text ? Protocol::parse(*protocol_text) : std::nullopt;
+  bool icmp = protocol && protocol->is_icmp();
+  if (icmp && given(verb, "--port")) {
+    // ICMP messages have a type and a code, no ports (RFC 792, RFC 4443).
+    return usage_error(
+        "--port with --protocol " + *protocol_text + ": ICMP has no ports",
+        verb.get_option_no_throw("--icmp-type") != nullptr
+            ? "give the ICMP type with --icmp-type TYPE; the default is 8, echo request"
+            : "this verb covers every ICMP type; `cloudtwin trace --icmp-type TYPE` follows one");
+  }
+  if (!icmp && given(verb, "--icmp-type")) {
+    return usage_error("--icmp-type needs --protocol icmp or icmpv6",
+                       "TCP and UDP take --port instead");
+  }
+  for (const char* name : {"--from", "--to"}) {
+    if (auto v = given(verb, name); v && !check_cidr_argument(name, *v)) return kExitBadInput;
+  }
+  return kExitOk;
+}
 
 int usage_error(const std::string& message, const std::string& hint) {
   std::cerr << "error: " << message << (hint.empty() ? "" : " (" + hint + ")") << "\n";
@@ -39,6 +96,11 @@ std::optional<vpc::Query> make_query(const model::Network& network, const Packet
     usage_error("ports are 0-65535");
     return std::nullopt;
   }
+  if (o.icmp_type && (*o.icmp_type < 0 || *o.icmp_type > 255)) {
+    usage_error("--icmp-type " + std::to_string(*o.icmp_type) + ": ICMP types are 0-255",
+                "e.g. 8 for echo request, 3 for destination unreachable");
+    return std::nullopt;
+  }
   auto from = vpc::parse_endpoint(network, o.from);
   if (!from.endpoint) {
     usage_error("--from: " + from.error, from.hint);
@@ -49,18 +111,41 @@ std::optional<vpc::Query> make_query(const model::Network& network, const Packet
     usage_error("--to: " + to.error, to.hint);
     return std::nullopt;
   }
+  // A trace starts where a packet can be sent from; an address no interface holds sends nothing.
+  if (from.endpoint->kind == vpc::EndpointKind::kAddress ||
+      from.endpoint->kind == vpc::EndpointKind::kService) {
+    usage_error("--from " + o.from + ": " +
+                    (from.endpoint->kind == vpc::EndpointKind::kService
+                         ? "the address of an AWS service reached through a gateway endpoint"
+                         : "no network interface holds this address") +
+                    ", so no packet starts there",
+                "start at an instance, a network interface, internet[:ADDRESS] or an "
+                "on-premises network");
+    return std::nullopt;
+  }
   vpc::Query q;
   q.source = *from.endpoint;
   q.destination = *to.endpoint;
   q.protocol = *protocol;
   if (o.port) {
     q.destination_port = static_cast<std::uint16_t>(*o.port);
+  } else if (o.icmp_type) {
+    q.destination_port = static_cast<std::uint16_t>(*o.icmp_type);
   } else if (protocol->is_icmp()) {
     // Echo request: ICMP type 8, ICMPv6 type 128.
     q.destination_port = protocol->number() == Protocol::kIcmp ? 8 : 128;
   }
   if (o.source_port) q.source_port = static_cast<std::uint16_t>(*o.source_port);
   return q;
+}
+
+void add_packet_options(CLI::App& cmd, PacketOptions& o, const std::string& prefix) {
+  cmd.add_option("--protocol", o.protocol, prefix + "tcp, udp, icmp, icmpv6 or a protocol number");
+  cmd.add_option("--port", o.port, prefix + "destination port; default 443 (TCP and UDP only)");
+  cmd.add_option("--icmp-type", o.icmp_type,
+                 prefix + "ICMP or ICMPv6 type; default echo request (8, ICMPv6 128)");
+  cmd.add_option("--source-port", o.source_port,
+                 prefix + "source port; default: the source's first ephemeral port");
 }
 
 void add_network_options(CLI::App& cmd, NetworkOptions& o) {

@@ -17,6 +17,7 @@
 #include "cloudtwin/vpc/trace.h"
 #include "commands.h"
 #include "diagram_output.h"
+#include "output_file.h"
 
 namespace cloudtwin::cli {
 
@@ -26,6 +27,7 @@ struct DiagramOptions {
   std::string format = "mermaid";
   PacketOptions packet;
   std::string highlight;  // a `trace --json` document
+  std::string output;
 };
 
 // The trace of a `cloudtwin trace --json` document: its hops and explanations, which is what
@@ -102,6 +104,12 @@ bool run_graphviz(const std::string& dot, const std::string& text, std::string& 
   {
     std::ofstream f(tmpl, std::ios::binary);
     f << text;
+    f.close();
+    if (!f) {
+      std::filesystem::remove(tmpl);
+      error = "cannot write the temporary file " + tmpl;
+      return false;
+    }
   }
   std::string command = "'" + dot + "' -Tsvg '" + tmpl + "'";
   FILE* pipe = ::popen(command.c_str(), "r");
@@ -132,12 +140,10 @@ Runner add_diagram_command(CLI::App& app) {
   cmd->add_option("--from", o->packet.from,
                   "Highlight the path of a trace from SRC (as `trace --from`)");
   cmd->add_option("--to", o->packet.to, "Highlight the path of a trace to DST (as `trace --to`)");
-  cmd->add_option("--protocol", o->packet.protocol,
-                  "Highlighted trace: tcp, udp, icmp, icmpv6 or a number");
-  cmd->add_option("--port", o->packet.port,
-                  "Highlighted trace: destination port (ICMP: type); default 443");
+  add_packet_options(*cmd, o->packet, "Highlighted trace: ");
   cmd->add_option("--highlight", o->highlight,
                   "Highlight the path of a saved trace (the output of `cloudtwin trace --json`)");
+  cmd->add_option("-o,--output", o->output, "Write to FILE instead of standard output");
   return [o]() {
     auto format = parse_diagram_format(o->format);
     if (!format) return usage_error("bad --format `" + o->format + "`", "mermaid, dot or svg");
@@ -172,15 +178,21 @@ Runner add_diagram_command(CLI::App& app) {
       title = o->highlight + ": " + (trace->reachable ? "reachable" : "not reachable");
     }
     Diagram diagram = build_diagram(network, trace ? &*trace : nullptr, title);
+    std::string text;
     if (*format == DiagramFormat::kMermaid) {
-      std::cout << render_mermaid(diagram);
+      text = render_mermaid(diagram);
     } else if (*format == DiagramFormat::kDot) {
-      std::cout << render_dot(diagram);
+      text = render_dot(diagram);
     } else {
-      std::string svg;
       std::string error;
-      if (!run_graphviz(dot, render_dot(diagram), svg, error)) return usage_error(error);
-      std::cout << svg;
+      if (!run_graphviz(dot, render_dot(diagram), text, error)) return usage_error(error);
+    }
+    if (o->output.empty()) {
+      std::cout << text;
+    } else {
+      auto inputs = o->network.paths;
+      if (!o->highlight.empty()) inputs.push_back(o->highlight);
+      if (!write_output_file(o->output, text, inputs)) return kExitBadInput;
     }
     return !trace || trace->reachable ? kExitOk : kExitNegative;
   };

@@ -1,11 +1,11 @@
 // `cloudtwin export NETWORK... [--format yaml] [-o FILE]`: read a network in any supported format
 // and write it in cloudtwin's native YAML.
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "cloudtwin/load/native_yaml_writer.h"
 #include "commands.h"
+#include "output_file.h"
 
 namespace cloudtwin::cli {
 
@@ -35,17 +35,10 @@ Runner add_export_command(CLI::App& app) {
     }
     const std::string text = load::write_native_yaml(network);
     if (opts->output.empty()) {
-      std::cout << text << std::flush;
-      return std::cout ? kExitOk : kExitBadInput;
+      std::cout << text;
+      return kExitOk;
     }
-    std::ofstream out(opts->output, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::cerr << "error: cannot write " << opts->output << "\n";
-      return kExitBadInput;
-    }
-    return kExitOk;
+    return write_output_file(opts->output, text, opts->network.paths) ? kExitOk : kExitBadInput;
   };
 }
 

@@ -1,11 +1,15 @@
 // cloudtwin: a twin of an AWS network on one machine. See DESIGN.md for the verbs.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <new>
 
 #include "commands.h"
+#include "output_file.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace cloudtwin::cli;
   CLI::App app{"cloudtwin - a twin of your AWS network on one machine"};
   app.require_subcommand(1);
@@ -17,6 +21,21 @@ int main(int argc, char** argv) {
   Runner reach = add_reach_command(app);
   Runner exposure = add_exposure_command(app);
   Runner check = add_check_command(app);
+  // CLI11 reports a mistyped verb as "A subcommand is required"; say which word and the verbs.
+  std::vector<std::string> names;
+  for (const CLI::App* verb : app.get_subcommands([](CLI::App*) { return true; })) {
+    names.push_back(verb->get_name());
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  if (argc == 1) return usage_error("no verb", "verbs: " + list + "; cloudtwin --help for more");
+  if (argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    std::vector<std::string_view> views(names.begin(), names.end());
+    std::string best = cloudtwin::closest_match(argv[1], views);
+    return usage_error("unknown verb `" + std::string(argv[1]) + "`",
+                       (best.empty() ? "" : "did you mean `" + best + "`? ") + "verbs: " + list +
+                           "; cloudtwin VERB --help for one");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -26,6 +45,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitBadInput;
+  }
+  for (const CLI::App* verb : app.get_subcommands()) {
+    if (int status = check_command_line(*verb); status != kExitOk) return status;
   }
   try {
     if (app.got_subcommand("validate")) return validate();
@@ -42,4 +64,17 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every report goes through a buffer that checks its writes: an answer lost on a full disk or
+  // /dev/full is an error (exit 2), not a silent success.
+  cloudtwin::cli::StdoutBuffer out;
+  std::streambuf* previous = std::cout.rdbuf(&out);
+  int status = run(argc, argv);
+  status = cloudtwin::cli::finish_stdout(out, status);
+  std::cout.rdbuf(previous);
+  return status;
 }

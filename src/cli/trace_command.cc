@@ -27,10 +27,7 @@ Runner add_trace_command(CLI::App& app) {
   cmd->add_option("--to", o->packet.to,
                   "Destination: instance, ENI, address, internet[:ADDR] or on-premises network")
       ->required();
-  cmd->add_option("--protocol", o->packet.protocol, "tcp, udp, icmp, icmpv6 or a protocol number");
-  cmd->add_option("--port", o->packet.port, "Destination port (ICMP: type); default 443, ICMP 8");
-  cmd->add_option("--source-port", o->packet.source_port,
-                  "Source port; default: the source's first ephemeral port");
+  add_packet_options(*cmd, o->packet, "");
   cmd->add_flag("--json", o->json, "Print a JSON document");
   return [o]() {
     model::Network network;

@@ -137,6 +137,9 @@ PartyParse parse_party(const model::Network& n, std::string_view text) {
       break;
     }
   }
+  for (const Kind& k : kinds) {
+    if (auto a = vpc::ambiguous_name(n, text, std::span<const Kind>(&k, 1))) return fail(a->error, a->hint);
+  }
   for (Kind k : kinds) {
     if (auto i = n.find(text, k)) {
       auto p = party_of(n, k, *i, label);

@@ -75,7 +75,56 @@ EndpointParse from_address(const model::Network& n, IpAddress a, std::string lab
   return ok(e);
 }
 
+constexpr Kind kEndpointKinds[] = {Kind::kInstance, Kind::kNetworkInterface,
+                                   Kind::kOnPremisesNetwork};
+
 }  // namespace
+
+std::optional<EndpointParse> ambiguous_name(const model::Network& n, std::string_view text,
+                                            std::span<const Kind> kinds) {
+  std::vector<model::ResourceKey> found;
+  for (const auto& [name, key] : n.by_id.equal_range(text)) {
+    if (std::find(kinds.begin(), kinds.end(), key.kind) == kinds.end()) continue;
+    bool seen = std::any_of(found.begin(), found.end(), [&](const model::ResourceKey& k) {
+      return k.kind == key.kind && k.index == key.index;
+    });
+    if (!seen) found.push_back(key);
+  }
+  if (found.size() < 2) return std::nullopt;
+  std::string list;
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < found.size() && i < kShown; ++i) {
+    const auto& r = n.resource(found[i]);
+    list += (i == 0 ? "" : ", ") + r.id + " (" + model::kind_name(found[i].kind) + ")";
+  }
+  if (found.size() > kShown) list += " and " + std::to_string(found.size() - kShown) + " more";
+  return fail("`" + std::string(text) + "` names " + std::to_string(found.size()) +
+                  " resources: " + list,
+              "use one of their ids");
+}
+
+std::string not_internet_reason(IpAddress a) {
+  struct Range {
+    const char* cidr;
+    const char* what;
+  };
+  // RFC 6890 special-purpose blocks that no packet from the internet carries as its address.
+  static const Range kRanges[] = {
+      {"0.0.0.0/8", "an unspecified (\"this network\") address"},
+      {"127.0.0.0/8", "a loopback address"},
+      {"169.254.0.0/16", "a link-local address"},
+      {"224.0.0.0/4", "a multicast address"},
+      {"240.0.0.0/4", "a reserved address"},
+      {"::/128", "the unspecified address"},
+      {"::1/128", "the loopback address"},
+      {"fe80::/10", "a link-local address"},
+      {"ff00::/8", "a multicast address"},
+  };
+  for (const auto& r : kRanges) {
+    if (Prefix::parse(r.cidr)->contains(a)) return r.what;
+  }
+  return {};
+}
 
 EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
   std::string label(text);
@@ -92,6 +141,9 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
     if (!addr) return fail("`" + label + "` is not internet:ADDRESS", "e.g. internet:203.0.113.10");
     // A private address "on the internet" is allowed on purpose: it is how a user checks that
     // internet gateways drop RFC 1918 / RFC 6598 traffic (IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_...).
+    if (auto why = not_internet_reason(*addr); !why.empty())
+      return fail("`" + label + "`: " + addr->str() + " is " + why + ", not on the internet",
+                  "give a public address, e.g. internet:203.0.113.10");
     Endpoint e;
     e.kind = EndpointKind::kInternet;
     e.address = addr;
@@ -99,6 +151,9 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
     return ok(e);
   }
   if (auto addr = IpAddress::parse(text)) return from_address(n, *addr, label);
+  for (const Kind& k : kEndpointKinds) {
+    if (auto a = ambiguous_name(n, text, std::span<const Kind>(&k, 1))) return *a;
+  }
   if (auto i = n.find(text, Kind::kInstance)) {
     const auto& inst = n.instances[*i];
     if (inst.network_interfaces.empty())

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,5 +36,15 @@ struct EndpointParse {
 
 // Parses SRC/DST. Names and ids are matched against instances, ENIs and on-premises networks.
 [[nodiscard]] EndpointParse parse_endpoint(const model::Network& network, std::string_view text);
+
+// When `text` names several resources of `kinds` (a Name tag shared by two instances), the error
+// listing them with their ids; nullopt when it names at most one.
+[[nodiscard]] std::optional<EndpointParse> ambiguous_name(const model::Network& network,
+                                                          std::string_view text,
+                                                          std::span<const model::Kind> kinds);
+
+// Why `a` cannot be an address on the internet (loopback, unspecified, link-local, multicast or
+// reserved), or empty. Private addresses are allowed: they show internet gateways dropping them.
+[[nodiscard]] std::string not_internet_reason(IpAddress a);
 
 }  // namespace cloudtwin::vpc
