@@ -86,7 +86,95 @@ std::size_t error_offset(simdjson::error_code e, std::size_t offset, const Sourc
   if (e == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || e == simdjson::UNCLOSED_STRING) {
     return source.text().size();
   }
+  // simdjson validates the whole input before parsing and does not say where it failed.
+  if (e == simdjson::UTF8_ERROR) return first_invalid_utf8(source.text());
   return offset;
+}
+
+std::optional<std::size_t> trailing_content(od::document& doc, const Source& source) {
+  const char* p = nullptr;
+  if (doc.current_location().get(p) != simdjson::SUCCESS) return std::nullopt;  // at the end
+  return source.offset(p);
+}
+
+std::optional<std::size_t> content_after_first_value(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  const std::size_t n = text.size();
+  while (i < n && is_space(text[i])) ++i;
+  if (i == n) return std::nullopt;
+  if (text[i] == '{' || text[i] == '[' || text[i] == '"') {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (; i < n; ++i) {
+      const char c = text[i];
+      if (in_string) {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          in_string = false;
+          if (depth == 0) break;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) return std::nullopt;  // malformed: the parser's error is the right one
+        if (--depth == 0) break;
+      }
+    }
+    if (i >= n) return std::nullopt;  // the value does not end
+    ++i;
+  } else {
+    while (i < n && !is_space(text[i]) && text[i] != '{' && text[i] != '[' && text[i] != '"')
+      ++i;
+  }
+  while (i < n && is_space(text[i])) ++i;
+  if (i == n) return std::nullopt;
+  return i;
+}
+
+std::optional<std::size_t> first_nul(std::string_view text) {
+  const void* p = std::memchr(text.data(), 0, text.size());
+  if (!p) return std::nullopt;
+  return static_cast<std::size_t>(static_cast<const char*>(p) - text.data());
+}
+
+std::size_t first_invalid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // RFC 3629 section 4: lead byte, continuation count, and the second byte's range (no
+    // overlong forms, no surrogates, nothing above U+10FFFF).
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return n;
 }
 
 const char* type_name(Type t) {
@@ -113,6 +201,7 @@ const char* type_name(Type t) {
 
 simdjson::error_code Tree::build(od::value value, const char* base) {
   nodes_.clear();
+  duplicates_.clear();
   base_ = base;
   error_offset_ = 0;
   return add(value, {}, 0);
@@ -151,6 +240,8 @@ simdjson::error_code Tree::add(od::value value, std::string_view key, int depth)
         }
         if (auto e = add(field.value(), k, depth + 1)) return e;
       }
+      nodes_[me].end = static_cast<std::uint32_t>(nodes_.size());
+      find_duplicates(me);
       break;
     }
     case od::json_type::array: {
@@ -205,6 +296,35 @@ simdjson::error_code Tree::add(od::value value, std::string_view key, int depth)
   }
   nodes_[me].end = static_cast<std::uint32_t>(nodes_.size());
   return simdjson::SUCCESS;
+}
+
+void Tree::find_duplicates(std::uint32_t object) {
+  const std::uint32_t end = nodes_[object].end;
+  std::vector<std::uint32_t> members;
+  for (std::uint32_t i = object + 1; i < end; i = nodes_[i].end) members.push_back(i);
+  if (members.size() < 2) return;
+  if (members.size() <= 8) {
+    for (std::size_t a = 1; a < members.size(); ++a) {
+      for (std::size_t b = 0; b < a; ++b) {
+        if (nodes_[members[a]].key == nodes_[members[b]].key) {
+          duplicates_.push_back({members[a], members[b]});
+          break;
+        }
+      }
+    }
+    return;
+  }
+  // Large objects: sort by key (stable, so the first written comes first), linear overall.
+  std::stable_sort(members.begin(), members.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return nodes_[a].key < nodes_[b].key;
+  });
+  for (std::size_t a = 1, first = 0; a < members.size(); ++a) {
+    if (nodes_[members[a]].key != nodes_[members[first]].key) {
+      first = a;
+    } else {
+      duplicates_.push_back({members[a], members[first]});
+    }
+  }
 }
 
 // ---- Value ------------------------------------------------------------------------------------
@@ -282,6 +402,56 @@ void Reader::error(std::size_t offset, const std::string& resource, std::string 
 void Reader::warning(std::size_t offset, const std::string& resource, std::string message,
                      std::string hint) {
   d_.warning(path_, source_.at(offset), resource, std::move(message), std::move(hint));
+}
+
+void Reader::gap(Gap g, std::string key, std::size_t offset, const std::string& resource,
+                 std::string message, std::string hint) {
+  d_.gap(g, std::move(key), path_, source_.at(offset), resource, std::move(message),
+         std::move(hint));
+}
+
+bool Reader::no_duplicates(const Tree& tree) {
+  constexpr std::size_t kMaxReported = 20;
+  const auto& nodes = tree.nodes();
+  std::size_t reported = 0;
+  for (const auto& d : tree.duplicates()) {
+    if (++reported > kMaxReported) {
+      error(nodes[d.node].offset, resource_,
+            "... and " + std::to_string(tree.duplicates().size() - kMaxReported) +
+                " more duplicate keys");
+      break;
+    }
+    const Location first = source_.at(nodes[d.first].offset);
+    error(nodes[d.node].offset, resource_,
+          "duplicate key `" + std::string(nodes[d.node].key) + "` (first at line " +
+              std::to_string(first.line) + ", column " + std::to_string(first.column) + ")",
+          "JSON readers disagree on which of the two wins; keep one");
+  }
+  return tree.duplicates().empty();
+}
+
+bool Reader::no_nul() {
+  const std::string_view text(source_.text().data(), source_.text().size());
+  auto nul = first_nul(text);
+  if (!nul) return true;
+  const bool utf16 = text.size() >= 2 && (text[0] == '\0' || text[1] == '\0');
+  error(*nul, "", "a NUL byte: JSON text holds none",
+        utf16 ? "the file looks like UTF-16; save it as UTF-8"
+              : "is this a binary file? `terraform show -json plan.out > plan.json` writes JSON");
+  return false;
+}
+
+void Reader::parse_error(simdjson::error_code e, std::size_t offset,
+                         const std::string& one_document) {
+  if (e != simdjson::UTF8_ERROR && e != simdjson::EMPTY) {
+    const std::string_view text(source_.text().data(), source_.text().size());
+    if (auto next = content_after_first_value(text)) {
+      error(*next, "", "more than one JSON document in the file (the next starts here)",
+            one_document);
+      return;
+    }
+  }
+  error(error_offset(e, offset, source_), "", describe(e));
 }
 
 bool Reader::expect(const Value& v, Type type, std::string_view field) {

@@ -44,8 +44,20 @@ class Source {
 
 // "what went wrong" for a simdjson error, worded for users.
 std::string describe(simdjson::error_code e);
-// Where to report `e` found near `offset`: input that ends too early is reported at its end.
+// Where to report `e` found near `offset`: input that ends too early is reported at its end,
+// invalid UTF-8 at its first bad byte.
 std::size_t error_offset(simdjson::error_code e, std::size_t offset, const Source& source);
+// Once the root value of `doc` is read: the offset of what follows it (a second document,
+// trailing garbage), or nullopt if nothing does.
+std::optional<std::size_t> trailing_content(simdjson::ondemand::document& doc,
+                                            const Source& source);
+// If `text` holds one complete JSON value followed by more than whitespace: the offset of what
+// follows (a second document, trailing garbage). A plain scan that does not validate the value.
+std::optional<std::size_t> content_after_first_value(std::string_view text);
+// The offset of the first NUL byte, which no JSON text holds (binary or UTF-16 input).
+std::optional<std::size_t> first_nul(std::string_view text);
+// The offset of the first byte of `text` that is not part of valid UTF-8 (text.size() if none).
+std::size_t first_invalid_utf8(std::string_view text);
 
 enum class Type : std::uint8_t { kMissing, kNull, kBool, kNumber, kString, kArray, kObject };
 const char* type_name(Type t);  // "a string", "an object", ...
@@ -109,11 +121,19 @@ class Tree {
   [[nodiscard]] Value root() const { return Value(this, 0); }
   [[nodiscard]] std::size_t error_offset() const { return error_offset_; }
   [[nodiscard]] const std::vector<Node>& nodes() const { return nodes_; }
+  // Keys written twice in one object (RFC 8259 4: names "SHOULD be unique"; parsers disagree on
+  // which value wins), by node index: the repeat and the first.
+  struct Duplicate {
+    std::uint32_t node, first;
+  };
+  [[nodiscard]] const std::vector<Duplicate>& duplicates() const { return duplicates_; }
 
  private:
   simdjson::error_code add(simdjson::ondemand::value value, std::string_view key, int depth);
+  void find_duplicates(std::uint32_t object);
 
   std::vector<Node> nodes_;
+  std::vector<Duplicate> duplicates_;
   const char* base_ = nullptr;
   std::size_t error_offset_ = 0;
 };
@@ -135,6 +155,9 @@ class Reader {
              std::string hint = {});
   void warning(std::size_t offset, const std::string& resource, std::string message,
                std::string hint = {});
+  // A warning that the model leaves something out or cannot know it (see Gap).
+  void gap(Gap g, std::string key, std::size_t offset, const std::string& resource,
+           std::string message, std::string hint = {});
 
   // The resource id or address diagnostics name until changed.
   void set_resource(std::string r) { resource_ = std::move(r); }
@@ -155,6 +178,13 @@ class Reader {
   std::vector<std::string_view> strings(const Value& v, std::string_view field);
   // True if `v` has the wanted type; otherwise a located error ("`field` must be ...").
   bool expect(const Value& v, Type type, std::string_view field);
+  // Reports the duplicate keys of `tree` as located errors; false if there were any.
+  bool no_duplicates(const Tree& tree);
+  // Reports a NUL byte in the text as a located error; false if there is one.
+  bool no_nul();
+  // Reports simdjson error `e` found near `offset`, or a second document after a complete first
+  // one when that is what the parser tripped on. `one_document` is the hint for the latter.
+  void parse_error(simdjson::error_code e, std::size_t offset, const std::string& one_document);
 
  private:
   const Source& source_;

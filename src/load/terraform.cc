@@ -58,8 +58,9 @@ class Document {
   void run() {
     const std::size_t errors_before = d_.error_count();
     auto doc_error = [&](simdjson::error_code e, std::size_t offset) {
-      reader_.error(json::error_offset(e, offset, source_), "", json::describe(e));
+      reader_.parse_error(e, offset, "give each `terraform show -json` output its own file");
     };
+    if (!reader_.no_nul()) return;
     od::document doc;
     if (auto e = parser_.iterate(source_.text()).get(doc)) return doc_error(e, 0);
     auto location = [&]() -> std::size_t {
@@ -80,11 +81,22 @@ class Document {
     if (auto e = doc.get_object().get(root)) return doc_error(e, location());
     bool has_planned = false, has_values = false, has_version = false;
     json::Tree tree;
+    std::map<std::string, std::size_t, std::less<>> seen;  // top-level key -> offset
     for (auto member : root) {
       od::field field;
       std::string_view key;
       if (auto e = std::move(member).get(field)) return doc_error(e, location());
       if (auto e = field.unescaped_key().get(key)) return doc_error(e, location());
+      const std::size_t offset = source_.offset(field.value().raw_json_token().data());
+      if (auto [it, fresh] = seen.try_emplace(std::string(key), offset); !fresh) {
+        const Location first = source_.at(it->second);
+        reader_.error(offset, "",
+                      "duplicate key `" + std::string(key) + "` (first at line " +
+                          std::to_string(first.line) + ", column " +
+                          std::to_string(first.column) + ")",
+                      "JSON readers disagree on which of the two wins; keep one");
+        continue;
+      }
       if (key == "format_version") {
         has_version = true;
         if (auto e = tree.build(field.value(), source_.text().data())) {
@@ -95,18 +107,25 @@ class Document {
         if (auto e = tree.build(field.value(), source_.text().data())) {
           return doc_error(e, tree.error_offset());
         }
-        read_changes(tree.root());
+        if (reader_.no_duplicates(tree)) read_changes(tree.root());
       } else if (key == "configuration") {
         if (auto e = tree.build(field.value(), source_.text().data())) {
           return doc_error(e, tree.error_offset());
         }
+        reader_.no_duplicates(tree);
         plan_.is_plan = true;
         collect_references(tree.root().get("root_module"), "", plan_, 0);
+        read_provider_region(tree.root().get("provider_config"));
       } else if (key == "planned_values") {
         has_planned = true;
       } else if (key == "values") {
         has_values = true;
       }
+    }
+    // `terraform show -json` writes one document; a second one appended is not read silently.
+    if (auto next = json::trailing_content(doc, source_)) {
+      reader_.error(*next, "", "more than one JSON document in the file (the next starts here)",
+                    "give each `terraform show -json` output its own file");
     }
     if (!has_version) {
       reader_.error(0, "", "not `terraform show -json` output: no `format_version`");
@@ -148,21 +167,40 @@ class Document {
 
  private:
   void check_version(const json::Value& v) {
-    auto text = reader_.str(v, "format_version");
-    if (!text) return;
-    // json-format.mdx: a minor bump only adds; a major bump may change the meaning. 0.x is the
-    // format of Terraform before 1.0 and has the same shape.
-    int major = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), major);
-    if (ec != std::errc() || (end != text->data() + text->size() && *end != '.')) {
+    if (v.type() != json::Type::kString || v.text().empty()) {
       reader_.error(v.offset(), "",
-                    "`format_version` `" + std::string(*text) + "` is not a version");
+                    std::string("`format_version` is ") +
+                        (v.is_string() ? "empty" : json::type_name(v.type())) +
+                        ", expected a version string like \"1.2\"");
+      return;
+    }
+    const std::string_view text = v.text();
+    // json-format.mdx: a minor bump only adds; a major bump may change the meaning. 0.x is the
+    // format of Terraform before 1.0 and has the same shape. A version is digits and dots.
+    int major = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), major);
+    (void)end;
+    const bool shaped = !text.starts_with('-') && !text.ends_with('.') &&
+                        text.find_first_not_of("0123456789.") == std::string_view::npos &&
+                        text.find("..") == std::string_view::npos;
+    if (ec != std::errc() || !shaped) {
+      reader_.error(v.offset(), "", "`format_version` `" + std::string(text) + "` is not a version",
+                    "`terraform show -json` writes a version like \"1.2\"");
     } else if (major > 1) {
       reader_.error(
           v.offset(), "",
-          "Terraform JSON format_version " + std::string(*text) + " is not supported",
+          "Terraform JSON format_version " + std::string(text) + " is not supported",
           "this reader knows format 0.x and 1.x; a new major version may change the meaning");
     }
+  }
+
+  // json-format.mdx ("Configuration Representation"): provider_config is keyed by provider
+  // name, or name.alias; resources without `provider` use the unaliased one.
+  void read_provider_region(const json::Value& providers) {
+    const json::Value aws = providers.get("aws");
+    if (!aws.is_object() || !aws.get("alias").absent()) return;
+    const json::Value region = aws.get("expressions").get("region").get("constant_value");
+    if (auto r = reader_.str(region, "region")) plan_.region = std::string(*r);
   }
 
   void read_changes(const json::Value& changes) {
@@ -188,6 +226,25 @@ class Document {
     }
   }
 
+  // A value of the wrong type is reported naming its field; other errors are returned.
+  simdjson::error_code named(simdjson::error_code e, std::string_view field, od::field& f) {
+    if (e != simdjson::INCORRECT_TYPE) return e;
+    od::json_type type;
+    std::string what = "something else";
+    if (f.value().type().get(type) == simdjson::SUCCESS) {
+      switch (type) {
+        case od::json_type::object: what = "an object"; break;
+        case od::json_type::array: what = "an array"; break;
+        case od::json_type::string: what = "a string"; break;
+        case od::json_type::number: what = "a number"; break;
+        case od::json_type::boolean: what = "a boolean"; break;
+        case od::json_type::null: what = "null"; break;
+      }
+    }
+    reader_.error(location_, "", "`" + std::string(field) + "` must be an array, not " + what);
+    return simdjson::SUCCESS;
+  }
+
   simdjson::error_code walk_module(od::value module, terraform::Resources& resources, int depth) {
     auto here = [&](od::value& v) { location_ = source_.offset(v.raw_json_token().data()); };
     here(module);
@@ -202,7 +259,7 @@ class Document {
       if (key == "resources") {
         od::array list;
         here(field.value());
-        if (auto e = field.value().get_array().get(list)) return e;
+        if (auto e = field.value().get_array().get(list)) return named(e, "resources", field);
         for (auto element : list) {
           od::value v;
           if (auto e = std::move(element).get(v)) return e;
@@ -210,12 +267,12 @@ class Document {
             location_ = tree_.error_offset();
             return e;
           }
-          resources.read(tree_.root());
+          if (reader_.no_duplicates(tree_)) resources.read(tree_.root());
         }
       } else if (key == "child_modules") {
         od::array list;
         here(field.value());
-        if (auto e = field.value().get_array().get(list)) return e;
+        if (auto e = field.value().get_array().get(list)) return named(e, "child_modules", field);
         for (auto element : list) {
           od::value v;
           if (auto e = std::move(element).get(v)) return e;

@@ -147,6 +147,7 @@ struct Resources::Impl {
   std::set<std::string> main_associated_vpcs;  // VPC refs with aws_main_route_table_association
   std::vector<std::string> instance_enis;      // ENIs synthesised for instances
   std::uint32_t placeholders = 0;
+  std::unordered_map<std::string, bool> map_public_ip;  // subnet id -> map_public_ip_on_launch
   std::unordered_map<std::string, std::size_t> ignored;  // unmodelled type -> count
   // finish(): kind -> id, name or address -> index
   std::map<Kind, std::unordered_map<std::string, Index>> index;
@@ -276,7 +277,7 @@ struct Resources::Impl {
     res.unknown.emplace_back(attr);
     for (auto& a : found) out.push_back({std::move(a), res.at});
     if (found.empty()) {
-      rd.warning(res.offset, res.address,
+      rd.gap(Gap::kUnknownValue, std::string(attr), res.offset, res.address,
                  "`" + std::string(attr) + "` is unknown until apply and names no resource of " +
                      "the configuration cloudtwin can follow; left unset");
     }
@@ -288,11 +289,16 @@ struct Resources::Impl {
     return all.empty() ? Ref{} : all.front();
   }
 
-  std::optional<IpAddress> placeholder_ip(Res& res, std::string_view attr) {
+  std::optional<IpAddress> placeholder_ip(Res& res, std::string_view attr,
+                                          const std::string& why = {}) {
+    return placeholder_ip(res.offset, res.address, attr, why);
+  }
+  std::optional<IpAddress> placeholder_ip(std::size_t offset, const std::string& address,
+                                          std::string_view attr, const std::string& why) {
     IpAddress a = IpAddress::v4(kPlaceholderBase + ++placeholders);
-    rd.warning(res.offset, res.address,
-               "`" + std::string(attr) + "` is unknown until apply; using placeholder " + a.str() +
-                   " (198.18.0.0/15)");
+    rd.gap(Gap::kUnknownValue, std::string(attr), offset, address,
+           "`" + std::string(attr) + "` is unknown until apply" + why + "; using placeholder " +
+               a.str() + " (198.18.0.0/15)");
     return a;
   }
 
@@ -487,14 +493,17 @@ struct Resources::Impl {
       r.destination_prefix_list = {std::string(*pl), rd.at(item.get(pl_key))};
       r.origin = model::RouteOrigin::kPrefixList;
     } else {
-      if (split && plan.is_plan) {
-        rd.warning(res.offset, res.address,
-                   "the route's destination is unknown until apply; the route is left out");
-      } else {
+      if (!split || !plan.is_plan) {
         rd.error(item.offset(), rd.resource(),
                  "a route needs a destination CIDR block or prefix list");
+        return std::nullopt;
       }
-      return std::nullopt;
+      // Kept with its destination unknown: it might win any lookup of its table, so those
+      // lookups are inconclusive rather than decided without it.
+      rd.gap(Gap::kUnknownValue, "destination", res.offset, res.address,
+             "the route's destination is unknown until apply; lookups in its route table are "
+             "inconclusive");
+      r.unknown = "the destination is known after apply";
     }
     // A route to an instance names its ENI too; the ENI is the more precise target.
     std::vector<const TargetAttr*> order;
@@ -533,8 +542,8 @@ struct Resources::Impl {
     }
     if (r.target.empty()) {
       if (plan.is_plan) {
-        rd.warning(res.offset, res.address,
-                   "the route's target is unknown until apply; the route is left out");
+        rd.gap(Gap::kUnknownValue, "target", res.offset, res.address,
+               "the route's target is unknown until apply; the route is left out");
       } else {
         rd.error(item.offset(), rd.resource(),
                  "a route needs a target (gateway_id, nat_gateway_id, ...)");
@@ -567,6 +576,7 @@ struct Resources::Impl {
     } else if (auto owner = str(res, "owner_id")) {
       v.account = std::string(*owner);
     }
+    if (v.region.empty()) v.region = plan.region;
     if (auto p = rd.prefix(res.v.get("cidr_block"), "cidr_block", Family::kV4)) {
       v.cidr_blocks.push_back(*p);
     } else if (unknown(res, "cidr_block")) {
@@ -619,6 +629,9 @@ struct Resources::Impl {
     if (auto az = str(res, "availability_zone")) s.availability_zone = *az;
     s.cidr_block = rd.prefix(res.v.get("cidr_block"), "cidr_block", Family::kV4);
     s.ipv6_cidr_block = rd.prefix(res.v.get("ipv6_cidr_block"), "ipv6_cidr_block", Family::kV6);
+    if (auto b = rd.boolean(res.v.get("map_public_ip_on_launch"), "map_public_ip_on_launch")) {
+      map_public_ip[s.id] = *b;
+    }
   }
 
   void route_table(Res& res, bool is_default) {
@@ -799,9 +812,29 @@ struct Resources::Impl {
                                {"aws_security_group", "aws_default_security_group"}, true);
     eni.public_ip = rd.address(res.v.get("public_ip"), "public_ip", Family::kV4);
     if (!eni.public_ip && plan.is_plan) {
+      // vpc-ip-addressing.html ("Public IPv4 addresses"): an instance launched in a subnet whose
+      // public IPv4 addressing attribute is set gets a public address, unless the launch says
+      // otherwise; associate_public_ip_address is that launch setting and overrides the subnet.
       auto assoc =
           rd.boolean(res.v.get("associate_public_ip_address"), "associate_public_ip_address");
-      if (assoc && *assoc) eni.public_ip = placeholder_ip(res, "public_ip");
+      if (assoc && *assoc) {
+        eni.public_ip = placeholder_ip(res, "public_ip");
+      } else if (!assoc && !eni.subnet.empty()) {
+        pending.push_back([this, subnet = eni.subnet, eni_id = eni.id, id, offset = res.offset,
+                           address = res.address] {
+          auto it = index[Kind::kSubnet].find(subnet.text);
+          if (it == index[Kind::kSubnet].end()) return;
+          auto on = map_public_ip.find(net.subnets[it->second].id);
+          if (on == map_public_ip.end() || !on->second) return;
+          for (auto& e : net.network_interfaces) {
+            if (e.id != eni_id || e.instance.text != id || e.public_ip) continue;
+            e.public_ip = placeholder_ip(offset, address, "public_ip",
+                                         " (its subnet " + subnet.text +
+                                             " sets map_public_ip_on_launch)");
+            break;
+          }
+        });
+      }
     }
     if (auto b = rd.boolean(res.v.get("source_dest_check"), "source_dest_check")) {
       eni.source_dest_check = *b;
@@ -1099,6 +1132,7 @@ struct Resources::Impl {
         t.account = std::string(parts[4]);
       }
     }
+    if (net.transit_gateways[self].region.empty()) net.transit_gateways[self].region = plan.region;
     if (auto asn = rd.integer(res.v.get("amazon_side_asn"), "amazon_side_asn", 1, 4294967294)) {
       net.transit_gateways[self].amazon_side_asn = static_cast<std::uint32_t>(*asn);
     }
@@ -1405,8 +1439,8 @@ struct Resources::Impl {
     if (!res.type.starts_with("aws_")) return;  // other providers are not AWS networks
     if (!dispatch(res)) {
       if (!res.data) {
-        rd.warning(res.offset, res.address,
-                   "ignored: " + res.address + " (" + res.type + " is not modelled)");
+        rd.gap(Gap::kIgnoredType, res.type, res.offset, res.address,
+               "ignored: " + res.address + " (" + res.type + " is not modelled)");
       }
       return;
     }
@@ -1414,8 +1448,8 @@ struct Resources::Impl {
       std::string attrs;
       for (const auto& a : res.unknown) attrs += (attrs.empty() ? "" : ", ") + a;
       const bool id = std::find(res.unknown.begin(), res.unknown.end(), "id") != res.unknown.end();
-      rd.warning(
-          res.offset, res.address, "unknown until apply: " + attrs,
+      rd.gap(
+          Gap::kUnknownValue, attrs, res.offset, res.address, "unknown until apply: " + attrs,
           id ? "its id is the address `" + res.address + "`; references follow the configuration"
              : "references follow the configuration");
     }
@@ -1509,6 +1543,7 @@ struct Resources::Impl {
   void build_index() {
     index.clear();
     index_kind(Kind::kVpc, net.vpcs);
+    index_kind(Kind::kSubnet, net.subnets);
     index_kind(Kind::kRouteTable, net.route_tables);
     index_kind(Kind::kInternetGateway, net.internet_gateways);
     index_kind(Kind::kElasticIp, net.elastic_ips);
@@ -1533,7 +1568,7 @@ struct Resources::Impl {
     if (auto it = m.find(ref.text); it != m.end()) return it->second;
     // Terraform names existing infrastructure by id: what a split resource modifies may be
     // outside the state, as CloudFormation's parameters may name an earlier stack's resources.
-    rd.diagnostics().warning(rd.path(), ref.at, owner,
+    rd.diagnostics().gap(Gap::kLeftOut, "", rd.path(), ref.at, owner,
                              owner + " left out: its " + word(kind) + " " + ref.text +
                                  " is not in this " + source_word() +
                                  "; load a snapshot that describes it first");
@@ -1662,7 +1697,7 @@ struct Resources::Impl {
       auto [text, at] = reason(list[i]);
       if (text.empty()) continue;
       const std::string name = label(kind, list[i]);
-      rd.diagnostics().warning(rd.path(), at, name,
+      rd.diagnostics().gap(Gap::kLeftOut, "", rd.path(), at, name,
                                std::string(word(kind)) + " " + name + " left out: " + text);
       auto& g = gone[static_cast<std::size_t>(kind)];
       g.insert(list[i].id);
@@ -1682,7 +1717,7 @@ struct Resources::Impl {
                  std::initializer_list<Kind> kinds) {
     std::erase_if(refs, [&](const Ref& r) {
       if (is_known(r, kinds)) return false;
-      rd.diagnostics().warning(rd.path(), r.at, owner,
+      rd.diagnostics().gap(Gap::kLeftOut, "", rd.path(), r.at, owner,
                                std::string("the association of ") + word(owner_kind) + " " + owner +
                                    " with " + word(kind) + " " + r.text +
                                    " is left out: " + why(r, kind).substr(4));
@@ -1693,7 +1728,7 @@ struct Resources::Impl {
   void drop_ref(const std::string& owner, Kind owner_kind, Ref& ref, Kind kind,
                 std::initializer_list<Kind> kinds) {
     if (is_known(ref, kinds)) return;
-    rd.diagnostics().warning(rd.path(), ref.at, owner,
+    rd.diagnostics().gap(Gap::kLeftOut, "", rd.path(), ref.at, owner,
                              std::string("the ") + word(kind) + " of " + word(owner_kind) + " " +
                                  owner + " is left out: " + why(ref, kind).substr(4));
     ref = {};
@@ -1789,8 +1824,8 @@ struct Resources::Impl {
         if (reason.empty()) return false;
         const std::string to =
             r.destination ? r.destination->str() : r.destination_prefix_list.text;
-        rd.diagnostics().warning(
-            rd.path(), at, owner,
+        rd.diagnostics().gap(
+            Gap::kLeftOut, "", rd.path(), at, owner,
             "the route to " + to + " of route table " + owner + " is left out: " + reason);
         return true;
       });
@@ -1829,8 +1864,8 @@ struct Resources::Impl {
             reason = why(r.prefix_list, Kind::kPrefixList);
           }
           if (reason.empty()) return false;
-          rd.diagnostics().warning(
-              rd.path(), r.at, owner,
+          rd.diagnostics().gap(
+              Gap::kLeftOut, "", rd.path(), r.at, owner,
               std::string("a rule of security group ") + owner + " is left out: " + reason);
           return true;
         });
@@ -1847,8 +1882,8 @@ struct Resources::Impl {
       const std::string owner = label(Kind::kTransitGatewayRouteTable, t);
       std::erase_if(t.routes, [&](const model::TransitGatewayRoute& r) {
         if (is_known(r.attachment, {Kind::kTransitGatewayAttachment})) return false;
-        rd.diagnostics().warning(
-            rd.path(), r.at, owner,
+        rd.diagnostics().gap(
+            Gap::kLeftOut, "", rd.path(), r.at, owner,
             "the route to " + r.destination.str() + " of transit gateway route table " + owner +
                 " is left out: " + why(r.attachment, Kind::kTransitGatewayAttachment));
         return true;

@@ -26,6 +26,9 @@ struct Plan {
     bool deleted = false;
   };
   bool is_plan = false;
+  // The Region of the default `aws` provider when the configuration gives it as a constant
+  // (configuration.provider_config.aws.expressions.region.constant_value); empty otherwise.
+  std::string region;
   std::unordered_map<std::string, Change> planned;  // by address
   // configuration address (module path without instance keys + type.name) -> attribute ->
   // references as written (relative to the module)

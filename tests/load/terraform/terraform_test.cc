@@ -99,7 +99,10 @@ TEST(TerraformSharedData, NetworkAclWithoutRulesDeniesBetweenSubnets) {
   EXPECT_EQ(t.codes, std::vector<std::string>{"SUBNET_ACL_RESTRICTION"});
 }
 
-TEST(TerraformSharedData, RunnerPlanInstanceWithoutPublicIpCannotUseTheInternetGateway) {
+// vpc-ip-addressing.html ("Public IPv4 addresses"): web_subnet sets map_public_ip_on_launch and
+// web_host does not say otherwise, so it launches with a public IPv4 address (a placeholder in
+// 198.18.0.0/15 until apply) and SSH from the whole internet reaches it through the gateway.
+TEST(TerraformSharedData, RunnerPlanWebHostGetsItsSubnetsPublicAddress) {
   auto l = load_file(data("checkov-runner-plan-tfplan.json"));
   ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
   EXPECT_EQ(l.network.vpcs.size(), 2u);
@@ -108,12 +111,20 @@ TEST(TerraformSharedData, RunnerPlanInstanceWithoutPublicIpCannotUseTheInternetG
   EXPECT_EQ(l.network.network_interfaces.size(), 3u);
   // Non-network aws_* resources are listed, never dropped silently.
   EXPECT_GE(testing::count_warnings_containing(l.diagnostics, "ignored: aws_s3_bucket."), 6u);
-  // IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: the internet gateway translates only sources with a
-  // public IPv4 address; this instance has none.
-  auto t = trace_between(l.network, "aws_instance.web_host", "internet:8.8.8.8", 80);
-  ASSERT_TRUE(t.ok) << t.error;
-  EXPECT_FALSE(t.trace.reachable);
-  EXPECT_EQ(t.codes, std::vector<std::string>{"IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"});
+  // configuration.provider_config.aws.expressions.region.constant_value
+  EXPECT_EQ(l.network.vpcs[0].region, "us-west-2");
+  auto i = l.network.find("aws_instance.web_host", model::Kind::kInstance);
+  ASSERT_TRUE(i);
+  const auto& eni = l.network.network_interfaces[l.network.instances[*i].network_interfaces.at(0)];
+  ASSERT_TRUE(eni.public_ip);
+  EXPECT_TRUE(Prefix::parse("198.18.0.0/15")->contains(*eni.public_ip)) << eni.public_ip->str();
+  EXPECT_GE(testing::count_warnings_containing(l.diagnostics, "sets map_public_ip_on_launch"), 1u);
+  auto in = trace_between(l.network, "internet:8.8.8.8", eni.public_ip->str(), 22);
+  ASSERT_TRUE(in.ok) << in.error;
+  EXPECT_TRUE(in.trace.reachable) << ::testing::PrintToString(in.codes);
+  auto out = trace_between(l.network, "aws_instance.web_host", "internet:8.8.8.8", 80);
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_TRUE(out.trace.reachable) << ::testing::PrintToString(out.codes);
 }
 
 TEST(TerraformSharedData, SubnetsPlanPublicAddressIsNotReachableByItsPrivateIp) {
@@ -482,6 +493,70 @@ TEST(TerraformRules, DirectConnectGatewayIsNamedByItsName) {
             l.network.find("aws_dx_gateway.corp", model::Kind::kDirectConnectGateway));
 }
 
+// A plan: a subnet that maps public IPv4 addresses on launch, one instance that keeps the
+// default and one that turns it off (vpc-ip-addressing.html: the launch setting overrides the
+// subnet's attribute), and the provider's Region.
+std::string public_ip_plan(const std::string& region_expression) {
+  auto change = [](const std::string& address, const std::string& type) {
+    return R"({"address": ")" + address + R"(", "mode": "managed", "type": ")" + type +
+           R"(", "change": {"actions": ["create"], "after_unknown": {"id": true,
+             "vpc_id": true, "subnet_id": true, "public_ip": true,
+             "associate_public_ip_address": true}}})";
+  };
+  auto config = [](const std::string& address, const std::string& type, const std::string& attr,
+                   const std::string& target) {
+    return R"({"address": ")" + address + R"(", "mode": "managed", "type": ")" + type +
+           R"(", "name": "x", "expressions": {")" + attr + R"(": {"references": [")" + target +
+           R"(.id", ")" + target + R"("]}}})";
+  };
+  return R"({"format_version": "1.2", "terraform_version": "1.9.5",
+  "planned_values": {"root_module": {"resources": [
+  {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+   "values": {"cidr_block": "10.0.0.0/16"}},
+  {"address": "aws_subnet.public", "mode": "managed", "type": "aws_subnet", "name": "public",
+   "values": {"cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a",
+              "map_public_ip_on_launch": true}},
+  {"address": "aws_instance.web", "mode": "managed", "type": "aws_instance", "name": "web",
+   "values": {"instance_type": "t3.micro"}},
+  {"address": "aws_instance.quiet", "mode": "managed", "type": "aws_instance", "name": "quiet",
+   "values": {"associate_public_ip_address": false}}]}},
+  "resource_changes": [)" +
+         change("aws_vpc.main", "aws_vpc") + "," + change("aws_subnet.public", "aws_subnet") + "," +
+         change("aws_instance.web", "aws_instance") + "," +
+         change("aws_instance.quiet", "aws_instance") + R"(],
+  "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {"region": )" +
+         region_expression + R"(}}},
+   "root_module": {"resources": [)" +
+         config("aws_subnet.public", "aws_subnet", "vpc_id", "aws_vpc.main") + "," +
+         config("aws_instance.web", "aws_instance", "subnet_id", "aws_subnet.public") + "," +
+         config("aws_instance.quiet", "aws_instance", "subnet_id", "aws_subnet.public") +
+         R"(]}}})";
+}
+
+TEST(TerraformRules, SubnetMapsPublicAddressesUnlessTheInstanceSaysOtherwise) {
+  auto l = load_text(public_ip_plan(R"({"constant_value": "eu-west-1"})"), "public_ip_plan.json");
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  auto public_ip = [&](const char* instance) {
+    auto i = l.network.find(instance, model::Kind::kInstance);
+    EXPECT_TRUE(i) << instance;
+    const auto& inst = l.network.instances[*i];
+    return l.network.network_interfaces[inst.network_interfaces.at(0)].public_ip;
+  };
+  EXPECT_TRUE(public_ip("aws_instance.web"));
+  EXPECT_FALSE(public_ip("aws_instance.quiet"));
+  EXPECT_EQ(l.network.vpcs[0].region, "eu-west-1");
+  std::size_t unknown = 0;
+  for (const auto& d : l.diagnostics.items()) unknown += d.gap == Gap::kUnknownValue;
+  EXPECT_GE(unknown, 1u) << dump_diagnostics(l.diagnostics);
+}
+
+// A Region given by a variable is not known offline: the default applies.
+TEST(TerraformRules, ProviderRegionFromAVariableIsNotUsed) {
+  auto l = load_text(public_ip_plan(R"({"references": ["var.region"]})"), "region_var_plan.json");
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs[0].region, l.network.default_region);
+}
+
 // ---- bad input --------------------------------------------------------------------------------
 
 struct BadCase {
@@ -521,13 +596,45 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{
             "ResourcesNotAnArray",
             "{\"format_version\": \"1.0\",\n \"values\": {\"root_module\": {\"resources\": 7}}}",
-            "JSON value of an unexpected type", 2},
+            "`resources` must be an array, not a number", 2},
         BadCase{"CidrNotAString",
                 "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": [\n"
                 "{\"address\": \"aws_vpc.a\", \"type\": \"aws_vpc\", \"name\": \"a\",\n"
                 " \"values\": {\"id\": \"vpc-1\", \"cidr_block\": 10}}]}}}",
                 "`cidr_block` must be a string, not a number", 3},
         BadCase{"TopLevelArray", "[1, 2]", "is a JSON object", 1},
+        // RFC 8259 section 4: names in an object SHOULD be unique; readers disagree on which
+        // value wins, so a repeated key is an error, not a guess.
+        BadCase{"DuplicateKeyInAResource",
+                "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": [\n"
+                "{\"address\": \"aws_vpc.a\", \"type\": \"aws_vpc\", \"name\": \"a\",\n"
+                " \"values\": {\"id\": \"vpc-1\", \"cidr_block\": \"10.0.0.0/16\",\n"
+                " \"cidr_block\": \"10.1.0.0/16\"}}]}}}",
+                "duplicate key `cidr_block` (first at line 3", 4},
+        BadCase{"DuplicateTopLevelKey",
+                "{\"format_version\": \"1.0\", \"values\": {},\n \"values\": {}}",
+                "duplicate key `values`", 2},
+        BadCase{"TwoDocuments",
+                "{\"format_version\": \"1.0\", \"values\": {}}\n"
+                "{\"format_version\": \"1.0\", \"values\": {}}",
+                "more than one JSON document", 2},
+        BadCase{"TrailingGarbage",
+                "{\"format_version\": \"1.0\", \"values\": {}}\n\n  garbage",
+                "more than one JSON document", 3},
+        BadCase{"FormatVersionNull", "{\"values\": {},\n \"format_version\": null}",
+                "`format_version` is null", 2},
+        BadCase{"FormatVersionEmpty", "{\"values\": {},\n \"format_version\": \"\"}",
+                "`format_version` is empty", 2},
+        BadCase{"FormatVersionNegative", "{\"values\": {},\n \"format_version\": \"-1\"}",
+                "`format_version` `-1` is not a version", 2},
+        BadCase{"FormatVersionNumber", "{\"values\": {},\n \"format_version\": 1.0}",
+                "`format_version` is a number", 2},
+        BadCase{"NulByte",
+                std::string("{\"format_version\": \"1.0\",\n \"values\": {\"a\": \0}}", 46),
+                "a NUL byte", 2},
+        BadCase{"InvalidUtf8",
+                "{\"format_version\": \"1.0\",\n \"values\": {\"a\": \"caf\xC3\"}}",
+                "not valid UTF-8", 2},
         BadCase{
             "DirectConnectGatewayNameNotAString",
             "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": [\n"
