@@ -38,6 +38,27 @@ bool is_region_name(std::string_view r) {
   return dashes >= 2 && !r.empty() && r.back() >= '0' && r.back() <= '9';
 }
 
+// The Region of an Availability Zone name: us-east-1a, us-gov-west-1b and the Local Zone
+// us-west-2-lax-1a are in us-east-1, us-gov-west-1 and us-west-2 (the name up to the first
+// number). Empty if `az` does not look like a zone name.
+std::string region_of_zone(std::string_view az) {
+  std::size_t start = 0;
+  while (start < az.size()) {
+    const auto dash = az.find('-', start);
+    const std::string_view part =
+        az.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start);
+    if (!part.empty() && part.front() >= '0' && part.front() <= '9') {
+      std::size_t digits = 0;
+      while (digits < part.size() && part[digits] >= '0' && part[digits] <= '9') ++digits;
+      std::string region(az.substr(0, start + digits));
+      return is_region_name(region) ? region : std::string();
+    }
+    if (dash == std::string_view::npos) break;
+    start = dash + 1;
+  }
+  return {};
+}
+
 bool is_account_id(std::string_view a) {
   return a.size() == 12 && a.find_first_not_of("0123456789") == std::string_view::npos;
 }
@@ -75,7 +96,12 @@ bool is_service_interface(std::string_view type) {
 
 class Snapshot {
  public:
-  Snapshot(model::Network& n, Diagnostics& d) : net_(n), d_(d) {}
+  Snapshot(model::Network& n, Diagnostics& d)
+      : net_(n),
+        d_(d),
+        first_vpc_(n.vpcs.size()),
+        first_subnet_(n.subnets.size()),
+        first_tgw_(n.transit_gateways.size()) {}
 
   void read_file(const fs::path& path, const std::string& account, const std::string& region) {
     const std::string p = path.string();
@@ -92,13 +118,14 @@ class Snapshot {
     od::parser parser;
     od::document doc;
     auto fail = [&](simdjson::error_code e, std::size_t offset) {
-      rd.error(json::error_offset(e, offset, *source), "", json::describe(e));
+      rd.parse_error(e, offset, "write one describe-* answer per file");
     };
     auto location = [&]() -> std::size_t {
       const char* at = nullptr;
       if (doc.current_location().get(at)) return source->text().size();
       return source->offset(at);
     };
+    if (!rd.no_nul()) return;
     if (auto e = parser.iterate(source->text()).get(doc)) return fail(e, 0);
     od::json_type type;
     if (auto e = doc.type().get(type)) return fail(e, location());
@@ -109,6 +136,7 @@ class Snapshot {
     od::object root;
     if (auto e = doc.get_object().get(root)) return fail(e, location());
     json::Tree tree;
+    std::map<std::string, std::size_t> seen;  // top-level key -> offset
     for (auto member : root) {
       od::field field;
       std::string_view key;
@@ -116,6 +144,14 @@ class Snapshot {
       if (auto e = field.unescaped_key().get(key)) return fail(e, location());
       const std::string k(key);
       const std::size_t key_offset = source->offset(field.value().raw_json_token().data());
+      if (auto [it, fresh] = seen.try_emplace(k, key_offset); !fresh) {
+        const Location first = source->at(it->second);
+        rd.error(key_offset, "",
+                 "duplicate key `" + k + "` (first at line " + std::to_string(first.line) +
+                     ", column " + std::to_string(first.column) + ")",
+                 "JSON readers disagree on which of the two wins; keep one");
+        continue;
+      }
       auto handler = handlers().find(k);
       if (handler == handlers().end()) {
         if (std::find(std::begin(kNothingToModel), std::end(kNothingToModel), key) !=
@@ -141,6 +177,7 @@ class Snapshot {
         if (auto e = tree.build(v, source->text().data())) return fail(e, tree.error_offset());
         const Value item = tree.root();
         rd.set_resource("");
+        if (!rd.no_duplicates(tree)) continue;
         if (!item.is_object()) {
           rd.error(item.offset(), "",
                    "an item of `" + k + "` must be an object, not " + json::type_name(item.type()));
@@ -149,13 +186,20 @@ class Snapshot {
         (this->*handler->second)(item);
       }
     }
+    // One answer per file: `{...}{...}` or a second answer appended is not read silently.
+    if (auto next = json::trailing_content(doc, *source)) {
+      rd.error(*next, "", "more than one JSON document in the file (the next starts here)",
+               "write one describe-* answer per file");
+    }
     rd_ = nullptr;
   }
 
-  void finish() {
+  void finish(const std::string& region_option) {
     rank_propagated_routes();
     for (auto& p : pending_) p();
     pending_.clear();
+    unknown_peer_groups();
+    regions(region_option);
   }
 
  private:
@@ -535,10 +579,60 @@ class Snapshot {
         with([&](auto& x) { x.prefix_list = pl; });
     }
     for (const auto& r : item.get("UserIdGroupPairs").items()) {
-      if (auto g = ref(r.get("GroupId"), "GroupId"); !g.empty())
-        with([&](auto& x) { x.security_group = g; });
+      if (auto g = ref(r.get("GroupId"), "GroupId"); !g.empty()) {
+        with([&](auto& x) {
+          x.security_group = g;
+          x.at = at(r);
+        });
+        group_pairs_.try_emplace(g.text, group_pair_detail(r));
+      }
     }
     return out;
+  }
+
+  // What a group pair says about where its group lives: another account, a peering connection
+  // and its status (a stale reference keeps "PeeringStatus": "deleted").
+  static std::string group_pair_detail(const Value& pair) {
+    std::string out;
+    auto add = [&](std::string s) { out += (out.empty() ? "" : ", ") + s; };
+    if (auto u = pair.get("UserId"); u.is_string() && !u.text().empty())
+      add("account " + std::string(u.text()));
+    if (auto p = pair.get("VpcPeeringConnectionId"); p.is_string() && !p.text().empty())
+      add("through " + std::string(p.text()));
+    if (auto s = pair.get("PeeringStatus"); s.is_string() && !s.text().empty())
+      add("peering " + std::string(s.text()));
+    return out;
+  }
+
+  // security-group-rules.html: a rule may reference a group of a peered VPC in another account
+  // or Region, and describe-stale-security-groups lists rules whose peer group was deleted;
+  // neither group is in this snapshot. The rule is kept with its peer unknown, so answers that
+  // depend on it are inconclusive, rather than failing the load.
+  void unknown_peer_groups() {
+    std::unordered_set<std::string> known;
+    for (const auto& g : net_.security_groups) {
+      known.insert(g.id);
+      if (!g.name.empty()) known.insert(g.name);
+    }
+    for (auto& g : net_.security_groups) {
+      for (auto* rules : {&g.ingress, &g.egress}) {
+        for (auto& r : *rules) {
+          if (r.security_group.empty() || known.contains(r.security_group.text)) continue;
+          const std::string peer = r.security_group.text;
+          auto detail = group_pairs_.find(peer);
+          const std::string where =
+              detail == group_pairs_.end() || detail->second.empty() ? "" : " (" + detail->second + ")";
+          d_.gap(Gap::kLeftOut, "SecurityGroup", net_.file_of(r.at), r.at, g.id,
+                 "a rule of " + g.id + " references security group " + peer + where +
+                     ", which is not in the snapshot: its members are unknown, so answers that "
+                     "depend on this rule are inconclusive",
+                 "add the describe-security-groups answer of that account and Region, or "
+                 "remove the stale rule (aws ec2 describe-stale-security-groups)");
+          r.unknown = "security group " + peer + " is not in the snapshot";
+          r.security_group = {};
+        }
+      }
+    }
   }
 
   void security_group(const Value& item) {
@@ -575,8 +669,11 @@ class Snapshot {
       r.cidr = c6;
     else if (auto pl = ref(item.get("PrefixListId"), "PrefixListId"); !pl.empty())
       r.prefix_list = pl;
-    else if (auto g = ref(item.get("ReferencedGroupInfo").get("GroupId"), "GroupId"); !g.empty())
+    else if (auto g = ref(item.get("ReferencedGroupInfo").get("GroupId"), "GroupId");
+             !g.empty()) {
       r.security_group = g;
+      group_pairs_.try_emplace(g.text, group_pair_detail(item.get("ReferencedGroupInfo")));
+    }
     const bool egress = item.get("IsEgress").boolean();
     pending_.push_back([this, group, r, egress] {
       auto it = sg_index_.find(group.text);
@@ -1092,6 +1189,61 @@ class Snapshot {
   }
 
   // ---- finish --------------------------------------------------------------------------------
+  // A VPC's Region: its folder (<region>/), else the Region of its subnets' Availability Zones
+  // (using-regions-availability-zones.html: a zone name is its Region's name and a letter).
+  // Disagreements between the folder, the zones and --region are warnings; the folder wins,
+  // then the zones, as they describe where the resources are.
+  void regions(const std::string& region_option) {
+    std::unordered_map<std::string, std::vector<Index>> subnets_of;
+    for (Index i = static_cast<Index>(first_subnet_); i < net_.subnets.size(); ++i) {
+      subnets_of[net_.subnets[i].vpc.text].push_back(i);
+    }
+    std::map<std::string, Location> seen;  // Region -> where first said
+    for (std::size_t v = first_vpc_; v < net_.vpcs.size(); ++v) {
+      auto& vpc = net_.vpcs[v];
+      std::string zone_region;
+      Location zone_at;
+      for (Index i : subnets_of[vpc.id]) {
+        const auto& s = net_.subnets[i];
+        const std::string r = region_of_zone(s.availability_zone);
+        if (r.empty()) continue;
+        if (zone_region.empty()) {
+          zone_region = r;
+          zone_at = s.at;
+        } else if (r != zone_region) {
+          d_.warning(net_.file_of(s.at), s.at, s.id,
+                     "subnet " + s.id + " is in " + s.availability_zone + " (" + r +
+                         "), but another subnet of " + vpc.id + " is in " + zone_region,
+                     "a VPC and its subnets are in one Region; is the snapshot mixed up?");
+        }
+      }
+      if (vpc.region.empty()) {
+        vpc.region = zone_region;
+      } else if (!zone_region.empty() && zone_region != vpc.region) {
+        d_.warning(net_.file_of(zone_at), zone_at, vpc.id,
+                   "the subnets of " + vpc.id + " are in " + zone_region + " (their Availability "
+                   "Zones), but its folder says " + vpc.region + "; using " + vpc.region,
+                   "put each Region's answers in a folder named after it");
+      }
+      if (!vpc.region.empty()) seen.try_emplace(vpc.region, vpc.at);
+    }
+    // Transit gateways outside a Region folder are in the snapshot's only Region, if one.
+    if (seen.size() == 1) {
+      for (std::size_t t = first_tgw_; t < net_.transit_gateways.size(); ++t) {
+        if (net_.transit_gateways[t].region.empty())
+          net_.transit_gateways[t].region = seen.begin()->first;
+      }
+    }
+    if (region_option.empty()) return;
+    for (const auto& [region, where] : seen) {
+      if (region == region_option) continue;
+      d_.warning(net_.file_of(where), where, "",
+                 "--region " + region_option + " differs from the snapshot's Region " + region +
+                     " (its folder or Availability Zones); the snapshot's Region is used",
+                 "--region is the default for inputs that do not say; drop it or fix the folder");
+    }
+  }
+
   void rank_propagated_routes() {
     // A propagated route whose prefix is a static route of one of the VGW's VPN connections
     // ranks as VPN static (vpn-route-priority.html); the rest as VPN BGP.
@@ -1118,7 +1270,9 @@ class Snapshot {
   std::vector<std::function<void()>> pending_;
   std::unordered_map<std::string, Index> eni_index_, sg_index_, attachment_index_, pl_index_;
   std::unordered_set<std::string> service_enis_;
+  std::unordered_map<std::string, std::string> group_pairs_;  // referenced group -> detail
   std::map<std::pair<std::string, std::string>, Index> attachment_side_;  // (id, TGW) -> index
+  std::size_t first_vpc_, first_subnet_, first_tgw_;  // this snapshot's resources start here
 };
 
 }  // namespace
@@ -1129,23 +1283,88 @@ bool is_aws_cli_snapshot(const std::string& folder) {
          fs::is_directory(fs::path(folder) / "accounts", ec);
 }
 
-bool read_aws_cli_snapshot(const std::string& folder, model::Network& network, Diagnostics& d) {
+namespace {
+
+// Lists the snapshot's .json files. Folders reached through a symbolic link (a Region folder
+// linked from elsewhere) are read like the others; a link that loops back, a broken link and a
+// .json that is not a regular file are warnings, so nothing is skipped silently.
+class Walk {
+ public:
+  Walk(model::Network& n, Diagnostics& d) : n_(n), d_(d) {}
+
+  bool run(const fs::path& dir, std::vector<fs::path>& files, int depth = 0) {
+    std::error_code ec;
+    auto canonical = fs::canonical(dir, ec);
+    if (!ec && !visited_.insert(canonical.string()).second) {
+      warn(dir, "not read: the folder is a link to a folder already read (" +
+                    canonical.string() + ")");
+      return true;
+    }
+    if (depth > kMaxDepth) {
+      warn(dir, "not read: folders nest deeper than " + std::to_string(kMaxDepth));
+      return true;
+    }
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      entries.push_back(*it);
+    }
+    if (ec) {
+      error_ = dir.string() + ": " + ec.message();
+      return false;
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const auto& entry : entries) {
+      const auto& p = entry.path();
+      const std::string name = p.filename().string();
+      if (name.starts_with(".")) continue;
+      std::error_code e;
+      const auto status = fs::status(p, e);  // follows links
+      if (e || status.type() == fs::file_type::not_found) {
+        if (entry.is_symlink(e)) warn(p, "not read: a broken symbolic link");
+        continue;
+      }
+      if (fs::is_directory(status)) {
+        if (!run(p, files, depth + 1)) return false;
+      } else if (p.extension() == ".json") {
+        if (fs::is_regular_file(status)) {
+          files.push_back(p);
+        } else {
+          warn(p, "not read: not a regular file");
+        }
+      }
+    }
+    return true;
+  }
+
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  static constexpr int kMaxDepth = 8;
+  void warn(const fs::path& p, std::string message) {
+    const std::string s = p.string();
+    d_.warning(s, {n_.add_file(s), 0, 0}, "", std::move(message));
+  }
+
+  model::Network& n_;
+  Diagnostics& d_;
+  std::set<std::string> visited_;
+  std::string error_;
+};
+
+}  // namespace
+
+bool read_aws_cli_snapshot(const std::string& folder, model::Network& network, Diagnostics& d,
+                           const std::string& region_option) {
   const std::size_t errors_before = d.error_count();
   std::error_code ec;
   // accounts/ first, as Batfish does.
   fs::path root = fs::path(folder) / "accounts";
   if (!fs::is_directory(root, ec)) root = fs::path(folder) / "aws_configs";
   std::vector<fs::path> files;
-  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    const auto& p = it->path();
-    if (it->is_regular_file(ec) && p.extension() == ".json" &&
-        !p.filename().string().starts_with(".")) {
-      files.push_back(p);
-    }
-  }
-  if (ec) {
+  Walk walk(network, d);
+  if (!walk.run(root, files)) {
     d.error(folder, {network.add_file(folder), 0, 0}, "",
-            "cannot list the snapshot: " + ec.message());
+            "cannot list the snapshot: " + walk.error());
     return false;
   }
   if (files.empty()) {
@@ -1159,7 +1378,8 @@ bool read_aws_cli_snapshot(const std::string& folder, model::Network& network, D
     for (const auto& f : files) {
       // Region = the parent folder, account = the nearest 12-digit folder above it.
       std::string region, account;
-      auto rel = fs::relative(f.parent_path(), root, ec);
+      // Lexically: a Region folder that is a link keeps its own name.
+      auto rel = f.parent_path().lexically_relative(root);
       std::vector<std::string> parts;
       for (const auto& part : rel) parts.push_back(part.string());
       if (!parts.empty() && is_region_name(parts.back())) region = parts.back();
@@ -1171,7 +1391,7 @@ bool read_aws_cli_snapshot(const std::string& folder, model::Network& network, D
       }
       snapshot.read_file(f, account, region);
     }
-    snapshot.finish();
+    snapshot.finish(region_option);
   } catch (const std::bad_alloc&) {
     d.error(folder, {network.add_file(folder), 0, 0}, "",
             "cannot read the snapshot: out of memory");

@@ -216,7 +216,7 @@ void read_file_as_detected(const std::string& path, const LoadOptions& options,
 void read_folder(const std::string& folder, const LoadOptions& options, model::Network& out,
                  Diagnostics& d) {
   if (is_aws_cli_snapshot(folder)) {
-    read_aws_cli_snapshot(folder, out, d);
+    read_aws_cli_snapshot(folder, out, d, options.region);
     return;
   }
   auto fail = [&](std::string message) {

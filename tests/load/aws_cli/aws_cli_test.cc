@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "cloudtwin/load/load.h"
 #include "trace_helpers.h"
 
@@ -292,6 +294,132 @@ TEST(AwsCliSnapshotRules, UnknownAndUnmodelledKeysAreLocatedWarnings) {
   for (const auto& item : l.diagnostics.items()) EXPECT_EQ(item.line, 2u) << item.str();
 }
 
+// security-group-rules.html ("Security group referencing"): a rule may name a group of a
+// peered VPC in another account or Region; describe-stale-security-groups
+// (https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-stale-security-groups.html)
+// shows that AWS keeps such a rule after the peer's group is deleted. Neither group is in the
+// snapshot: the rule is kept with its peer unknown and a located warning, not a failed load.
+TEST(AwsCliSnapshotRules, RuleReferencingAGroupOutsideTheSnapshotIsKeptUnknown) {
+  auto s = basic("awscli_stale_group", "aws_configs/eu-west-1");
+  s.write("aws_configs/eu-west-1/sg.json", R"({"SecurityGroups": [{"GroupId": "sg-1",
+    "GroupName": "web", "VpcId": "vpc-1",
+    "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+      {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+       "UserIdGroupPairs": [
+        {"GroupId": "sg-0peer0000000000",
+         "UserId": "444455556666", "VpcPeeringConnectionId": "pcx-1", "PeeringStatus": "deleted"}]}],
+    "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}]})");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  const Diagnostic* gap = nullptr;
+  for (const auto& item : l.diagnostics.items()) {
+    if (item.gap == Gap::kLeftOut) gap = &item;
+  }
+  ASSERT_NE(gap, nullptr) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(gap->severity, Severity::kWarning);
+  EXPECT_TRUE(gap->file.ends_with("sg.json")) << gap->str();
+  EXPECT_EQ(gap->line, 6u) << gap->str();  // the group pair
+  EXPECT_EQ(gap->resource, "sg-1");
+  EXPECT_NE(gap->message.find("sg-0peer0000000000"), std::string::npos) << gap->str();
+  EXPECT_NE(gap->message.find("account 444455556666"), std::string::npos) << gap->str();
+  EXPECT_NE(gap->message.find("peering deleted"), std::string::npos) << gap->str();
+  ASSERT_EQ(l.network.security_groups[0].ingress.size(), 2u);
+  const auto& rule = l.network.security_groups[0].ingress[1];
+  EXPECT_FALSE(rule.unknown.empty());
+  EXPECT_TRUE(rule.security_group.empty());
+  EXPECT_EQ(rule.ports.from, 22);
+  // The rest of the snapshot still answers.
+  auto t = trace_between(l.network, "internet:8.8.8.8", "203.0.113.10");
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+}
+
+// The same through describe-security-group-rules (ReferencedGroupInfo).
+TEST(AwsCliSnapshotRules, SplitRuleReferencingAGroupOutsideTheSnapshotIsKeptUnknown) {
+  auto s = basic("awscli_stale_split_rule", "aws_configs/eu-west-1");
+  s.write("aws_configs/eu-west-1/rules.json", R"({"SecurityGroupRules": [
+    {"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "IsEgress": false, "IpProtocol": "tcp",
+     "FromPort": 5432, "ToPort": 5432,
+     "ReferencedGroupInfo": {"GroupId": "sg-0other", "UserId": "444455556666"}}]})");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "sg-0other (account 444455556666)"),
+            1u)
+      << dump_diagnostics(l.diagnostics);
+  std::size_t unknown = 0;
+  for (const auto& r : l.network.security_groups[0].ingress) unknown += !r.unknown.empty();
+  EXPECT_EQ(unknown, 1u);
+}
+
+// using-regions-availability-zones.html: an Availability Zone's name is its Region's name
+// followed by a letter (us-west-2-lax-1a, a Local Zone, is in us-west-2). Without a Region
+// folder the zones say where the VPC is.
+TEST(AwsCliSnapshotRegions, RegionComesFromTheAvailabilityZonesWithoutAFolder) {
+  auto s = basic("awscli_region_from_zone", "aws_configs");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_TRUE(l.diagnostics.items().empty()) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs[0].region, "eu-west-1");
+}
+
+TEST(AwsCliSnapshotRegions, FolderAndZonesThatDisagreeAreAWarningAndTheFolderWins) {
+  auto s = basic("awscli_region_mismatch", "aws_configs/us-west-2");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs[0].region, "us-west-2");
+  EXPECT_EQ(testing::count_warnings_containing(
+                l.diagnostics, "are in eu-west-1 (their Availability Zones), but its folder says "
+                               "us-west-2"),
+            1u)
+      << dump_diagnostics(l.diagnostics);
+}
+
+TEST(AwsCliSnapshotRegions, RegionOptionThatDisagreesIsAWarning) {
+  auto s = basic("awscli_region_option", "aws_configs/eu-west-1");
+  Loaded l;
+  LoadOptions options;
+  options.region = "us-east-1";
+  l.ok = load_network({s.str()}, l.network, l.diagnostics, options);
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs[0].region, "eu-west-1");
+  EXPECT_EQ(testing::count_warnings_containing(
+                l.diagnostics, "--region us-east-1 differs from the snapshot's Region eu-west-1"),
+            1u)
+      << dump_diagnostics(l.diagnostics);
+}
+
+// A Region folder linked from elsewhere is read under its link's name, not skipped.
+TEST(AwsCliSnapshotRegions, RegionFolderThatIsASymbolicLinkIsRead) {
+  auto s = basic("awscli_region_link", "elsewhere/snapshot-2026");
+  fs::create_directories(fs::path(s.str()) / "aws_configs");
+  fs::create_directory_symlink(fs::path(s.str()) / "elsewhere/snapshot-2026",
+                               fs::path(s.str()) / "aws_configs/eu-west-1");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_TRUE(l.diagnostics.items().empty()) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs.size(), 1u);
+  EXPECT_EQ(l.network.instances.size(), 1u);
+  EXPECT_EQ(l.network.vpcs[0].region, "eu-west-1");
+}
+
+// A link back up the tree, a broken link and a FIFO named .json are said, not followed forever,
+// skipped silently or blocked on.
+TEST(AwsCliSnapshotRegions, LoopingBrokenAndSpecialEntriesAreWarnings) {
+  auto s = basic("awscli_region_loop", "aws_configs/eu-west-1");
+  const fs::path dir = fs::path(s.str()) / "aws_configs/eu-west-1";
+  fs::create_directory_symlink(fs::path(s.str()) / "aws_configs", dir / "loop");
+  fs::create_symlink(dir / "missing.json", dir / "broken.json");
+  ASSERT_EQ(::mkfifo((dir / "fifo.json").c_str(), 0600), 0);
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(l.network.vpcs.size(), 1u);
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "a link to a folder already read"),
+            1u)
+      << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "a broken symbolic link"), 1u);
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "not a regular file"), 1u);
+}
+
 struct BadCase {
   const char* name;
   const char* text;
@@ -334,6 +462,21 @@ INSTANTIATE_TEST_SUITE_P(
                               "\"vpc-1\",\n\"Entries\": [{\"RuleNumber\": 32769, \"Protocol\": "
                               "\"-1\", \"RuleAction\": \"deny\", \"CidrBlock\": \"0.0.0.0/0\"}]}]}",
                               "RuleNumber", 2},
+                      // RFC 8259 section 4: names SHOULD be unique; readers disagree on which
+                      // value wins, so a repeat is an error.
+                      BadCase{"DuplicateKeyInAnItem",
+                              "{\"Subnets\": [{\"SubnetId\": \"subnet-2\", \"VpcId\": "
+                              "\"vpc-1\",\n \"CidrBlock\": \"10.0.2.0/24\",\n"
+                              "\"CidrBlock\": \"10.0.3.0/24\"}]}",
+                              "duplicate key `CidrBlock` (first at line 2", 3},
+                      BadCase{"DuplicateTopLevelKey", "{\"Vpcs\": [],\n \"Vpcs\": []}",
+                              "duplicate key `Vpcs`", 2},
+                      BadCase{"TwoDocuments", "{\"Vpcs\": []}\n{\"Subnets\": []}",
+                              "more than one JSON document", 2},
+                      BadCase{"TrailingGarbage", "{\"Vpcs\": []}\n\n  ]]", "more than one JSON document",
+                              3},
+                      BadCase{"InvalidUtf8", "{\"Vpcs\": [],\n \"x\": \"\xE2\x28\xA1\"}",
+                              "not valid UTF-8", 2},
                       BadCase{"MissingVpc",
                               "{\"Subnets\": [\n{\"SubnetId\": \"subnet-2\",\n \"VpcId\": "
                               "\"vpc-nope\", \"CidrBlock\": \"10.9.0.0/24\"}]}",

@@ -12,7 +12,9 @@ namespace cloudtwin::load {
 
 // True if `folder` looks like a snapshot (has aws_configs/ or accounts/).
 bool is_aws_cli_snapshot(const std::string& folder);
+// `region_option` is --region, if given: a snapshot whose folders or Availability Zones say
+// another Region gets a warning (the snapshot's Region is used).
 bool read_aws_cli_snapshot(const std::string& folder, model::Network& network,
-                           Diagnostics& diagnostics);
+                           Diagnostics& diagnostics, const std::string& region_option = {});
 
 }  // namespace cloudtwin::load
