@@ -1011,6 +1011,7 @@ class Writer {
   }
 
   std::optional<Yaml> on_premises_network(const model::OnPremisesNetwork& o, Index) {
+    if (o.implied) return std::nullopt;  // finalize() implies it again from the VPN connection
     Yaml m = resource(o, "onprem-");
     m.set("cidrs", prefixes(o.cidrs));
     set_refs(m, "vpn_connections", o.vpn_connections, Kind::kVpnConnection);

@@ -25,6 +25,7 @@ class Finalizer {
     index_everything();
     attach_transit_gateway_vpns();
     resolve_everything();
+    imply_on_premises_networks();
     vpc_membership();
     materialise_vpc_defaults();
     associate_subnets();
@@ -518,6 +519,44 @@ class Finalizer {
     if (!r.name.empty() && r.name != r.id) ids_.emplace(r.name, ResourceKey{kind, i});
   }
 
+  // vpn-how-it-works ("Customer gateway", "Static and dynamic routing"): the customer gateway's
+  // address and the destinations of a connection's static routes are on premises, behind the
+  // connection. An input that declares no on-premises network for the connection (CloudFormation,
+  // Terraform, a snapshot) still has those parties: one implied network per connection, usable
+  // as --from and --to, whose traffic enters through the connection's VGW or transit gateway.
+  void imply_on_premises_networks() {
+    std::vector<bool> declared(n_.vpn_connections.size(), false);
+    for (const auto& o : n_.on_premises_networks) {
+      for (const auto& r : o.vpn_connections) {
+        if (r.resolved()) declared[r.index] = true;
+      }
+    }
+    for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
+      const auto& vpn = n_.vpn_connections[c];
+      if (declared[c] || vpn.state == "deleted") continue;
+      OnPremisesNetwork o;
+      auto add = [&](const Prefix& p) {
+        bool covered = std::any_of(o.cidrs.begin(), o.cidrs.end(),
+                                   [&](const Prefix& x) { return x.contains(p); });
+        if (!covered) o.cidrs.push_back(p);
+      };
+      for (const auto& p : vpn.static_routes) add(p);
+      if (vpn.customer_gateway.resolved()) {
+        const auto& cgw = n_.customer_gateways[vpn.customer_gateway.index];
+        if (cgw.ip_address) add(Prefix::host(*cgw.ip_address));
+      }
+      if (o.cidrs.empty()) continue;
+      o.id = "onprem-" + id_suffix(vpn.id);
+      if (ids_.contains(o.id)) continue;
+      o.name = (vpn.name.empty() ? vpn.id : vpn.name) + "-on-premises";
+      o.at = vpn.at;
+      o.implied = true;
+      o.vpn_connections.push_back({vpn.id, vpn.at, c});
+      n_.on_premises_networks.push_back(std::move(o));
+      add_key(Kind::kOnPremisesNetwork, static_cast<Index>(n_.on_premises_networks.size() - 1));
+    }
+  }
+
   // ---- associations ------------------------------------------------------------------------
   void associate_subnets() {
     for (Index r = 0; r < n_.route_tables.size(); ++r) {
@@ -899,6 +938,7 @@ class Finalizer {
         for (const auto& p : vpn.static_routes) add(p, RouteOrigin::kPropagatedVpnStatic);
         if (vpn.static_routes_only) continue;
         for (const auto& onprem : n_.on_premises_networks) {
+          if (onprem.implied) continue;  // parties, not BGP announcements
           for (const auto& ref : onprem.vpn_connections) {
             if (ref.index != c) continue;
             for (const auto& p : onprem.cidrs) add(p, RouteOrigin::kPropagatedVpnBgp);
@@ -1034,7 +1074,7 @@ class Finalizer {
     std::vector<Prefix> out;
     auto onprem_behind = [&](auto matches) {
       for (const auto& o : n_.on_premises_networks) {
-        if (matches(o)) out.insert(out.end(), o.cidrs.begin(), o.cidrs.end());
+        if (!o.implied && matches(o)) out.insert(out.end(), o.cidrs.begin(), o.cidrs.end());
       }
     };
     switch (att.type) {

@@ -1153,7 +1153,8 @@ class Walker {
       for (const auto& net : n_.on_premises_networks) {
         bool behind = std::any_of(net.vpn_connections.begin(), net.vpn_connections.end(),
                                   [&](const model::Ref& r) { return r.index == c; });
-        if (!behind) continue;
+        // An implied network's CIDRs are not announced over BGP (model::OnPremisesNetwork).
+        if (!behind || net.implied) continue;
         for (const auto& p : net.cidrs) offer(p, {-1, 2, kNone, c});
       }
     }

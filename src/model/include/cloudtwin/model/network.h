@@ -370,6 +370,10 @@ struct OnPremisesNetwork : Resource {
   std::vector<Ref> vpn_connections;
   std::vector<Ref> direct_connect_gateways;
   PortRange ephemeral_ports{32768, 60999};
+  // Made by finalize() from a VPN connection no declared network names: its CIDRs are the
+  // parties the connection implies (the customer gateway's address, the static routes), not
+  // prefixes announced over BGP, so they are never propagated.
+  bool implied = false;
 };
 
 struct ResourceKey {
