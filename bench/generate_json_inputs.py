@@ -2,10 +2,26 @@
 # state (~100,000 resources) or an AWS CLI snapshot of about the same size.
 #   python3 bench/generate_json_inputs.py OUTDIR 500 state      # OUTDIR/state.json-like output
 #   python3 bench/generate_json_inputs.py OUTDIR 170 snapshot   # OUTDIR/aws_configs/...
+# Optional: subnets per VPC, ENIs per subnet, network ACL entries per subnet (each subnet then has
+# its own network ACL). Issue 9's snapshot (10 VPCs, 10,000 subnets, 100,000 ENIs, 220,000 ACL
+# entries, ~180 MB):
+#   python3 bench/generate_json_inputs.py OUTDIR 10 snapshot 1000 10 22
 import json, os, sys
 out = sys.argv[1]
-VPCS, SUBNETS, PER_SUBNET = int(sys.argv[2]), 40, 2
+VPCS = int(sys.argv[2])
+SUBNETS = int(sys.argv[4]) if len(sys.argv) > 4 else 40
+PER_SUBNET = int(sys.argv[5]) if len(sys.argv) > 5 else 2
+NACL_ENTRIES = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 STATE_ONLY = sys.argv[3] == "state"
+# A /24 per subnet, or a /26 when a VPC has more than 256 subnets.
+def subnet_cidr(a, b, s):
+    if SUBNETS <= 256: return f"{a}.{b}.{s}.0/24", f"{a}.{b}.{s}."
+    o = s * 64
+    return f"{a}.{b}.{o // 256}.{o % 256}/26", None
+def host(a, b, s, k):
+    if SUBNETS <= 256: return f"{a}.{b}.{s}.{10 + k}"
+    o = s * 64 + 10 + k
+    return f"{a}.{b}.{o // 256}.{o % 256}"
 def tags(name): return {"Name": name, "Environment": "prod", "Team": "network", "CostCenter": "1234"}
 res = []
 def r(t, name, values, index=None):
@@ -32,17 +48,17 @@ for v in range(VPCS):
     vpcs.append((vid, f"{a}.{b}.0.0/16", igw, rt))
     for s in range(SUBNETS):
         sid = f"subnet-{v:04x}{s:04x}"; sg = f"sg-{v:04x}{s:04x}"
-        r("aws_subnet", f"s{v}", {"id": sid, "vpc_id": vid, "cidr_block": f"{a}.{b}.{s}.0/24", "availability_zone": "us-east-1a",
+        r("aws_subnet", f"s{v}", {"id": sid, "vpc_id": vid, "cidr_block": subnet_cidr(a, b, s)[0], "availability_zone": "us-east-1a",
             "map_public_ip_on_launch": True, "ipv6_cidr_block": "", "arn": f"arn:aws:ec2:us-east-1:123456789012:subnet/{sid}", "tags": tags(f"s{v}-{s}")}, s)
         r("aws_route_table_association", f"a{v}", {"id": f"rtbassoc-{v:04x}{s:04x}", "subnet_id": sid, "route_table_id": rt, "gateway_id": ""}, s)
         rule = lambda p: {"from_port": p, "to_port": p, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": False, "description": "web"}
         r("aws_security_group", f"sg{v}", {"id": sg, "name": f"web-{v}-{s}", "vpc_id": vid, "ingress": [rule(443), rule(80)],
             "egress": [{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": False, "description": ""}],
             "arn": f"arn:aws:ec2:us-east-1:123456789012:security-group/{sg}", "tags": tags(f"sg{v}-{s}")}, s)
-        subnets.append((sid, vid, f"{a}.{b}.{s}.0/24")); sgs.append((sg, vid))
+        subnets.append((sid, vid, subnet_cidr(a, b, s)[0])); sgs.append((sg, vid))
         for k in range(PER_SUBNET):
             n = (v * SUBNETS + s) * PER_SUBNET + k
-            iid = f"i-{n:012x}"; eni = f"eni-{n:012x}"; ip = f"{a}.{b}.{s}.{10 + k}"
+            iid = f"i-{n:012x}"; eni = f"eni-{n:012x}"; ip = host(a, b, s, k)
             pub = f"{100 + n // 65536 % 100}.{n // 256 % 256}.{n % 256}.{1 + k}"
             r("aws_instance", f"i{v}_{s}", {"id": iid, "subnet_id": sid, "private_ip": ip, "public_ip": pub, "vpc_security_group_ids": [sg],
                 "primary_network_interface_id": eni, "instance_state": "running", "instance_type": "t3.micro", "ami": "ami-0123456789abcdef0",
@@ -87,5 +103,12 @@ dump("Reservations", [{"ReservationId": f"r-{x[0][2:]}", "OwnerId": "12345678901
     "ImageId": "ami-0123456789abcdef0", "State": {"Code": 16, "Name": "running"}, "SubnetId": x[2], "VpcId": x[3], "PrivateIpAddress": x[4],
     "PublicIpAddress": x[5], "SecurityGroups": [{"GroupId": x[6], "GroupName": "web"}], "SourceDestCheck": True, "Tags": T(x[0]),
     "NetworkInterfaces": [eni_shape(*x, False)]}]} for x in insts])
+if NACL_ENTRIES:
+    def entry(n, egress):
+        return {"RuleNumber": 100 + n, "Protocol": "6", "RuleAction": "allow" if n % 3 else "deny", "Egress": egress,
+                "CidrBlock": f"10.{n}.0.0/16", "PortRange": {"From": 1024 + n, "To": 2048 + n}}
+    dump("NetworkAcls", [{"NetworkAclId": f"acl-{s[7:]}", "VpcId": v, "IsDefault": False, "OwnerId": "123456789012",
+        "Associations": [{"NetworkAclAssociationId": f"aclassoc-{s[7:]}", "NetworkAclId": f"acl-{s[7:]}", "SubnetId": s}],
+        "Entries": [entry(n, n % 2 == 1) for n in range(NACL_ENTRIES)], "Tags": T(s)} for s, v, _ in subnets])
 tot = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
 print("snapshot bytes", tot)
