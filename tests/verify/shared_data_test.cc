@@ -249,8 +249,13 @@ const std::vector<ExposureCase>& exposure_cases() {
       {"aws_cli_hybrid_cloud",
        {"i-01602d9efaed4409a: tcp 22, tcp 3306 (critical)", "i-02cae6eaa9edeed70: tcp 22 (high)"},
        "two public instances, one with MySQL open"},
-      // Neither instance of the plan has a public address.
-      {"terraform_checkov_runner", {}, "no public addresses"},
+      // web_subnet sets map_public_ip_on_launch and neither instance says otherwise, so both get
+      // a public IPv4 address at launch (vpc-ip-addressing.html, "Public IPv4 addresses");
+      // aws_security_group.web-node admits tcp 22 and 80 from 0.0.0.0/0.
+      {"terraform_checkov_runner",
+       {"123456789123-acme-corp-dbapp: tcp 22, tcp 80 (high)",
+        "123456789123-acme-corp-ec2: tcp 22, tcp 80 (high)"},
+       "public addresses from the subnet, SG 22/80 from anywhere"},
   };
   return k;
 }
