@@ -1,5 +1,5 @@
 # The two commands of the quick start, plus a few conveniences.
-.PHONY: deps build release debug demo test fuzz bench clean format
+.PHONY: deps build release debug demo test fuzz fuzz-long bench clean format
 
 deps:
 	@scripts/install-deps
@@ -24,6 +24,10 @@ test: debug
 fuzz: deps
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz
+
+# Each fuzz target for FUZZ_SECONDS (default 10 minutes) instead of the fixed smoke run.
+fuzz-long: deps
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} scripts/run-fuzz-smoke
 
 bench: deps
 	cmake --preset release -DCLOUDTWIN_BENCH=ON >/dev/null
