@@ -115,7 +115,6 @@ class Snapshot {
     rd_ = &rd;
     account_ = account;
     region_ = region;
-    od::parser parser;
     od::document doc;
     auto fail = [&](simdjson::error_code e, std::size_t offset) {
       rd.parse_error(e, offset, "write one describe-* answer per file");
@@ -126,7 +125,7 @@ class Snapshot {
       return source->offset(at);
     };
     if (!rd.no_nul()) return;
-    if (auto e = parser.iterate(source->text()).get(doc)) return fail(e, 0);
+    if (auto e = parser_.iterate(source->text()).get(doc)) return fail(e, 0);
     od::json_type type;
     if (auto e = doc.type().get(type)) return fail(e, location());
     if (type != od::json_type::object) {
@@ -1266,6 +1265,8 @@ class Snapshot {
   model::Network& net_;
   Diagnostics& d_;
   json::Reader* rd_ = nullptr;
+  // One parser for every file: its buffers are allocated (and their pages touched) once.
+  od::parser parser_;
   std::string account_, region_;
   std::vector<std::function<void()>> pending_;
   std::unordered_map<std::string, Index> eni_index_, sg_index_, attachment_index_, pl_index_;

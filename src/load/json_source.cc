@@ -26,22 +26,29 @@ std::size_t Source::offset(const char* p) const {
 }
 
 Location Source::at(std::size_t offset) const {
-  if (line_starts_.empty()) {
-    line_starts_.push_back(0);
-    const char* begin = text_.data();
-    const char* end = begin + text_.size();
-    for (const char* p = begin; p < end;) {
-      const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-      if (!nl) break;
-      p = static_cast<const char*>(nl) + 1;
-      line_starts_.push_back(static_cast<std::size_t>(p - begin));
-    }
-  }
   offset = std::min(offset, text_.size());
-  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-  const auto line = static_cast<std::size_t>(it - line_starts_.begin());  // 1-based
-  const std::size_t column = offset - line_starts_[line - 1] + 1;
-  return {file_, static_cast<std::uint32_t>(line),
+  const char* b = text_.data();
+  // The start of the line holding b[at], searching back no further than `floor`.
+  auto line_start = [&](std::size_t at, std::size_t floor) {
+    const void* nl = memrchr(b + floor, '\n', at - floor);
+    return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - b) + 1 : floor;
+  };
+  if (offset >= cursor_) {
+    const auto lines = static_cast<std::size_t>(std::count(b + cursor_, b + offset, '\n'));
+    if (lines > 0) {
+      cursor_line_ += lines;
+      cursor_line_start_ = line_start(offset, cursor_);
+    }
+    cursor_ = offset;
+  } else if (offset < cursor_line_start_) {
+    const auto lines =
+        static_cast<std::size_t>(std::count(b + offset, b + cursor_line_start_, '\n'));
+    cursor_line_ -= lines;
+    cursor_line_start_ = line_start(offset, 0);
+    cursor_ = offset;
+  }
+  const std::size_t column = offset - cursor_line_start_ + 1;
+  return {file_, static_cast<std::uint32_t>(std::min<std::size_t>(cursor_line_, 0xffffffffu)),
           static_cast<std::uint32_t>(std::min<std::size_t>(column, 0xffffffffu))};
 }
 

@@ -1,6 +1,6 @@
 // JSON input shared by the Terraform and AWS CLI readers: the file's bytes padded for simdjson,
-// byte offsets mapped to line:column only when a location is needed (binary search over line
-// starts found on first use), and a small located tree of one JSON value (a Terraform resource,
+// byte offsets mapped to line:column only when a location is needed (by counting newlines from
+// the previous location asked for: readers ask in nearly increasing order), and a small located tree of one JSON value (a Terraform resource,
 // one item of a describe-* answer) built with simdjson's On-Demand API. Large inputs are walked
 // with On-Demand directly; only one item at a time becomes a tree, so memory stays near the
 // input's size.
@@ -39,7 +39,8 @@ class Source {
  private:
   simdjson::padded_string text_;
   std::uint32_t file_;
-  mutable std::vector<std::size_t> line_starts_;  // built on the first call of at()
+  // The last location asked for: its offset, line and the offset its line starts at.
+  mutable std::size_t cursor_ = 0, cursor_line_ = 1, cursor_line_start_ = 0;
 };
 
 // "what went wrong" for a simdjson error, worded for users.
