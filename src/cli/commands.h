@@ -35,6 +35,7 @@ Runner add_check_command(CLI::App& app);
 struct NetworkOptions {
   std::vector<std::string> paths;
   std::vector<std::string> params;   // Key=Value
+  std::vector<std::string> param_files;  // --param-file
   std::vector<std::string> imports;  // Name=Value
   std::string region;
   std::string account;

@@ -154,6 +154,9 @@ void add_network_options(CLI::App& cmd, NetworkOptions& o) {
                  "CLI snapshot (detected; several are merged)")
       ->required();
   cmd.add_option("--param", o.params, "CloudFormation parameter override Key=Value (repeatable)");
+  cmd.add_option("--param-file", o.param_files,
+                 "CloudFormation parameters from a JSON file, as `aws cloudformation create-stack "
+                 "--parameters file://` takes them (repeatable; --param wins)");
   cmd.add_option("--import", o.imports,
                  "CloudFormation Fn::ImportValue answer Name=Value (repeatable)");
   cmd.add_option("--region", o.region, "Region for inputs that do not say (default us-east-1)");
@@ -167,6 +170,7 @@ bool load_or_report(const NetworkOptions& options, model::Network& network,
   load::LoadOptions lo;
   if (!split_pairs(options.params, "--param", lo.parameters)) return false;
   if (!split_pairs(options.imports, "--import", lo.imports)) return false;
+  lo.param_files = options.param_files;
   lo.region = options.region;
   lo.account = options.account;
   if (!options.max_input_size.empty()) {

@@ -339,6 +339,7 @@ Value Stack::call(std::string_view fn, const yaml::Node& arg, Location at_fn, in
     if (a.is_unknown()) return a;
     if (!a.is_string()) return fail("Fn::ImportValue takes the name of an export");
     if (!a.stand_in.empty()) return unknown_from_stand_in(a.stand_in, at_fn);
+    imported_.insert(a.text);
     if (auto it = options_.imports.find(a.text); it != options_.imports.end()) {
       return Value::string(it->second, at_fn);
     }

@@ -98,6 +98,10 @@ class Stack {
   [[nodiscard]] const std::string& region() const { return region_; }
   [[nodiscard]] const std::string& account() const { return account_; }
   [[nodiscard]] const std::string& stack_name() const { return stack_name_; }
+  // The parameters the template declares, in order.
+  [[nodiscard]] const std::vector<ParameterDecl>& parameters() const { return parameters_; }
+  // The export names Fn::ImportValue asked for so far.
+  [[nodiscard]] const std::set<std::string, std::less<>>& imported() const { return imported_; }
   // The IPv6 block AWS would assign to a VPC for AmazonProvidedIpv6CidrBlock (a synthetic /56
   // of the documentation range 2001:db8::/32).
   [[nodiscard]] Prefix amazon_ipv6_block(std::string_view vpc_logical_id) const;
@@ -176,6 +180,7 @@ class Stack {
   std::set<std::pair<std::uint32_t, std::uint32_t>> reported_missing_;  // by line, column
   // Properties may be evaluated more than once; each problem is reported once.
   std::set<std::tuple<std::uint32_t, std::uint32_t, std::string>> reported_;
+  std::set<std::string, std::less<>> imported_;
   std::set<IpAddress> used_public_ips_;
   std::map<std::string, IpAddress, std::less<>> allocated_;
   bool used_public_ips_loaded_ = false;

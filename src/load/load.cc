@@ -213,14 +213,13 @@ void read_file_as_detected(const std::string& path, const LoadOptions& options,
   }
 }
 
-void read_folder(const std::string& folder, const LoadOptions& options, model::Network& out,
-                 Diagnostics& d) {
-  if (is_aws_cli_snapshot(folder)) {
-    read_aws_cli_snapshot(folder, out, d, options.region);
-    return;
-  }
+// The network files of a folder that is not a snapshot, in name order; none, with an error,
+// when it has none.
+std::vector<std::string> folder_files(const std::string& folder, model::Network& out,
+                                      Diagnostics& d) {
   auto fail = [&](std::string message) {
     d.error(folder, {out.add_file(folder), 0, 0}, "", std::move(message));
+    return std::vector<std::string>{};
   };
   std::vector<fs::path> files;
   std::error_code ec;
@@ -236,7 +235,34 @@ void read_folder(const std::string& folder, const LoadOptions& options, model::N
   std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
     return a.filename().string() < b.filename().string();
   });
-  for (const auto& f : files) read_file(f.string(), options, out, d);
+  std::vector<std::string> out_files;
+  for (const auto& f : files) out_files.push_back(f.string());
+  return out_files;
+}
+
+void read_folder(const std::string& folder, const LoadOptions& options, model::Network& out,
+                 Diagnostics& d) {
+  if (is_aws_cli_snapshot(folder)) {
+    read_aws_cli_snapshot(folder, out, d, options.region);
+    return;
+  }
+  for (const auto& f : folder_files(folder, out, d)) read_file(f, options, out, d);
+}
+
+// The inputs in reading order: files, the network files of folders (in name order), and
+// snapshot folders whole.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& paths, model::Network& out,
+                                       Diagnostics& d) {
+  std::vector<std::string> inputs;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec) && !is_aws_cli_snapshot(path)) {
+      for (auto& f : folder_files(path, out, d)) inputs.push_back(std::move(f));
+    } else {
+      inputs.push_back(path);
+    }
+  }
+  return inputs;
 }
 
 }  // namespace
@@ -381,12 +407,17 @@ bool load_network(const std::vector<std::string>& paths, model::Network& out, Di
   const std::size_t errors_before = d.error_count();
   if (!options.account.empty()) out.default_account = options.account;
   if (!options.region.empty()) out.default_region = options.region;
-  for (const auto& path : paths) {
+  // CloudFormation needs every template before reading any: parameter names and files, exports
+  // for Fn::ImportValue, exporters read before importers.
+  std::vector<std::string> inputs = expand_inputs(paths, out, d);
+  LoadOptions effective = options;
+  if (!prepare_cloudformation(inputs, effective, out, d)) return false;
+  for (const auto& path : inputs) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-      read_folder(path, options, out, d);
+      read_folder(path, effective, out, d);
     } else {
-      read_file(path, options, out, d);
+      read_file(path, effective, out, d);
     }
   }
   // Finalizing a network that failed to read would mostly repeat its errors as dangling

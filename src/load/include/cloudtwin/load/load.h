@@ -25,6 +25,8 @@ const char* format_name(Format f);
 struct LoadOptions {
   // CloudFormation parameter overrides (--param Key=Value).
   std::map<std::string, std::string> parameters;
+  // CloudFormation parameter files (--param-file), read by prepare_cloudformation().
+  std::vector<std::string> param_files;
   // CloudFormation Fn::ImportValue answers (--import Name=Value), if the user has them.
   std::map<std::string, std::string> imports;
   std::string region;   // default region for formats that do not say (CloudFormation)
