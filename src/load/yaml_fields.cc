@@ -9,6 +9,9 @@ namespace {
 // Merge keys nest only as deep as anchors were written; this bounds a hostile file.
 constexpr int kMaxMergeDepth = 16;
 
+// Up to this many entries a linear search beats hashing (most mappings hold a handful of keys).
+constexpr std::size_t kLinearSearchMax = 16;
+
 // Names users bring from the AWS API or Terraform, and what this format calls them.
 constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
     {"cidr_block", "cidr"},
@@ -320,7 +323,7 @@ void Fields::collect(const Node& node, bool merged, int depth) {
       continue;
     }
     if (existing) continue;  // an explicit key, or an earlier merge, wins (YAML merge keys)
-    entries_.push_back({kv.key, kv.value, name, merged});
+    add_entry({kv.key, kv.value, name, merged});
   }
   // Merges apply after explicit keys so that those win wherever they are written.
   for (const auto& [key, value] : merges) {
@@ -332,9 +335,7 @@ void Fields::collect(const Node& node, bool merged, int depth) {
     // also ends a mapping that merges itself through its own anchor, and bounds the work an
     // alias fan-out can cause.
     auto merge = [&](const Node* m) {
-      if (std::find(merged_.begin(), merged_.end(), m) != merged_.end()) return;
-      merged_.push_back(m);
-      collect(*m, /*merged=*/true, depth + 1);
+      if (first_merge(m)) collect(*m, /*merged=*/true, depth + 1);
     };
     const auto items = value->items();
     if (value->is_mapping()) {
@@ -349,7 +350,34 @@ void Fields::collect(const Node& node, bool merged, int depth) {
   }
 }
 
+void Fields::add_entry(const Entry& e) {
+  entries_.push_back(e);
+  if (!index_.empty()) {
+    index_.emplace(e.name, entries_.size() - 1);
+  } else if (entries_.size() > kLinearSearchMax) {
+    index_.reserve(entries_.size() * 2);
+    for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].name, i);
+  }
+}
+
+bool Fields::first_merge(const Node* m) {
+  if (!merged_index_.empty()) {
+    if (!merged_index_.insert(m).second) return false;
+  } else if (std::find(merged_.begin(), merged_.end(), m) != merged_.end()) {
+    return false;
+  } else if (merged_.size() >= kLinearSearchMax) {
+    merged_index_.insert(merged_.begin(), merged_.end());
+    merged_index_.insert(m);
+  }
+  merged_.push_back(m);
+  return true;
+}
+
 const Fields::Entry* Fields::find(std::string_view key) const {
+  if (!index_.empty()) {
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &entries_[it->second];
+  }
   for (const auto& e : entries_) {
     if (e.name == key) return &e;
   }
@@ -370,8 +398,12 @@ void Fields::check() {
   for (const auto& e : entries_) {
     if (has_known(e.name)) continue;
     if (!extension_prefix_.empty() && e.name.starts_with(extension_prefix_)) continue;
-    cx_->error(cx_->at(*e.key), resource_, "unknown field " + quoted(e.name),
-               unknown_key_hint(e.name));
+    std::string message = "unknown field " + quoted(e.name);
+    // The hint costs an edit distance per known key; one past the diagnostics' cap is not shown.
+    std::string hint = cx_->diagnostics.would_list(Severity::kError, cx_->path, message)
+                           ? unknown_key_hint(e.name)
+                           : "";
+    cx_->error(cx_->at(*e.key), resource_, std::move(message), std::move(hint));
   }
 }
 
@@ -425,11 +457,19 @@ Value Fields::require(std::string_view key) {
   if (!has(key) && is_mapping()) {
     // A misspelt key is already reported with this one as the suggestion; once is enough.
     // An extension key (`x-…`) is never reported, so it cannot stand in for the missing one.
-    const bool misspelt = std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
-      const bool extension =
-          !extension_prefix_.empty() && e.name.starts_with(extension_prefix_);
-      return !has_known(e.name) && !extension && suggestion(e.name, nullptr) == key;
-    });
+    // Only the unknown keys the diagnostics list (the first Diagnostics::kMaxPerKind) are
+    // looked at: a mapping of 160,000 unknown keys would cost an edit distance each per call.
+    bool misspelt = false;
+    std::size_t unknown = 0;
+    for (const Entry& e : entries_) {
+      const bool extension = !extension_prefix_.empty() && e.name.starts_with(extension_prefix_);
+      if (has_known(e.name) || extension) continue;
+      if (++unknown > Diagnostics::kMaxPerKind) break;
+      if (suggestion(e.name, nullptr) == key) {
+        misspelt = true;
+        break;
+      }
+    }
     if (!misspelt) error("missing required field " + quoted(key));
   }
   return get(key);

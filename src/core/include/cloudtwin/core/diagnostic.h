@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cloudtwin {
@@ -46,9 +47,17 @@ struct Diagnostic {
   [[nodiscard]] std::string str() const;
 };
 
+// Every problem found, in the order found. A file with a repeated mistake (a merge key that
+// brings 640 unknown keys into 1,000 resources) would print hundreds of thousands of lines, so at
+// most kMaxPerKind diagnostics of one kind are kept: same severity, same file, same message once
+// the names in backticks or quotes and the numbers are left out. The rest are counted in one
+// "… and N more" diagnostic of that kind, at the first one left out. Gap warnings are all kept
+// (the verbs count them).
 class Diagnostics {
  public:
-  void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  static constexpr std::size_t kMaxPerKind = 100;
+
+  void add(Diagnostic d);
   void error(std::string file, Location at, std::string resource, std::string message,
              std::string hint = {});
   void warning(std::string file, Location at, std::string resource, std::string message,
@@ -58,15 +67,36 @@ class Diagnostics {
   void gap(Gap g, std::string key, std::string file, Location at, std::string resource,
            std::string message, std::string hint = {});
 
-  [[nodiscard]] bool has_errors() const;
-  [[nodiscard]] std::size_t error_count() const;
+  [[nodiscard]] bool has_errors() const { return errors_ > 0; }
+  // Every error reported, those left out of items() included, so that a reader comparing counts
+  // before and after reading a resource sees each one.
+  [[nodiscard]] std::size_t error_count() const { return errors_; }
+  // Kept diagnostics and the "… and N more" ones.
   [[nodiscard]] const std::vector<Diagnostic>& items() const { return items_; }
+  // Whether a diagnostic like this would be listed in items() rather than only counted: a
+  // reader may skip working out the hint of one that would not.
+  [[nodiscard]] bool would_list(Severity severity, std::string_view file,
+                                std::string_view message) const;
+  // Diagnostics left out of items() (counted in its "… and N more" ones).
+  [[nodiscard]] std::size_t left_out() const { return left_out_; }
   void append(const Diagnostics& other);
   // Stable order: file, line, column, then insertion.
   void sort();
 
  private:
+  static constexpr std::size_t kNoSummary = static_cast<std::size_t>(-1);
+  struct Kind {
+    std::size_t kept = 0;
+    std::size_t more = 0;                // left out
+    std::size_t summary = kNoSummary;    // the "… and N more" item in items_
+    std::string example;                 // the first message left out
+  };
+  void leave_out(Kind& kind, const Diagnostic& first, std::string_view example, std::size_t n);
+
   std::vector<Diagnostic> items_;
+  std::unordered_map<std::string, Kind> kinds_;  // by kind_key()
+  std::size_t errors_ = 0;
+  std::size_t left_out_ = 0;
 };
 
 // The candidate closest to `word` by edit distance, if close enough to be a likely typo.
