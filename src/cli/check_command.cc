@@ -116,7 +116,9 @@ Runner add_check_command(CLI::App& app) {
       std::cerr << t.passed + t.failed << " assertions checked: " << t.passed << " passed, "
                 << t.failed << " failed; report in " << o->output << "\n";
     }
-    return totals(files).failed == 0 ? kExitOk : kExitNegative;
+    const auto all = totals(files);
+    if (all.failed > 0) return kExitNegative;
+    return all.inconclusive > 0 ? kExitInconclusive : kExitOk;
   };
 }
 

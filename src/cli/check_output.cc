@@ -59,8 +59,11 @@ std::string rows_text(const model::Network& n, const verify::CheckResult& r, boo
     }
     if (i >= r.counterexamples.size()) continue;
     const auto& t = r.counterexamples[i];
-    out +=
-        t.reachable ? "   path: " + path_text(t) + "\n" : "   blocked: " + blocked_text(t) + "\n";
+    switch (t.verdict) {
+      case vpc::Verdict::kReachable: out += "   path: " + path_text(t) + "\n"; break;
+      case vpc::Verdict::kBlocked: out += "   blocked: " + blocked_text(t) + "\n"; break;
+      case vpc::Verdict::kInconclusive: out += "   unknown: " + unknown_text(t) + "\n"; break;
+    }
     if (i == 0 || all_traces) out += indent(trace_text(n, row, t), "   ");
   }
   return out;
@@ -160,9 +163,17 @@ void append_xml_char(std::string& out, char32_t c) {
 CheckTotals totals(const std::vector<CheckedFile>& files) {
   CheckTotals t;
   for (const auto& f : files) {
-    for (const auto& r : f.results) ++(r.passed ? t.passed : t.failed);
+    for (const auto& r : f.results) ++(r.passed ? t.passed : r.inconclusive ? t.inconclusive : t.failed);
   }
   return t;
+}
+
+std::string CheckTotals::summary() const {
+  std::string out = std::to_string(checked()) + " assertion" + (checked() == 1 ? "" : "s") +
+                    " checked: " + std::to_string(passed) + " passed, " + std::to_string(failed) +
+                    " failed";
+  if (inconclusive) out += ", " + std::to_string(inconclusive) + " inconclusive";
+  return out;
 }
 
 std::string xml_escape(std::string_view text) {
@@ -204,8 +215,8 @@ std::string render_check_text(const model::Network& n, const std::vector<Checked
   std::ostringstream o;
   for (const auto& f : files) {
     for (const auto& r : f.results) {
-      o << (r.passed ? "PASS " : "FAIL ") << location_text(f.path, r.at) << " " << r.id << " ["
-        << r.kind << "]";
+      o << (r.passed ? "PASS " : r.inconclusive ? "INCONCLUSIVE " : "FAIL ")
+        << location_text(f.path, r.at) << " " << r.id << " [" << r.kind << "]";
       if (r.passed) {
         o << ": " << r.message << "\n";
         continue;
@@ -213,19 +224,18 @@ std::string render_check_text(const model::Network& n, const std::vector<Checked
       o << "\n" << indent(failure_text(n, r, all_traces), "  ") << "\n";
     }
   }
-  const auto t = totals(files);
-  o << "\n"
-    << t.passed + t.failed << " assertion" << (t.passed + t.failed == 1 ? "" : "s")
-    << " checked: " << t.passed << " passed, " << t.failed << " failed\n";
+  o << "\n" << totals(files).summary() << "\n";
   return o.str();
 }
 
 nlohmann::json render_check_json(const model::Network& n, const std::vector<CheckedFile>& files) {
   nlohmann::json j;
   const auto t = totals(files);
-  j["passed"] = t.failed == 0;
-  j["assertions"] = t.passed + t.failed;
+  j["schema"] = "cloudtwin/check/v1";
+  j["passed"] = t.failed == 0 && t.inconclusive == 0;
+  j["assertions"] = t.checked();
   j["failures"] = t.failed;
+  j["inconclusive"] = t.inconclusive;
   j["files"] = nlohmann::json::array();
   for (const auto& f : files) {
     nlohmann::json jf{{"path", f.path}, {"kind", f.kind}, {"results", nlohmann::json::array()}};
@@ -235,6 +245,7 @@ nlohmann::json render_check_json(const model::Network& n, const std::vector<Chec
                         {"description", r.description},
                         {"location", location_json(f.path, r.at)},
                         {"passed", r.passed},
+                        {"verdict", r.passed ? "pass" : r.inconclusive ? "inconclusive" : "fail"},
                         {"message", r.message}};
       jr["rows"] = nlohmann::json::array();
       for (std::size_t i = 0; i < r.rows.size(); ++i) {
@@ -284,14 +295,16 @@ nlohmann::json render_check_sarif(const model::Network& n, const std::vector<Che
         text += " For example: " + row_text(r.rows.front(), false);
         if (!r.counterexamples.empty()) {
           const auto& t = r.counterexamples.front();
-          text += t.reachable ? " via " + path_text(t) : " blocked: " + blocked_text(t);
+          text += t.reachable                                   ? " via " + path_text(t)
+                  : t.verdict == vpc::Verdict::kInconclusive ? " unknown: " + unknown_text(t)
+                                                             : " blocked: " + blocked_text(t);
         }
       }
       nlohmann::json result{
           {"ruleId", r.kind},
           {"ruleIndex", rule_index},
-          {"level", "error"},
-          {"message", {{"text", text}}},
+          {"level", r.inconclusive ? "warning" : "error"},
+          {"message", {{"text", (r.inconclusive ? "inconclusive: " : "") + text}}},
           {"locations", nlohmann::json::array({nlohmann::json{{"physicalLocation", physical}}})},
           {"partialFingerprints", {{"cloudtwinAssertion/v1", uri + "#" + r.id}}}};
       nlohmann::json props{{"assertion", r.id}, {"details", failure_text(n, r, false)}};
@@ -323,20 +336,31 @@ std::string render_check_junit(const model::Network& n, const std::vector<Checke
   std::ostringstream o;
   const auto t = totals(files);
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  o << "<testsuites name=\"cloudtwin check\" tests=\"" << t.passed + t.failed << "\" failures=\""
-    << t.failed << "\" errors=\"0\">\n";
+  // An inconclusive assertion is a skipped test case: neither passed nor failed.
+  o << "<testsuites name=\"cloudtwin check\" tests=\"" << t.checked() << "\" failures=\""
+    << t.failed << "\" errors=\"0\" skipped=\"" << t.inconclusive << "\">\n";
   for (const auto& f : files) {
     std::size_t failures = 0;
-    for (const auto& r : f.results) failures += r.passed ? 0 : 1;
+    std::size_t skipped = 0;
+    for (const auto& r : f.results) {
+      failures += r.passed || r.inconclusive ? 0 : 1;
+      skipped += r.inconclusive ? 1 : 0;
+    }
     const std::string suite = xml_escape(f.path);
     o << "  <testsuite name=\"" << suite << "\" tests=\"" << f.results.size() << "\" failures=\""
-      << failures << "\" errors=\"0\" skipped=\"0\" file=\"" << suite << "\">\n";
+      << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" file=\"" << suite << "\">\n";
     for (const auto& r : f.results) {
       o << "    <testcase name=\"" << xml_escape(r.id) << "\" classname=\""
         << xml_escape(f.kind + "." + r.kind) << "\" file=\"" << suite << "\"";
       if (r.at.line) o << " line=\"" << r.at.line << "\"";
       if (r.passed) {
         o << "/>\n";
+        continue;
+      }
+      if (r.inconclusive) {
+        o << ">\n      <skipped message=\"" << xml_escape("inconclusive: " + r.message) << "\">"
+          << xml_escape(location_text(f.path, r.at) + ": " + failure_text(n, r, true))
+          << "</skipped>\n    </testcase>\n";
         continue;
       }
       o << ">\n      <failure message=\"" << xml_escape(r.message) << "\" type=\""

@@ -22,6 +22,10 @@ struct CheckedFile {
 struct CheckTotals {
   std::size_t passed = 0;
   std::size_t failed = 0;
+  std::size_t inconclusive = 0;  // neither passed nor failed (CheckResult::inconclusive)
+  [[nodiscard]] std::size_t checked() const { return passed + failed + inconclusive; }
+  // "5 assertions checked: 3 passed, 1 failed, 1 inconclusive"
+  [[nodiscard]] std::string summary() const;
 };
 CheckTotals totals(const std::vector<CheckedFile>& files);
 

@@ -1,7 +1,9 @@
 // `cloudtwin exposure NETWORK`: every network interface the internet reaches, with protocols,
 // ports, source addresses and the path, most risky first.
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "cloudtwin/verify/exposure.h"
 #include "commands.h"
@@ -52,11 +54,22 @@ Runner add_exposure_command(CLI::App& app) {
     if (!options) return kExitBadInput;
     verify::Compiled compiled(network);
     auto report = verify::exposure(compiled, options->headers);
+    // --fail-on: a certain exposure at that risk fails; a possible one (inconclusive) makes
+    // the answer inconclusive unless a certain one fails it.
     bool failed = false;
-    for (const auto& x : report.exposures) failed = failed || (fail_on && x.risk >= *fail_on);
+    bool doubtful = false;
+    for (const auto& x : report.exposures) {
+      if (!fail_on || x.risk < *fail_on) continue;
+      (x.inconclusive ? doubtful : failed) = true;
+    }
+    std::set<model::Index> exposed, maybe_exposed;
+    for (const auto& x : report.exposures)
+      (x.inconclusive ? maybe_exposed : exposed).insert(x.interface);
     if (o->json) {
       nlohmann::json j;
+      j["schema"] = "cloudtwin/exposure/v1";
       j["interfaces_checked"] = report.interfaces_checked;
+      j["interfaces_exposed"] = exposed.size();
       j["exposures"] = nlohmann::json::array();
       for (const auto& x : report.exposures) {
         auto r = row_json(network, x.row);
@@ -64,33 +77,40 @@ Runner add_exposure_command(CLI::App& app) {
         r["name"] = interface_label(network, x.interface);
         r["risk"] = verify::risk_name(x.risk);
         r["reason"] = x.reason;
+        r["verdict"] = x.inconclusive ? "inconclusive" : "reachable";
         r["example"] = render_trace_json(x.trace);
         j["exposures"].push_back(std::move(r));
       }
       std::cout << j.dump(2) << "\n";
     } else {
-      std::size_t enis = 0;
-      model::Index last = model::kNone;
-      for (const auto& x : report.exposures) {
-        if (x.interface != last) ++enis;
-        last = x.interface;
+      // Findings are sorted by risk, so one interface's findings need not be adjacent.
+      std::size_t findings = report.exposures.size();
+      std::size_t certain = static_cast<std::size_t>(std::count_if(
+          report.exposures.begin(), report.exposures.end(),
+          [](const verify::Exposure& x) { return !x.inconclusive; }));
+      std::cout << "Exposure to the internet: " << certain << " finding" << (certain == 1 ? "" : "s")
+                << " on " << exposed.size() << " network interface"
+                << (exposed.size() == 1 ? "" : "s");
+      if (certain < findings) {
+        std::cout << ", " << findings - certain << " inconclusive on " << maybe_exposed.size()
+                  << " interface" << (maybe_exposed.size() == 1 ? "" : "s");
       }
-      std::cout << "Exposure to the internet: " << report.exposures.size() << " finding"
-                << (report.exposures.size() == 1 ? "" : "s") << " on " << enis
-                << " network interface" << (enis == 1 ? "" : "s") << " ("
-                << report.interfaces_checked
+      std::cout << " (" << report.interfaces_checked
                 << " with a public IPv4 or IPv6 address checked, every packet)\n";
       for (const auto& x : report.exposures) {
         std::string risk = verify::risk_name(x.risk);
         for (auto& ch : risk) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         std::cout << "\n" << risk << std::string(10 - risk.size(), ' ')
-                  << interface_label(network, x.interface) << ": " << x.reason << "\n"
+                  << interface_label(network, x.interface) << ": "
+                  << (x.inconclusive ? "MAYBE (inconclusive) " : "") << x.reason << "\n"
                   << "          " << row_text(x.row, false) << "\n"
                   << "          path: " << path_text(x.trace) << "\n";
+        if (x.inconclusive) std::cout << "          unknown: " << unknown_text(x.trace) << "\n";
         if (o->traces) std::cout << render_trace_text(x.trace, "internet", network.network_interfaces[x.interface].id);
       }
     }
-    return failed ? kExitNegative : kExitOk;
+    if (failed) return kExitNegative;
+    return doubtful ? kExitInconclusive : kExitOk;
   };
 }
 

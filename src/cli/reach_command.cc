@@ -45,34 +45,73 @@ int print_matrix(const model::Network& network, verify::Compiled& compiled,
     return it->second.second;
   };
   std::size_t n = matrix.size();
+  // A subnet without network interfaces has nothing to send or receive: its cells are empty,
+  // not blocked.
+  std::vector<std::size_t> interfaces(n, 0);
+  for (const auto& e : network.network_interfaces) {
+    if (e.subnet.resolved()) ++interfaces[e.subnet.index];
+  }
+  std::vector<std::string> empty;
+  for (model::Index s = 0; s < n; ++s) {
+    if (interfaces[s] == 0) empty.push_back(network.subnets[s].label());
+  }
   if (json) {
     nlohmann::json j;
+    j["schema"] = "cloudtwin/reach-matrix/v1";
     j["subnets"] = nlohmann::json::array();
-    for (const auto& s : network.subnets) j["subnets"].push_back(s.id);
+    for (model::Index s = 0; s < n; ++s) {
+      j["subnets"].push_back({{"id", network.subnets[s].id},
+                              {"name", network.subnets[s].name},
+                              {"interfaces", interfaces[s]}});
+    }
     j["cells"] = nlohmann::json::array();
     for (model::Index a = 0; a < n; ++a) {
       for (model::Index b = 0; b < n; ++b) {
-        if (!matrix.reachable(a, b)) continue;
-        j["cells"].push_back({{"from", network.subnets[a].id},
-                              {"to", network.subnets[b].id},
-                              {"reaches", what(a, b)}});
+        if (matrix.reachable(a, b)) {
+          j["cells"].push_back({{"from", network.subnets[a].id},
+                                {"to", network.subnets[b].id},
+                                {"verdict", "reachable"},
+                                {"reaches", what(a, b)}});
+        } else if (matrix.inconclusive(a, b)) {
+          j["cells"].push_back({{"from", network.subnets[a].id},
+                                {"to", network.subnets[b].id},
+                                {"verdict", "inconclusive"}});
+        }
       }
     }
+    j["reachable_cells"] = matrix.reachable_cells();
+    j["inconclusive_cells"] = matrix.inconclusive_cells();
     j["classes_of_interfaces"] = matrix.classes();
     j["walks"] = matrix.walks();
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << "Subnet reachability matrix: " << matrix.reachable_cells() << " of " << n * n
-              << " (from, to) pairs reach (" << matrix.walks() << " walks, every packet)\n\n";
+              << " (from, to) pairs reach";
+    if (matrix.inconclusive_cells() > 0)
+      std::cout << ", " << matrix.inconclusive_cells() << " inconclusive";
+    std::cout << " (" << matrix.walks() << " walks, every packet)\n\n";
     for (model::Index a = 0; a < n; ++a) {
       for (model::Index b = 0; b < n; ++b) {
-        if (!matrix.reachable(a, b)) continue;
-        std::cout << "  " << network.subnets[a].label() << " -> " << network.subnets[b].label()
-                  << ": " << what(a, b) << "\n";
+        if (matrix.reachable(a, b)) {
+          std::cout << "  " << network.subnets[a].label() << " -> " << network.subnets[b].label()
+                    << ": " << what(a, b) << "\n";
+        } else if (matrix.inconclusive(a, b)) {
+          std::cout << "  " << network.subnets[a].label() << " -> " << network.subnets[b].label()
+                    << ": INCONCLUSIVE (depends on what cloudtwin cannot know; `reach --from "
+                    << network.subnets[a].id << " --to " << network.subnets[b].id
+                    << "` says what)\n";
+        }
       }
     }
+    if (!empty.empty()) {
+      std::cout << "\n" << empty.size() << " subnet" << (empty.size() == 1 ? " has" : "s have")
+                << " no network interfaces, so nothing to reach from or to:";
+      for (std::size_t i = 0; i < empty.size(); ++i) std::cout << (i ? ", " : " ") << empty[i];
+      std::cout << "\n";
+    }
   }
-  return matrix.reachable_cells() > 0 ? kExitOk : kExitNegative;
+  if (matrix.reachable_cells() > 0) return kExitOk;
+  return matrix.inconclusive_cells() > 0 ? kExitInconclusive : kExitNegative;
 }
 }  // namespace
 
@@ -123,16 +162,28 @@ Runner add_reach_command(CLI::App& app) {
     // One walk per pair of classes of interchangeable ENIs: a VPC to a VPC of thousands of
     // ENIs is thousands of pairs of classes, not millions of pairs of ENIs.
     auto result = verify::reach_by_class(compiled, *from.party, *to.party, *options);
-    auto reachable = verify::rows(result, true);
-    auto blocked = verify::rows(result, false);
+    auto reachable = verify::rows(result, vpc::Verdict::kReachable);
+    auto doubtful = verify::rows(result, vpc::Verdict::kInconclusive);
+    auto blocked = verify::rows(result, vpc::Verdict::kBlocked);
+    const bool any = result.reachable != bddfalse;
+    const bool unknown = result.inconclusive != bddfalse || result.truncated;
     bool show_sports = !o->headers.source_port.empty();
     if (o->json) {
       nlohmann::json j;
+      j["schema"] = "cloudtwin/reach/v1";
       j["from"] = o->from;
       j["to"] = o->to;
-      j["reachable"] = result.reachable != bddfalse;
+      j["reachable"] = any;  // some packet reaches, for certain
+      j["verdict"] = any ? "reachable" : unknown ? "inconclusive" : "blocked";
       j["flows"] = nlohmann::json::array();
       for (const auto& r : reachable) j["flows"].push_back(row_json(network, r));
+      j["inconclusive"] = nlohmann::json::array();
+      for (const auto& r : doubtful) {
+        auto b = row_json(network, r);
+        if (r.example && !r.example->trace.unknowns.empty())
+          b["code"] = r.example->trace.unknowns.front().code;
+        j["inconclusive"].push_back(std::move(b));
+      }
       j["blocked"] = nlohmann::json::array();
       for (const auto& r : blocked) {
         auto b = row_json(network, r);
@@ -147,13 +198,23 @@ Runner add_reach_command(CLI::App& app) {
       std::cout << j.dump(2) << "\n";
     } else {
       std::cout << "Reach " << o->from << " -> " << o->to << ": ";
-      if (result.reachable == bddfalse) {
-        std::cout << "NOTHING is reachable";
+      auto rows_word = [](std::size_t k) {
+        return std::to_string(k) + (k == 1 ? " row" : " rows");
+      };
+      if (any) {
+        std::cout << "REACHABLE for " << rows_word(reachable.size());
+        if (!doubtful.empty()) std::cout << ", INCONCLUSIVE for " << rows_word(doubtful.size());
+      } else if (!doubtful.empty()) {
+        std::cout << "INCONCLUSIVE: nothing is reachable for certain, but "
+                  << rows_word(doubtful.size())
+                  << " depend on what cloudtwin cannot know";
+      } else if (result.truncated) {
+        std::cout << "INCONCLUSIVE: nothing reachable found before the search stopped";
       } else {
-        std::cout << "REACHABLE for " << reachable.size() << " row"
-                  << (reachable.size() == 1 ? "" : "s");
+        std::cout << "NOTHING is reachable";
       }
-      std::cout << " (" << result.flows.size() << " classes of packets, all checked)\n";
+      std::cout << " (" << result.flows.size() << " classes of packets"
+                << (result.truncated ? ", search stopped early" : ", all checked") << ")\n";
       // Two VPCs of thousands of ENIs make thousands of rows (one per pair of classes).
       auto shown = [&](const std::vector<verify::Row>& rows) {
         auto limit = static_cast<std::size_t>(o->max_rows);
@@ -174,6 +235,16 @@ Runner add_reach_command(CLI::App& app) {
         }
       }
       more(reachable, "reachable");
+      if (!doubtful.empty()) std::cout << "\nInconclusive\n";
+      for (std::size_t i = 0; i < shown(doubtful); ++i) {
+        const auto& r = doubtful[i];
+        std::cout << "  " << row_text(r, show_sports) << "\n";
+        if (r.example) std::cout << "      unknown: " << unknown_text(r.example->trace) << "\n";
+        if (o->traces && r.example) {
+          std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
+        }
+      }
+      more(doubtful, "inconclusive");
       if (!blocked.empty()) std::cout << "\nBlocked\n";
       for (std::size_t i = 0; i < shown(blocked); ++i) {
         const auto& r = blocked[i];
@@ -186,7 +257,8 @@ Runner add_reach_command(CLI::App& app) {
       more(blocked, "blocked");
       if (result.truncated) std::cout << "\nwarning: stopped after " << result.walks << " walks\n";
     }
-    return result.reachable != bddfalse ? kExitOk : kExitNegative;
+    if (any) return kExitOk;
+    return unknown ? kExitInconclusive : kExitNegative;
   };
 }
 

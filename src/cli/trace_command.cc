@@ -37,11 +37,13 @@ Runner add_trace_command(CLI::App& app) {
     if (!q) return kExitBadInput;
     auto t = vpc::trace(network, *q);
     if (o->json) {
-      std::cout << render_trace_json(t).dump(2) << "\n";
+      auto j = render_trace_json(t);
+      j["schema"] = "cloudtwin/trace/v1";
+      std::cout << j.dump(2) << "\n";
     } else {
       std::cout << render_trace_text(t, o->packet.from, o->packet.to);
     }
-    return t.reachable ? kExitOk : kExitNegative;
+    return verdict_exit(t.verdict);
   };
 }
 

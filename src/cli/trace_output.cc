@@ -84,23 +84,37 @@ std::string render_trace_text(const vpc::Trace& t, const std::string& from, cons
   }
   for (const auto& n : t.notes) o << "\nnote: " << n.code << ": " << n.message << "\n";
   o << "\n";
-  if (t.reachable) {
-    o << "REACHABLE: " << t.header.str() << " is delivered and its reply returns.\n";
-  } else {
-    o << "NOT REACHABLE\n";
-    for (const auto& e : t.explanations) {
-      o << "  " << e.code << " (" << e.path << (e.direction.empty() ? "" : ", " + e.direction) << ")";
-      if (!e.component_id.empty()) o << " at " << e.component_type << " " << e.component_id;
-      o << "\n    " << e.message << "\n";
-      if (!e.hint.empty()) o << "    fix: " << e.hint << "\n";
-    }
+  auto explain = [&](const vpc::Explanation& e, const char* hint_word) {
+    o << "  " << e.code << " (" << e.path << (e.direction.empty() ? "" : ", " + e.direction) << ")";
+    if (!e.component_id.empty()) o << " at " << e.component_type << " " << e.component_id;
+    o << "\n    " << e.message << "\n";
+    if (!e.hint.empty()) o << "    " << hint_word << ": " << e.hint << "\n";
+  };
+  switch (t.verdict) {
+    case vpc::Verdict::kReachable:
+      o << "REACHABLE: " << t.header.str() << " is delivered and its reply returns.\n";
+      break;
+    case vpc::Verdict::kBlocked:
+      o << "NOT REACHABLE\n";
+      for (const auto& e : t.explanations) explain(e, "fix");
+      break;
+    case vpc::Verdict::kInconclusive:
+      o << "INCONCLUSIVE: whether " << t.header.str()
+        << " is delivered depends on what cloudtwin cannot know\n";
+      for (const auto& e : t.unknowns) explain(e, "note");
+      if (!t.explanations.empty()) {
+        o << "On the path cloudtwin can follow, it is dropped:\n";
+        for (const auto& e : t.explanations) explain(e, "fix");
+      }
+      break;
   }
   return o.str();
 }
 
 nlohmann::json render_trace_json(const vpc::Trace& t) {
   nlohmann::json j;
-  j["reachable"] = t.reachable;
+  j["reachable"] = t.reachable;  // for certain
+  j["verdict"] = vpc::verdict_name(t.verdict);
   j["header"] = header_json(t.header);
   j["forward"] = nlohmann::json::array();
   j["return"] = nlohmann::json::array();
@@ -112,6 +126,10 @@ nlohmann::json render_trace_json(const vpc::Trace& t) {
   for (const auto& e : t.explanations) j["explanations"].push_back(explanation_json(e));
   j["notes"] = nlohmann::json::array();
   for (const auto& e : t.notes) j["notes"].push_back(explanation_json(e));
+  j["unknowns"] = nlohmann::json::array();
+  if (t.verdict == vpc::Verdict::kInconclusive) {
+    for (const auto& e : t.unknowns) j["unknowns"].push_back(explanation_json(e));
+  }
   return j;
 }
 

@@ -57,6 +57,17 @@ std::string blocked_text(const vpc::Trace& t, bool with_message) {
   return with_message ? out + ": " + e.message : out;
 }
 
+std::string unknown_text(const vpc::Trace& t) {
+  if (t.unknowns.empty()) return "";
+  const auto& e = t.unknowns.front();
+  std::string out = e.code;
+  if (!e.component_id.empty()) out += " at " + e.component_type + " " + e.component_id;
+  if (e.path == "return") out += " on the return path";
+  out += ": " + e.message;
+  if (t.unknowns.size() > 1) out += " (and " + std::to_string(t.unknowns.size() - 1) + " more)";
+  return out;
+}
+
 std::string blocked_text(const verify::Row& r) {
   if (!r.example) return "";
   // The example stands for the whole class; its words fit the row when it is of the row's

@@ -20,6 +20,8 @@ std::string path_text(const vpc::Trace& t);
 std::string blocked_text(const vpc::Trace& t, bool with_message = true);
 // The same for a row, with the message only when the row's example is of the row's protocol.
 std::string blocked_text(const verify::Row& r);
+// What an inconclusive trace depends on: "UNSUPPORTED_COMPONENT at RouteTable rtb-1: MESSAGE".
+std::string unknown_text(const vpc::Trace& t);
 nlohmann::json row_json(const model::Network& n, const verify::Row& r);
 // A label for an ENI: "web-1 (eni-...)" or its instance's.
 std::string interface_label(const model::Network& n, model::Index eni);

@@ -104,8 +104,9 @@ PortFields read_ports(Fields& f, Protocol p) {
 
 void read_security_group_rule(Value& item, const std::string& group_id,
                               std::vector<model::SecurityGroupRule>& out) {
-  std::vector<std::string_view> known{"protocol",    "icmp_type",      "icmp_code",  "cidr",
-                                      "prefix_list", "security_group", "description"};
+  std::vector<std::string_view> known{"protocol",       "icmp_type",   "icmp_code",
+                                      "cidr",           "prefix_list", "security_group",
+                                      "description",    "unknown"};
   known.insert(known.end(), std::begin(kPortKeys), std::end(kPortKeys));
   Fields f = item.fields(std::move(known));
   f.check();
@@ -128,10 +129,13 @@ void read_security_group_rule(Value& item, const std::string& group_id,
                  "write each peer as its own rule");
     }
   }
-  if (peers == 0) {
+  if (peers == 0 && !f.has("unknown")) {
     f.error("a rule needs a peer: `cidr`, `prefix_list` or `security_group`",
-            "write `cidr: 0.0.0.0/0` for anywhere on IPv4");
+            "write `cidr: 0.0.0.0/0` for anywhere on IPv4, or `unknown: WHY` when the peer is "
+            "not known offline");
   }
+  // A peer not known offline (docs/format.md): the rule may match any peer.
+  if (auto why = f.get("unknown").text()) rule.unknown = *why;
   rule.cidr = f.get("cidr").prefix();
   rule.prefix_list = f.get("prefix_list").ref();
   rule.security_group = f.get("security_group").ref();
@@ -143,7 +147,7 @@ void read_network_acl_entry(Value& item, const char* direction,
                             std::vector<model::NetworkAclEntry>& out,
                             std::map<std::int64_t, Location>& seen) {
   std::vector<std::string_view> known{"rule_number", "protocol",  "rule_action", "action",
-                                      "cidr",        "icmp_type", "icmp_code"};
+                                      "cidr",        "icmp_type", "icmp_code",   "unknown"};
   known.insert(known.end(), std::begin(kPortKeys), std::end(kPortKeys));
   Fields f = item.fields(std::move(known));
   f.check();
@@ -174,7 +178,13 @@ void read_network_acl_entry(Value& item, const char* direction,
   Value action =
       f.has("action") && !f.has("rule_action") ? f.get("action") : f.require("rule_action");
   if (auto a = action.choice({"allow", "deny"})) entry.allow = *a == "allow";
-  if (auto c = f.require("cidr").prefix()) entry.cidr = *c;
+  // A CIDR not known offline (docs/format.md): the entry may match any peer.
+  if (auto why = f.get("unknown").text()) {
+    entry.unknown = *why;
+    if (auto c = f.get("cidr").prefix()) entry.cidr = *c;
+  } else if (auto c = f.require("cidr").prefix()) {
+    entry.cidr = *c;
+  }
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ bool before(Location a, Location b) {
 }
 
 void read_route(Value& item, model::RouteTable& rt) {
-  std::vector<std::string_view> known{"destination", "destination_prefix_list", "state"};
+  std::vector<std::string_view> known{"destination", "destination_prefix_list", "state",
+                                     "unknown"};
   for (const auto& t : kTargetKeys) known.push_back(t.key);
   Fields f = item.fields(std::move(known));
   f.check();
@@ -62,9 +63,12 @@ void read_route(Value& item, model::RouteTable& rt) {
     f.error_at(second,
                "a route has one destination, not both `destination` and "
                "`destination_prefix_list`");
-  } else if (!has_cidr && !has_list) {
-    f.error("a route needs a `destination` (a CIDR block) or a `destination_prefix_list`");
+  } else if (!has_cidr && !has_list && !f.has("unknown")) {
+    f.error("a route needs a `destination` (a CIDR block) or a `destination_prefix_list`",
+            "or `unknown: WHY` when the destination is not known offline");
   }
+  // A destination not known offline (docs/format.md): the route may win any lookup.
+  if (auto why = f.get("unknown").text()) route.unknown = *why;
   if (has_cidr) route.destination = f.get("destination").prefix();
   if (has_list) {
     route.destination_prefix_list = f.get("destination_prefix_list").ref();

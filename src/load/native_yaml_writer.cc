@@ -601,6 +601,7 @@ class Writer {
         break;
     }
     if (route.blackhole) m.set("state", Yaml::raw("blackhole"));
+    if (!route.unknown.empty()) m.set("unknown", str(route.unknown));
     return m;
   }
 
@@ -729,6 +730,7 @@ class Writer {
       set_ref(m, "security_group", r.security_group, Kind::kSecurityGroup);
     }
     if (!r.description.empty()) m.set("description", str(r.description));
+    if (!r.unknown.empty()) m.set("unknown", str(r.unknown));
     return m;
   }
 
@@ -802,7 +804,11 @@ class Writer {
       m.set("rule_number", Yaml::num(e.rule_number));
       m.set("protocol", Yaml::raw(e.protocol.str()));
       ports(m, e.protocol, e.ports, e.icmp_type, e.icmp_code);
-      m.set("cidr", prefix(e.cidr));
+      if (e.unknown.empty()) {
+        m.set("cidr", prefix(e.cidr));
+      } else {
+        m.set("unknown", str(e.unknown));
+      }
       m.set("rule_action", Yaml::raw(e.allow ? "allow" : "deny"));
       l.push(std::move(m));
     }

@@ -811,6 +811,15 @@ class Finalizer {
         if (route.destination_prefix_list.resolved()) {
           const auto& pl = n_.prefix_lists[route.destination_prefix_list.index];
           for (const auto& entry : pl.entries) {
+            // aws-vpc.md §1.1: entries not valid for the table are ignored, such as one more
+            // specific than a CIDR block of the VPC (only whole subnets may be, and not from a
+            // prefix list).
+            const auto& blocks = entry.family() == Family::kV4 ? v.cidr_blocks : v.ipv6_cidr_blocks;
+            if (std::any_of(blocks.begin(), blocks.end(), [&](const Prefix& b) {
+                  return b.contains(entry) && b != entry;
+                })) {
+              continue;
+            }
             Route e = route;
             e.destination = entry;
             e.origin = RouteOrigin::kPrefixList;
@@ -867,6 +876,21 @@ class Finalizer {
         other_vpc(n_.network_interfaces[route.target.index].vpc,
                   "network interface " + n_.network_interfaces[route.target.index].id);
         break;
+      case TargetKind::kInternetGateway: {
+        // AWS refuses a route to an internet gateway that is not attached to the table's VPC
+        // ("the route table and the network gateway belong to different networks"); one that
+        // was detached later is a blackhole, which is how a snapshot shows it.
+        const auto& g = n_.internet_gateways[route.target.index];
+        if (!route.blackhole && g.vpc.index != vpc) {
+          error(rt, route.at,
+                "internet gateway " + g.id + " is not attached to " + n_.vpcs[vpc].id +
+                    (g.vpc.resolved() ? " (it is attached to " + n_.vpcs[g.vpc.index].id + ")"
+                                      : ""),
+                "attach it to " + n_.vpcs[vpc].id + " (AWS refuses the route otherwise), or mark "
+                "the route `state: blackhole` if the gateway was detached after");
+        }
+        break;
+      }
       case TargetKind::kVpcPeeringConnection: {
         const auto& p = n_.vpc_peering_connections[route.target.index];
         if (p.requester_vpc.index != vpc && p.accepter_vpc.index != vpc) {
@@ -900,7 +924,9 @@ class Finalizer {
     bool middlebox = route.target_kind == TargetKind::kNatGateway ||
                      route.target_kind == TargetKind::kNetworkInterface ||
                      route.target_kind == TargetKind::kInstance ||
-                     route.target_kind == TargetKind::kVpcEndpoint;
+                     route.target_kind == TargetKind::kVpcEndpoint ||
+                     // possibly a firewall or Gateway Load Balancer endpoint
+                     route.target_kind == TargetKind::kUnsupported;
     if (inside_local(d.family() == Family::kV4 ? v.cidr_blocks : v.ipv6_cidr_blocks) && !(is_subnet && middlebox)) {
       error(rt, route.at,
             "route " + d.str() + " is more specific than the local route of " + v.id,
@@ -910,7 +936,8 @@ class Finalizer {
     if (!rt.gateways.empty()) {
       if (!(route.target_kind == TargetKind::kNetworkInterface ||
             route.target_kind == TargetKind::kInstance ||
-            route.target_kind == TargetKind::kVpcEndpoint)) {
+            route.target_kind == TargetKind::kVpcEndpoint ||
+            route.target_kind == TargetKind::kUnsupported)) {
         error(rt, route.at, "a gateway route table can only target local, a network interface or an endpoint");
       } else if (!is_block && !is_subnet) {
         error(rt, route.at, "a gateway route table can only route the VPC CIDR or an entire subnet CIDR");

@@ -50,10 +50,16 @@ bdd analysed_packets() {
          (HeaderSpace::protocol(Protocol::kTcp) | HeaderSpace::protocol(Protocol::kUdp));
 }
 
-bool forward_arrives(const vpc::Trace& t) {
-  if (t.reachable) return true;
-  return std::none_of(t.explanations.begin(), t.explanations.end(),
-                      [](const vpc::Explanation& e) { return e.path == "forward"; });
+// Whether the request arrives (the reply need not: Network Access Analyzer analyses the path
+// to the destination): reachable, blocked, or inconclusive when the forward walk met something
+// cloudtwin cannot know and was not blocked for certain.
+vpc::Verdict forward_arrives(const vpc::Trace& t) {
+  if (t.reachable) return vpc::Verdict::kReachable;
+  auto forward = [](const vpc::Explanation& e) { return e.path == "forward"; };
+  if (std::any_of(t.explanations.begin(), t.explanations.end(), forward))
+    return vpc::Verdict::kBlocked;
+  return std::any_of(t.unknowns.begin(), t.unknowns.end(), forward) ? vpc::Verdict::kInconclusive
+                                                                     : vpc::Verdict::kReachable;
 }
 
 // The header as it arrives: the last rewrite on the forward path.
@@ -89,6 +95,7 @@ class ScopeCheck {
     if (d_.error_count() > errors) return {};
 
     std::map<std::tuple<std::vector<std::string>, Index, Index>, Group> groups;
+    std::map<std::tuple<std::vector<std::string>, Index, Index>, Group> doubtful;
     std::size_t walks = 0;
     bool truncated = false;
     for (const auto& m : match) {
@@ -103,7 +110,8 @@ class ScopeCheck {
           walks += r.walks;
           truncated = truncated || r.truncated;
           for (const auto& f : r.flows) {
-            if (!forward_arrives(f.trace)) continue;
+            const vpc::Verdict arrives = forward_arrives(f.trace);
+            if (arrives == vpc::Verdict::kBlocked) continue;
             if (!s.via.empty() && !on_path(f.trace, s.via)) continue;
             if (!t.via.empty() && !on_path(f.trace, t.via)) continue;
             if (!through(m, f.trace)) continue;
@@ -116,12 +124,23 @@ class ScopeCheck {
               found &= !(x.source_packets & at_arrival(x.destination_packets, f.trace));
             }
             if (found == bddfalse) continue;
-            auto& g = groups[{components(f.trace), f.source_interface, f.destination_interface}];
+            auto& g = (arrives == vpc::Verdict::kReachable ? groups : doubtful)[{
+                components(f.trace), f.source_interface, f.destination_interface}];
             if (g.packets == bddfalse) g.trace = f.trace;
             g.packets |= found;
           }
         }
       }
+    }
+    // Findings that depend on what cloudtwin cannot know count only when there is no certain
+    // one: the scope is then neither clean nor violated.
+    if (groups.empty() && !doubtful.empty() && !truncated) {
+      CheckResult r = result(doubtful, walks, truncated);
+      r.inconclusive = true;
+      r.message = std::to_string(doubtful.size()) + " possible finding path" +
+                  (doubtful.size() == 1 ? "" : "s") +
+                  " whose verdict depends on what cloudtwin cannot know";
+      return {r};
     }
     return {result(groups, walks, truncated)};
   }

@@ -108,9 +108,14 @@ ExposureReport exposure(Compiled& c, const bdd& headers) {
     options.headers = headers;
     auto result = reach(c, internet, target, options);
     report.walks += result.walks;
-    for (auto& row : rows(result, true)) {
+    auto found = rows(result, vpc::Verdict::kReachable);
+    std::size_t certain = found.size();
+    for (auto& row : rows(result, vpc::Verdict::kInconclusive)) found.push_back(std::move(row));
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      auto& row = found[i];
       Exposure x;
       x.interface = e;
+      x.inconclusive = i >= certain;
       x.trace = row.example ? row.example->trace : vpc::Trace{};
       // Open to the whole internet: all but a sliver of the public addresses of a family (the
       // network's own public addresses, or a provider's ranges whose replies a more specific

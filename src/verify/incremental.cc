@@ -160,6 +160,7 @@ void IncrementalReach::walk(std::size_t unit, const bdd& space) {
                            c_.address_cube(Block::kSrc, u.src));
     flow.packets = u.pairs & own;
     if (flow.trace.reachable) result_.reachable |= flow.packets;
+    if (flow.trace.verdict == vpc::Verdict::kInconclusive) result_.inconclusive |= flow.packets;
     own_packets_.push_back(own);
     unit_of_flow_.push_back(unit);
     result_.flows.push_back(std::move(flow));
@@ -188,6 +189,7 @@ std::size_t IncrementalReach::rewalk(Reads&& reads) {
   std::vector<std::pair<std::size_t, bdd>> stale;  // per unit, its stale own packets
   std::unordered_map<std::size_t, std::size_t> slot;
   bdd stale_reachable = bddfalse;
+  bdd stale_inconclusive = bddfalse;
   std::size_t kept = 0;
   for (std::size_t f = 0; f < result_.flows.size(); ++f) {
     auto& flow = result_.flows[f];
@@ -205,12 +207,14 @@ std::size_t IncrementalReach::rewalk(Reads&& reads) {
     if (fresh) stale.emplace_back(unit, bddfalse);
     stale[it->second].second |= own_packets_[f];
     if (flow.trace.reachable) stale_reachable |= flow.packets;
+    if (flow.trace.verdict == vpc::Verdict::kInconclusive) stale_inconclusive |= flow.packets;
   }
   if (stale.empty()) return 0;
   result_.flows.resize(kept);
   unit_of_flow_.resize(kept);
   own_packets_.resize(kept);
   result_.reachable = bdd_apply(result_.reachable, stale_reachable, bddop_diff);
+  result_.inconclusive = bdd_apply(result_.inconclusive, stale_inconclusive, bddop_diff);
   std::size_t before = result_.walks;
   result_.truncated = false;
   walk_limit_ = before + options_.max_walks;

@@ -219,16 +219,21 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
 
   // The reachable packets of one pair of endpoints: over protocol and ports per pair of
   // addresses (symmetric classes hold one address each), or in full (singletons).
+  // Whether some packet is inconclusive goes to `doubt`.
   auto walk_pair = [&](const vpc::Endpoint& s, const vpc::Endpoint& d, const bdd& space,
-                       bool pinned) {
+                       bool pinned, bool& doubt) {
     if (pinned) {
-      return reachable_pinned_space(c, s, d, n.network_interfaces[s.index].private_ips[0],
-                                    n.network_interfaces[d.index].private_ips[0], space, m.walks_,
-                                    !options.packets);
+      bdd inconclusive = bddfalse;
+      bdd x = reachable_pinned_space(c, s, d, n.network_interfaces[s.index].private_ips[0],
+                                     n.network_interfaces[d.index].private_ips[0], space,
+                                     m.walks_, !options.packets, &inconclusive);
+      doubt = inconclusive != bddfalse;
+      return x;
     }
     ReachResult r;
     explore(c, s, d, space, r, ~std::size_t{0});
     m.walks_ += r.walks;
+    doubt = r.inconclusive != bddfalse;
     return r.reachable;
   };
 
@@ -274,11 +279,14 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
       // (a == b is pinned: a class of one member, not symmetric, has no pair with itself.)
       space = sources[a] & destinations[b];
     }
-    bdd x = walk_pair(rep[a], *d, space, pinned);
+    bool doubt = false;
+    bdd x = walk_pair(rep[a], *d, space, pinned, doubt);
+    auto& cell = m.cells_[from_subnet * m.subnets_ + to_subnet];
+    if (doubt && cell == SubnetMatrix::kBlocked) cell = SubnetMatrix::kInconclusive;
     if (x == bddfalse) return;
     if (!pinned && classes.symmetric[a]) x = bdd_exist(x, src_vars);
     if (!pinned && classes.symmetric[b]) x = bdd_exist(x, dst_vars);
-    m.cells_[from_subnet * m.subnets_ + to_subnet] = 1;
+    cell = SubnetMatrix::kReachable;
     m.pairs_.push_back(
         {static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), std::move(x)});
   };
@@ -303,7 +311,11 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
 }
 
 std::size_t SubnetMatrix::reachable_cells() const {
-  return static_cast<std::size_t>(std::count(cells_.begin(), cells_.end(), 1));
+  return static_cast<std::size_t>(std::count(cells_.begin(), cells_.end(), kReachable));
+}
+
+std::size_t SubnetMatrix::inconclusive_cells() const {
+  return static_cast<std::size_t>(std::count(cells_.begin(), cells_.end(), kInconclusive));
 }
 
 std::span<const SubnetMatrix::Pair> SubnetMatrix::pairs_of(Index from, Index to) const {

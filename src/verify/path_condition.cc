@@ -102,13 +102,48 @@ bdd Compiled::peer(const model::SecurityGroupRule& rule, Index vpc, Block b) {
   return r;
 }
 
-const bdd& Compiled::security_groups(Index eni, bool ingress) {
+bool Compiled::uncertain_group(Index group, bool ingress) {
+  if (uncertain_groups_.size() != n_.security_groups.size())
+    uncertain_groups_.assign(n_.security_groups.size(), 0);
+  auto& bits = uncertain_groups_[group];
+  if (!(bits & 4)) {
+    const auto& sg = n_.security_groups[group];
+    auto any = [](const auto& rules) {
+      return std::any_of(rules.begin(), rules.end(), [](const auto& r) { return !r.unknown.empty(); });
+    };
+    bits = static_cast<std::uint8_t>(4 | (any(sg.ingress) ? 1 : 0) | (any(sg.egress) ? 2 : 0));
+  }
+  return bits & (ingress ? 1 : 2);
+}
+
+bool Compiled::uncertain_groups(const std::vector<Index>& groups, bool ingress) {
+  return std::any_of(groups.begin(), groups.end(),
+                     [&](Index g) { return uncertain_group(g, ingress); });
+}
+
+bool Compiled::uncertain_acl(Index acl, bool ingress) {
+  if (uncertain_acls_.size() != n_.network_acls.size())
+    uncertain_acls_.assign(n_.network_acls.size(), 0);
+  auto& bits = uncertain_acls_[acl];
+  if (!(bits & 4)) {
+    const auto& a = n_.network_acls[acl];
+    auto any = [](const auto& entries) {
+      return std::any_of(entries.begin(), entries.end(),
+                         [](const auto& e) { return !e.unknown.empty(); });
+    };
+    bits = static_cast<std::uint8_t>(4 | (any(a.ingress) ? 1 : 0) | (any(a.egress) ? 2 : 0));
+  }
+  return bits & (ingress ? 1 : 2);
+}
+
+const bdd& Compiled::security_groups(Index eni, bool ingress, bool possible) {
   const auto& iface = n_.network_interfaces[eni];
   std::vector<Index> groups;
   for (const auto& g : iface.security_groups) {
     if (g.resolved()) groups.push_back(g.index);
   }
-  auto key = std::make_tuple(groups, iface.vpc, ingress);
+  possible = possible && uncertain_groups(groups, ingress);
+  auto key = std::make_tuple(groups, iface.vpc, ingress, possible);
   auto it = security_groups_.find(key);
   if (it != security_groups_.end()) return it->second;
   Block b = ingress ? Block::kSrc : Block::kDst;
@@ -116,6 +151,12 @@ const bdd& Compiled::security_groups(Index eni, bool ingress) {
   for (Index g : groups) {
     const auto& sg = n_.security_groups[g];
     for (const auto& rule : ingress ? sg.ingress : sg.egress) {
+      // rules.cc match_security_groups: a rule whose peer is unknown may match any peer.
+      if (!rule.unknown.empty()) {
+        if (possible)
+          rules.push_back(rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code));
+        continue;
+      }
       rules.push_back(rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code) &
                       peer(rule, iface.vpc, b));
     }
@@ -185,7 +226,9 @@ std::optional<bdd>& Compiled::PeerCells::at(IpAddress a) {
 }
 
 void Compiled::add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, Index vpc) const {
-  // Every address set peer_holds() tests, so that it decides alike across a cell.
+  // Every address set peer_holds() tests, so that it decides alike across a cell. A rule whose
+  // peer is unknown tests none.
+  if (!rule.unknown.empty()) return;
   if (rule.cidr) {
     cells.add(*rule.cidr);
   } else if (rule.prefix_list.resolved()) {
@@ -200,10 +243,13 @@ void Compiled::add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, 
   }
 }
 
-const bdd& Compiled::security_groups(Index eni, bool ingress, IpAddress peer_address) {
+const bdd& Compiled::security_groups(Index eni, bool ingress, IpAddress peer_address,
+                                     bool possible) {
   const auto& iface = n_.network_interfaces[eni];
   std::uint32_t set = group_set(eni);
-  auto [it, fresh] = security_group_cells_.try_emplace(GroupsKey{set, iface.vpc, ingress});
+  possible = possible && uncertain_groups(group_set_lists_[set], ingress);
+  auto [it, fresh] =
+      security_group_cells_.try_emplace(GroupsKey{set, iface.vpc, ingress, possible});
   PeerCells& cells = it->second;
   if (fresh) {
     for (Index g : group_set_lists_[set]) {
@@ -218,51 +264,75 @@ const bdd& Compiled::security_groups(Index eni, bool ingress, IpAddress peer_add
   for (Index g : group_set_lists_[set]) {
     const auto& sg = n_.security_groups[g];
     for (const auto& rule : ingress ? sg.ingress : sg.egress) {
-      if (peer_holds(rule, iface.vpc, peer_address))
+      if (rule.unknown.empty() ? peer_holds(rule, iface.vpc, peer_address) : possible)
         r |= rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code);
     }
   }
   return cell.emplace(std::move(r));
 }
 
-const bdd& Compiled::network_acl(Index acl, bool ingress, IpAddress peer_address) {
+namespace {
+
+// rules.cc match_network_acl: the first entry that matches for certain decides, unless an
+// earlier entry whose peer is unknown, with the other action, matches the protocol and ports.
+// Certain: allowed by the deciding entry with no unknown deny before it. Possible: allowed by
+// the deciding entry, or by an unknown allow before it. `match` gives an entry's set of packets, or
+// nullopt when it cannot match (for an unknown entry: its protocol and ports, any peer).
+template <typename Entries, typename Match>
+bdd acl_allowed(const Entries& entries, bool possible, Match match) {
+  bdd matched = bddfalse;
+  bdd allowed = bddfalse;
+  bdd unknown_deny = bddfalse;
+  for (const auto& e : entries) {
+    std::optional<bdd> m = match(e);
+    if (!m) continue;
+    if (!e.unknown.empty()) {
+      if (e.allow && possible) allowed |= *m & !matched;
+      if (!e.allow && !possible) unknown_deny |= *m;
+      continue;
+    }
+    if (e.allow) allowed |= possible ? *m & !matched : *m & !matched & !unknown_deny;
+    matched |= *m;
+    if (matched == bddtrue) break;  // nothing later can decide
+  }
+  return allowed;
+}
+
+}  // namespace
+
+const bdd& Compiled::network_acl(Index acl, bool ingress, IpAddress peer_address, bool possible) {
   const auto& a = n_.network_acls[acl];
   const auto& entries = ingress ? a.ingress : a.egress;
-  auto [it, fresh] = network_acl_cells_.try_emplace({acl, ingress});
+  possible = possible && uncertain_acl(acl, ingress);
+  auto [it, fresh] = network_acl_cells_.try_emplace({acl, ingress, possible});
   PeerCells& cells = it->second;
   if (fresh) {
-    for (const auto& e : entries) cells.add(e.cidr);
+    for (const auto& e : entries) {
+      if (e.unknown.empty()) cells.add(e.cidr);
+    }
     cells.seal();
   }
   auto& cell = cells.at(peer_address);
   if (cell) return *cell;
-  bdd matched = bddfalse;
-  bdd allowed = bddfalse;
-  for (const auto& e : entries) {
-    if (!e.cidr.contains(peer_address)) continue;
-    bdd m = rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
-    if (e.allow) allowed |= m & !matched;
-    matched |= m;
-    if (matched == bddtrue) break;  // nothing later can decide
-  }
-  return cell.emplace(std::move(allowed));
+  return cell.emplace(acl_allowed(entries, possible, [&](const auto& e) -> std::optional<bdd> {
+    if (e.unknown.empty() && !e.cidr.contains(peer_address)) return std::nullopt;
+    return rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
+  }));
 }
 
-const bdd& Compiled::network_acl(Index acl, bool ingress) {
-  auto key = std::make_pair(acl, ingress);
+const bdd& Compiled::network_acl(Index acl, bool ingress, bool possible) {
+  possible = possible && uncertain_acl(acl, ingress);
+  auto key = std::make_tuple(acl, ingress, possible);
   auto it = network_acls_.find(key);
   if (it != network_acls_.end()) return it->second;
   const auto& a = n_.network_acls[acl];
   Block b = ingress ? Block::kSrc : Block::kDst;
-  // rules.cc match_network_acl: the first matching entry decides.
-  bdd matched = bddfalse;
-  bdd allowed = bddfalse;
-  for (const auto& e : ingress ? a.ingress : a.egress) {
-    bdd m = HeaderSpace::address(b, e.cidr) &
-            rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
-    if (e.allow) allowed |= m & !matched;
-    matched |= m;
-  }
+  bdd allowed = acl_allowed(ingress ? a.ingress : a.egress, possible,
+                            [&](const auto& e) -> std::optional<bdd> {
+                              bdd m = rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
+                              if (e.unknown.empty()) m &= HeaderSpace::address(b, e.cidr);
+                              return m;
+                            });
   return network_acls_.emplace(key, allowed).first->second;
 }
 
@@ -312,13 +382,17 @@ void Compiled::forget_security_group(Index group) {
     const auto& groups = group_set_lists_[entry.first.set];
     return std::find(groups.begin(), groups.end(), group) != groups.end();
   });
+  if (group < uncertain_groups_.size()) uncertain_groups_[group] = 0;
 }
 
 void Compiled::forget_network_acl(Index acl) {
-  network_acls_.erase({acl, true});
-  network_acls_.erase({acl, false});
-  network_acl_cells_.erase({acl, true});
-  network_acl_cells_.erase({acl, false});
+  for (bool ingress : {true, false}) {
+    for (bool possible : {true, false}) {
+      network_acls_.erase({acl, ingress, possible});
+      network_acl_cells_.erase({acl, ingress, possible});
+    }
+  }
+  if (acl < uncertain_acls_.size()) uncertain_acls_[acl] = 0;
 }
 
 // ---- PathCondition -------------------------------------------------------------------------
@@ -416,27 +490,46 @@ bdd PathCondition::within(const bdd& space) const {
 std::vector<Index> PathCondition::security_groups_read() const { return sorted_unique(groups_read_); }
 std::vector<Index> PathCondition::network_acls_read() const { return sorted_unique(acls_read_); }
 
+void PathCondition::require_decision(const std::function<bdd(bool possible)>& set,
+                                     vpc::Decision d) {
+  switch (d) {
+    case vpc::Decision::kYes:
+      require_compiled(set(false), true);
+      return;
+    case vpc::Decision::kNo:
+      require_compiled(set(true), false);
+      return;
+    case vpc::Decision::kMaybe:
+      require_compiled(set(true), true);
+      require_compiled(set(false), false);
+      return;
+  }
+}
+
 void PathCondition::security_groups(const vpc::Packet& p, Index eni, bool ingress,
-                                    bool admitted) {
+                                    vpc::Decision admitted) {
   for (const auto& g : c_.network().network_interfaces[eni].security_groups) {
     if (g.resolved()) groups_read_.push_back(g.index);
   }
-  if (pinned_) {
-    // The peer is in flight's source (ingress) or destination (egress); its value is the
-    // same for every packet of a pinned walk.
-    require_compiled(relocate(c_.security_groups(eni, ingress, ingress ? p.src : p.dst), p), admitted);
-    return;
-  }
-  require_compiled(relocate(c_.security_groups(eni, ingress), p), admitted);
+  auto set = [&](bool possible) {
+    // Pinned: the peer is in flight's source (ingress) or destination (egress); its value is
+    // the same for every packet of the walk.
+    return relocate(pinned_ ? c_.security_groups(eni, ingress, ingress ? p.src : p.dst, possible)
+                            : c_.security_groups(eni, ingress, possible),
+                    p);
+  };
+  require_decision(set, admitted);
 }
 
-void PathCondition::network_acl(const vpc::Packet& p, Index acl, bool ingress, bool allowed) {
+void PathCondition::network_acl(const vpc::Packet& p, Index acl, bool ingress,
+                                vpc::Decision allowed) {
   acls_read_.push_back(acl);
-  if (pinned_) {
-    require_compiled(relocate(c_.network_acl(acl, ingress, ingress ? p.src : p.dst), p), allowed);
-    return;
-  }
-  require_compiled(relocate(c_.network_acl(acl, ingress), p), allowed);
+  auto set = [&](bool possible) {
+    return relocate(pinned_ ? c_.network_acl(acl, ingress, ingress ? p.src : p.dst, possible)
+                            : c_.network_acl(acl, ingress, possible),
+                    p);
+  };
+  require_decision(set, allowed);
 }
 
 void PathCondition::same_address(Origin a, IpAddress va, Origin b, IpAddress vb) {

@@ -337,11 +337,18 @@ CheckResult check_rule(Compiled& c, const model::PolicyRule& rule, const Resolve
   out.at = rule.at;
   const ReachOptions ro = reach_options(rule, options.max_walks);
   const bdd allowed = rule.expect == Expectation::kOnly ? allowed_set(rule) : bddtrue;
-  const bool want_reachable = rule.expect != Expectation::kReachable;
+  // The verdict that violates the rule: reaching, or (for `reachable`) being blocked.
+  const vpc::Verdict violating = rule.expect == Expectation::kReachable ? vpc::Verdict::kBlocked
+                                                                         : vpc::Verdict::kReachable;
   std::size_t total_rows = 0;
   std::size_t classes = 0;
   bool anything_reaches = false;
   bool truncated = false;
+  // The packets that might violate it, but whose verdict depends on what cloudtwin cannot
+  // know: shown when nothing violates it for certain.
+  std::vector<Row> doubtful;
+  std::vector<vpc::Trace> doubtful_traces;
+  std::size_t doubtful_rows = 0;
   for (const auto& from : resolved.from) {
     for (const auto& to : resolved.to) {
       // Counterexamples are the representative pairs' traces: real walks with the verdict of
@@ -352,17 +359,20 @@ CheckResult check_rule(Compiled& c, const model::PolicyRule& rule, const Resolve
       truncated = truncated || r.truncated;
       ReachResult bad;
       for (auto& f : r.flows) {
-        if (f.trace.reachable != want_reachable) continue;
+        if (f.trace.verdict != violating && f.trace.verdict != vpc::Verdict::kInconclusive)
+          continue;
         if (rule.expect == Expectation::kOnly) {
           f.packets &= !allowed;
           if (f.packets == bddfalse) continue;
         }
+        // A packet seen passing through on the part of its path cloudtwin can follow does
+        // pass through, whatever happens after.
         if (rule.expect == Expectation::kThrough && passes_through(f.trace, resolved.through)) {
           continue;
         }
         bad.flows.push_back(std::move(f));
       }
-      auto found = rows(bad, want_reachable);
+      auto found = rows(bad, violating);
       total_rows += found.size();
       for (auto& row : found) {
         if (out.rows.size() >= options.max_rows) break;
@@ -370,9 +380,36 @@ CheckResult check_rule(Compiled& c, const model::PolicyRule& rule, const Resolve
         row.example = nullptr;
         out.rows.push_back(std::move(row));
       }
+      auto unknown = rows(bad, vpc::Verdict::kInconclusive);
+      doubtful_rows += unknown.size();
+      for (auto& row : unknown) {
+        if (doubtful.size() >= options.max_rows) break;
+        if (row.example) doubtful_traces.push_back(counterexample(c, row, from, to));
+        row.example = nullptr;
+        doubtful.push_back(std::move(row));
+      }
     }
   }
   out.passed = total_rows == 0 && !truncated;
+  if (out.passed && (doubtful_rows > 0 || classes == 0)) {
+    out.passed = false;
+    out.inconclusive = true;
+    if (classes == 0) {
+      out.message = "checks nothing: no packet goes from " + labels(rule.from) + " to " +
+                    labels(rule.to) +
+                    " (a party has no network interfaces, or both are the same single one)";
+      return out;
+    }
+    out.rows = std::move(doubtful);
+    out.counterexamples = std::move(doubtful_traces);
+    const std::string shown = doubtful_rows > out.rows.size()
+                                  ? " (the first " + std::to_string(out.rows.size()) + " shown)"
+                                  : "";
+    out.message = "no packet violates it for certain, but the verdict of " +
+                  rows_word(doubtful_rows) + " of packets depends on what cloudtwin cannot know" +
+                  shown + " (" + std::to_string(classes) + " classes of packets checked)";
+    return out;
+  }
   const std::string shown = total_rows > out.rows.size()
                                 ? " (the first " + std::to_string(out.rows.size()) + " shown)"
                                 : "";

@@ -236,6 +236,7 @@ void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& dest
     bdd packets = pc.within(remaining);
     remaining = bdd_apply(remaining, packets, bddop_diff);
     if (t.reachable) out.reachable |= packets;
+    if (t.verdict == vpc::Verdict::kInconclusive) out.inconclusive |= packets;
     Flow f;
     f.packets = packets;
     f.trace = std::move(t);
@@ -343,6 +344,7 @@ void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoin
                     Flow f;
                     f.packets = packets & addresses;
                     if (t.reachable) out.reachable |= f.packets;
+                    if (t.verdict == vpc::Verdict::kInconclusive) out.inconclusive |= f.packets;
                     f.trace = std::move(t);
                     f.security_groups = pc.security_groups_read();
                     f.network_acls = pc.network_acls_read();
@@ -362,7 +364,8 @@ bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoi
 
 bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
                            const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
-                           const bdd& space, std::size_t& walks, bool first) {
+                           const bdd& space, std::size_t& walks, bool first,
+                           bdd* inconclusive) {
   if (first && space != bddfalse) {
     // A yes-or-no answer needs one reachable packet: try the first of the space without a
     // path condition, which is what costs in a walk. Only when it fails do the classes follow.
@@ -387,6 +390,8 @@ bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
   std::size_t limit = ~std::size_t{0};
   (void)walk_pinned(c, source, destination, src, dst, space, walks, limit, vpc::Detail::kVerdict,
                     [&](const bdd& packets, const vpc::Trace& t, const PathCondition&) {
+                      if (inconclusive && t.verdict == vpc::Verdict::kInconclusive)
+                        *inconclusive |= packets;
                       if (!t.reachable) return;
                       reachable |= packets;
                       if (first) limit = 0;  // walk_pinned checks it before the next walk

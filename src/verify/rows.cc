@@ -189,13 +189,13 @@ void merge_rows(std::vector<Row>& rows, bool merge_sources) {
 
 }  // namespace
 
-std::vector<Row> rows(const ReachResult& result, bool reachable) {
+std::vector<Row> rows(const ReachResult& result, vpc::Verdict verdict) {
   // First try one row per pair of endpoints and protocol; where that over-approximates, one
   // row per flow.
   // Blocked flows are grouped by what blocked them too, so each row's example explains it.
   std::map<std::tuple<Index, Index, std::string>, std::vector<const Flow*>> pairs;
   for (const auto& f : result.flows) {
-    if (f.trace.reachable != reachable) continue;
+    if (f.trace.verdict != verdict) continue;
     pairs[{f.source_interface, f.destination_interface, blocker_of(f)}].push_back(&f);
   }
   std::vector<Row> out;

@@ -70,11 +70,16 @@ SecurityGroupMatch match_security_groups(const model::Network& n, Index eni, con
                                          bool ingress) {
   const auto& iface = n.network_interfaces[eni];
   IpAddress peer = ingress ? h.src : h.dst;
+  SecurityGroupMatch best;
   for (const auto& g : iface.security_groups) {
     if (!g.resolved()) continue;
     const auto& sg = n.security_groups[g.index];
     for (const auto& rule : ingress ? sg.ingress : sg.egress) {
       if (!protocol_and_ports_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code, h)) {
+        continue;
+      }
+      if (!rule.unknown.empty()) {
+        if (!best.maybe_rule) best = {model::kNone, nullptr, g.index, &rule};
         continue;
       }
       bool peer_ok = false;
@@ -90,18 +95,24 @@ SecurityGroupMatch match_security_groups(const model::Network& n, Index eni, con
       if (peer_ok) return {g.index, &rule};
     }
   }
-  return {};
+  return best;
 }
 
-const model::NetworkAclEntry* match_network_acl(const model::NetworkAcl& acl, const Header& h,
-                                                bool ingress) {
+NetworkAclMatch match_network_acl(const model::NetworkAcl& acl, const Header& h, bool ingress) {
   IpAddress peer = ingress ? h.src : h.dst;
+  const model::NetworkAclEntry* maybe_allow = nullptr;
+  const model::NetworkAclEntry* maybe_deny = nullptr;
   for (const auto& e : ingress ? acl.ingress : acl.egress) {
-    if (!e.cidr.contains(peer)) continue;
     if (!protocol_and_ports_match(e.protocol, e.ports, e.icmp_type, e.icmp_code, h)) continue;
-    return &e;
+    if (!e.unknown.empty()) {
+      auto& first = e.allow ? maybe_allow : maybe_deny;
+      if (!first) first = &e;
+      continue;
+    }
+    if (!e.cidr.contains(peer)) continue;
+    return {&e, e.allow ? maybe_deny : maybe_allow};
   }
-  return nullptr;
+  return {nullptr, maybe_allow};
 }
 
 const model::Route* select_route(const model::RouteTable& rt, IpAddress dst) {

@@ -32,6 +32,17 @@ struct NatEntry {
   Origin mapped_port_origin;
 };
 
+// What the walks met that cloudtwin cannot know. `path`: the packet may go somewhere the walk
+// did not follow (a route to an unmodelled component, a route whose destination is unknown), so
+// the verdict is inconclusive whatever happened next. `filter`: a security group or network ACL
+// rule with an unknown peer may have admitted or dropped the packet; the walk went on as if
+// admitted, so the verdict is inconclusive unless the walk was blocked for certain further on.
+struct Doubts {
+  std::vector<Explanation>& list;
+  bool path = false;
+  bool filter = false;
+};
+
 // What the stateful components on the forward path remember of the flow, for its reply.
 struct Connection {
   std::vector<NatEntry> nat;
@@ -102,14 +113,15 @@ std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Pack
 class Walker {
  public:
   Walker(const Network& n, bool reply, Detail detail, std::vector<Hop>& hops,
-         std::vector<Explanation>& why, std::vector<Explanation>& notes, Connection& connection,
-         PathObserver* observer)
+         std::vector<Explanation>& why, std::vector<Explanation>& notes, Doubts& doubts,
+         Connection& connection, PathObserver* observer)
       : n_(n),
         reply_(reply),
         full_(detail == Detail::kFull),
         hops_(hops),
         why_(why),
         notes_(notes),
+        doubts_(doubts),
         connection_(connection),
         obs_(observer),
         addresses_(observer && observer->wants_addresses()) {}
@@ -298,6 +310,15 @@ class Walker {
                     reply_ ? "return" : "forward", std::move(message), std::move(hint)});
   }
 
+  // Something the verdict depends on that cloudtwin cannot know (see Doubts). A path doubt
+  // ends the walk (the caller returns); a filter doubt does not.
+  void unknown(bool path, std::string code, std::string type, std::string id,
+               std::string direction, std::string message, std::string hint = {}) {
+    (path ? doubts_.path : doubts_.filter) = true;
+    doubts_.list.push_back({std::move(code), std::move(type), std::move(id), std::move(direction),
+                            reply_ ? "return" : "forward", std::move(message), std::move(hint)});
+  }
+
   void note(std::string code, std::string type, std::string id, std::string message) {
     notes_.push_back({std::move(code), std::move(type), std::move(id), "",
                       reply_ ? "return" : "forward", std::move(message), ""});
@@ -329,12 +350,40 @@ class Walker {
   }
 
   // ---- security groups and network ACLs ---------------------------------------------------
+  static std::string rule_text(const model::SecurityGroupRule& rule, bool ingress) {
+    std::string peer = rule.cidr                     ? rule.cidr->str()
+                       : rule.prefix_list.resolved() ? rule.prefix_list.text
+                       : !rule.security_group.empty() ? "sg " + rule.security_group.text
+                                                      : "?";
+    if (!rule.unknown.empty()) peer += " [unknown: " + rule.unknown + "]";
+    std::string ports = rule.protocol.has_ports() ? " " + rule.ports.str() : "";
+    return "allow " + rule.protocol.str() + ports + (ingress ? " from " : " to ") + peer;
+  }
+
   bool security_group(Index eni, const Packet& h, bool ingress) {
     const auto& iface = n_.network_interfaces[eni];
     auto m = match_security_groups(n_, eni, h, ingress);
-    if (obs_) obs_->security_groups(h, eni, ingress, m.rule != nullptr);
+    if (obs_) obs_->security_groups(h, eni, ingress, m.decision());
     if (m.rule && !full_) return true;
     std::string dir = ingress ? "ingress" : "egress";
+    if (!m.rule && m.maybe_rule) {
+      const auto& sg = n_.security_groups[m.maybe_group];
+      std::string text = rule_text(*m.maybe_rule, ingress);
+      unknown(false, "SG_RULE_PEER_UNKNOWN", "SecurityGroup", sg.id, dir,
+              "only rule `" + text + "` of " + sg.id + " could admit " + h.str() + ", and its " +
+                  (ingress ? "source" : "destination") + " is unknown (" + m.maybe_rule->unknown +
+                  ")",
+              "give the rule's peer a known value");
+      if (full_) {
+        Rule r;
+        r.kind = "security-group-rule";
+        r.security_group = sg.id;
+        r.action = "allow";
+        r.text = text;
+        hop("SecurityGroup", sg.id, sg.name, dir, r, "admits only if the unknown peer holds");
+      }
+      return true;
+    }
     if (!m.rule) {
       std::string groups;
       bool any_rule = false;
@@ -361,11 +410,7 @@ class Walker {
     r.security_group = sg.id;
     r.action = "allow";
     r.implicit = m.rule->implicit;
-    std::string peer = m.rule->cidr                     ? m.rule->cidr->str()
-                       : m.rule->prefix_list.resolved() ? m.rule->prefix_list.text
-                                                        : "sg " + m.rule->security_group.text;
-    std::string ports = m.rule->protocol.has_ports() ? " " + m.rule->ports.str() : "";
-    r.text = "allow " + m.rule->protocol.str() + ports + (ingress ? " from " : " to ") + peer;
+    r.text = rule_text(*m.rule, ingress);
     if (m.rule->implicit) r.text += " (AWS default)";
     hop("SecurityGroup", sg.id, sg.name, dir, r, "");
     return true;
@@ -374,19 +419,40 @@ class Walker {
   bool network_acl(Index subnet, const Packet& h, bool ingress) {
     const auto& s = n_.subnets[subnet];
     const auto& acl = n_.network_acls[s.effective_network_acl];
-    const auto* e = match_network_acl(acl, h, ingress);
-    if (obs_) obs_->network_acl(h, s.effective_network_acl, ingress, e && e->allow);
-    if (e && e->allow && !full_) return true;
+    auto m = match_network_acl(acl, h, ingress);
+    const auto* e = m.entry;
+    if (obs_) obs_->network_acl(h, s.effective_network_acl, ingress, m.decision());
+    if (m.decision() == Decision::kYes && !full_) return true;
     std::string dir = ingress ? "ingress" : "egress";
+    auto entry_text = [](const model::NetworkAclEntry& x) {
+      std::string num = x.rule_number == 32767 ? "*" : std::to_string(x.rule_number);
+      std::string text = "rule " + num + " " + (x.allow ? "allow " : "deny ") + x.protocol.str() +
+                         (x.protocol.has_ports() ? " " + x.ports.str() : "") + " " +
+                         x.cidr.str();
+      if (!x.unknown.empty()) text += " [unknown: " + x.unknown + "]";
+      return text;
+    };
     Rule r;
     r.kind = "network-acl-entry";
     if (e) {
       r.rule_number = e->rule_number;
       r.action = e->allow ? "allow" : "deny";
       r.implicit = e->implicit;
-      std::string num = e->rule_number == 32767 ? "*" : std::to_string(e->rule_number);
-      r.text = "rule " + num + " " + r.action + " " + e->protocol.str() +
-               (e->protocol.has_ports() ? " " + e->ports.str() : "") + " " + e->cidr.str();
+      r.text = entry_text(*e);
+    }
+    if (m.maybe) {
+      std::string text = entry_text(*m.maybe);
+      unknown(false, "ACL_RULE_PEER_UNKNOWN", "NetworkAcl", acl.id, dir,
+              "rule `" + text + "` of " + acl.id + " would " +
+                  (m.maybe->allow ? "allow " : "deny ") + h.str() + " before " +
+                  (e ? "`" + r.text + "`" : std::string("the default deny")) + " if its " +
+                  (ingress ? "source" : "destination") + " (" + m.maybe->unknown +
+                  ") holds the packet's",
+              "give the entry's CIDR a known value");
+      hop("NetworkAcl", acl.id, acl.name, dir, r,
+          "subnet " + s.id + "; decided by rule " + std::to_string(m.maybe->rule_number) +
+              " instead if its unknown peer holds");
+      return true;
     }
     hop("NetworkAcl", acl.id, acl.name, dir, r, "subnet " + s.id);
     if (e && e->allow) return true;
@@ -431,6 +497,7 @@ class Walker {
     const auto& rt = n_.route_tables[s.effective_route_table];
     const auto* r = select_route(rt, h.dst);
     tested_route_table(h, rt);
+    if (!unknown_routes(rt, r)) return;
     if (!r) {
       hop("RouteTable", rt.id, rt.name, "", std::nullopt, "no route matches " + h.dst.str());
       drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "",
@@ -500,10 +567,43 @@ class Walker {
         return;
       }
       case TargetKind::kUnsupported:
-        drop("UNSUPPORTED_COMPONENT", "RouteTable", rt.id, "",
-             "route " + rule.text + " uses a target cloudtwin does not model", "");
+        unknown(true, "UNSUPPORTED_COMPONENT", "RouteTable", rt.id, "",
+                "route " + rule.text + " of " + rt.id + " sends " + h.str() +
+                    " to a component cloudtwin does not model",
+                "the verdict depends on what that component does");
         return;
     }
+  }
+
+  // A route whose destination is unknown offline may be the one a lookup in `rt` selects: the
+  // walk cannot tell where the packet goes. False (and the walk ends) when one may be. Only a
+  // NAT gateway, network interface or endpoint may be more specific than the local route
+  // (route-tables.html), so against a local match (`selected`) the others cannot win.
+  bool unknown_routes(const model::RouteTable& rt, const model::Route* selected) {
+    if (rt.unknown_routes.empty()) return true;
+    const bool local = selected && selected->target_kind == TargetKind::kLocal;
+    const model::Route* doubt = nullptr;
+    std::size_t count = 0;
+    for (auto i : rt.unknown_routes) {
+      const auto& u = rt.routes[i];
+      const bool middlebox =
+          u.target_kind == TargetKind::kNatGateway || u.target_kind == TargetKind::kNetworkInterface ||
+          u.target_kind == TargetKind::kInstance || u.target_kind == TargetKind::kVpcEndpoint ||
+          u.target_kind == TargetKind::kUnsupported;
+      if (local && !middlebox) continue;
+      if (!doubt) doubt = &u;
+      ++count;
+    }
+    if (!doubt) return true;
+    const auto& route = *doubt;
+    unknown(true, "ROUTE_DESTINATION_UNKNOWN", "RouteTable", rt.id, "",
+            "route table " + rt.id + " has a route to " +
+                (route.target.empty() ? std::string("a target") : route.target.text) +
+                " whose destination is unknown (" + route.unknown + ")" +
+                (count > 1 ? " and " + std::to_string(count - 1) + " more" : "") +
+                ": it may be the route the packet takes",
+            "give the route's destination a known value");
+    return false;
   }
 
   std::string target_id(const model::Route& r) const {
@@ -780,6 +880,7 @@ class Walker {
       if (!edge) continue;
       const auto* r = select_route(rt, h.dst);
       tested_route_table(h, rt);
+      if (!unknown_routes(rt, r)) return;
       if (!r) {
         hop("RouteTable", rt.id, rt.name, "ingress", std::nullopt, "gateway route table");
         drop("NO_ROUTE_TO_DESTINATION", "RouteTable", rt.id, "ingress",
@@ -794,7 +895,25 @@ class Walker {
       rule.implicit = r->implicit;
       rule.text = rule.destination + " -> " + rule.target;
       hop("RouteTable", rt.id, rt.name, "ingress", rule, "gateway route table");
+      if (r->target_kind == TargetKind::kUnsupported) {
+        unknown(true, "UNSUPPORTED_COMPONENT", "RouteTable", rt.id, "ingress",
+                "gateway route " + rule.text + " of " + rt.id + " sends " + h.str() +
+                    " to a component cloudtwin does not model",
+                "the verdict depends on what that component does");
+        return;
+      }
       if (r->target_kind == TargetKind::kNetworkInterface) {
+        // aws-vpc.md §1.1: behind an internet gateway, the appliance a gateway route table
+        // sends traffic to needs a public IP address.
+        const auto& target = n_.network_interfaces[r->target.index];
+        if (gateway_kind == model::Kind::kInternetGateway && h.dst.is_v4() &&
+            target.public_ips.empty()) {
+          drop("INGRESS_RTB_NO_PUBLIC_IP", "RouteTable", rt.id, "ingress",
+               "gateway route table " + rt.id + " sends " + h.str() + " to " + target.id +
+                   ", which has no public IPv4 address",
+               "give " + target.id + " a public IP or an Elastic IP");
+          return;
+        }
         appliance(kNone, r->target.index, h, rt);
         return;
       }
@@ -1082,13 +1201,17 @@ class Walker {
               std::nullopt, "transit gateway peering");
           transit_gateway(a.peer_attachment.index, h, az);
         } else {
-          drop("TGW_RTB_ROUTES_ARE_UNKNOWN", "TransitGatewayAttachment", a.id, "",
-               "the peer of " + a.id + " is not in the network", "add the peer transit gateway");
+          unknown(true, "TGW_RTB_ROUTES_ARE_UNKNOWN", "TransitGatewayAttachment", a.id, "",
+                  "the peer of " + a.id + " is not in the network, so where it sends " +
+                      h.str() + " is unknown",
+                  "add the peer transit gateway's network to the inputs");
         }
         return;
       case model::AttachmentType::kConnect:
-        drop("UNSUPPORTED_COMPONENT", "TransitGatewayAttachment", a.id, "",
-             "Connect attachments are analysed up to the attachment", "");
+        unknown(true, "UNSUPPORTED_COMPONENT", "TransitGatewayAttachment", a.id, "",
+                "Connect attachment " + a.id + " takes " + h.str() +
+                    " to an appliance cloudtwin does not model",
+                "the verdict depends on what the appliance does");
         return;
     }
   }
@@ -1401,6 +1524,7 @@ class Walker {
   std::vector<Hop>& hops_;
   std::vector<Explanation>& why_;
   std::vector<Explanation>& notes_;
+  Doubts& doubts_;
   Connection& connection_;
   PathObserver* obs_;
   bool addresses_;  // obs_ wants address tests
@@ -1447,8 +1571,8 @@ PortRange ephemeral_range(const Network& n, const Endpoint& e) {
 
 // Whether a walk that ended at `a` reached `want`, whose address is `address`, the field
 // `origin` of the packet as sent.
-bool arrived_at(const Arrival& a, const Endpoint& want, IpAddress address, Origin origin,
-                PathObserver* observer) {
+bool arrived_at(const Network& n, const Arrival& a, const Endpoint& want, IpAddress address,
+                Origin origin, PathObserver* observer) {
   auto same = [&] {
     if (observer) observer->same_address(a.header.dst_origin, a.header.dst, origin, address);
     return a.header.dst == address;
@@ -1459,7 +1583,15 @@ bool arrived_at(const Arrival& a, const Endpoint& want, IpAddress address, Origi
     case EndpointKind::kOnPremises:
       return a.kind == EndpointKind::kOnPremises && a.index == want.index;
     case EndpointKind::kInternet:
-      return a.kind == EndpointKind::kInternet && same();
+      // An internet address is reached wherever it answers: out on the internet, at an AWS
+      // service through a gateway endpoint, or at a network interface of this network that
+      // owns it as a public address (the internet gateway translated it on the way in).
+      if (a.kind == EndpointKind::kNetworkInterface) {
+        const auto& pub = n.network_interfaces[a.index].public_ips;
+        return std::any_of(pub.begin(), pub.end(),
+                           [&](const auto& p) { return p.second == address; });
+      }
+      return (a.kind == EndpointKind::kInternet || a.kind == EndpointKind::kService) && same();
     case EndpointKind::kService:
       // AWS services are public: reached through a gateway endpoint or over the internet.
       return (a.kind == EndpointKind::kService || a.kind == EndpointKind::kInternet) && same();
@@ -1541,25 +1673,60 @@ Trace trace(const Network& n, const Query& q) {
   return trace_packet(n, q.source, q.destination, h, nullptr);
 }
 
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kBlocked: return "blocked";
+    case Verdict::kReachable: return "reachable";
+    case Verdict::kInconclusive: return "inconclusive";
+  }
+  return "?";
+}
+
+namespace {
+
+// The walks' verdict once they end, `reached` or not: a path doubt makes it inconclusive
+// whatever happened after it; a filter doubt unless the walk was blocked for certain.
+void settle(Trace& t, const Doubts& doubts, bool reached) {
+  if (doubts.path || (reached && doubts.filter)) {
+    t.verdict = Verdict::kInconclusive;
+    t.reachable = false;
+  } else {
+    t.verdict = reached ? Verdict::kReachable : Verdict::kBlocked;
+    t.reachable = reached;
+    t.unknowns.clear();  // filter doubts the walk passed before a certain drop do not matter
+  }
+}
+
+void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
+          const Header& header, PathObserver* observer, Detail detail, Trace& t, Doubts& doubts);
+
+}  // namespace
+
 Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& destination,
                    const Header& header, PathObserver* observer, Detail detail) {
   Trace t;
+  Doubts doubts{t.unknowns};
+  walk(n, source, destination, header, observer, detail, t, doubts);
+  return t;
+}
+
+namespace {
+
+void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
+          const Header& header, PathObserver* observer, Detail detail, Trace& t, Doubts& doubts) {
   t.header = header;
   Packet h(header);
   Connection connection;
-  Walker fwd(n, false, detail, t.forward, t.explanations, t.notes, connection, observer);
+  Walker fwd(n, false, detail, t.forward, t.explanations, t.notes, doubts, connection, observer);
   start(fwd, source, h);
-  if (!t.explanations.empty()) return t;
-  if (!fwd.arrival || !arrived_at(*fwd.arrival, destination, h.dst, Origin::kDst, observer)) {
+  if (!t.explanations.empty() || doubts.path) { settle(t, doubts, false); return; }
+  if (!fwd.arrival || !arrived_at(n, *fwd.arrival, destination, h.dst, Origin::kDst, observer)) {
     t.explanations.push_back({"NO_POSSIBLE_DESTINATION", "", "", "", "forward",
                               "the packet was delivered elsewhere than the destination", ""});
-    return t;
+    { settle(t, doubts, false); return; }
   }
   // Services built into the VPC answer from the host; their replies are not filtered either.
-  if (fwd.arrival->kind == EndpointKind::kAddress) {
-    t.reachable = true;
-    return t;
-  }
+  if (fwd.arrival->kind == EndpointKind::kAddress) { settle(t, doubts, true); return; }
   // The reply: the destination answers what it received, from where it received it.
   Endpoint replier;
   replier.kind = fwd.arrival->kind;
@@ -1581,17 +1748,17 @@ Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& des
                         request.dst_port == echo);
     if (request.dst_port != echo) reply.dst_port_origin = request.dst_port_origin;
   }
-  Walker back(n, true, detail, t.reverse, t.explanations, t.notes, connection, observer);
+  Walker back(n, true, detail, t.reverse, t.explanations, t.notes, doubts, connection, observer);
   start(back, replier, reply);
-  if (!t.explanations.empty()) return t;
+  if (!t.explanations.empty() || doubts.path) { settle(t, doubts, false); return; }
   const IpAddress src = h.src;
-  if (!back.arrival || !arrived_at(*back.arrival, source, src, Origin::kSrc, observer)) {
+  if (!back.arrival || !arrived_at(n, *back.arrival, source, src, Origin::kSrc, observer)) {
     t.explanations.push_back(
         {"NO_ROUTE_TO_DESTINATION", "", "", "", "return",
          "the reply does not reach the source " + src.str() +
              (back.arrival ? " (it reaches " + back.arrival->header.dst.str() + ")" : ""),
          "make the return path lead back to the source"});
-    return t;
+    { settle(t, doubts, false); return; }
   }
   // The source drops a reply that does not come from the address and port it sent to: the
   // return path went through a NAT gateway the request did not take.
@@ -1607,10 +1774,11 @@ Trace trace_packet(const Network& n, const Endpoint& source, const Endpoint& des
                               "the reply reaches " + src.str() + " from " + answer.src.str() +
                                   " instead of " + h.dst.str() + ", so the source drops it",
                               "route the reply back the way the request came"});
-    return t;
+    { settle(t, doubts, false); return; }
   }
-  t.reachable = true;
-  return t;
+  { settle(t, doubts, true); return; }
 }
+
+}  // namespace
 
 }  // namespace cloudtwin::vpc

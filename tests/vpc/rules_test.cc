@@ -77,13 +77,13 @@ network_acls:
 )");
   const auto& acl = n.network_acls[*n.find("acl", model::Kind::kNetworkAcl)];
   Header ssh{*IpAddress::parse("1.2.3.4"), *IpAddress::parse("10.0.0.9"), Protocol(6), 5000, 22};
-  EXPECT_EQ(match_network_acl(acl, ssh, true)->rule_number, 100);
+  EXPECT_EQ(match_network_acl(acl, ssh, true).entry->rule_number, 100);
   Header web = ssh;
   web.dst_port = 443;
-  EXPECT_EQ(match_network_acl(acl, web, true)->rule_number, 200);
+  EXPECT_EQ(match_network_acl(acl, web, true).entry->rule_number, 200);
   // No egress rule: the implicit "*" (32767) deny.
-  EXPECT_EQ(match_network_acl(acl, web, false)->rule_number, 32767);
-  EXPECT_FALSE(match_network_acl(acl, web, false)->allow);
+  EXPECT_EQ(match_network_acl(acl, web, false).entry->rule_number, 32767);
+  EXPECT_FALSE(match_network_acl(acl, web, false).entry->allow);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // A scenario file is either a native network, a line `---`, then a list of questions; or one
 // mapping {network: PATH-FROM-REPO-ROOT, questions: [...]}. A question:
 //   name, from, to, protocol (tcp), port, source_port, reachable (bool),
+//   or verdict: reachable | blocked | inconclusive   (instead of `reachable`)
 //   codes: [explanation codes, in order]   (exact; defaults to [] when reachable)
+//   unknowns: [codes of what the verdict depends on, in order]  (exact when inconclusive)
 //   hops: [component ids]                  (must appear in this order in the forward path)
 //   return_hops: [component ids]           (same, on the return path)
 //   rule: "AWS rule the question checks"   (documentation; shown on failure)
@@ -148,11 +150,30 @@ TEST_P(ScenarioTest, AnswersAsExpected) {
   for (const auto& e : t.explanations) explain += e.code + ": " + e.message + "\n";
   std::string path = "forward: " + join(ids(t.forward)) + "\nreturn: " + join(ids(t.reverse)) + "\n" + explain;
 
-  ASSERT_TRUE(n["reachable"]) << "question needs `reachable`";
-  EXPECT_EQ(t.reachable, n["reachable"].as<bool>()) << path;
+  std::vector<std::string> unknowns;
+  for (const auto& e : t.unknowns) {
+    unknowns.push_back(e.code);
+    path += "unknown: " + e.code + ": " + e.message + "\n";
+  }
+  ASSERT_TRUE(n["reachable"] || n["verdict"]) << "question needs `reachable` or `verdict`";
+  if (n["verdict"]) {
+    EXPECT_EQ(verdict_name(t.verdict), n["verdict"].as<std::string>()) << path;
+  } else {
+    EXPECT_EQ(t.reachable, n["reachable"].as<bool>()) << path;
+    // A question that says reachable or not is about a certain answer.
+    EXPECT_NE(t.verdict, Verdict::kInconclusive) << path;
+  }
+  EXPECT_EQ(t.reachable, t.verdict == Verdict::kReachable);
   std::vector<std::string> want_codes;
   if (n["codes"]) want_codes = n["codes"].as<std::vector<std::string>>();
-  EXPECT_EQ(codes, want_codes) << path;
+  if (t.verdict != Verdict::kInconclusive || n["codes"]) {
+    EXPECT_EQ(codes, want_codes) << path;
+  }
+  if (t.verdict == Verdict::kInconclusive) {
+    std::vector<std::string> want_unknowns;
+    if (n["unknowns"]) want_unknowns = n["unknowns"].as<std::vector<std::string>>();
+    EXPECT_EQ(unknowns, want_unknowns) << path;
+  }
   if (n["hops"]) {
     auto want = n["hops"].as<std::vector<std::string>>();
     EXPECT_TRUE(is_subsequence(want, ids(t.forward))) << "want forward hops " << join(want) << "\n" << path;

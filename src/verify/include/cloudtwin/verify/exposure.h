@@ -20,6 +20,9 @@ struct Exposure {
   vpc::Trace trace;  // one packet of the row, from the internet to the interface and back
   Risk risk = Risk::kLow;
   std::string reason;  // "PostgreSQL open to the whole internet"
+  // Whether the packets reach depends on what cloudtwin cannot know (the trace names it):
+  // "may be open", not "open".
+  bool inconclusive = false;
 };
 
 struct ExposureReport {

@@ -41,8 +41,14 @@ struct MatrixOptions {
 class SubnetMatrix {
  public:
   [[nodiscard]] std::size_t size() const { return subnets_; }
+  // Some packet reaches, for certain.
   [[nodiscard]] bool reachable(model::Index from, model::Index to) const {
-    return cells_[from * subnets_ + to] != 0;
+    return cells_[from * subnets_ + to] == kReachable;
+  }
+  // None reaches for certain, but some packet's verdict depends on what cloudtwin cannot know
+  // (an unmodelled route target, a rule whose peer is unknown).
+  [[nodiscard]] bool inconclusive(model::Index from, model::Index to) const {
+    return cells_[from * subnets_ + to] == kInconclusive;
   }
   // Every packet from an ENI of `from` that reaches an ENI of `to` (and whose reply returns),
   // as reach(subnet from, subnet to).reachable would give it; built on demand from the
@@ -56,9 +62,11 @@ class SubnetMatrix {
   [[nodiscard]] std::size_t classes() const { return classes_.members.size(); }
   [[nodiscard]] std::size_t class_pairs() const { return pairs_.size(); }
   [[nodiscard]] std::size_t reachable_cells() const;
+  [[nodiscard]] std::size_t inconclusive_cells() const;
 
  private:
   friend SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options);
+  static constexpr std::uint8_t kBlocked = 0, kReachable = 1, kInconclusive = 2;
   // One explored pair of classes: the protocol and port part of what the representatives
   // reach (symmetric classes), or the whole reachable set (singletons). Twelve bytes: the
   // 10,000-subnet matrix keeps 10^8 of them.

@@ -4,6 +4,7 @@
 // address sets), built on first use and kept.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -22,14 +23,18 @@ class Compiled {
   [[nodiscard]] const model::Network& network() const { return n_; }
 
   // Over the packet's own fields: the peer is the source (ingress) or destination (egress).
-  const bdd& security_groups(model::Index eni, bool ingress);
-  const bdd& network_acl(model::Index acl, bool ingress);
+  // The packets admitted (allowed) for certain; with `possible`, those admitted for certain or
+  // depending on a rule whose peer is unknown (vpc::Decision kYes or kMaybe). The two are the
+  // same set, and the same BDD, when no rule of the list has an unknown peer.
+  const bdd& security_groups(model::Index eni, bool ingress, bool possible = false);
+  const bdd& network_acl(model::Index acl, bool ingress, bool possible = false);
   // The same two with the peer's address fixed (the source for ingress, the destination for
   // egress): bdd_restrict of the above to that address, built from the rules whose peer holds
   // it without building any address set. Over protocol and ports only. Kept per cell of the
   // partition the rules' address sets induce on the peer's family (PeerCells), not per address.
-  const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer);
-  const bdd& network_acl(model::Index acl, bool ingress, IpAddress peer);
+  const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer,
+                             bool possible = false);
+  const bdd& network_acl(model::Index acl, bool ingress, IpAddress peer, bool possible = false);
   const bdd& private_addresses(model::Index vpc, Block b);
   const bdd& own_public_addresses(Block b);
   // One address as a cube of its block (for bdd_restrict), kept.
@@ -45,10 +50,16 @@ class Compiled {
   bdd peer(const model::SecurityGroupRule& rule, model::Index vpc, Block b);
   bool peer_holds(const model::SecurityGroupRule& rule, model::Index vpc, IpAddress a) const;
   std::vector<model::Index> groups_of(model::Index eni) const;
+  // Whether a rule of the group (one direction) or network ACL has an unknown peer; kept.
+  bool uncertain_group(model::Index group, bool ingress);
+  bool uncertain_acl(model::Index acl, bool ingress);
+  bool uncertain_groups(const std::vector<model::Index>& groups, bool ingress);
+  std::vector<std::uint8_t> uncertain_groups_;  // per group: 1 ingress, 2 egress, 4 known
+  std::vector<std::uint8_t> uncertain_acls_;
 
   const model::Network& n_;
-  std::map<std::tuple<std::vector<model::Index>, model::Index, bool>, bdd> security_groups_;
-  std::map<std::pair<model::Index, bool>, bdd> network_acls_;
+  std::map<std::tuple<std::vector<model::Index>, model::Index, bool, bool>, bdd> security_groups_;
+  std::map<std::tuple<model::Index, bool, bool>, bdd> network_acls_;
   std::map<std::pair<model::Index, Block>, bdd> private_addresses_;
   std::map<Block, bdd> own_public_;
   std::unordered_map<IpAddress, bdd> cubes_[2];  // destination, source
@@ -78,15 +89,17 @@ class Compiled {
     std::uint32_t set;
     model::Index vpc;
     bool ingress;
+    bool possible;
     bool operator==(const GroupsKey&) const = default;
   };
   struct GroupsKeyHash {
     std::size_t operator()(const GroupsKey& k) const {
-      return (std::size_t{k.set} << 33) ^ (std::size_t{k.vpc} << 1) ^ k.ingress;
+      return (std::size_t{k.set} << 34) ^ (std::size_t{k.vpc} << 2) ^ (std::size_t{k.possible} << 1) ^
+             k.ingress;
     }
   };
   std::unordered_map<GroupsKey, PeerCells, GroupsKeyHash> security_group_cells_;
-  std::map<std::pair<model::Index, bool>, PeerCells> network_acl_cells_;
+  std::map<std::tuple<model::Index, bool, bool>, PeerCells> network_acl_cells_;
 };
 
 class PathCondition final : public vpc::PathObserver {
@@ -120,8 +133,9 @@ class PathCondition final : public vpc::PathObserver {
   void protocol_in(const vpc::Packet& p, std::span<const int> protocols, bool member) override;
   void port_in(const vpc::Packet& p, vpc::PortField f, PortRange range, bool member) override;
   void security_groups(const vpc::Packet& p, model::Index eni, bool ingress,
-                       bool admitted) override;
-  void network_acl(const vpc::Packet& p, model::Index acl, bool ingress, bool allowed) override;
+                       vpc::Decision admitted) override;
+  void network_acl(const vpc::Packet& p, model::Index acl, bool ingress,
+                   vpc::Decision allowed) override;
   void same_address(vpc::Origin a, IpAddress va, vpc::Origin b, IpAddress vb) override;
   void same_port(vpc::Origin a, std::uint16_t va, vpc::Origin b, std::uint16_t vb) override;
 
@@ -131,6 +145,9 @@ class PathCondition final : public vpc::PathObserver {
   bdd relocate(const bdd& predicate, const vpc::Packet& p);
   void require(const bdd& b, bool holds) { condition_ &= holds ? b : !b; }
   void require_compiled(bdd b, bool holds) { compiled_.emplace_back(std::move(b), holds); }
+  // kYes: in the certain set, set(false); kNo: outside the possible one, set(true); kMaybe:
+  // between the two (one BDD when no rule has an unknown peer).
+  void require_decision(const std::function<bdd(bool possible)>& set, vpc::Decision d);
 
   Compiled& c_;
   bool pinned_ = false;

@@ -63,9 +63,12 @@ struct ReachOptions {
 };
 
 struct ReachResult {
-  bdd reachable = bddfalse;  // every packet that arrives (and whose reply returns)
+  bdd reachable = bddfalse;  // every packet that arrives (and whose reply returns), for certain
+  // Every packet whose verdict depends on what cloudtwin cannot know (vpc::Verdict): neither
+  // reachable nor blocked for certain. Disjoint from `reachable`.
+  bdd inconclusive = bddfalse;
   bdd queried = bddfalse;    // every packet asked about
-  std::vector<Flow> flows;   // reachable and not, partitioning `queried`
+  std::vector<Flow> flows;   // reachable, inconclusive and blocked, partitioning `queried`
   std::size_t walks = 0;
   bool truncated = false;    // max_walks ran out
 };
@@ -97,10 +100,12 @@ void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoin
 
 // The same, given the space already over protocol and ports (bdd_restrict'ed to the two
 // addresses). `first` stops at the first reachable class (a non-empty subset, for yes-or-no).
+// The inconclusive packets go to `inconclusive` when given (with `first`, those of the classes
+// walked before the first reachable one).
 [[nodiscard]] bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
                                          const vpc::Endpoint& destination, IpAddress src,
                                          IpAddress dst, const bdd& space, std::size_t& walks,
-                                         bool first = false);
+                                         bool first = false, bdd* inconclusive = nullptr);
 
 // The classes of one pair of endpoints within `space`, appended to `out`.
 void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,

@@ -29,8 +29,12 @@ struct Row {
   double packets = 0;
 };
 
-// The rows of the flows of `result` whose verdict is `reachable`.
-[[nodiscard]] std::vector<Row> rows(const ReachResult& result, bool reachable);
+// The rows of the flows of `result` with this verdict.
+[[nodiscard]] std::vector<Row> rows(const ReachResult& result, vpc::Verdict verdict);
+// The rows of the flows reachable for certain (true) or blocked for certain (false).
+[[nodiscard]] inline std::vector<Row> rows(const ReachResult& result, bool reachable) {
+  return rows(result, reachable ? vpc::Verdict::kReachable : vpc::Verdict::kBlocked);
+}
 
 // Rows for one set (not tied to flows): the protocol groups of `set`, projected.
 [[nodiscard]] std::vector<Row> rows_of(const bdd& set);

@@ -49,6 +49,14 @@ enum class AddressSet : std::uint8_t {
   kOwnPublicAddresses,  // ENI and NAT gateway public IPv4 addresses and every VPC IPv6 CIDR
 };
 
+// A filter's answer when some of its rules have a peer cloudtwin cannot know
+// (SecurityGroupRule::unknown, NetworkAclEntry::unknown): such a rule may match any peer.
+enum class Decision : std::uint8_t {
+  kNo,     // not admitted, whatever the unknown peers are
+  kYes,    // admitted, whatever the unknown peers are
+  kMaybe,  // admitted or not depending on an unknown peer
+};
+
 class PathObserver {
  public:
   virtual ~PathObserver() = default;
@@ -63,9 +71,12 @@ class PathObserver {
   virtual void family(const Packet& p) = 0;
   virtual void protocol_in(const Packet& p, std::span<const int> protocols, bool member) = 0;
   virtual void port_in(const Packet& p, PortField f, PortRange range, bool member) = 0;
+  // The walker continues past a kMaybe as if admitted (and the walk's verdict is then at best
+  // inconclusive).
   virtual void security_groups(const Packet& p, model::Index eni, bool ingress,
-                               bool admitted) = 0;
-  virtual void network_acl(const Packet& p, model::Index acl, bool ingress, bool allowed) = 0;
+                               Decision admitted) = 0;
+  virtual void network_acl(const Packet& p, model::Index acl, bool ingress,
+                           Decision allowed) = 0;
   // The walker compared two values that came from fields of the given origins.
   virtual void same_address(Origin a, IpAddress va, Origin b, IpAddress vb) = 0;
   virtual void same_port(Origin a, std::uint16_t va, Origin b, std::uint16_t vb) = 0;

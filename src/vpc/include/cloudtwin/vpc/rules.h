@@ -4,12 +4,20 @@
 
 #include "cloudtwin/core/packet.h"
 #include "cloudtwin/model/network.h"
+#include "cloudtwin/vpc/observer.h"
 
 namespace cloudtwin::vpc {
 
 struct SecurityGroupMatch {
   model::Index group = model::kNone;
-  const model::SecurityGroupRule* rule = nullptr;  // null: no rule admits the packet
+  const model::SecurityGroupRule* rule = nullptr;  // the rule that admits; null: none does
+  // When no rule admits for certain: a rule with an unknown peer that matches the packet's
+  // protocol and ports, which would admit it if its peer holds the packet's.
+  model::Index maybe_group = model::kNone;
+  const model::SecurityGroupRule* maybe_rule = nullptr;
+  [[nodiscard]] Decision decision() const {
+    return rule ? Decision::kYes : maybe_rule ? Decision::kMaybe : Decision::kNo;
+  }
 };
 
 // Does a group of `eni` admit `h` in this direction? A security-group reference matches the
@@ -18,8 +26,21 @@ struct SecurityGroupMatch {
 [[nodiscard]] SecurityGroupMatch match_security_groups(const model::Network& n, model::Index eni,
                                                        const Header& h, bool ingress);
 
-[[nodiscard]] const model::NetworkAclEntry* match_network_acl(const model::NetworkAcl& acl,
-                                                              const Header& h, bool ingress);
+struct NetworkAclMatch {
+  const model::NetworkAclEntry* entry = nullptr;  // the first entry that matches for certain
+  // An entry before it with an unknown peer and the opposite action that matches the packet's
+  // protocol and ports: it decides instead if its peer holds the packet's.
+  const model::NetworkAclEntry* maybe = nullptr;
+  [[nodiscard]] bool allows() const { return entry && entry->allow; }
+  [[nodiscard]] Decision decision() const {
+    if (maybe) return Decision::kMaybe;
+    return allows() ? Decision::kYes : Decision::kNo;
+  }
+};
+
+// The first entry that matches decides (rule numbers ascending, the "*" entry last).
+[[nodiscard]] NetworkAclMatch match_network_acl(const model::NetworkAcl& acl, const Header& h,
+                                                bool ingress);
 
 // The route a table uses for `dst`, or null. route-tables-priority.html: longest prefix first;
 // among equal prefixes static > prefix list > propagated (Direct Connect > VPN static > VPN

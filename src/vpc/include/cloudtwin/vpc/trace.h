@@ -55,13 +55,24 @@ struct Query {
   std::optional<std::uint16_t> source_port;  // default: from the source's ephemeral range
 };
 
+// What a walk concludes. kInconclusive: the answer depends on something cloudtwin cannot know
+// (a route to a component it does not model, a rule whose peer is unknown offline, a value
+// known only after apply, a stand-in for a parameter); `unknowns` names each.
+enum class Verdict : std::uint8_t { kBlocked, kReachable, kInconclusive };
+const char* verdict_name(Verdict v);  // "blocked", "reachable", "inconclusive"
+
 struct Trace {
-  bool reachable = false;
+  bool reachable = false;  // verdict == kReachable: reachable for certain
+  Verdict verdict = Verdict::kBlocked;
   Header header;  // the packet as the source sends it
   std::vector<Hop> forward;
   std::vector<Hop> reverse;
-  std::vector<Explanation> explanations;  // why not reachable (empty when reachable)
-  std::vector<Explanation> notes;         // informational (NAT, hairpin...)
+  // Why not reachable (empty when reachable). When inconclusive: where the path cloudtwin can
+  // see ends, if it ends in a drop.
+  std::vector<Explanation> explanations;
+  std::vector<Explanation> notes;  // informational (NAT, hairpin...)
+  // What the verdict depends on that cloudtwin cannot know (empty unless inconclusive).
+  std::vector<Explanation> unknowns;
 };
 
 [[nodiscard]] Trace trace(const model::Network& network, const Query& query);
