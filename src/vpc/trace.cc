@@ -354,8 +354,10 @@ class Walker {
     std::string peer = rule.cidr                     ? rule.cidr->str()
                        : rule.prefix_list.resolved() ? rule.prefix_list.text
                        : !rule.security_group.empty() ? "sg " + rule.security_group.text
-                                                      : "?";
-    if (!rule.unknown.empty()) peer += " [unknown: " + rule.unknown + "]";
+                                                      : "";
+    if (!rule.unknown.empty()) {
+      peer += (peer.empty() ? "" : " ") + std::string("[unknown: ") + rule.unknown + "]";
+    }
     std::string ports = rule.protocol.has_ports() ? " " + rule.ports.str() : "";
     return "allow " + rule.protocol.str() + ports + (ingress ? " from " : " to ") + peer;
   }
@@ -443,7 +445,7 @@ class Walker {
     if (m.maybe) {
       std::string text = entry_text(*m.maybe);
       unknown(false, "ACL_RULE_PEER_UNKNOWN", "NetworkAcl", acl.id, dir,
-              "rule `" + text + "` of " + acl.id + " would " +
+              "`" + text + "` of " + acl.id + " would " +
                   (m.maybe->allow ? "allow " : "deny ") + h.str() + " before " +
                   (e ? "`" + r.text + "`" : std::string("the default deny")) + " if its " +
                   (ingress ? "source" : "destination") + " (" + m.maybe->unknown +
