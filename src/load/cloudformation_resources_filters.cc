@@ -73,23 +73,24 @@ void Mapper::read_rule(Props& p, bool egress, std::vector<model::SecurityGroupRu
     }
   }
   const bool ports_unknown = unknown_in("FromPort") || unknown_in("ToPort");
-  auto from = ports_unknown ? std::nullopt : p.integer("FromPort", -1, 65535);
-  auto to = ports_unknown ? std::nullopt : p.integer("ToPort", -1, 65535);
+  // -1 stands for "not given" as for "every": both mean every port (every type, code).
+  const auto from = ports_unknown ? -1 : p.integer("FromPort", -1, 65535).value_or(-1);
+  const auto to = ports_unknown ? -1 : p.integer("ToPort", -1, 65535).value_or(-1);
   if (rule.protocol.has_ports()) {
     // security-group-rules.html: -1 (or no ports) means every port.
-    if (from && to && *from >= 0 && *to >= 0) {
-      if (*from > *to) {
-        s_.error(
-            rule.at, p.resource().logical_id,
-            "FromPort " + std::to_string(*from) + " is greater than ToPort " + std::to_string(*to));
+    if (from >= 0 && to >= 0) {
+      if (from > to) {
+        s_.error(rule.at, p.resource().logical_id,
+                 "FromPort " + std::to_string(from) + " is greater than ToPort " +
+                     std::to_string(to));
         return;
       }
-      rule.ports = {static_cast<std::uint16_t>(*from), static_cast<std::uint16_t>(*to)};
+      rule.ports = {static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to)};
     }
   } else if (rule.protocol.is_icmp()) {
     // For ICMP, FromPort is the type and ToPort the code.
-    rule.icmp_type = static_cast<int>(from.value_or(-1));
-    rule.icmp_code = static_cast<int>(to.value_or(-1));
+    rule.icmp_type = static_cast<int>(from);
+    rule.icmp_code = static_cast<int>(to);
   }
   const std::string_view list_key = egress ? "DestinationPrefixListId" : "SourcePrefixListId";
   const std::string_view group_key =
