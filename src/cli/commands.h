@@ -40,6 +40,8 @@ struct NetworkOptions {
   std::string region;
   std::string account;
   std::string max_input_size;  // "" for load::kDefaultMaxInputSize
+  bool quiet = false;   // -q: no warnings (errors and the closing summary still print)
+  bool strict = false;  // --strict: what the model leaves out (Diagnostic::gap) is an error
 };
 void add_network_options(CLI::App& cmd, NetworkOptions& o);
 
@@ -63,10 +65,18 @@ std::optional<vpc::Query> make_query(const model::Network& network, const Packet
 // after printing a usage error.
 int check_command_line(const CLI::App& verb);
 
+// The closing line of an analysis verb on stderr: what the last load_or_report() found the model
+// leaves out, by kind ("note: 3 resources left out, 2 resource types ignored: see `cloudtwin
+// validate`"). Nothing when it left nothing out.
+void print_gap_summary();
+
 // Prints "error: MESSAGE (HINT)" and returns kExitBadInput.
 int usage_error(const std::string& message, const std::string& hint = {});
 
-// Loads and validates the networks; prints every diagnostic to stderr. False on any error.
+// Loads and validates the networks; prints every error, and the warnings when `print_warnings`
+// and not --quiet (repeated "ignored: TYPE" warnings as one line per type). With --strict, a
+// warning that the model leaves something out is an error. False on any error. Remembers the
+// gaps for print_gap_summary().
 bool load_or_report(const NetworkOptions& options, model::Network& network,
                     Diagnostics& diagnostics, bool print_warnings);
 

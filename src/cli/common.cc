@@ -1,6 +1,7 @@
 #include <iostream>
 #include <map>
 #include <regex>
+#include <set>
 
 #include "commands.h"
 
@@ -38,6 +39,43 @@ bool check_cidr_argument(const char* option, const std::string& text) {
   usage_error(std::string(option) + " " + text + " has host bits set",
               "did you mean " + loose->str() + " or " + (host ? host->str() : "the address") + "?");
   return false;
+}
+
+// What the last load_or_report() found, for print_gap_summary() after the verb's answer.
+Diagnostics& last_gaps() {
+  static Diagnostics gaps;
+  return gaps;
+}
+
+// Prints errors, and warnings when `warnings`. "ignored: TYPE" warnings of a type met more than
+// once become one line, where the first of them was: a template of 40 IAM roles says so once.
+void print_diagnostics(const Diagnostics& diagnostics, bool warnings) {
+  std::map<std::string, std::vector<const Diagnostic*>> ignored;
+  for (const auto& d : diagnostics.items()) {
+    if (d.severity == Severity::kWarning && d.gap == Gap::kIgnoredType) ignored[d.gap_key].push_back(&d);
+  }
+  constexpr std::size_t kNamed = 3;
+  for (const auto& d : diagnostics.items()) {
+    if (d.severity == Severity::kWarning && !warnings) continue;
+    if (d.severity != Severity::kWarning || d.gap != Gap::kIgnoredType) {
+      std::cerr << d.str() << "\n";
+      continue;
+    }
+    const auto& same = ignored[d.gap_key];
+    if (same.size() == 1) {
+      std::cerr << d.str() << "\n";
+      continue;
+    }
+    if (same.front() != &d) continue;
+    std::string names;
+    for (std::size_t i = 0; i < same.size() && i < kNamed; ++i) {
+      names += (i == 0 ? "" : ", ") + (same[i]->resource.empty() ? same[i]->file + ":" +
+                                           std::to_string(same[i]->line) : same[i]->resource);
+    }
+    if (same.size() > kNamed) names += " and " + std::to_string(same.size() - kNamed) + " more";
+    std::cerr << "warning: ignored: " << same.size() << " " << d.gap_key
+              << " resources (cloudtwin does not model this type): " << names << "\n";
+  }
 }
 
 }  // namespace
@@ -161,6 +199,9 @@ void add_network_options(CLI::App& cmd, NetworkOptions& o) {
                  "CloudFormation Fn::ImportValue answer Name=Value (repeatable)");
   cmd.add_option("--region", o.region, "Region for inputs that do not say (default us-east-1)");
   cmd.add_option("--account", o.account, "Account id for inputs that do not say");
+  cmd.add_flag("-q,--quiet", o.quiet, "No warnings (errors and the closing note still print)");
+  cmd.add_flag("--strict", o.strict,
+               "Make any part of the network the model leaves out or cannot know an error");
   cmd.add_option("--max-input-size", o.max_input_size,
                  "Refuse input files larger than this, e.g. 512M or 4G (default 1G)");
 }
@@ -184,10 +225,57 @@ bool load_or_report(const NetworkOptions& options, model::Network& network,
   }
   bool ok = load::load_network(options.paths, network, diagnostics, lo);
   diagnostics.sort();
-  for (const auto& d : diagnostics.items()) {
-    if (d.severity == Severity::kError || print_warnings) std::cerr << d.str() << "\n";
+  std::size_t strict_errors = 0;
+  if (options.strict) {
+    Diagnostics strict;
+    for (auto d : diagnostics.items()) {
+      if (d.severity == Severity::kWarning && d.gap != Gap::kNone) {
+        d.severity = Severity::kError;
+        ++strict_errors;
+      }
+      strict.add(std::move(d));
+    }
+    diagnostics = std::move(strict);
+  }
+  last_gaps() = diagnostics;
+  print_diagnostics(diagnostics, print_warnings && !options.quiet);
+  if (strict_errors > 0) {
+    usage_error(std::to_string(strict_errors) + " part" + (strict_errors == 1 ? "" : "s") +
+                    " of the network that the model leaves out or cannot know, errors because "
+                    "--strict is on",
+                "see them above; without --strict they are warnings and answers that meet them "
+                "are inconclusive");
   }
   return ok && !diagnostics.has_errors();
+}
+
+void print_gap_summary() {
+  if (last_gaps().has_errors()) return;  // no answer was given
+  std::size_t count[6] = {};
+  std::set<std::string> ignored_types;
+  for (const auto& d : last_gaps().items()) {
+    if (d.severity != Severity::kWarning || d.gap == Gap::kNone) continue;
+    ++count[static_cast<int>(d.gap)];
+    if (d.gap == Gap::kIgnoredType) ignored_types.insert(d.gap_key);
+  }
+  auto plural = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  std::vector<std::string> parts;
+  if (auto n = count[static_cast<int>(Gap::kLeftOut)])
+    parts.push_back(plural(n, "resource left out", "resources left out"));
+  if (!ignored_types.empty())
+    parts.push_back(plural(ignored_types.size(), "resource type ignored", "resource types ignored"));
+  if (auto n = count[static_cast<int>(Gap::kUnmodelledTarget)])
+    parts.push_back(plural(n, "route target not modelled", "route targets not modelled"));
+  if (auto n = count[static_cast<int>(Gap::kUnknownValue)])
+    parts.push_back(plural(n, "value unknown offline", "values unknown offline"));
+  if (auto n = count[static_cast<int>(Gap::kStandIn)])
+    parts.push_back(plural(n, "parameter given a stand-in", "parameters given stand-ins"));
+  if (parts.empty()) return;
+  std::string line = "note: ";
+  for (std::size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? "" : ", ") + parts[i];
+  std::cerr << line << ": see `cloudtwin validate`\n";
 }
 
 }  // namespace cloudtwin::cli

@@ -51,12 +51,18 @@ int run(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("validate")) return validate();
-    if (app.got_subcommand("trace")) return trace();
     if (app.got_subcommand("export")) return export_network();
-    if (app.got_subcommand("diagram")) return diagram();
-    if (app.got_subcommand("reach")) return reach();
-    if (app.got_subcommand("exposure")) return exposure();
-    if (app.got_subcommand("check")) return check();
+    // The analysis verbs close with what their answer could not see (validate lists it all).
+    const std::pair<const char*, Runner*> analyses[] = {
+        {"trace", &trace}, {"diagram", &diagram}, {"reach", &reach}, {"exposure", &exposure},
+        {"check", &check}};
+    for (const auto& [name, runner] : analyses) {
+      if (!app.got_subcommand(name)) continue;
+      int status = (*runner)();
+      std::cout.flush();
+      print_gap_summary();
+      return status;
+    }
   } catch (const std::bad_alloc&) {
     // Readers report the file they were reading; this is the last resort for the rest.
     std::cerr << "error: out of memory (the input needs more memory than this process may use; "

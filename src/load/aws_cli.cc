@@ -159,7 +159,7 @@ class Snapshot {
         }
         const bool batfish =
             std::find(std::begin(kUnmodelled), std::end(kUnmodelled), key) != std::end(kUnmodelled);
-        rd.warning(
+        if (batfish) rd.diagnostics().gap(Gap::kIgnoredType, k, rd.path(), rd.at(key_offset), "", "ignored: " + k + " (not modelled)"); else rd.warning(
             key_offset, "",
             batfish ? "ignored: " + k + " (not modelled)" : "ignored: unknown key `" + k + "`",
             batfish ? "" : "cloudtwin reads the answers of the describe calls in docs/format.md");
@@ -1030,7 +1030,7 @@ class Snapshot {
     if (state == "deleted" || state == "failed" || state == "rejected") return;
     const auto type = item.get("VpcEndpointType").text();
     if (type == "GatewayLoadBalancer") {
-      rd().warning(item.offset(), std::string(item.get("VpcEndpointId").text()),
+      rd().diagnostics().gap(Gap::kIgnoredType, "GatewayLoadBalancer VPC endpoint", rd().path(), rd().at(item.offset()), std::string(item.get("VpcEndpointId").text()),
                    "ignored: Gateway Load Balancer endpoints are not modelled");
       return;
     }
