@@ -83,7 +83,8 @@ constexpr Kind kEndpointKinds[] = {Kind::kInstance, Kind::kNetworkInterface,
 std::optional<EndpointParse> ambiguous_name(const model::Network& n, std::string_view text,
                                             std::span<const Kind> kinds) {
   std::vector<model::ResourceKey> found;
-  for (const auto& [name, key] : n.by_id.equal_range(text)) {
+  for (const auto& entry : n.by_id.equal_range(text)) {
+    const model::ResourceKey& key = entry.second;  // a lambda cannot capture a binding (clang)
     if (std::find(kinds.begin(), kinds.end(), key.kind) == kinds.end()) continue;
     bool seen = std::any_of(found.begin(), found.end(), [&](const model::ResourceKey& k) {
       return k.kind == key.kind && k.index == key.index;
