@@ -119,7 +119,9 @@ std::vector<std::string> exposure_lines(Compiled& c) {
         eni.instance.resolved()
             ? static_cast<const model::Resource&>(n.instances[eni.instance.index])
             : eni;
-    const std::string label = named.name.empty() ? named.id : named.name;
+    // A possible exposure (its verdict depends on what cloudtwin cannot know) is kept apart.
+    const std::string label =
+        (named.name.empty() ? named.id : named.name) + (x.inconclusive ? " (inconclusive)" : "");
     auto& [services, risk] = by_interface[label];
     if (x.row.destination_ports.empty()) services.insert(x.row.protocol);
     for (const auto& p : x.row.destination_ports) {
@@ -213,8 +215,13 @@ const std::vector<ExposureCase>& exposure_cases() {
       // public IPs, but the IGW's edge route table sends their subnets' traffic to the Gateway
       // Load Balancer endpoints, which cloudtwin does not model: they are not counted as exposed.
       {"gwlb_distributed_spoke",
-       {"bastion-host-gwlb-DistributedArchitectureSpokeVpc2Az: icmp 0-255, tcp 22 (high)"},
-       "bastion: SG tcp 22 and ICMP from AccessLocation"},
+       {"bastion-host-gwlb-DistributedArchitectureSpokeVpc2Az: icmp 0-255, tcp 22 (high)",
+        "client-1-gwlb-DistributedArchitectureSpokeVpc2Az (inconclusive): icmp 0-255, tcp any, "
+        "udp any (critical)",
+        "client-2-gwlb-DistributedArchitectureSpokeVpc2Az (inconclusive): icmp 0-255, tcp any, "
+        "udp any (critical)"},
+       "bastion: SG tcp 22 and ICMP from AccessLocation; the clients' subnets route through a "
+       "Gateway Load Balancer endpoint (not modelled), so their exposure is only possible"},
       // Every subnet but the NAT gateways' sets MapPublicIpOnLaunch false; NAT gateways take no
       // connection from the internet (nat-gateway-basics).
       {"anfw_centralized_egress", {}, "instances in private subnets"},
