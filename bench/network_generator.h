@@ -2,6 +2,11 @@
 // by a transit gateway, 10 instances per subnet, one security group of 10 rules per subnet, a
 // custom network ACL per VPC, public subnets with an internet gateway and NAT gateway. The
 // symbolic benchmarks (verify_bench.cc) use 100 rules per group: 100,000 rules at 1,000 subnets.
+//
+// `varied` gives every subnet rules of its own instead (issue 9 §4): its own network ACL of 20
+// random entries each way and its own security group of 60 random ingress rules, most of them
+// referencing other groups of the VPC. The randomness is a fixed generator seeded by `seed`, so
+// one seed always writes the same network.
 #pragma once
 
 #include <string>
@@ -12,6 +17,8 @@ struct GeneratorOptions {
   int subnets = 100;
   int instances_per_subnet = 10;
   int rules_per_group = 10;
+  bool varied = false;
+  unsigned seed = 1;
 };
 
 std::string generate_network(const GeneratorOptions& options);
