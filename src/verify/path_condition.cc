@@ -75,8 +75,10 @@ bdd Compiled::rule_list_match(Protocol protocol, PortRange ports, int icmp_type,
   bdd r = HeaderSpace::protocol(protocol.number());
   if (protocol.has_ports()) return r & HeaderSpace::port(Block::kDstPort, ports);
   if (protocol.is_icmp()) {
-    if (icmp_type != -1) r &= HeaderSpace::port(Block::kDstPort, static_cast<std::uint16_t>(icmp_type));
-    if (icmp_code != -1) r &= HeaderSpace::port(Block::kSrcPort, static_cast<std::uint16_t>(icmp_code));
+    if (icmp_type != -1)
+      r &= HeaderSpace::port(Block::kDstPort, static_cast<std::uint16_t>(icmp_type));
+    if (icmp_code != -1)
+      r &= HeaderSpace::port(Block::kSrcPort, static_cast<std::uint16_t>(icmp_code));
   }
   return r;
 }
@@ -109,7 +111,8 @@ bool Compiled::uncertain_group(Index group, bool ingress) {
   if (!(bits & 4)) {
     const auto& sg = n_.security_groups[group];
     auto any = [](const auto& rules) {
-      return std::any_of(rules.begin(), rules.end(), [](const auto& r) { return !r.unknown.empty(); });
+      return std::any_of(rules.begin(), rules.end(),
+                         [](const auto& r) { return !r.unknown.empty(); });
     };
     bits = static_cast<std::uint8_t>(4 | (any(sg.ingress) ? 1 : 0) | (any(sg.egress) ? 2 : 0));
   }
@@ -154,7 +157,8 @@ const bdd& Compiled::security_groups(Index eni, bool ingress, bool possible) {
       // rules.cc match_security_groups: a rule whose peer is unknown may match any peer.
       if (!rule.unknown.empty()) {
         if (possible)
-          rules.push_back(rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code));
+          rules.push_back(
+              rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code));
         continue;
       }
       rules.push_back(rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code) &
@@ -177,13 +181,15 @@ bool Compiled::peer_holds(const model::SecurityGroupRule& rule, Index vpc, IpAdd
   if (rule.cidr) return rule.cidr->contains(a);
   if (rule.prefix_list.resolved()) {
     const auto& entries = n_.prefix_lists[rule.prefix_list.index].entries;
-    return std::any_of(entries.begin(), entries.end(), [&](const Prefix& p) { return p.contains(a); });
+    return std::any_of(entries.begin(), entries.end(),
+                       [&](const Prefix& p) { return p.contains(a); });
   }
   if (rule.security_group.resolved()) {
     for (Index e : n_.security_groups[rule.security_group.index].members) {
       const auto& iface = n_.network_interfaces[e];
       if (iface.vpc != vpc && !vpc::peered_same_region(n_, iface.vpc, vpc)) continue;
-      if (std::find(iface.private_ips.begin(), iface.private_ips.end(), a) != iface.private_ips.end() ||
+      if (std::find(iface.private_ips.begin(), iface.private_ips.end(), a) !=
+              iface.private_ips.end() ||
           std::find(iface.ipv6_addresses.begin(), iface.ipv6_addresses.end(), a) !=
               iface.ipv6_addresses.end())
         return true;
@@ -197,7 +203,8 @@ std::uint32_t Compiled::group_set(Index eni) {
   auto& id = group_set_of_eni_[eni];
   if (id == ~0u) {
     auto groups = groups_of(eni);
-    auto [it, fresh] = group_sets_.try_emplace(groups, static_cast<std::uint32_t>(group_set_lists_.size()));
+    auto [it, fresh] =
+        group_sets_.try_emplace(groups, static_cast<std::uint32_t>(group_set_lists_.size()));
     if (fresh) group_set_lists_.push_back(std::move(groups));
     id = it->second;
   }
@@ -327,12 +334,12 @@ const bdd& Compiled::network_acl(Index acl, bool ingress, bool possible) {
   if (it != network_acls_.end()) return it->second;
   const auto& a = n_.network_acls[acl];
   Block b = ingress ? Block::kSrc : Block::kDst;
-  bdd allowed = acl_allowed(ingress ? a.ingress : a.egress, possible,
-                            [&](const auto& e) -> std::optional<bdd> {
-                              bdd m = rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
-                              if (e.unknown.empty()) m &= HeaderSpace::address(b, e.cidr);
-                              return m;
-                            });
+  bdd allowed = acl_allowed(
+      ingress ? a.ingress : a.egress, possible, [&](const auto& e) -> std::optional<bdd> {
+        bdd m = rule_list_match(e.protocol, e.ports, e.icmp_type, e.icmp_code);
+        if (e.unknown.empty()) m &= HeaderSpace::address(b, e.cidr);
+        return m;
+      });
   return network_acls_.emplace(key, allowed).first->second;
 }
 
@@ -368,7 +375,83 @@ const bdd& Compiled::address_cube(Block b, IpAddress a) {
   return cubes.emplace(a, HeaderSpace::address(b, a)).first->second;
 }
 
+const bdd& Compiled::pinned_space(const bdd& headers, PortRange ephemeral, bool any_source_port,
+                                  const std::function<bdd()>& build) {
+  auto key = std::make_tuple(headers.id(), ephemeral.from, ephemeral.to, any_source_port);
+  auto it = pinned_spaces_.find(key);
+  if (it == pinned_spaces_.end())
+    it = pinned_spaces_.emplace(key, std::pair(headers, build())).first;
+  return it->second.second;
+}
+
+const InterfaceClasses& Compiled::classes() {
+  if (!classes_) classes_ = interface_classes(n_);
+  return *classes_;
+}
+
+namespace {
+
+void add_cut(std::vector<U128>* at, const Prefix& p) {
+  auto& cuts = at[p.family() == Family::kV4 ? 0 : 1];
+  cuts.push_back(p.address().bits());
+  cuts.push_back(p.last().bits() + 1);
+}
+
+void seal(std::vector<U128>* at) {
+  for (int f = 0; f < 2; ++f) {
+    std::sort(at[f].begin(), at[f].end());
+    at[f].erase(std::unique(at[f].begin(), at[f].end()), at[f].end());
+    at[f].shrink_to_fit();
+  }
+}
+
+bool same_cell(const std::vector<U128>* at, IpAddress a, IpAddress b) {
+  const auto& cuts = at[a.is_v4() ? 0 : 1];
+  return std::upper_bound(cuts.begin(), cuts.end(), a.bits()) ==
+         std::upper_bound(cuts.begin(), cuts.end(), b.bits());
+}
+
+}  // namespace
+
+bool Compiled::same_peer_cells(const RulesRead& lists, IpAddress a, IpAddress b) {
+  if (a == b) return true;
+  if (a.family() != b.family()) return false;
+  if (group_cuts_.size() != n_.security_groups.size())
+    group_cuts_.resize(n_.security_groups.size());
+  if (acl_cuts_.size() != n_.network_acls.size()) acl_cuts_.resize(n_.network_acls.size());
+  for (Index g : lists.security_groups) {
+    auto& cuts = group_cuts_[g];
+    if (!cuts.built) {
+      const auto& sg = n_.security_groups[g];
+      for (const auto* rules : {&sg.ingress, &sg.egress}) {
+        for (const auto& r : *rules) {
+          if (r.cidr) add_cut(cuts.at, *r.cidr);
+          if (r.prefix_list.resolved()) {
+            for (const auto& p : n_.prefix_lists[r.prefix_list.index].entries) add_cut(cuts.at, p);
+          }
+        }
+      }
+      seal(cuts.at);
+      cuts.built = true;
+    }
+    if (!same_cell(cuts.at, a, b)) return false;
+  }
+  for (Index acl : lists.network_acls) {
+    auto& cuts = acl_cuts_[acl];
+    if (!cuts.built) {
+      for (const auto* entries : {&n_.network_acls[acl].ingress, &n_.network_acls[acl].egress}) {
+        for (const auto& e : *entries) add_cut(cuts.at, e.cidr);
+      }
+      seal(cuts.at);
+      cuts.built = true;
+    }
+    if (!same_cell(cuts.at, a, b)) return false;
+  }
+  return true;
+}
+
 void Compiled::forget_security_group(Index group) {
+  if (group < group_cuts_.size()) group_cuts_[group] = {};
   for (auto it = security_groups_.begin(); it != security_groups_.end();) {
     const auto& groups = std::get<0>(it->first);
     // A reference to the group from another group's rule depends on its members, not its
@@ -386,6 +469,7 @@ void Compiled::forget_security_group(Index group) {
 }
 
 void Compiled::forget_network_acl(Index acl) {
+  if (acl < acl_cuts_.size()) acl_cuts_[acl] = {};
   for (bool ingress : {true, false}) {
     for (bool possible : {true, false}) {
       network_acls_.erase({acl, ingress, possible});
@@ -448,7 +532,7 @@ void PathCondition::address_in(const vpc::Packet& p, vpc::AddressField f, vpc::A
   if (o == Origin::kConstant) return;
   Block b = block_of(o);
   require_compiled(set == vpc::AddressSet::kPrivateAddresses ? c_.private_addresses(vpc, b)
-                                                              : c_.own_public_addresses(b),
+                                                             : c_.own_public_addresses(b),
                    member);
 }
 
@@ -487,7 +571,9 @@ bdd PathCondition::within(const bdd& space) const {
   return r;
 }
 
-std::vector<Index> PathCondition::security_groups_read() const { return sorted_unique(groups_read_); }
+std::vector<Index> PathCondition::security_groups_read() const {
+  return sorted_unique(groups_read_);
+}
 std::vector<Index> PathCondition::network_acls_read() const { return sorted_unique(acls_read_); }
 
 void PathCondition::require_decision(const std::function<bdd(bool possible)>& set,

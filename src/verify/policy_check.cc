@@ -338,8 +338,8 @@ CheckResult check_rule(Compiled& c, const model::PolicyRule& rule, const Resolve
   const ReachOptions ro = reach_options(rule, options.max_walks);
   const bdd allowed = rule.expect == Expectation::kOnly ? allowed_set(rule) : bddtrue;
   // The verdict that violates the rule: reaching, or (for `reachable`) being blocked.
-  const vpc::Verdict violating = rule.expect == Expectation::kReachable ? vpc::Verdict::kBlocked
-                                                                         : vpc::Verdict::kReachable;
+  const vpc::Verdict violating =
+      rule.expect == Expectation::kReachable ? vpc::Verdict::kBlocked : vpc::Verdict::kReachable;
   std::size_t total_rows = 0;
   std::size_t classes = 0;
   bool anything_reaches = false;
@@ -353,8 +353,12 @@ CheckResult check_rule(Compiled& c, const model::PolicyRule& rule, const Resolve
     for (const auto& to : resolved.to) {
       // Counterexamples are the representative pairs' traces: real walks with the verdict of
       // every packet in their rows.
-      ReachResult r = reach_by_class(c, from, to, ro);
-      classes += r.flows.size();
+      // Only the flows of the violating verdict (and inconclusive ones) make rows.
+      ReachResult r =
+          reach_by_class(c, from, to, ro,
+                         violating == vpc::Verdict::kReachable ? vpc::Verdict::kBlocked
+                                                               : vpc::Verdict::kReachable);
+      classes += r.flows.size() + r.left_out;
       anything_reaches = anything_reaches || r.reachable != bddfalse;
       truncated = truncated || r.truncated;
       ReachResult bad;

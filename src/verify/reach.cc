@@ -138,7 +138,8 @@ PartyParse parse_party(const model::Network& n, std::string_view text) {
     }
   }
   for (const Kind& k : kinds) {
-    if (auto a = vpc::ambiguous_name(n, text, std::span<const Kind>(&k, 1))) return fail(a->error, a->hint);
+    if (auto a = vpc::ambiguous_name(n, text, std::span<const Kind>(&k, 1)))
+      return fail(a->error, a->hint);
   }
   for (Kind k : kinds) {
     if (auto i = n.find(text, k)) {
@@ -321,6 +322,34 @@ bool walk_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& 
   return true;
 }
 
+// An observer that keeps only which rule lists a walk read (for walks that need no path
+// condition).
+class ReadRecorder final : public vpc::PathObserver {
+ public:
+  explicit ReadRecorder(const model::Network& n, RulesRead& read) : n_(n), read_(read) {}
+  [[nodiscard]] bool wants_addresses() const override { return false; }
+  void address(const vpc::Packet&, vpc::AddressField, std::span<const Prefix>) override {}
+  void address_in(const vpc::Packet&, vpc::AddressField, vpc::AddressSet, Index, bool) override {}
+  void family(const vpc::Packet&) override {}
+  void protocol_in(const vpc::Packet&, std::span<const int>, bool) override {}
+  void port_in(const vpc::Packet&, vpc::PortField, PortRange, bool) override {}
+  void security_groups(const vpc::Packet&, Index eni, bool, vpc::Decision) override {
+    // As PathCondition: every group of the ENI.
+    for (const auto& g : n_.network_interfaces[eni].security_groups) {
+      if (g.resolved()) read_.security_groups.push_back(g.index);
+    }
+  }
+  void network_acl(const vpc::Packet&, Index acl, bool, vpc::Decision) override {
+    read_.network_acls.push_back(acl);
+  }
+  void same_address(vpc::Origin, IpAddress, vpc::Origin, IpAddress) override {}
+  void same_port(vpc::Origin, std::uint16_t, vpc::Origin, std::uint16_t) override {}
+
+ private:
+  const model::Network& n_;
+  RulesRead& read_;
+};
+
 bdd pin(Compiled& c, IpAddress src, IpAddress dst) {
   return c.address_cube(Block::kSrc, src) & c.address_cube(Block::kDst, dst);
 }
@@ -333,16 +362,14 @@ bdd unpin(Compiled& c, const bdd& space, IpAddress src, IpAddress dst) {
 
 }  // namespace
 
-void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
-                    IpAddress src, IpAddress dst, const bdd& space, ReachResult& out,
-                    std::size_t max_walks) {
-  const bdd addresses = pin(c, src, dst);
-  bdd rest = unpin(c, space, src, dst);
+void explore_pinned_space(Compiled& c, const vpc::Endpoint& source,
+                          const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
+                          const bdd& space, ReachResult& out, std::size_t max_walks) {
   bool done =
-      walk_pinned(c, source, destination, src, dst, rest, out.walks, max_walks, vpc::Detail::kFull,
+      walk_pinned(c, source, destination, src, dst, space, out.walks, max_walks, vpc::Detail::kFull,
                   [&](const bdd& packets, vpc::Trace t, const PathCondition& pc) {
                     Flow f;
-                    f.packets = packets & addresses;
+                    f.packets = packets;
                     if (t.reachable) out.reachable |= f.packets;
                     if (t.verdict == vpc::Verdict::kInconclusive) out.inconclusive |= f.packets;
                     f.trace = std::move(t);
@@ -357,6 +384,23 @@ void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoin
   if (!done) out.truncated = true;
 }
 
+void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+                    IpAddress src, IpAddress dst, const bdd& space, ReachResult& out,
+                    std::size_t max_walks) {
+  ReachResult own;
+  own.walks = out.walks;
+  explore_pinned_space(c, source, destination, src, dst, unpin(c, space, src, dst), own, max_walks);
+  const bdd addresses = pin(c, src, dst);
+  out.walks = own.walks;
+  out.truncated = out.truncated || own.truncated;
+  out.reachable |= own.reachable & addresses;
+  out.inconclusive |= own.inconclusive & addresses;
+  for (auto& f : own.flows) {
+    f.packets &= addresses;
+    out.flows.push_back(std::move(f));
+  }
+}
+
 bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
                      IpAddress src, IpAddress dst, const bdd& space, std::size_t& walks) {
   return reachable_pinned_space(c, source, destination, src, dst, unpin(c, space, src, dst), walks);
@@ -364,8 +408,8 @@ bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoi
 
 bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
                            const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
-                           const bdd& space, std::size_t& walks, bool first,
-                           bdd* inconclusive) {
+                           const bdd& space, std::size_t& walks, bool first, bdd* inconclusive,
+                           RulesRead* read) {
   if (first && space != bddfalse) {
     // A yes-or-no answer needs one reachable packet: try the first of the space without a
     // path condition, which is what costs in a walk. Only when it fails do the classes follow.
@@ -373,7 +417,10 @@ bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
     h.src = src;
     h.dst = dst;
     ++walks;
-    if (vpc::trace_packet(c.network(), source, destination, h, nullptr, vpc::Detail::kVerdict)
+    std::optional<ReadRecorder> recorder;
+    if (read) recorder.emplace(c.network(), *read);
+    if (vpc::trace_packet(c.network(), source, destination, h, recorder ? &*recorder : nullptr,
+                          vpc::Detail::kVerdict)
             .reachable) {
       // Most pairs answer with the same first packet: its set is built once.
       static std::map<std::tuple<int, std::uint16_t, std::uint16_t>, bdd> cubes;
@@ -389,7 +436,8 @@ bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
   bdd reachable = bddfalse;
   std::size_t limit = ~std::size_t{0};
   (void)walk_pinned(c, source, destination, src, dst, space, walks, limit, vpc::Detail::kVerdict,
-                    [&](const bdd& packets, const vpc::Trace& t, const PathCondition&) {
+                    [&](const bdd& packets, const vpc::Trace& t, const PathCondition& pc) {
+                      if (read) read->add(pc.security_groups_read(), pc.network_acls_read());
                       if (inconclusive && t.verdict == vpc::Verdict::kInconclusive)
                         *inconclusive |= packets;
                       if (!t.reachable) return;

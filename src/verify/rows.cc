@@ -63,12 +63,15 @@ bdd prefix_set(Block b, const std::vector<Prefix>& prefixes) {
 // "the internet" when `column` (one address block of a set) is every public address of the
 // families it holds, or all but a few of them.
 std::string internet_label(const bdd& part, Block b) {
+  bdd internet = internet_addresses(b);
+  // No public address at all (between ENIs, the usual case): not the internet, and no need to
+  // project the column out.
+  if ((part & internet) == bddfalse) return "";
   bdd others = bddtrue;
   for (Block x : {Block::kProtocol, Block::kDstPort, Block::kSrcPort, Block::kDst, Block::kSrc}) {
     if (x != b) others &= HeaderSpace::variables(x);
   }
   bdd column = bdd_exist(part, others);
-  bdd internet = internet_addresses(b);
   bdd families = bddfalse;
   for (Family f : {Family::kV4, Family::kV6}) {
     if ((column & HeaderSpace::family(f)) != bddfalse) families |= HeaderSpace::family(f);

@@ -136,7 +136,9 @@ instances:
   - {id: i-2d, subnet: subnet-2, private_ip: 10.0.2.201, security_groups: [sg-web, sg-db]}
 )";
 
-TEST(SubnetMatrix, RulesThatTellEnisApartSplitTheirClasses) {
+// Classes leave rule peers out (interface_classes.h); the rules a pair's walks read split it
+// into rectangles instead, and the matrix is still exactly reach().
+TEST(SubnetMatrix, RulesThatTellEnisApartSplitTheirPairs) {
   auto n = yaml_network(kSplitSubnets);
   auto classes = interface_classes(n);
   auto eni = [&](const char* instance) {
@@ -146,12 +148,41 @@ TEST(SubnetMatrix, RulesThatTellEnisApartSplitTheirClasses) {
     return classes.class_of[eni(x)] == classes.class_of[eni(y)];
   };
   EXPECT_TRUE(same("i-1a", "i-1b"));
-  EXPECT_FALSE(same("i-1a", "i-1c"));  // acl-2 denies udp 53 to 10.0.1.12/32
+  EXPECT_TRUE(same("i-1a", "i-1c"));   // acl-2 denies udp 53 to 10.0.1.12/32: a rule peer
   EXPECT_FALSE(same("i-1a", "i-1d"));  // other security group
   EXPECT_FALSE(same("i-1a", "i-1e"));  // public IP
-  EXPECT_FALSE(same("i-2a", "i-2b"));  // sg-web admits ssh from 10.0.2.10/32 only
-  EXPECT_FALSE(same("i-2b", "i-2c"));  // acl-1 denies ssh from 10.0.2.128/25
+  EXPECT_TRUE(same("i-2a", "i-2b"));   // sg-web admits ssh from 10.0.2.10/32 only: a rule peer
+  EXPECT_TRUE(same("i-2b", "i-2c"));   // acl-1 denies ssh from 10.0.2.128/25: a rule peer
   expect_matrix_matches_reach(n);
+}
+
+// split_rectangle keeps the members that every list read puts in the representative's cell.
+TEST(SubnetMatrix, SplitRectangleKeepsWhatAnswersAlike) {
+  auto n = yaml_network(kSplitSubnets);
+  Compiled c(n);
+  auto eni = [&](const char* instance) {
+    return n.instances[*n.find(instance, model::Kind::kInstance)].network_interfaces.front();
+  };
+  Index acl2 = *n.find("acl-2", model::Kind::kNetworkAcl);
+  Rectangle r{{eni("i-1a"), eni("i-1b"), eni("i-1c")}, {eni("i-2a"), eni("i-2b"), eni("i-2c")}};
+  std::vector<Rectangle> rest;
+  // Nothing read: the whole rectangle answers alike.
+  auto whole = split_rectangle(c, r, eni("i-1a"), eni("i-2a"), {}, 0, 0, rest);
+  EXPECT_EQ(whole.sources.size(), 3u);
+  EXPECT_EQ(whole.destinations.size(), 3u);
+  EXPECT_TRUE(rest.empty());
+  // acl-2 read: 10.0.1.12 (i-1c) is a cell of its own.
+  auto part = split_rectangle(c, r, eni("i-1a"), eni("i-2a"), {{}, {acl2}}, 0, 0, rest);
+  EXPECT_EQ(part.sources, (std::vector<Index>{eni("i-1a"), eni("i-1b")}));
+  EXPECT_EQ(part.destinations.size(), 3u);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].sources, (std::vector<Index>{eni("i-1c")}));
+  EXPECT_EQ(rest[0].destinations.size(), 3u);
+  // A mask the query's headers depend on tells 10.0.1.10 from 10.0.1.11.
+  rest.clear();
+  auto masked = split_rectangle(c, r, eni("i-1a"), eni("i-2a"), {}, 1, 0, rest);
+  EXPECT_EQ(masked.sources, (std::vector<Index>{eni("i-1a"), eni("i-1c")}));
+  EXPECT_EQ(rest.size(), 1u);
 }
 
 // After a rule changes, the incremental answer equals a fresh reach() on the changed network.

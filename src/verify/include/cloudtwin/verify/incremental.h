@@ -3,12 +3,13 @@
 // network_acls_read); after a change only the flows that read the changed list are walked
 // again, over exactly the packets they covered, and every other flow stays exact.
 //
-// Between ENIs, the answer is kept per pair of interchangeable classes (matrix.h): one
-// representative pair is walked, with the pinned path conditions, and its flows stand for
-// every pair of the two classes. A change that would split a class (a new rule naming part of
-// it) rebuilds the answer.
+// Between ENIs, the answer is kept per rectangle of two classes of interchangeable ENIs
+// (interface_classes.h): one representative pair is walked, with the pinned path conditions,
+// and its flows stand for every pair of the rectangle. A change to a list a rectangle's walks
+// read walks the rectangle again, and may split it.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "cloudtwin/verify/matrix.h"
@@ -22,8 +23,14 @@ namespace cloudtwin::verify {
 // pair's trace, so rows come one per pair of classes rather than per pair of ENIs. Where the
 // query's headers name addresses (members would not be interchangeable for it), or a party is
 // not a set of ENIs, this is reach().
+//
+// With `leave_out`, the flows of that verdict are not kept (ReachResult::left_out counts them)
+// and `queried` is left empty: a caller that looks only at what reaches spares lifting every
+// blocked class of packets onto the addresses of its pairs. `reachable` and `inconclusive`
+// are whole.
 [[nodiscard]] ReachResult reach_by_class(Compiled& c, const Party& from, const Party& to,
-                                         const ReachOptions& options = {});
+                                         const ReachOptions& options = {},
+                                         std::optional<vpc::Verdict> leave_out = std::nullopt);
 
 class IncrementalReach {
  public:
@@ -40,23 +47,32 @@ class IncrementalReach {
   std::size_t network_acl_changed(model::Index acl);
 
  private:
-  // One pair of endpoints walked: a pair of ENIs or the internet and so on (unpinned), or the
-  // representatives of two classes (pinned: flows over protocol and ports, lifted onto
-  // `pairs`, every source-destination address pair of the classes).
+  // One pair of endpoints walked: a pair of ENIs or the internet and so on (unpinned), or a
+  // rectangle of ENIs of two classes (pinned: its representatives' flows, over protocol and
+  // ports, lifted onto every source-destination address pair of the rectangle).
   struct Unit {
     vpc::Endpoint source;
     vpc::Endpoint destination;
     bool pinned = false;
-    IpAddress src, dst;
-    bdd pairs;
-    std::vector<model::Index> sources;       // the source class's members (pinned)
-    std::vector<model::Index> destinations;  // the destination class's members (pinned)
+    Rectangle rectangle;
   };
+  friend ReachResult reach_by_class(Compiled& c, const Party& from, const Party& to,
+                                    const ReachOptions& options,
+                                    std::optional<vpc::Verdict> leave_out);
+  // For reach_by_class: a one-off answer that keeps no flows of verdict `leave_out` (a change
+  // could not be re-answered without them).
+  IncrementalReach(Compiled& c, Party from, Party to, ReachOptions options,
+                   std::optional<vpc::Verdict> leave_out);
   void build();
+  // Every source-destination address pair of a rectangle, but an ENI with itself.
+  [[nodiscard]] bdd rectangle_pairs(const Rectangle& r) const;
+  // Whether a flow is left out (and counted in result_.left_out).
+  bool left_out(const Flow& f);
+  // Walks a unit: an unpinned one over `space`, a pinned one whole (splitting off the part of
+  // its rectangle that does not answer as its representatives, as new units, not walked yet).
   void walk(std::size_t unit, const bdd& space);
   template <typename Reads>
   std::size_t rewalk(Reads&& reads);
-  [[nodiscard]] bool splits_a_class(const std::vector<Prefix>& prefixes) const;
 
   Compiled& c_;
   Party from_;
@@ -66,7 +82,8 @@ class IncrementalReach {
   ReachResult result_;
   std::vector<std::size_t> unit_of_flow_;  // per flow of result_.flows
   std::vector<bdd> own_packets_;           // per flow: over protocol and ports when pinned
-  std::size_t walk_limit_ = 0;             // result_.walks may not pass it
+  std::size_t walk_limit_ = 0;
+  std::optional<vpc::Verdict> leave_out_;  // result_.walks may not pass it
 };
 
 }  // namespace cloudtwin::verify

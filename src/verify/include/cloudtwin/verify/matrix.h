@@ -2,33 +2,21 @@
 // of subnet A reaches some other ENI of subnet B and its reply returns, exactly as
 // reach(subnet A, subnet B) would answer, without walking every pair of ENIs.
 //
-// ENIs that the network cannot tell apart except by their own address are interchangeable:
-// swapping the addresses of two of them maps every walk onto a walk of the other, so the
-// matrix walks one representative pair per pair of classes and maps the answer back. Two ENIs
-// share a class when they sit in the same subnet, carry the same security groups, have the same
-// state, type, source/destination check and ephemeral ports, hold exactly one private IPv4
-// address and nothing else (no IPv6, no public IP), are nobody's route target or endpoint, and
-// their addresses lie in the same cell of the partition that every prefix of the network (and
-// every address the walker compares with) induces.
+// ENIs that the network cannot tell apart except by their own address and the rules that name
+// it share a class (interface_classes.h): the matrix walks one representative pair per pair of
+// classes, lets the rule lists those walks read split the pair into rectangles that answer
+// alike (split_rectangle), walks a representative of each rectangle that remains, and maps the
+// answers back.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "cloudtwin/verify/interface_classes.h"
 #include "cloudtwin/verify/reach.h"
 
 namespace cloudtwin::verify {
-
-// ENIs grouped into classes that behave alike up to their own address.
-struct InterfaceClasses {
-  std::vector<std::vector<model::Index>> members;  // per class, ascending
-  std::vector<std::uint32_t> class_of;             // per ENI
-  // Classes whose members hold exactly one private IPv4 address each (the others are
-  // singletons, answered by reach() directly).
-  std::vector<bool> symmetric;
-};
-[[nodiscard]] InterfaceClasses interface_classes(const model::Network& n);
 
 struct MatrixOptions {
   bdd headers = bddtrue;         // as ReachOptions
@@ -67,17 +55,27 @@ class SubnetMatrix {
  private:
   friend SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options);
   static constexpr std::uint8_t kBlocked = 0, kReachable = 1, kInconclusive = 2;
-  // One explored pair of classes: the protocol and port part of what the representatives
-  // reach (symmetric classes), or the whole reachable set (singletons). Twelve bytes: the
+  // The ENIs on one side of an explored pair: a whole class, or the part of one that a
+  // rectangle kept (split_rectangle).
+  struct Side {
+    std::uint32_t origin;          // the class
+    std::vector<IpAddress> hosts;  // symmetric classes: the members' addresses, sorted
+    bdd sources;                   // ... in the source block
+    bdd destinations;              // ... and in the destination block
+  };
+  // One explored pair of sides: the protocol and port part of what the representatives reach
+  // (symmetric classes), or the whole reachable set (singletons). Twelve bytes: the
   // 10,000-subnet matrix keeps 10^8 of them.
   struct Pair {
-    std::uint32_t from_class;
-    std::uint32_t to_class;
+    std::uint32_t from_side;
+    std::uint32_t to_side;
     bdd reachable;
   };
+  std::uint32_t add_side(std::uint32_t origin, const std::vector<model::Index>& members);
   // from subnet * size() + to subnet
   [[nodiscard]] std::size_t cell_of(const Pair& p) const {
-    return class_subnet_[p.from_class] * subnets_ + class_subnet_[p.to_class];
+    return class_subnet_[sides_[p.from_side].origin] * subnets_ +
+           class_subnet_[sides_[p.to_side].origin];
   }
   // The pairs of the cell (from, to).
   [[nodiscard]] std::span<const Pair> pairs_of(model::Index from, model::Index to) const;
@@ -86,8 +84,7 @@ class SubnetMatrix {
   std::vector<std::uint8_t> cells_;
   InterfaceClasses classes_;
   std::vector<std::size_t> class_subnet_;  // per class: its members' subnet
-  std::vector<bdd> class_sources_;         // per symmetric class: its addresses in the source block
-  std::vector<bdd> class_destinations_;    // ... and in the destination block
+  std::vector<Side> sides_;                // the first one per class, whole
   std::vector<Pair> pairs_;                // only pairs with reachable packets, by cell
   std::size_t walks_ = 0;
 };

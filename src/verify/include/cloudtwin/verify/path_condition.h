@@ -13,6 +13,7 @@
 
 #include "cloudtwin/model/network.h"
 #include "cloudtwin/verify/header_space.h"
+#include "cloudtwin/verify/interface_classes.h"
 #include "cloudtwin/vpc/observer.h"
 
 namespace cloudtwin::verify {
@@ -32,13 +33,28 @@ class Compiled {
   // egress): bdd_restrict of the above to that address, built from the rules whose peer holds
   // it without building any address set. Over protocol and ports only. Kept per cell of the
   // partition the rules' address sets induce on the peer's family (PeerCells), not per address.
-  const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer,
-                             bool possible = false);
+  const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer, bool possible = false);
   const bdd& network_acl(model::Index acl, bool ingress, IpAddress peer, bool possible = false);
   const bdd& private_addresses(model::Index vpc, Block b);
   const bdd& own_public_addresses(Block b);
   // One address as a cube of its block (for bdd_restrict), kept.
   const bdd& address_cube(Block b, IpAddress a);
+
+  // Whether addresses `a` and `b` lie in the same cell of the partition that the address ranges
+  // of the lists' rules cut their family's line into (a security group's CIDRs and prefix-list
+  // entries in both directions; a network ACL's entry CIDRs): they then match every rule of the
+  // lists alike as a peer, except references to security groups, which match by membership.
+  // The cuts of each list are built on first use and kept.
+  bool same_peer_cells(const RulesRead& lists, IpAddress a, IpAddress b);
+  // The space between two IPv4 ENI addresses over protocol and ports for a query whose
+  // `headers` name no address: source_space() of an ENI with `ephemeral` source ports (any
+  // with `any_source_port`), restricted to its address and the destination's. The same for
+  // every such pair of ENIs, so `build` makes it on first use and it is kept.
+  const bdd& pinned_space(const bdd& headers, PortRange ephemeral, bool any_source_port,
+                          const std::function<bdd()>& build);
+  // interface_classes(network()), built on first use and kept: rule changes never move an ENI
+  // to another class.
+  const InterfaceClasses& classes();
 
   // Drops what was built from a security group or network ACL after the model changed (the
   // incremental path: only what depends on the changed rule list is rebuilt).
@@ -58,6 +74,18 @@ class Compiled {
   std::vector<std::uint8_t> uncertain_acls_;
 
   const model::Network& n_;
+  std::optional<InterfaceClasses> classes_;
+  // pinned_space: per (headers' root, ephemeral ports, any_source_port), the headers (held, so
+  // the root stays theirs) and the space.
+  std::map<std::tuple<int, std::uint16_t, std::uint16_t, bool>, std::pair<bdd, bdd>> pinned_spaces_;
+  // Per security group and per network ACL: the sorted cuts of the peers' address line, per
+  // family (IPv4, IPv6), for same_peer_cells; empty until built.
+  struct Cuts {
+    bool built = false;
+    std::vector<U128> at[2];
+  };
+  std::vector<Cuts> group_cuts_;
+  std::vector<Cuts> acl_cuts_;
   std::map<std::tuple<std::vector<model::Index>, model::Index, bool, bool>, bdd> security_groups_;
   std::map<std::tuple<model::Index, bool, bool>, bdd> network_acls_;
   std::map<std::pair<model::Index, Block>, bdd> private_addresses_;
@@ -94,8 +122,8 @@ class Compiled {
   };
   struct GroupsKeyHash {
     std::size_t operator()(const GroupsKey& k) const {
-      return (std::size_t{k.set} << 34) ^ (std::size_t{k.vpc} << 2) ^ (std::size_t{k.possible} << 1) ^
-             k.ingress;
+      return (std::size_t{k.set} << 34) ^ (std::size_t{k.vpc} << 2) ^
+             (std::size_t{k.possible} << 1) ^ k.ingress;
     }
   };
   std::unordered_map<GroupsKey, PeerCells, GroupsKeyHash> security_group_cells_;
@@ -126,7 +154,8 @@ class PathCondition final : public vpc::PathObserver {
   [[nodiscard]] std::vector<model::Index> security_groups_read() const;
   [[nodiscard]] std::vector<model::Index> network_acls_read() const;
 
-  void address(const vpc::Packet& p, vpc::AddressField f, std::span<const Prefix> prefixes) override;
+  void address(const vpc::Packet& p, vpc::AddressField f,
+               std::span<const Prefix> prefixes) override;
   void address_in(const vpc::Packet& p, vpc::AddressField f, vpc::AddressSet set, model::Index vpc,
                   bool member) override;
   void family(const vpc::Packet& p) override;
@@ -152,7 +181,7 @@ class PathCondition final : public vpc::PathObserver {
   Compiled& c_;
   bool pinned_ = false;
   IpAddress src_, dst_;
-  bdd condition_ = bddtrue;        // the small tests
+  bdd condition_ = bddtrue;                     // the small tests
   std::vector<std::pair<bdd, bool>> compiled_;  // compiled predicates and whether they hold
   std::vector<model::Index> groups_read_;
   std::vector<model::Index> acls_read_;

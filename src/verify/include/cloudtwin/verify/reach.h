@@ -57,7 +57,7 @@ struct Flow {
 };
 
 struct ReachOptions {
-  bdd headers = bddtrue;        // protocol, ports... (the query's own restriction)
+  bdd headers = bddtrue;         // protocol, ports... (the query's own restriction)
   bool any_source_port = false;  // default: the source's ephemeral port range
   std::size_t max_walks = 1'000'000;
 };
@@ -69,8 +69,9 @@ struct ReachResult {
   bdd inconclusive = bddfalse;
   bdd queried = bddfalse;    // every packet asked about
   std::vector<Flow> flows;   // reachable, inconclusive and blocked, partitioning `queried`
+  std::size_t left_out = 0;  // flows not kept in `flows` (reach_by_class's `leave_out`)
   std::size_t walks = 0;
-  bool truncated = false;    // max_walks ran out
+  bool truncated = false;  // max_walks ran out
 };
 
 [[nodiscard]] ReachResult reach(Compiled& c, const Party& from, const Party& to,
@@ -92,6 +93,11 @@ struct ReachResult {
 void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
                     IpAddress src, IpAddress dst, const bdd& space, ReachResult& out,
                     std::size_t max_walks);
+// The same over a space already over protocol and ports (bdd_restrict'ed to the two addresses):
+// the flows' packets, `reachable` and `inconclusive` are over protocol and ports too.
+void explore_pinned_space(Compiled& c, const vpc::Endpoint& source,
+                          const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
+                          const bdd& space, ReachResult& out, std::size_t max_walks);
 // Only the protocol-and-port part of what arrives (the addresses are `src` and `dst`), no
 // flows kept: the matrix's inner loop. Adds the walks to `walks`.
 [[nodiscard]] bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source,
@@ -101,11 +107,12 @@ void explore_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoin
 // The same, given the space already over protocol and ports (bdd_restrict'ed to the two
 // addresses). `first` stops at the first reachable class (a non-empty subset, for yes-or-no).
 // The inconclusive packets go to `inconclusive` when given (with `first`, those of the classes
-// walked before the first reachable one).
+// walked before the first reachable one), and the rule lists the walks read to `read`.
 [[nodiscard]] bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
                                          const vpc::Endpoint& destination, IpAddress src,
                                          IpAddress dst, const bdd& space, std::size_t& walks,
-                                         bool first = false, bdd* inconclusive = nullptr);
+                                         bool first = false, bdd* inconclusive = nullptr,
+                                         RulesRead* read = nullptr);
 
 // The classes of one pair of endpoints within `space`, appended to `out`.
 void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
