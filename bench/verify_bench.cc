@@ -208,11 +208,13 @@ void incremental(benchmark::State& state, bool acl) {
     if (acl) {
       auto& e = n.network_acls[nacl].ingress.front();
       e.ports = e.ports.from == 1000 ? PortRange::single(1001) : PortRange::single(1000);
-      walks += q.network_acl_changed(nacl);
+      q.network_acl_changed(nacl);
+      walks += q.update();
     } else {
       auto& r = n.security_groups[group].ingress.front();
       r.ports = r.ports.from == 443 ? PortRange::single(444) : PortRange::single(443);
-      walks += q.security_group_changed(group);
+      q.security_group_changed(group);
+      walks += q.update();
     }
     reachable = q.result().reachable != bddfalse;
     ++changes;

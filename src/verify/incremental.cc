@@ -272,17 +272,45 @@ std::size_t IncrementalReach::rewalk(Reads&& reads) {
   return result_.walks - before;
 }
 
-std::size_t IncrementalReach::security_group_changed(Index group) {
+void IncrementalReach::security_group_changed(Index group) {
   c_.forget_security_group(group);
-  return rewalk([&](const Flow& f) {
-    return std::binary_search(f.security_groups.begin(), f.security_groups.end(), group);
-  });
+  changed_groups_.push_back(group);
 }
 
-std::size_t IncrementalReach::network_acl_changed(Index acl) {
+void IncrementalReach::network_acl_changed(Index acl) {
   c_.forget_network_acl(acl);
+  changed_acls_.push_back(acl);
+}
+
+std::size_t IncrementalReach::update() {
+  if (changed_groups_.empty() && changed_acls_.empty()) return 0;
+  auto groups = std::move(changed_groups_);
+  auto acls = std::move(changed_acls_);
+  changed_groups_.clear();
+  changed_acls_.clear();
+  if (result_.truncated) {
+    // A walk limit stopped the last answer: some units may have no flows to re-walk by, so
+    // the answer is made again.
+    build();
+    return result_.walks;
+  }
+  std::sort(groups.begin(), groups.end());
+  std::sort(acls.begin(), acls.end());
+  auto meets = [](const std::vector<Index>& read, const std::vector<Index>& changed) {
+    // Both sorted.
+    auto a = read.begin();
+    auto b = changed.begin();
+    while (a != read.end() && b != changed.end()) {
+      if (*a == *b) return true;
+      if (*a < *b)
+        ++a;
+      else
+        ++b;
+    }
+    return false;
+  };
   return rewalk([&](const Flow& f) {
-    return std::binary_search(f.network_acls.begin(), f.network_acls.end(), acl);
+    return meets(f.security_groups, groups) || meets(f.network_acls, acls);
   });
 }
 

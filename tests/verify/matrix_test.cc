@@ -185,6 +185,18 @@ TEST(SubnetMatrix, SplitRectangleKeepsWhatAnswersAlike) {
   EXPECT_EQ(rest.size(), 1u);
 }
 
+// A network whose every subnet has its own network ACL and security group, with /32, /30 and
+// /28 peers that cut subnets apart (bench/network_generator.h, issue 9 §4): the lazily split
+// pairs of classes must give reach() exactly, for several seeds.
+TEST(SubnetMatrix, MatchesReachOnVariedNetworks) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    auto n = yaml_network(bench::generate_network(
+        {.subnets = 8, .instances_per_subnet = 5, .varied = true, .seed = seed}));
+    expect_matrix_matches_reach(n);
+  }
+}
+
 // After a rule changes, the incremental answer equals a fresh reach() on the changed network.
 TEST(IncrementalReach, EqualsAFreshAnswerAfterEachChange) {
   auto n = yaml_network(kSplitSubnets);
@@ -218,6 +230,103 @@ TEST(IncrementalReach, EqualsAFreshAnswerAfterEachChange) {
   n.network_acls[acl].ingress.front().allow = true;
   q.network_acl_changed(acl);
   expect_fresh("acl-2 allows again");
+}
+
+// On a varied network, rules that cut subnets apart appear and disappear: after each change the
+// incremental answer (whose rectangles split, or are walked again) equals a fresh reach().
+TEST(IncrementalReach, EqualsAFreshAnswerOnAVariedNetwork) {
+  auto n = yaml_network(bench::generate_network(
+      {.subnets = 6, .instances_per_subnet = 5, .varied = true, .seed = 7}));
+  Compiled c(n);
+  auto from = subnet_party(n, 1);
+  auto to = subnet_party(n, 2);
+  IncrementalReach q(c, from, to);
+  auto expect_fresh = [&](const std::string& what) {
+    SCOPED_TRACE(what);
+    Compiled fresh(n);
+    auto r = reach(fresh, from, to);
+    EXPECT_TRUE(q.result().reachable == r.reachable) << what;
+    EXPECT_TRUE(q.result().inconclusive == r.inconclusive) << what;
+    bdd covered = bddfalse;
+    for (const auto& f : q.result().flows) {
+      EXPECT_TRUE((covered & f.packets) == bddfalse) << what << ": flows overlap";
+      covered |= f.packets;
+    }
+    EXPECT_TRUE(covered == q.result().queried) << what << ": flows do not cover the query";
+  };
+  expect_fresh("initial");
+  const auto& to_group = n.network_interfaces[to.interfaces.front()].security_groups.front();
+  Index group = to_group.index;
+  Index to_acl = n.subnets[2].effective_network_acl;
+  Index from_acl = n.subnets[1].effective_network_acl;
+  // Known rules where the test changes them, so each change matters: the destination's group
+  // admits tcp/443 from the VPC, both subnets' network ACLs allow everything.
+  model::SecurityGroupRule https;
+  https.protocol = Protocol(Protocol::kTcp);
+  https.ports = PortRange::single(443);
+  https.cidr = *Prefix::parse("10.0.0.0/16");
+  n.security_groups[group].ingress = {https};
+  for (Index acl : {to_acl, from_acl}) {
+    model::NetworkAclEntry all;
+    all.rule_number = 100;
+    all.protocol = Protocol(Protocol::kAll);
+    all.cidr = *Prefix::parse("0.0.0.0/0");
+    all.allow = true;
+    n.network_acls[acl].ingress = {all};
+    n.network_acls[acl].egress = {all};
+  }
+  // Several lists changed at once, then each one told, in any order.
+  q.network_acl_changed(to_acl);
+  q.network_acl_changed(from_acl);
+  q.security_group_changed(group);
+  expect_fresh("known rules");
+  ASSERT_TRUE(q.result().reachable != bddfalse);
+  // Admit everything from one instance of the source subnet, then from a /30 of it, then
+  // nothing more; deny one source instance in the network ACL, then allow it again.
+  auto one = n.network_interfaces[from.interfaces[2]].private_ips[0];
+  model::SecurityGroupRule rule;
+  rule.protocol = Protocol(Protocol::kAll);
+  rule.cidr = Prefix::host(one);
+  n.security_groups[group].ingress.push_back(rule);
+  q.security_group_changed(group);
+  expect_fresh("all from " + one.str());
+  n.security_groups[group].ingress.back().cidr = Prefix(one, 30);
+  q.security_group_changed(group);
+  expect_fresh("all from its /30");
+  n.security_groups[group].ingress.pop_back();
+  q.security_group_changed(group);
+  expect_fresh("rule removed");
+  auto source = n.network_interfaces[from.interfaces[0]].private_ips[0];
+  auto& entries = n.network_acls[to_acl].ingress;
+  model::NetworkAclEntry deny = entries.front();
+  deny.rule_number = 1;
+  deny.allow = false;
+  deny.cidr = Prefix::host(source);
+  entries.insert(entries.begin(), deny);
+  q.network_acl_changed(to_acl);
+  expect_fresh("deny " + source.str());
+  entries.erase(entries.begin());
+  q.network_acl_changed(to_acl);
+  expect_fresh("deny removed");
+}
+
+// Leaving out the flows of one verdict keeps the sets whole and counts what it left out.
+TEST(ReachByClass, LeavesOutTheFlowsOfAVerdict) {
+  auto n = yaml_network(bench::generate_network(
+      {.subnets = 6, .instances_per_subnet = 5, .varied = true, .seed = 3}));
+  Compiled c(n);
+  for (const char* from : {"subnet/subnet-0-1", "vpc/vpc-0"}) {
+    SCOPED_TRACE(from);
+    auto f = *parse_party(n, from).party;
+    auto t = *parse_party(n, "subnet/subnet-0-4").party;
+    auto all = reach_by_class(c, f, t);
+    auto some = reach_by_class(c, f, t, {}, vpc::Verdict::kBlocked);
+    EXPECT_TRUE(some.reachable == all.reachable);
+    EXPECT_TRUE(some.inconclusive == all.inconclusive);
+    EXPECT_EQ(some.flows.size() + some.left_out, all.flows.size());
+    for (const auto& flow : some.flows) EXPECT_NE(flow.trace.verdict, vpc::Verdict::kBlocked);
+    EXPECT_GT(some.left_out, 0u);
+  }
 }
 
 // reach_by_class gives reach()'s sets, its flows partition the query, and each trace is of a

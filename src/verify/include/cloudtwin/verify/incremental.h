@@ -1,7 +1,7 @@
 // A reach() answer kept up to date while security-group rules and network ACL entries change.
 // Each flow records the rule lists its path condition read (PathCondition::security_groups_read,
-// network_acls_read); after a change only the flows that read the changed list are walked
-// again, over exactly the packets they covered, and every other flow stays exact.
+// network_acls_read); after a change only the flows that read a changed list are walked again,
+// over exactly the packets they covered, and every other flow stays exact.
 //
 // Between ENIs, the answer is kept per rectangle of two classes of interchangeable ENIs
 // (interface_classes.h): one representative pair is walked, with the pinned path conditions,
@@ -39,12 +39,21 @@ class IncrementalReach {
   // trace is the representative's). `c` must outlive this and read the network that changes.
   IncrementalReach(Compiled& c, Party from, Party to, ReachOptions options = {});
 
-  [[nodiscard]] const ReachResult& result() const { return result_; }
+  // The answer, brought up to date with every change told since it was last read (update()).
+  [[nodiscard]] const ReachResult& result() {
+    (void)update();
+    return result_;
+  }
 
-  // Call after the rules of security group `group` (or the entries of network ACL `acl`)
-  // changed in the network; re-answers the query. Returns the number of walks it took.
-  std::size_t security_group_changed(model::Index group);
-  std::size_t network_acl_changed(model::Index acl);
+  // Tell it that the rules of security group `group` (or the entries of network ACL `acl`)
+  // changed in the network. Several lists may change before the answer is read again: tell it
+  // of each, in any order; nothing is walked until update() or result(), so no walk meets a
+  // changed list whose compiled form is stale.
+  void security_group_changed(model::Index group);
+  void network_acl_changed(model::Index acl);
+  // Re-answers the query after the changes told; returns the number of walks it took (0 when
+  // nothing changed).
+  std::size_t update();
 
  private:
   // One pair of endpoints walked: a pair of ENIs or the internet and so on (unpinned), or a
@@ -73,6 +82,8 @@ class IncrementalReach {
   void walk(std::size_t unit, const bdd& space);
   template <typename Reads>
   std::size_t rewalk(Reads&& reads);
+  std::vector<model::Index> changed_groups_;  // told, not yet re-answered (sorted when used)
+  std::vector<model::Index> changed_acls_;
 
   Compiled& c_;
   Party from_;
