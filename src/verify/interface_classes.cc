@@ -214,9 +214,11 @@ Rectangle split_rectangle(Compiled& c, const Rectangle& r, Index source, Index d
   };
   Rectangle same;
   Rectangle other_sources, other_destinations;
-  for (Index x : r.sources) (alike(x, source, src_mask) ? same.sources : other_sources.sources).push_back(x);
+  for (Index x : r.sources)
+    (alike(x, source, src_mask) ? same.sources : other_sources.sources).push_back(x);
   for (Index y : r.destinations) {
-    (alike(y, destination, dst_mask) ? same.destinations : other_destinations.destinations).push_back(y);
+    (alike(y, destination, dst_mask) ? same.destinations : other_destinations.destinations)
+        .push_back(y);
   }
   // r = same.sources x same.destinations
   //   + other sources x every destination + same.sources x other destinations

@@ -119,6 +119,7 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
     return reached;
   };
   std::vector<Rectangle> pending;
+  RulesRead read;
   auto visit = [&](std::size_t a, std::size_t b, LastSpace& last) {
     Index from_subnet = n.network_interfaces[rep[a].index].subnet.index;
     Index to_subnet = n.network_interfaces[rep[b].index].subnet.index;
@@ -128,26 +129,17 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
     const bool pinned = classes.symmetric[a] && classes.symmetric[b];
     // One walk per rectangle, split by the rules the walks read. (A singleton has no pair with
     // itself: representatives() finds none.)
-    pending.clear();
-    pending.push_back({classes.members[a], classes.members[b]});
-    while (!pending.empty()) {
-      Rectangle r = std::move(pending.back());
-      pending.pop_back();
-      Index x = kNone, y = kNone;
-      if (!representatives(r, x, y)) continue;
-      RulesRead read;
-      bool doubt = false;
-      bdd reached;
-      if (pinned) {
-        bdd inconclusive = bddfalse;
-        reached = reachable_pinned_space(c, endpoint(x), endpoint(y), address(x), address(y),
-                                         pinned_space(a, x, y, last), m.walks_, !options.packets,
-                                         &inconclusive, &read);
-        doubt = inconclusive != bddfalse;
-      } else {
-        reached = walk_singleton(a, b, x, y, read, doubt);
-      }
-      Rectangle same = split_rectangle(c, r, x, y, read, src_mask, dst_mask, pending);
+    auto walk = [&](Index x, Index y, bool& doubt) {
+      read.clear();
+      if (!pinned) return walk_singleton(a, b, x, y, read, doubt);
+      bdd inconclusive = bddfalse;
+      bdd reached = reachable_pinned_space(c, endpoint(x), endpoint(y), address(x), address(y),
+                                           pinned_space(a, x, y, last), m.walks_, !options.packets,
+                                           &inconclusive, &read);
+      doubt = inconclusive != bddfalse;
+      return reached;
+    };
+    auto keep = [&](const Rectangle& same, bdd reached, bool doubt) {
       std::uint32_t from_side = from_class, to_side = to_class;
       if (reached != bddfalse) {
         if (same.sources.size() != classes.members[a].size())
@@ -156,6 +148,34 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
           to_side = m.add_side(to_class, same.destinations);
       }
       record(from_subnet, to_subnet, from_side, to_side, std::move(reached), doubt);
+    };
+    const auto& sources_of_a = classes.members[a];
+    const auto& destinations_of_b = classes.members[b];
+    Index x = sources_of_a.front();
+    Index y = a != b                    ? destinations_of_b.front()
+              : sources_of_a.size() > 1 ? sources_of_a[1]
+                                        : kNone;
+    if (y == kNone) return;
+    bool doubt = false;
+    bdd reached = walk(x, y, doubt);
+    // Usually no list read tells the members of either class apart: the whole pair answers as
+    // its representatives.
+    if (src_mask == 0 && dst_mask == 0 && !c.splits_class(read, from_class) &&
+        !c.splits_class(read, to_class)) {
+      record(from_subnet, to_subnet, from_class, to_class, std::move(reached), doubt);
+      return;
+    }
+    pending.clear();
+    keep(split_rectangle(c, {sources_of_a, destinations_of_b}, x, y, read, src_mask, dst_mask,
+                         pending),
+         std::move(reached), doubt);
+    while (!pending.empty()) {
+      Rectangle r = std::move(pending.back());
+      pending.pop_back();
+      if (!representatives(r, x, y)) continue;
+      reached = walk(x, y, doubt);
+      keep(split_rectangle(c, r, x, y, read, src_mask, dst_mask, pending), std::move(reached),
+           doubt);
     }
   };
   // In tiles of sources: each destination's rules (security groups, network ACL, the cells

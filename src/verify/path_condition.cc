@@ -413,45 +413,107 @@ bool same_cell(const std::vector<U128>* at, IpAddress a, IpAddress b) {
 
 }  // namespace
 
+const Compiled::Cuts& Compiled::group_cuts(Index g) {
+  if (group_cuts_.size() != n_.security_groups.size())
+    group_cuts_.resize(n_.security_groups.size());
+  auto& cuts = group_cuts_[g];
+  if (!cuts.built) {
+    const auto& sg = n_.security_groups[g];
+    for (const auto* rules : {&sg.ingress, &sg.egress}) {
+      for (const auto& r : *rules) {
+        if (r.cidr) add_cut(cuts.at, *r.cidr);
+        if (r.prefix_list.resolved()) {
+          for (const auto& p : n_.prefix_lists[r.prefix_list.index].entries) add_cut(cuts.at, p);
+        }
+      }
+    }
+    seal(cuts.at);
+    cuts.built = true;
+  }
+  return cuts;
+}
+
+const Compiled::Cuts& Compiled::acl_cuts(Index acl) {
+  if (acl_cuts_.size() != n_.network_acls.size()) acl_cuts_.resize(n_.network_acls.size());
+  auto& cuts = acl_cuts_[acl];
+  if (!cuts.built) {
+    for (const auto* entries : {&n_.network_acls[acl].ingress, &n_.network_acls[acl].egress}) {
+      for (const auto& e : *entries) add_cut(cuts.at, e.cidr);
+    }
+    seal(cuts.at);
+    cuts.built = true;
+  }
+  return cuts;
+}
+
 bool Compiled::same_peer_cells(const RulesRead& lists, IpAddress a, IpAddress b) {
   if (a == b) return true;
   if (a.family() != b.family()) return false;
-  if (group_cuts_.size() != n_.security_groups.size())
-    group_cuts_.resize(n_.security_groups.size());
-  if (acl_cuts_.size() != n_.network_acls.size()) acl_cuts_.resize(n_.network_acls.size());
   for (Index g : lists.security_groups) {
-    auto& cuts = group_cuts_[g];
-    if (!cuts.built) {
-      const auto& sg = n_.security_groups[g];
-      for (const auto* rules : {&sg.ingress, &sg.egress}) {
-        for (const auto& r : *rules) {
-          if (r.cidr) add_cut(cuts.at, *r.cidr);
-          if (r.prefix_list.resolved()) {
-            for (const auto& p : n_.prefix_lists[r.prefix_list.index].entries) add_cut(cuts.at, p);
-          }
-        }
-      }
-      seal(cuts.at);
-      cuts.built = true;
-    }
-    if (!same_cell(cuts.at, a, b)) return false;
+    if (!same_cell(group_cuts(g).at, a, b)) return false;
   }
   for (Index acl : lists.network_acls) {
-    auto& cuts = acl_cuts_[acl];
-    if (!cuts.built) {
-      for (const auto* entries : {&n_.network_acls[acl].ingress, &n_.network_acls[acl].egress}) {
-        for (const auto& e : *entries) add_cut(cuts.at, e.cidr);
-      }
-      seal(cuts.at);
-      cuts.built = true;
-    }
-    if (!same_cell(cuts.at, a, b)) return false;
+    if (!same_cell(acl_cuts(acl).at, a, b)) return false;
   }
   return true;
 }
 
+bool Compiled::splits_class(const RulesRead& lists, std::uint32_t k) {
+  const auto& members = classes().members[k];
+  if (members.size() < 2) return false;
+  if (cut_at_all_.empty()) {
+    // Every cut of every list, then per class whether one falls inside the range of its
+    // members' addresses (a cut at c separates c - 1 from c).
+    std::vector<U128> cuts[2];
+    for (Index g = 0; g < n_.security_groups.size(); ++g) {
+      for (int f = 0; f < 2; ++f)
+        cuts[f].insert(cuts[f].end(), group_cuts(g).at[f].begin(), group_cuts(g).at[f].end());
+    }
+    for (Index a = 0; a < n_.network_acls.size(); ++a) {
+      for (int f = 0; f < 2; ++f)
+        cuts[f].insert(cuts[f].end(), acl_cuts(a).at[f].begin(), acl_cuts(a).at[f].end());
+    }
+    seal(cuts);
+    const auto& all = classes().members;
+    cut_at_all_.assign(all.size(), false);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].size() < 2 || !classes().symmetric[i]) continue;
+      U128 lo = ~U128{0}, hi = 0;
+      for (Index e : all[i]) {
+        U128 x = n_.network_interfaces[e].private_ips[0].bits();
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      }
+      auto c = std::upper_bound(cuts[0].begin(), cuts[0].end(), lo);
+      cut_at_all_[i] = c != cuts[0].end() && *c <= hi;
+    }
+  }
+  if (!cut_at_all_[k]) return false;
+  auto cuts_it = [&](const Cuts& cuts, std::uint64_t key) {
+    auto [it, fresh] = splits_.try_emplace(key, false);
+    if (fresh) {
+      IpAddress first = n_.network_interfaces[members.front()].private_ips[0];
+      it->second = std::any_of(members.begin() + 1, members.end(), [&](Index e) {
+        return !same_cell(cuts.at, first, n_.network_interfaces[e].private_ips[0]);
+      });
+    }
+    return it->second;
+  };
+  for (Index g : lists.security_groups) {
+    if (cuts_it(group_cuts(g), (std::uint64_t{g} << 33) | k)) return true;
+  }
+  for (Index acl : lists.network_acls) {
+    if (cuts_it(acl_cuts(acl), (std::uint64_t{acl} << 33) | (std::uint64_t{1} << 32) | k))
+      return true;
+  }
+  return false;
+}
+
 void Compiled::forget_security_group(Index group) {
   if (group < group_cuts_.size()) group_cuts_[group] = {};
+  cut_at_all_.clear();
+  std::erase_if(splits_,
+                [&](const auto& e) { return (e.first >> 33) == group && !((e.first >> 32) & 1); });
   for (auto it = security_groups_.begin(); it != security_groups_.end();) {
     const auto& groups = std::get<0>(it->first);
     // A reference to the group from another group's rule depends on its members, not its
@@ -470,6 +532,9 @@ void Compiled::forget_security_group(Index group) {
 
 void Compiled::forget_network_acl(Index acl) {
   if (acl < acl_cuts_.size()) acl_cuts_[acl] = {};
+  cut_at_all_.clear();
+  std::erase_if(splits_,
+                [&](const auto& e) { return (e.first >> 33) == acl && ((e.first >> 32) & 1); });
   for (bool ingress : {true, false}) {
     for (bool possible : {true, false}) {
       network_acls_.erase({acl, ingress, possible});

@@ -21,7 +21,7 @@ struct CheckResult {
   // some depends on what cloudtwin cannot know (their traces name it), or the assertion checks
   // no packet at all. `passed` is false.
   bool inconclusive = false;
-  std::string message;      // why it failed (or a one-line summary when it passed)
+  std::string message;  // why it failed (or a one-line summary when it passed)
   // The offending packets (or, for `reachable`, the missing ones) as rows; when inconclusive,
   // the packets whose verdict is unknown. Row::example is cleared; the matching traces are in
   // `counterexamples`, one per row where there is one.

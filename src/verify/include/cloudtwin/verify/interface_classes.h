@@ -55,6 +55,10 @@ struct RulesRead {
   std::vector<model::Index> security_groups;
   std::vector<model::Index> network_acls;
   void add(const std::vector<model::Index>& groups, const std::vector<model::Index>& acls);
+  void clear() {
+    security_groups.clear();
+    network_acls.clear();
+  }
 };
 
 // Splits `r` after walks between its representatives `source` and `destination` read `read`:

@@ -46,6 +46,9 @@ class Compiled {
   // lists alike as a peer, except references to security groups, which match by membership.
   // The cuts of each list are built on first use and kept.
   bool same_peer_cells(const RulesRead& lists, IpAddress a, IpAddress b);
+  // Whether some list of `lists` puts two members of symmetric class `k` of classes() in
+  // different cells (see same_peer_cells); kept per list and class.
+  bool splits_class(const RulesRead& lists, std::uint32_t k);
   // The space between two IPv4 ENI addresses over protocol and ports for a query whose
   // `headers` name no address: source_space() of an ENI with `ephemeral` source ports (any
   // with `any_source_port`), restricted to its address and the destination's. The same for
@@ -86,6 +89,14 @@ class Compiled {
   };
   std::vector<Cuts> group_cuts_;
   std::vector<Cuts> acl_cuts_;
+  const Cuts& group_cuts(model::Index group);
+  const Cuts& acl_cuts(model::Index acl);
+  // splits_class: per (list, class), whether the list cuts the class; a list is a group
+  // (kind 0) or a network ACL (kind 1).
+  std::unordered_map<std::uint64_t, bool> splits_;
+  // Per class, whether any list of the network cuts it at all (most are cut by none); empty
+  // until splits_class first needs it, and after a list changes.
+  std::vector<bool> cut_at_all_;
   std::map<std::tuple<std::vector<model::Index>, model::Index, bool, bool>, bdd> security_groups_;
   std::map<std::tuple<model::Index, bool, bool>, bdd> network_acls_;
   std::map<std::pair<model::Index, Block>, bdd> private_addresses_;
