@@ -56,3 +56,31 @@ for i in 1 2 3; do
 done
 awk '{print $1 + $2, $3}' "$tmp/matrix-cli" | sort -n | sed -n 2p |
   awk '{printf "  load, matrix and 1,000,000 cells printed: %.2f s CPU, peak RSS %.0f MB\n", $1, $2/1024}'
+
+echo
+echo "== Varied networks (issue 9 §4): every subnet its own network ACL and security group"
+echo "   (generate_network --varied; CPU user+sys of the whole process, taskset -c $cpu, median of 3)"
+# One cell of the table: the median of three runs of a command, CPU seconds and peak RSS.
+median_cpu() {
+  local out="$tmp/median.$RANDOM"
+  for i in 1 2 3; do
+    /usr/bin/time -f "%U %S %M" -a -o "$out" taskset -c "$cpu" "$@" >/dev/null 2>&1 || true
+  done
+  grep -v '^Command' "$out" | awk '{print $1 + $2, $3}' | sort -n | sed -n 2p | awk '{printf "%.2f s CPU, peak RSS %.0f MB", $1, $2/1024}'
+}
+for subnets in ${VARIED_SIZES:-200 1000}; do
+  "$build/bench/generate_network" --varied "$subnets" >"$tmp/varied.yaml"
+  printf "  %5d subnets: validate %s\n" "$subnets" "$(median_cpu "$bin" validate "$tmp/varied.yaml")"
+  printf "  %5d subnets: reach --matrix %s\n" "$subnets" "$(median_cpu "$bin" reach "$tmp/varied.yaml" --matrix)"
+done
+# A policy from every subnet of the 200-subnet network to every one: only tcp/443 may reach.
+"$build/bench/generate_network" --varied 200 >"$tmp/varied.yaml"
+python3 - "$tmp/policy.yaml" <<'PY'
+import sys
+subnets = ", ".join(f"subnet-{s // 100}-{s % 100}" for s in range(200))
+with open(sys.argv[1], "w") as f:
+    f.write(f"rules:\n  - name: only-https\n    from: [{subnets}]\n    to: [{subnets}]\n"
+            "    expect: only\n    allow: [tcp/443]\n")
+PY
+printf "    200 subnets: check, 200 x 200 expect: only %s\n" \
+  "$(median_cpu "$bin" check "$tmp/varied.yaml" --policy "$tmp/policy.yaml")"
