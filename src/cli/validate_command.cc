@@ -25,6 +25,7 @@ Runner add_validate_command(CLI::App& app) {
     bool ok = load_or_report(opts->network, network, diagnostics, !opts->json);
     if (opts->json) {
       nlohmann::json doc;
+      doc["schema"] = "cloudtwin/validate/v1";
       doc["valid"] = ok;
       doc["problems"] = nlohmann::json::array();
       for (const auto& d : diagnostics.items()) {

@@ -13,6 +13,8 @@ for f in hybrid microservices global-service; do
   expect "validate $f" 0 "^ok:" -- "$bin" validate "$ex/$f.yaml"
 done
 expect "validate json" 0 '"valid": true' -- "$bin" validate --json "$ex/hybrid.yaml"
+expect "validate json schema" 0 '"schema": "cloudtwin/validate/v1"' -- "$bin" validate --json "$ex/hybrid.yaml"
+expect "validate json, bad input" 2 '"schema": "cloudtwin/validate/v1"' -- "$bin" validate --json /dev/null
 expect "trace reachable" 0 "^REACHABLE" -- "$bin" trace "$ex/hybrid.yaml" --from 192.168.1.10 --to app-a --port 8080
 expect "trace unreachable" 1 "ENI_SG_RULES_MISMATCH" -- "$bin" trace "$ex/hybrid.yaml" --from 192.168.1.10 --to db --port 5432
 expect "trace json" 1 '"code": "ENI_SG_RULES_MISMATCH"' -- "$bin" trace --json "$ex/hybrid.yaml" --from 192.168.1.10 --to db --port 5432
