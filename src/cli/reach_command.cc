@@ -104,7 +104,8 @@ int print_matrix(const model::Network& network, verify::Compiled& compiled,
       }
     }
     if (!empty.empty()) {
-      std::cout << "\n" << empty.size() << " subnet" << (empty.size() == 1 ? " has" : "s have")
+      std::cout << "\n"
+                << empty.size() << " subnet" << (empty.size() == 1 ? " has" : "s have")
                 << " no network interfaces, so nothing to reach from or to:";
       for (std::size_t i = 0; i < empty.size(); ++i) std::cout << (i ? ", " : " ") << empty[i];
       std::cout << "\n";
@@ -206,8 +207,7 @@ Runner add_reach_command(CLI::App& app) {
         if (!doubtful.empty()) std::cout << ", INCONCLUSIVE for " << rows_word(doubtful.size());
       } else if (!doubtful.empty()) {
         std::cout << "INCONCLUSIVE: nothing is reachable for certain, but "
-                  << rows_word(doubtful.size())
-                  << " depend on what cloudtwin cannot know";
+                  << rows_word(doubtful.size()) << " depend on what cloudtwin cannot know";
       } else if (result.truncated) {
         std::cout << "INCONCLUSIVE: nothing reachable found before the search stopped";
       } else {
@@ -225,36 +225,27 @@ Runner add_reach_command(CLI::App& app) {
         std::cout << "  ... and " << rows.size() - shown(rows) << " more " << what
                   << " rows (--max-rows 0 prints every row; --json lists them all)\n";
       };
-      if (!reachable.empty()) std::cout << "\nReachable\n";
-      for (std::size_t i = 0; i < shown(reachable); ++i) {
-        const auto& r = reachable[i];
-        std::cout << "  " << row_text(r, show_sports) << "\n";
-        if (r.example) std::cout << "      path: " << path_text(r.example->trace) << "\n";
-        if (o->traces && r.example) {
-          std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
+      // One section per verdict: a heading, its rows (at most --max-rows), what each row's
+      // example says under it, and the full traces with --traces.
+      auto section = [&](const char* heading, const char* what,
+                         const std::vector<verify::Row>& rows, auto&& detail) {
+        if (rows.empty()) return;
+        std::cout << "\n" << heading << "\n";
+        for (std::size_t i = 0; i < shown(rows); ++i) {
+          const auto& r = rows[i];
+          std::cout << "  " << row_text(r, show_sports) << "\n";
+          if (r.example) std::cout << "      " << detail(r) << "\n";
+          if (o->traces && r.example) {
+            std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
+          }
         }
-      }
-      more(reachable, "reachable");
-      if (!doubtful.empty()) std::cout << "\nInconclusive\n";
-      for (std::size_t i = 0; i < shown(doubtful); ++i) {
-        const auto& r = doubtful[i];
-        std::cout << "  " << row_text(r, show_sports) << "\n";
-        if (r.example) std::cout << "      unknown: " << unknown_text(r.example->trace) << "\n";
-        if (o->traces && r.example) {
-          std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
-        }
-      }
-      more(doubtful, "inconclusive");
-      if (!blocked.empty()) std::cout << "\nBlocked\n";
-      for (std::size_t i = 0; i < shown(blocked); ++i) {
-        const auto& r = blocked[i];
-        std::cout << "  " << row_text(r, show_sports) << "\n";
-        if (r.example) std::cout << "      " << blocked_text(r) << "\n";
-        if (o->traces && r.example) {
-          std::cout << render_trace_text(r.example->trace, o->from, o->to) << "\n";
-        }
-      }
-      more(blocked, "blocked");
+        more(rows, what);
+      };
+      section("Reachable", "reachable", reachable,
+              [](const verify::Row& r) { return "path: " + path_text(r.example->trace); });
+      section("Inconclusive", "inconclusive", doubtful,
+              [](const verify::Row& r) { return "unknown: " + unknown_text(r.example->trace); });
+      section("Blocked", "blocked", blocked, [](const verify::Row& r) { return blocked_text(r); });
       if (result.truncated) std::cout << "\nwarning: stopped after " << result.walks << " walks\n";
     }
     if (any) return kExitOk;

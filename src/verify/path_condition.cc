@@ -1,6 +1,7 @@
 #include "cloudtwin/verify/path_condition.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "cloudtwin/vpc/rules.h"
 
@@ -104,19 +105,31 @@ bdd Compiled::peer(const model::SecurityGroupRule& rule, Index vpc, Block b) {
   return r;
 }
 
-bool Compiled::uncertain_group(Index group, bool ingress) {
-  if (uncertain_groups_.size() != n_.security_groups.size())
-    uncertain_groups_.assign(n_.security_groups.size(), 0);
-  auto& bits = uncertain_groups_[group];
+namespace {
+
+// Whether a rule of list `i` (one direction) has an unknown peer, kept in `cache` (per list:
+// 1 ingress, 2 egress, 4 known); `lists` are the network's security groups or network ACLs.
+template <typename Lists, typename Rules>
+bool uncertain(std::vector<std::uint8_t>& cache, const Lists& lists, Index i, bool ingress,
+               Rules&& rules) {
+  if (cache.size() != lists.size()) cache.assign(lists.size(), 0);
+  auto& bits = cache[i];
   if (!(bits & 4)) {
-    const auto& sg = n_.security_groups[group];
-    auto any = [](const auto& rules) {
-      return std::any_of(rules.begin(), rules.end(),
+    auto any = [](const auto& list) {
+      return std::any_of(list.begin(), list.end(),
                          [](const auto& r) { return !r.unknown.empty(); });
     };
-    bits = static_cast<std::uint8_t>(4 | (any(sg.ingress) ? 1 : 0) | (any(sg.egress) ? 2 : 0));
+    const auto& [in, out] = rules(lists[i]);
+    bits = static_cast<std::uint8_t>(4 | (any(in) ? 1 : 0) | (any(out) ? 2 : 0));
   }
   return bits & (ingress ? 1 : 2);
+}
+
+}  // namespace
+
+bool Compiled::uncertain_group(Index group, bool ingress) {
+  return uncertain(uncertain_groups_, n_.security_groups, group, ingress,
+                   [](const auto& sg) { return std::tie(sg.ingress, sg.egress); });
 }
 
 bool Compiled::uncertain_groups(const std::vector<Index>& groups, bool ingress) {
@@ -125,18 +138,8 @@ bool Compiled::uncertain_groups(const std::vector<Index>& groups, bool ingress) 
 }
 
 bool Compiled::uncertain_acl(Index acl, bool ingress) {
-  if (uncertain_acls_.size() != n_.network_acls.size())
-    uncertain_acls_.assign(n_.network_acls.size(), 0);
-  auto& bits = uncertain_acls_[acl];
-  if (!(bits & 4)) {
-    const auto& a = n_.network_acls[acl];
-    auto any = [](const auto& entries) {
-      return std::any_of(entries.begin(), entries.end(),
-                         [](const auto& e) { return !e.unknown.empty(); });
-    };
-    bits = static_cast<std::uint8_t>(4 | (any(a.ingress) ? 1 : 0) | (any(a.egress) ? 2 : 0));
-  }
-  return bits & (ingress ? 1 : 2);
+  return uncertain(uncertain_acls_, n_.network_acls, acl, ingress,
+                   [](const auto& a) { return std::tie(a.ingress, a.egress); });
 }
 
 const bdd& Compiled::security_groups(Index eni, bool ingress, bool possible) {

@@ -6,28 +6,14 @@
 #include <string>
 
 #include "cloudtwin/load/cloudformation.h"
+#include "template_helpers.h"
 
 namespace cloudtwin::load {
 namespace {
 
-struct Loaded {
-  model::Network network;
-  Diagnostics diagnostics;
-  bool ok = false;
-};
-
-Loaded load(const std::string& text, LoadOptions options = {}) {
-  Loaded l;
-  l.ok = read_cloudformation(text, "stack.yaml", options, l.network, l.diagnostics) &&
-         model::finalize(l.network, l.diagnostics);
-  return l;
-}
-
-std::string dump(const Diagnostics& d) {
-  std::string s;
-  for (const auto& i : d.items()) s += "  " + i.str() + "\n";
-  return s;
-}
+using testing::dump;
+using testing::load;
+using testing::Loaded;
 
 // A template whose one VPC's CidrBlock is `expression`.
 std::string vpc_with(const std::string& expression, const std::string& head = "") {
