@@ -123,6 +123,26 @@ PartyParse parse_party(const model::Network& n, std::string_view text) {
     p.label = label;
     return ok(p);
   }
+  if (text.starts_with("internet:")) {
+    // As trace's internet:ADDRESS, and a CIDR too: the public addresses in it.
+    std::string_view rest = text.substr(9);
+    std::optional<Prefix> within;
+    if (auto a = IpAddress::parse(rest)) within = Prefix::host(*a);
+    if (!within) within = Prefix::parse(rest);
+    if (!within) {
+      return fail("`" + label + "` is not internet:ADDRESS or internet:CIDR",
+                  "e.g. internet:203.0.113.10 or internet:203.0.113.0/24");
+    }
+    Party p;
+    p.kind = Party::Kind::kInternet;
+    p.label = label;
+    p.within = within;
+    if (party_addresses(n, p, kNone, true, Block::kSrc) == bddfalse) {
+      return fail("`" + label + "` holds no public address",
+                  "give a public address or CIDR, e.g. internet:203.0.113.10");
+    }
+    return ok(p);
+  }
   if (auto a = IpAddress::parse(text)) return from_prefix(n, Prefix::host(*a), label);
   if (text.find('/') != std::string_view::npos && text.find_first_of("0123456789:") == 0) {
     if (auto c = Prefix::parse(text)) return from_prefix(n, *c, label);

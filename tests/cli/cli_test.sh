@@ -14,6 +14,9 @@ for f in hybrid microservices global-service; do
 done
 expect "validate json" 0 '"valid": true' -- "$bin" validate --json "$ex/hybrid.yaml"
 expect "validate json schema" 0 '"schema": "cloudtwin/validate/v1"' -- "$bin" validate --json "$ex/hybrid.yaml"
+expect "reach from internet:ADDRESS" 1 "^Reach internet:203.0.113.5 -> app-a: NOTHING" -- "$bin" reach "$ex/hybrid.yaml" --from internet:203.0.113.5 --to app-a
+expect "reach from internet:private" 2 "holds no public address" -- "$bin" reach "$ex/hybrid.yaml" --from internet:10.0.0.1 --to app-a
+expect "reach from internet:garbage" 2 "is not internet:ADDRESS or internet:CIDR" -- "$bin" reach "$ex/hybrid.yaml" --from internet:banana --to app-a
 expect "validate json, bad input" 2 '"schema": "cloudtwin/validate/v1"' -- "$bin" validate --json /dev/null
 expect "trace reachable" 0 "^REACHABLE" -- "$bin" trace "$ex/hybrid.yaml" --from 192.168.1.10 --to app-a --port 8080
 expect "trace unreachable" 1 "ENI_SG_RULES_MISMATCH" -- "$bin" trace "$ex/hybrid.yaml" --from 192.168.1.10 --to db --port 5432
