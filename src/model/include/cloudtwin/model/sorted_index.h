@@ -23,6 +23,12 @@ class SortedIndex {
     entries_ = std::move(entries);
   }
 
+  // `entries` already sorted by key (equal keys in the order they are to keep): no second sort.
+  void build_sorted(std::vector<Entry> entries) {
+    entries.shrink_to_fit();
+    entries_ = std::move(entries);
+  }
+
   [[nodiscard]] std::span<const Entry> equal_range(const K& key) const {
     // One binary search, then the (few) equal keys one by one: lookups run in every walk.
     auto first = std::lower_bound(entries_.begin(), entries_.end(), key, Less{});
