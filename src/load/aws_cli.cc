@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cloudtwin/model/id_table.h"
 #include "json_source.h"
 
 namespace cloudtwin::load {
@@ -113,6 +114,7 @@ class Snapshot {
     }
     json::Reader rd(*source, p, d_);
     rd_ = &rd;
+    const Sizes at_start = sizes();
     account_ = account;
     region_ = region;
     od::document doc;
@@ -182,7 +184,10 @@ class Snapshot {
                    "an item of `" + k + "` must be an object, not " + json::type_name(item.type()));
           continue;
         }
+        make_room(at_start, item.offset(), source->text().size());
         (this->*handler->second)(item);
+        // Items are read once, in order: the text before this one is not read again.
+        source->release_before(item.offset());
       }
     }
     // One answer per file: `{...}{...}` or a second answer appended is not read silently.
@@ -191,6 +196,46 @@ class Snapshot {
                "write one describe-* answer per file");
     }
     rd_ = nullptr;
+  }
+
+  // The sizes of the lists that large answers fill.
+  struct Sizes {
+    std::size_t network_interfaces, instances, subnets, network_acls, security_groups;
+  };
+  Sizes sizes() const {
+    return {net_.network_interfaces.size(), net_.instances.size(), net_.subnets.size(),
+            net_.network_acls.size(), net_.security_groups.size()};
+  }
+
+  // Before an item is read: a full list grows to what the whole file will add to it, estimated
+  // from how far into the file this item starts (items of one answer are alike), rather than
+  // doubling. 100,000 interfaces are then moved about once instead of through 17 doublings and
+  // finalize()'s trim, which touches far fewer fresh pages. Early in a file, while the estimate
+  // means little, it grows by doubling as before.
+  void make_room(const Sizes& start, std::size_t offset, std::size_t file_size) {
+    auto grow = [&](auto& list, std::size_t first) {
+      if (list.size() < list.capacity() || list.size() == first || offset == 0) return;
+      const double share = static_cast<double>(offset) / static_cast<double>(file_size);
+      const double items = static_cast<double>(list.size() - first) / share;
+      // 2% and 16 over the estimate, so that items somewhat larger near the end fit too.
+      const auto estimate = first + static_cast<std::size_t>(items * 1.02) + 16;
+      const std::size_t most = list.size() * (share >= 1.0 / 16 ? 16 : 2);
+      list.reserve(std::clamp(estimate, list.size() + 1, most));
+    };
+    grow(net_.network_interfaces, start.network_interfaces);
+    grow(net_.instances, start.instances);
+    grow(net_.subnets, start.subnets);
+    grow(net_.network_acls, start.network_acls);
+    grow(net_.security_groups, start.security_groups);
+  }
+
+  // Sizes the parser for the largest file once: its buffers are then allocated, and their pages
+  // touched, once for the whole snapshot rather than again for each larger file.
+  void reserve(std::size_t largest_file) {
+    // On failure each file sizes the parser itself (and reports what fails).
+    if (largest_file > parser_.capacity() && parser_.allocate(largest_file) != simdjson::SUCCESS) {
+      return;
+    }
   }
 
   void finish(const std::string& region_option) {
@@ -246,7 +291,7 @@ class Snapshot {
       rd().error(item.offset(), "", "an item needs `" + std::string(key) + "`");
       return std::nullopt;
     }
-    rd().set_resource(std::string(*s));
+    rd().set_resource(*s);
     return std::string(*s);
   }
 
@@ -272,7 +317,7 @@ class Snapshot {
     auto i = id(item, key);
     if (!i) return std::nullopt;
     R& r = list.emplace_back();
-    r.id = *i;
+    r.id = std::move(*i);
     r.name = name_tag(item);
     r.at = at(item);
     return static_cast<Index>(list.size() - 1);
@@ -402,9 +447,9 @@ class Snapshot {
       service_enis_.emplace(*eni_id);
       return;
     }
-    if (auto known = eni_index_.find(std::string(*eni_id)); known != eni_index_.end()) {
+    if (const auto* known = eni_index_.first(*eni_id)) {
       // Listed by both describe-instances and describe-network-interfaces.
-      auto& e = net_.network_interfaces[known->second];
+      auto& e = net_.network_interfaces[known->index];
       if (e.instance.empty() && !instance.empty()) e.instance = {instance, at(item)};
       if (e.name.empty()) e.name = name.empty() ? name_tag(item) : name;
       // describe-instances carries the auto-assigned public IP in its own shape.
@@ -422,7 +467,7 @@ class Snapshot {
       }
       return;
     }
-    rd().set_resource(std::string(*eni_id));
+    rd().set_resource(*eni_id);
     model::NetworkInterface e;
     e.id = *eni_id;
     e.name = name_tag(item);
@@ -466,7 +511,7 @@ class Snapshot {
       e.instance = {instance, at(item)};
     else if (attached.is_string())
       e.instance = {std::string(attached.text()), at(attached)};
-    eni_index_.emplace(e.id, static_cast<Index>(net_.network_interfaces.size()));
+    eni_index_.add(e.id, {Kind::kNetworkInterface, static_cast<Index>(net_.network_interfaces.size())});
     net_.network_interfaces.push_back(std::move(e));
   }
 
@@ -486,7 +531,8 @@ class Snapshot {
     if (!state.empty()) inst.state = std::string(state);
     const std::string id = inst.id, name = inst.name;
     // The primary interface (device index 0) first: the model takes the first as primary.
-    auto enis = item.get("NetworkInterfaces").items();
+    const auto listed = item.get("NetworkInterfaces").items();
+    std::vector<Value> enis(listed.begin(), listed.end());
     std::stable_sort(enis.begin(), enis.end(), [](const Value& a, const Value& b) {
       return a.get("Attachment").get("DeviceIndex").text() <
              b.get("Attachment").get("DeviceIndex").text();
@@ -508,7 +554,7 @@ class Snapshot {
       if (auto b = rd().boolean(item.get("SourceDestCheck"), "SourceDestCheck"))
         e.source_dest_check = *b;
       e.instance = {id, e.at};
-      eni_index_.emplace(e.id, static_cast<Index>(net_.network_interfaces.size()));
+      eni_index_.add(e.id, {Kind::kNetworkInterface, static_cast<Index>(net_.network_interfaces.size())});
       net_.network_interfaces.push_back(std::move(e));
     }
   }
@@ -878,7 +924,7 @@ class Snapshot {
       rd().error(item.offset(), "", "an attachment needs `TransitGatewayAttachmentId`");
       return;
     }
-    rd().set_resource(std::string(*id));
+    rd().set_resource(*id);
     const std::string tgw(item.get("TransitGatewayId").text());
     Index i;
     // describe-transit-gateway-attachments and -vpc-attachments list the same attachment. A
@@ -1269,7 +1315,8 @@ class Snapshot {
   od::parser parser_;
   std::string account_, region_;
   std::vector<std::function<void()>> pending_;
-  std::unordered_map<std::string, Index> eni_index_, sg_index_, attachment_index_, pl_index_;
+  model::IdTable eni_index_;  // 100,000s of interfaces, most listed twice
+  std::unordered_map<std::string, Index> sg_index_, attachment_index_, pl_index_;
   std::unordered_set<std::string> service_enis_;
   std::unordered_map<std::string, std::string> group_pairs_;  // referenced group -> detail
   std::map<std::pair<std::string, std::string>, Index> attachment_side_;  // (id, TGW) -> index
@@ -1376,6 +1423,12 @@ bool read_aws_cli_snapshot(const std::string& folder, model::Network& network, D
   std::sort(files.begin(), files.end());
   Snapshot snapshot(network, d);
   try {
+    std::size_t largest = 0;
+    for (const auto& f : files) {
+      const auto size = fs::file_size(f, ec);
+      if (!ec) largest = std::max<std::size_t>(largest, size);
+    }
+    snapshot.reserve(largest);
     for (const auto& f : files) {
       // Region = the parent folder, account = the nearest 12-digit folder above it.
       std::string region, account;

@@ -1,5 +1,5 @@
-// JSON input shared by the Terraform and AWS CLI readers: the file's bytes padded for simdjson,
-// byte offsets mapped to line:column only when a location is needed (by counting newlines from
+// JSON input shared by the Terraform and AWS CLI readers: the file's bytes padded for simdjson
+// (a regular file is mapped, not copied), byte offsets mapped to line:column only when a location is needed (by counting newlines from
 // the previous location asked for: readers ask in nearly increasing order), and a small located tree of one JSON value (a Terraform resource,
 // one item of a describe-* answer) built with simdjson's On-Demand API. Large inputs are walked
 // with On-Demand directly; only one item at a time becomes a tree, so memory stays near the
@@ -9,6 +9,8 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,25 +24,40 @@ namespace cloudtwin::load::json {
 // The text of one JSON file and the mapping from byte offsets to locations in it.
 class Source {
  public:
-  Source(simdjson::padded_string text, std::uint32_t file) : text_(std::move(text)), file_(file) {}
+  Source(simdjson::padded_string text, std::uint32_t file)
+      : owned_(std::move(text)), text_(owned_), file_(file) {}
 
-  // Reads `path`; nullopt with `error` set if it cannot be read.
+  // Reads `path` (a regular file is mapped read-only); nullopt with `error` set if it cannot be
+  // read.
   static std::optional<Source> load(const std::string& path, std::uint32_t file,
                                     std::string& error);
 
-  [[nodiscard]] const simdjson::padded_string& text() const { return text_; }
+  [[nodiscard]] simdjson::padded_string_view text() const { return text_; }
   [[nodiscard]] std::uint32_t file() const { return file_; }
   // The offset of `p`, a pointer into text() (clamped to the text).
   [[nodiscard]] std::size_t offset(const char* p) const;
+  // Readers that are done with the text before `offset` say so: the pages of a mapped file that
+  // hold it (and no location asked for since) leave this process's memory, in steps of a few
+  // MB. Reading them again still works (the kernel maps them back from the page cache).
+  void release_before(std::size_t offset);
   // 1-based line and column (in bytes) of `offset`.
   [[nodiscard]] Location at(std::size_t offset) const;
   [[nodiscard]] Location at(const char* p) const { return at(offset(p)); }
 
  private:
-  simdjson::padded_string text_;
+  struct Unmap {
+    std::size_t length;
+    void operator()(char* p) const;
+  };
+  Source(std::unique_ptr<char, Unmap> mapping, std::size_t size, std::uint32_t file);
+
+  simdjson::padded_string owned_;           // the bytes read, or
+  std::unique_ptr<char, Unmap> mapping_;    // the file mapped, zeros after its end
+  simdjson::padded_string_view text_;       // either, with SIMDJSON_PADDING readable bytes after
   std::uint32_t file_;
   // The last location asked for: its offset, line and the offset its line starts at.
   mutable std::size_t cursor_ = 0, cursor_line_ = 1, cursor_line_start_ = 0;
+  std::size_t released_ = 0;  // the mapped text before this offset was released
 };
 
 // "what went wrong" for a simdjson error, worded for users.
@@ -95,8 +112,9 @@ class Value {
   // Object member `key`, or a missing value.
   [[nodiscard]] Value get(std::string_view key) const;
   [[nodiscard]] Value operator[](std::string_view key) const { return get(key); }
-  // Children of an array or object, in order (nothing for other types).
-  [[nodiscard]] std::vector<Value> items() const;
+  // Children of an array or object, in order (nothing for other types), as a range.
+  class Children;
+  [[nodiscard]] Children items() const;
   [[nodiscard]] std::size_t size() const;
 
   // Raw access without conversion or diagnostics.
@@ -108,6 +126,46 @@ class Value {
   const Node* node() const;
   const Tree* tree_ = nullptr;
   std::uint32_t index_ = 0;
+};
+
+// The children of a Value: a forward range that allocates nothing (readers walk the children of
+// every item of a large answer).
+class Value::Children {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Value;
+
+    iterator() = default;
+    iterator(const Tree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
+    Value operator*() const { return Value(tree_, index_); }
+    iterator& operator++();
+    iterator operator++(int) {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.index_ == b.index_; }
+
+   private:
+    const Tree* tree_ = nullptr;
+    std::uint32_t index_ = 0;
+  };
+
+  Children() = default;
+  Children(const Tree* tree, std::uint32_t first, std::uint32_t end)
+      : tree_(tree), first_(first), end_(end) {}
+  [[nodiscard]] iterator begin() const { return {tree_, first_}; }
+  [[nodiscard]] iterator end() const { return {tree_, end_}; }
+  [[nodiscard]] bool empty() const { return first_ == end_; }
+
+ private:
+  const Tree* tree_ = nullptr;
+  std::uint32_t first_ = 0, end_ = 0;
 };
 
 // A located tree of one JSON value. String views point into the parser's string buffer and
@@ -135,6 +193,7 @@ class Tree {
 
   std::vector<Node> nodes_;
   std::vector<Duplicate> duplicates_;
+  std::vector<std::pair<std::string_view, std::uint32_t>> members_;  // find_duplicates' scratch
   const char* base_ = nullptr;
   std::size_t error_offset_ = 0;
 };
@@ -161,7 +220,7 @@ class Reader {
            std::string message, std::string hint = {});
 
   // The resource id or address diagnostics name until changed.
-  void set_resource(std::string r) { resource_ = std::move(r); }
+  void set_resource(std::string_view r) { resource_.assign(r); }  // reuses the buffer
   [[nodiscard]] const std::string& resource() const { return resource_; }
 
   // Conversions of `v` (named `field` in messages). Absent values give nullopt silently;

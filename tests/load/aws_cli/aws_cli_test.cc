@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cloudtwin/load/load.h"
 #include "trace_helpers.h"
@@ -482,6 +483,97 @@ INSTANTIATE_TEST_SUITE_P(
                               "\"vpc-nope\", \"CidrBlock\": \"10.9.0.0/24\"}]}",
                               "no VPC `vpc-nope`", 3}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// Regular files are mapped, and simdjson reads up to 64 bytes past the text: what follows the
+// end must read as zeros whether the file ends mid-page, close to a page boundary or on one.
+struct SizeCase {
+  const char* name;
+  std::ptrdiff_t pages;  // the file's size: pages * the page size + extra
+  std::ptrdiff_t extra;
+  const char* tail;     // written last, the padding before it sized to fit
+  const char* message;  // empty: the file loads without errors
+};
+
+class AwsCliSnapshotFileSize : public ::testing::TestWithParam<SizeCase> {};
+
+TEST_P(AwsCliSnapshotFileSize, EndsAtAnyOffsetInAPage) {
+  const auto& c = GetParam();
+  const std::string head =
+      R"({"Subnets": [{"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24")";
+  const auto size = static_cast<std::size_t>(c.pages * sysconf(_SC_PAGESIZE) + c.extra);
+  const std::string tail = c.tail;
+  ASSERT_GT(size, head.size() + tail.size() + 1);
+  const std::string text =
+      head + "\n" + std::string(size - head.size() - tail.size() - 1, ' ') + tail;
+  ASSERT_EQ(text.size(), size);
+  auto s = basic(std::string("awscli_size_") + c.name, "aws_configs/eu-west-1");
+  s.write("aws_configs/eu-west-1/sized.json", text);
+  auto l = load(s.str());
+  if (std::string(c.message).empty()) {
+    EXPECT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+    EXPECT_EQ(l.network.subnets.size(), 2u);
+    return;
+  }
+  EXPECT_FALSE(l.ok);
+  bool found = false;
+  for (const auto& item : l.diagnostics.items()) {
+    if (item.severity == Severity::kError && item.message.find(c.message) != std::string::npos &&
+        item.file.ends_with("sized.json")) {
+      found = true;
+      EXPECT_EQ(item.line, 3u) << item.str();  // the tail's last line, where the text ends
+    }
+  }
+  EXPECT_TRUE(found) << dump_diagnostics(l.diagnostics);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, AwsCliSnapshotFileSize,
+    ::testing::Values(
+        SizeCase{"OnePageExactly", 1, 0, "}]}", ""},
+        SizeCase{"LessThanThePaddingBeforeTheBoundary", 1, -10, "}]}", ""},
+        SizeCase{"JustPastTheBoundary", 2, 1, "}]}", ""},
+        SizeCase{"TruncatedInAStringAtTheBoundary", 1, 0, ",\n\"AvailabilityZone\": \"eu-west",
+                 "a string is not closed"},
+        SizeCase{"TruncatedInANumberAtTheBoundary", 1, 0, ",\n\"AvailableIpAddressCount\": 25",
+                 "truncated"},
+        SizeCase{"TruncatedInALiteralAtTheBoundary", 2, 0, ",\n\"MapPublicIpOnLaunch\": tru",
+                 "truncated"},
+        SizeCase{"TruncatedInANumberNearTheBoundary", 1, -3, ",\n\"AvailableIpAddressCount\": 25",
+                 "truncated"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(AwsCliSnapshotFiles, EmptyFileIsALocatedError) {
+  auto s = basic("awscli_empty_file", "aws_configs/eu-west-1");
+  s.write("aws_configs/eu-west-1/empty.json", "");
+  auto l = load(s.str());
+  EXPECT_FALSE(l.ok);
+  bool found = false;
+  for (const auto& item : l.diagnostics.items()) {
+    if (item.severity == Severity::kError && item.message.find("the file is empty") != std::string::npos) {
+      found = true;
+      EXPECT_TRUE(item.file.ends_with("empty.json")) << item.str();
+      EXPECT_EQ(item.line, 1u) << item.str();
+    }
+  }
+  EXPECT_TRUE(found) << dump_diagnostics(l.diagnostics);
+}
+
+TEST(AwsCliSnapshotFiles, NulByteIsALocatedError) {
+  auto s = basic("awscli_nul_byte", "aws_configs/eu-west-1");
+  const char text[] = "{\"Vpcs\": [],\n \"x\": \"a\0b\"}";
+  s.write("aws_configs/eu-west-1/nul.json", std::string(text, sizeof text - 1));
+  auto l = load(s.str());
+  EXPECT_FALSE(l.ok);
+  bool found = false;
+  for (const auto& item : l.diagnostics.items()) {
+    if (item.message.find("a NUL byte") != std::string::npos) {
+      found = true;
+      EXPECT_EQ(item.line, 2u) << item.str();
+      EXPECT_EQ(item.column, 9u) << item.str();
+    }
+  }
+  EXPECT_TRUE(found) << dump_diagnostics(l.diagnostics);
+}
 
 }  // namespace
 }  // namespace cloudtwin::load
