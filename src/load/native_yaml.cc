@@ -45,6 +45,10 @@ constexpr Section kSections[] = {
     {"vpn_connections", read_vpn_connection},
     {"direct_connect_gateways", read_direct_connect_gateway},
     {"on_premises_networks", read_on_premises_network},
+    {"launch_templates", read_launch_template},
+    {"target_groups", read_target_group},
+    {"load_balancers", read_load_balancer},
+    {"auto_scaling_groups", read_auto_scaling_group},
 };
 
 constexpr const char* kTopLevelHint =

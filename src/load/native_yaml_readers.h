@@ -70,6 +70,12 @@ void read_vpn_connection(Context& cx, Value& item);
 void read_direct_connect_gateway(Context& cx, Value& item);
 void read_on_premises_network(Context& cx, Value& item);
 
+// native_yaml_load_balancing.cc
+void read_load_balancer(Context& cx, Value& item);
+void read_target_group(Context& cx, Value& item);
+void read_launch_template(Context& cx, Value& item);
+void read_auto_scaling_group(Context& cx, Value& item);
+
 // Shared field checks.
 // `account:` is a 12-digit AWS account id; `region:` an AWS Region name like us-east-1.
 std::string read_account(Value v);

@@ -6,6 +6,7 @@
 
 #include "cloudtwin/model/id_table.h"
 #include "cloudtwin/model/network.h"
+#include "finalize_context.h"
 
 namespace cloudtwin::model {
 namespace {
@@ -18,7 +19,7 @@ std::string id_suffix(const std::string& id) {
 const Prefix kAnyV4 = Prefix::any(Family::kV4);
 const Prefix kAnyV6 = Prefix::any(Family::kV6);
 
-class Finalizer {
+class Finalizer final : public FinalizeContext {
  public:
   Finalizer(Network& n, Diagnostics& d) : n_(n), d_(d) {}
 
@@ -30,12 +31,14 @@ class Finalizer {
     vpc_membership();
     materialise_vpc_defaults();
     associate_subnets();
+    materialise_load_balancing(*this);
     finalize_interfaces();
     finalize_gateways();
     finalize_endpoints();
     build_route_tables();
     finalize_transit_gateways();
     validate_addresses();
+    link_load_balancing(*this);
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -44,12 +47,30 @@ class Finalizer {
   }
 
  private:
-  // ---- diagnostics -------------------------------------------------------------------------
-  void error(const Resource& r, Location at, std::string message, std::string hint = {}) {
+  // ---- what steps in other files use (FinalizeContext) ---------------------------------------
+  Network& network() override { return n_; }
+  void error(const Resource& r, Location at, std::string message, std::string hint = {}) override {
     d_.error(n_.file_of(at), at, r.id, std::move(message), std::move(hint));
   }
-  void warning(const Resource& r, Location at, std::string message, std::string hint = {}) {
+  void warning(const Resource& r, Location at, std::string message, std::string hint = {}) override {
     d_.warning(n_.file_of(at), at, r.id, std::move(message), std::move(hint));
+  }
+  IpAddress stand_in_public_address() override {
+    if (!public_taken_loaded_) {
+      public_taken_loaded_ = true;
+      for (const auto& e : n_.elastic_ips) public_taken_.insert(e.public_ip);
+      for (const auto& e : n_.network_interfaces) {
+        if (e.public_ip) public_taken_.insert(*e.public_ip);
+      }
+      for (const auto& g : n_.nat_gateways) {
+        if (g.public_ip) public_taken_.insert(*g.public_ip);
+      }
+    }
+    for (std::uint32_t i = 1; i < 255; ++i) {
+      IpAddress a = IpAddress::v4(0xC0000200u + i);  // 192.0.2.0/24, RFC 5737
+      if (public_taken_.insert(a).second) return a;
+    }
+    return IpAddress::v4(0xC0000200u + 254);
   }
 
   // ---- indexing and references -------------------------------------------------------------
@@ -104,6 +125,16 @@ class Finalizer {
     index(n_.vpn_connections, Kind::kVpnConnection);
     index(n_.direct_connect_gateways, Kind::kDirectConnectGateway);
     index(n_.on_premises_networks, Kind::kOnPremisesNetwork);
+    index(n_.load_balancers, Kind::kLoadBalancer);
+    index(n_.listeners, Kind::kListener);
+    index(n_.listener_rules, Kind::kListenerRule);
+    index(n_.target_groups, Kind::kTargetGroup);
+    index(n_.vpc_endpoint_services, Kind::kVpcEndpointService);
+    index(n_.auto_scaling_groups, Kind::kAutoScalingGroup);
+    index(n_.launch_templates, Kind::kLaunchTemplate);
+    index(n_.firewalls, Kind::kFirewall);
+    index(n_.firewall_policies, Kind::kFirewallPolicy);
+    index(n_.firewall_rule_groups, Kind::kFirewallRuleGroup);
     for (const auto& a : n_.aliases) {
       auto key = first_of_kind(a.id, a.kind);
       if (!key) {
@@ -154,7 +185,8 @@ class Finalizer {
   }
 
   // Resolves `ref` to one resource of one of `kinds`; returns the kind found.
-  std::optional<Kind> resolve(const Resource& owner, Ref& ref, std::initializer_list<Kind> kinds) {
+  std::optional<Kind> resolve(const Resource& owner, Ref& ref,
+                              std::initializer_list<Kind> kinds) override {
     if (ref.empty()) return std::nullopt;
     // Nearly every reference names one resource: no allocation for that.
     ResourceKey hit{};
@@ -192,11 +224,6 @@ class Finalizer {
     error(owner, ref.at, "no " + what + " `" + ref.text + "`",
           best.empty() ? "define it, or check the id" : "did you mean `" + best + "`?");
     return std::nullopt;
-  }
-
-  void resolve_all(const Resource& owner, std::vector<Ref>& refs,
-                   std::initializer_list<Kind> kinds) {
-    for (auto& r : refs) resolve(owner, r, kinds);
   }
 
   void resolve_everything() {
@@ -285,6 +312,7 @@ class Finalizer {
       resolve_all(o, o.direct_connect_gateways, {Kind::kDirectConnectGateway});
       if (o.cidrs.empty()) error(o, o.at, "an on-premises network needs at least one CIDR");
     }
+    resolve_load_balancing(*this);
   }
 
   void resolve_route(RouteTable& rt, Route& route) {
@@ -530,7 +558,7 @@ class Finalizer {
     }
   }
 
-  void add_key(Kind kind, Index i) {
+  void add_key(Kind kind, Index i) override {
     const auto& r = n_.resource({kind, i});
     ids_.add(r.id, ResourceKey{kind, i});
     if (!r.name.empty() && r.name != r.id) ids_.add(r.name, ResourceKey{kind, i});
@@ -631,8 +659,14 @@ class Finalizer {
       if (eni.private_ips.empty() && s.cidr_block) {
         eni.private_ips.push_back(first_free_address(eni.subnet.index));
       }
-      if (eni.security_groups.empty()) {
-        // ENIs created without a group get the VPC's default group.
+      // A Network or Gateway Load Balancer created without security groups has none
+      // (load-balancer-security-groups.html); every other ENI created without a group gets
+      // the VPC's default group.
+      const bool ungrouped_node =
+          eni.load_balancer != kNone &&
+          (n_.load_balancers[eni.load_balancer].type == LoadBalancerType::kNetwork ||
+           n_.load_balancers[eni.load_balancer].type == LoadBalancerType::kGateway);
+      if (eni.security_groups.empty() && !ungrouped_node) {
         const auto& sg = n_.security_groups[n_.vpcs[eni.vpc].default_security_group];
         eni.security_groups.push_back({sg.id, eni.at, n_.vpcs[eni.vpc].default_security_group});
       }
@@ -692,7 +726,7 @@ class Finalizer {
     }
   }
 
-  IpAddress first_free_address(Index subnet) {
+  IpAddress first_free_address(Index subnet) override {
     const auto& s = n_.subnets[subnet];
     for (U128 off = 4; off < s.cidr_block->size() - 1; ++off) {
       IpAddress a = s.cidr_block->address().plus(off);
@@ -1250,6 +1284,16 @@ class Finalizer {
     add_ids(n_.vpn_connections, Kind::kVpnConnection, all);
     add_ids(n_.direct_connect_gateways, Kind::kDirectConnectGateway, all);
     add_ids(n_.on_premises_networks, Kind::kOnPremisesNetwork, all);
+    add_ids(n_.load_balancers, Kind::kLoadBalancer, all);
+    add_ids(n_.listeners, Kind::kListener, all);
+    add_ids(n_.listener_rules, Kind::kListenerRule, all);
+    add_ids(n_.target_groups, Kind::kTargetGroup, all);
+    add_ids(n_.vpc_endpoint_services, Kind::kVpcEndpointService, all);
+    add_ids(n_.auto_scaling_groups, Kind::kAutoScalingGroup, all);
+    add_ids(n_.launch_templates, Kind::kLaunchTemplate, all);
+    add_ids(n_.firewalls, Kind::kFirewall, all);
+    add_ids(n_.firewall_policies, Kind::kFirewallPolicy, all);
+    add_ids(n_.firewall_rule_groups, Kind::kFirewallRuleGroup, all);
     for (const auto& a : n_.aliases) {
       if (auto key = first_of_kind(a.id, a.kind)) all.emplace_back(a.alias, *key);
     }
@@ -1315,6 +1359,8 @@ class Finalizer {
   Network& n_;
   Diagnostics& d_;
   std::set<IpAddress> taken_;
+  std::set<IpAddress> public_taken_;  // stand-in public addresses must not collide
+  bool public_taken_loaded_ = false;
   // Ids, names and aliases while resolving; n_.by_id is built from the final lists at the end.
   IdTable ids_;
   std::vector<std::pair<IpAddress, Index>> private_addresses_;

@@ -28,6 +28,16 @@ const char* kind_name(Kind k) {
     case Kind::kVpnConnection: return "VPNConnection";
     case Kind::kDirectConnectGateway: return "DirectConnectGateway";
     case Kind::kOnPremisesNetwork: return "OnPremisesNetwork";
+    case Kind::kLoadBalancer: return "LoadBalancer";
+    case Kind::kListener: return "Listener";
+    case Kind::kListenerRule: return "ListenerRule";
+    case Kind::kTargetGroup: return "TargetGroup";
+    case Kind::kVpcEndpointService: return "VPCEndpointService";
+    case Kind::kAutoScalingGroup: return "AutoScalingGroup";
+    case Kind::kLaunchTemplate: return "LaunchTemplate";
+    case Kind::kFirewall: return "Firewall";
+    case Kind::kFirewallPolicy: return "FirewallPolicy";
+    case Kind::kFirewallRuleGroup: return "RuleGroup";
   }
   return "?";
 }
@@ -154,6 +164,16 @@ const Resource& Network::resource(ResourceKey key) const {
     case Kind::kVpnConnection: return vpn_connections[key.index];
     case Kind::kDirectConnectGateway: return direct_connect_gateways[key.index];
     case Kind::kOnPremisesNetwork: return on_premises_networks[key.index];
+    case Kind::kLoadBalancer: return load_balancers[key.index];
+    case Kind::kListener: return listeners[key.index];
+    case Kind::kListenerRule: return listener_rules[key.index];
+    case Kind::kTargetGroup: return target_groups[key.index];
+    case Kind::kVpcEndpointService: return vpc_endpoint_services[key.index];
+    case Kind::kAutoScalingGroup: return auto_scaling_groups[key.index];
+    case Kind::kLaunchTemplate: return launch_templates[key.index];
+    case Kind::kFirewall: return firewalls[key.index];
+    case Kind::kFirewallPolicy: return firewall_policies[key.index];
+    case Kind::kFirewallRuleGroup: return firewall_rule_groups[key.index];
   }
   return vpcs.at(key.index);
 }
@@ -182,6 +202,16 @@ std::size_t Network::count(Kind kind) const {
     case Kind::kVpnConnection: return vpn_connections.size();
     case Kind::kDirectConnectGateway: return direct_connect_gateways.size();
     case Kind::kOnPremisesNetwork: return on_premises_networks.size();
+    case Kind::kLoadBalancer: return load_balancers.size();
+    case Kind::kListener: return listeners.size();
+    case Kind::kListenerRule: return listener_rules.size();
+    case Kind::kTargetGroup: return target_groups.size();
+    case Kind::kVpcEndpointService: return vpc_endpoint_services.size();
+    case Kind::kAutoScalingGroup: return auto_scaling_groups.size();
+    case Kind::kLaunchTemplate: return launch_templates.size();
+    case Kind::kFirewall: return firewalls.size();
+    case Kind::kFirewallPolicy: return firewall_policies.size();
+    case Kind::kFirewallRuleGroup: return firewall_rule_groups.size();
   }
   return 0;
 }

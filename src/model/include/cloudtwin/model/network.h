@@ -17,61 +17,12 @@
 #include "cloudtwin/core/packet.h"
 #include "cloudtwin/core/prefix_trie.h"
 #include "cloudtwin/core/symbol.h"
+#include "cloudtwin/model/firewall.h"
+#include "cloudtwin/model/load_balancer.h"
+#include "cloudtwin/model/resource.h"
 #include "cloudtwin/model/sorted_index.h"
 
 namespace cloudtwin::model {
-
-using Index = std::uint32_t;
-inline constexpr Index kNone = 0xffffffffu;
-
-// Every kind of resource, named as AWS names the CloudFormation type (AWS::EC2::<name>).
-enum class Kind : std::uint8_t {
-  kVpc,
-  kSubnet,
-  kRouteTable,
-  kInternetGateway,
-  kEgressOnlyInternetGateway,
-  kNatGateway,
-  kElasticIp,
-  kNetworkInterface,
-  kInstance,
-  kSecurityGroup,
-  kNetworkAcl,
-  kPrefixList,
-  kVpcPeeringConnection,
-  kTransitGateway,
-  kTransitGatewayRouteTable,
-  kTransitGatewayAttachment,
-  kVpcEndpoint,
-  kVpnGateway,
-  kCustomerGateway,
-  kVpnConnection,
-  kDirectConnectGateway,
-  kOnPremisesNetwork,
-};
-const char* kind_name(Kind k);  // "VPC", "Subnet", "NetworkInterface", ...
-
-// A reference as the user wrote it (an id or a Name tag), resolved by finalize().
-struct Ref {
-  std::string text;
-  Location at;
-  Index index = kNone;
-
-  [[nodiscard]] bool empty() const { return text.empty(); }
-  [[nodiscard]] bool resolved() const { return index != kNone; }
-};
-
-struct Resource {
-  std::string id;
-  std::string name;  // the Name tag, or the logical name used in the source
-  Location at;
-  // Set when a value of this resource is a stand-in for an input without a value (a
-  // CloudFormation parameter): says which. Answers that depend on the value are inconclusive.
-  Symbol stand_in;
-
-  // "name (id)" or just the id.
-  [[nodiscard]] std::string label() const { return name.empty() || name == id ? id : name + " (" + id + ")"; }
-};
 
 struct Vpc : Resource {
   std::string account;
@@ -204,6 +155,8 @@ struct NetworkInterface : Resource {
   // derived
   Index vpc = kNone;
   std::vector<std::pair<IpAddress, IpAddress>> public_ips;  // private -> public (EIPs and auto)
+  Index load_balancer = kNone;  // the load balancer whose node this is
+  Index vpc_endpoint = kNone;   // the interface or Gateway Load Balancer endpoint it serves
 
   [[nodiscard]] std::optional<IpAddress> public_ip_for(IpAddress private_ip) const;
   [[nodiscard]] bool has_address(IpAddress a) const;
@@ -213,6 +166,8 @@ struct Instance : Resource {
   Symbol state = "running";
   // derived: ENIs whose attachment names this instance, primary first
   std::vector<Index> network_interfaces;
+  // derived: the Auto Scaling group this instance stands for (one per subnet of the group)
+  Index auto_scaling_group = kNone;
 };
 
 struct SecurityGroupRule {
@@ -418,6 +373,16 @@ struct Network {
   std::vector<VpnConnection> vpn_connections;
   std::vector<DirectConnectGateway> direct_connect_gateways;
   std::vector<OnPremisesNetwork> on_premises_networks;
+  std::vector<LoadBalancer> load_balancers;
+  std::vector<Listener> listeners;
+  std::vector<ListenerRule> listener_rules;
+  std::vector<TargetGroup> target_groups;
+  std::vector<VpcEndpointService> vpc_endpoint_services;
+  std::vector<AutoScalingGroup> auto_scaling_groups;
+  std::vector<LaunchTemplate> launch_templates;
+  std::vector<Firewall> firewalls;
+  std::vector<FirewallPolicy> firewall_policies;
+  std::vector<FirewallRuleGroup> firewall_rule_groups;
 
   // derived lookups, built by finalize()
   // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,

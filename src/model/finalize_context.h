@@ -1,0 +1,46 @@
+// What finalize()'s steps in other files may use of the finalizer: reference resolution against
+// the ids read so far, registering a resource finalize() adds, free subnet addresses, and located
+// diagnostics. Internal to src/model.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "cloudtwin/model/network.h"
+
+namespace cloudtwin::model {
+
+class FinalizeContext {
+ public:
+  virtual ~FinalizeContext() = default;
+  [[nodiscard]] virtual Network& network() = 0;
+  // Resolves `ref` to one resource of one of `kinds` (an error if it names none or several).
+  virtual std::optional<Kind> resolve(const Resource& owner, Ref& ref,
+                                      std::initializer_list<Kind> kinds) = 0;
+  // Makes a resource finalize() added findable by its id and name.
+  virtual void add_key(Kind kind, Index index) = 0;
+  // The lowest address of `subnet` no interface holds, now taken.
+  virtual IpAddress first_free_address(Index subnet) = 0;
+  // A public IPv4 address for a resource whose input gives none (an internet-facing load
+  // balancer node): RFC 5737's 192.0.2.0/24, never a real customer's, unused elsewhere.
+  virtual IpAddress stand_in_public_address() = 0;
+  virtual void error(const Resource& r, Location at, std::string message, std::string hint = {}) = 0;
+  virtual void warning(const Resource& r, Location at, std::string message,
+                       std::string hint = {}) = 0;
+
+  void resolve_all(const Resource& owner, std::vector<Ref>& refs,
+                   std::initializer_list<Kind> kinds) {
+    for (auto& r : refs) resolve(owner, r, kinds);
+  }
+};
+
+// Elastic Load Balancing and Auto Scaling (finalize_load_balancers.cc), in finalize()'s order:
+// references; nodes' interfaces and the Auto Scaling groups' representative instances (before
+// interfaces get addresses and groups); listeners, rules and targets (once every interface has
+// its addresses).
+void resolve_load_balancing(FinalizeContext& c);
+void materialise_load_balancing(FinalizeContext& c);
+void link_load_balancing(FinalizeContext& c);
+
+}  // namespace cloudtwin::model
