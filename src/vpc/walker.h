@@ -1,0 +1,257 @@
+// The walker behind trace(): a small state machine that follows one packet through the
+// components of the model in Reachability Analyzer's order (aws-vpc.md §1.13), recording a hop
+// per component and stopping with an explanation at the first component that drops it. The
+// return path runs the same walker on the reply with security groups skipped (they are
+// stateful) and NAT undone from the connection state the forward path recorded.
+//
+// Internal to src/vpc. Each component's member functions live in the file named beside its
+// group below (see README.md); the small helpers every component calls stay inline here.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cloudtwin/core/packet.h"
+#include "cloudtwin/model/network.h"
+#include "cloudtwin/vpc/endpoint.h"
+#include "cloudtwin/vpc/observer.h"
+#include "cloudtwin/vpc/trace.h"
+
+namespace cloudtwin::vpc::detail {
+
+using model::Index;
+using model::kNone;
+using model::Network;
+using model::TargetKind;
+
+constexpr int kMaxHops = 64;
+
+struct NatEntry {
+  Index nat_gateway;
+  IpAddress original_src;
+  std::uint16_t original_port;
+  IpAddress mapped_src;
+  std::uint16_t mapped_port;
+  Origin original_src_origin;
+  Origin original_port_origin;
+  Origin mapped_port_origin;
+};
+
+// What the walks met that cloudtwin cannot know. `path`: the packet may go somewhere the walk
+// did not follow (a route to an unmodelled component, a route whose destination is unknown), so
+// the verdict is inconclusive whatever happened next. `filter`: a security group or network ACL
+// rule with an unknown peer may have admitted or dropped the packet; the walk went on as if
+// admitted, so the verdict is inconclusive unless the walk was blocked for certain further on.
+struct Doubts {
+  std::vector<Explanation>& list;
+  bool path = false;
+  bool filter = false;
+};
+
+// What the stateful components on the forward path remember of the flow, for its reply.
+struct Connection {
+  std::vector<NatEntry> nat;
+  Index egress_only_internet_gateway = kNone;  // the flow left through it
+};
+
+// Where a walk ends. kAddress is a service built into the VPC (the Amazon DNS server, ...).
+struct Arrival {
+  EndpointKind kind = EndpointKind::kInternet;
+  Index index = kNone;
+  Packet header;  // as it arrives
+};
+
+// A service AWS runs for every instance at a fixed address (aws-vpc.md §1.2, §1.11).
+struct BuiltInService {
+  const char* name;
+  bool listens;  // whether it answers this protocol and port
+};
+
+// built_in_service.cc
+std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Packet& h,
+                                               PathObserver* observer);
+
+class Walker {
+ public:
+  Walker(const Network& n, bool reply, Detail detail, std::vector<Hop>& hops,
+         std::vector<Explanation>& why, std::vector<Explanation>& notes, Doubts& doubts,
+         Connection& connection, PathObserver* observer)
+      : n_(n),
+        reply_(reply),
+        full_(detail == Detail::kFull),
+        hops_(hops),
+        why_(why),
+        notes_(notes),
+        doubts_(doubts),
+        connection_(connection),
+        obs_(observer),
+        addresses_(observer && observer->wants_addresses()) {}
+
+  std::optional<Arrival> arrival;
+  Index last_nat = kNone;  // the last NAT gateway the walk passed
+
+  // ---- starting points -------------------------------------------------------------------
+  void from_interface(Index eni, Packet h);        // walker.cc
+  void from_internet(Packet h);                    // gateways.cc
+  void from_on_premises(Index onprem, Packet h);   // hybrid.cc
+  void from_service(Index prefix_list, Packet h);  // vpc_endpoint.cc
+
+ private:
+  // ---- telling the observer what the walk tested -------------------------------------------
+  void tested(const Packet& p, AddressField f, std::span<const Prefix> prefixes) {
+    if (addresses_) obs_->address(p, f, prefixes);
+  }
+  void tested(const Packet& p, AddressField f, IpAddress a) {
+    Prefix host = Prefix::host(a);
+    if (addresses_) obs_->address(p, f, std::span(&host, 1));
+  }
+  void tested_family(const Packet& p) {
+    if (obs_) obs_->family(p);
+  }
+  bool protocol_is(const Packet& p, std::initializer_list<int> protocols) {
+    bool member =
+        std::find(protocols.begin(), protocols.end(), p.protocol.number()) != protocols.end();
+    if (obs_) obs_->protocol_in(p, std::span(protocols.begin(), protocols.size()), member);
+    return member;
+  }
+  bool port_is(const Packet& p, PortField f, PortRange range) {
+    bool member = range.contains(f == PortField::kSrc ? p.src_port : p.dst_port);
+    if (obs_) obs_->port_in(p, f, range, member);
+    return member;
+  }
+
+  static IpAddress field(const Packet& p, AddressField f) {
+    return f == AddressField::kSrc ? p.src : p.dst;
+  }
+
+  // The ENI of `vpc` holding the private address in field `f`.
+  Index eni_at(Index vpc, const Packet& p, AddressField f) {
+    Index e = n_.eni_with_private_ip(vpc, field(p, f));
+    if (addresses_) {
+      if (e != kNone)
+        tested(p, f, field(p, f));
+      else
+        obs_->address_in(p, f, AddressSet::kPrivateAddresses, vpc, false);
+    }
+    return e;
+  }
+
+  // walker.cc
+  Index nat_at(Index vpc, const Packet& p, AddressField f);
+  std::vector<Prefix> vpc_cidrs(Index vpc) const;
+  std::vector<Prefix> network_prefixes() const;
+  void tested_route_table(const Packet& p, const model::RouteTable& rt);
+
+  // ---- bookkeeping -----------------------------------------------------------------------
+  // A hop of the path; with Detail::kVerdict nothing is kept (the reference is to scratch).
+  Hop& hop(std::string_view type, std::string_view id, std::string_view name,
+           std::string_view direction, std::nullopt_t, std::string_view note) {
+    if (!full_) return scratch_;
+    Hop& h = hops_.emplace_back();
+    h.component_type = type;
+    h.component_id = id;
+    h.component_name = name;
+    h.direction = direction;
+    h.note = note;
+    return h;
+  }
+  Hop& hop(std::string_view type, std::string_view id, std::string_view name,
+           std::string_view direction, const Rule& rule, std::string_view note) {
+    Hop& h = hop(type, id, name, direction, std::nullopt, note);
+    if (full_) h.rule = rule;
+    return h;
+  }
+  // The header before and after the component of the last hop, which changed it.
+  void translated(const Packet& in, const Packet& out) {
+    if (!full_) return;
+    hops_.back().inbound_header = in;
+    hops_.back().outbound_header = out;
+  }
+
+  bool budget() {
+    if (++steps_ <= kMaxHops) return true;
+    drop("NO_PATH", "RouteTable", "", "",
+         "the packet loops between components (over " + std::to_string(kMaxHops) + " hops)",
+         "look for routes that point back at each other");
+    return false;
+  }
+
+  bool instance_running(const model::NetworkInterface& iface) const {
+    return !iface.instance.resolved() || n_.instances[iface.instance.index].state == "running";
+  }
+
+  // walker.cc
+  void drop(std::string code, std::string type, std::string id, std::string direction,
+            std::string message, std::string hint);
+  void unknown(bool path, std::string code, std::string type, std::string id, std::string direction,
+               std::string message, std::string hint = {});
+  void note(std::string code, std::string type, std::string id, std::string message);
+  void add_instance_hops(const model::NetworkInterface& iface, std::string_view direction);
+
+  // ---- security groups and network ACLs (walker.cc) ---------------------------------------
+  bool security_group(Index eni, const Packet& h, bool ingress);
+  bool network_acl(Index subnet, const Packet& h, bool ingress);
+
+  // ---- leaving an ENI, the route table, local delivery (walker.cc) -------------------------
+  void leave_interface(Index eni, Packet h);
+  void route(Index subnet, Packet h);
+  bool unknown_routes(const model::RouteTable& rt, const model::Route* selected);
+  std::string target_id(const model::Route& r) const;
+  void deliver_local(Index vpc, Packet h, Index from_subnet);
+  void deliver_to_interface(Index eni, Packet h);
+
+  // ---- internet gateway, egress-only internet gateway (gateways.cc) -------------------------
+  void internet_gateway_egress(Index vpc, Index igw_index, Packet h, const model::RouteTable& rt);
+  std::optional<IpAddress> public_address_of(Index vpc, const Packet& p);
+  void to_internet(Packet h);
+  void internet_ingress(Packet h);
+  void gateway_ingress(Index vpc, Packet h, model::Kind gateway_kind, Index gateway);
+  void egress_only_egress(Index vpc, Index g, Packet h, const model::RouteTable& rt);
+
+  // ---- NAT gateway (nat.cc) ----------------------------------------------------------------
+  void nat_gateway(Index from_subnet, Index g, Packet h, const model::RouteTable& rt);
+  void nat_gateway_inbound(Index g, Packet h, Index from_subnet);
+
+  // ---- peering, transit gateway (transit.cc) -----------------------------------------------
+  void peering(Index vpc, Index p, Packet h, const model::RouteTable& rt);
+  void transit_gateway_from_vpc(Index subnet, Index tgw, Packet h, const model::RouteTable& rt);
+  void transit_gateway(Index att_in, Packet h, const std::string& az);
+  bool tgw_routes(const model::TransitGatewayAttachment& att, IpAddress dst) const;
+
+  // ---- VPN gateway, VPN, Direct Connect, on-premises networks (hybrid.cc) -------------------
+  void vpn_gateway_egress(Index vpc, Index g, Packet h, const model::RouteTable& rt);
+  Index on_premises_behind_vpn(Index vpn, IpAddress a) const;
+  Index on_premises_behind_dx(Index dx, IpAddress a) const;
+  void vpn_to_on_premises(Index c, Packet h, bool via_transit_gateway);
+  void direct_connect_to_on_premises(Index d, Packet h);
+  void arrive_on_premises(Index o, Packet h);
+  void on_premises_egress(Index o, Packet h);
+  void vpn_gateway_ingress(Index g, Packet h);
+
+  // ---- gateway endpoint (vpc_endpoint.cc) --------------------------------------------------
+  void gateway_endpoint(Index e, Packet h, const model::RouteTable& rt);
+
+  // ---- appliances: route target ENI or instance (appliance.cc) -----------------------------
+  void appliance(Index from_subnet, Index eni, Packet h, const model::RouteTable& rt);
+
+  const Network& n_;
+  bool reply_;
+  bool full_;  // Detail::kFull: hops are kept
+  Hop scratch_;
+  std::vector<Hop>& hops_;
+  std::vector<Explanation>& why_;
+  std::vector<Explanation>& notes_;
+  Doubts& doubts_;
+  Connection& connection_;
+  PathObserver* obs_;
+  bool addresses_;  // obs_ wants address tests
+  int steps_ = 0;
+};
+
+}  // namespace cloudtwin::vpc::detail
