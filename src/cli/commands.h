@@ -53,6 +53,7 @@ struct PacketOptions {
   std::optional<int> port;
   std::optional<int> source_port;
   std::optional<int> icmp_type;  // ICMP and ICMPv6 only; they have no ports
+  std::string through;           // trace: a load balancer the packet is addressed to
 };
 // Registers --protocol, --port, --source-port and --icmp-type for `o`.
 void add_packet_options(CLI::App& cmd, PacketOptions& o, const std::string& prefix);

@@ -162,11 +162,28 @@ std::optional<vpc::Query> make_query(const model::Network& network, const Packet
     return std::nullopt;
   }
   vpc::Query q;
+  if (!o.through.empty()) {
+    auto through = vpc::parse_endpoint(network, o.through);
+    if (!through.endpoint) {
+      usage_error("--through: " + through.error, through.hint);
+      return std::nullopt;
+    }
+    if (through.endpoint->kind != vpc::EndpointKind::kNetworkInterface ||
+        network.network_interfaces[through.endpoint->index].load_balancer == model::kNone) {
+      usage_error("--through " + o.through + " is not a load balancer",
+                  "name a load balancer or LOAD-BALANCER:PORT");
+      return std::nullopt;
+    }
+    q.through = *through.endpoint;
+    if (!o.port && through.endpoint->port) q.destination_port = *through.endpoint->port;
+  }
   q.source = *from.endpoint;
   q.destination = *to.endpoint;
   q.protocol = *protocol;
   if (o.port) {
     q.destination_port = static_cast<std::uint16_t>(*o.port);
+  } else if (to.endpoint->port) {
+    q.destination_port = *to.endpoint->port;  // a listener named as LOAD-BALANCER:PORT
   } else if (o.icmp_type) {
     q.destination_port = static_cast<std::uint16_t>(*o.icmp_type);
   } else if (protocol->is_icmp()) {

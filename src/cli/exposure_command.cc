@@ -77,6 +77,7 @@ Runner add_exposure_command(CLI::App& app) {
         r["name"] = interface_label(network, x.interface);
         r["risk"] = verify::risk_name(x.risk);
         r["reason"] = x.reason;
+        if (!x.via.empty()) r["via"] = x.via;
         r["verdict"] = x.inconclusive ? "inconclusive" : "reachable";
         r["example"] = render_trace_json(x.trace);
         j["exposures"].push_back(std::move(r));
@@ -96,14 +97,15 @@ Runner add_exposure_command(CLI::App& app) {
                   << " interface" << (maybe_exposed.size() == 1 ? "" : "s");
       }
       std::cout << " (" << report.interfaces_checked
-                << " with a public IPv4 or IPv6 address checked, every packet)\n";
+                << " with a public IPv4 or IPv6 address or behind a load balancer checked, every packet)\n";
       for (const auto& x : report.exposures) {
         std::string risk = verify::risk_name(x.risk);
         for (auto& ch : risk) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         std::cout << "\n" << risk << std::string(10 - risk.size(), ' ')
                   << interface_label(network, x.interface) << ": "
-                  << (x.inconclusive ? "MAYBE (inconclusive) " : "") << x.reason << "\n"
-                  << "          " << row_text(x.row, false) << "\n"
+                  << (x.inconclusive ? "MAYBE (inconclusive) " : "") << x.reason << "\n";
+        if (!x.via.empty()) std::cout << "          through " << x.via << "\n";
+        std::cout << "          " << row_text(x.row, false) << "\n"
                   << "          path: " << path_text(x.trace) << "\n";
         if (x.inconclusive) std::cout << "          unknown: " << unknown_text(x.trace) << "\n";
         if (o->traces) std::cout << render_trace_text(x.trace, "internet", network.network_interfaces[x.interface].id);

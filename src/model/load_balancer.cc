@@ -1,6 +1,7 @@
 // Names and spellings of the load balancer and firewall enums.
 #include "cloudtwin/model/firewall.h"
 #include "cloudtwin/model/load_balancer.h"
+#include "cloudtwin/model/network.h"
 
 #include <algorithm>
 #include <cctype>
@@ -96,6 +97,38 @@ std::optional<FirewallAction> parse_firewall_action(std::string_view text) {
     if (same_ignoring_case(text, firewall_action_name(a))) return a;
   }
   return std::nullopt;
+}
+
+std::vector<FrontDoor> front_doors(const Network& n, Index eni) {
+  std::vector<FrontDoor> out;
+  auto holds = [&](const ListenerRule& rule) {
+    for (const auto& w : rule.target_groups) {
+      if (w.weight <= 0 || !w.target_group.resolved()) continue;
+      for (const auto& t : n.target_groups[w.target_group.index].targets) {
+        if (t.eni == eni) return true;
+      }
+    }
+    return false;
+  };
+  for (Index l = 0; l < n.load_balancers.size(); ++l) {
+    const auto& lb = n.load_balancers[l];
+    FrontDoor door{l, {}};
+    bool registered = false;
+    if (lb.type == LoadBalancerType::kClassic) {
+      for (const auto& i : lb.instances) {
+        const auto& enis = i.resolved() ? n.instances[i.index].network_interfaces : std::vector<Index>{};
+        registered = registered || (!enis.empty() && enis.front() == eni);
+      }
+    }
+    for (Index x : lb.listeners) {
+      const auto& listener = n.listeners[x];
+      bool forwards = registered || holds(listener.default_rule);
+      for (Index r : listener.rules) forwards = forwards || holds(n.listener_rules[r]);
+      if (forwards) door.ports.push_back(listener.port);
+    }
+    if (!door.ports.empty()) out.push_back(std::move(door));
+  }
+  return out;
 }
 
 }  // namespace cloudtwin::model

@@ -98,8 +98,11 @@ ExposureReport exposure(Compiled& c, const bdd& headers) {
   }
   for (Index e = 0; e < n.network_interfaces.size(); ++e) {
     const auto& iface = n.network_interfaces[e];
-    // Only a public IPv4 or an IPv6 address can be reached from the internet.
-    if (iface.public_ips.empty() && iface.ipv6_addresses.empty()) continue;
+    // Only a public IPv4 or an IPv6 address can be reached from the internet, or a load
+    // balancer's target through an internet-facing load balancer.
+    if (iface.public_ips.empty() && iface.ipv6_addresses.empty() &&
+        model::front_doors(n, e).empty())
+      continue;
     ++report.interfaces_checked;
     Party target;
     target.interfaces = {e};
@@ -117,6 +120,15 @@ ExposureReport exposure(Compiled& c, const bdd& headers) {
       x.interface = e;
       x.inconclusive = i >= certain;
       x.trace = row.example ? row.example->trace : vpc::Trace{};
+      for (const auto& hop : x.trace.forward) {
+        if (hop.component_type == "LoadBalancer" && x.via.empty()) {
+          x.via = "load balancer " + (hop.component_name.empty() || hop.component_name == hop.component_id
+                                          ? hop.component_id
+                                          : hop.component_name + " (" + hop.component_id + ")");
+        } else if (hop.component_type == "LoadBalancerListener" && !x.via.empty()) {
+          x.via += ", listener " + hop.note;
+        }
+      }
       // Open to the whole internet: all but a sliver of the public addresses of a family (the
       // network's own public addresses, or a provider's ranges whose replies a more specific
       // route sends elsewhere, are missing from an otherwise open rule).

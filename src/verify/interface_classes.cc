@@ -42,6 +42,17 @@ std::vector<bool> named_elsewhere(const model::Network& n) {
     if (e.network_interface.resolved()) mark(e.network_interface.index);
     if (e.instance.resolved()) mark_instance(e.instance.index);
   }
+  // A load balancer's nodes and its targets: a walk aimed at a target leaves the node for it,
+  // so a target does not answer like an interface beside it that is none.
+  for (const auto& lb : n.load_balancers) {
+    for (const auto& node : lb.nodes) mark(node.eni);
+    for (const auto& i : lb.instances) {
+      if (i.resolved()) mark_instance(i.index);
+    }
+  }
+  for (const auto& tg : n.target_groups) {
+    for (const auto& t : tg.targets) mark(t.eni);
+  }
   return out;
 }
 
@@ -67,6 +78,16 @@ std::vector<Prefix> ipv4_prefixes(const model::Network& n, const std::vector<boo
   for (const auto& v : n.vpcs) {
     for (const auto& p : v.cidr_blocks) add(p);
     add_host(v.resolver());
+  }
+  // Listener rules' source-ip conditions and ip targets (src/vpc/load_balancer.cc).
+  for (const auto& r : n.listener_rules) {
+    for (const auto& p : r.source_ips) add(p);
+  }
+  for (const auto& l : n.listeners) {
+    for (const auto& p : l.default_rule.source_ips) add(p);
+  }
+  for (const auto& tg : n.target_groups) {
+    for (const auto& t : tg.targets) add_host(t.ip);
   }
   for (const auto& s : n.subnets) {
     if (!s.cidr_block) continue;

@@ -42,9 +42,12 @@ constexpr KindPrefix kKindPrefixes[] = {
     {"instance/", Kind::kInstance}, {"eni/", Kind::kNetworkInterface},
     {"subnet/", Kind::kSubnet},     {"vpc/", Kind::kVpc},
     {"sg/", Kind::kSecurityGroup},  {"onprem/", Kind::kOnPremisesNetwork},
+    {"lb/", Kind::kLoadBalancer},
 };
-constexpr Kind kPartyKinds[] = {Kind::kInstance, Kind::kNetworkInterface, Kind::kSubnet,
-                                Kind::kVpc,      Kind::kSecurityGroup,    Kind::kOnPremisesNetwork};
+constexpr Kind kPartyKinds[] = {Kind::kInstance,      Kind::kNetworkInterface,
+                                Kind::kSubnet,        Kind::kVpc,
+                                Kind::kSecurityGroup, Kind::kOnPremisesNetwork,
+                                Kind::kLoadBalancer};
 
 std::optional<Party> party_of(const model::Network& n, Kind kind, Index i, std::string label) {
   Party p;
@@ -55,6 +58,12 @@ std::optional<Party> party_of(const model::Network& n, Kind kind, Index i, std::
       break;
     case Kind::kNetworkInterface:
       p.interfaces = {i};
+      break;
+    case Kind::kLoadBalancer:
+      // Its nodes' interfaces: a walk aimed at a node ends at any node of the load balancer.
+      for (const auto& node : n.load_balancers[i].nodes) {
+        if (node.eni != kNone) p.interfaces.push_back(node.eni);
+      }
       break;
     case Kind::kSubnet:
       p.interfaces = interfaces_where(n, [&](const auto& e) { return e.subnet.index == i; });
@@ -226,6 +235,15 @@ bdd party_addresses(const model::Network& n, const Party& p, Index eni, bool as_
       for (const auto& a : iface.ipv6_addresses) r |= HeaderSpace::address(b, a);
       if (!as_source) {
         for (const auto& [priv, pub] : iface.public_ips) r |= HeaderSpace::address(b, pub);
+        // A load balancer's target is also reached at the load balancer's nodes.
+        for (const auto& door : model::front_doors(n, eni)) {
+          for (const auto& node : n.load_balancers[door.load_balancer].nodes) {
+            if (node.eni == model::kNone) continue;
+            const auto& x = n.network_interfaces[node.eni];
+            for (const auto& a : x.private_ips) r |= HeaderSpace::address(b, a);
+            for (const auto& [priv, pub] : x.public_ips) r |= HeaderSpace::address(b, pub);
+          }
+        }
       }
       break;
     }

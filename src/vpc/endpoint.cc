@@ -6,6 +6,7 @@ namespace cloudtwin::vpc {
 
 using model::Index;
 using model::Kind;
+using model::kNone;
 
 namespace {
 
@@ -75,7 +76,7 @@ EndpointParse from_address(const model::Network& n, IpAddress a, std::string lab
   return ok(e);
 }
 
-constexpr Kind kEndpointKinds[] = {Kind::kInstance, Kind::kNetworkInterface,
+constexpr Kind kEndpointKinds[] = {Kind::kInstance, Kind::kNetworkInterface, Kind::kLoadBalancer,
                                    Kind::kOnPremisesNetwork};
 
 }  // namespace
@@ -127,6 +128,51 @@ std::string not_internet_reason(IpAddress a) {
   return {};
 }
 
+namespace {
+
+// A load balancer by id or name, or one of its listeners as NAME:PORT; the endpoint is its first
+// node's interface.
+std::optional<EndpointParse> load_balancer(const model::Network& n, std::string_view text,
+                                           const std::string& label) {
+  std::optional<std::uint16_t> port;
+  auto i = n.find(text, Kind::kLoadBalancer);
+  if (!i) {
+    // NAME:PORT, or a listener's own id or name
+    if (auto l = n.find(text, Kind::kListener); l && n.listeners[*l].load_balancer.resolved()) {
+      i = n.listeners[*l].load_balancer.index;
+      port = n.listeners[*l].port;
+    } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
+      i = n.find(text.substr(0, colon), Kind::kLoadBalancer);
+      if (!i) return std::nullopt;
+      const auto& lb = n.load_balancers[*i];
+      auto digits = text.substr(colon + 1);
+      for (Index x : lb.listeners) {
+        if (std::to_string(n.listeners[x].port) == digits) port = n.listeners[x].port;
+      }
+      if (!port) {
+        std::string ports;
+        for (Index x : lb.listeners) ports += (ports.empty() ? "" : ", ") + std::to_string(n.listeners[x].port);
+        return fail("load balancer " + lb.id + " has no listener on port `" + std::string(digits) + "`",
+                    ports.empty() ? "it has no listeners" : "its listeners: " + ports);
+      }
+    }
+  }
+  if (!i) return std::nullopt;
+  const auto& lb = n.load_balancers[*i];
+  for (const auto& node : lb.nodes) {
+    if (node.eni == kNone) continue;
+    Endpoint e;
+    e.kind = EndpointKind::kNetworkInterface;
+    e.index = node.eni;
+    e.label = label;
+    e.port = port;
+    return ok(e);
+  }
+  return fail("load balancer " + lb.id + " has no node", "give it a subnet");
+}
+
+}  // namespace
+
 EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
   std::string label(text);
   if (text.empty())
@@ -172,6 +218,7 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
     e.label = label;
     return ok(e);
   }
+  if (auto lb = load_balancer(n, text, label)) return *lb;
   if (auto i = n.find(text, Kind::kOnPremisesNetwork)) {
     Endpoint e;
     e.kind = EndpointKind::kOnPremises;
@@ -182,14 +229,14 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
   std::vector<std::string_view> names;
   for (const auto& [key, k] : n.by_id) {
     if (k.kind == Kind::kInstance || k.kind == Kind::kNetworkInterface ||
-        k.kind == Kind::kOnPremisesNetwork) {
+        k.kind == Kind::kOnPremisesNetwork || k.kind == Kind::kLoadBalancer) {
       names.push_back(key);
     }
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   auto best = closest_match(text, names);
-  return fail("no instance, network interface or on-premises network `" + label + "`",
+  return fail("no instance, network interface, load balancer or on-premises network `" + label + "`",
               best.empty() ? "use an id, a name, an address or internet[:ADDRESS]"
                            : "did you mean `" + best + "`?");
 }

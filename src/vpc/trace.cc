@@ -14,6 +14,7 @@ using detail::Arrival;
 using detail::Connection;
 using detail::Doubts;
 using detail::Walker;
+using model::Index;
 using model::kNone;
 using model::Network;
 
@@ -66,8 +67,13 @@ bool arrived_at(const Network& n, const Arrival& a, const Endpoint& want, IpAddr
     return a.header.dst == address;
   };
   switch (want.kind) {
-    case EndpointKind::kNetworkInterface:
-      return a.kind == EndpointKind::kNetworkInterface && a.index == want.index;
+    case EndpointKind::kNetworkInterface: {
+      if (a.kind != EndpointKind::kNetworkInterface) return false;
+      if (a.index == want.index) return true;
+      // A load balancer is reached at any of its nodes.
+      Index lb = n.network_interfaces[want.index].load_balancer;
+      return lb != kNone && n.network_interfaces[a.index].load_balancer == lb;
+    }
     case EndpointKind::kOnPremises:
       return a.kind == EndpointKind::kOnPremises && a.index == want.index;
     case EndpointKind::kInternet:
@@ -134,7 +140,14 @@ Trace trace(const Network& n, const Query& q) {
     family = q.source.address->family();
   // From the internet, an instance is reached at its public address.
   bool dst_public = q.source.kind == EndpointKind::kInternet;
-  auto dst = address_of(n, q.destination, family, dst_public);
+  std::optional<Endpoint> door = q.through;
+  if (!door && dst_public && !q.destination.address &&
+      q.destination.kind == EndpointKind::kNetworkInterface && family != Family::kV6) {
+    const auto& iface = n.network_interfaces[q.destination.index];
+    if (iface.public_ips.empty() && iface.load_balancer == kNone)
+      door = detail::front_door(n, q.destination.index, q.destination_port);
+  }
+  auto dst = address_of(n, door ? *door : q.destination, family, dst_public);
   if (!dst) return fail("NO_PATH", "the destination has no address of the right family", "");
   auto src = address_of(n, q.source, dst->family(), false);
   if (!src) {
@@ -209,6 +222,7 @@ void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
   Packet h(header);
   Connection connection;
   Walker fwd(n, false, detail, t.forward, t.explanations, t.notes, doubts, connection, observer);
+  fwd.aim(destination);
   start(fwd, source, h);
   if (!t.explanations.empty() || doubts.path) {
     settle(t, doubts, false);
@@ -247,6 +261,7 @@ void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
     if (request.dst_port != echo) reply.dst_port_origin = request.dst_port_origin;
   }
   Walker back(n, true, detail, t.reverse, t.explanations, t.notes, doubts, connection, observer);
+  back.aim(source);
   start(back, replier, reply);
   if (!t.explanations.empty() || doubts.path) {
     settle(t, doubts, false);

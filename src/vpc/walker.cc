@@ -62,6 +62,7 @@ void Walker::from_interface(Index eni, Packet h) {
     return;
   }
   add_instance_hops(iface, "egress");
+  if (reply_ && !connection_.load_balancers.empty() && preserved_reply(eni, h)) return;
   if (auto service = built_in_service(n_.vpcs[iface.vpc], h, reply_ ? nullptr : obs_);
       service && !reply_) {
     if (!service->listens) {
@@ -441,6 +442,10 @@ void Walker::deliver_to_interface(Index eni, Packet h) {
     const auto& inst = n_.instances[iface.instance.index];
     drop("BAD_STATE", "Instance", inst.id, "ingress", "instance " + inst.id + " is " + inst.state,
          "start the instance");
+    return;
+  }
+  if (iface.load_balancer != kNone) {
+    load_balancer_node(eni, h);
     return;
   }
   if (!reply_ && !security_group(eni, h, true)) return;

@@ -54,9 +54,21 @@ struct Doubts {
   bool filter = false;
 };
 
+// A load balancer node's two sides of one flow: the packet from the client as it arrived at
+// the node, and the packet the node sent to the target (load_balancer.cc).
+struct LoadBalancerEntry {
+  Index load_balancer;
+  Index node;    // the node's network interface
+  Index target;  // the target's network interface
+  Packet front;
+  Packet back;
+  bool preserved;  // the client's address was kept (a Network Load Balancer)
+};
+
 // What the stateful components on the forward path remember of the flow, for its reply.
 struct Connection {
   std::vector<NatEntry> nat;
+  std::vector<LoadBalancerEntry> load_balancers;
   Index egress_only_internet_gateway = kNone;  // the flow left through it
 };
 
@@ -72,6 +84,11 @@ struct BuiltInService {
   const char* name;
   bool listens;  // whether it answers this protocol and port
 };
+
+// load_balancer.cc: the node of an internet-facing load balancer that sends to `eni` which a
+// client from the internet would address (a listener on `port` preferred, a node in the
+// target's zone preferred), as an endpoint; nullopt when none sends to it.
+std::optional<Endpoint> front_door(const Network& n, Index eni, std::uint16_t port);
 
 // built_in_service.cc
 std::optional<BuiltInService> built_in_service(const model::Vpc& vpc, const Packet& h,
@@ -95,6 +112,10 @@ class Walker {
 
   std::optional<Arrival> arrival;
   Index last_nat = kNone;  // the last NAT gateway the walk passed
+
+  // Where the walk is going: a load balancer sends a packet on to the target the walk is aimed
+  // at, and keeps it when the walk is aimed at the load balancer (load_balancer.cc).
+  void aim(const Endpoint& goal) { goal_ = &goal; }
 
   // ---- starting points -------------------------------------------------------------------
   void from_interface(Index eni, Packet h);        // walker.cc
@@ -237,6 +258,17 @@ class Walker {
   // ---- gateway endpoint (vpc_endpoint.cc) --------------------------------------------------
   void gateway_endpoint(Index e, Packet h, const model::RouteTable& rt);
 
+  // ---- load balancers (load_balancer.cc) ---------------------------------------------------
+  void load_balancer_node(Index node, Packet h);
+  void listener_notes(const model::Listener& l);
+  const model::Listener* listener_for(const model::LoadBalancer& lb, const Packet& h);
+  std::vector<Index> forwarded_groups(const model::Listener& l, const Packet& h,
+                                      bool& answered_at_lb);
+  void load_balancer_to_target(Index node, const model::Listener& l, const model::TargetGroup* tg,
+                               const model::Target* t, Index target_eni, Packet h);
+  void load_balancer_reply(Index node, Packet h);
+  bool preserved_reply(Index eni, const Packet& h);
+
   // ---- appliances: route target ENI or instance (appliance.cc) -----------------------------
   void appliance(Index from_subnet, Index eni, Packet h, const model::RouteTable& rt);
 
@@ -252,6 +284,7 @@ class Walker {
   PathObserver* obs_;
   bool addresses_;  // obs_ wants address tests
   int steps_ = 0;
+  const Endpoint* goal_ = nullptr;
 };
 
 }  // namespace cloudtwin::vpc::detail

@@ -73,7 +73,9 @@ Scenario& load_scenario(const std::string& file) {
 std::vector<Question> all_questions() {
   std::vector<Question> out;
   std::vector<fs::path> files;
-  for (const char* dir : {"/tests/scenarios", "/tests/examples"}) {
+  // tests/vpc/scenarios: networks `cloudtwin export` does not keep whole yet (load balancers),
+  // which the export round trip over tests/scenarios would report.
+  for (const char* dir : {"/tests/scenarios", "/tests/examples", "/tests/vpc/scenarios"}) {
     fs::path root = fs::path(CLOUDTWIN_SOURCE_DIR + std::string(dir));
     if (!fs::exists(root)) continue;
     for (const auto& e : fs::directory_iterator(root)) {
@@ -142,6 +144,13 @@ TEST_P(ScenarioTest, AnswersAsExpected) {
   if (n["port"]) query.destination_port = static_cast<std::uint16_t>(n["port"].as<int>());
   else if (protocol->is_icmp()) query.destination_port = protocol->number() == 1 ? 8 : 128;
   if (n["source_port"]) query.source_port = static_cast<std::uint16_t>(n["source_port"].as<int>());
+  if (!n["port"] && to.endpoint->port) query.destination_port = *to.endpoint->port;
+  if (n["through"]) {
+    auto through = parse_endpoint(s.network, n["through"].as<std::string>());
+    ASSERT_TRUE(through.endpoint) << through.error;
+    query.through = *through.endpoint;
+    if (!n["port"] && through.endpoint->port) query.destination_port = *through.endpoint->port;
+  }
   auto t = trace(s.network, query);
 
   std::vector<std::string> codes;

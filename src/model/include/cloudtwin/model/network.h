@@ -416,6 +416,15 @@ struct Network {
   [[nodiscard]] Index eni_with_private_ip(Index vpc, IpAddress a) const;
 };
 
+// The load balancers that may send to interface `eni`: for each, the listener ports whose
+// rules may forward to a target group holding it (or, for a Classic Load Balancer, every
+// listener when it is a registered instance's primary interface). After finalize().
+struct FrontDoor {
+  Index load_balancer;
+  std::vector<std::uint16_t> ports;
+};
+[[nodiscard]] std::vector<FrontDoor> front_doors(const Network& n, Index eni);
+
 // Resolves references, materialises AWS's implicit defaults and validates. Every problem is
 // reported with its location and resource id. Returns false if any error was found.
 bool finalize(Network& network, Diagnostics& diagnostics);

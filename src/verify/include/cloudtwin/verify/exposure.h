@@ -23,6 +23,9 @@ struct Exposure {
   // Whether the packets reach depends on what cloudtwin cannot know (the trace names it):
   // "may be open", not "open".
   bool inconclusive = false;
+  // The load balancer and listener the packets pass, when they reach the interface through one
+  // ("web-alb (arn:...) listener HTTPS 443"); empty for a direct path.
+  std::string via;
 };
 
 struct ExposureReport {
@@ -31,8 +34,8 @@ struct ExposureReport {
   std::size_t walks = 0;
 };
 
-// Checks every ENI that holds a public IPv4 or an IPv6 address; `headers` narrows the
-// packets (protocol, ports).
+// Checks every ENI that holds a public IPv4 or an IPv6 address or is the target of a load
+// balancer; `headers` narrows the packets (protocol, ports).
 [[nodiscard]] ExposureReport exposure(Compiled& c, const bdd& headers = bddtrue);
 
 // The risk of a destination port range reached from `sources` (the whole internet or part).

@@ -21,11 +21,14 @@ enum class EndpointKind : std::uint8_t {
   kAddress,  // an address inside a VPC that no ENI holds
 };
 
+// A load balancer is named by its first node's network interface: a walk that reaches any
+// listener of the load balancer at that node ends there (src/vpc/load_balancer.cc).
 struct Endpoint {
   EndpointKind kind = EndpointKind::kInternet;
   model::Index index = model::kNone;  // ENI, on-premises network, or prefix list
   std::optional<IpAddress> address;   // unset: chosen by the trace (e.g. the ENI's primary IP)
   std::string label;                  // as the user wrote it
+  std::optional<std::uint16_t> port;  // a listener named as `LOAD-BALANCER:PORT`
 };
 
 struct EndpointParse {
@@ -34,7 +37,8 @@ struct EndpointParse {
   std::string hint;
 };
 
-// Parses SRC/DST. Names and ids are matched against instances, ENIs and on-premises networks.
+// Parses SRC/DST. Names and ids are matched against instances, ENIs, load balancers (`NAME` or
+// `NAME:PORT` for one listener) and on-premises networks.
 [[nodiscard]] EndpointParse parse_endpoint(const model::Network& network, std::string_view text);
 
 // When `text` names several resources of `kinds` (a Name tag shared by two instances), the error

@@ -53,6 +53,10 @@ struct Query {
   Protocol protocol{Protocol::kTcp};
   std::uint16_t destination_port = 443;      // ICMP: the type
   std::optional<std::uint16_t> source_port;  // default: from the source's ephemeral range
+  // A load balancer (one of its nodes, as parse_endpoint() names it) the packet is addressed to,
+  // for a destination behind it. From the internet, a destination without a public address of
+  // its own is reached through an internet-facing load balancer that sends to it, unset or not.
+  std::optional<Endpoint> through;
 };
 
 // What a walk concludes. kInconclusive: the answer depends on something cloudtwin cannot know

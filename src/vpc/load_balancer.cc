@@ -1,0 +1,324 @@
+// Elastic Load Balancing (shared/reference/aws-vpc-services.md §0-§3): a packet addressed to a
+// load balancer node passes the node's security groups, picks a listener and, for an
+// Application Load Balancer, the rules that may match, then leaves the node for one target as a
+// new connection (Application and Classic Load Balancers, Network Load Balancers without client
+// IP preservation) or with the client's address kept (Network Load Balancers with it). The
+// reply comes back through the same node, which answers the client from the listener's address
+// and port. Which target: the one the walk is aimed at (the trace's destination); the load
+// balancer itself when the destination is the load balancer or a node.
+#include "walker.h"
+
+namespace cloudtwin::vpc::detail {
+
+namespace {
+
+bool classic(const model::LoadBalancer& lb) { return lb.type == model::LoadBalancerType::kClassic; }
+
+std::string listener_code(const model::LoadBalancer& lb) {
+  return classic(lb) ? "ELB_LISTENERS_MISMATCH" : "ELBV2_LISTENERS_MISMATCH";
+}
+
+// The availability zone of the subnet of `eni`, or "".
+const std::string& zone_of(const Network& n, Index eni) {
+  static const std::string kNoZone;
+  if (eni == kNone) return kNoZone;
+  const auto& s = n.network_interfaces[eni].subnet;
+  return s.resolved() ? n.subnets[s.index].availability_zone : kNoZone;
+}
+
+}  // namespace
+
+std::optional<Endpoint> front_door(const Network& n, Index eni, std::uint16_t port) {
+  std::optional<Endpoint> best;
+  bool best_has_port = false;
+  const std::string& zone = zone_of(n, eni);
+  for (const auto& door : model::front_doors(n, eni)) {
+    const auto& lb = n.load_balancers[door.load_balancer];
+    if (!lb.internet_facing) continue;
+    bool has_port = std::find(door.ports.begin(), door.ports.end(), port) != door.ports.end();
+    if (best && (best_has_port || !has_port)) continue;
+    Index node = kNone;
+    for (const auto& x : lb.nodes) {
+      if (x.eni == kNone) continue;
+      if (node == kNone || zone_of(n, x.eni) == zone) node = x.eni;
+      if (zone_of(n, x.eni) == zone) break;
+    }
+    if (node == kNone) continue;
+    Endpoint e;
+    e.kind = EndpointKind::kNetworkInterface;
+    e.index = node;
+    e.label = lb.name.empty() ? lb.id : lb.name;
+    best = e;
+    best_has_port = has_port;
+  }
+  return best;
+}
+
+void Walker::listener_notes(const model::Listener& l) {
+  // ELBV2_LISTENER_HAS_NO_TG: the listener answers, but its target groups hold no target.
+  bool any_group = false, any_target = false;
+  auto look = [&](const model::ListenerRule& rule) {
+    for (const auto& w : rule.target_groups) {
+      if (!w.target_group.resolved()) continue;
+      any_group = true;
+      any_target = any_target || !n_.target_groups[w.target_group.index].targets.empty();
+    }
+  };
+  look(l.default_rule);
+  for (Index r : l.rules) look(n_.listener_rules[r]);
+  if (any_group && !any_target)
+    note("ELBV2_LISTENER_HAS_NO_TG", "LoadBalancerListener", l.id,
+         "listener " + l.id + " forwards to target groups without targets");
+}
+
+const model::Listener* Walker::listener_for(const model::LoadBalancer& lb, const Packet& h) {
+  for (Index l : lb.listeners) {
+    const auto& listener = n_.listeners[l];
+    bool carries;
+    switch (listener.protocol) {
+      case model::LbProtocol::kUdp: carries = protocol_is(h, {Protocol::kUdp}); break;
+      case model::LbProtocol::kTcpUdp:
+        carries = protocol_is(h, {Protocol::kTcp, Protocol::kUdp});
+        break;
+      default: carries = protocol_is(h, {Protocol::kTcp}); break;
+    }
+    if (!carries) continue;
+    if (port_is(h, PortField::kDst, PortRange::single(listener.port))) return &listener;
+  }
+  return nullptr;
+}
+
+std::vector<Index> Walker::forwarded_groups(const model::Listener& l, const Packet& h,
+                                            bool& answered_at_lb) {
+  // aws-vpc-services.md §1: rules by ascending priority, the default last. Conditions a header
+  // does not carry (host, path, ...) may match: such a rule's groups are candidates and the
+  // scan goes on; a source-ip condition is decided exactly; the first rule certain to match
+  // ends the scan.
+  std::vector<Index> groups;
+  answered_at_lb = false;
+  auto take = [&](const model::ListenerRule& rule) {
+    for (const auto& w : rule.target_groups) {
+      if (w.weight > 0 && w.target_group.resolved()) groups.push_back(w.target_group.index);
+    }
+  };
+  auto consider = [&](const model::ListenerRule& rule) {
+    if (!rule.source_ips.empty()) {
+      tested(h, AddressField::kSrc, rule.source_ips);
+      bool in = std::any_of(rule.source_ips.begin(), rule.source_ips.end(),
+                            [&](const Prefix& p) { return p.contains(h.src); });
+      if (!in) return false;
+    }
+    if (rule.action == model::ListenerAction::kForward) take(rule);
+    if (rule.other_conditions) return false;
+    answered_at_lb = rule.action != model::ListenerAction::kForward;
+    return true;
+  };
+  for (Index r : l.rules) {
+    if (consider(n_.listener_rules[r])) return groups;
+  }
+  consider(l.default_rule);
+  return groups;
+}
+
+void Walker::load_balancer_node(Index node, Packet h) {
+  const auto& iface = n_.network_interfaces[node];
+  const Index lb_index = iface.load_balancer;
+  const auto& lb = n_.load_balancers[lb_index];
+  if (reply_) {
+    load_balancer_reply(node, h);
+    return;
+  }
+  hop("LoadBalancer", lb.id, lb.name, "ingress", std::nullopt,
+      std::string(model::load_balancer_type_name(lb.type)) +
+          (lb.internet_facing ? ", internet-facing" : ", internal") + ", node in " +
+          zone_of(n_, node));
+  if (lb.state != "active" && lb.state != "active_impaired") {
+    drop("BAD_STATE", "LoadBalancer", lb.id, "", "load balancer " + lb.id + " is " + lb.state,
+         "");
+    return;
+  }
+  // A Network Load Balancer created without security groups has none (§2).
+  if (!iface.security_groups.empty() && !security_group(node, h, true)) return;
+  const model::Listener* l = listener_for(lb, h);
+  if (!l) {
+    std::string ports;
+    for (Index x : lb.listeners) {
+      ports += (ports.empty() ? "" : ", ") + std::string(model::lb_protocol_name(n_.listeners[x].protocol)) +
+               " " + std::to_string(n_.listeners[x].port);
+    }
+    drop(listener_code(lb), "LoadBalancer", lb.id, "ingress",
+         "load balancer " + lb.id + " has no listener for " + h.protocol.str() + " port " +
+             std::to_string(h.dst_port) + (ports.empty() ? " (it has none)" : " (it listens on " + ports + ")"),
+         "add a listener for port " + std::to_string(h.dst_port) + " or send to a listener's port");
+    return;
+  }
+  hop("LoadBalancerListener", l->id, l->name, "", std::nullopt,
+      std::string(model::lb_protocol_name(l->protocol)) + " " + std::to_string(l->port));
+  // A walk aimed at the load balancer (its node), or at no interface, ends at the node.
+  const bool goal_is_here = goal_ && goal_->kind == EndpointKind::kNetworkInterface &&
+                            n_.network_interfaces[goal_->index].load_balancer == lb_index;
+  if (goal_is_here || !goal_ || goal_->kind != EndpointKind::kNetworkInterface) {
+    if (full_) listener_notes(*l);
+    arrival = Arrival{EndpointKind::kNetworkInterface, node, h};
+    return;
+  }
+  // The candidate targets: a Classic Load Balancer's instances, or the targets of the groups
+  // the listener may forward to.
+  struct Candidate {
+    const model::TargetGroup* group;  // null: a Classic Load Balancer's instance
+    const model::Target* target;
+    Index eni;
+  };
+  std::optional<Candidate> chosen;
+  bool answered_at_lb = false;
+  if (classic(lb)) {
+    for (const auto& inst : lb.instances) {
+      if (!inst.resolved()) continue;
+      const auto& i = n_.instances[inst.index];
+      if (!i.network_interfaces.empty() && i.network_interfaces.front() == goal_->index) {
+        chosen = Candidate{nullptr, nullptr, goal_->index};
+        break;
+      }
+    }
+  } else {
+    for (Index g : forwarded_groups(*l, h, answered_at_lb)) {
+      const auto& tg = n_.target_groups[g];
+      for (const auto& t : tg.targets) {
+        if (t.eni == goal_->index && tg.target_type != model::TargetType::kLambda) {
+          chosen = Candidate{&tg, &t, t.eni};
+          break;
+        }
+      }
+      if (chosen) break;
+    }
+  }
+  if (!chosen) {
+    const auto& goal = n_.network_interfaces[goal_->index];
+    drop("ELBV2_LISTENER_REQUIRES_TG_ACCEPT", "LoadBalancerListener", l->id, "",
+         answered_at_lb && !classic(lb)
+             ? "listener " + l->id + " answers at the load balancer (a redirect or a fixed "
+                   "response): nothing behind it is reached"
+             : "no target group listener " + l->id + " forwards to holds " + goal.id,
+         "register " + goal.id + " in a target group the listener forwards to");
+    return;
+  }
+  load_balancer_to_target(node, *l, chosen->group, chosen->target, chosen->eni, h);
+}
+
+void Walker::load_balancer_to_target(Index node, const model::Listener& l,
+                                     const model::TargetGroup* tg, const model::Target* t,
+                                     Index target_eni, Packet h) {
+  const auto& iface = n_.network_interfaces[node];
+  const Index lb_index = iface.load_balancer;
+  const auto& lb = n_.load_balancers[lb_index];
+  const auto& target_iface = n_.network_interfaces[target_eni];
+  // The target's zone: as registered ("all" for any), else its subnet's (§0 "Target AZ").
+  std::string zone = t && !t->availability_zone.empty() ? t->availability_zone : zone_of(n_, target_eni);
+  const std::string& node_zone = zone_of(n_, node);
+  if (zone != "all") {
+    bool enabled = false;
+    for (const auto& x : lb.nodes) enabled = enabled || zone_of(n_, x.eni) == zone;
+    if (!enabled) {
+      drop("ELB_INSTALLED_AZ_RESTRICTION", "LoadBalancer", lb.id, "",
+           "target " + target_iface.id + " is in availability zone " + zone + ", where load balancer " +
+               lb.id + " has no node, so it receives nothing",
+           "enable a subnet in " + zone + " on the load balancer");
+      return;
+    }
+    // Cross-zone (§0): an Application Load Balancer always spreads, unless the target group
+    // turns it off; the others by their own setting, which a target group may override.
+    bool cross = lb.type == model::LoadBalancerType::kApplication
+                     ? (!tg || tg->cross_zone.value_or(true))
+                     : (tg && tg->cross_zone ? *tg->cross_zone : lb.cross_zone_enabled());
+    if (!cross && zone != node_zone) {
+      drop("ELB_NOT_CROSSZONE", "LoadBalancer", lb.id, "",
+           "the node of " + lb.id + " in " + node_zone + " sends only to targets in " + node_zone +
+               " (cross-zone load balancing is off), and target " + target_iface.id + " is in " + zone,
+           "turn on cross-zone load balancing, or register a target in " + node_zone);
+      return;
+    }
+    if (cross && zone != node_zone)
+      note("AVAILABILITY_ZONE_CROSSED", "LoadBalancer", lb.id,
+           "the node in " + node_zone + " sends to target " + target_iface.id + " in " + zone);
+  }
+  // The packet the node sends to the target (the table in §0).
+  Packet out = h;
+  out.dst = target_iface.private_ips.empty() ? h.dst : target_iface.private_ips.front();
+  if (t && t->ip) out.dst = *t->ip;
+  out.dst_origin = Origin::kConstant;
+  out.dst_port = classic(lb) ? l.instance_port : (t && t->port ? *t->port : tg->port);
+  out.dst_port_origin = Origin::kConstant;
+  const bool preserved = lb.type == model::LoadBalancerType::kNetwork && tg &&
+                         (tg->preserves_client_ip() || tg->target_type == model::TargetType::kAlb);
+  std::string how;
+  if (preserved) {
+    how = "client address kept (ELBV2_SOURCE_ADDRESS_PRESERVATION)";
+  } else {
+    out.src = iface.private_ips.front();
+    out.src_origin = Origin::kConstant;
+    // REMAP_EPHEMERAL_PORT: the node picks a port in 1024-65535; as for NAT gateways
+    // (docs/semantics.md), the client's port when it is in that range, else 1024.
+    if (!port_is(h, PortField::kSrc, {1024, 65535})) {
+      out.src_port = 1024;
+      out.src_port_origin = Origin::kConstant;
+    }
+    how = "new connection from the node's address " + out.src.str() + " (REMAP_EPHEMERAL_PORT)";
+  }
+  const std::string group_id = tg ? tg->id : lb.id;
+  hop(tg ? "LoadBalancerTargetGroup" : "ClassicLoadBalancerListener", group_id, tg ? tg->name : "",
+      "egress", std::nullopt,
+      "to " + target_iface.id + " port " + std::to_string(out.dst_port) + "; " + how);
+  translated(h, out);
+  connection_.load_balancers.push_back({lb_index, node, target_eni, h, out, preserved});
+  if (!iface.security_groups.empty() && !security_group(node, out, false)) return;
+  // ELB_ACL_RESTRICTION: a Classic Load Balancer applies its subnet's network ACL to outbound
+  // traffic even to a target in the same subnet (§3).
+  if (classic(lb) && target_iface.subnet.index == iface.subnet.index) {
+    if (!network_acl(iface.subnet.index, out, false)) {
+      why_.back().code = "ELB_ACL_RESTRICTION";
+      return;
+    }
+  }
+  leave_interface(node, out);
+}
+
+void Walker::load_balancer_reply(Index node, Packet h) {
+  // The reply of a target to the node: the node answers its client on the front connection.
+  const auto& lb = n_.load_balancers[n_.network_interfaces[node].load_balancer];
+  auto it = std::find_if(connection_.load_balancers.begin(), connection_.load_balancers.end(),
+                         [&](const LoadBalancerEntry& e) {
+                           if (e.node != node) return false;
+                           if (obs_) obs_->same_address(e.back.src_origin, e.back.src, h.dst_origin, h.dst);
+                           return e.back.src == h.dst;
+                         });
+  if (it == connection_.load_balancers.end()) {
+    hop("LoadBalancer", lb.id, lb.name, "ingress", std::nullopt, "");
+    drop("NO_POSSIBLE_DESTINATION", "LoadBalancer", lb.id, "ingress",
+         "load balancer " + lb.id + " accepts only replies to the connections it opened", "");
+    return;
+  }
+  Packet out = it->front.reversed();
+  hop("LoadBalancer", lb.id, lb.name, "", std::nullopt, "answers the client");
+  translated(h, out);
+  leave_interface(node, out);
+}
+
+bool Walker::preserved_reply(Index eni, const Packet& h) {
+  // A target's reply to a client whose address a Network Load Balancer kept returns through the
+  // node whatever the target's route table says (the model of §2); its subnet's network ACL
+  // still applies.
+  for (const auto& e : connection_.load_balancers) {
+    if (!e.preserved || e.target != eni) continue;
+    const auto& target = n_.network_interfaces[eni];
+    const auto& node = n_.network_interfaces[e.node];
+    if (target.subnet.index != node.subnet.index) {
+      if (!network_acl(target.subnet.index, h, false)) return true;
+      if (!network_acl(node.subnet.index, h, true)) return true;
+    }
+    load_balancer_reply(e.node, h);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace cloudtwin::vpc::detail
