@@ -241,10 +241,15 @@ void Walker::load_balancer_to_target(Index node, const model::Listener& l,
       note("AVAILABILITY_ZONE_CROSSED", "LoadBalancer", lb.id,
            "the node in " + node_zone + " sends to target " + target_iface.id + " in " + zone);
   }
+  if (iface.private_ips.empty() || (target_iface.private_ips.empty() && !(t && t->ip))) {
+    drop("NO_PATH", "LoadBalancer", lb.id, "",
+         "load balancer " + lb.id + " or target " + target_iface.id + " has no IPv4 address",
+         "give the subnets IPv4 CIDRs");
+    return;
+  }
   // The packet the node sends to the target (the table in §0).
   Packet out = h;
-  out.dst = target_iface.private_ips.empty() ? h.dst : target_iface.private_ips.front();
-  if (t && t->ip) out.dst = *t->ip;
+  out.dst = t && t->ip ? *t->ip : target_iface.private_ips.front();
   out.dst_origin = Origin::kConstant;
   out.dst_port = classic(lb) ? l.instance_port : (t && t->port ? *t->port : tg->port);
   out.dst_port_origin = Origin::kConstant;
