@@ -288,6 +288,12 @@ void each_list(const model::Network& n, F&& f) {
   f(Kind::kVpnConnection, n.vpn_connections);
   f(Kind::kDirectConnectGateway, n.direct_connect_gateways);
   f(Kind::kOnPremisesNetwork, n.on_premises_networks);
+  f(Kind::kLoadBalancer, n.load_balancers);
+  f(Kind::kListener, n.listeners);
+  f(Kind::kListenerRule, n.listener_rules);
+  f(Kind::kTargetGroup, n.target_groups);
+  f(Kind::kAutoScalingGroup, n.auto_scaling_groups);
+  f(Kind::kLaunchTemplate, n.launch_templates);
 }
 
 // The most frequent of `values` (the first seen on a tie); `fallback` if there are none.
@@ -311,6 +317,7 @@ class Writer {
 
   std::string run() {
     index_names();
+    plan_made_by_finalize();
     std::vector<std::string> accounts, regions;
     for (const auto& v : n_.vpcs) {
       accounts.push_back(v.account);
@@ -353,6 +360,12 @@ class Writer {
     section(out, "direct_connect_gateways", n_.direct_connect_gateways,
             &Writer::direct_connect_gateway);
     section(out, "on_premises_networks", n_.on_premises_networks, &Writer::on_premises_network);
+    // In the order the reader takes them.
+    plan_listeners();
+    section(out, "launch_templates", n_.launch_templates, &Writer::launch_template);
+    section(out, "target_groups", n_.target_groups, &Writer::target_group);
+    section(out, "load_balancers", n_.load_balancers, &Writer::load_balancer);
+    section(out, "auto_scaling_groups", n_.auto_scaling_groups, &Writer::auto_scaling_group);
     aliases(out);
     return out;
   }
@@ -633,7 +646,10 @@ class Writer {
   std::optional<Yaml> elastic_ip(const model::ElasticIp& e, Index) {
     Yaml m = resource(e, "eipalloc-");
     m.set("public_ip", address(e.public_ip));
-    set_ref(m, "network_interface", e.network_interface, Kind::kNetworkInterface);
+    // finalize() associates a load balancer node's Elastic IP with the node's interface it makes.
+    if (!made_eni(e.network_interface)) {
+      set_ref(m, "network_interface", e.network_interface, Kind::kNetworkInterface);
+    }
     set_ref(m, "instance", e.instance, Kind::kInstance);
     if (e.private_ip) m.set("private_ip", address(*e.private_ip));
     return m;
@@ -653,6 +669,7 @@ class Writer {
       const Index i = eni.instance.index;
       if (last != kNone && i <= last) break;
       const auto& inst = n_.instances[i];
+      if (inst.auto_scaling_group != kNone) break;  // a representative, made by finalize()
       const std::string id = "eni-" + (inst.id.starts_with("i-") ? inst.id.substr(2) : inst.id);
       if (eni.id != id || eni.name != inst.name || eni.interface_type != "interface" ||
           eni.status != "in-use" || inst.network_interfaces.empty() ||
@@ -685,6 +702,7 @@ class Writer {
   }
 
   std::optional<Yaml> instance(const model::Instance& inst, Index i) {
+    if (inst.auto_scaling_group != kNone) return std::nullopt;  // its group makes it again
     Yaml m = resource(inst, "i-");
     if (inst.state != "running") m.set("state", str(inst.state));
     if (inline_eni_[i] != kNone) {
@@ -695,6 +713,7 @@ class Writer {
 
   std::optional<Yaml> network_interface(const model::NetworkInterface& eni, Index e) {
     if (e < first_listed_eni_) return std::nullopt;  // written with its instance
+    if (made_eni_[e]) return std::nullopt;           // finalize() makes it again
     Yaml m = resource(eni, "eni-");
     interface_fields(m, eni, /*inline_form=*/false);
     set_ref(m, "instance", eni.instance, Kind::kInstance);
@@ -1028,6 +1047,245 @@ class Writer {
     return m;
   }
 
+  // ---- load balancing ----------------------------------------------------------------------
+
+  // What finalize() makes for load balancing: the interfaces of load balancer nodes whose input
+  // did not name one, and each Auto Scaling group's representative instances and interfaces.
+  void plan_made_by_finalize() {
+    made_eni_.assign(n_.network_interfaces.size(), false);
+    for (const auto& lb : n_.load_balancers) {
+      for (const auto& node : lb.nodes) {
+        if (node.eni != kNone && node.eni < made_eni_.size() && node.network_interface.empty()) {
+          made_eni_[node.eni] = true;
+        }
+      }
+    }
+    for (Index e = 0; e < n_.network_interfaces.size(); ++e) {
+      if (representative(n_.network_interfaces[e].instance)) made_eni_[e] = true;
+    }
+  }
+
+  bool made_eni(const model::Ref& r) const {
+    return r.resolved() && r.index < made_eni_.size() && made_eni_[r.index];
+  }
+  bool representative(const model::Ref& instance) const {
+    return instance.resolved() && instance.index < n_.instances.size() &&
+           n_.instances[instance.index].auto_scaling_group != kNone;
+  }
+
+  // Listeners are written inside their load balancer and rules inside their listener, each in
+  // the order of the network's lists.
+  void plan_listeners() {
+    listeners_of_.assign(n_.load_balancers.size(), {});
+    rules_of_.assign(n_.listeners.size(), {});
+    for (Index i = 0; i < n_.listeners.size(); ++i) {
+      const auto& lb = n_.listeners[i].load_balancer;
+      if (lb.resolved() && lb.index < listeners_of_.size()) listeners_of_[lb.index].push_back(i);
+    }
+    for (Index i = 0; i < n_.listener_rules.size(); ++i) {
+      const auto& l = n_.listener_rules[i].listener;
+      if (l.resolved() && l.index < rules_of_.size()) rules_of_[l.index].push_back(i);
+    }
+  }
+
+  static Yaml lb_protocol(model::LbProtocol p) { return Yaml::raw(model::lb_protocol_name(p)); }
+
+  std::optional<Yaml> launch_template(const model::LaunchTemplate& lt, Index) {
+    Yaml m = resource(lt, "lt-");
+    set_refs(m, "security_groups", lt.security_groups, Kind::kSecurityGroup);
+    if (lt.associate_public_ip) m.set("associate_public_ip", boolean(*lt.associate_public_ip));
+    return m;
+  }
+
+  // A target as a bare value when it is only what a bare value means for its group's type.
+  Yaml target(const model::Target& t, model::TargetType type) const {
+    using model::TargetType;
+    const bool extras = t.port || !t.availability_zone.empty() || !t.health.empty();
+    const bool has_instance = !t.instance.empty();
+    const bool has_lb = !t.load_balancer.empty();
+    if (!extras) {
+      if (type == TargetType::kIp && t.ip && !has_instance && !has_lb) return address(*t.ip);
+      if (type == TargetType::kAlb && has_lb && !t.ip && !has_instance) {
+        return ref(t.load_balancer, Kind::kLoadBalancer);
+      }
+      if (type != TargetType::kIp && type != TargetType::kAlb && has_instance && !t.ip && !has_lb) {
+        return ref(t.instance, Kind::kInstance);
+      }
+    }
+    Yaml m = Yaml::map();
+    set_ref(m, "instance", t.instance, Kind::kInstance);
+    if (t.ip) m.set("ip", address(*t.ip));
+    set_ref(m, "load_balancer", t.load_balancer, Kind::kLoadBalancer);
+    if (t.port) m.set("port", Yaml::num(*t.port));
+    if (!t.availability_zone.empty()) m.set("availability_zone", str(t.availability_zone));
+    if (!t.health.empty()) m.set("health", str(t.health));
+    return m;
+  }
+
+  std::optional<Yaml> target_group(const model::TargetGroup& tg, Index) {
+    using model::TargetType;
+    Yaml m = resource(tg, "tg-");
+    if (tg.target_type != TargetType::kInstance) {
+      m.set("target_type", Yaml::raw(model::target_type_name(tg.target_type)));
+    }
+    if (tg.protocol != model::LbProtocol::kHttp) m.set("protocol", lb_protocol(tg.protocol));
+    if (tg.port != 0) m.set("port", Yaml::num(tg.port));
+    set_ref(m, "vpc", tg.vpc, Kind::kVpc);
+    if (tg.preserve_client_ip) m.set("preserve_client_ip", boolean(*tg.preserve_client_ip));
+    if (tg.cross_zone) m.set("cross_zone", boolean(*tg.cross_zone));
+    if (tg.health_check_port) m.set("health_check_port", Yaml::num(*tg.health_check_port));
+    if (tg.ipv6) m.set("ip_address_type", Yaml::raw("ipv6"));
+    Yaml targets = Yaml::list();
+    for (const auto& t : tg.targets) {
+      // finalize() registers an Auto Scaling group's representatives in its target groups.
+      if (!representative(t.instance)) targets.push(target(t, tg.target_type));
+    }
+    if (!targets.items.empty()) m.set("targets", std::move(targets));
+    return m;
+  }
+
+  // `target_groups` of a forward action: names, or `{target_group, weight}` where the weight is
+  // not 1.
+  Yaml weighted(const std::vector<model::WeightedTargetGroup>& groups) const {
+    return list_of(groups, [&](const model::WeightedTargetGroup& w) {
+      if (w.weight == 1) return ref(w.target_group, Kind::kTargetGroup);
+      Yaml m = Yaml::map();
+      m.set("target_group", ref(w.target_group, Kind::kTargetGroup));
+      m.set("weight", Yaml::num(w.weight));
+      return m;
+    });
+  }
+
+  void action(Yaml& m, const model::ListenerRule& rule) const {
+    if (rule.action != model::ListenerAction::kForward) {
+      m.set("action", Yaml::raw(model::listener_action_name(rule.action)));
+    }
+    if (!rule.target_groups.empty()) m.set("target_groups", weighted(rule.target_groups));
+  }
+
+  Yaml listener_rule(const model::ListenerRule& r, const model::Listener& l) const {
+    Yaml m = Yaml::map();
+    if (r.id != l.id + "/rule/" + std::to_string(r.priority)) m.set("id", str(r.id));
+    if (!r.name.empty()) m.set("name", str(r.name));
+    m.set("priority", Yaml::num(r.priority));
+    action(m, r);
+    if (!r.source_ips.empty()) m.set("source_ips", prefixes(r.source_ips));
+    // The model keeps only that a rule has conditions a packet's header cannot decide; any of
+    // them reads back as the same.
+    if (r.other_conditions) {
+      Yaml conditions = Yaml::list();
+      conditions.push(Yaml::raw("host-header"));
+      m.set("conditions", std::move(conditions));
+    }
+    return m;
+  }
+
+  // The protocol the reader gives a listener written without one.
+  static model::LbProtocol default_listener_protocol(model::LoadBalancerType t) {
+    using model::LoadBalancerType;
+    return t == LoadBalancerType::kGateway   ? model::LbProtocol::kGeneve
+           : t == LoadBalancerType::kNetwork ? model::LbProtocol::kTcp
+                                             : model::LbProtocol::kHttp;
+  }
+
+  Yaml listener(Index i, const model::LoadBalancer& lb) const {
+    using model::LoadBalancerType;
+    const auto& l = n_.listeners[i];
+    const bool gateway = lb.type == LoadBalancerType::kGateway;
+    Yaml m = Yaml::map();
+    const std::string id = lb.id + ":" + (gateway ? std::string("all") : std::to_string(l.port));
+    if (l.id != id) m.set("id", str(l.id));
+    if (!l.name.empty()) m.set("name", str(l.name));
+    if (!gateway) m.set("port", Yaml::num(l.port));
+    if (l.protocol != default_listener_protocol(lb.type))
+      m.set("protocol", lb_protocol(l.protocol));
+    if (lb.type == LoadBalancerType::kClassic) {
+      if (l.instance_port != l.port) m.set("instance_port", Yaml::num(l.instance_port));
+      if (l.instance_protocol != l.protocol) {
+        m.set("instance_protocol", lb_protocol(l.instance_protocol));
+      }
+      return m;
+    }
+    action(m, l.default_rule);
+    Yaml rules = Yaml::list();
+    for (Index r : rules_of_[i]) rules.push(listener_rule(n_.listener_rules[r], l));
+    if (!rules.items.empty()) m.set("rules", std::move(rules));
+    return m;
+  }
+
+  // One subnet mapping; nullopt when it is only the subnet.
+  std::optional<Yaml> subnet_mapping(const model::LoadBalancerNode& node) const {
+    if (!node.private_ip && node.elastic_ip.empty() && !node.public_ip && !node.ipv6_address &&
+        node.network_interface.empty()) {
+      return std::nullopt;
+    }
+    Yaml m = Yaml::map();
+    m.set("subnet", ref(node.subnet, Kind::kSubnet));
+    if (node.private_ip) m.set("private_ip", address(*node.private_ip));
+    set_ref(m, "elastic_ip", node.elastic_ip, Kind::kElasticIp);
+    if (node.public_ip) m.set("public_ip", address(*node.public_ip));
+    if (node.ipv6_address) m.set("ipv6_address", address(*node.ipv6_address));
+    set_ref(m, "network_interface", node.network_interface, Kind::kNetworkInterface);
+    return m;
+  }
+
+  std::optional<Yaml> load_balancer(const model::LoadBalancer& lb, Index l) {
+    using model::LoadBalancerType;
+    Yaml m = resource(lb, "lb-");
+    if (lb.type != LoadBalancerType::kApplication) {
+      m.set("type", Yaml::raw(model::load_balancer_type_name(lb.type)));
+    }
+    // A Gateway Load Balancer has no scheme; finalize() makes it internal.
+    if (lb.type != LoadBalancerType::kGateway && !lb.internet_facing) {
+      m.set("scheme", Yaml::raw("internal"));
+    }
+    // `subnets` when every node is only its subnet, else `subnet_mappings` (never both).
+    Yaml mappings = Yaml::list();
+    bool only_subnets = true;
+    for (const auto& node : lb.nodes) {
+      if (subnet_mapping(node)) only_subnets = false;
+    }
+    if (only_subnets) {
+      m.set("subnets", list_of(lb.nodes, [&](const model::LoadBalancerNode& node) {
+              return ref(node.subnet, Kind::kSubnet);
+            }));
+    } else {
+      m.set("subnet_mappings", list_of(lb.nodes, [&](const model::LoadBalancerNode& node) {
+              if (auto y = subnet_mapping(node)) return std::move(*y);
+              Yaml s = Yaml::map();
+              s.set("subnet", ref(node.subnet, Kind::kSubnet));
+              return s;
+            }));
+    }
+    set_refs(m, "security_groups", lb.security_groups, Kind::kSecurityGroup);
+    if (lb.cross_zone) m.set("cross_zone", boolean(*lb.cross_zone));
+    if (lb.dualstack) m.set("ip_address_type", Yaml::raw("dualstack"));
+    if (!lb.enforce_security_groups_on_private_link) {
+      m.set("enforce_security_groups_on_private_link", boolean(false));
+    }
+    if (lb.state != "active") m.set("state", str(lb.state));
+    if (!lb.dns_name.empty()) m.set("dns_name", str(lb.dns_name));
+    Yaml instances = Yaml::list();
+    for (const auto& i : lb.instances) {
+      // finalize() registers an Auto Scaling group's representatives with its Classic LBs.
+      if (!representative(i)) instances.push(ref(i, Kind::kInstance));
+    }
+    if (!instances.items.empty()) m.set("instances", std::move(instances));
+    Yaml listeners = Yaml::list();
+    for (Index i : listeners_of_[l]) listeners.push(listener(i, lb));
+    if (!listeners.items.empty()) m.set("listeners", std::move(listeners));
+    return m;
+  }
+
+  std::optional<Yaml> auto_scaling_group(const model::AutoScalingGroup& g, Index) {
+    Yaml m = resource(g, "asg-");
+    m.set("subnets", refs(g.subnets, Kind::kSubnet));  // required, even when empty
+    set_ref(m, "launch_template", g.launch_template, Kind::kLaunchTemplate);
+    set_refs(m, "target_groups", g.target_groups, Kind::kTargetGroup);
+    set_refs(m, "load_balancers", g.load_balancers, Kind::kLoadBalancer);
+    return m;
+  }
+
   // The format has no aliases; a comment keeps them in view for whoever reads the file.
   void aliases(std::string& out) const {
     std::string lines;
@@ -1056,6 +1314,9 @@ class Writer {
   std::string region_;
   std::vector<Index> inline_eni_;  // per instance: its interface written inline, or kNone
   Index first_listed_eni_ = 0;     // interfaces before this one are written inline
+  std::vector<bool> made_eni_;     // per interface: made by finalize() for load balancing
+  std::vector<std::vector<Index>> listeners_of_;  // per load balancer
+  std::vector<std::vector<Index>> rules_of_;      // per listener
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The property of `cloudtwin export`: for every sample network (the examples, the network part of
-// every scenario, the example of docs/format.md and the shared CloudFormation, Terraform and AWS
-// CLI samples), load -> finalize -> export -> read -> finalize gives the same network, and
-// exporting that again gives the same text.
+// every scenario, the networks of tests/load/export/networks written to set every field the
+// format has, the example of docs/format.md and the shared CloudFormation, Terraform and AWS CLI
+// samples), load -> finalize -> export -> read -> finalize gives the same network, and exporting
+// that again gives the same text.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -63,6 +64,9 @@ std::vector<Sample> samples() {
   }
   for (const auto& p : entries(source / "tests" / "scenarios", false)) {
     out.push_back({test_name("scenario", p.stem().string()), p.string(), Source::kScenario});
+  }
+  for (const auto& p : entries(source / "tests" / "load" / "export" / "networks", false)) {
+    out.push_back({test_name("export", p.stem().string()), p.string(), Source::kFile});
   }
   out.push_back({"format_doc_example", "docs/format.md", Source::kFormatDoc});
   for (const char* format : {"cloudformation", "terraform"}) {

@@ -37,7 +37,8 @@ class Printer {
     for (const auto& e : n_.network_interfaces) eni(e);
     for (const auto& i : n_.instances) {
       add(Kind::kInstance, i,
-          "state=" + i.state + " enis=" + ids(Kind::kNetworkInterface, i.network_interfaces));
+          "state=" + i.state + " enis=" + ids(Kind::kNetworkInterface, i.network_interfaces) +
+              " asg=" + id(Kind::kAutoScalingGroup, i.auto_scaling_group));
     }
     for (Index i = 0; i < n_.security_groups.size(); ++i) security_group(i);
     for (const auto& a : n_.network_acls) network_acl(a);
@@ -120,6 +121,25 @@ class Printer {
               " dxgws=" + refs(o.direct_connect_gateways, Kind::kDirectConnectGateway) +
               " ephemeral=" + o.ephemeral_ports.str());
     }
+    for (const auto& lb : n_.load_balancers) load_balancer(lb);
+    for (const auto& l : n_.listeners) listener(l);
+    for (const auto& r : n_.listener_rules) {
+      add(Kind::kListenerRule, r, "listener=" + ref(r.listener, Kind::kListener) + " " + rule(r));
+    }
+    for (const auto& tg : n_.target_groups) target_group(tg);
+    for (const auto& lt : n_.launch_templates) {
+      add(Kind::kLaunchTemplate, lt,
+          "sgs=" + refs(lt.security_groups, Kind::kSecurityGroup) +
+              " public=" + tri(lt.associate_public_ip));
+    }
+    for (const auto& g : n_.auto_scaling_groups) {
+      add(Kind::kAutoScalingGroup, g,
+          "subnets=" + refs(g.subnets, Kind::kSubnet) +
+              " lt=" + ref(g.launch_template, Kind::kLaunchTemplate) +
+              " tgs=" + refs(g.target_groups, Kind::kTargetGroup) +
+              " lbs=" + refs(g.load_balancers, Kind::kLoadBalancer) +
+              " instances=" + ids(Kind::kInstance, g.instances));
+    }
     return std::move(out_);
   }
 
@@ -132,6 +152,11 @@ class Printer {
   template <class T>
   static std::string opt(const std::optional<T>& v) {
     return v ? v->str() : "-";
+  }
+  static std::string tri(const std::optional<bool>& b) { return b ? yes(*b) : "-"; }
+  template <class T>
+  static std::string num(const std::optional<T>& v) {
+    return v ? std::to_string(*v) : "-";
   }
   static std::string prefixes(const std::vector<Prefix>& ps) {
     std::string s = "[";
@@ -270,11 +295,69 @@ class Printer {
     for (const auto& [a, b] : e.public_ips) pub += a.str() + "->" + b.str() + ",";
     add(Kind::kNetworkInterface, e,
         "subnet=" + ref(e.subnet, Kind::kSubnet) + " ips=" + addresses(e.private_ips) +
-            " ipv6=" + addresses(e.ipv6_addresses) + " public=" + opt(e.public_ip) + " sgs=" +
-            refs(e.security_groups, Kind::kSecurityGroup) + " sdc=" + yes(e.source_dest_check) +
-            " instance=" + ref(e.instance, Kind::kInstance) + " type=" + e.interface_type +
-            " status=" + e.status + " ephemeral=" + e.ephemeral_ports.str() +
-            " vpc=" + id(Kind::kVpc, e.vpc) + " public_ips=" + pub);
+            " ipv6=" + addresses(e.ipv6_addresses) + " public=" + opt(e.public_ip) +
+            " sgs=" + refs(e.security_groups, Kind::kSecurityGroup) +
+            " sdc=" + yes(e.source_dest_check) + " instance=" + ref(e.instance, Kind::kInstance) +
+            " type=" + e.interface_type + " status=" + e.status +
+            " ephemeral=" + e.ephemeral_ports.str() + " vpc=" + id(Kind::kVpc, e.vpc) +
+            " public_ips=" + pub + " lb=" + id(Kind::kLoadBalancer, e.load_balancer) +
+            " vpce=" + id(Kind::kVpcEndpoint, e.vpc_endpoint));
+  }
+
+  void load_balancer(const model::LoadBalancer& lb) {
+    std::string s = std::string("type=") + model::load_balancer_type_name(lb.type) +
+                    " internet_facing=" + yes(lb.internet_facing) + " nodes=[";
+    for (const auto& node : lb.nodes) {
+      s += "{subnet=" + ref(node.subnet, Kind::kSubnet) + " ip=" + opt(node.private_ip) +
+           " eip=" + ref(node.elastic_ip, Kind::kElasticIp) + " public=" + opt(node.public_ip) +
+           " ipv6=" + opt(node.ipv6_address) +
+           " eni_ref=" + ref(node.network_interface, Kind::kNetworkInterface) +
+           " eni=" + id(Kind::kNetworkInterface, node.eni) + "}";
+    }
+    s += "] sgs=" + refs(lb.security_groups, Kind::kSecurityGroup) +
+         " cross_zone=" + tri(lb.cross_zone) + " dualstack=" + yes(lb.dualstack) +
+         " enforce_sgs_on_privatelink=" + yes(lb.enforce_security_groups_on_private_link) +
+         " state=" + lb.state + " dns=" + lb.dns_name +
+         " instances=" + refs(lb.instances, Kind::kInstance) + " vpc=" + id(Kind::kVpc, lb.vpc) +
+         " listeners=" + ids(Kind::kListener, lb.listeners);
+    add(Kind::kLoadBalancer, lb, s);
+  }
+
+  // A listener rule or a listener's default rule, without its listener.
+  std::string rule(const model::ListenerRule& r) const {
+    std::string s = "{id=" + r.id + " name=" + r.name + " priority=" + std::to_string(r.priority) +
+                    " action=" + model::listener_action_name(r.action) + " tgs=[";
+    for (const auto& w : r.target_groups) {
+      s += ref(w.target_group, Kind::kTargetGroup) + "*" + std::to_string(w.weight) + ",";
+    }
+    return s + "] source_ips=" + prefixes(r.source_ips) + " other=" + yes(r.other_conditions) + "}";
+  }
+
+  void listener(const model::Listener& l) {
+    add(Kind::kListener, l,
+        "lb=" + ref(l.load_balancer, Kind::kLoadBalancer) +
+            " protocol=" + model::lb_protocol_name(l.protocol) + " port=" + std::to_string(l.port) +
+            " default=" + rule(l.default_rule) +
+            " instance_protocol=" + model::lb_protocol_name(l.instance_protocol) +
+            " instance_port=" + std::to_string(l.instance_port) +
+            " rules=" + ids(Kind::kListenerRule, l.rules));
+  }
+
+  void target_group(const model::TargetGroup& tg) {
+    std::string s = std::string("type=") + model::target_type_name(tg.target_type) +
+                    " protocol=" + model::lb_protocol_name(tg.protocol) +
+                    " port=" + std::to_string(tg.port) + " vpc=" + ref(tg.vpc, Kind::kVpc) +
+                    " targets=[";
+    for (const auto& t : tg.targets) {
+      s += "{instance=" + ref(t.instance, Kind::kInstance) + " ip=" + opt(t.ip) +
+           " lb=" + ref(t.load_balancer, Kind::kLoadBalancer) + " port=" + num(t.port) +
+           " az=" + t.availability_zone + " health=" + t.health +
+           " eni=" + id(Kind::kNetworkInterface, t.eni) + "}";
+    }
+    s += "] preserve_client_ip=" + tri(tg.preserve_client_ip) +
+         " cross_zone=" + tri(tg.cross_zone) + " hc_port=" + num(tg.health_check_port) +
+         " ipv6=" + yes(tg.ipv6) + " lbs=" + ids(Kind::kLoadBalancer, tg.load_balancers);
+    add(Kind::kTargetGroup, tg, s);
   }
 
   std::string rule(const model::SecurityGroupRule& r) const {
