@@ -33,6 +33,8 @@ void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
 // A network ACL `db` whose first ingress entry is `entry` (its mapping at line 5, column 9).
 #define ACL_ENTRY(entry) \
   "network_acls:\n  - name: db\n    vpc: v\n    ingress:\n      - " entry "\n"
+// A load balancer `web` (an ALB unless `body` says otherwise) whose fields from line 3 are `body`.
+#define LB(body) "load_balancers:\n  - name: web\n" body
 
 const BadInput kBadInputs[] = {
     // ---- keys ----
@@ -221,6 +223,70 @@ const BadInput kBadInputs[] = {
     {"BadRegion", "region: useast1\n", 1, 9, "", "`region`: `useast1` is not an AWS Region",
      "us-east-1"},
 
+    // ---- load balancers, target groups, Auto Scaling (docs/format.md, "Load balancers") ----
+    {"LoadBalancerUnknownFieldSuggestsTheClosest", LB("    subnet: [a, b]\n"), 3, 5, "lb-web",
+     "unknown field `subnet`", "did you mean `subnets`?"},
+    {"LoadBalancerTypeUnknown", LB("    type: foo\n    subnets: [a, b]\n"), 3, 11, "lb-web",
+     "`type` must be one of application, network, gateway, classic, not `foo`", ""},
+    {"LoadBalancerWithoutSubnets", "load_balancers:\n  - {name: w}\n", 2, 5, "lb-w",
+     "a load balancer needs `subnets`", ""},
+    {"LoadBalancerWithSubnetsAndMappings",
+     "load_balancers:\n  - {name: w, subnets: [a], subnet_mappings: [{subnet: b}]}\n", 2, 29,
+     "lb-w", "write either `subnets` or `subnet_mappings`, not both", ""},
+    {"GatewayLoadBalancerWithScheme",
+     "load_balancers:\n  - {name: g, type: gateway, scheme: internal, subnets: [a]}\n", 2, 30,
+     "lb-g", "a Gateway Load Balancer has no scheme", ""},
+    {"InstancesOnAnApplicationLoadBalancer", LB("    subnets: [a, b]\n    instances: [i-1]\n"), 4,
+     5, "lb-web", "only a Classic Load Balancer has `instances`",
+     "register targets in a target group"},
+    {"ListenerUnknownFieldSuggestsTheClosest",
+     LB("    subnets: [a, b]\n    listeners:\n      - {port: 80, target_group: t}\n"), 5, 20,
+     "lb-web:80", "unknown field `target_group`", "did you mean `target_groups`?"},
+    {"ListenerPortOutOfRange",
+     LB("    subnets: [a, b]\n    listeners:\n      - {port: 70000, target_groups: [t]}\n"), 5, 16,
+     "lb-web", "`port` must be an integer from 1 to 65535, not `70000`", ""},
+    {"TargetGroupWeightOutOfRange",
+     LB("    subnets: [a, b]\n    listeners:\n      - port: 80\n"
+        "        target_groups: [{target_group: t, weight: 1000}]\n"),
+     6, 51, "lb-web:80", "`weight` must be an integer from 0 to 999, not `1000`", ""},
+    {"ForwardWithoutTargetGroups", LB("    subnets: [a, b]\n    listeners:\n      - {port: 80}\n"),
+     5, 9, "lb-web:80", "a forward action needs `target_groups`", "`action: redirect`"},
+    {"TargetGroupsOnARedirect",
+     LB("    subnets: [a, b]\n    listeners:\n"
+        "      - {port: 80, action: redirect, target_groups: [t]}\n"),
+     5, 38, "lb-web:80", "only a forward action has `target_groups`", ""},
+    {"InstancePortOnAnApplicationListener",
+     LB("    subnets: [a, b]\n    listeners:\n"
+        "      - {port: 80, instance_port: 8080, target_groups: [t]}\n"),
+     5, 20, "lb-web:80", "only Classic Load Balancer listeners have `instance_port`", ""},
+    {"TargetGroupsOnAClassicListener",
+     "load_balancers:\n"
+     "  - {name: c, type: classic, subnets: [a], listeners: [{port: 80, target_groups: [t]}]}\n",
+     2, 67, "lb-c:80", "a Classic Load Balancer's listeners send to its `instances`",
+     "list the instances on the load balancer"},
+    {"RulesOnANetworkListener",
+     "load_balancers:\n  - name: web\n    type: network\n    subnets: [a]\n    listeners:\n"
+     "      - port: 80\n        target_groups: [t]\n"
+     "        rules: [{priority: 1, target_groups: [t]}]\n",
+     8, 9, "lb-web:80", "only Application Load Balancer listeners have rules", ""},
+    {"RuleUnknownFieldSuggestsTheClosest",
+     LB("    subnets: [a, b]\n    listeners:\n      - port: 80\n        target_groups: [t]\n"
+        "        rules:\n          - {priority: 5, target_group: [t]}\n"),
+     8, 27, "lb-web:80/rule/5", "unknown field `target_group`", "did you mean `target_groups`?"},
+    {"RulePriorityOutOfRange",
+     LB("    subnets: [a, b]\n    listeners:\n      - port: 80\n        target_groups: [t]\n"
+        "        rules:\n          - {priority: 0, target_groups: [t]}\n"),
+     8, 24, "lb-web:80", "`priority` must be an integer from 1 to 50000, not `0`", ""},
+    {"TargetTypeUnknown", "target_groups:\n  - {name: t, target_type: lambada}\n", 2, 28, "tg-t",
+     "`target_type` must be one of instance, ip, lambda, alb, not `lambada`",
+     "did you mean `lambda`?"},
+    {"TargetWithInstanceAndIp",
+     "target_groups:\n  - name: t\n    port: 80\n    targets:\n      - {instance: i-1, ip: "
+     "10.0.0.1}\n",
+     5, 9, "tg-t", "a target is one of `instance`, `ip` or `load_balancer`", ""},
+    {"AutoScalingGroupWithoutSubnets", "auto_scaling_groups:\n  - {name: g, launch_template: lt}\n",
+     2, 5, "asg-g", "missing required field `subnets`", ""},
+
     // ---- the file as a whole ----
     {"MalformedYaml",
      "vpcs:\n  - name: a\n    cidr_block: 10.0.0.0/16\n  - name: b\n    cidr_block: [10.1.0.0/16\n",
@@ -257,6 +323,86 @@ TEST_P(BadInputTest, IsALocatedErrorWithAHint) {
 }
 
 INSTANTIATE_TEST_SUITE_P(NativeYaml, BadInputTest, ::testing::ValuesIn(kBadInputs),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// A VPC `v` with subnets `a` and `a2` in us-east-1a and `b` in us-east-1b (lines 1-5).
+#define ELB_NET                                                                      \
+  "vpcs: [{name: v, cidr_block: 10.0.0.0/16}]\n"                                     \
+  "subnets:\n"                                                                       \
+  "  - {name: a, vpc: v, availability_zone: us-east-1a, cidr_block: 10.0.1.0/24}\n"  \
+  "  - {name: a2, vpc: v, availability_zone: us-east-1a, cidr_block: 10.0.2.0/24}\n" \
+  "  - {name: b, vpc: v, availability_zone: us-east-1b, cidr_block: 10.0.3.0/24}\n"
+
+// Files the reader takes whole that the ELB API would refuse: model::finalize() reports each at
+// the resource's place in the file (shared/reference/aws-vpc-services.md cites the rules).
+const BadInput kRefusedByElb[] = {
+    // CreateLoadBalancer: "You can specify only one subnet per Availability Zone" (§0, Nodes:
+    // enabling an AZ is naming one subnet in it).
+    {"TwoSubnetsInOneAvailabilityZone",
+     ELB_NET "load_balancers:\n  - {name: n, type: network, subnets: [a, a2]}\n", 7, 43, "lb-n",
+     "two subnets of the load balancer are in availability zone us-east-1a",
+     "enable one subnet per availability zone"},
+    // §1: an Application Load Balancer needs "at least two AZ subnets, one per AZ".
+    {"ApplicationLoadBalancerInOneAvailabilityZone",
+     ELB_NET "load_balancers:\n  - {name: w, subnets: [a]}\n", 7, 5, "lb-w",
+     "an Application Load Balancer needs subnets in at least two availability zones", ""},
+    // §1: "Listener = protocol HTTP|HTTPS + port 1-65535": an ALB has no TCP listener.
+    {"ApplicationLoadBalancerTcpListener",
+     ELB_NET "load_balancers:\n  - name: w\n    subnets: [a, b]\n    listeners:\n"
+             "      - {port: 80, protocol: TCP, target_groups: [t]}\n"
+             "target_groups: [{name: t, port: 80, vpc: v}]\n",
+     10, 9, "lb-w:80", "load balancer has no TCP listeners", ""},
+    // §2: Listener->TG: UDP -> UDP|TCP_UDP; a UDP listener cannot forward to a TCP group.
+    {"ListenerForwardsToAnIncompatibleProtocol",
+     ELB_NET "load_balancers:\n  - name: n\n    type: network\n    subnets: [a]\n    listeners:\n"
+             "      - {port: 53, protocol: UDP, target_groups: [t]}\n"
+             "target_groups: [{name: t, protocol: TCP, port: 53, vpc: v}]\n",
+     11, 9, "lb-n:53",
+     "a UDP listener of network load balancer lb-n cannot forward to TCP target group tg-t", ""},
+    // §1: rules are evaluated "by ascending priority, first match wins": no two share one
+    // (CreateRule refuses with PriorityInUse).
+    {"DuplicateRulePriority",
+     ELB_NET "target_groups: [{name: t, port: 80, vpc: v}]\n"
+             "load_balancers:\n  - name: w\n    subnets: [a, b]\n    listeners:\n"
+             "      - port: 80\n        target_groups: [t]\n        rules:\n"
+             "          - {priority: 10, target_groups: [t]}\n"
+             "          - {id: second, priority: 10, target_groups: [t]}\n",
+     15, 13, "second", "listener lb-w:80 has two rules of priority 10", ""},
+    // §0, Target types: ip targets lie in the group's VPC or in 10/8, 172.16/12, 192.168/16,
+    // 100.64/10; "publicly routable addresses are refused".
+    {"PubliclyRoutableIpTarget",
+     ELB_NET "target_groups:\n  - name: t\n    target_type: ip\n    port: 80\n    vpc: v\n"
+             "    targets: [10.0.1.10, 8.8.8.8]\n",
+     11, 26, "tg-t", "ip target 8.8.8.8 is publicly routable", "100.64.0.0/10"},
+    // §4: a Gateway Load Balancer's target group is "protocol GENEVE, port 6081".
+    {"GeneveTargetGroupOnAnotherPort",
+     ELB_NET "target_groups:\n  - {name: g, protocol: GENEVE, port: 6080, vpc: v}\n", 7, 5, "tg-g",
+     "a GENEVE target group listens on port 6081, not 6080", ""},
+};
+
+class RefusedByElbTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(RefusedByElbTest, IsALocatedErrorOfFinalize) {
+  const BadInput& b = GetParam();
+  auto r = read(b.yaml, "bad.yaml");
+  ASSERT_TRUE(r.ok) << "the reader should take this file:\n" << dump(r.diagnostics);
+  EXPECT_FALSE(model::finalize(r.network, r.diagnostics));
+  bool found = false;
+  for (const auto& d : r.diagnostics.items()) {
+    if (d.message.find(b.message) == std::string::npos) continue;
+    found = true;
+    EXPECT_EQ(d.severity, Severity::kError);
+    EXPECT_EQ(d.file, "bad.yaml");
+    EXPECT_EQ(d.line, b.line) << d.str();
+    EXPECT_EQ(d.column, b.column) << d.str();
+    EXPECT_EQ(d.resource, b.resource) << d.str();
+    EXPECT_NE(d.hint.find(b.hint), std::string::npos) << d.str();
+    break;
+  }
+  EXPECT_TRUE(found) << "no error containing \"" << b.message << "\" in:\n" << dump(r.diagnostics);
+}
+
+INSTANTIATE_TEST_SUITE_P(NativeYaml, RefusedByElbTest, ::testing::ValuesIn(kRefusedByElb),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(NativeYamlErrors, EveryProblemIsReportedNotJustTheFirst) {

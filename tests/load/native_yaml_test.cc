@@ -499,6 +499,267 @@ TEST(NativeYaml, TransitGatewaysAndHybrid) {
   EXPECT_EQ(n.on_premises_networks[0].ephemeral_ports, (PortRange{49152, 65535}));
 }
 
+// ---- load balancing (docs/format.md, "Load balancers") --------------------------------------
+
+TEST(NativeYaml, LoadBalancersListenersAndRules) {
+  auto r = read(
+      "load_balancers:\n"
+      "  - id: app/web/50dc6c495c0c9188\n"
+      "    name: web\n"
+      "    type: application\n"
+      "    scheme: internal\n"
+      "    subnets: [a, b]\n"
+      "    security_groups: [lb]\n"
+      "    cross_zone: false\n"
+      "    ip_address_type: dualstack\n"
+      "    state: provisioning\n"
+      "    dns_name: internal-web-1.us-east-1.elb.amazonaws.com\n"
+      "    listeners:\n"
+      "      - id: web-https\n"
+      "        name: https\n"
+      "        port: 443\n"
+      "        protocol: https\n"
+      "        action: forward\n"
+      "        target_groups: [{target_group: blue, weight: 3}, green]\n"
+      "        rules:\n"
+      "          - id: r1\n"
+      "            name: office\n"
+      "            priority: 10\n"
+      "            source_ips: [198.51.100.0/24]\n"
+      "            target_groups: [blue]\n"
+      "          - {priority: 20, conditions: [path-pattern, host-header], action: redirect}\n"
+      "          - {priority: 30, source_ips: ['2001:db8::/32'], action: fixed-response}\n"
+      "  - name: nlb\n"
+      "    type: network\n"
+      "    subnet_mappings:\n"
+      "      - {subnet: a, private_ip: 10.0.1.10, elastic_ip: eip-a, public_ip: 203.0.113.5,\n"
+      "         ipv6_address: '2600:1f18::10', network_interface: eni-nlb-a}\n"
+      "      - {subnet: b}\n"
+      "    enforce_security_groups_on_private_link: false\n"
+      "    cross_zone: true\n"
+      "    listeners: [{port: 53, protocol: UDP, target_groups: [dns]}]\n"
+      "  - {name: clb, type: classic, subnets: [a], instances: [web-1, web-2],\n"
+      "     listeners: [{port: 443, protocol: SSL, instance_port: 8443, instance_protocol: "
+      "TCP}]}\n");
+  ASSERT_TRUE(r.ok) << dump(r.diagnostics);
+  const auto& n = r.network;
+  ASSERT_EQ(n.load_balancers.size(), 3u);
+  const auto& web = n.load_balancers[0];
+  EXPECT_EQ(web.id, "app/web/50dc6c495c0c9188");
+  EXPECT_EQ(web.name, "web");
+  EXPECT_EQ(web.type, model::LoadBalancerType::kApplication);
+  EXPECT_FALSE(web.internet_facing);
+  ASSERT_EQ(web.nodes.size(), 2u);
+  EXPECT_EQ(web.nodes[1].subnet.text, "b");
+  EXPECT_EQ(web.nodes[1].at.line, 6u);
+  EXPECT_EQ(web.nodes[1].at.column, 18u);
+  EXPECT_EQ(web.security_groups[0].text, "lb");
+  EXPECT_EQ(web.cross_zone, false);
+  EXPECT_TRUE(web.dualstack);
+  EXPECT_EQ(web.state, "provisioning");
+  EXPECT_EQ(web.dns_name, "internal-web-1.us-east-1.elb.amazonaws.com");
+
+  ASSERT_EQ(n.listeners.size(), 3u);
+  const auto& https = n.listeners[0];
+  EXPECT_EQ(https.id, "web-https");
+  EXPECT_EQ(https.name, "https");
+  EXPECT_EQ(https.load_balancer.text, "app/web/50dc6c495c0c9188");
+  EXPECT_EQ(https.port, 443);
+  EXPECT_EQ(https.protocol, model::LbProtocol::kHttps);
+  EXPECT_EQ(https.default_rule.id, "web-https/default");
+  EXPECT_EQ(https.default_rule.priority, model::ListenerRule::kDefaultRule);
+  EXPECT_EQ(https.default_rule.action, model::ListenerAction::kForward);
+  ASSERT_EQ(https.default_rule.target_groups.size(), 2u);
+  EXPECT_EQ(https.default_rule.target_groups[0].target_group.text, "blue");
+  EXPECT_EQ(https.default_rule.target_groups[0].weight, 3);
+  EXPECT_EQ(https.default_rule.target_groups[1].target_group.text, "green");
+  EXPECT_EQ(https.default_rule.target_groups[1].weight, 1);
+
+  ASSERT_EQ(n.listener_rules.size(), 3u);
+  const auto& office = n.listener_rules[0];
+  EXPECT_EQ(office.id, "r1");
+  EXPECT_EQ(office.name, "office");
+  EXPECT_EQ(office.listener.text, "web-https");
+  EXPECT_EQ(office.priority, 10);
+  EXPECT_EQ(office.source_ips, std::vector<Prefix>{P("198.51.100.0/24")});
+  EXPECT_FALSE(office.other_conditions);
+  EXPECT_EQ(office.target_groups[0].target_group.text, "blue");
+  EXPECT_EQ(n.listener_rules[1].id, "web-https/rule/20");  // <listener id>/rule/<priority>
+  EXPECT_TRUE(n.listener_rules[1].other_conditions);
+  EXPECT_EQ(n.listener_rules[1].action, model::ListenerAction::kRedirect);
+  EXPECT_TRUE(n.listener_rules[1].target_groups.empty());
+  EXPECT_EQ(n.listener_rules[2].source_ips, std::vector<Prefix>{P("2001:db8::/32")});
+  EXPECT_EQ(n.listener_rules[2].action, model::ListenerAction::kFixedResponse);
+
+  const auto& nlb = n.load_balancers[1];
+  EXPECT_EQ(nlb.id, "lb-nlb");
+  EXPECT_EQ(nlb.type, model::LoadBalancerType::kNetwork);
+  ASSERT_EQ(nlb.nodes.size(), 2u);
+  const auto& node = nlb.nodes[0];
+  EXPECT_EQ(node.subnet.text, "a");
+  EXPECT_EQ(node.private_ip, A("10.0.1.10"));
+  EXPECT_EQ(node.elastic_ip.text, "eip-a");
+  EXPECT_EQ(node.public_ip, A("203.0.113.5"));
+  EXPECT_EQ(node.ipv6_address, A("2600:1f18::10"));
+  EXPECT_EQ(node.network_interface.text, "eni-nlb-a");
+  EXPECT_FALSE(nlb.nodes[1].private_ip);
+  EXPECT_TRUE(nlb.nodes[1].elastic_ip.empty());
+  EXPECT_FALSE(nlb.enforce_security_groups_on_private_link);
+  EXPECT_EQ(nlb.cross_zone, true);
+  EXPECT_EQ(n.listeners[1].id, "lb-nlb:53");  // <load balancer id>:<port>
+  EXPECT_EQ(n.listeners[1].protocol, model::LbProtocol::kUdp);
+
+  const auto& clb = n.load_balancers[2];
+  EXPECT_EQ(clb.type, model::LoadBalancerType::kClassic);
+  ASSERT_EQ(clb.instances.size(), 2u);
+  EXPECT_EQ(clb.instances[1].text, "web-2");
+  const auto& ssl = n.listeners[2];
+  EXPECT_EQ(ssl.protocol, model::LbProtocol::kSsl);
+  EXPECT_EQ(ssl.instance_port, 8443);
+  EXPECT_EQ(ssl.instance_protocol, model::LbProtocol::kTcp);
+  EXPECT_TRUE(ssl.default_rule.id.empty());  // a Classic listener sends to its instances
+}
+
+// What a load balancer written with only a name, subnets and listeners becomes (the defaults
+// docs/format.md lists).
+TEST(NativeYaml, LoadBalancerDefaults) {
+  auto r = read(
+      "load_balancers:\n"
+      "  - {name: alb, subnets: [a, b], listeners: [{port: 80, target_groups: [t]}]}\n"
+      "  - {name: nlb, type: network, subnets: [a], listeners: [{port: 80, target_groups: [t]}]}\n"
+      "  - {name: gwlb, type: gateway, subnets: [a], listeners: [{target_groups: [g]}]}\n"
+      "  - {name: clb, type: classic, subnets: [a], listeners: [{port: 80}]}\n");
+  ASSERT_TRUE(r.ok) << dump(r.diagnostics);
+  const auto& n = r.network;
+  const auto& alb = n.load_balancers[0];
+  EXPECT_EQ(alb.type, model::LoadBalancerType::kApplication);
+  EXPECT_TRUE(alb.internet_facing);
+  EXPECT_FALSE(alb.cross_zone);  // unset: the type's default
+  EXPECT_TRUE(alb.cross_zone_enabled());
+  EXPECT_TRUE(alb.security_groups.empty());
+  EXPECT_FALSE(alb.dualstack);
+  EXPECT_TRUE(alb.enforce_security_groups_on_private_link);
+  EXPECT_EQ(alb.state, "active");
+  EXPECT_TRUE(n.load_balancers[1].internet_facing);
+  EXPECT_FALSE(n.load_balancers[1].cross_zone_enabled());
+  EXPECT_FALSE(n.load_balancers[2].cross_zone_enabled());
+  EXPECT_FALSE(n.load_balancers[3].cross_zone_enabled());
+
+  ASSERT_EQ(n.listeners.size(), 4u);
+  EXPECT_EQ(n.listeners[0].protocol, model::LbProtocol::kHttp);
+  EXPECT_EQ(n.listeners[0].id, "lb-alb:80");
+  EXPECT_EQ(n.listeners[0].default_rule.id, "lb-alb:80/default");
+  EXPECT_EQ(n.listeners[1].protocol, model::LbProtocol::kTcp);
+  EXPECT_EQ(n.listeners[2].protocol, model::LbProtocol::kGeneve);
+  EXPECT_EQ(n.listeners[2].id, "lb-gwlb:all");
+  EXPECT_EQ(n.listeners[2].port, 0);
+  const auto& classic = n.listeners[3];
+  EXPECT_EQ(classic.protocol, model::LbProtocol::kHttp);
+  EXPECT_EQ(classic.instance_protocol, model::LbProtocol::kHttp);  // the listener's
+  EXPECT_EQ(classic.instance_port, 80);                            // the listener's
+}
+
+TEST(NativeYaml, TargetGroupsAndTargets) {
+  auto r = read(
+      "target_groups:\n"
+      "  - name: web\n"
+      "    target_type: instance\n"
+      "    protocol: HTTPS\n"
+      "    port: 443\n"
+      "    vpc: v\n"
+      "    preserve_client_ip: true\n"
+      "    cross_zone: false\n"
+      "    health_check_port: 8081\n"
+      "    targets:\n"
+      "      - web-1\n"
+      "      - {instance: web-2, port: 8443, availability_zone: us-east-1b, health: draining}\n"
+      "  - name: ips\n"
+      "    target_type: ip\n"
+      "    protocol: TCP\n"
+      "    port: 80\n"
+      "    health_check_port: traffic-port\n"
+      "    ip_address_type: ipv6\n"
+      "    targets: ['2600:1f18::5', {ip: 10.1.0.5, availability_zone: all}]\n"
+      "  - {name: chain, target_type: alb, protocol: TCP, port: 80,\n"
+      "     targets: [web-alb, {load_balancer: other-alb, port: 8080}]}\n"
+      "  - {name: fn, target_type: lambda}\n");
+  ASSERT_TRUE(r.ok) << dump(r.diagnostics);
+  const auto& n = r.network;
+  ASSERT_EQ(n.target_groups.size(), 4u);
+  const auto& web = n.target_groups[0];
+  EXPECT_EQ(web.id, "tg-web");
+  EXPECT_EQ(web.target_type, model::TargetType::kInstance);
+  EXPECT_EQ(web.protocol, model::LbProtocol::kHttps);
+  EXPECT_EQ(web.port, 443);
+  EXPECT_EQ(web.vpc.text, "v");
+  EXPECT_EQ(web.preserve_client_ip, true);
+  EXPECT_EQ(web.cross_zone, false);
+  EXPECT_EQ(web.health_check_port, 8081);
+  EXPECT_FALSE(web.ipv6);
+  ASSERT_EQ(web.targets.size(), 2u);
+  EXPECT_EQ(web.targets[0].instance.text, "web-1");  // a bare target of an instance group
+  EXPECT_FALSE(web.targets[0].port);
+  EXPECT_EQ(web.targets[0].at.line, 11u);
+  EXPECT_EQ(web.targets[1].instance.text, "web-2");
+  EXPECT_EQ(web.targets[1].port, 8443);
+  EXPECT_EQ(web.targets[1].availability_zone, "us-east-1b");
+  EXPECT_EQ(web.targets[1].health, "draining");
+
+  const auto& ips = n.target_groups[1];
+  EXPECT_EQ(ips.target_type, model::TargetType::kIp);
+  EXPECT_FALSE(ips.health_check_port);  // traffic-port
+  EXPECT_TRUE(ips.ipv6);
+  EXPECT_FALSE(ips.preserve_client_ip);
+  EXPECT_FALSE(ips.preserves_client_ip());  // TCP ip targets: off by default
+  EXPECT_EQ(ips.targets[0].ip, A("2600:1f18::5"));
+  EXPECT_EQ(ips.targets[1].ip, A("10.1.0.5"));
+  EXPECT_EQ(ips.targets[1].availability_zone, "all");
+
+  const auto& chain = n.target_groups[2];
+  EXPECT_EQ(chain.target_type, model::TargetType::kAlb);
+  EXPECT_EQ(chain.targets[0].load_balancer.text, "web-alb");
+  EXPECT_EQ(chain.targets[1].load_balancer.text, "other-alb");
+  EXPECT_EQ(chain.targets[1].port, 8080);
+
+  const auto& fn = n.target_groups[3];
+  EXPECT_EQ(fn.target_type, model::TargetType::kLambda);
+  EXPECT_EQ(fn.protocol, model::LbProtocol::kHttp);  // the default
+  EXPECT_EQ(fn.port, 0);
+  EXPECT_TRUE(fn.targets.empty());
+}
+
+TEST(NativeYaml, LaunchTemplatesAndAutoScalingGroups) {
+  auto r = read(
+      "launch_templates:\n"
+      "  - {name: web, security_groups: [web, ssh], associate_public_ip: true}\n"
+      "  - {id: lt-0abc, name: plain}\n"
+      "auto_scaling_groups:\n"
+      "  - name: web\n"
+      "    subnets: [a, b]\n"
+      "    launch_template: web\n"
+      "    target_groups: [blue, green]\n"
+      "    load_balancers: [clb]\n"
+      "  - {id: asg-x, subnets: [a]}\n");
+  ASSERT_TRUE(r.ok) << dump(r.diagnostics);
+  const auto& n = r.network;
+  ASSERT_EQ(n.launch_templates.size(), 2u);
+  EXPECT_EQ(n.launch_templates[0].id, "lt-web");
+  EXPECT_EQ(n.launch_templates[0].security_groups.size(), 2u);
+  EXPECT_EQ(n.launch_templates[0].associate_public_ip, true);
+  EXPECT_EQ(n.launch_templates[1].id, "lt-0abc");
+  EXPECT_FALSE(n.launch_templates[1].associate_public_ip);
+  ASSERT_EQ(n.auto_scaling_groups.size(), 2u);
+  const auto& g = n.auto_scaling_groups[0];
+  EXPECT_EQ(g.id, "asg-web");
+  ASSERT_EQ(g.subnets.size(), 2u);
+  EXPECT_EQ(g.subnets[1].text, "b");
+  EXPECT_EQ(g.launch_template.text, "web");
+  EXPECT_EQ(g.target_groups[1].text, "green");
+  EXPECT_EQ(g.load_balancers[0].text, "clb");
+  EXPECT_TRUE(g.instances.empty());  // finalize() makes the representatives
+  EXPECT_TRUE(n.auto_scaling_groups[1].launch_template.empty());
+}
+
 TEST(NativeYaml, FileDefaultsApplyToItsOwnResourcesOnly) {
   model::Network n;
   Diagnostics d;
