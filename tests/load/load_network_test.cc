@@ -54,6 +54,50 @@ TEST(LoadNetwork, DocumentedExampleIsAValidNetwork) {
   EXPECT_EQ(n.instances[*firewall].network_interfaces.size(), 2u);
 }
 
+// docs/format.md, "Load balancers": the example is valid, and finalize() makes what the section
+// says it makes (node interfaces with stand-in public addresses, one representative per subnet).
+TEST(LoadNetwork, DocumentedLoadBalancerExampleMakesNodesAndRepresentatives) {
+  const std::string yaml = testing::format_doc_block("<!-- load balancer example", "yaml");
+  ASSERT_FALSE(yaml.empty()) << "docs/format.md lost its load balancer example";
+  Folder dir("load_network_load_balancers");
+  const std::string path = dir.write("lb.yaml", yaml);
+  model::Network n;
+  Diagnostics d;
+  ASSERT_TRUE(load_network({path}, n, d)) << dump(d);
+  EXPECT_TRUE(d.items().empty()) << dump(d);
+
+  const auto node_a = n.find("eni-web-public-a", model::Kind::kNetworkInterface);
+  ASSERT_TRUE(node_a);
+  const auto& eni = n.network_interfaces[*node_a];
+  EXPECT_EQ(eni.name, "web node in us-east-1a");
+  EXPECT_EQ(eni.interface_type, "load_balancer");
+  ASSERT_TRUE(eni.public_ip);
+  EXPECT_TRUE(Prefix::parse("192.0.2.0/24")->contains(*eni.public_ip)) << eni.public_ip->str();
+  ASSERT_EQ(eni.security_groups.size(), 1u);
+  EXPECT_EQ(eni.security_groups[0].text, "web-lb");
+  // The NLB's node takes its Elastic IP, not a stand-in.
+  const auto api = n.find("eni-api-public-a", model::Kind::kNetworkInterface);
+  ASSERT_TRUE(api);
+  EXPECT_EQ(n.network_interfaces[*api].interface_type, "network_load_balancer");
+  EXPECT_FALSE(n.network_interfaces[*api].public_ip);
+  EXPECT_EQ(n.network_interfaces[*api].public_ip_for(n.network_interfaces[*api].private_ips[0]),
+            IpAddress::parse("203.0.113.10"));
+  EXPECT_TRUE(n.network_interfaces[*api].security_groups.empty());
+
+  const auto group = n.find("web", model::Kind::kAutoScalingGroup);
+  ASSERT_TRUE(group);
+  ASSERT_EQ(n.auto_scaling_groups[*group].instances.size(), 2u);
+  const auto& rep = n.instances[n.auto_scaling_groups[*group].instances[1]];
+  EXPECT_EQ(rep.id, "i-web-app-b");
+  EXPECT_EQ(rep.name, "web in us-east-1b");
+  EXPECT_EQ(rep.auto_scaling_group, *group);
+  // Registered in the group's target group.
+  const auto tg = n.find("web", model::Kind::kTargetGroup);
+  ASSERT_TRUE(tg);
+  ASSERT_EQ(n.target_groups[*tg].targets.size(), 2u);
+  EXPECT_EQ(n.target_groups[*tg].targets[1].instance.text, "i-web-app-b");
+}
+
 TEST(LoadNetwork, FolderFilesMergeInNameOrder) {
   Folder dir("load_network_folder");
   dir.write("20-subnets.yml", "subnets: [{name: a, vpc: prod, cidr_block: 10.0.1.0/24}]\n");

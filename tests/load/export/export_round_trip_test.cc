@@ -1,6 +1,6 @@
 // The property of `cloudtwin export`: for every sample network (the examples, the network part of
 // every scenario, the networks of tests/load/export/networks written to set every field the
-// format has, the example of docs/format.md and the shared CloudFormation, Terraform and AWS CLI
+// format has, the examples of docs/format.md and the shared CloudFormation, Terraform and AWS CLI
 // samples), load -> finalize -> export -> read -> finalize gives the same network, and exporting
 // that again gives the same text.
 #include <gtest/gtest.h>
@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-enum class Source { kFile, kScenario, kFormatDoc, kShared };
+enum class Source { kFile, kScenario, kFormatDoc, kFormatDocLoadBalancers, kShared };
 
 struct Sample {
   std::string name;  // the test's name
@@ -69,6 +69,7 @@ std::vector<Sample> samples() {
     out.push_back({test_name("export", p.stem().string()), p.string(), Source::kFile});
   }
   out.push_back({"format_doc_example", "docs/format.md", Source::kFormatDoc});
+  out.push_back({"format_doc_load_balancers", "docs/format.md", Source::kFormatDocLoadBalancers});
   for (const char* format : {"cloudformation", "terraform"}) {
     for (const auto& p : entries(shared / "data" / format, false)) {
       out.push_back({test_name(format, p.filename().string()), p.string(), Source::kShared});
@@ -100,6 +101,10 @@ bool load_sample(const Sample& s, model::Network& n, Diagnostics& d) {
       return read_native_yaml(scenario_network(s.path), s.path, n, d) && model::finalize(n, d);
     case Source::kFormatDoc:
       return read_native_yaml(format_doc_example(), s.path, n, d) && model::finalize(n, d);
+    case Source::kFormatDocLoadBalancers:
+      return read_native_yaml(format_doc_block("<!-- load balancer example", "yaml"), s.path, n,
+                              d) &&
+             model::finalize(n, d);
     case Source::kFile:
     case Source::kShared:
       break;
