@@ -180,13 +180,11 @@ std::string random_network(std::mt19937& rng) {
 std::vector<Sample> samples() {
   std::vector<Sample> out;
   std::string root = CLOUDTWIN_SOURCE_DIR;
-  for (const char* dir : {"/tests/scenarios", "/tests/vpc/scenarios"}) {
-    for (const auto& e : std::filesystem::directory_iterator(root + dir)) {
-      std::string text = read(e.path().string());
-      auto sep = text.find("\n---\n");
-      if (sep == std::string::npos) continue;  // a scenario over another file: loaded elsewhere
-      out.push_back({e.path().stem().string(), text.substr(0, sep + 1), e.path().string()});
-    }
+  for (const auto& e : std::filesystem::directory_iterator(root + "/tests/scenarios")) {
+    std::string text = read(e.path().string());
+    auto sep = text.find("\n---\n");
+    if (sep == std::string::npos) continue;  // a scenario over another file: loaded elsewhere
+    out.push_back({e.path().stem().string(), text.substr(0, sep + 1), e.path().string()});
   }
   for (const char* ex : {"hybrid", "global-service", "microservices"}) {
     out.push_back({ex, "", root + "/examples/" + ex + ".yaml"});

@@ -73,9 +73,7 @@ Scenario& load_scenario(const std::string& file) {
 std::vector<Question> all_questions() {
   std::vector<Question> out;
   std::vector<fs::path> files;
-  // tests/vpc/scenarios: networks `cloudtwin export` does not keep whole yet (load balancers),
-  // which the export round trip over tests/scenarios would report.
-  for (const char* dir : {"/tests/scenarios", "/tests/examples", "/tests/vpc/scenarios"}) {
+  for (const char* dir : {"/tests/scenarios", "/tests/examples"}) {
     fs::path root = fs::path(CLOUDTWIN_SOURCE_DIR + std::string(dir));
     if (!fs::exists(root)) continue;
     for (const auto& e : fs::directory_iterator(root)) {
