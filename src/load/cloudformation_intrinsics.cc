@@ -64,12 +64,6 @@ std::string id_suffix(const std::string& id) {
   return dash == std::string::npos ? id : id.substr(dash + 1);
 }
 
-std::string partition_of(std::string_view region) {
-  if (region.starts_with("cn-")) return "aws-cn";
-  if (region.starts_with("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
-
 Value boolean(bool b, Location at) { return Value::string(b ? "true" : "false", at); }
 
 // The parameter of the first stand-in in `v` (itself, a list item or a map value), or "".
@@ -603,6 +597,7 @@ Value Stack::get_att(std::string_view logical_id, std::string_view attribute, Lo
       attribute.ends_with("Id")) {
     return id();
   }
+  if (Value v = load_balancing_att(*r, attribute, at_att); !v.is_null()) return v;
   if (warn_once("GetAtt:" + r->logical_id + "." + std::string(attribute))) {
     gap(Gap::kUnknownValue, "Fn::GetAtt", at_att, r->logical_id,
         "Fn::GetAtt " + r->logical_id + "." + std::string(attribute) + " (" + t +
@@ -840,6 +835,122 @@ bool Stack::has_amazon_ipv6(std::string_view vpc_logical_id) {
   }
   amazon_ipv6_[std::string(vpc_logical_id)] = found;
   return found;
+}
+
+}  // namespace cloudtwin::load::cfn
+
+namespace cloudtwin::load::cfn {
+namespace {
+
+// The parts of an Elastic Load Balancing v2 ARN after `loadbalancer/` or `targetgroup/`:
+// `app/<name>/<id>` or `<name>/<id>`.
+std::string_view arn_resource(std::string_view arn, std::string_view kind) {
+  const auto at = arn.find(kind);
+  return at == std::string_view::npos ? std::string_view() : arn.substr(at + kind.size());
+}
+
+std::string_view name_in(std::string_view resource) {
+  // `app/<name>/<id>` -> name; `<name>/<id>` -> name.
+  const auto last = resource.rfind('/');
+  if (last == std::string_view::npos) return resource;
+  resource = resource.substr(0, last);
+  const auto first = resource.rfind('/');
+  return first == std::string_view::npos ? resource : resource.substr(first + 1);
+}
+
+// Whether `actions` (DefaultActions or Actions) forward to the target group `logical_id`.
+bool forwards_to(const Value& actions, std::string_view logical_id) {
+  for (const auto& a : actions.items) {
+    if (const Value* tg = a.get("TargetGroupArn"); tg && tg->resource == logical_id) return true;
+    const Value* config = a.get("ForwardConfig");
+    const Value* groups = config ? config->get("TargetGroups") : nullptr;
+    if (!groups) continue;
+    for (const auto& g : groups->items) {
+      if (const Value* tg = g.get("TargetGroupArn"); tg && tg->resource == logical_id) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// Attributes of Elastic Load Balancing, Auto Scaling and endpoint service resources that follow
+// from their synthetic ids (cloudformation_stack.cc); null for any other.
+Value Stack::load_balancing_att(const ResourceDecl& r, std::string_view attribute,
+                                Location at_att) {
+  const std::string& t = r.type;
+  auto id = [&]() { return Value::string(r.physical_id, at_att, r.logical_id); };
+  auto text = [&](std::string_view s) { return Value::string(std::string(s), at_att); };
+  auto internal = [&]() {
+    const Value scheme = property(r, "Scheme", at_att);
+    return scheme.is_string() && scheme.text == "internal";
+  };
+  if (t == "AWS::ElasticLoadBalancingV2::LoadBalancer") {
+    const std::string_view full = arn_resource(r.physical_id, ":loadbalancer/");
+    if (attribute == "LoadBalancerArn") return id();
+    if (attribute == "LoadBalancerName") return text(name_in(full));
+    if (attribute == "LoadBalancerFullName") return text(full);
+    if (attribute == "DNSName") return text(elb_dns_name(r.physical_id, internal(), region_));
+    if (attribute == "SecurityGroups") {
+      Value groups = property(r, "SecurityGroups", at_att);
+      if (groups.is_list()) return groups;
+    }
+  }
+  if (t == "AWS::ElasticLoadBalancingV2::Listener" && attribute == "ListenerArn") return id();
+  if (t == "AWS::ElasticLoadBalancingV2::ListenerRule") {
+    if (attribute == "RuleArn") return id();
+    if (attribute == "IsDefault") return text("false");  // a rule resource is never the default
+  }
+  if (t == "AWS::ElasticLoadBalancingV2::TargetGroup") {
+    const std::string_view full = arn_resource(r.physical_id, ":targetgroup/");
+    if (attribute == "TargetGroupArn") return id();
+    if (attribute == "TargetGroupName") return text(name_in(full));
+    if (attribute == "TargetGroupFullName") return text("targetgroup/" + std::string(full));
+    if (attribute == "LoadBalancerArns") {
+      // The load balancers whose listeners, or listeners' rules, forward to the group.
+      Value out;
+      out.type = Value::Type::kList;
+      out.at = at_att;
+      std::set<std::string> seen;
+      auto add_load_balancer = [&](const ResourceDecl& listener) {
+        Value lb = property(listener, "LoadBalancerArn", at_att);
+        if (lb.is_string() && seen.insert(lb.text).second) out.items.push_back(std::move(lb));
+      };
+      for (const auto& x : resources_) {
+        if (!enabled(x)) continue;
+        if (x.type == "AWS::ElasticLoadBalancingV2::Listener" &&
+            forwards_to(property(x, "DefaultActions", at_att), r.logical_id)) {
+          add_load_balancer(x);
+        } else if (x.type == "AWS::ElasticLoadBalancingV2::ListenerRule" &&
+                   forwards_to(property(x, "Actions", at_att), r.logical_id)) {
+          const Value listener = property(x, "ListenerArn", at_att);
+          if (const ResourceDecl* l = resource(listener.resource); l && enabled(*l))
+            add_load_balancer(*l);
+        }
+      }
+      return out;
+    }
+  }
+  if (t == "AWS::ElasticLoadBalancing::LoadBalancer") {
+    if (attribute == "DNSName") return text(elb_dns_name(r.physical_id, internal(), region_));
+    if (attribute == "SourceSecurityGroup.OwnerAlias") return text(account_);
+    if (attribute == "SourceSecurityGroup.GroupName") {
+      // In a VPC, the load balancer's (first) security group; without any, the VPC's default.
+      const Value groups = property(r, "SecurityGroups", at_att);
+      if (!groups.is_list() || groups.items.empty()) return text("default");
+      const ResourceDecl* sg = resource(groups.items.front().resource);
+      if (!sg || sg->type != "AWS::EC2::SecurityGroup") return Value();
+      const Value name = property(*sg, "GroupName", at_att);
+      return name.is_string() ? name : text(stack_name_ + "-" + sg->logical_id);
+    }
+  }
+  if (t == "AWS::EC2::LaunchTemplate") {
+    if (attribute == "LaunchTemplateId") return id();
+    // One version is modelled: the template as written.
+    if (attribute == "LatestVersionNumber" || attribute == "DefaultVersionNumber") return text("1");
+  }
+  if (t == "AWS::EC2::VPCEndpointService" && attribute == "ServiceId") return id();
+  return Value();
 }
 
 }  // namespace cloudtwin::load::cfn

@@ -58,6 +58,41 @@ std::string hex(std::uint64_t v, int digits) {
   return std::string(buf).substr(16 - static_cast<std::size_t>(digits));
 }
 
+constexpr std::string_view kLoadBalancerV2 = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+constexpr std::string_view kListener = "AWS::ElasticLoadBalancingV2::Listener";
+constexpr std::string_view kListenerRule = "AWS::ElasticLoadBalancingV2::ListenerRule";
+constexpr std::string_view kTargetGroup = "AWS::ElasticLoadBalancingV2::TargetGroup";
+constexpr std::string_view kClassicLoadBalancer = "AWS::ElasticLoadBalancing::LoadBalancer";
+
+// The name CloudFormation gives a load balancer or target group without `Name`: the stack name
+// and logical id, cut to leave room for a random suffix (here a stable one) within 32 characters.
+std::string generated_elb_name(std::string_view stack, std::string_view logical_id,
+                               std::uint64_t h) {
+  std::string base;
+  for (char c : std::string(stack) + "-" + std::string(logical_id)) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    base += ok ? c : '-';
+  }
+  base.resize(std::min<std::size_t>(base.size(), 19));
+  while (!base.empty() && (base.back() == '-' || base.front() == '-')) {
+    if (base.back() == '-')
+      base.pop_back();
+    else
+      base.erase(0, 1);
+  }
+  // Not the digits that end the ARN: those stand for the load balancer's id.
+  return (base.empty() ? "" : base + "-") + hex(stable_hash(std::to_string(h)), 12);
+}
+
+// `app`, `net` or `gwy`: the load balancer type as its ARN writes it.
+std::string_view arn_type(const Value& type) {
+  if (type.is_string() && type.stand_in.empty()) {
+    if (type.text == "network") return "net";
+    if (type.text == "gateway") return "gwy";
+  }
+  return "app";
+}
+
 }  // namespace
 
 // ---- Value ---------------------------------------------------------------------------------
@@ -134,11 +169,45 @@ std::string_view id_prefix(std::string_view type) {
       {"AWS::EC2::SubnetNetworkAclAssociation", "aclassoc-"},
       {"AWS::EC2::DHCPOptions", "dopt-"},
       {"AWS::EC2::FlowLog", "fl-"},
+      {"AWS::EC2::LaunchTemplate", "lt-"},
+      {"AWS::EC2::VPCEndpointService", "vpce-svc-"},
   };
   for (const auto& e : kPrefixes) {
     if (e.type == type) return e.prefix;
   }
   return "";
+}
+
+bool valid_elb_name(std::string_view s) {
+  if (s.empty() || s.size() > 32 || s.front() == '-' || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+std::string partition_of(std::string_view region) {
+  if (region.starts_with("cn-")) return "aws-cn";
+  if (region.starts_with("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+std::string elb_dns_name(std::string_view physical_id, bool internal, std::string_view region) {
+  // An ARN's resource part: loadbalancer/<app|net|gwy>/<name>/<id>; a Classic name alone.
+  std::string_view kind = "classic", name = physical_id, id;
+  if (auto at = physical_id.find(":loadbalancer/"); at != std::string_view::npos) {
+    std::string_view rest = physical_id.substr(at + 14);
+    kind = rest.substr(0, rest.find('/'));
+    rest.remove_prefix(std::min(rest.size(), kind.size() + 1));
+    name = rest.substr(0, rest.find('/'));
+    id = rest.substr(std::min(rest.size(), name.size() + 1));
+  }
+  const std::string suffix = region.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  if (kind == "net" || kind == "gwy") {
+    return std::string(name) + "-" + std::string(id) + ".elb." + std::string(region) + "." + suffix;
+  }
+  const std::uint64_t digits = 1000000000ull + stable_hash(physical_id) % 9000000000ull;
+  return (internal ? "internal-" : "") + std::string(name) + "-" + std::to_string(digits) + "." +
+         std::string(region) + ".elb." + suffix;
 }
 
 // ---- Stack ---------------------------------------------------------------------------------
@@ -240,6 +309,8 @@ bool Stack::read(const yaml::Node& root) {
   if (diagnostics_.error_count() != errors_before) return false;
   assign_physical_ids();
   check_dependencies();
+  if (diagnostics_.error_count() != errors_before) return false;
+  name_load_balancing();
   return diagnostics_.error_count() == errors_before;
 }
 
@@ -369,6 +440,68 @@ void Stack::assign_physical_ids() {
     }
     if (r.type == "AWS::EC2::EIP")
       r.public_ip = allocate_public_ip(stack_name_ + "/" + r.logical_id);
+    // Elastic Load Balancing v2: Ref is the ARN. Until name_load_balancing() knows better, the
+    // names are those CloudFormation makes up and listeners and rules stand alone.
+    if (!r.type.starts_with("AWS::ElasticLoadBalancing")) continue;
+    const std::string arn =
+        "arn:" + partition_of(region_) + ":elasticloadbalancing:" + region_ + ":" + account_ + ":";
+    const std::string generated = generated_elb_name(stack_name_, r.logical_id, h);
+    if (r.type == kLoadBalancerV2) {
+      r.physical_id = arn + "loadbalancer/app/" + generated + "/" + hex(h, 16);
+    } else if (r.type == kTargetGroup) {
+      r.physical_id = arn + "targetgroup/" + generated + "/" + hex(h, 16);
+    } else if (r.type == kListener || r.type == kListenerRule) {
+      const bool rule = r.type == kListenerRule;
+      r.physical_id = arn + (rule ? "listener-rule/app/" : "listener/app/") + generated + "/" +
+                      hex(h, 16) + "/" + hex(stable_hash(r.physical_id + "/listener"), 16) +
+                      (rule ? "/" + hex(stable_hash(r.physical_id + "/rule"), 16) : "");
+    } else if (r.type == kClassicLoadBalancer) {
+      r.physical_id = generated;  // Ref is the name
+    }
+  }
+}
+
+void Stack::name_load_balancing() {
+  auto named = [&](const ResourceDecl& r, std::string_view key) -> std::string {
+    Value v = property(r, key, at(*r.key));
+    return v.is_string() && v.stand_in.empty() && valid_elb_name(v.text) ? v.text : "";
+  };
+  // The names written, and the load balancer types (they are part of the ARNs).
+  for (auto& r : resources_) {
+    if (r.type != kLoadBalancerV2 && r.type != kTargetGroup && r.type != kClassicLoadBalancer)
+      continue;
+    if (!enabled(r)) continue;
+    const std::uint64_t h = stable_hash(stack_name_ + "/" + r.logical_id);
+    const std::string arn = r.physical_id.substr(
+        0, r.physical_id.find(r.type == kTargetGroup ? ":targetgroup/" : ":loadbalancer/") + 1);
+    if (r.type == kClassicLoadBalancer) {
+      if (std::string name = named(r, "LoadBalancerName"); !name.empty()) r.physical_id = name;
+      continue;
+    }
+    std::string name = named(r, "Name");
+    if (name.empty()) name = generated_elb_name(stack_name_, r.logical_id, h);
+    if (r.type == kTargetGroup) {
+      r.physical_id = arn + "targetgroup/" + name + "/" + hex(h, 16);
+    } else {
+      const Value type = property(r, "Type", at(*r.key));
+      r.physical_id =
+          arn + "loadbalancer/" + std::string(arn_type(type)) + "/" + name + "/" + hex(h, 16);
+    }
+  }
+  // arn:...:listener/app/<load balancer>/<id>/<listener id>, and a rule's ARN extends its
+  // listener's likewise, whatever order the template declares them in.
+  for (std::string_view type : {kListener, kListenerRule}) {
+    const std::string_view parent = type == kListener ? ":loadbalancer/" : ":listener/";
+    const std::string_view self = type == kListener ? ":listener/" : ":listener-rule/";
+    for (auto& r : resources_) {
+      if (r.type != type || !enabled(r)) continue;
+      Value v = property(r, type == kListener ? "LoadBalancerArn" : "ListenerArn", at(*r.key));
+      const auto at_parent = v.is_string() ? v.text.find(parent) : std::string::npos;
+      if (at_parent == std::string::npos || !v.stand_in.empty()) continue;
+      const std::uint64_t h = stable_hash(stack_name_ + "/" + r.logical_id);
+      r.physical_id = v.text.substr(0, at_parent) + std::string(self) +
+                      v.text.substr(at_parent + parent.size()) + "/" + hex(h, 16);
+    }
   }
 }
 

@@ -135,6 +135,9 @@ class Stack {
   void read_conditions(const yaml::Node* section);
   void read_resources(const yaml::Node& section);
   void assign_physical_ids();
+  // Elastic Load Balancing ids name the load balancer, listener and target group: the names
+  // written (`Name`), then listener and rule ARNs from their load balancer's and listener's.
+  void name_load_balancing();
   void check_functions(const yaml::Node& root);
   void check_dependencies();
   // A Ref, GetAtt or DependsOn naming nothing: reported once per location.
@@ -151,6 +154,8 @@ class Stack {
   // The value of a parameter without Default or value, with a Gap::kStandIn warning.
   Value stand_in(const ParameterDecl& p, Location at);
   Value get_att(std::string_view logical_id, std::string_view attribute, Location at);
+  // Fn::GetAtt of load balancing resources; null when not one of theirs.
+  Value load_balancing_att(const ResourceDecl& r, std::string_view attribute, Location at);
   Value sub(const yaml::Node& arg, Location at, int depth, bool short_form);
   Value cidr(const yaml::Node& arg, Location at, int depth, bool short_form);
   Value condition_function(std::string_view fn, const yaml::Node& arg, Location at, int depth);
@@ -190,6 +195,16 @@ class Stack {
 
 // "vpc-", "subnet-", ... for the types that have AWS id prefixes; "" for others.
 std::string_view id_prefix(std::string_view type);
+// CreateLoadBalancer, CreateTargetGroup: a name is at most 32 letters, digits and hyphens, and
+// neither starts nor ends with a hyphen.
+bool valid_elb_name(std::string_view name);
+// "aws", "aws-cn" or "aws-us-gov", as AWS::Partition says for `region`.
+std::string partition_of(std::string_view region);
+// The DNS name ELB gives a load balancer, from its physical id (an Elastic Load Balancing v2
+// ARN, or a Classic Load Balancer's name): `[internal-]<name>-<digits>.<region>.elb.amazonaws.com`
+// for Application and Classic Load Balancers, `<name>-<hex>.elb.<region>.amazonaws.com` for
+// Network and Gateway Load Balancers.
+std::string elb_dns_name(std::string_view physical_id, bool internal, std::string_view region);
 // FNV-1a, 64 bits: stable across runs and platforms.
 std::uint64_t stable_hash(std::string_view text);
 
