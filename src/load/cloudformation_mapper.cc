@@ -56,8 +56,20 @@ constexpr Handler kHandlers[] = {
     {"AWS::EC2::EIPAssociation", 4, &Mapper::eip_association},
     {"AWS::EC2::NetworkInterfaceAttachment", 4, &Mapper::network_interface_attachment},
     {"AWS::EC2::EIP", 4, &Mapper::eip_instance},
+    // Load balancing: load balancers name subnets, groups and Elastic IPs; target groups
+    // instances and load balancers; listeners load balancers and target groups; rules listeners.
+    {"AWS::EC2::LaunchTemplate", 2, &Mapper::launch_template},
+    {"AWS::AutoScaling::LaunchConfiguration", 2, &Mapper::launch_configuration},
+    {"AWS::ElasticLoadBalancingV2::LoadBalancer", 2, &Mapper::load_balancer},
+    {"AWS::EC2::VPCEndpointService", 3, &Mapper::vpc_endpoint_service},
+    {"AWS::ElasticLoadBalancing::LoadBalancer", 4, &Mapper::classic_load_balancer},
+    {"AWS::ElasticLoadBalancingV2::TargetGroup", 4, &Mapper::target_group},
+    {"AWS::EC2::VPCEndpointServicePermissions", 4, &Mapper::vpc_endpoint_service_permissions},
+    {"AWS::ElasticLoadBalancingV2::Listener", 5, &Mapper::listener},
+    {"AWS::AutoScaling::AutoScalingGroup", 5, &Mapper::auto_scaling_group},
+    {"AWS::ElasticLoadBalancingV2::ListenerRule", 6, &Mapper::listener_rule},
 };
-constexpr int kLevels = 5;
+constexpr int kLevels = 7;
 
 std::string lower(std::string_view s) {
   std::string out(s);

@@ -1,7 +1,8 @@
-// Maps a stack's AWS::EC2 resources onto model resources. Each resource type has one function
-// (cloudformation_resources_*.cc); the Mapper gives them typed, located access to evaluated
-// properties and turns references into model::Refs, leaving out (with a warning) whatever names
-// something that is neither in this template nor in an input read before it.
+// Maps a stack's AWS::EC2, Elastic Load Balancing and Auto Scaling resources onto model
+// resources. Each resource type has one function (cloudformation_resources_*.cc); the Mapper
+// gives them typed, located access to evaluated properties and turns references into
+// model::Refs, leaving out (with a warning) whatever names something that is neither in this
+// template nor in an input read before it.
 #pragma once
 
 #include <initializer_list>
@@ -175,6 +176,17 @@ class Mapper {
   bool customer_gateway(const ResourceDecl& r);
   bool vpn_connection(const ResourceDecl& r);
   bool vpn_connection_route(const ResourceDecl& r);
+
+  bool load_balancer(const ResourceDecl& r);
+  bool classic_load_balancer(const ResourceDecl& r);
+  bool listener(const ResourceDecl& r);
+  bool listener_rule(const ResourceDecl& r);
+  bool target_group(const ResourceDecl& r);
+  bool launch_template(const ResourceDecl& r);
+  bool launch_configuration(const ResourceDecl& r);
+  bool auto_scaling_group(const ResourceDecl& r);
+  bool vpc_endpoint_service(const ResourceDecl& r);
+  bool vpc_endpoint_service_permissions(const ResourceDecl& r);
 
  private:
   friend class Props;
