@@ -169,6 +169,8 @@ TEST(CloudFormationElb, NetworkLoadBalancerSubnetMappingsAndAttributes) {
            "      IpAddressType: ipv4\n"
            "      Targets: [{Id: 10.0.1.10}, {Id: 172.16.0.5, AvailabilityZone: all}]\n"
            "      TargetGroupAttributes: [{Key: preserve_client_ip.enabled, Value: 'true'}]\n"
+           "  Six: {Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: {TargetType: "
+           "ip, Protocol: TCP, Port: 443, VpcId: !Ref Vpc, IpAddressType: ipv6}}\n"
            "  Tls:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
            "      LoadBalancerArn: !Ref Nlb\n      Port: 443\n      Protocol: TCP\n"
            "      DefaultActions: [{Type: forward, TargetGroupArn: !Ref Ips}]\n");
@@ -190,6 +192,8 @@ TEST(CloudFormationElb, NetworkLoadBalancerSubnetMappingsAndAttributes) {
   EXPECT_EQ(ips.targets[0].ip->str(), "10.0.1.10");
   EXPECT_EQ(ips.targets[1].availability_zone, "all");
   EXPECT_EQ(ips.preserve_client_ip.value_or(false), true);
+  EXPECT_FALSE(ips.ipv6);
+  EXPECT_TRUE(by_name(n.target_groups, "Six").ipv6);
   EXPECT_EQ(by_name(n.listeners, "Tls").protocol, model::LbProtocol::kTcp);
 }
 
@@ -390,14 +394,17 @@ TEST(CloudFormationElb, AutoScalingGroupRegistersRepresentativeInstances) {
                 "Lt.LatestVersionNumber}\n"
                 "      TargetGroupARNs: [!Ref Tg]\n      LoadBalancerNames: [!Ref Clb]\n"
                 "  Lc: {Type: AWS::AutoScaling::LaunchConfiguration, Properties: {ImageId: ami-1, "
-                "InstanceType: t3.micro, SecurityGroups: [!Ref Sg]}}\n"
+                "InstanceType: t3.micro, SecurityGroups: [!Ref Sg], AssociatePublicIpAddress: "
+                "true}}\n"
+                "  Plain: {Type: AWS::EC2::LaunchTemplate, Properties: {LaunchTemplateName: plain, "
+                "LaunchTemplateData: {SecurityGroupIds: [!Ref Sg]}}}\n"
                 "  Old: {Type: AWS::AutoScaling::AutoScalingGroup, Properties: {MinSize: '1', "
                 "MaxSize: '1', VPCZoneIdentifier: !Join [',', [!Ref SubA]], "
                 "LaunchConfigurationName: !Ref Lc}}\n"
                 "  Mixed:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n"
                 "      MinSize: '1'\n      MaxSize: '1'\n      VPCZoneIdentifier: [!Ref SubB]\n"
                 "      MixedInstancesPolicy: {LaunchTemplate: {LaunchTemplateSpecification: "
-                "{LaunchTemplateName: web-lt, Version: '1'}}}\n");
+                "{LaunchTemplateName: plain, Version: '1'}}}\n");
   ASSERT_TRUE(l.ok) << dump(l.diagnostics);
   const auto& n = l.network;
   const auto& asg = by_name(n.auto_scaling_groups, "Asg");
@@ -413,12 +420,21 @@ TEST(CloudFormationElb, AutoScalingGroupRegistersRepresentativeInstances) {
     EXPECT_TRUE(eni.public_ip.has_value());
   }
   EXPECT_EQ(by_name(n.load_balancers, "Clb").instances.size(), 2u);
+  // A launch configuration is a launch template in the model.
   const auto& old = by_name(n.auto_scaling_groups, "Old");
   ASSERT_EQ(old.instances.size(), 1u);
   EXPECT_TRUE(old.launch_template.resolved());
-  EXPECT_FALSE(n.network_interfaces[n.instances[old.instances[0]].network_interfaces.at(0)]
-                   .public_ip.has_value());
-  EXPECT_TRUE(by_name(n.auto_scaling_groups, "Mixed").launch_template.resolved());
+  const auto& old_eni =
+      n.network_interfaces[n.instances[old.instances[0]].network_interfaces.at(0)];
+  EXPECT_TRUE(old_eni.public_ip.has_value());
+  EXPECT_EQ(old_eni.security_groups.size(), 1u);
+  const auto& mixed = by_name(n.auto_scaling_groups, "Mixed");
+  ASSERT_EQ(mixed.instances.size(), 1u);
+  EXPECT_EQ(n.launch_templates[mixed.launch_template.index].name, "plain");
+  const auto& mixed_eni =
+      n.network_interfaces[n.instances[mixed.instances[0]].network_interfaces.at(0)];
+  EXPECT_FALSE(mixed_eni.public_ip.has_value());
+  EXPECT_EQ(mixed_eni.security_groups.size(), 1u);
 }
 
 // ---- endpoint services -----------------------------------------------------------------------
