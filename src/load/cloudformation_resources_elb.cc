@@ -68,7 +68,8 @@ std::optional<std::uint16_t> port(Props& p, std::string_view key, Need need) {
 
 // A required list of references (Subnets, VPCZoneIdentifier): any item that cannot be used leaves
 // the resource out, since a load balancer or group in fewer subnets than written would answer
-// differently. A comma-separated string is a list too (what Fn::Join makes of one).
+// differently. A comma-separated string is a list too (what Fn::Join makes of one), its items
+// trimmed of spaces.
 std::vector<model::Ref> all_refs(Mapper& m, Props& p, std::string_view key,
                                  std::initializer_list<Kind> kinds) {
   std::vector<model::Ref> out;
@@ -84,7 +85,10 @@ std::vector<model::Ref> all_refs(Mapper& m, Props& p, std::string_view key,
     list.at = v.at;
     for (std::size_t start = 0;;) {
       const auto comma = v.text.find(',', start);
-      Value item = Value::string(v.text.substr(start, comma - start), v.at, v.resource);
+      std::string text = v.text.substr(start, comma - start);
+      text.erase(0, text.find_first_not_of(' '));
+      text.erase(text.find_last_not_of(' ') + 1);
+      Value item = Value::string(std::move(text), v.at, v.resource);
       item.stand_in = v.stand_in;
       list.items.push_back(std::move(item));
       if (comma == std::string::npos) break;

@@ -399,7 +399,7 @@ TEST(CloudFormationElb, AutoScalingGroupRegistersRepresentativeInstances) {
                 "  Plain: {Type: AWS::EC2::LaunchTemplate, Properties: {LaunchTemplateName: plain, "
                 "LaunchTemplateData: {SecurityGroupIds: [!Ref Sg]}}}\n"
                 "  Old: {Type: AWS::AutoScaling::AutoScalingGroup, Properties: {MinSize: '1', "
-                "MaxSize: '1', VPCZoneIdentifier: !Join [',', [!Ref SubA]], "
+                "MaxSize: '1', VPCZoneIdentifier: !Join [', ', [!Ref SubA, !Ref SubB]], "
                 "LaunchConfigurationName: !Ref Lc}}\n"
                 "  Mixed:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n"
                 "      MinSize: '1'\n      MaxSize: '1'\n      VPCZoneIdentifier: [!Ref SubB]\n"
@@ -422,7 +422,7 @@ TEST(CloudFormationElb, AutoScalingGroupRegistersRepresentativeInstances) {
   EXPECT_EQ(by_name(n.load_balancers, "Clb").instances.size(), 2u);
   // A launch configuration is a launch template in the model.
   const auto& old = by_name(n.auto_scaling_groups, "Old");
-  ASSERT_EQ(old.instances.size(), 1u);
+  ASSERT_EQ(old.instances.size(), 2u);  // a comma-separated VPCZoneIdentifier
   EXPECT_TRUE(old.launch_template.resolved());
   const auto& old_eni =
       n.network_interfaces[n.instances[old.instances[0]].network_interfaces.at(0)];
