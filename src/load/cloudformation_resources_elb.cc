@@ -434,17 +434,6 @@ bool Mapper::classic_load_balancer(const ResourceDecl& r) {
     listeners.push_back(cl);
   }
   if (left_out(*this, p)) return false;
-  if (!p.has("SecurityGroups") && !subnets.empty()) {
-    // elb-vpc-security-groups.html: created without security groups in a nondefault VPC, it
-    // gets the VPC's default group.
-    const model::Index si = locate(Kind::kSubnet, subnets.front().text);
-    const std::string vpc = si == model::kNone ? "" : n_.subnets[si].vpc.text;
-    for (const auto& decl : s_.resources()) {
-      if (decl.type != "AWS::EC2::VPC" || decl.physical_id != vpc) continue;
-      const std::string group = "sg-default-" + vpc.substr(vpc.find('-') + 1);
-      if (default_of(group) != model::kNone) groups.push_back({group, p.at()});
-    }
-  }
   auto& lb = add(r, n_.load_balancers, Kind::kLoadBalancer);
   rename(*this, p, lb, Kind::kLoadBalancer, "LoadBalancerName");
   lb.type = LoadBalancerType::kClassic;

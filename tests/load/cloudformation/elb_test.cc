@@ -248,8 +248,8 @@ TEST(CloudFormationElb, DefaultsFollowElasticLoadBalancing) {
 }
 
 // A Classic Load Balancer (§3): Ref is its name; listeners front port -> instance port;
-// instances registered directly; without SecurityGroups in a nondefault VPC, the VPC's default
-// group (elb-vpc-security-groups.html).
+// instances registered directly; without SecurityGroups its nodes get the VPC's default group
+// (elb-vpc-security-groups.html; finalize(), as for every format).
 TEST(CloudFormationElb, ClassicLoadBalancer) {
   auto l = load(kBase +
                 "  Clb:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n"
@@ -268,8 +268,10 @@ TEST(CloudFormationElb, ClassicLoadBalancer) {
   EXPECT_FALSE(clb.internet_facing);
   EXPECT_EQ(clb.cross_zone.value_or(false), true);
   EXPECT_EQ(clb.instances.size(), 2u);
-  ASSERT_EQ(clb.security_groups.size(), 1u);
-  EXPECT_TRUE(clb.security_groups[0].text.starts_with("sg-default-"));
+  EXPECT_TRUE(clb.security_groups.empty());
+  const auto& node = n.network_interfaces[clb.nodes.at(0).eni];
+  ASSERT_EQ(node.security_groups.size(), 1u);
+  EXPECT_EQ(node.security_groups[0].index, n.vpcs[0].default_security_group);
   EXPECT_TRUE(clb.dns_name.starts_with("internal-legacy-")) << clb.dns_name;
   ASSERT_EQ(clb.listeners.size(), 2u);
   const auto& smtp = n.listeners[clb.listeners[0]];  // by port
