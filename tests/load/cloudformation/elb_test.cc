@@ -9,6 +9,8 @@
 #include <string>
 
 #include "cloudtwin/load/cloudformation.h"
+#include "cloudtwin/vpc/endpoint.h"
+#include "cloudtwin/vpc/trace.h"
 #include "template_helpers.h"
 
 namespace cloudtwin::load {
@@ -437,6 +439,87 @@ TEST(CloudFormationElb, AutoScalingGroupRegistersRepresentativeInstances) {
       n.network_interfaces[n.instances[mixed.instances[0]].network_interfaces.at(0)];
   EXPECT_FALSE(mixed_eni.public_ip.has_value());
   EXPECT_EQ(mixed_eni.security_groups.size(), 1u);
+}
+
+// ---- traces through what the template declares --------------------------------------------
+
+// aws-vpc-services.md §9.1-§9.3 from a template: the internet reaches an instance and an Auto
+// Scaling group's representative through an internet-facing ALB (a new connection from the
+// node to the target port, which the target's group allows from the ALB's group); a port the
+// ALB's group allows but no listener takes is ELBV2_LISTENERS_MISMATCH.
+TEST(CloudFormationElb, TracesGoThroughTheLoadBalancer) {
+  auto l = load(
+      "Resources:\n"
+      "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+      "  PubA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24, "
+      "AvailabilityZone: us-east-1a}}\n"
+      "  PubB: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, "
+      "AvailabilityZone: us-east-1b}}\n"
+      "  AppA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.10.0/24, "
+      "AvailabilityZone: us-east-1a}}\n"
+      "  AppB: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.11.0/24, "
+      "AvailabilityZone: us-east-1b}}\n"
+      "  Igw: {Type: AWS::EC2::InternetGateway}\n"
+      "  Att: {Type: AWS::EC2::VPCGatewayAttachment, Properties: {VpcId: !Ref Vpc, "
+      "InternetGatewayId: !Ref Igw}}\n"
+      "  Public: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}\n"
+      "  Out: {Type: AWS::EC2::Route, Properties: {RouteTableId: !Ref Public, "
+      "DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw}}\n"
+      "  PubAAssoc: {Type: AWS::EC2::SubnetRouteTableAssociation, Properties: {SubnetId: !Ref "
+      "PubA, RouteTableId: !Ref Public}}\n"
+      "  PubBAssoc: {Type: AWS::EC2::SubnetRouteTableAssociation, Properties: {SubnetId: !Ref "
+      "PubB, RouteTableId: !Ref Public}}\n"
+      "  AlbSg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+      "      GroupDescription: alb\n      VpcId: !Ref Vpc\n"
+      "      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 80, ToPort: 443, CidrIp: "
+      "0.0.0.0/0}]\n"
+      "  WebSg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+      "      GroupDescription: web\n      VpcId: !Ref Vpc\n"
+      "      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 8080, ToPort: 8080, "
+      "SourceSecurityGroupId: !Ref AlbSg}]\n"
+      "  Web: {Type: AWS::EC2::Instance, Properties: {SubnetId: !Ref AppA, SecurityGroupIds: "
+      "[!Ref WebSg]}}\n"
+      "  Lt: {Type: AWS::EC2::LaunchTemplate, Properties: {LaunchTemplateData: "
+      "{SecurityGroupIds: [!Ref WebSg]}}}\n"
+      "  Asg: {Type: AWS::AutoScaling::AutoScalingGroup, Properties: {MinSize: '1', MaxSize: "
+      "'2', VPCZoneIdentifier: [!Ref AppB], LaunchTemplate: {LaunchTemplateId: !Ref Lt, "
+      "Version: '1'}, TargetGroupARNs: [!Ref Tg]}}\n"
+      "  WebAlb: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {Subnets: [!Ref "
+      "PubA, !Ref PubB], SecurityGroups: [!Ref AlbSg]}}\n"
+      "  Tg: {Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: {Protocol: HTTP, "
+      "Port: 8080, VpcId: !Ref Vpc, Targets: [{Id: !Ref Web}]}}\n"
+      "  Https: {Type: AWS::ElasticLoadBalancingV2::Listener, Properties: {LoadBalancerArn: "
+      "!Ref WebAlb, Port: 443, Protocol: HTTPS, DefaultActions: [{Type: forward, "
+      "TargetGroupArn: !Ref Tg}]}}\n");
+  ASSERT_TRUE(l.ok) << dump(l.diagnostics);
+  const auto& n = l.network;
+  auto run = [&](const std::string& to, std::uint16_t port) {
+    auto from = vpc::parse_endpoint(n, "internet");
+    auto dest = vpc::parse_endpoint(n, to);
+    EXPECT_TRUE(from.endpoint && dest.endpoint) << to << ": " << dest.error;
+    vpc::Query q;
+    if (from.endpoint) q.source = *from.endpoint;
+    if (dest.endpoint) q.destination = *dest.endpoint;
+    q.destination_port = port;
+    return vpc::trace(n, q);
+  };
+  auto why = [](const vpc::Trace& t) {
+    std::string s;
+    for (const auto& e : t.explanations) s += e.code + ": " + e.message + "\n";
+    return s;
+  };
+  const auto web = run("Web", 443);
+  EXPECT_TRUE(web.reachable) << why(web);
+  const auto& asg = by_name(n.auto_scaling_groups, "Asg");
+  ASSERT_EQ(asg.instances.size(), 1u);
+  const auto representative = run(n.instances[asg.instances[0]].id, 443);
+  EXPECT_TRUE(representative.reachable) << why(representative);
+  const auto alb = run("WebAlb:443", 443);  // the logical id names the load balancer
+  EXPECT_TRUE(alb.reachable) << why(alb);
+  const auto no_listener = run("WebAlb", 80);
+  EXPECT_FALSE(no_listener.reachable);
+  ASSERT_FALSE(no_listener.explanations.empty());
+  EXPECT_EQ(no_listener.explanations.front().code, "ELBV2_LISTENERS_MISMATCH") << why(no_listener);
 }
 
 // ---- endpoint services -----------------------------------------------------------------------
