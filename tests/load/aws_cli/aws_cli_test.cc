@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cloudtwin/load/load.h"
+#include "snapshot_folder.h"
 #include "trace_helpers.h"
 
 namespace cloudtwin::load {
@@ -18,19 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::dump_diagnostics;
+using testing::load;
+using testing::Loaded;
 using testing::trace_between;
-
-struct Loaded {
-  model::Network network;
-  Diagnostics diagnostics;
-  bool ok = false;
-};
-
-Loaded load(const std::string& path) {
-  Loaded l;
-  l.ok = load_network({path}, l.network, l.diagnostics);
-  return l;
-}
+using Snapshot = testing::SnapshotFolder;
 
 std::string data(const std::string& snapshot) {
   return std::string(CLOUDTWIN_SHARED_DIR) + "/data/aws-cli/" + snapshot;
@@ -143,23 +135,6 @@ TEST(AwsCliSnapshot, TransitGatewayPeeringUsesTheIngressAttachmentsTable) {
 }
 
 // ---- rules ------------------------------------------------------------------------------------
-
-class Snapshot {
- public:
-  explicit Snapshot(const std::string& name) : root_(fs::path(::testing::TempDir()) / name) {
-    fs::remove_all(root_);
-  }
-  ~Snapshot() { fs::remove_all(root_); }
-  std::string write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((root_ / rel).parent_path());
-    std::ofstream(root_ / rel) << text;
-    return (root_ / rel).string();
-  }
-  [[nodiscard]] std::string str() const { return root_.string(); }
-
- private:
-  fs::path root_;
-};
 
 const char* kVpcs =
     R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "OwnerId": "111122223333"}]})";
