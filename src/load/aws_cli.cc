@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "aws_cli_elb.h"
 #include "cloudtwin/model/id_table.h"
 #include "json_source.h"
 
@@ -71,23 +72,15 @@ std::string lower(std::string_view s) {
 }
 
 // Keys Batfish reads that cloudtwin does not model, and keys with nothing to model.
-constexpr std::string_view kUnmodelled[] = {"LoadBalancers",
-                                            "TargetGroups",
-                                            "LoadBalancerListeners",
-                                            "LoadBalancerAttributes",
-                                            "LoadBalancerTargetHealth",
-                                            "DBInstances",
-                                            "DomainStatusList",
-                                            "ElasticsearchDomains",
-                                            "virtualInterfaces",
-                                            "NetworkFirewalls",
-                                            "FirewallPolicies"};
+constexpr std::string_view kUnmodelled[] = {"DBInstances",          "DomainStatusList",
+                                            "ElasticsearchDomains", "virtualInterfaces",
+                                            "NetworkFirewalls",     "FirewallPolicies"};
 constexpr std::string_view kNothingToModel[] = {"AvailabilityZones", "DhcpOptions",
                                                 "Regions",           "InstanceStatuses",
                                                 "PlacementGroups",   "ServiceNames",
                                                 "ServiceDetails",    "Tags",
                                                 "NextToken",         "AdditionalRoutesAvailable",
-                                                "ResponseMetadata"};
+                                                "ResponseMetadata",  "NextMarker"};
 
 // ENIs AWS creates for its own services; the model represents them by the service itself.
 bool is_service_interface(std::string_view type) {
@@ -100,6 +93,7 @@ class Snapshot {
   Snapshot(model::Network& n, Diagnostics& d)
       : net_(n),
         d_(d),
+        elb_(n, d),
         first_vpc_(n.vpcs.size()),
         first_subnet_(n.subnets.size()),
         first_tgw_(n.transit_gateways.size()) {}
@@ -137,7 +131,60 @@ class Snapshot {
     od::object root;
     if (auto e = doc.get_object().get(root)) return fail(e, location());
     json::Tree tree;
+    elb_.begin_file(rd, account, region);
+    // Reads the answer under top-level key `k`; false if the file cannot be read further.
+    auto read_answer = [&](od::value& value, const std::string& k, std::size_t key_offset) {
+      const auto handler = handlers().find(k);
+      const auto elb = aws_cli::LoadBalancing::handler(k);
+      od::json_type value_type;
+      if (aws_cli::LoadBalancing::takes_object(k) &&
+          value.type().get(value_type) == simdjson::SUCCESS &&
+          value_type == od::json_type::object) {
+        if (auto e = tree.build(value, source->text().data())) {
+          fail(e, tree.error_offset());
+          return false;
+        }
+        rd.set_resource("");
+        if (rd.no_duplicates(tree)) elb_.read_object(k, tree.root());
+        return true;
+      }
+      od::array list;
+      if (value.get_array().get(list) != simdjson::SUCCESS) {
+        rd.error(key_offset, "", "`" + k + "` must be an array");
+        return true;
+      }
+      for (auto element : list) {
+        od::value v;
+        if (auto e = std::move(element).get(v)) {
+          fail(e, location());
+          return false;
+        }
+        if (auto e = tree.build(v, source->text().data())) {
+          fail(e, tree.error_offset());
+          return false;
+        }
+        const Value item = tree.root();
+        rd.set_resource("");
+        if (!rd.no_duplicates(tree)) continue;
+        if (!item.is_object()) {
+          rd.error(item.offset(), "",
+                   "an item of `" + k + "` must be an object, not " + json::type_name(item.type()));
+          continue;
+        }
+        make_room(at_start, item.offset(), source->text().size());
+        if (handler != handlers().end())
+          (this->*handler->second)(item);
+        else
+          (elb_.*elb)(item);
+        // Items are read once, in order: the text before this one is not read again.
+        source->release_before(item.offset());
+      }
+      return true;
+    };
     std::map<std::string, std::size_t> seen;  // top-level key -> offset
+    // Answers that want the name of what they describe (a wrapper's LoadBalancerArn, ...),
+    // which the file gives after them: read once the whole file is.
+    std::vector<std::string> deferred;
     for (auto member : root) {
       od::field field;
       std::string_view key;
@@ -153,8 +200,15 @@ class Snapshot {
                  "JSON readers disagree on which of the two wins; keep one");
         continue;
       }
-      auto handler = handlers().find(k);
-      if (handler == handlers().end()) {
+      if (aws_cli::LoadBalancing::is_context_key(k)) {
+        std::string_view text;
+        if (field.value().get_string().get(text) != simdjson::SUCCESS)
+          rd.error(key_offset, "", "`" + k + "` must be a string");
+        else
+          elb_.set_context(k, text, key_offset);
+        continue;
+      }
+      if (!handlers().contains(k) && !aws_cli::LoadBalancing::handler(k)) {
         if (std::find(std::begin(kNothingToModel), std::end(kNothingToModel), key) !=
             std::end(kNothingToModel)) {
           continue;
@@ -167,34 +221,34 @@ class Snapshot {
             batfish ? "" : "cloudtwin reads the answers of the describe calls in docs/format.md");
         continue;
       }
-      od::array list;
-      if (field.value().get_array().get(list) != simdjson::SUCCESS) {
-        rd.error(key_offset, "", "`" + k + "` must be an array");
+      if (aws_cli::LoadBalancing::wants_context(k) && !elb_.has_context()) {
+        deferred.push_back(k);
         continue;
       }
-      for (auto element : list) {
-        od::value v;
-        if (auto e = std::move(element).get(v)) return fail(e, location());
-        if (auto e = tree.build(v, source->text().data())) return fail(e, tree.error_offset());
-        const Value item = tree.root();
-        rd.set_resource("");
-        if (!rd.no_duplicates(tree)) continue;
-        if (!item.is_object()) {
-          rd.error(item.offset(), "",
-                   "an item of `" + k + "` must be an object, not " + json::type_name(item.type()));
-          continue;
-        }
-        make_room(at_start, item.offset(), source->text().size());
-        (this->*handler->second)(item);
-        // Items are read once, in order: the text before this one is not read again.
-        source->release_before(item.offset());
-      }
+      if (!read_answer(field.value(), k, key_offset)) return;
     }
     // One answer per file: `{...}{...}` or a second answer appended is not read silently.
     if (auto next = json::trailing_content(doc, *source)) {
       rd.error(*next, "", "more than one JSON document in the file (the next starts here)",
                "write one describe-* answer per file");
     }
+    if (!deferred.empty()) {
+      doc.rewind();
+      if (auto e = doc.get_object().get(root)) return fail(e, location());
+      for (auto member : root) {
+        od::field field;
+        std::string_view key;
+        if (auto e = std::move(member).get(field)) return fail(e, location());
+        if (auto e = field.unescaped_key().get(key)) return fail(e, location());
+        auto it = std::find(deferred.begin(), deferred.end(), key);
+        if (it == deferred.end()) continue;
+        const std::string k(key);
+        deferred.erase(it);  // a repeat was reported above
+        const std::size_t key_offset = source->offset(field.value().raw_json_token().data());
+        if (!read_answer(field.value(), k, key_offset)) return;
+      }
+    }
+    elb_.end_file();
     rd_ = nullptr;
   }
 
@@ -242,6 +296,15 @@ class Snapshot {
     rank_propagated_routes();
     for (auto& p : pending_) p();
     pending_.clear();
+    // Gateway Load Balancer interfaces are kept for the load balancers' nodes that use them.
+    const auto linked =
+        elb_.finish([this](const std::string& i) { return gone_instances_.contains(i); });
+    std::unordered_set<std::string> kept;
+    for (auto& e : held_enis_) {
+      if (linked.contains(e.id) && kept.insert(e.id).second)
+        net_.network_interfaces.push_back(std::move(e));
+    }
+    held_enis_.clear();
     unknown_peer_groups();
     regions(region_option);
   }
@@ -443,9 +506,14 @@ class Snapshot {
       rd().error(item.offset(), "", "a network interface needs `NetworkInterfaceId`");
       return;
     }
+    // ELB's requester-managed interfaces: "ELB app/<name>/<id>", "ELB net/...", "ELB gwy/...",
+    // "ELB <name>" for Classic (aws-vpc-services.md §0). A load balancer node uses its own.
+    std::string_view elb_owner = item.get("Description").text();
+    elb_owner = elb_owner.starts_with("ELB ") ? elb_owner.substr(4) : std::string_view{};
+    const bool held = type == "gateway_load_balancer" && !elb_owner.empty();
     if (is_service_interface(type)) {
       service_enis_.emplace(*eni_id);
-      return;
+      if (!held) return;
     }
     if (const auto* known = eni_index_.first(*eni_id)) {
       // Listed by both describe-instances and describe-network-interfaces.
@@ -511,6 +579,11 @@ class Snapshot {
       e.instance = {instance, at(item)};
     else if (attached.is_string())
       e.instance = {std::string(attached.text()), at(attached)};
+    if (!elb_owner.empty()) elb_.note_interface(elb_owner, e);
+    if (held) {
+      held_enis_.push_back(std::move(e));
+      return;
+    }
     eni_index_.add(e.id, {Kind::kNetworkInterface, static_cast<Index>(net_.network_interfaces.size())});
     net_.network_interfaces.push_back(std::move(e));
   }
@@ -524,7 +597,10 @@ class Snapshot {
   void instance(const Value& item) {
     auto state = item.get("State").get("Name").text();
     // A terminated instance has no interfaces left and nothing to trace.
-    if (state == "terminated" || state == "shutting-down") return;
+    if (state == "terminated" || state == "shutting-down") {
+      if (auto i = item.get("InstanceId"); i.is_string()) gone_instances_.emplace(i.text());
+      return;
+    }
     auto i = add(item, "InstanceId", net_.instances);
     if (!i) return;
     auto& inst = net_.instances[*i];
@@ -1318,6 +1394,10 @@ class Snapshot {
   model::IdTable eni_index_;  // 100,000s of interfaces, most listed twice
   std::unordered_map<std::string, Index> sg_index_, attachment_index_, pl_index_;
   std::unordered_set<std::string> service_enis_;
+  std::unordered_set<std::string> gone_instances_;  // terminated: left out
+  aws_cli::LoadBalancing elb_;
+  // Gateway Load Balancer interfaces, kept if a load balancer node is linked to one.
+  std::vector<model::NetworkInterface> held_enis_;
   std::unordered_map<std::string, std::string> group_pairs_;  // referenced group -> detail
   std::map<std::pair<std::string, std::string>, Index> attachment_side_;  // (id, TGW) -> index
   std::size_t first_vpc_, first_subnet_, first_tgw_;  // this snapshot's resources start here
