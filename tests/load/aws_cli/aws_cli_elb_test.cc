@@ -314,6 +314,39 @@ TEST(AwsCliElb, NodesUseTheInterfacesTheirDescriptionsName) {
             1u);
 }
 
+// aws-vpc-services.md §1: a client reaches the ALB's node (its interface from the snapshot, with
+// the load balancer's group), and the node opens a new connection to the target's port, which
+// the target's group admits from the load balancer's group.
+TEST(AwsCliElb, InternetReachesATargetThroughTheSnapshotsNodes) {
+  auto s = full("awscli_elb_trace");
+  auto l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  auto t = testing::trace_between(l.network, "internet:8.8.8.8", "i-1", 80);
+  ASSERT_TRUE(t.ok) << t.error;
+  EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+  // Through the load balancer, whose node is the snapshot's interface: the internet gateway
+  // maps eni-alb-a's public address to its private one, and the node opens the connection to
+  // the target from that address.
+  std::vector<std::string> components, addresses;
+  for (const auto& h : t.trace.forward) {
+    components.push_back(h.component_type + ":" + h.component_id);
+    for (const auto* header : {&h.inbound_header, &h.outbound_header}) {
+      if (*header) addresses.push_back((*header)->src.str() + ">" + (*header)->dst.str());
+    }
+  }
+  EXPECT_NE(std::find(components.begin(), components.end(), "LoadBalancer:" + kAlb),
+            components.end())
+      << ::testing::PrintToString(components);
+  EXPECT_NE(std::find(addresses.begin(), addresses.end(), "8.8.8.8>10.0.1.100"), addresses.end())
+      << ::testing::PrintToString(addresses);
+  EXPECT_NE(std::find(addresses.begin(), addresses.end(), "10.0.1.100>10.0.1.10"), addresses.end())
+      << ::testing::PrintToString(addresses);
+  // No listener on 8080: ELBV2_LISTENERS_MISMATCH at the load balancer.
+  auto miss = testing::trace_between(l.network, "internet:8.8.8.8", "i-1", 8080);
+  ASSERT_TRUE(miss.ok) << miss.error;
+  EXPECT_FALSE(miss.trace.reachable);
+}
+
 TEST(AwsCliElb, WithoutInterfacesFinalizeMakesTheNodes) {
   auto s = full("awscli_elb_no_enis");
   s.write(kDir + "NetworkInterfaces.json", R"({"NetworkInterfaces": []})");
