@@ -16,6 +16,8 @@
 
 namespace cloudtwin::load::terraform {
 
+struct Mapper;  // terraform_mapper.h
+
 // What a plan says beyond planned_values: which attributes are unknown until apply, and which
 // resources each attribute's expression references.
 struct Plan {
@@ -62,8 +64,7 @@ class Resources {
   void finish();
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Mapper> impl_;
 };
 
 }  // namespace cloudtwin::load::terraform
