@@ -168,10 +168,12 @@ std::optional<vpc::Query> make_query(const model::Network& network, const Packet
       usage_error("--through: " + through.error, through.hint);
       return std::nullopt;
     }
-    if (through.endpoint->kind != vpc::EndpointKind::kNetworkInterface ||
-        network.network_interfaces[through.endpoint->index].load_balancer == model::kNone) {
-      usage_error("--through " + o.through + " is not a load balancer",
-                  "name a load balancer or LOAD-BALANCER:PORT");
+    const bool front = through.endpoint->kind == vpc::EndpointKind::kNetworkInterface &&
+                       (network.network_interfaces[through.endpoint->index].load_balancer != model::kNone ||
+                        network.network_interfaces[through.endpoint->index].vpc_endpoint != model::kNone);
+    if (!front) {
+      usage_error("--through " + o.through + " is not a load balancer or an interface endpoint",
+                  "name a load balancer, LOAD-BALANCER:PORT or an interface endpoint");
       return std::nullopt;
     }
     q.through = *through.endpoint;

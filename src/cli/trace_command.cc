@@ -29,9 +29,10 @@ Runner add_trace_command(CLI::App& app) {
                   "on-premises network")
       ->required();
   cmd->add_option("--through", o->packet.through,
-                  "Address the packet to this load balancer[:PORT], which sends it on to --to "
-                  "(from the internet, a destination without a public address is reached "
-                  "through an internet-facing load balancer that targets it anyway)");
+                  "Address the packet to this load balancer[:PORT] or interface endpoint, which "
+                  "sends it on to --to (from the internet, a destination without a public "
+                  "address is reached through an internet-facing load balancer that targets it "
+                  "anyway)");
   add_packet_options(*cmd, o->packet, "");
   cmd->add_flag("--json", o->json, "Print a JSON document");
   return [o]() {

@@ -84,8 +84,7 @@ constexpr std::string_view kNothingToModel[] = {"AvailabilityZones", "DhcpOption
 
 // ENIs AWS creates for its own services; the model represents them by the service itself.
 bool is_service_interface(std::string_view type) {
-  return type == "nat_gateway" || type == "transit_gateway" || type == "gateway_load_balancer" ||
-         type == "gateway_load_balancer_endpoint";
+  return type == "nat_gateway" || type == "transit_gateway" || type == "gateway_load_balancer";
 }
 
 class Snapshot {
@@ -1151,16 +1150,19 @@ class Snapshot {
     auto state = item.get("State").text();
     if (state == "deleted" || state == "failed" || state == "rejected") return;
     const auto type = item.get("VpcEndpointType").text();
-    if (type == "GatewayLoadBalancer") {
-      rd().diagnostics().gap(Gap::kIgnoredType, "GatewayLoadBalancer VPC endpoint", rd().path(), rd().at(item.offset()), std::string(item.get("VpcEndpointId").text()),
-                   "ignored: Gateway Load Balancer endpoints are not modelled");
+    const auto kind = model::parse_vpc_endpoint_type(type.empty() ? "Gateway" : type);
+    if (!kind || *kind == model::VpcEndpointType::kFirewall) {
+      rd().diagnostics().gap(Gap::kIgnoredType, std::string(type) + " VPC endpoint", rd().path(),
+                             rd().at(item.offset()), std::string(item.get("VpcEndpointId").text()),
+                             "ignored: cloudtwin models Gateway, Interface and "
+                             "GatewayLoadBalancer endpoints");
       return;
     }
     auto i = add(item, "VpcEndpointId", net_.vpc_endpoints);
     if (!i) return;
     auto& e = net_.vpc_endpoints[*i];
     e.vpc = ref(item.get("VpcId"), "VpcId");
-    e.gateway = type == "Gateway";
+    e.type = *kind;
     if (auto s = rd().str(item.get("ServiceName"), "ServiceName")) e.service_name = *s;
     if (!state.empty()) e.state = std::string(state);
     for (const auto& r : item.get("RouteTableIds").items())

@@ -413,17 +413,18 @@ bool Mapper::vpc_peering_connection(const ResourceDecl& r) {
 bool Mapper::vpc_endpoint(const ResourceDecl& r) {
   Props p(*this, r);
   const std::string type = p.text("VpcEndpointType").value_or("Gateway");
-  if (type != "Gateway" && type != "Interface") {
+  auto kind = model::parse_vpc_endpoint_type(type);
+  if (!kind || *kind == model::VpcEndpointType::kFirewall) {
     s_.gap(Gap::kIgnoredType, r.type + " (" + type + ")", p.at(), r.logical_id,
            "ignored: " + type + " endpoint " + r.logical_id +
-               " (cloudtwin models Gateway and Interface endpoints); routes to it lead "
-               "nowhere modelled");
+               " (cloudtwin models Gateway, Interface and GatewayLoadBalancer endpoints); routes "
+               "to it lead nowhere modelled");
     return false;
   }
   model::Ref vpc = p.ref("VpcId", {Kind::kVpc}, kReq);
   auto service = p.text("ServiceName", kReq);
   if (p.failed()) return p.skip();
-  const bool gateway = type == "Gateway";
+  const bool gateway = *kind == model::VpcEndpointType::kGateway;
   std::vector<model::Ref> tables, subnets, groups;
   if (gateway) {
     tables = p.refs("RouteTableIds", {Kind::kRouteTable});
@@ -452,7 +453,7 @@ bool Mapper::vpc_endpoint(const ResourceDecl& r) {
   }
   auto& ep = add(r, n_.vpc_endpoints, Kind::kVpcEndpoint);
   ep.vpc = vpc;
-  ep.gateway = gateway;
+  ep.type = *kind;
   ep.service_name = *service;
   ep.route_tables = std::move(tables);
   ep.subnets = std::move(subnets);

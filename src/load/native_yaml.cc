@@ -49,6 +49,7 @@ constexpr Section kSections[] = {
     {"target_groups", read_target_group},
     {"load_balancers", read_load_balancer},
     {"auto_scaling_groups", read_auto_scaling_group},
+    {"vpc_endpoint_services", read_vpc_endpoint_service},
 };
 
 constexpr const char* kTopLevelHint =

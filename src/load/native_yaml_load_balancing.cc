@@ -282,4 +282,27 @@ void read_auto_scaling_group(Context& cx, Value& item) {
   g.load_balancers = f.refs("load_balancers");
 }
 
+void read_vpc_endpoint_service(Context& cx, Value& item) {
+  Fields f = item.fields({"id", "name", "service_name", "network_load_balancers",
+                          "gateway_load_balancers", "acceptance_required", "allowed_principals"});
+  auto& s = add_resource(f, cx.network.vpc_endpoint_services, "vpce-svc-");
+  if (!f.is_mapping()) return;
+  // The name consumers' endpoints give: com.amazonaws.vpce.<region>.<id> unless written.
+  if (auto name = f.get("service_name").text())
+    s.service_name = *name;
+  else
+    s.service_name = "com.amazonaws.vpce." + (cx.region.empty() ? cx.network.default_region : cx.region) + "." + s.id;
+  s.network_load_balancers = f.refs("network_load_balancers");
+  s.gateway_load_balancers = f.refs("gateway_load_balancers");
+  if (s.network_load_balancers.empty() == s.gateway_load_balancers.empty()) {
+    f.error_at(f.has("network_load_balancers") ? "gateway_load_balancers" : "id",
+               "an endpoint service has Network Load Balancers or Gateway Load Balancers",
+               "give `network_load_balancers` or `gateway_load_balancers`, not both");
+  }
+  if (auto b = f.get("acceptance_required").boolean()) s.acceptance_required = *b;
+  for (auto& p : f.get("allowed_principals").items()) {
+    if (auto t = p.text()) s.allowed_principals.emplace_back(*t);
+  }
+}
+
 }  // namespace cloudtwin::load::yaml

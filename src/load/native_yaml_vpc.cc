@@ -254,13 +254,7 @@ void read_vpc_endpoint(Context& cx, Value& item) {
   ep.vpc = f.require("vpc").ref();
   if (auto type =
           f.get("vpc_endpoint_type").choice({"Gateway", "Interface", "GatewayLoadBalancer"})) {
-    if (*type == "GatewayLoadBalancer") {
-      f.get("vpc_endpoint_type")
-          .error("Gateway Load Balancer endpoints are not modelled yet",
-                 "model the appliance's network interface and route to it with "
-                 "`network_interface`");
-    }
-    ep.gateway = *type == "Gateway";
+    ep.type = *model::parse_vpc_endpoint_type(*type);
   }
   if (auto s = f.require("service_name").text()) ep.service_name = *s;
   ep.route_tables = f.refs("route_tables");
@@ -275,10 +269,14 @@ void read_vpc_endpoint(Context& cx, Value& item) {
                  "set `vpc_endpoint_type: " + std::string(type) + "` or remove it");
     }
   };
-  if (ep.gateway) {
+  if (ep.gateway()) {
     for (auto key : {"subnets", "security_groups", "network_interfaces"}) {
       wrong_type(key, "Interface");
     }
+  } else if (ep.type == model::VpcEndpointType::kGatewayLoadBalancer) {
+    // gateway-load-balancer-endpoints.html: no security groups; one subnet, checked by finalize().
+    wrong_type("security_groups", "Interface");
+    for (auto key : {"route_tables", "prefix_list"}) wrong_type(key, "Gateway");
   } else {
     for (auto key : {"route_tables", "prefix_list"}) wrong_type(key, "Gateway");
   }

@@ -294,6 +294,7 @@ void each_list(const model::Network& n, F&& f) {
   f(Kind::kTargetGroup, n.target_groups);
   f(Kind::kAutoScalingGroup, n.auto_scaling_groups);
   f(Kind::kLaunchTemplate, n.launch_templates);
+  f(Kind::kVpcEndpointService, n.vpc_endpoint_services);
 }
 
 // The most frequent of `values` (the first seen on a tie); `fallback` if there are none.
@@ -366,6 +367,7 @@ class Writer {
     section(out, "target_groups", n_.target_groups, &Writer::target_group);
     section(out, "load_balancers", n_.load_balancers, &Writer::load_balancer);
     section(out, "auto_scaling_groups", n_.auto_scaling_groups, &Writer::auto_scaling_group);
+    section(out, "vpc_endpoint_services", n_.vpc_endpoint_services, &Writer::vpc_endpoint_service);
     aliases(out);
     return out;
   }
@@ -982,9 +984,9 @@ class Writer {
   std::optional<Yaml> vpc_endpoint(const model::VpcEndpoint& e, Index) {
     Yaml m = resource(e, "vpce-");
     set_ref(m, "vpc", e.vpc, Kind::kVpc);
-    if (!e.gateway) m.set("vpc_endpoint_type", Yaml::raw("Interface"));
+    if (!e.gateway()) m.set("vpc_endpoint_type", Yaml::raw(model::vpc_endpoint_type_name(e.type)));
     m.set("service_name", str(e.service_name));
-    if (e.gateway) {
+    if (e.gateway()) {
       set_refs(m, "route_tables", e.route_tables, Kind::kRouteTable);
       set_ref(m, "prefix_list", e.prefix_list, Kind::kPrefixList);
     } else {
@@ -1049,8 +1051,9 @@ class Writer {
 
   // ---- load balancing ----------------------------------------------------------------------
 
-  // What finalize() makes for load balancing: the interfaces of load balancer nodes whose input
-  // did not name one, and each Auto Scaling group's representative instances and interfaces.
+  // What finalize() makes: the interfaces of load balancer nodes whose input did not name one,
+  // each Auto Scaling group's representative instances and interfaces, and the interfaces of
+  // endpoints.
   void plan_made_by_finalize() {
     made_eni_.assign(n_.network_interfaces.size(), false);
     for (const auto& lb : n_.load_balancers) {
@@ -1062,6 +1065,13 @@ class Writer {
     }
     for (Index e = 0; e < n_.network_interfaces.size(); ++e) {
       if (representative(n_.network_interfaces[e].instance)) made_eni_[e] = true;
+    }
+    // An interface or Gateway Load Balancer endpoint's interfaces, when its input named none.
+    for (const auto& ep : n_.vpc_endpoints) {
+      if (!ep.network_interfaces.empty()) continue;
+      for (Index e : ep.enis) {
+        if (e < made_eni_.size()) made_eni_[e] = true;
+      }
     }
   }
 
@@ -1283,6 +1293,17 @@ class Writer {
     set_ref(m, "launch_template", g.launch_template, Kind::kLaunchTemplate);
     set_refs(m, "target_groups", g.target_groups, Kind::kTargetGroup);
     set_refs(m, "load_balancers", g.load_balancers, Kind::kLoadBalancer);
+    return m;
+  }
+
+  std::optional<Yaml> vpc_endpoint_service(const model::VpcEndpointService& s, Index) {
+    Yaml m = resource(s, "vpce-svc-");
+    m.set("service_name", str(s.service_name));
+    set_refs(m, "network_load_balancers", s.network_load_balancers, Kind::kLoadBalancer);
+    set_refs(m, "gateway_load_balancers", s.gateway_load_balancers, Kind::kLoadBalancer);
+    if (!s.acceptance_required) m.set("acceptance_required", boolean(false));
+    if (!s.allowed_principals.empty())
+      m.set("allowed_principals", list_of(s.allowed_principals, str));
     return m;
   }
 

@@ -410,7 +410,14 @@ void Mapper::peering(Res& res, bool accepter) {
 void Mapper::vpc_endpoint(Res& res) {
   auto& e = add(res, net.vpc_endpoints, Kind::kVpcEndpoint);
   const Index self = static_cast<Index>(net.vpc_endpoints.size() - 1);
-  if (auto t = str(res, "vpc_endpoint_type")) e.gateway = *t == "Gateway";
+  if (auto t = str(res, "vpc_endpoint_type")) {
+    if (auto k = model::parse_vpc_endpoint_type(*t); k && *k != model::VpcEndpointType::kFirewall)
+      e.type = *k;
+    else
+      rd.error(res.v.get("vpc_endpoint_type").offset(), rd.resource(),
+               "unknown VPC endpoint type `" + std::string(*t) + "`",
+               "Gateway, Interface or GatewayLoadBalancer");
+  }
   if (auto s = str(res, "service_name")) e.service_name = *s;
   Ref vpc = ref(res, "vpc_id", {"aws_vpc", "aws_default_vpc"});
   auto tables = refs(res, "route_table_ids", {"aws_route_table", "aws_default_route_table"}, true);
@@ -423,7 +430,7 @@ void Mapper::vpc_endpoint(Res& res) {
   x.security_groups = std::move(sgs);
   // The service's prefix list is AWS's, not in the state: built from the endpoint's
   // `prefix_list_id` and `cidr_blocks` unless the file declares it.
-  if (x.gateway) {
+  if (x.gateway()) {
     auto pl = str(res, "prefix_list_id");
     std::vector<Prefix> cidrs;
     for (const auto& c : res.v.get("cidr_blocks").items()) {

@@ -32,6 +32,7 @@ class Finalizer final : public FinalizeContext {
     materialise_vpc_defaults();
     associate_subnets();
     materialise_load_balancing(*this);
+    materialise_vpc_endpoints(*this);
     finalize_interfaces();
     finalize_gateways();
     finalize_endpoints();
@@ -39,6 +40,7 @@ class Finalizer final : public FinalizeContext {
     finalize_transit_gateways();
     validate_addresses();
     link_load_balancing(*this);
+    link_vpc_endpoints(*this);
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -662,10 +664,13 @@ class Finalizer final : public FinalizeContext {
       // A Network or Gateway Load Balancer created without security groups has none
       // (load-balancer-security-groups.html); every other ENI created without a group gets
       // the VPC's default group.
+      // Gateway Load Balancer endpoints have none either (gateway-load-balancer-endpoints.html).
       const bool ungrouped_node =
-          eni.load_balancer != kNone &&
-          (n_.load_balancers[eni.load_balancer].type == LoadBalancerType::kNetwork ||
-           n_.load_balancers[eni.load_balancer].type == LoadBalancerType::kGateway);
+          (eni.load_balancer != kNone &&
+           (n_.load_balancers[eni.load_balancer].type == LoadBalancerType::kNetwork ||
+            n_.load_balancers[eni.load_balancer].type == LoadBalancerType::kGateway)) ||
+          (eni.vpc_endpoint != kNone &&
+           n_.vpc_endpoints[eni.vpc_endpoint].type == VpcEndpointType::kGatewayLoadBalancer);
       if (eni.security_groups.empty() && !ungrouped_node) {
         const auto& sg = n_.security_groups[n_.vpcs[eni.vpc].default_security_group];
         eni.security_groups.push_back({sg.id, eni.at, n_.vpcs[eni.vpc].default_security_group});
@@ -810,7 +815,7 @@ class Finalizer final : public FinalizeContext {
   void finalize_endpoints() {
     for (Index e = 0; e < n_.vpc_endpoints.size(); ++e) {
       auto& ep = n_.vpc_endpoints[e];
-      if (!ep.gateway) continue;
+      if (!ep.gateway()) continue;
       if (ep.prefix_list.resolved()) {
         ep.service_prefix_list = ep.prefix_list.index;
       } else {

@@ -3,9 +3,11 @@
 // diagnostics. Internal to src/model.
 #pragma once
 
+#include <cctype>
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cloudtwin/model/network.h"
 
@@ -35,6 +37,16 @@ class FinalizeContext {
   }
 };
 
+// The part of an id that names what finalize() makes from it: an ARN's last part
+// ("app/web/50dc6c495c0c9188" -> "50dc6c495c0c9188"), an id's suffix ("subnet-0a1b" -> "0a1b").
+inline std::string made_id_part(std::string_view id) {
+  if (auto slash = id.rfind('/'); slash != std::string_view::npos) id.remove_prefix(slash + 1);
+  if (auto dash = id.find('-'); dash != std::string_view::npos && dash < 8) id.remove_prefix(dash + 1);
+  std::string out;
+  for (char ch : id) out += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '-';
+  return out;
+}
+
 // Elastic Load Balancing and Auto Scaling (finalize_load_balancers.cc), in finalize()'s order:
 // references; nodes' interfaces and the Auto Scaling groups' representative instances (before
 // interfaces get addresses and groups); listeners, rules and targets (once every interface has
@@ -42,5 +54,11 @@ class FinalizeContext {
 void resolve_load_balancing(FinalizeContext& c);
 void materialise_load_balancing(FinalizeContext& c);
 void link_load_balancing(FinalizeContext& c);
+
+// Interface and Gateway Load Balancer endpoints (finalize_vpc_endpoints.cc): their network
+// interfaces (before interfaces get addresses and groups), then the endpoint services they
+// connect to (PrivateLink), checked as the EC2 API checks them.
+void materialise_vpc_endpoints(FinalizeContext& c);
+void link_vpc_endpoints(FinalizeContext& c);
 
 }  // namespace cloudtwin::model

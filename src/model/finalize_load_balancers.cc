@@ -13,15 +13,6 @@ namespace cloudtwin::model {
 
 namespace {
 
-std::string short_id(std::string_view id) {
-  // An ARN's last part ("app/web/50dc6c495c0c9188" -> "50dc6c495c0c9188"), an id's suffix.
-  if (auto slash = id.rfind('/'); slash != std::string_view::npos) id.remove_prefix(slash + 1);
-  if (auto dash = id.find('-'); dash != std::string_view::npos && dash < 8) id.remove_prefix(dash + 1);
-  std::string out;
-  for (char ch : id) out += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '-';
-  return out;
-}
-
 const char* node_interface_type(LoadBalancerType t) {
   switch (t) {
     case LoadBalancerType::kNetwork: return "network_load_balancer";
@@ -153,7 +144,7 @@ void make_nodes(FinalizeContext& c, Index l) {
       continue;
     }
     NetworkInterface eni;
-    eni.id = "eni-" + short_id(lb.id) + "-" + short_id(s.id);
+    eni.id = "eni-" + made_id_part(lb.id) + "-" + made_id_part(s.id);
     eni.name = lb.name.empty() ? lb.id : lb.name;
     eni.name += " node in " + (s.availability_zone.empty() ? s.id : s.availability_zone);
     eni.at = node.at;
@@ -196,14 +187,14 @@ void make_representatives(FinalizeContext& c, Index g) {
     const LaunchTemplate* lt =
         group.launch_template.resolved() ? &n.launch_templates[group.launch_template.index] : nullptr;
     Instance inst;
-    inst.id = "i-" + short_id(group.id) + "-" + short_id(s.id);
+    inst.id = "i-" + made_id_part(group.id) + "-" + made_id_part(s.id);
     inst.name = (group.name.empty() ? group.id : group.name) + " in " +
                 (s.availability_zone.empty() ? s.id : s.availability_zone);
     inst.at = group.at;
     inst.stand_in = group.stand_in;
     inst.auto_scaling_group = g;
     NetworkInterface eni;
-    eni.id = "eni-" + short_id(group.id) + "-" + short_id(s.id);
+    eni.id = "eni-" + made_id_part(group.id) + "-" + made_id_part(s.id);
     eni.name = inst.name;
     eni.at = group.at;
     eni.subnet = {s.id, sref.at, sref.index};

@@ -81,6 +81,24 @@ const char* attachment_type_name(AttachmentType t) {
   return "?";
 }
 
+const char* vpc_endpoint_type_name(VpcEndpointType t) {
+  switch (t) {
+    case VpcEndpointType::kGateway: return "Gateway";
+    case VpcEndpointType::kInterface: return "Interface";
+    case VpcEndpointType::kGatewayLoadBalancer: return "GatewayLoadBalancer";
+    case VpcEndpointType::kFirewall: return "NetworkFirewall";
+  }
+  return "?";
+}
+
+std::optional<VpcEndpointType> parse_vpc_endpoint_type(std::string_view text) {
+  for (auto t : {VpcEndpointType::kGateway, VpcEndpointType::kInterface,
+                 VpcEndpointType::kGatewayLoadBalancer, VpcEndpointType::kFirewall}) {
+    if (text == vpc_endpoint_type_name(t)) return t;
+  }
+  return std::nullopt;
+}
+
 bool Vpc::contains(IpAddress a) const {
   const auto& blocks = a.is_v4() ? cidr_blocks : ipv6_cidr_blocks;
   return std::any_of(blocks.begin(), blocks.end(), [&](const Prefix& p) { return p.contains(a); });

@@ -34,6 +34,7 @@ std::vector<bool> named_elsewhere(const model::Network& n) {
     }
   }
   for (const auto& ep : n.vpc_endpoints) {
+    for (Index e : ep.enis) mark(e);  // listed or made by finalize()
     for (const auto& r : ep.network_interfaces) {
       if (r.resolved()) mark(r.index);
     }

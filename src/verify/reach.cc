@@ -235,13 +235,25 @@ bdd party_addresses(const model::Network& n, const Party& p, Index eni, bool as_
       for (const auto& a : iface.ipv6_addresses) r |= HeaderSpace::address(b, a);
       if (!as_source) {
         for (const auto& [priv, pub] : iface.public_ips) r |= HeaderSpace::address(b, pub);
-        // A load balancer's target is also reached at the load balancer's nodes.
+        // A load balancer's target is also reached at the load balancer's nodes, and at the
+        // interface endpoints of the endpoint services it backs (PrivateLink).
         for (const auto& door : model::front_doors(n, eni)) {
           for (const auto& node : n.load_balancers[door.load_balancer].nodes) {
             if (node.eni == model::kNone) continue;
             const auto& x = n.network_interfaces[node.eni];
             for (const auto& a : x.private_ips) r |= HeaderSpace::address(b, a);
             for (const auto& [priv, pub] : x.public_ips) r |= HeaderSpace::address(b, pub);
+          }
+          for (const auto& ep : n.vpc_endpoints) {
+            if (ep.endpoint_service == model::kNone) continue;
+            const auto& nlbs = n.vpc_endpoint_services[ep.endpoint_service].network_load_balancers;
+            bool backs = std::any_of(nlbs.begin(), nlbs.end(), [&](const model::Ref& l) {
+              return l.resolved() && l.index == door.load_balancer;
+            });
+            if (!backs) continue;
+            for (Index e : ep.enis) {
+              for (const auto& a : n.network_interfaces[e].private_ips) r |= HeaderSpace::address(b, a);
+            }
           }
         }
       }

@@ -77,7 +77,7 @@ EndpointParse from_address(const model::Network& n, IpAddress a, std::string lab
 }
 
 constexpr Kind kEndpointKinds[] = {Kind::kInstance, Kind::kNetworkInterface, Kind::kLoadBalancer,
-                                   Kind::kOnPremisesNetwork};
+                                   Kind::kVpcEndpoint, Kind::kOnPremisesNetwork};
 
 }  // namespace
 
@@ -219,6 +219,21 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
     return ok(e);
   }
   if (auto lb = load_balancer(n, text, label)) return *lb;
+  if (auto i = n.find(text, Kind::kVpcEndpoint)) {
+    // An interface endpoint is addressed at its network interfaces (the first, in its first
+    // subnet); a gateway endpoint is a route to a service, which an address names.
+    const auto& ep = n.vpc_endpoints[*i];
+    if (ep.type != model::VpcEndpointType::kInterface)
+      return fail("endpoint " + ep.id + " is a " + model::vpc_endpoint_type_name(ep.type) +
+                      " endpoint, which nothing addresses",
+                  "trace to an address of its service, or to an interface endpoint");
+    if (ep.enis.empty()) return fail("endpoint " + ep.id + " has no network interface");
+    Endpoint e;
+    e.kind = EndpointKind::kNetworkInterface;
+    e.index = ep.enis.front();
+    e.label = label;
+    return ok(e);
+  }
   if (auto i = n.find(text, Kind::kOnPremisesNetwork)) {
     Endpoint e;
     e.kind = EndpointKind::kOnPremises;
@@ -229,14 +244,16 @@ EndpointParse parse_endpoint(const model::Network& n, std::string_view text) {
   std::vector<std::string_view> names;
   for (const auto& [key, k] : n.by_id) {
     if (k.kind == Kind::kInstance || k.kind == Kind::kNetworkInterface ||
-        k.kind == Kind::kOnPremisesNetwork || k.kind == Kind::kLoadBalancer) {
+        k.kind == Kind::kOnPremisesNetwork || k.kind == Kind::kLoadBalancer ||
+        k.kind == Kind::kVpcEndpoint) {
       names.push_back(key);
     }
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   auto best = closest_match(text, names);
-  return fail("no instance, network interface, load balancer or on-premises network `" + label + "`",
+  return fail("no instance, network interface, load balancer, endpoint or on-premises network `" +
+                  label + "`",
               best.empty() ? "use an id, a name, an address or internet[:ADDRESS]"
                            : "did you mean `" + best + "`?");
 }

@@ -260,6 +260,10 @@ void Walker::gateway_ingress(Index vpc, Packet h, model::Kind gateway_kind, Inde
       appliance(kNone, r->target.index, h, rt);
       return;
     }
+    if (r->target_kind == TargetKind::kVpcEndpoint) {
+      vpc_endpoint_route(kNone, r->target.index, h, rt);
+      return;
+    }
     break;
   }
   deliver_local(vpc, h, kNone);

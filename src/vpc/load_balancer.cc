@@ -137,8 +137,11 @@ void Walker::load_balancer_node(Index node, Packet h) {
          "");
     return;
   }
-  // A Network Load Balancer created without security groups has none (§2).
-  if (!iface.security_groups.empty() && !security_group(node, h, true)) return;
+  // A Network Load Balancer created without security groups has none (§2); PrivateLink traffic
+  // may be exempt from the groups it has (EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic).
+  const bool filtered = !iface.security_groups.empty() &&
+                        (via_endpoint_ == kNone || lb.enforce_security_groups_on_private_link);
+  if (filtered && !security_group(node, h, true)) return;
   const model::Listener* l = listener_for(lb, h);
   if (!l) {
     std::string ports;
@@ -253,8 +256,9 @@ void Walker::load_balancer_to_target(Index node, const model::Listener& l,
   out.dst_origin = Origin::kConstant;
   out.dst_port = classic(lb) ? l.instance_port : (t && t->port ? *t->port : tg->port);
   out.dst_port_origin = Origin::kConstant;
-  const bool preserved = lb.type == model::LoadBalancerType::kNetwork && tg &&
-                         (tg->preserves_client_ip() || tg->target_type == model::TargetType::kAlb);
+  // Through PrivateLink the target sees the node's address whatever the group says (§5.3).
+  const bool preserved = via_endpoint_ == kNone && lb.type == model::LoadBalancerType::kNetwork &&
+                         tg && (tg->preserves_client_ip() || tg->target_type == model::TargetType::kAlb);
   std::string how;
   if (preserved) {
     how = "client address kept (ELBV2_SOURCE_ADDRESS_PRESERVATION)";
@@ -274,7 +278,8 @@ void Walker::load_balancer_to_target(Index node, const model::Listener& l,
       "egress", std::nullopt,
       "to " + target_iface.id + " port " + std::to_string(out.dst_port) + "; " + how);
   translated(h, out);
-  connection_.load_balancers.push_back({lb_index, node, target_eni, h, out, preserved});
+  connection_.load_balancers.push_back(
+      {lb_index, node, target_eni, h, out, preserved, via_endpoint_, via_packet_});
   if (!iface.security_groups.empty() && !security_group(node, out, false)) return;
   // ELB_ACL_RESTRICTION: a Classic Load Balancer applies its subnet's network ACL to outbound
   // traffic even to a target in the same subnet (§3).
@@ -300,6 +305,17 @@ void Walker::load_balancer_reply(Index node, Packet h) {
     hop("LoadBalancer", lb.id, lb.name, "ingress", std::nullopt, "");
     drop("NO_POSSIBLE_DESTINATION", "LoadBalancer", lb.id, "ingress",
          "load balancer " + lb.id + " accepts only replies to the connections it opened", "");
+    return;
+  }
+  if (it->endpoint_eni != kNone) {
+    // PrivateLink: the node answers through the consumer's endpoint, from its address (§5.3).
+    const auto& iface = n_.network_interfaces[it->endpoint_eni];
+    Packet out = it->consumer.reversed();
+    hop("LoadBalancer", lb.id, lb.name, "", std::nullopt, "answers the client through PrivateLink");
+    hop("VPCEndpoint", n_.vpc_endpoints[iface.vpc_endpoint].id, n_.vpc_endpoints[iface.vpc_endpoint].name,
+        "egress", std::nullopt, "interface " + iface.id);
+    translated(h, out);
+    leave_interface(it->endpoint_eni, out);
     return;
   }
   Packet out = it->front.reversed();

@@ -4,6 +4,7 @@
 #include "cloudtwin/vpc/trace.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "walker.h"
@@ -293,6 +294,25 @@ void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
                               "route the reply back the way the request came"});
     settle(t, doubts, false);
     return;
+  }
+  // aws-vpc-services.md §4: both directions of a flow must pass the same Gateway Load Balancer
+  // endpoint; appliances that keep state drop what they see only half of. Whether these do is
+  // not in the model, so a flow that passes them asymmetrically is inconclusive.
+  auto forward = connection.inspected, reverse = connection.reply_inspected;
+  std::sort(forward.begin(), forward.end());
+  std::sort(reverse.begin(), reverse.end());
+  if (forward != reverse) {
+    std::string ids;
+    std::vector<Index> odd;
+    std::set_symmetric_difference(forward.begin(), forward.end(), reverse.begin(), reverse.end(),
+                                  std::back_inserter(odd));
+    for (Index e : odd) ids += (ids.empty() ? "" : ", ") + n.vpc_endpoints[e].id;
+    doubts.filter = true;
+    doubts.list.push_back({"GWLB_ASYMMETRIC_ROUTING", "VPCEndpoint", n.vpc_endpoints[odd.front()].id,
+                           "", "return",
+                           "the request and its reply do not pass the same Gateway Load Balancer "
+                           "endpoints (" + ids + " on one way only); stateful appliances drop such flows",
+                           "route both directions through the endpoint in the same availability zone"});
   }
   settle(t, doubts, true);
   return;

@@ -62,6 +62,14 @@ void Walker::from_interface(Index eni, Packet h) {
     return;
   }
   add_instance_hops(iface, "egress");
+  if (!reply_ && iface.vpc_endpoint != kNone) {
+    // vpce-interface.html: "An endpoint only returns responses" (and a Gateway Load Balancer
+    // endpoint only forwards what is routed to it).
+    const auto& ep = n_.vpc_endpoints[iface.vpc_endpoint];
+    drop("VPCE_INTRA_VPC_TRAFFIC", "VPCEndpoint", ep.id, "egress",
+         "endpoint " + ep.id + " starts no connection; it only answers those made to it", "");
+    return;
+  }
   if (reply_ && !connection_.load_balancers.empty() && preserved_reply(eni, h)) return;
   if (auto service = built_in_service(n_.vpcs[iface.vpc], h, reply_ ? nullptr : obs_);
       service && !reply_) {
@@ -352,7 +360,7 @@ void Walker::route(Index subnet, Packet h) {
       vpn_gateway_egress(vpc, r->target.index, h, rt);
       return;
     case TargetKind::kVpcEndpoint:
-      gateway_endpoint(r->target.index, h, rt);
+      vpc_endpoint_route(subnet, r->target.index, h, rt);
       return;
     case TargetKind::kNetworkInterface:
       appliance(subnet, r->target.index, h, rt);
@@ -446,6 +454,11 @@ void Walker::deliver_to_interface(Index eni, Packet h) {
   }
   if (iface.load_balancer != kNone) {
     load_balancer_node(eni, h);
+    return;
+  }
+  if (iface.vpc_endpoint != kNone &&
+      n_.vpc_endpoints[iface.vpc_endpoint].type == model::VpcEndpointType::kInterface) {
+    interface_endpoint(eni, h);
     return;
   }
   if (!reply_ && !security_group(eni, h, true)) return;

@@ -63,6 +63,10 @@ struct LoadBalancerEntry {
   Packet front;
   Packet back;
   bool preserved;  // the client's address was kept (a Network Load Balancer)
+  // PrivateLink: the consumer's interface endpoint the flow came through, and the packet as it
+  // arrived there; the node answers the consumer through it (vpc_endpoint.cc).
+  Index endpoint_eni = kNone;
+  Packet consumer;
 };
 
 // What the stateful components on the forward path remember of the flow, for its reply.
@@ -70,6 +74,10 @@ struct Connection {
   std::vector<NatEntry> nat;
   std::vector<LoadBalancerEntry> load_balancers;
   Index egress_only_internet_gateway = kNone;  // the flow left through it
+  // Gateway Load Balancer and firewall endpoints the request passed, and the reply (in its
+  // order): both directions of a flow must pass the same ones (vpc_endpoint.cc).
+  std::vector<Index> inspected;
+  std::vector<Index> reply_inspected;
 };
 
 // Where a walk ends. kAddress is a service built into the VPC (the Amazon DNS server, ...).
@@ -255,8 +263,13 @@ class Walker {
   void on_premises_egress(Index o, Packet h);
   void vpn_gateway_ingress(Index g, Packet h);
 
-  // ---- gateway endpoint (vpc_endpoint.cc) --------------------------------------------------
+  // ---- VPC endpoints (vpc_endpoint.cc) ----------------------------------------------------
   void gateway_endpoint(Index e, Packet h, const model::RouteTable& rt);
+  void vpc_endpoint_route(Index from_subnet, Index e, Packet h, const model::RouteTable& rt);
+  void interface_endpoint(Index eni, Packet h);
+  void private_link(Index eni, const model::VpcEndpoint& ep, Packet h);
+  void inspection_endpoint(Index from_subnet, Index e, Packet h, const model::RouteTable& rt);
+  bool gateway_load_balancer(const model::VpcEndpoint& ep, Index eni, const Packet& h);
 
   // ---- load balancers (load_balancer.cc) ---------------------------------------------------
   void load_balancer_node(Index node, Packet h);
@@ -285,6 +298,10 @@ class Walker {
   bool addresses_;  // obs_ wants address tests
   int steps_ = 0;
   const Endpoint* goal_ = nullptr;
+  // Set while a packet crosses PrivateLink into a Network Load Balancer node: the consumer's
+  // endpoint interface and the packet as it arrived there.
+  Index via_endpoint_ = kNone;
+  Packet via_packet_;
 };
 
 }  // namespace cloudtwin::vpc::detail

@@ -204,10 +204,18 @@ const BadInput kBadInputs[] = {
     {"GatewayEndpointWithSubnets",
      "vpc_endpoints:\n  - {name: s3, vpc: v, service_name: s, subnets: [a]}\n", 2, 41, "vpce-s3",
      "`subnets` applies only to Interface endpoints", "vpc_endpoint_type: Interface"},
-    {"GatewayLoadBalancerEndpoint",
+    // gateway-load-balancer-endpoints.html: a Gateway Load Balancer endpoint has no security
+    // groups.
+    {"GatewayLoadBalancerEndpointWithSecurityGroups",
      "vpc_endpoints:\n  - {name: g, vpc: v, service_name: s, vpc_endpoint_type: "
-     "gatewayloadbalancer}\n",
-     2, 59, "vpce-g", "Gateway Load Balancer endpoints are not modelled yet", ""},
+     "GatewayLoadBalancer, subnets: [a], security_groups: [b]}\n",
+     2, 94, "vpce-g", "`security_groups` applies only to Interface endpoints", ""},
+    // CreateVpcEndpointServiceConfiguration takes NetworkLoadBalancerArns or
+    // GatewayLoadBalancerArns.
+    {"EndpointServiceOfBothKinds",
+     "vpc_endpoint_services:\n  - {name: s, network_load_balancers: [n], gateway_load_balancers: [g]}\n",
+     2, 44, "vpce-svc-s", "an endpoint service has Network Load Balancers or Gateway Load Balancers",
+     "not both"},
     {"VpcAttachmentWithoutVpc", "transit_gateway_attachments:\n  - {name: a, transit_gateway: t}\n",
      2, 5, "tgw-attach-a", "missing required field `vpc`", ""},
     {"AttachmentFieldOfAnotherType",
@@ -378,6 +386,27 @@ const BadInput kRefusedByElb[] = {
     {"GeneveTargetGroupOnAnotherPort",
      ELB_NET "target_groups:\n  - {name: g, protocol: GENEVE, port: 6080, vpc: v}\n", 7, 5, "tg-g",
      "a GENEVE target group listens on port 6081, not 6080", ""},
+    // §4: a Gateway Load Balancer endpoint has "one subnet (one AZ) per endpoint".
+    {"GatewayLoadBalancerEndpointInTwoSubnets",
+     ELB_NET "vpc_endpoints:\n  - {name: g, vpc: v, vpc_endpoint_type: GatewayLoadBalancer, "
+             "service_name: x, subnets: [a, b]}\n",
+     7, 5, "vpce-g", "a Gateway Load Balancer endpoint has exactly one subnet",
+     "make one endpoint per availability zone"},
+    // §5.2: an interface endpoint has "at most one subnet per AZ".
+    {"InterfaceEndpointTwiceInOneZone",
+     ELB_NET "vpc_endpoints:\n  - {name: e, vpc: v, vpc_endpoint_type: Interface, service_name: x, "
+             "subnets: [a, a2]}\n",
+     7, 83, "vpce-e", "two subnets of the endpoint are in availability zone us-east-1a",
+     "one subnet per availability zone"},
+    // §5.3: interface endpoints connect to services of Network Load Balancers, Gateway Load
+    // Balancer endpoints to those of Gateway Load Balancers.
+    {"InterfaceEndpointToAGatewayLoadBalancerService",
+     ELB_NET "load_balancers: [{name: g, type: gateway, subnets: [a]}]\n"
+             "vpc_endpoint_services: [{name: s, gateway_load_balancers: [g]}]\n"
+             "vpc_endpoints:\n  - {name: e, vpc: v, vpc_endpoint_type: Interface, "
+             "service_name: com.amazonaws.vpce.us-east-1.vpce-svc-s, subnets: [a]}\n",
+     9, 5, "vpce-e", "endpoint service vpce-svc-s has no Network Load Balancer",
+     "GatewayLoadBalancer endpoint"},
 };
 
 class RefusedByElbTest : public ::testing::TestWithParam<BadInput> {};

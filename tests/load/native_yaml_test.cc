@@ -72,7 +72,7 @@ TEST(NativeYaml, DocumentedExampleReadsEveryList) {
   EXPECT_FALSE(n.transit_gateways[0].default_route_table_association);
   EXPECT_EQ(n.transit_gateway_attachments[1].type, model::AttachmentType::kVpn);
   EXPECT_TRUE(n.transit_gateway_route_tables[0].routes[0].blackhole);
-  EXPECT_FALSE(n.vpc_endpoints[1].gateway);
+  EXPECT_FALSE(n.vpc_endpoints[1].gateway());
   EXPECT_TRUE(n.vpn_connections[1].static_routes_only);
   EXPECT_EQ(n.direct_connect_gateways[0].amazon_side_asn, 64520u);
 }
@@ -428,10 +428,10 @@ TEST(NativeYaml, GatewaysAddressesAndEndpoints) {
   EXPECT_EQ(n.network_interfaces[0].interface_type, "vpc_endpoint");
   EXPECT_EQ(n.network_interfaces[0].status, "available");
   EXPECT_EQ(n.network_interfaces[0].instance.text, "i-1");
-  EXPECT_TRUE(n.vpc_endpoints[0].gateway);
+  EXPECT_TRUE(n.vpc_endpoints[0].gateway());
   EXPECT_EQ(n.vpc_endpoints[0].state, "available");
   EXPECT_EQ(n.vpc_endpoints[0].prefix_list.text, "pl-1");
-  EXPECT_FALSE(n.vpc_endpoints[1].gateway);
+  EXPECT_FALSE(n.vpc_endpoints[1].gateway());
   EXPECT_EQ(n.vpc_endpoints[1].network_interfaces[0].text, "x");
   const auto& pl = n.prefix_lists[0];
   EXPECT_EQ(pl.prefix_list_name, "com.amazonaws.us-east-1.dynamodb");  // defaults to the name

@@ -212,16 +212,24 @@ const std::vector<ExposureCase>& exposure_cases() {
       {"cantrill_bgp_vpn", {}, "EIPs on the routers, SG admits 10.16.0.0/16 only"},
       // The bastion in GwlbeSubnet1 (public IPs on launch, 0.0.0.0/0 to the IGW): BastionSg admits
       // tcp 22 and all ICMP from AccessLocation (0.0.0.0/0). The application instances also get
-      // public IPs, but the IGW's edge route table sends their subnets' traffic to the Gateway
-      // Load Balancer endpoints, which cloudtwin does not model: they are not counted as exposed.
+      // public IPs; the IGW's edge route table sends their subnets' traffic to the Gateway Load
+      // Balancer endpoint of their zone and back (aws-vpc-services.md §4), the appliances of the
+      // other stack assumed to pass it: they are exposed. From the clients' own public addresses
+      // (198.51.100.85, .225, stand-ins), a reply hairpins in through the IGW's edge table and
+      // passes a Gateway Load Balancer endpoint the request did not: inconclusive
+      // (GWLB_ASYMMETRIC_ROUTING).
       {"gwlb_distributed_spoke",
        {"bastion-host-gwlb-DistributedArchitectureSpokeVpc2Az: icmp 0-255, tcp 22 (high)",
+        "bastion-host-gwlb-DistributedArchitectureSpokeVpc2Az (inconclusive): icmp 0-255, tcp 22 "
+        "(medium)",
+        "client-1-gwlb-DistributedArchitectureSpokeVpc2Az: icmp 0-255, tcp any, udp any (critical)",
         "client-1-gwlb-DistributedArchitectureSpokeVpc2Az (inconclusive): icmp 0-255, tcp any, "
-        "udp any (critical)",
+        "udp any (high)",
+        "client-2-gwlb-DistributedArchitectureSpokeVpc2Az: icmp 0-255, tcp any, udp any (critical)",
         "client-2-gwlb-DistributedArchitectureSpokeVpc2Az (inconclusive): icmp 0-255, tcp any, "
-        "udp any (critical)"},
-       "bastion: SG tcp 22 and ICMP from AccessLocation; the clients' subnets route through a "
-       "Gateway Load Balancer endpoint (not modelled), so their exposure is only possible"},
+        "udp any (high)"},
+       "bastion: SG tcp 22 and ICMP from AccessLocation; the clients through their zone's Gateway "
+       "Load Balancer endpoint"},
       // Every subnet but the NAT gateways' sets MapPublicIpOnLaunch false; NAT gateways take no
       // connection from the internet (nat-gateway-basics).
       {"anfw_centralized_egress", {}, "instances in private subnets"},

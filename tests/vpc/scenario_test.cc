@@ -9,6 +9,7 @@
 //   unknowns: [codes of what the verdict depends on, in order]  (exact when inconclusive)
 //   hops: [component ids]                  (must appear in this order in the forward path)
 //   return_hops: [component ids]           (same, on the return path)
+//   notes: [codes]                         (each among the trace's notes)
 //   rule: "AWS rule the question checks"   (documentation; shown on failure)
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -184,6 +185,14 @@ TEST_P(ScenarioTest, AnswersAsExpected) {
   if (n["hops"]) {
     auto want = n["hops"].as<std::vector<std::string>>();
     EXPECT_TRUE(is_subsequence(want, ids(t.forward))) << "want forward hops " << join(want) << "\n" << path;
+  }
+  if (n["notes"]) {
+    std::vector<std::string> notes;
+    for (const auto& e : t.notes) notes.push_back(e.code);
+    for (const auto& want : n["notes"].as<std::vector<std::string>>()) {
+      EXPECT_NE(std::find(notes.begin(), notes.end(), want), notes.end())
+          << "want note " << want << ", notes: " << join(notes) << "\n" << path;
+    }
   }
   if (n["return_hops"]) {
     auto want = n["return_hops"].as<std::vector<std::string>>();

@@ -123,9 +123,11 @@ const std::vector<Case>& cases() {
        "",
        "",
        {1, 4, 3, 0, 0},
-       {"Application1", "internet", 443, false, "UNSUPPORTED_COMPONENT"},
-       "the application subnet's default route targets a Gateway Load Balancer endpoint, which "
-       "is not modelled"},
+       {"Application1", "internet", 443, true, ""},
+       "aws-vpc-services.md §4: the application subnet's default route targets the Gateway Load "
+       "Balancer endpoint in its zone, whose subnet routes to the internet gateway; the "
+       "appliances behind the service (another stack's) are assumed to pass the packet "
+       "(PATH_THROUGH_GWLB_NOT_CHECKED)"},
       {"nist_management_vpc",
        "nist_vpc_management.yaml",
        // The template's defaults give the private subnets the DMZ subnets' blocks, which AWS

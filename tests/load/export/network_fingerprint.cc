@@ -86,13 +86,15 @@ class Printer {
     }
     for (const auto& e : n_.vpc_endpoints) {
       add(Kind::kVpcEndpoint, e,
-          "vpc=" + ref(e.vpc, Kind::kVpc) + " gateway=" + yes(e.gateway) +
+          "vpc=" + ref(e.vpc, Kind::kVpc) + " type=" + model::vpc_endpoint_type_name(e.type) +
               " service=" + e.service_name + " rts=" + refs(e.route_tables, Kind::kRouteTable) +
               " pl=" + ref(e.prefix_list, Kind::kPrefixList) +
               " subnets=" + refs(e.subnets, Kind::kSubnet) +
               " sgs=" + refs(e.security_groups, Kind::kSecurityGroup) +
               " enis=" + refs(e.network_interfaces, Kind::kNetworkInterface) + " state=" + e.state +
-              " service_pl=" + id(Kind::kPrefixList, e.service_prefix_list));
+              " service_pl=" + id(Kind::kPrefixList, e.service_prefix_list) +
+              " endpoint_service=" + id(Kind::kVpcEndpointService, e.endpoint_service) +
+              " interfaces=" + ids(Kind::kNetworkInterface, e.enis));
     }
     for (const auto& g : n_.vpn_gateways) {
       add(Kind::kVpnGateway, g,
@@ -139,6 +141,15 @@ class Printer {
               " tgs=" + refs(g.target_groups, Kind::kTargetGroup) +
               " lbs=" + refs(g.load_balancers, Kind::kLoadBalancer) +
               " instances=" + ids(Kind::kInstance, g.instances));
+    }
+    for (const auto& svc : n_.vpc_endpoint_services) {
+      std::string principals;
+      for (const auto& p : svc.allowed_principals) principals += p + ",";
+      add(Kind::kVpcEndpointService, svc,
+          "service=" + svc.service_name +
+              " nlbs=" + refs(svc.network_load_balancers, Kind::kLoadBalancer) +
+              " gwlbs=" + refs(svc.gateway_load_balancers, Kind::kLoadBalancer) +
+              " acceptance=" + yes(svc.acceptance_required) + " principals=" + principals);
     }
     return std::move(out_);
   }

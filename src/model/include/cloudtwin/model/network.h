@@ -279,18 +279,38 @@ struct TransitGatewayAttachment : Resource {
   Index associated_table = kNone;
 };
 
+// VpcEndpointType (aws-vpc-services.md §4-§6). kFirewall: an AWS Network Firewall endpoint,
+// which finalize() makes from each firewall's endpoints; it forwards like a Gateway Load
+// Balancer endpoint, with the firewall's policy where the appliances would be.
+enum class VpcEndpointType : std::uint8_t { kGateway, kInterface, kGatewayLoadBalancer, kFirewall };
+const char* vpc_endpoint_type_name(VpcEndpointType t);  // "Gateway", "Interface", ...
+std::optional<VpcEndpointType> parse_vpc_endpoint_type(std::string_view text);
+
 struct VpcEndpoint : Resource {
   Ref vpc;
-  bool gateway = true;  // VpcEndpointType Gateway; false = Interface
+  VpcEndpointType type = VpcEndpointType::kGateway;
   std::string service_name;
   std::vector<Ref> route_tables;  // gateway
   Ref prefix_list;                // gateway: the service's prefix list (found by name if unset)
-  std::vector<Ref> subnets;       // interface
-  std::vector<Ref> security_groups;
-  std::vector<Ref> network_interfaces;  // interface
+  std::vector<Ref> subnets;       // interface, Gateway Load Balancer (one), firewall (one)
+  std::vector<Ref> security_groups;     // interface
+  std::vector<Ref> network_interfaces;  // interface, Gateway Load Balancer
   std::string state = "available";
   // derived
   Index service_prefix_list = kNone;
+  // The endpoint service its service_name names, when the network holds it (PrivateLink).
+  Index endpoint_service = kNone;
+  Index firewall = kNone;  // kFirewall: the firewall whose endpoint this is
+  // Interface and Gateway Load Balancer endpoints: one network interface per subnet, as
+  // described or made by finalize().
+  std::vector<Index> enis;
+
+  [[nodiscard]] bool gateway() const { return type == VpcEndpointType::kGateway; }
+  // Gateway Load Balancer and firewall endpoints: route targets that hand packets to
+  // appliances and take them back unchanged.
+  [[nodiscard]] bool inspects() const {
+    return type == VpcEndpointType::kGatewayLoadBalancer || type == VpcEndpointType::kFirewall;
+  }
 };
 
 struct VpnGateway : Resource {
