@@ -41,13 +41,6 @@ TargetKind target_kind_of(Kind k) {
   }
 }
 
-// gateway-endpoints.html: S3 and DynamoDB are the gateway-endpoint services. Their real prefix
-// lists vary by Region and over time; the placeholders (RFC 5737 TEST-NET-1) stand in for them.
-Prefix placeholder_service_cidr(std::string_view service_name) {
-  const bool dynamodb = service_name.ends_with(".dynamodb");
-  return *Prefix::parse(dynamodb ? "192.0.2.128/25" : "192.0.2.0/25");
-}
-
 }  // namespace
 
 bool Mapper::vpc(const ResourceDecl& r) {
@@ -432,25 +425,7 @@ bool Mapper::vpc_endpoint(const ResourceDecl& r) {
     subnets = p.refs("SubnetIds", {Kind::kSubnet});
     groups = p.refs("SecurityGroupIds", {Kind::kSecurityGroup});
   }
-  if (gateway && std::none_of(n_.prefix_lists.begin(), n_.prefix_lists.end(),
-                              [&](const auto& pl) { return pl.prefix_list_name == *service; })) {
-    // The AWS-managed prefix list of the service, which a template never declares.
-    model::PrefixList pl;
-    char digits[12];
-    std::snprintf(digits, sizeof digits, "%08llx",
-                  static_cast<unsigned long long>(stable_hash(*service) & 0xffffffffu));
-    pl.id = "pl-" + std::string(digits);
-    pl.name = *service;
-    pl.prefix_list_name = *service;
-    pl.address_family = Family::kV4;
-    pl.entries.push_back(placeholder_service_cidr(*service));
-    pl.at = p.at();
-    s_.gap(Gap::kStandIn, "prefix list", p.at(), r.logical_id,
-           "the prefix list of " + *service + " is not known offline; using the placeholder " +
-               pl.entries.front().str(),
-           "add the real CIDRs with a native prefix_lists entry named " + *service);
-    n_.prefix_lists.push_back(std::move(pl));
-  }
+  // The service's AWS-managed prefix list is made by load_network() for every format alike.
   auto& ep = add(r, n_.vpc_endpoints, Kind::kVpcEndpoint);
   ep.vpc = vpc;
   ep.type = *kind;

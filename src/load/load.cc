@@ -8,6 +8,7 @@
 #include <new>
 
 #include "cloudtwin/load/aws_cli.h"
+#include "cloudtwin/load/aws_managed_prefix_lists.h"
 #include "cloudtwin/load/cloudformation.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/load/terraform.h"
@@ -423,6 +424,8 @@ bool load_network(const std::vector<std::string>& paths, model::Network& out, Di
   // Finalizing a network that failed to read would mostly repeat its errors as dangling
   // references; report what the files say first.
   if (d.error_count() != errors_before) return false;
+  // Every format alike: the AWS-managed prefix lists the network uses but no input fills.
+  if (!add_aws_managed_prefix_lists(out, d, options)) return false;
   model::finalize(out, d);
   return !d.has_errors();
 }

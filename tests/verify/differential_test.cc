@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 
+#include "cloudtwin/load/aws_managed_prefix_lists.h"
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/verify/reach.h"
@@ -358,9 +359,14 @@ TEST_P(Differential, SymbolicVerdictEqualsTrace) {
   const Sample& s = GetParam();
   model::Network n;
   Diagnostics d;
+  // Scenarios are read as tests/vpc/scenario_test.cc reads them: gateway endpoints' AWS-managed
+  // prefix lists from ../shared/data/aws/ip-ranges.json.
+  load::LoadOptions options;
+  options.ip_ranges = std::string(CLOUDTWIN_SHARED_DIR) + "/data/aws/ip-ranges.json";
   bool ok = s.yaml.empty()
-                ? load::load_network({s.path}, n, d)
-                : load::read_native_yaml(s.yaml, s.name + ".yaml", n, d) && model::finalize(n, d);
+                ? load::load_network({s.path}, n, d, options)
+                : load::read_native_yaml(s.yaml, s.name + ".yaml", n, d) &&
+                      load::add_aws_managed_prefix_lists(n, d, options) && model::finalize(n, d);
   ASSERT_TRUE(ok && !d.has_errors())
       << s.name << ": " << (d.items().empty() ? "" : d.items().front().str());
   std::mt19937 rng(std::hash<std::string>{}(s.name));

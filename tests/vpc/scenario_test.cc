@@ -2,7 +2,9 @@
 // bundled examples under tests/examples/) is a network plus questions with expected answers.
 //
 // A scenario file is either a native network, a line `---`, then a list of questions; or one
-// mapping {network: PATH-FROM-REPO-ROOT, questions: [...]}. A question:
+// mapping {network: PATH-FROM-REPO-ROOT, questions: [...]}. Both are read as load_network()
+// reads a network, with the AWS-managed prefix lists of gateway endpoints filled from
+// ../shared/data/aws/ip-ranges.json (not from $CLOUDTWIN_IP_RANGES). A question:
 //   name, from, to, protocol (tcp), port, source_port, reachable (bool),
 //   or verdict: reachable | blocked | inconclusive   (instead of `reachable`)
 //   codes: [explanation codes, in order]   (exact; defaults to [] when reachable)
@@ -19,6 +21,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cloudtwin/load/aws_managed_prefix_lists.h"
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/vpc/trace.h"
@@ -50,6 +53,12 @@ struct Scenario {
   YAML::Node questions;
 };
 
+load::LoadOptions scenario_options() {
+  load::LoadOptions o;
+  o.ip_ranges = std::string(CLOUDTWIN_SHARED_DIR) + "/data/aws/ip-ranges.json";
+  return o;
+}
+
 // Scenario files are parsed once and shared by their questions.
 Scenario& load_scenario(const std::string& file) {
   static std::map<std::string, std::unique_ptr<Scenario>> cache;
@@ -60,12 +69,15 @@ Scenario& load_scenario(const std::string& file) {
   auto sep = text.find("\n---\n");
   if (sep != std::string::npos) {
     load::read_native_yaml(text.substr(0, sep + 1), file, slot->network, slot->diagnostics);
-    slot->ok = model::finalize(slot->network, slot->diagnostics) && !slot->diagnostics.has_errors();
+    slot->ok = load::add_aws_managed_prefix_lists(slot->network, slot->diagnostics,
+                                                  scenario_options()) &&
+               model::finalize(slot->network, slot->diagnostics) &&
+               !slot->diagnostics.has_errors();
     slot->questions = YAML::Load(text.substr(sep + 5));
   } else {
     auto doc = YAML::Load(text);
     std::string path = std::string(CLOUDTWIN_SOURCE_DIR) + "/" + doc["network"].as<std::string>();
-    slot->ok = load::load_network({path}, slot->network, slot->diagnostics);
+    slot->ok = load::load_network({path}, slot->network, slot->diagnostics, scenario_options());
     slot->questions = doc["questions"];
   }
   return *slot;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../read_helpers.h"
+#include "cloudtwin/load/aws_managed_prefix_lists.h"
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/load/native_yaml_writer.h"
@@ -95,10 +96,18 @@ std::string scenario_network(const std::string& path) {
   return at == std::string::npos ? text : text.substr(0, at + 1);
 }
 
+LoadOptions shared_ip_ranges() {
+  LoadOptions o;
+  o.ip_ranges = std::string(CLOUDTWIN_SHARED_DIR) + "/data/aws/ip-ranges.json";
+  return o;
+}
+
 bool load_sample(const Sample& s, model::Network& n, Diagnostics& d) {
   switch (s.source) {
     case Source::kScenario:
-      return read_native_yaml(scenario_network(s.path), s.path, n, d) && model::finalize(n, d);
+      // As the scenario suite reads them (tests/vpc/scenario_test.cc).
+      return read_native_yaml(scenario_network(s.path), s.path, n, d) &&
+             add_aws_managed_prefix_lists(n, d, shared_ip_ranges()) && model::finalize(n, d);
     case Source::kFormatDoc:
       return read_native_yaml(format_doc_example(), s.path, n, d) && model::finalize(n, d);
     case Source::kFormatDocLoadBalancers:
@@ -109,7 +118,7 @@ bool load_sample(const Sample& s, model::Network& n, Diagnostics& d) {
     case Source::kShared:
       break;
   }
-  return load_network({s.path}, n, d);
+  return load_network({s.path}, n, d, shared_ip_ranges());
 }
 
 std::string without_alias_comment(const std::string& text) {

@@ -33,6 +33,9 @@ struct LoadOptions {
   std::string account;  // default account id
   // Larger input files are an error naming the file, its size and this limit (--max-input-size).
   std::uint64_t max_input_size = kDefaultMaxInputSize;
+  // AWS's ip-ranges.json for the AWS-managed prefix lists (--ip-ranges); empty: the default
+  // (aws_managed_prefix_lists.h, find_ip_ranges_file()).
+  std::string ip_ranges;
 };
 
 // Why `path` is no input cloudtwin reads: it is not a regular file (a FIFO or device could
