@@ -31,7 +31,7 @@ Runner add_exposure_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 
 // The options every verb that reads a network shares: NETWORK..., --param, --import,
-// --region, --account, --max-input-size.
+// --region, --account, --max-input-size, --ip-ranges.
 struct NetworkOptions {
   std::vector<std::string> paths;
   std::vector<std::string> params;   // Key=Value
@@ -40,6 +40,7 @@ struct NetworkOptions {
   std::string region;
   std::string account;
   std::string max_input_size;  // "" for load::kDefaultMaxInputSize
+  std::string ip_ranges;       // AWS's ip-ranges.json; "" for the default
   bool quiet = false;   // -q: no warnings (errors and the closing summary still print)
   bool strict = false;  // --strict: what the model leaves out (Diagnostic::gap) is an error
 };

@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <regex>
@@ -112,6 +113,17 @@ int check_command_line(const CLI::App& verb) {
     return usage_error("--icmp-type needs --protocol icmp or icmpv6",
                        "TCP and UDP take --port instead");
   }
+  // Read only when a gateway endpoint needs it, so a wrong path is reported now.
+  if (auto file = given(verb, "--ip-ranges")) {
+    std::error_code ec;
+    if (file->empty() || !std::filesystem::is_regular_file(*file, ec)) {
+      return usage_error("--ip-ranges " + *file + ": " +
+                             (std::filesystem::exists(*file, ec) ? "not a regular file"
+                                                                 : "no such file"),
+                         "give AWS's ip-ranges.json; download the newest from "
+                         "https://ip-ranges.amazonaws.com/ip-ranges.json");
+    }
+  }
   for (const char* name : {"--from", "--to"}) {
     if (auto v = given(verb, name); v && !check_cidr_argument(name, *v)) return kExitBadInput;
   }
@@ -223,6 +235,10 @@ void add_network_options(CLI::App& cmd, NetworkOptions& o) {
                "Make any part of the network the model leaves out or cannot know an error");
   cmd.add_option("--max-input-size", o.max_input_size,
                  "Refuse input files larger than this, e.g. 512M or 4G (default 1G)");
+  cmd.add_option("--ip-ranges", o.ip_ranges,
+                 "AWS's ip-ranges.json for the AWS-managed prefix lists of gateway endpoints "
+                 "(S3, DynamoDB); default $CLOUDTWIN_IP_RANGES, else the copy found at build "
+                 "time; newest at https://ip-ranges.amazonaws.com/ip-ranges.json");
 }
 
 bool load_or_report(const NetworkOptions& options, model::Network& network,
@@ -233,6 +249,7 @@ bool load_or_report(const NetworkOptions& options, model::Network& network,
   lo.param_files = options.param_files;
   lo.region = options.region;
   lo.account = options.account;
+  lo.ip_ranges = options.ip_ranges;
   if (!options.max_input_size.empty()) {
     const auto limit = load::parse_size(options.max_input_size);
     if (!limit) {
