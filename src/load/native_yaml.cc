@@ -50,6 +50,9 @@ constexpr Section kSections[] = {
     {"load_balancers", read_load_balancer},
     {"auto_scaling_groups", read_auto_scaling_group},
     {"vpc_endpoint_services", read_vpc_endpoint_service},
+    {"firewall_rule_groups", read_firewall_rule_group},
+    {"firewall_policies", read_firewall_policy},
+    {"firewalls", read_firewall},
 };
 
 constexpr const char* kTopLevelHint =

@@ -76,6 +76,10 @@ void read_target_group(Context& cx, Value& item);
 void read_launch_template(Context& cx, Value& item);
 void read_auto_scaling_group(Context& cx, Value& item);
 void read_vpc_endpoint_service(Context& cx, Value& item);
+// native_yaml_firewall.cc
+void read_firewall(Context& cx, Value& item);
+void read_firewall_policy(Context& cx, Value& item);
+void read_firewall_rule_group(Context& cx, Value& item);
 
 // Shared field checks.
 // `account:` is a 12-digit AWS account id; `region:` an AWS Region name like us-east-1.

@@ -295,6 +295,9 @@ void each_list(const model::Network& n, F&& f) {
   f(Kind::kAutoScalingGroup, n.auto_scaling_groups);
   f(Kind::kLaunchTemplate, n.launch_templates);
   f(Kind::kVpcEndpointService, n.vpc_endpoint_services);
+  f(Kind::kFirewall, n.firewalls);
+  f(Kind::kFirewallPolicy, n.firewall_policies);
+  f(Kind::kFirewallRuleGroup, n.firewall_rule_groups);
 }
 
 // The most frequent of `values` (the first seen on a tie); `fallback` if there are none.
@@ -368,6 +371,9 @@ class Writer {
     section(out, "load_balancers", n_.load_balancers, &Writer::load_balancer);
     section(out, "auto_scaling_groups", n_.auto_scaling_groups, &Writer::auto_scaling_group);
     section(out, "vpc_endpoint_services", n_.vpc_endpoint_services, &Writer::vpc_endpoint_service);
+    section(out, "firewall_rule_groups", n_.firewall_rule_groups, &Writer::firewall_rule_group);
+    section(out, "firewall_policies", n_.firewall_policies, &Writer::firewall_policy);
+    section(out, "firewalls", n_.firewalls, &Writer::firewall);
     aliases(out);
     return out;
   }
@@ -982,6 +988,7 @@ class Writer {
   }
 
   std::optional<Yaml> vpc_endpoint(const model::VpcEndpoint& e, Index) {
+    if (e.type == model::VpcEndpointType::kFirewall) return std::nullopt;  // its firewall's
     Yaml m = resource(e, "vpce-");
     set_ref(m, "vpc", e.vpc, Kind::kVpc);
     if (!e.gateway()) m.set("vpc_endpoint_type", Yaml::raw(model::vpc_endpoint_type_name(e.type)));
@@ -1304,6 +1311,121 @@ class Writer {
     if (!s.acceptance_required) m.set("acceptance_required", boolean(false));
     if (!s.allowed_principals.empty())
       m.set("allowed_principals", list_of(s.allowed_principals, str));
+    return m;
+  }
+
+  // ---- Network Firewall --------------------------------------------------------------------
+
+  static Yaml variables(const std::vector<model::RuleVariable>& vs) {
+    Yaml l = Yaml::list();
+    for (const auto& v : vs) {
+      Yaml m = Yaml::map();
+      m.set("name", str(v.name));
+      m.set("values", list_of(v.values, str));
+      l.push(std::move(m));
+    }
+    return l;
+  }
+
+  std::optional<Yaml> firewall(const model::Firewall& fw, Index) {
+    Yaml m = resource(fw, "fw-");
+    set_ref(m, "vpc", fw.vpc, Kind::kVpc);
+    set_ref(m, "policy", fw.policy, Kind::kFirewallPolicy);
+    set_refs(m, "subnets", fw.subnets, Kind::kSubnet);
+    Yaml eps = Yaml::list();
+    for (const auto& e : fw.endpoints) {
+      Yaml x = Yaml::map();
+      x.set("id", str(e.endpoint_id));
+      x.set("subnet", ref(e.subnet, Kind::kSubnet));
+      if (!e.availability_zone.empty()) x.set("availability_zone", str(e.availability_zone));
+      eps.push(std::move(x));
+    }
+    m.set("endpoints", std::move(eps));
+    return m;
+  }
+
+  std::optional<Yaml> firewall_policy(const model::FirewallPolicy& p, Index) {
+    Yaml m = resource(p, "fwp-");
+    auto actions = [](const std::vector<model::FirewallAction>& as) {
+      return list_of(as, [](model::FirewallAction a) {
+        return str(std::string("aws:") + model::firewall_action_name(a));
+      });
+    };
+    m.set("stateless_default_actions", actions(p.stateless_default_actions));
+    m.set("stateless_fragment_default_actions", actions(p.stateless_fragment_default_actions));
+    auto groups = [&](const std::vector<model::FirewallRuleGroupReference>& gs) {
+      Yaml l = Yaml::list();
+      for (const auto& g : gs) {
+        Yaml x = Yaml::map();
+        x.set("rule_group", ref(g.rule_group, Kind::kFirewallRuleGroup));
+        x.set("priority", Yaml::raw(std::to_string(g.priority)));
+        l.push(std::move(x));
+      }
+      return l;
+    };
+    if (!p.stateless_rule_groups.empty()) m.set("stateless_rule_groups", groups(p.stateless_rule_groups));
+    if (!p.stateful_rule_groups.empty()) m.set("stateful_rule_groups", groups(p.stateful_rule_groups));
+    if (!p.stateful_default_actions.empty())
+      m.set("stateful_default_actions", list_of(p.stateful_default_actions, str));
+    if (p.strict_order) m.set("rule_order", Yaml::raw("strict_order"));
+    if (!p.variables.empty()) m.set("variables", variables(p.variables));
+    return m;
+  }
+
+  std::optional<Yaml> firewall_rule_group(const model::FirewallRuleGroup& g, Index) {
+    Yaml m = resource(g, "fwrg-");
+    m.set("type", Yaml::raw(g.stateful ? "stateful" : "stateless"));
+    if (g.strict_order) m.set("rule_order", Yaml::raw("strict_order"));
+    if (!g.ip_sets.empty()) m.set("ip_sets", variables(g.ip_sets));
+    if (!g.port_sets.empty()) m.set("port_sets", variables(g.port_sets));
+    if (!g.stateless_rules.empty()) {
+      Yaml l = Yaml::list();
+      for (const auto& r : g.stateless_rules) {
+        Yaml x = Yaml::map();
+        x.set("priority", Yaml::raw(std::to_string(r.priority)));
+        x.set("action", str(std::string("aws:") + model::firewall_action_name(r.action)));
+        if (!r.sources.empty()) x.set("sources", prefixes(r.sources));
+        if (!r.destinations.empty()) x.set("destinations", prefixes(r.destinations));
+        auto ports = [](const std::vector<PortRange>& ps) {
+          return list_of(ps, [](const PortRange& p) {
+            return str(p.from == p.to ? std::to_string(p.from)
+                                      : std::to_string(p.from) + "-" + std::to_string(p.to));
+          });
+        };
+        if (!r.source_ports.empty()) x.set("source_ports", ports(r.source_ports));
+        if (!r.destination_ports.empty()) x.set("destination_ports", ports(r.destination_ports));
+        if (!r.protocols.empty())
+          x.set("protocols", list_of(r.protocols, [](int p) { return Yaml::raw(std::to_string(p)); }));
+        if (r.tcp_flags) x.set("tcp_flags", boolean(true));
+        l.push(std::move(x));
+      }
+      m.set("rules", std::move(l));
+    }
+    if (!g.stateful_rules.empty()) {
+      Yaml l = Yaml::list();
+      for (const auto& r : g.stateful_rules) {
+        Yaml x = Yaml::map();
+        x.set("action", str(model::firewall_action_name(r.action)));
+        x.set("protocol", str(r.protocol));
+        x.set("source", str(r.source));
+        x.set("source_port", str(r.source_port));
+        if (r.bidirectional) x.set("direction", Yaml::raw("any"));
+        x.set("destination", str(r.destination));
+        x.set("destination_port", str(r.destination_port));
+        if (!r.sid.empty()) x.set("sid", str(r.sid));
+        if (!r.options.empty()) x.set("options", str(r.options));
+        l.push(std::move(x));
+      }
+      m.set("stateful_rules", std::move(l));
+    }
+    if (g.domain_list) {
+      Yaml d = Yaml::map();
+      d.set("targets", list_of(g.domain_list->targets, str));
+      if (!g.domain_list->target_types.empty())
+        d.set("target_types", list_of(g.domain_list->target_types, str));
+      d.set("generated_rules_type", str(g.domain_list->generated_rules_type));
+      m.set("domain_list", std::move(d));
+    }
     return m;
   }
 

@@ -25,6 +25,7 @@ class Finalizer final : public FinalizeContext {
 
   bool run() {
     index_everything();
+    materialise_firewall_endpoints(*this);
     attach_transit_gateway_vpns();
     resolve_everything();
     imply_on_premises_networks();
@@ -41,6 +42,7 @@ class Finalizer final : public FinalizeContext {
     validate_addresses();
     link_load_balancing(*this);
     link_vpc_endpoints(*this);
+    link_firewalls(*this);
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -315,6 +317,7 @@ class Finalizer final : public FinalizeContext {
       if (o.cidrs.empty()) error(o, o.at, "an on-premises network needs at least one CIDR");
     }
     resolve_load_balancing(*this);
+    resolve_firewalls(*this);
   }
 
   void resolve_route(RouteTable& rt, Route& route) {

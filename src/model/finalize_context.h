@@ -61,4 +61,11 @@ void link_load_balancing(FinalizeContext& c);
 void materialise_vpc_endpoints(FinalizeContext& c);
 void link_vpc_endpoints(FinalizeContext& c);
 
+// AWS Network Firewall (finalize_firewalls.cc): each firewall's endpoints become VPC endpoints
+// (right after indexing, so that routes resolve to them), then policies and rule groups are
+// resolved, and stateful rules' addresses and ports resolved against the rule variables.
+void materialise_firewall_endpoints(FinalizeContext& c);
+void resolve_firewalls(FinalizeContext& c);
+void link_firewalls(FinalizeContext& c);
+
 }  // namespace cloudtwin::model

@@ -295,9 +295,10 @@ void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
     settle(t, doubts, false);
     return;
   }
-  // aws-vpc-services.md §4: both directions of a flow must pass the same Gateway Load Balancer
-  // endpoint; appliances that keep state drop what they see only half of. Whether these do is
-  // not in the model, so a flow that passes them asymmetrically is inconclusive.
+  // aws-vpc-services.md §4, §6: both directions of a flow must pass the same Gateway Load
+  // Balancer or firewall endpoint; engines that keep state drop what they see only half of.
+  // Whether they do is not in the model, so a flow that passes them asymmetrically is
+  // inconclusive.
   auto forward = connection.inspected, reverse = connection.reply_inspected;
   std::sort(forward.begin(), forward.end());
   std::sort(reverse.begin(), reverse.end());
@@ -311,7 +312,8 @@ void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
     doubts.list.push_back({"GWLB_ASYMMETRIC_ROUTING", "VPCEndpoint", n.vpc_endpoints[odd.front()].id,
                            "", "return",
                            "the request and its reply do not pass the same Gateway Load Balancer "
-                           "endpoints (" + ids + " on one way only); stateful appliances drop such flows",
+                           "or firewall endpoints (" + ids + " on one way only); stateful appliances "
+                           "and firewalls drop such flows",
                            "route both directions through the endpoint in the same availability zone"});
   }
   settle(t, doubts, true);

@@ -168,8 +168,14 @@ void Walker::inspection_endpoint(Index from_subnet, Index e, Packet h, const mod
   hop("VPCEndpoint", ep.id, ep.name, "ingress", std::nullopt,
       std::string(model::vpc_endpoint_type_name(ep.type)) + " endpoint in " + zone_of(n_, eni));
   (reply_ ? connection_.reply_inspected : connection_.inspected).push_back(e);
-  if (!gateway_load_balancer(ep, eni, h)) return;
-  hop("VPCEndpoint", ep.id, ep.name, "egress", std::nullopt, "back from the appliances, unchanged");
+  if (ep.type == model::VpcEndpointType::kFirewall) {
+    if (!network_firewall(ep, h)) return;
+  } else if (!gateway_load_balancer(ep, eni, h)) {
+    return;
+  }
+  hop("VPCEndpoint", ep.id, ep.name, "egress", std::nullopt,
+      ep.type == model::VpcEndpointType::kFirewall ? "back from the firewall"
+                                                   : "back from the appliances, unchanged");
   leave_interface(eni, h);
 }
 

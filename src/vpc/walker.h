@@ -271,6 +271,13 @@ class Walker {
   void inspection_endpoint(Index from_subnet, Index e, Packet h, const model::RouteTable& rt);
   bool gateway_load_balancer(const model::VpcEndpoint& ep, Index eni, const Packet& h);
 
+  // ---- AWS Network Firewall (firewall.cc) --------------------------------------------------
+  bool network_firewall(const model::VpcEndpoint& ep, const Packet& h);
+  bool stateless_rule_matches(const model::StatelessRule& r, const Packet& h, bool& maybe);
+  bool stateful_rule_matches(const model::StatefulRule& r, const Packet& h, bool& maybe);
+  bool address_matches(const Packet& h, AddressField f, const model::AddressMatch& m);
+  bool port_matches(const Packet& h, PortField f, const model::PortMatch& m);
+
   // ---- load balancers (load_balancer.cc) ---------------------------------------------------
   void load_balancer_node(Index node, Packet h);
   void listener_notes(const model::Listener& l);

@@ -216,6 +216,20 @@ const BadInput kBadInputs[] = {
      "vpc_endpoint_services:\n  - {name: s, network_load_balancers: [n], gateway_load_balancers: [g]}\n",
      2, 44, "vpce-svc-s", "an endpoint service has Network Load Balancers or Gateway Load Balancers",
      "not both"},
+    // aws-vpc-services.md §6: the stateless engine's actions are aws:pass, aws:drop and
+    // aws:forward_to_sfe.
+    {"StatelessRuleWithAStatefulAction",
+     "firewall_rule_groups:\n  - {name: g, type: stateless, rules: [{priority: 1, action: \"aws:reject\"}]}\n",
+     2, 62, "fwrg-g", "`aws:reject` is no stateless action", "aws:forward_to_sfe"},
+    // Suricata's rule header: action protocol source port -> destination port (options).
+    {"SuricataRuleWithoutDirection",
+     "firewall_rule_groups:\n  - {name: g, type: stateful, rules_string: \"pass tcp any any 443\"}\n",
+     2, 45, "fwrg-g", "`rules_string` line 1: a rule is `action protocol source port -> destination port",
+     ""},
+    // StatefulDefaultActions: "strict order only".
+    {"StatefulDefaultActionsInDefaultOrder",
+     "firewall_policies:\n  - {name: p, stateful_default_actions: [\"aws:drop_strict\"]}\n",
+     2, 15, "fwp-p", "stateful default actions apply only in strict order", "strict_order"},
     {"VpcAttachmentWithoutVpc", "transit_gateway_attachments:\n  - {name: a, transit_gateway: t}\n",
      2, 5, "tgw-attach-a", "missing required field `vpc`", ""},
     {"AttachmentFieldOfAnotherType",

@@ -151,6 +151,63 @@ class Printer {
               " gwlbs=" + refs(svc.gateway_load_balancers, Kind::kLoadBalancer) +
               " acceptance=" + yes(svc.acceptance_required) + " principals=" + principals);
     }
+    for (const auto& fw : n_.firewalls) {
+      std::string eps;
+      for (const auto& e : fw.endpoints)
+        eps += e.endpoint_id + "@" + ref(e.subnet, Kind::kSubnet) + "/" + e.availability_zone + ",";
+      add(Kind::kFirewall, fw,
+          "vpc=" + ref(fw.vpc, Kind::kVpc) + " policy=" + ref(fw.policy, Kind::kFirewallPolicy) +
+              " subnets=" + refs(fw.subnets, Kind::kSubnet) + " endpoints=" + eps);
+    }
+    auto vars = [](const std::vector<model::RuleVariable>& vs) {
+      std::string out;
+      for (const auto& v : vs) {
+        out += v.name + "=";
+        for (const auto& x : v.values) out += x + "|";
+        out += ";";
+      }
+      return out;
+    };
+    for (const auto& p : n_.firewall_policies) {
+      std::string text = "stateless_default=";
+      for (auto a : p.stateless_default_actions) text += model::firewall_action_name(a) + std::string(",");
+      text += " fragment_default=";
+      for (auto a : p.stateless_fragment_default_actions) text += model::firewall_action_name(a) + std::string(",");
+      text += " stateless=";
+      for (const auto& g : p.stateless_rule_groups)
+        text += ref(g.rule_group, Kind::kFirewallRuleGroup) + ":" + std::to_string(g.priority) + ",";
+      text += " stateful=";
+      for (const auto& g : p.stateful_rule_groups)
+        text += ref(g.rule_group, Kind::kFirewallRuleGroup) + ":" + std::to_string(g.priority) + ",";
+      text += " stateful_default=";
+      for (const auto& a : p.stateful_default_actions) text += a + ",";
+      text += " strict=" + yes(p.strict_order) + " vars=" + vars(p.variables);
+      add(Kind::kFirewallPolicy, p, text);
+    }
+    for (const auto& g : n_.firewall_rule_groups) {
+      std::string text = "stateful=" + yes(g.stateful) + " strict=" + yes(g.strict_order) +
+                         " ip_sets=" + vars(g.ip_sets) + " port_sets=" + vars(g.port_sets);
+      for (const auto& r : g.stateless_rules) {
+        text += " [" + std::to_string(r.priority) + " " + model::firewall_action_name(r.action);
+        for (const auto& x : r.sources) text += " s" + x.str();
+        for (const auto& x : r.destinations) text += " d" + x.str();
+        for (const auto& x : r.source_ports) text += " sp" + std::to_string(x.from) + "-" + std::to_string(x.to);
+        for (const auto& x : r.destination_ports) text += " dp" + std::to_string(x.from) + "-" + std::to_string(x.to);
+        for (int x : r.protocols) text += " p" + std::to_string(x);
+        text += " flags=" + yes(r.tcp_flags) + "]";
+      }
+      for (const auto& r : g.stateful_rules) {
+        text += std::string(" [") + model::firewall_action_name(r.action) + " " + r.protocol + " " +
+                r.source + " " + r.source_port + (r.bidirectional ? " <> " : " -> ") +
+                r.destination + " " + r.destination_port + " sid=" + r.sid + " opts=" + r.options + "]";
+      }
+      if (g.domain_list) {
+        text += " domains=" + g.domain_list->generated_rules_type + ":";
+        for (const auto& t : g.domain_list->targets) text += t + ",";
+        for (const auto& t : g.domain_list->target_types) text += t + ",";
+      }
+      add(Kind::kFirewallRuleGroup, g, text);
+    }
     return std::move(out_);
   }
 

@@ -51,6 +51,18 @@ struct StatelessRule {
   Location at;
 };
 
+// A stateful rule's address or port field as finalize() resolves it against the rule variables
+// (Suricata's syntax: `any`, a value, `[a, b]`, `!x`, `$VAR`): a value matches when it is in
+// one of `in` (or `in` is empty) and in none of `out`.
+struct AddressMatch {
+  std::vector<Prefix> in;
+  std::vector<Prefix> out;
+};
+struct PortMatch {
+  std::vector<PortRange> in;
+  std::vector<PortRange> out;
+};
+
 // A stateful rule as Suricata reads its header: `action proto src sport -> dst dport (opts)`.
 // Addresses and ports are kept as written ("any", a CIDR, "[a,b]", "!x", "$HOME_NET").
 struct StatefulRule {
@@ -66,6 +78,11 @@ struct StatefulRule {
   std::string options;
   std::string sid;
   Location at;
+  // derived by finalize()
+  AddressMatch source_match, destination_match;
+  PortMatch source_port_match, destination_port_match;
+  int protocol_number = -1;        // -1: any IP protocol
+  bool application_layer = false;  // an application protocol (http, tls, ...): decided above L4
 };
 
 // RulesSourceList: a domain allow or deny list, decided by the TLS SNI or HTTP Host header.
@@ -98,6 +115,17 @@ struct FirewallRuleGroupReference {
   Location at;
 };
 
+// Whether Suricata's action `a` ends a flow's evaluation in the default action order, and its
+// rank there (pass, drop, reject, alert; §6 "Packet processing").
+inline int default_order_rank(FirewallAction a) {
+  switch (a) {
+    case FirewallAction::kPass: return 0;
+    case FirewallAction::kDrop: return 1;
+    case FirewallAction::kReject: return 2;
+    default: return 3;
+  }
+}
+
 struct FirewallPolicy : Resource {
   std::vector<FirewallAction> stateless_default_actions{FirewallAction::kForward};
   std::vector<FirewallAction> stateless_fragment_default_actions{FirewallAction::kForward};
@@ -108,6 +136,8 @@ struct FirewallPolicy : Resource {
   std::vector<std::string> stateful_default_actions;
   bool strict_order = false;  // StatefulEngineOptions.RuleOrder
   std::vector<RuleVariable> variables;  // PolicyVariables.RuleVariables (HOME_NET)
+  // derived: HOME_NET resolved (the first firewall's VPC CIDR blocks unless a variable says)
+  AddressMatch home_net;
 };
 
 }  // namespace cloudtwin::model
