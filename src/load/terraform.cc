@@ -20,6 +20,25 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+// The references of nested blocks (`route`, `default_action`, `forward.target_group`) as
+// "block.attribute", "block.inner.attribute"...: every element of a block list merged.
+void collect_block_references(const json::Value& blocks, const std::string& prefix,
+                              std::map<std::string, std::vector<std::string>>& attrs, int depth) {
+  for (const auto& block : blocks.items()) {
+    for (const auto& inner : block.items()) {
+      const std::string key = prefix + "." + std::string(inner.key());
+      if (inner.is_object()) {
+        auto& nested = attrs[key];
+        for (const auto& ref : inner.get("references").items()) {
+          if (ref.is_string()) nested.emplace_back(ref.text());
+        }
+      } else if (inner.is_array() && depth < 4) {
+        collect_block_references(inner, key, attrs, depth + 1);
+      }
+    }
+  }
+}
+
 // Reads the configuration's references: config address -> attribute -> referenced names.
 void collect_references(const json::Value& module, const std::string& prefix, terraform::Plan& plan,
                         int depth) {
@@ -32,16 +51,8 @@ void collect_references(const json::Value& module, const std::string& prefix, te
       for (const auto& ref : e.get("references").items()) {
         if (ref.is_string()) list.emplace_back(ref.text());
       }
-      // Nested blocks (`route`, `ingress`): "block.attribute", every element merged.
-      for (const auto& block : e.items()) {
-        for (const auto& inner : block.items()) {
-          if (!inner.is_object()) continue;
-          auto& nested = attrs[std::string(e.key()) + "." + std::string(inner.key())];
-          for (const auto& ref : inner.get("references").items()) {
-            if (ref.is_string()) nested.emplace_back(ref.text());
-          }
-        }
-      }
+      // Nested blocks (`route`, `ingress`, `default_action`): "block.attribute".
+      if (e.is_array()) collect_block_references(e, std::string(e.key()), attrs, 0);
     }
   }
   for (const auto& call : module.get("module_calls").items()) {

@@ -163,6 +163,9 @@ std::vector<std::string> Mapper::from_configuration(const Res& res, std::string_
       }
     }
   }
+  // Terraform lists `aws_subnet.a.id` and `aws_subnet.a` for one use: each address once.
+  std::unordered_set<std::string> seen;
+  std::erase_if(out, [&](const std::string& a) { return !seen.insert(a).second; });
   if (!out.empty() || list) return out;
   std::vector<std::string> same_key, any;
   for (const auto& [address, change] : plan.planned) {
