@@ -331,6 +331,12 @@ void Mapper::build_index() {
   index_kind(Kind::kVpnGateway, net.vpn_gateways);
   index_kind(Kind::kVpnConnection, net.vpn_connections);
   index_kind(Kind::kDirectConnectGateway, net.direct_connect_gateways);
+  index_kind(Kind::kLoadBalancer, net.load_balancers);
+  index_kind(Kind::kListener, net.listeners);
+  index_kind(Kind::kInstance, net.instances);
+  index_kind(Kind::kTargetGroup, net.target_groups);
+  index_kind(Kind::kVpcEndpointService, net.vpc_endpoint_services);
+  index_kind(Kind::kAutoScalingGroup, net.auto_scaling_groups);
   for (const auto& a : aliases) {
     auto& m = index[a.kind];
     if (auto it = m.find(a.id); it != m.end()) m.emplace(a.alias, it->second);
@@ -408,6 +414,13 @@ const char* Mapper::word(Kind k) {
       "VPN connection",
       "Direct Connect gateway",
       "on-premises network",
+      "load balancer",
+      "listener",
+      "listener rule",
+      "target group",
+      "endpoint service",
+      "Auto Scaling group",
+      "launch template",
   };
   return kWords[static_cast<std::size_t>(k)];
 }
@@ -566,6 +579,40 @@ std::size_t Mapper::leave_out_required() {
     if (x.first.empty()) x = one(r.transit_gateway, Kind::kTransitGateway, {Kind::kTransitGateway});
     return x;
   });
+  // Load balancing (as the CloudFormation reader): a load balancer's subnets and an Auto Scaling
+  // group's are needed whole; a listener needs its load balancer, a rule its listener, both the
+  // target groups they forward to; a target group its VPC; a group its launch template.
+  const auto tg = {Kind::kTargetGroup};
+  auto forwards = [&](const model::ListenerRule& rule) -> Reason {
+    for (const auto& w : rule.target_groups) {
+      if (auto x = one(w.target_group, Kind::kTargetGroup, tg); !x.first.empty()) return x;
+    }
+    return {};
+  };
+  n += leave_out(Kind::kLoadBalancer, net.load_balancers, [&](const auto& r) -> Reason {
+    for (const auto& node : r.nodes) {
+      if (auto x = one(node.subnet, Kind::kSubnet, {Kind::kSubnet}); !x.first.empty()) return x;
+      if (auto x = one(node.elastic_ip, Kind::kElasticIp, {Kind::kElasticIp}); !x.first.empty())
+        return x;
+    }
+    return {};
+  });
+  n += leave_out(Kind::kTargetGroup, net.target_groups,
+                 [&](const auto& r) { return one(r.vpc, Kind::kVpc, vpc); });
+  n += leave_out(Kind::kListener, net.listeners, [&](const auto& r) {
+    auto x = one(r.load_balancer, Kind::kLoadBalancer, {Kind::kLoadBalancer});
+    return x.first.empty() ? forwards(r.default_rule) : x;
+  });
+  n += leave_out(Kind::kListenerRule, net.listener_rules, [&](const auto& r) {
+    auto x = one(r.listener, Kind::kListener, {Kind::kListener});
+    return x.first.empty() ? forwards(r) : x;
+  });
+  n += leave_out(Kind::kAutoScalingGroup, net.auto_scaling_groups, [&](const auto& r) -> Reason {
+    for (const auto& s : r.subnets) {
+      if (auto x = one(s, Kind::kSubnet, {Kind::kSubnet}); !x.first.empty()) return x;
+    }
+    return one(r.launch_template, Kind::kLaunchTemplate, {Kind::kLaunchTemplate});
+  });
   return n;
 }
 
@@ -681,6 +728,49 @@ void Mapper::leave_out_optional() {
     auto& g = net.direct_connect_gateways[i];
     drop_refs(label(Kind::kDirectConnectGateway, g), Kind::kDirectConnectGateway, g.vpn_gateways,
               Kind::kVpnGateway, {Kind::kVpnGateway});
+  }
+  const auto lb_kind = {Kind::kLoadBalancer};
+  for (std::size_t i = from(Kind::kLoadBalancer); i < net.load_balancers.size(); ++i) {
+    auto& lb = net.load_balancers[i];
+    const std::string owner = label(Kind::kLoadBalancer, lb);
+    drop_refs(owner, Kind::kLoadBalancer, lb.security_groups, Kind::kSecurityGroup, sg);
+    drop_refs(owner, Kind::kLoadBalancer, lb.instances, Kind::kInstance, {Kind::kInstance});
+  }
+  for (std::size_t i = from(Kind::kTargetGroup); i < net.target_groups.size(); ++i) {
+    auto& g = net.target_groups[i];
+    const std::string owner = label(Kind::kTargetGroup, g);
+    std::erase_if(g.targets, [&](const model::Target& t) {
+      std::string reason;
+      if (!is_known(t.instance, {Kind::kInstance})) {
+        reason = why(t.instance, Kind::kInstance);
+      } else if (!is_known(t.load_balancer, lb_kind)) {
+        reason = why(t.load_balancer, Kind::kLoadBalancer);
+      }
+      if (reason.empty()) return false;
+      rd.diagnostics().gap(Gap::kLeftOut, "", rd.path(), t.at, owner,
+                           "a target of target group " + owner + " is left out: " + reason);
+      return true;
+    });
+  }
+  for (std::size_t i = from(Kind::kLaunchTemplate); i < net.launch_templates.size(); ++i) {
+    auto& t = net.launch_templates[i];
+    drop_refs(label(Kind::kLaunchTemplate, t), Kind::kLaunchTemplate, t.security_groups,
+              Kind::kSecurityGroup, sg);
+  }
+  for (std::size_t i = from(Kind::kAutoScalingGroup); i < net.auto_scaling_groups.size(); ++i) {
+    auto& g = net.auto_scaling_groups[i];
+    const std::string owner = label(Kind::kAutoScalingGroup, g);
+    drop_refs(owner, Kind::kAutoScalingGroup, g.target_groups, Kind::kTargetGroup,
+              {Kind::kTargetGroup});
+    drop_refs(owner, Kind::kAutoScalingGroup, g.load_balancers, Kind::kLoadBalancer, lb_kind);
+  }
+  for (std::size_t i = from(Kind::kVpcEndpointService); i < net.vpc_endpoint_services.size(); ++i) {
+    auto& s = net.vpc_endpoint_services[i];
+    const std::string owner = label(Kind::kVpcEndpointService, s);
+    drop_refs(owner, Kind::kVpcEndpointService, s.network_load_balancers, Kind::kLoadBalancer,
+              lb_kind);
+    drop_refs(owner, Kind::kVpcEndpointService, s.gateway_load_balancers, Kind::kLoadBalancer,
+              lb_kind);
   }
 }
 

@@ -108,7 +108,7 @@ TEST(TerraformSharedData, RunnerPlanWebHostGetsItsSubnetsPublicAddress) {
   EXPECT_EQ(l.network.vpcs.size(), 2u);
   EXPECT_EQ(l.network.subnets.size(), 4u);
   EXPECT_EQ(l.network.instances.size(), 2u);
-  EXPECT_EQ(l.network.network_interfaces.size(), 3u);
+  EXPECT_EQ(l.network.network_interfaces.size(), 4u);  // and the node of aws_elb.weblb
   // Non-network aws_* resources are listed, never dropped silently.
   EXPECT_GE(testing::count_warnings_containing(l.diagnostics, "ignored: aws_s3_bucket."), 6u);
   // configuration.provider_config.aws.expressions.region.constant_value
@@ -131,7 +131,8 @@ TEST(TerraformSharedData, SubnetsPlanPublicAddressIsNotReachableByItsPrivateIp) 
   auto l = load_file(data("tfc-issue-171-subnets-lb-plan.json"));
   ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
   EXPECT_EQ(l.network.subnets.size(), 4u);
-  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: aws_lb_listener."), 3u);
+  // Its load balancer and listeners are read (elb_test.cc), not ignored.
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: aws_lb"), 0u);
   // IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: the internet reaches instances at public IPs only.
   auto t = trace_between(l.network, "internet:8.8.8.8", "10.0.0.10");
   ASSERT_TRUE(t.ok) << t.error;
@@ -187,7 +188,8 @@ TEST(TerraformSharedData, PlansNamingResourcesOutsideThemLoadWithoutThem) {
        {{"security group aws_security_group.lambda_sg left out: its VPC vpc-32E071F6" +
              plan_missing,
          1},
-        {"left out: its VPC vpc-32E071F6" + plan_missing, 3}},
+        // 3 security groups and the ALB's target group (elb_test.cc)
+        {"left out: its VPC vpc-32E071F6" + plan_missing, 4}},
        0,
        0,
        0,
@@ -373,13 +375,13 @@ TEST(TerraformRules, SplitRulesAreAddedOnceBesideInlineBlocks) {
 
 TEST(TerraformRules, UnmodelledTypesAreLocatedWarnings) {
   const std::string extra = R"(,
-  {"address": "aws_lb.x", "mode": "managed", "type": "aws_lb", "name": "x", "values": {}})";
+  {"address": "aws_s3_bucket.x", "mode": "managed", "type": "aws_s3_bucket", "name": "x", "values": {}})";
   auto l = load_text(state(extra));
   ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
-  ASSERT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: aws_lb.x"), 1u);
+  ASSERT_EQ(testing::count_warnings_containing(l.diagnostics, "ignored: aws_s3_bucket.x"), 1u);
   for (const auto& item : l.diagnostics.items()) {
-    if (item.message.find("aws_lb.x") != std::string::npos) {
-      EXPECT_EQ(item.line, line_of(state(extra), "{\"address\": \"aws_lb.x\""));
+    if (item.message.find("aws_s3_bucket.x") != std::string::npos) {
+      EXPECT_EQ(item.line, line_of(state(extra), "{\"address\": \"aws_s3_bucket.x\""));
       EXPECT_EQ(item.column, 3u);  // the resource's `{`
     }
   }
