@@ -266,11 +266,14 @@ const std::vector<ExposureCase>& exposure_cases() {
        "two public instances, one with MySQL open"},
       // web_subnet sets map_public_ip_on_launch and neither instance says otherwise, so both get
       // a public IPv4 address at launch (vpc-ip-addressing.html, "Public IPv4 addresses");
-      // aws_security_group.web-node admits tcp 22 and 80 from 0.0.0.0/0.
+      // aws_security_group.web-node admits tcp 22 and 80 from 0.0.0.0/0. The internet-facing
+      // aws_elb.weblb (behind web-node too) listens on 80; its instance refuses the instance
+      // port 8000, so only the load balancer's node answers there (aws-vpc-services.md §3).
       {"terraform_checkov_runner",
        {"123456789123-acme-corp-dbapp: tcp 22, tcp 80 (high)",
-        "123456789123-acme-corp-ec2: tcp 22, tcp 80 (high)"},
-       "public addresses from the subnet, SG 22/80 from anywhere"},
+        "123456789123-acme-corp-ec2: tcp 22, tcp 80 (high)",
+        "weblb-terraform-elb node in us-west-2a: tcp 80 (low)"},
+       "public addresses from the subnet, SG 22/80 from anywhere; the Classic ELB on 80"},
   };
   return k;
 }
