@@ -92,6 +92,10 @@ std::vector<Value> blocks(Mapper& m, const Value& v, std::string_view field) {
   return out;
 }
 
+bool was_unknown(const Res& res, std::string_view attr) {
+  return std::find(res.unknown.begin(), res.unknown.end(), attr) != res.unknown.end();
+}
+
 // The references `attr` of block `item` (its configuration path `path`, as
 // "default_action.target_group_arn"): as written, or in a plan, when apply computes them, the
 // configuration's references. Blocks of one kind share the configuration's references: block `k`
@@ -113,7 +117,7 @@ std::vector<Ref> nested_refs(Mapper& m, Res& res, const Value& item, std::string
   }
   if (!m.plan.is_plan || !m.configured(res, path)) return out;
   auto found = m.from_configuration(res, path, types, n != 1);
-  res.unknown.push_back(path);
+  if (!was_unknown(res, path)) res.unknown.push_back(path);
   const Location at = m.at_or(item, res);
   if (found.size() == n && n > 1) {
     out.push_back({found[k], at});
@@ -132,10 +136,6 @@ Ref nested_ref(Mapper& m, Res& res, const Value& item, std::string_view attr,
                const std::string& path, const Types& types, std::size_t k = 0, std::size_t n = 1) {
   auto all = nested_refs(m, res, item, attr, path, types, k, n);
   return all.empty() ? Ref{} : all.front();
-}
-
-bool was_unknown(const Res& res, std::string_view attr) {
-  return std::find(res.unknown.begin(), res.unknown.end(), attr) != res.unknown.end();
 }
 
 // The name written (`name`), else the Name tag.
