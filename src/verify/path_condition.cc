@@ -84,11 +84,14 @@ bdd Compiled::rule_list_match(Protocol protocol, PortRange ports, int icmp_type,
   return r;
 }
 
-bdd Compiled::peer(const model::SecurityGroupRule& rule, Index vpc, Block b) {
+bdd Compiled::peer(const model::SecurityGroupRule& rule, Index vpc, Block b, Index relayed_by) {
   if (rule.cidr) return HeaderSpace::address(b, *rule.cidr);
   bdd r = bddfalse;
   if (rule.prefix_list.resolved()) {
     return HeaderSpace::addresses(b, n_.prefix_lists[rule.prefix_list.index].entries);
+  }
+  if (rule.security_group.resolved() && relayed_by != model::kNone) {
+    return vpc::carries_group(n_, relayed_by, rule.security_group.index) ? bddtrue : bddfalse;
   }
   if (rule.security_group.resolved()) {
     // rules.cc sg_reference_matches: private addresses of the group's ENIs in this VPC or a
@@ -142,14 +145,14 @@ bool Compiled::uncertain_acl(Index acl, bool ingress) {
                    [](const auto& a) { return std::tie(a.ingress, a.egress); });
 }
 
-const bdd& Compiled::security_groups(Index eni, bool ingress, bool possible) {
+const bdd& Compiled::security_groups(Index eni, bool ingress, bool possible, Index relayed_by) {
   const auto& iface = n_.network_interfaces[eni];
   std::vector<Index> groups;
   for (const auto& g : iface.security_groups) {
     if (g.resolved()) groups.push_back(g.index);
   }
   possible = possible && uncertain_groups(groups, ingress);
-  auto key = std::make_tuple(groups, iface.vpc, ingress, possible);
+  auto key = std::make_tuple(groups, iface.vpc, ingress, possible, relayed_by);
   auto it = security_groups_.find(key);
   if (it != security_groups_.end()) return it->second;
   Block b = ingress ? Block::kSrc : Block::kDst;
@@ -165,7 +168,7 @@ const bdd& Compiled::security_groups(Index eni, bool ingress, bool possible) {
         continue;
       }
       rules.push_back(rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code) &
-                      peer(rule, iface.vpc, b));
+                      peer(rule, iface.vpc, b, relayed_by));
     }
   }
   return security_groups_.emplace(std::move(key), union_of(std::move(rules))).first->second;
@@ -179,7 +182,8 @@ std::vector<Index> Compiled::groups_of(Index eni) const {
   return groups;
 }
 
-bool Compiled::peer_holds(const model::SecurityGroupRule& rule, Index vpc, IpAddress a) const {
+bool Compiled::peer_holds(const model::SecurityGroupRule& rule, Index vpc, IpAddress a,
+                          Index relayed_by) const {
   // As peer() above, one address at a time.
   if (rule.cidr) return rule.cidr->contains(a);
   if (rule.prefix_list.resolved()) {
@@ -187,6 +191,8 @@ bool Compiled::peer_holds(const model::SecurityGroupRule& rule, Index vpc, IpAdd
     return std::any_of(entries.begin(), entries.end(),
                        [&](const Prefix& p) { return p.contains(a); });
   }
+  if (rule.security_group.resolved() && relayed_by != model::kNone)
+    return vpc::carries_group(n_, relayed_by, rule.security_group.index);
   if (rule.security_group.resolved()) {
     for (Index e : n_.security_groups[rule.security_group.index].members) {
       const auto& iface = n_.network_interfaces[e];
@@ -235,10 +241,12 @@ std::optional<bdd>& Compiled::PeerCells::at(IpAddress a) {
   return cells_[f][static_cast<std::size_t>(i)];
 }
 
-void Compiled::add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, Index vpc) const {
+void Compiled::add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, Index vpc,
+                        Index relayed_by) const {
   // Every address set peer_holds() tests, so that it decides alike across a cell. A rule whose
-  // peer is unknown tests none.
+  // peer is unknown tests none, nor a reference seen through a relay.
   if (!rule.unknown.empty()) return;
+  if (rule.security_group.resolved() && relayed_by != model::kNone) return;
   if (rule.cidr) {
     cells.add(*rule.cidr);
   } else if (rule.prefix_list.resolved()) {
@@ -254,17 +262,18 @@ void Compiled::add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, 
 }
 
 const bdd& Compiled::security_groups(Index eni, bool ingress, IpAddress peer_address,
-                                     bool possible) {
+                                     bool possible, Index relayed_by) {
   const auto& iface = n_.network_interfaces[eni];
   std::uint32_t set = group_set(eni);
   possible = possible && uncertain_groups(group_set_lists_[set], ingress);
   auto [it, fresh] =
-      security_group_cells_.try_emplace(GroupsKey{set, iface.vpc, ingress, possible});
+      security_group_cells_.try_emplace(GroupsKey{set, iface.vpc, ingress, possible, relayed_by});
   PeerCells& cells = it->second;
   if (fresh) {
     for (Index g : group_set_lists_[set]) {
       const auto& sg = n_.security_groups[g];
-      for (const auto& rule : ingress ? sg.ingress : sg.egress) add_peer(cells, rule, iface.vpc);
+      for (const auto& rule : ingress ? sg.ingress : sg.egress)
+        add_peer(cells, rule, iface.vpc, relayed_by);
     }
     cells.seal();
   }
@@ -274,7 +283,7 @@ const bdd& Compiled::security_groups(Index eni, bool ingress, IpAddress peer_add
   for (Index g : group_set_lists_[set]) {
     const auto& sg = n_.security_groups[g];
     for (const auto& rule : ingress ? sg.ingress : sg.egress) {
-      if (rule.unknown.empty() ? peer_holds(rule, iface.vpc, peer_address) : possible)
+      if (rule.unknown.empty() ? peer_holds(rule, iface.vpc, peer_address, relayed_by) : possible)
         r |= rule_list_match(rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code);
     }
   }
@@ -661,15 +670,16 @@ void PathCondition::require_decision(const std::function<bdd(bool possible)>& se
 }
 
 void PathCondition::security_groups(const vpc::Packet& p, Index eni, bool ingress,
-                                    vpc::Decision admitted) {
+                                    Index relayed_by, vpc::Decision admitted) {
   for (const auto& g : c_.network().network_interfaces[eni].security_groups) {
     if (g.resolved()) groups_read_.push_back(g.index);
   }
   auto set = [&](bool possible) {
     // Pinned: the peer is in flight's source (ingress) or destination (egress); its value is
     // the same for every packet of the walk.
-    return relocate(pinned_ ? c_.security_groups(eni, ingress, ingress ? p.src : p.dst, possible)
-                            : c_.security_groups(eni, ingress, possible),
+    return relocate(pinned_ ? c_.security_groups(eni, ingress, ingress ? p.src : p.dst, possible,
+                                                 relayed_by)
+                            : c_.security_groups(eni, ingress, possible, relayed_by),
                     p);
   };
   require_decision(set, admitted);

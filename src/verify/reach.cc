@@ -383,7 +383,7 @@ class ReadRecorder final : public vpc::PathObserver {
   void family(const vpc::Packet&) override {}
   void protocol_in(const vpc::Packet&, std::span<const int>, bool) override {}
   void port_in(const vpc::Packet&, vpc::PortField, PortRange, bool) override {}
-  void security_groups(const vpc::Packet&, Index eni, bool, vpc::Decision) override {
+  void security_groups(const vpc::Packet&, Index eni, bool, Index, vpc::Decision) override {
     // As PathCondition: every group of the ENI.
     for (const auto& g : n_.network_interfaces[eni].security_groups) {
       if (g.resolved()) read_.security_groups.push_back(g.index);

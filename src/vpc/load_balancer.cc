@@ -26,6 +26,42 @@ const std::string& zone_of(const Network& n, Index eni) {
   return s.resolved() ? n.subnets[s.index].availability_zone : kNoZone;
 }
 
+// The zone of a target for its load balancer: as registered ("all" for any), else its
+// subnet's (§0 "Target AZ").
+std::string target_zone(const Network& n, const model::Target* t, Index eni) {
+  return t && !t->availability_zone.empty() ? t->availability_zone : zone_of(n, eni);
+}
+
+bool has_node_in(const Network& n, const model::LoadBalancer& lb, const std::string& zone) {
+  return std::any_of(lb.nodes.begin(), lb.nodes.end(),
+                     [&](const auto& x) { return zone_of(n, x.eni) == zone; });
+}
+
+// Cross-zone (§0): an Application Load Balancer always spreads, unless the target group turns
+// it off; the others by their own setting, which a target group may override.
+bool cross_zone(const model::LoadBalancer& lb, const model::TargetGroup* tg) {
+  return lb.type == model::LoadBalancerType::kApplication
+             ? (!tg || tg->cross_zone.value_or(true))
+             : (tg && tg->cross_zone ? *tg->cross_zone : lb.cross_zone_enabled());
+}
+
+// Whether the node in `node_zone` may send to the target.
+bool may_send(const Network& n, const model::LoadBalancer& lb, const std::string& node_zone,
+              const model::TargetGroup& tg, const model::Target& t) {
+  if (t.eni == kNone || tg.target_type == model::TargetType::kLambda) return false;
+  std::string zone = target_zone(n, &t, t.eni);
+  if (zone == "all") return true;
+  return has_node_in(n, lb, zone) && (zone == node_zone || cross_zone(lb, &tg));
+}
+
+// The address the node sends to for a target.
+std::optional<IpAddress> target_address(const Network& n, const model::Target& t) {
+  if (t.ip) return *t.ip;
+  const auto& ips = n.network_interfaces[t.eni].private_ips;
+  if (ips.empty()) return std::nullopt;
+  return ips.front();
+}
+
 }  // namespace
 
 std::optional<Endpoint> front_door(const Network& n, Index eni, std::uint16_t port) {
@@ -161,6 +197,7 @@ void Walker::load_balancer_node(Index node, Packet h) {
   const bool goal_is_here = goal_ && goal_->kind == EndpointKind::kNetworkInterface &&
                             n_.network_interfaces[goal_->index].load_balancer == lb_index;
   if (goal_is_here || !goal_ || goal_->kind != EndpointKind::kNetworkInterface) {
+    if (loopback(node, *l, h)) return;
     if (full_) listener_notes(*l);
     arrival = Arrival{EndpointKind::kNetworkInterface, node, h};
     return;
@@ -215,24 +252,17 @@ void Walker::load_balancer_to_target(Index node, const model::Listener& l,
   const Index lb_index = iface.load_balancer;
   const auto& lb = n_.load_balancers[lb_index];
   const auto& target_iface = n_.network_interfaces[target_eni];
-  // The target's zone: as registered ("all" for any), else its subnet's (§0 "Target AZ").
-  std::string zone = t && !t->availability_zone.empty() ? t->availability_zone : zone_of(n_, target_eni);
+  std::string zone = target_zone(n_, t, target_eni);
   const std::string& node_zone = zone_of(n_, node);
   if (zone != "all") {
-    bool enabled = false;
-    for (const auto& x : lb.nodes) enabled = enabled || zone_of(n_, x.eni) == zone;
-    if (!enabled) {
+    if (!has_node_in(n_, lb, zone)) {
       drop("ELB_INSTALLED_AZ_RESTRICTION", "LoadBalancer", lb.id, "",
            "target " + target_iface.id + " is in availability zone " + zone + ", where load balancer " +
                lb.id + " has no node, so it receives nothing",
            "enable a subnet in " + zone + " on the load balancer");
       return;
     }
-    // Cross-zone (§0): an Application Load Balancer always spreads, unless the target group
-    // turns it off; the others by their own setting, which a target group may override.
-    bool cross = lb.type == model::LoadBalancerType::kApplication
-                     ? (!tg || tg->cross_zone.value_or(true))
-                     : (tg && tg->cross_zone ? *tg->cross_zone : lb.cross_zone_enabled());
+    bool cross = cross_zone(lb, tg);
     if (!cross && zone != node_zone) {
       drop("ELB_NOT_CROSSZONE", "LoadBalancer", lb.id, "",
            "the node of " + lb.id + " in " + node_zone + " sends only to targets in " + node_zone +
@@ -261,6 +291,14 @@ void Walker::load_balancer_to_target(Index node, const model::Listener& l,
                          tg && (tg->preserves_client_ip() || tg->target_type == model::TargetType::kAlb);
   std::string how;
   if (preserved) {
+    tested(h, AddressField::kSrc, out.dst);
+    if (h.src == out.dst) {
+      drop("LOAD_BALANCER_LOOPBACK", "LoadBalancerTargetGroup", tg->id, "egress",
+           "target " + target_iface.id + " is the client: with the client's address kept, the "
+               "node sends it a packet from its own address, and the connection times out",
+           "turn off client IP preservation on " + tg->id + " (preserve_client_ip.enabled)");
+      return;
+    }
     how = "client address kept (ELBV2_SOURCE_ADDRESS_PRESERVATION)";
   } else {
     out.src = iface.private_ips.front();
@@ -290,6 +328,54 @@ void Walker::load_balancer_to_target(Index node, const model::Listener& l,
     }
   }
   leave_interface(node, out);
+}
+
+bool Walker::loopback(Index node, const model::Listener& l, const Packet& h) {
+  // aws-vpc-services.md §2 "Hairpin/loopback": a target calling its own Network Load Balancer
+  // that keeps client addresses gets through only when the node sends the flow to another
+  // target; sent back to itself, source and destination are one address and it times out.
+  // The node may pick any target it sends to, so the client is reached for certain only when
+  // another target can be chosen.
+  const auto& lb = n_.load_balancers[n_.network_interfaces[node].load_balancer];
+  if (lb.type != model::LoadBalancerType::kNetwork || via_endpoint_ != kNone) return false;
+  bool answered_at_lb = false;
+  const std::string& node_zone = zone_of(n_, node);
+  std::vector<Prefix> kept;  // the addresses of targets that see the client's address
+  bool self = false, other = false;
+  const model::TargetGroup* self_group = nullptr;
+  for (Index g : forwarded_groups(l, h, answered_at_lb)) {
+    const auto& tg = n_.target_groups[g];
+    for (const auto& t : tg.targets) {
+      if (!may_send(n_, lb, node_zone, tg, t)) continue;
+      auto a = target_address(n_, t);
+      if (!a) continue;
+      if (!tg.preserves_client_ip()) {
+        other = true;
+        continue;
+      }
+      kept.push_back(Prefix::host(*a));
+      if (*a == h.src) {
+        self = true;
+        self_group = &tg;
+      } else {
+        other = true;
+      }
+    }
+  }
+  if (!kept.empty()) tested(h, AddressField::kSrc, kept);
+  if (!self) return false;
+  if (other) {
+    note("LOAD_BALANCER_LOOPBACK", "LoadBalancerTargetGroup", self_group->id,
+         "the client " + h.src.str() + " is itself a target of " + self_group->id +
+             ": the connections the node sends back to it time out");
+    return false;
+  }
+  drop("LOAD_BALANCER_LOOPBACK", "LoadBalancerTargetGroup", self_group->id, "",
+       "the only target node " + n_.network_interfaces[node].id + " can send to is the client " +
+           h.src.str() + " itself: with the client's address kept, source and destination are "
+           "one address and the connection times out",
+       "register another target, or turn off client IP preservation on " + self_group->id);
+  return true;
 }
 
 void Walker::load_balancer_reply(Index node, Packet h) {

@@ -66,8 +66,13 @@ bool peered_same_region(const model::Network& n, Index a, Index b) {
   return false;
 }
 
+bool carries_group(const model::Network& n, Index eni, Index group) {
+  const auto& members = n.security_groups[group].members;
+  return std::find(members.begin(), members.end(), eni) != members.end();
+}
+
 SecurityGroupMatch match_security_groups(const model::Network& n, Index eni, const Header& h,
-                                         bool ingress) {
+                                         bool ingress, Index relayed_by) {
   const auto& iface = n.network_interfaces[eni];
   IpAddress peer = ingress ? h.src : h.dst;
   SecurityGroupMatch best;
@@ -90,7 +95,9 @@ SecurityGroupMatch match_security_groups(const model::Network& n, Index eni, con
         peer_ok = std::any_of(entries.begin(), entries.end(),
                               [&](const Prefix& p) { return p.contains(peer); });
       } else if (rule.security_group.resolved()) {
-        peer_ok = sg_reference_matches(n, rule.security_group.index, iface.vpc, peer);
+        peer_ok = relayed_by != model::kNone
+                      ? carries_group(n, relayed_by, rule.security_group.index)
+                      : sg_reference_matches(n, rule.security_group.index, iface.vpc, peer);
       }
       if (peer_ok) return {g.index, &rule};
     }

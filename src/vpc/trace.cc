@@ -315,6 +315,23 @@ void walk(const Network& n, const Endpoint& source, const Endpoint& destination,
                            "or firewall endpoints (" + ids + " on one way only); stateful appliances "
                            "and firewalls drop such flows",
                            "route both directions through the endpoint in the same availability zone"});
+    // §9.25: a transit gateway without appliance mode took the reply into the inspection VPC
+    // in another zone than the request.
+    for (Index x : connection.zone_switched) {
+      const auto& a = n.transit_gateway_attachments[x];
+      doubts.list.push_back({"TGW_ATTACH_VPC_AZ_RESTRICTION", "TransitGatewayAttachment", a.id, "",
+                             "return",
+                             "the transit gateway sends the reply into " + n.vpcs[a.vpc.index].id +
+                                 " in another availability zone than the request (each enters "
+                                 "in its sender's zone)",
+                             ""});
+      doubts.list.push_back({"TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED",
+                             "TransitGatewayAttachment", a.id, "", "return",
+                             "attachment " + a.id + " does not have appliance mode on",
+                             "turn on appliance mode on " + a.id +
+                                 " (ApplianceModeSupport: enable) so both directions of a flow "
+                                 "stay in one zone"});
+    }
   }
   settle(t, doubts, true);
   return;

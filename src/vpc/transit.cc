@@ -132,13 +132,28 @@ void Walker::transit_gateway(Index att_in, Packet h, const std::string& az) {
   hop("TransitGatewayAttachment", a.id, a.name, "egress", std::nullopt, "");
   switch (a.type) {
     case model::AttachmentType::kVpc: {
-      // Into a VPC the transit gateway prefers the attachment subnet in the same AZ.
+      // Into a VPC the transit gateway prefers the attachment subnet in the sender's zone; with
+      // appliance mode the reply keeps the zone its request took (aws-vpc.md §1.8; AWS picks
+      // that zone by flow hash, the model takes the request's sender's).
+      const std::string* request_zone = nullptr;
+      for (const auto& [x, zone] : connection_.attachment_zones) {
+        if (x == out) request_zone = &zone;
+      }
+      const std::string& wanted =
+          reply_ && request_zone && a.appliance_mode_support ? *request_zone : az;
       Index subnet = kNone;
       for (const auto& ref : a.subnets) {
         if (!ref.resolved()) continue;
-        if (subnet == kNone || n_.subnets[ref.index].availability_zone == az) subnet = ref.index;
+        if (subnet == kNone || n_.subnets[ref.index].availability_zone == wanted)
+          subnet = ref.index;
       }
       if (subnet == kNone) return;
+      const std::string& zone = n_.subnets[subnet].availability_zone;
+      if (!reply_) {
+        connection_.attachment_zones.emplace_back(out, zone);
+      } else if (request_zone && *request_zone != zone) {
+        connection_.zone_switched.push_back(out);
+      }
       Index vpc = a.vpc.index;
       Index eni = eni_at(vpc, h, AddressField::kDst);
       if (eni != kNone && n_.network_interfaces[eni].subnet.index == subnet) {

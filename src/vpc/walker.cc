@@ -175,10 +175,10 @@ void Walker::add_instance_hops(const model::NetworkInterface& iface, std::string
   }
 }
 
-bool Walker::security_group(Index eni, const Packet& h, bool ingress) {
+bool Walker::security_group(Index eni, const Packet& h, bool ingress, Index relayed_by) {
   const auto& iface = n_.network_interfaces[eni];
-  auto m = match_security_groups(n_, eni, h, ingress);
-  if (obs_) obs_->security_groups(h, eni, ingress, m.decision());
+  auto m = match_security_groups(n_, eni, h, ingress, relayed_by);
+  if (obs_) obs_->security_groups(h, eni, ingress, relayed_by, m.decision());
   if (m.rule && !full_) return true;
   std::string dir = ingress ? "ingress" : "egress";
   if (!m.rule && m.maybe_rule) {
@@ -211,6 +211,20 @@ bool Walker::security_group(Index eni, const Packet& h, bool ingress) {
     hop("SecurityGroup", groups, "", dir, std::nullopt, "no rule matches");
     std::string what =
         h.protocol.str() + (h.protocol.has_ports() ? " port " + std::to_string(h.dst_port) : "");
+    if (relayed_by != kNone && match_security_groups(n_, eni, h, ingress).rule) {
+      // A reference to the client's group would admit it, were the client's identity seen
+      // through the load balancer (aws-vpc-services.md §2, target SG rules).
+      const auto& lb = n_.load_balancers[n_.network_interfaces[relayed_by].load_balancer];
+      drop("SG_REFERENCES_NOT_PRESERVED", "NetworkInterface", iface.id, dir,
+           "only a reference to a security group of " + h.src.str() + " would admit " + what +
+               " on " + iface.id + ", and load balancer " + lb.id +
+               " keeps the client's address but not its security groups",
+           !lb.security_groups.empty()
+               ? "reference a security group of " + lb.id + " or admit the client's addresses"
+               : "admit the client's addresses (" + lb.id +
+                     " has no security group to reference, and cannot get one)");
+      return false;
+    }
     drop(any_rule ? "ENI_SG_RULES_MISMATCH" : "SG_HAS_NO_RULES", "NetworkInterface", iface.id, dir,
          "no " + dir + " rule of " + groups + " on " + iface.id + " allows " + what +
              (ingress ? " from " + h.src.str() : " to " + h.dst.str()),
@@ -461,7 +475,7 @@ void Walker::deliver_to_interface(Index eni, Packet h) {
     interface_endpoint(eni, h);
     return;
   }
-  if (!reply_ && !security_group(eni, h, true)) return;
+  if (!reply_ && !security_group(eni, h, true, relay_of(eni))) return;
   add_instance_hops(iface, "ingress");
   arrival = Arrival{EndpointKind::kNetworkInterface, eni, h};
 }

@@ -78,6 +78,11 @@ struct Connection {
   // order): both directions of a flow must pass the same ones (vpc_endpoint.cc).
   std::vector<Index> inspected;
   std::vector<Index> reply_inspected;
+  // The zone in which the request entered each VPC attachment from its transit gateway; with
+  // appliance mode the reply enters in the same one (transit.cc). `zone_switched`: attachments
+  // without appliance mode that the reply entered in another zone.
+  std::vector<std::pair<Index, std::string>> attachment_zones;
+  std::vector<Index> zone_switched;
 };
 
 // Where a walk ends. kAddress is a service built into the VPC (the Amazon DNS server, ...).
@@ -224,8 +229,15 @@ class Walker {
   void add_instance_hops(const model::NetworkInterface& iface, std::string_view direction);
 
   // ---- security groups and network ACLs (walker.cc) ---------------------------------------
-  bool security_group(Index eni, const Packet& h, bool ingress);
+  bool security_group(Index eni, const Packet& h, bool ingress, Index relayed_by = kNone);
   bool network_acl(Index subnet, const Packet& h, bool ingress);
+  // The Network Load Balancer node whose packet, with the client's address kept, arrives at
+  // `eni` (the last the walk passed, when it sent to `eni`), or kNone.
+  Index relay_of(Index eni) const {
+    if (connection_.load_balancers.empty()) return kNone;
+    const auto& e = connection_.load_balancers.back();
+    return e.preserved && e.target == eni ? e.node : kNone;
+  }
 
   // ---- leaving an ENI, the route table, local delivery (walker.cc) -------------------------
   void leave_interface(Index eni, Packet h);
@@ -287,6 +299,7 @@ class Walker {
   void load_balancer_to_target(Index node, const model::Listener& l, const model::TargetGroup* tg,
                                const model::Target* t, Index target_eni, Packet h);
   void load_balancer_reply(Index node, Packet h);
+  bool loopback(Index node, const model::Listener& l, const Packet& h);
   bool preserved_reply(Index eni, const Packet& h);
 
   // ---- appliances: route target ENI or instance (appliance.cc) -----------------------------

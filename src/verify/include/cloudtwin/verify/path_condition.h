@@ -27,13 +27,17 @@ class Compiled {
   // The packets admitted (allowed) for certain; with `possible`, those admitted for certain or
   // depending on a rule whose peer is unknown (vpc::Decision kYes or kMaybe). The two are the
   // same set, and the same BDD, when no rule of the list has an unknown peer.
-  const bdd& security_groups(model::Index eni, bool ingress, bool possible = false);
+  // `relayed_by`: the Network Load Balancer node that kept the client's address (rules.h
+  // match_security_groups): group references then hold or not whatever the peer.
+  const bdd& security_groups(model::Index eni, bool ingress, bool possible = false,
+                             model::Index relayed_by = model::kNone);
   const bdd& network_acl(model::Index acl, bool ingress, bool possible = false);
   // The same two with the peer's address fixed (the source for ingress, the destination for
   // egress): bdd_restrict of the above to that address, built from the rules whose peer holds
   // it without building any address set. Over protocol and ports only. Kept per cell of the
   // partition the rules' address sets induce on the peer's family (PeerCells), not per address.
-  const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer, bool possible = false);
+  const bdd& security_groups(model::Index eni, bool ingress, IpAddress peer, bool possible = false,
+                             model::Index relayed_by = model::kNone);
   const bdd& network_acl(model::Index acl, bool ingress, IpAddress peer, bool possible = false);
   const bdd& private_addresses(model::Index vpc, Block b);
   const bdd& own_public_addresses(Block b);
@@ -66,8 +70,9 @@ class Compiled {
 
  private:
   bdd rule_list_match(Protocol protocol, PortRange ports, int icmp_type, int icmp_code);
-  bdd peer(const model::SecurityGroupRule& rule, model::Index vpc, Block b);
-  bool peer_holds(const model::SecurityGroupRule& rule, model::Index vpc, IpAddress a) const;
+  bdd peer(const model::SecurityGroupRule& rule, model::Index vpc, Block b, model::Index relayed_by);
+  bool peer_holds(const model::SecurityGroupRule& rule, model::Index vpc, IpAddress a,
+                  model::Index relayed_by) const;
   std::vector<model::Index> groups_of(model::Index eni) const;
   // Whether a rule of the group (one direction) or network ACL has an unknown peer; kept.
   bool uncertain_group(model::Index group, bool ingress);
@@ -97,7 +102,8 @@ class Compiled {
   // Per class, whether any list of the network cuts it at all (most are cut by none); empty
   // until splits_class first needs it, and after a list changes.
   std::vector<bool> cut_at_all_;
-  std::map<std::tuple<std::vector<model::Index>, model::Index, bool, bool>, bdd> security_groups_;
+  std::map<std::tuple<std::vector<model::Index>, model::Index, bool, bool, model::Index>, bdd>
+      security_groups_;
   std::map<std::tuple<model::Index, bool, bool>, bdd> network_acls_;
   std::map<std::pair<model::Index, Block>, bdd> private_addresses_;
   std::map<Block, bdd> own_public_;
@@ -123,18 +129,20 @@ class Compiled {
     std::vector<U128> cuts_[2];  // IPv4, IPv6: cell i ends before cuts_[i]
     std::vector<std::optional<bdd>> cells_[2];
   };
-  void add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, model::Index vpc) const;
+  void add_peer(PeerCells& cells, const model::SecurityGroupRule& rule, model::Index vpc,
+                model::Index relayed_by) const;
   struct GroupsKey {
     std::uint32_t set;
     model::Index vpc;
     bool ingress;
     bool possible;
+    model::Index relayed_by;
     bool operator==(const GroupsKey&) const = default;
   };
   struct GroupsKeyHash {
     std::size_t operator()(const GroupsKey& k) const {
       return (std::size_t{k.set} << 34) ^ (std::size_t{k.vpc} << 2) ^
-             (std::size_t{k.possible} << 1) ^ k.ingress;
+             (std::size_t{k.possible} << 1) ^ k.ingress ^ (std::size_t{k.relayed_by} << 17);
     }
   };
   std::unordered_map<GroupsKey, PeerCells, GroupsKeyHash> security_group_cells_;
@@ -173,7 +181,7 @@ class PathCondition final : public vpc::PathObserver {
   void protocol_in(const vpc::Packet& p, std::span<const int> protocols, bool member) override;
   void port_in(const vpc::Packet& p, vpc::PortField f, PortRange range, bool member) override;
   void security_groups(const vpc::Packet& p, model::Index eni, bool ingress,
-                       vpc::Decision admitted) override;
+                       model::Index relayed_by, vpc::Decision admitted) override;
   void network_acl(const vpc::Packet& p, model::Index acl, bool ingress,
                    vpc::Decision allowed) override;
   void same_address(vpc::Origin a, IpAddress va, vpc::Origin b, IpAddress vb) override;

@@ -72,9 +72,9 @@ class PathObserver {
   virtual void protocol_in(const Packet& p, std::span<const int> protocols, bool member) = 0;
   virtual void port_in(const Packet& p, PortField f, PortRange range, bool member) = 0;
   // The walker continues past a kMaybe as if admitted (and the walk's verdict is then at best
-  // inconclusive).
+  // inconclusive). `relayed_by`: as for rules.h match_security_groups.
   virtual void security_groups(const Packet& p, model::Index eni, bool ingress,
-                               Decision admitted) = 0;
+                               model::Index relayed_by, Decision admitted) = 0;
   virtual void network_acl(const Packet& p, model::Index acl, bool ingress,
                            Decision allowed) = 0;
   // The walker compared two values that came from fields of the given origins.

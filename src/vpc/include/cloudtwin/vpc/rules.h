@@ -23,8 +23,17 @@ struct SecurityGroupMatch {
 // Does a group of `eni` admit `h` in this direction? A security-group reference matches the
 // private addresses of the group's ENIs in `eni`'s VPC or in a same-Region peered VPC, never
 // public addresses (so never traffic that came through an internet or NAT gateway).
+//
+// `relayed_by`: the Network Load Balancer node that passed `h` on with the client's address
+// kept (aws-vpc-services.md §2, "Security groups on the NLB"). A reference then matches when
+// the node carries the referenced group, whoever the client is: the client's own groups are
+// not seen through the load balancer (SG_REFERENCES_NOT_PRESERVED).
 [[nodiscard]] SecurityGroupMatch match_security_groups(const model::Network& n, model::Index eni,
-                                                       const Header& h, bool ingress);
+                                                       const Header& h, bool ingress,
+                                                       model::Index relayed_by = model::kNone);
+
+// Whether `eni` carries security group `group`.
+[[nodiscard]] bool carries_group(const model::Network& n, model::Index eni, model::Index group);
 
 struct NetworkAclMatch {
   const model::NetworkAclEntry* entry = nullptr;  // the first entry that matches for certain
