@@ -26,6 +26,11 @@ struct Via {
   std::string id;
 };
 
+// The component type a trace's hops give a resource of `kind`.
+std::string hop_type(Kind kind) {
+  return kind == Kind::kFirewall ? "NetworkFirewall" : model::kind_name(kind);
+}
+
 bool on_path(const vpc::Trace& t, const std::vector<Via>& any_of) {
   for (const auto& hop : t.forward) {
     for (const auto& v : any_of) {
@@ -283,7 +288,7 @@ class ScopeCheck {
   // as a Source or Destination.
   void add_ends(Kind kind, Index i, std::vector<End>& out, std::vector<Index>& enis) const {
     const std::string id = i == kNone ? "" : n_.resource({kind, i}).id;
-    const std::vector<Via> via{{model::kind_name(kind), id}};
+    const std::vector<Via> via{{hop_type(kind), id}};
     auto all_on_premises = [&](auto&& keep) {
       for (Index o : on_premises_where(keep)) out.push_back(on_premises(o, via));
     };
@@ -401,11 +406,22 @@ class ScopeCheck {
     std::vector<Via> out;
     for (const auto& t : r.resource_types) {
       const auto* type = model::scope_resource_type(t.value);
-      if (type && type->kind) out.push_back({model::kind_name(*type->kind), ""});
+      if (!type || !type->kind) continue;
+      if (*type->kind == Kind::kLoadBalancer) {
+        // AWS::ElasticLoadBalancing::LoadBalancer is a Classic Load Balancer, the V2 type the
+        // others: the load balancers of that family, by id (none: no path passes one).
+        const bool classic = !t.value.starts_with("AWS::ElasticLoadBalancingV2::");
+        for (const auto& lb : n_.load_balancers) {
+          if ((lb.type == model::LoadBalancerType::kClassic) == classic)
+            out.push_back({"LoadBalancer", lb.id});
+        }
+        continue;
+      }
+      out.push_back({hop_type(*type->kind), ""});
     }
     for (const auto& res : r.resources) {
       if (auto key = find(res, model::kScopeThrough)) {
-        out.push_back({model::kind_name(key->kind), n_.resource(*key).id});
+        out.push_back({hop_type(key->kind), n_.resource(*key).id});
       }
     }
     return out;

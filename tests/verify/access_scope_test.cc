@@ -196,6 +196,38 @@ TEST(AccessScope, ThroughResourcesRequireEveryStatement) {
   EXPECT_TRUE(check("microservices.yaml", "through_peering.json").passed);
 }
 
+// aws-vpc-services.md §8: an ELBv2 load balancer as ThroughResources asks "paths via this LB";
+// AWS::ElasticLoadBalancing::LoadBalancer is the Classic type, which web-a is not behind.
+TEST(AccessScope, ThroughALoadBalancerTypeKeepsThePathsViaIt) {
+  auto r = check("scenarios/load_balancers.yaml", "through_elbv2.json");
+  ASSERT_FALSE(r.passed);
+  EXPECT_TRUE(every_path_has(r, "LoadBalancer lb-web-alb"));
+  // Only the HTTPS listener forwards to a group holding web-a.
+  for (const auto& row : r.rows) EXPECT_EQ(ports_text(row.destination_ports), "443");
+  EXPECT_TRUE(check("scenarios/load_balancers.yaml", "through_classic.json").passed);
+}
+
+// aws-vpc-services.md §2, §8: a load balancer named in ThroughResources; through an NLB
+// without security groups, only the CIDR rule of the target admits the caller (port 444).
+TEST(AccessScope, ThroughANamedNetworkLoadBalancer) {
+  auto r = check("scenarios/load_balancers.yaml", "through_named_lb.json");
+  ASSERT_FALSE(r.passed);
+  EXPECT_TRUE(every_path_has(r, "LoadBalancer lb-int-nlb"));
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].protocol, "tcp");
+  EXPECT_EQ(ports_text(r.rows[0].destination_ports), "444");
+}
+
+// aws-vpc-services.md §8: AWS::NetworkFirewall::Firewall stands through only; the protected
+// instances are reached from the internet through their zone's firewall endpoint.
+TEST(AccessScope, ThroughANetworkFirewall) {
+  auto r = check("scenarios/network_firewall.yaml", "through_firewall.json");
+  ASSERT_FALSE(r.passed);
+  EXPECT_TRUE(some_path_has(r, "NetworkFirewall fw-fw")) << r.message;
+  // Every internet path to an instance passes a firewall, so excluding them leaves nothing.
+  EXPECT_TRUE(check("scenarios/network_firewall.yaml", "exclude_firewall.json").passed);
+}
+
 // ---- ExcludePaths --------------------------------------------------------------------------
 
 // aws-vpc.md §3: a finding matches some MatchPaths entry and no ExcludePaths entry; all
