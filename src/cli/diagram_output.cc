@@ -119,9 +119,28 @@ class Builder {
     for (Index i = 0; i < n_.vpc_endpoints.size(); ++i) {
       const auto& ep = n_.vpc_endpoints[i];
       if (ep.vpc.index != v) continue;
-      known_as("VPCEndpoint", ep.id,
-               add_node("vpce" + std::to_string(i),
-                        "VPCEndpoint\n" + ep.label() + "\n" + ep.service_name, "stadium", g.nodes));
+      std::string text = "VPCEndpoint\n" + ep.label();
+      text += ep.type == model::VpcEndpointType::kFirewall ? "\nfirewall endpoint"
+              : ep.service_name.empty()                   ? ""
+                                                          : "\n" + ep.service_name;
+      known_as("VPCEndpoint", ep.id, add_node("vpce" + std::to_string(i), text, "stadium", g.nodes));
+    }
+    for (Index i = 0; i < n_.load_balancers.size(); ++i) {
+      const auto& lb = n_.load_balancers[i];
+      if (lb.vpc != v) continue;
+      known_as("LoadBalancer", lb.id,
+               add_node("lb" + std::to_string(i),
+                        "LoadBalancer\n" + lb.label() + "\n" +
+                            model::load_balancer_type_name(lb.type) +
+                            (lb.internet_facing ? ", internet-facing" : ", internal"),
+                        "hex", g.nodes));
+    }
+    for (Index i = 0; i < n_.firewalls.size(); ++i) {
+      const auto& fw = n_.firewalls[i];
+      if (fw.vpc.index != v) continue;
+      std::string text = "NetworkFirewall\n" + fw.label();
+      if (fw.policy.resolved()) text += "\npolicy " + n_.firewall_policies[fw.policy.index].label();
+      known_as("NetworkFirewall", fw.id, add_node("nfw" + std::to_string(i), text, "hex", g.nodes));
     }
     return g;
   }
@@ -295,6 +314,24 @@ class Builder {
           break;
       }
     }
+    add_load_balancer_edges();
+    for (Index i = 0; i < n_.vpc_endpoints.size(); ++i) {
+      const auto& ep = n_.vpc_endpoints[i];
+      // An interface or GWLB endpoint's network interfaces; a firewall endpoint's firewall; a
+      // PrivateLink or GWLB endpoint's service, drawn as its load balancers.
+      if (ep.type == model::VpcEndpointType::kInterface) {
+        for (Index e : ep.enis) link(id_of("vpce", i), id_of("eni", e), "interface");
+      }
+      if (ep.firewall != kNone) link(id_of("vpce", i), id_of("nfw", ep.firewall));
+      if (ep.endpoint_service != kNone) {
+        const auto& svc = n_.vpc_endpoint_services[ep.endpoint_service];
+        for (const auto* list : {&svc.network_load_balancers, &svc.gateway_load_balancers}) {
+          for (const auto& lb : *list) {
+            if (lb.resolved()) link(id_of("vpce", i), id_of("lb", lb.index), "PrivateLink");
+          }
+        }
+      }
+    }
     for (Index i = 0; i < n_.vpn_connections.size(); ++i) {
       const auto& vpn = n_.vpn_connections[i];
       link(id_of("vgw", vpn.vpn_gateway.index), id_of("vpn", i));
@@ -313,6 +350,47 @@ class Builder {
         Index cgw = n_.vpn_connections[v.index].customer_gateway.index;
         link(cgw == kNone ? id_of("vpn", v.index) : id_of("cgw", cgw), id_of("onprem", i));
       }
+    }
+  }
+
+  // A load balancer to its nodes (their network interfaces, in their subnets) and to the
+  // targets its listeners forward to, labelled with the listeners' ports.
+  void add_load_balancer_edges() {
+    for (Index i = 0; i < n_.load_balancers.size(); ++i) {
+      const auto& lb = n_.load_balancers[i];
+      const std::string from = id_of("lb", i);
+      for (const auto& node : lb.nodes) link(from, id_of("eni", node.eni), "node");
+      std::vector<std::pair<Index, std::string>> targets;  // target ENI, listener ports
+      auto add = [&](Index eni, const std::string& port) {
+        if (eni == kNone) return;
+        auto it = std::find_if(targets.begin(), targets.end(),
+                               [&](const auto& t) { return t.first == eni; });
+        if (it == targets.end()) {
+          targets.emplace_back(eni, port);
+        } else if (("," + it->second + ",").find("," + port + ",") == std::string::npos) {
+          it->second += "," + port;
+        }
+      };
+      for (Index l : lb.listeners) {
+        const auto& listener = n_.listeners[l];
+        const std::string port = std::to_string(listener.port);
+        if (lb.type == model::LoadBalancerType::kClassic) {
+          for (const auto& inst : lb.instances) {
+            if (inst.resolved() && !n_.instances[inst.index].network_interfaces.empty())
+              add(n_.instances[inst.index].network_interfaces.front(), port);
+          }
+          continue;
+        }
+        auto forward = [&](const model::ListenerRule& rule) {
+          for (const auto& w : rule.target_groups) {
+            if (!w.target_group.resolved()) continue;
+            for (const auto& t : n_.target_groups[w.target_group.index].targets) add(t.eni, port);
+          }
+        };
+        forward(listener.default_rule);
+        for (Index r : listener.rules) forward(n_.listener_rules[r]);
+      }
+      for (const auto& [eni, ports] : targets) link(from, id_of("eni", eni), "listener " + ports);
     }
   }
 

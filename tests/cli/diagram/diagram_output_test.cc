@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -137,6 +138,67 @@ TEST(DiagramTest, InternetSourceUsesInternetNode) {
   ASSERT_FALSE(d.edges.empty());
   EXPECT_EQ(d.edges[d.edges.size() - 2].from, "internet");
   EXPECT_TRUE(d.edges.back().path);
+}
+
+// A scenario's network (the part before its `---`), written to a file of its own.
+model::Network load_scenario(const std::string& name) {
+  std::ifstream in(kSource / "tests/scenarios" / (name + ".yaml"));
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  auto dir = std::filesystem::temp_directory_path() / "cloudtwin-diagram-test";
+  std::filesystem::create_directories(dir);
+  auto file = dir / (name + ".yaml");
+  std::ofstream(file) << s.substr(0, s.find("\n---\n") + 1);
+  return load(file);
+}
+
+const DiagramNode* node_labelled(const Diagram& d, const std::string& start) {
+  for (const auto& node : d.nodes) {
+    if (node.label.starts_with(start)) return &node;
+  }
+  return nullptr;
+}
+
+bool has_edge(const Diagram& d, const std::string& from, const std::string& to,
+              const std::string& label) {
+  return std::any_of(d.edges.begin(), d.edges.end(), [&](const DiagramEdge& e) {
+    return e.from == from && e.to == to && e.label == label;
+  });
+}
+
+// Load balancers are drawn in their VPC with edges to their nodes and to the targets their
+// listeners forward to; a trace through one passes its node on the drawing.
+TEST(DiagramTest, LoadBalancersLinkTheirNodesAndTargets) {
+  auto n = load_scenario("load_balancers");
+  auto t = run_trace(n, "internet", "web-a", 443);
+  ASSERT_TRUE(t.reachable);
+  auto d = build_diagram(n, &t);
+  const auto* alb = node_labelled(d, "LoadBalancer\nweb-alb");
+  const auto* web_a = node_labelled(d, "Instance web-a");
+  ASSERT_TRUE(alb && web_a);
+  EXPECT_NE(alb->label.find("application, internet-facing"), std::string::npos) << alb->label;
+  EXPECT_TRUE(has_edge(d, alb->id, web_a->id, "listener 443"));
+  EXPECT_EQ(alb->style, NodeStyle::kPath);
+  EXPECT_EQ(web_a->style, NodeStyle::kPath);
+  int nodes = 0;
+  for (const auto& e : d.edges) nodes += e.from == alb->id && e.label == "node";
+  EXPECT_EQ(nodes, 2);  // pub-a and pub-b
+}
+
+// A firewall is drawn in its VPC, its endpoints link to it, and a drop by its rules is marked
+// there.
+TEST(DiagramTest, FirewallEndpointsLinkTheirFirewall) {
+  auto n = load_scenario("network_firewall");
+  auto t = run_trace(n, "internet", "web", 22);
+  ASSERT_FALSE(t.reachable);
+  auto d = build_diagram(n, &t);
+  const auto* fw = node_labelled(d, "NetworkFirewall\nfw (fw-fw)");
+  const auto* ep = node_labelled(d, "VPCEndpoint\nfw in us-east-1a (vpce-fw-fw-a)");
+  ASSERT_TRUE(fw && ep);
+  EXPECT_NE(fw->label.find("policy strict"), std::string::npos) << fw->label;
+  EXPECT_TRUE(has_edge(d, ep->id, fw->id, ""));
+  EXPECT_EQ(fw->style, NodeStyle::kDrop);
 }
 
 struct EscapeCase {
