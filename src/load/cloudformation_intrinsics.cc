@@ -2,6 +2,7 @@
 // without AWS (imports without an answer, attributes assigned at creation) becomes an unknown
 // Value with a located warning: never a silent guess.
 #include <algorithm>
+#include <cstdio>
 
 #include "cloudformation_stack.h"
 
@@ -598,6 +599,7 @@ Value Stack::get_att(std::string_view logical_id, std::string_view attribute, Lo
     return id();
   }
   if (Value v = load_balancing_att(*r, attribute, at_att); !v.is_null()) return v;
+  if (Value v = firewall_att(*r, attribute, at_att); !v.is_null()) return v;
   if (warn_once("GetAtt:" + r->logical_id + "." + std::string(attribute))) {
     gap(Gap::kUnknownValue, "Fn::GetAtt", at_att, r->logical_id,
         "Fn::GetAtt " + r->logical_id + "." + std::string(attribute) + " (" + t +
@@ -951,6 +953,86 @@ Value Stack::load_balancing_att(const ResourceDecl& r, std::string_view attribut
   }
   if (t == "AWS::EC2::VPCEndpointService" && attribute == "ServiceId") return id();
   return Value();
+}
+
+// Network Firewall: ids follow from the ARNs (cloudformation_stack.cc). EndpointIds lists
+// "<zone>:<endpoint id>" per subnet mapping. AWS lists them "in no particular order"
+// (AWS::NetworkFirewall::Firewall, Return values); cloudtwin lists them in SubnetMappings order,
+// the order templates that pick one by index assume, and says so where they are used, since the
+// deployed order may differ (docs/format.md, CloudFormation). An item whose zone cannot be known
+// offline is unknown, so a route that picks it is left out with a warning, not aimed at a guess.
+Value Stack::firewall_att(const ResourceDecl& r, std::string_view attribute, Location at_att) {
+  const std::string& t = r.type;
+  auto id = [&]() { return Value::string(r.physical_id, at_att, r.logical_id); };
+  auto uuid = [&]() {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%016llx%016llx",
+                  static_cast<unsigned long long>(stable_hash(r.physical_id)),
+                  static_cast<unsigned long long>(stable_hash(r.logical_id)));
+    const std::string h = buf;
+    return Value::string(h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" +
+                             h.substr(16, 4) + "-" + h.substr(20, 12),
+                         at_att);
+  };
+  if (t == "AWS::NetworkFirewall::RuleGroup") {
+    if (attribute == "RuleGroupArn") return id();
+    if (attribute == "RuleGroupId") return uuid();
+  }
+  if (t == "AWS::NetworkFirewall::FirewallPolicy") {
+    if (attribute == "FirewallPolicyArn") return id();
+    if (attribute == "FirewallPolicyId") return uuid();
+  }
+  if (t != "AWS::NetworkFirewall::Firewall") return Value();
+  if (attribute == "FirewallArn") return id();
+  if (attribute == "FirewallId") return uuid();
+  if (attribute != "EndpointIds") return Value();
+  const Value mappings = property(r, "SubnetMappings", at_att);
+  if (mappings.is_unknown()) return mappings;
+  if (!mappings.is_list()) {
+    return Value::unknown("the SubnetMappings of " + r.logical_id + " are not a list", at_att);
+  }
+  Value out;
+  out.type = Value::Type::kList;
+  out.at = at_att;
+  std::string order;
+  for (std::size_t i = 0; i < mappings.items.size(); ++i) {
+    const Value* subnet = mappings.items[i].get("SubnetId");
+    if (!subnet || subnet->is_unknown() || !subnet->is_string()) {
+      out.items.push_back(Value::unknown(
+          "SubnetMappings[" + std::to_string(i) + "] of " + r.logical_id + " names no known subnet",
+          at_att));
+      continue;
+    }
+    std::string zone;
+    if (const ResourceDecl* s = resource(subnet->resource); s && s->type == "AWS::EC2::Subnet") {
+      const Value z = property(*s, "AvailabilityZone", at_att);
+      if (z.is_string()) zone = z.text;
+    } else {
+      for (const auto& s : network_.subnets) {
+        if (s.id == subnet->text) zone = s.availability_zone;
+      }
+    }
+    if (zone.empty()) {
+      out.items.push_back(Value::unknown(
+          "the availability zone of " + subnet->text + " (SubnetMappings[" + std::to_string(i) +
+              "] of " + r.logical_id + ") is not known offline, so neither is its endpoint in "
+              "EndpointIds",
+          at_att));
+      continue;
+    }
+    order += (order.empty() ? "" : ", ") + std::to_string(i) + ": " + zone;
+    out.items.push_back(
+        Value::string(zone + ":" + firewall_endpoint_id(r, subnet->text), at_att));
+  }
+  if (mappings.items.size() > 1 && warn_once("EndpointIds:" + r.logical_id)) {
+    gap(Gap::kStandIn, "EndpointIds", at_att, r.logical_id,
+        "Fn::GetAtt " + r.logical_id +
+            ".EndpointIds: AWS lists a firewall's endpoints in no particular order; cloudtwin "
+            "lists them in SubnetMappings order (" + order + "), so an item picked by index is "
+            "that zone's endpoint here",
+        "check the deployed order, or route each zone with the endpoint id written out");
+  }
+  return out;
 }
 
 }  // namespace cloudtwin::load::cfn

@@ -68,6 +68,12 @@ constexpr Handler kHandlers[] = {
     {"AWS::ElasticLoadBalancingV2::Listener", 5, &Mapper::listener},
     {"AWS::AutoScaling::AutoScalingGroup", 5, &Mapper::auto_scaling_group},
     {"AWS::ElasticLoadBalancingV2::ListenerRule", 6, &Mapper::listener_rule},
+    // Network Firewall: policies name rule groups, firewalls policies, VPCs and subnets; routes
+    // (level 4) name firewall endpoints.
+    {"AWS::NetworkFirewall::RuleGroup", 0, &Mapper::firewall_rule_group},
+    {"AWS::NetworkFirewall::FirewallPolicy", 1, &Mapper::firewall_policy},
+    {"AWS::NetworkFirewall::Firewall", 2, &Mapper::firewall},
+    {"AWS::NetworkFirewall::LoggingConfiguration", 3, &Mapper::firewall_logging_configuration},
 };
 constexpr int kLevels = 7;
 
@@ -370,6 +376,14 @@ model::Ref Props::ref_value(const Value& v, std::string_view field,
   // VPC of this template (its default security group or network ACL).
   for (Kind k : kinds) {
     if (m_.locate(k, *s) != model::kNone) return {*s, v.at};
+  }
+  // A firewall endpoint (Fn::GetAtt EndpointIds): finalize() makes it a VPC endpoint.
+  if (std::find(kinds.begin(), kinds.end(), Kind::kVpcEndpoint) != kinds.end()) {
+    for (const auto& fw : m_.n_.firewalls) {
+      for (const auto& e : fw.endpoints) {
+        if (e.endpoint_id == *s) return {*s, v.at};
+      }
+    }
   }
   for (std::string_view implicit : {"sg-default-", "acl-default-", "rtb-main-"}) {
     if (s->starts_with(implicit) &&

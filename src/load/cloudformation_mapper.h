@@ -188,6 +188,11 @@ class Mapper {
   bool vpc_endpoint_service(const ResourceDecl& r);
   bool vpc_endpoint_service_permissions(const ResourceDecl& r);
 
+  bool firewall(const ResourceDecl& r);
+  bool firewall_policy(const ResourceDecl& r);
+  bool firewall_rule_group(const ResourceDecl& r);
+  bool firewall_logging_configuration(const ResourceDecl& r);
+
  private:
   friend class Props;
   [[nodiscard]] std::optional<std::string> name_tag(const ResourceDecl& r);
@@ -199,6 +204,9 @@ class Mapper {
   // The written IPv6 addresses of an interface; a count to pick is kept for finish().
   std::vector<IpAddress> ipv6_addresses(Props& p, const std::string& eni_id,
                                         const model::Ref& subnet);
+  // RuleGroup.RulesSource of a Network Firewall rule group.
+  void read_rules_source(const ResourceDecl& r, Props& p, const Value& src,
+                         model::FirewallRuleGroup& out);
   // After every resource is mapped: IPv6 addresses AWS picks, interfaces in device order.
   void finish();
 

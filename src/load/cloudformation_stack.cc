@@ -311,6 +311,7 @@ bool Stack::read(const yaml::Node& root) {
   check_dependencies();
   if (diagnostics_.error_count() != errors_before) return false;
   name_load_balancing();
+  name_firewalls();
   return diagnostics_.error_count() == errors_before;
 }
 
@@ -440,6 +441,11 @@ void Stack::assign_physical_ids() {
     }
     if (r.type == "AWS::EC2::EIP")
       r.public_ip = allocate_public_ip(stack_name_ + "/" + r.logical_id);
+    // Network Firewall: Ref is the ARN, named by name_firewalls() once names can be evaluated.
+    if (r.type.starts_with("AWS::NetworkFirewall::")) {
+      r.physical_id = firewall_arn(r, r.physical_id, "STATEFUL");
+      continue;
+    }
     // Elastic Load Balancing v2: Ref is the ARN. Until name_load_balancing() knows better, the
     // names are those CloudFormation makes up and listeners and rules stand alone.
     if (!r.type.starts_with("AWS::ElasticLoadBalancing")) continue;
@@ -503,6 +509,43 @@ void Stack::name_load_balancing() {
                       v.text.substr(at_parent + parent.size()) + "/" + hex(h, 16);
     }
   }
+}
+
+std::string Stack::firewall_arn(const ResourceDecl& r, const std::string& name,
+                                std::string_view rule_group_type) const {
+  std::string kind = "firewall";
+  if (r.type == "AWS::NetworkFirewall::FirewallPolicy") kind = "firewall-policy";
+  if (r.type == "AWS::NetworkFirewall::RuleGroup")
+    kind = rule_group_type == "STATELESS" ? "stateless-rulegroup" : "stateful-rulegroup";
+  return "arn:" + partition_of(region_) + ":network-firewall:" + region_ + ":" + account_ + ":" +
+         kind + "/" + name;
+}
+
+void Stack::name_firewalls() {
+  for (auto& r : resources_) {
+    if (!r.type.starts_with("AWS::NetworkFirewall::") || !enabled(r)) continue;
+    std::string_view key = r.type == "AWS::NetworkFirewall::Firewall"         ? "FirewallName"
+                           : r.type == "AWS::NetworkFirewall::FirewallPolicy" ? "FirewallPolicyName"
+                           : r.type == "AWS::NetworkFirewall::RuleGroup"      ? "RuleGroupName"
+                                                                              : "";
+    if (key.empty()) continue;
+    const Value name = property(r, key, at(*r.key));
+    const Value type = r.type == "AWS::NetworkFirewall::RuleGroup"
+                           ? property(r, "Type", at(*r.key))
+                           : Value();
+    const std::string written = name.is_string() && name.stand_in.empty() && !name.text.empty()
+                                    ? name.text
+                                    : stack_name_ + "-" + r.logical_id + "-" +
+                                          hex(stable_hash(stack_name_ + "/" + r.logical_id), 12);
+    r.physical_id = firewall_arn(r, written, type.is_string() ? type.text : "STATEFUL");
+  }
+}
+
+std::string Stack::firewall_endpoint_id(const ResourceDecl& firewall,
+                                        std::string_view subnet_id) const {
+  return "vpce-0" +
+         hex(stable_hash(stack_name_ + "/" + firewall.logical_id + "/" + std::string(subnet_id)),
+             16);
 }
 
 IpAddress Stack::allocate_public_ip(std::string_view key) {

@@ -105,6 +105,11 @@ class Stack {
   // The IPv6 block AWS would assign to a VPC for AmazonProvidedIpv6CidrBlock (a synthetic /56
   // of the documentation range 2001:db8::/32).
   [[nodiscard]] Prefix amazon_ipv6_block(std::string_view vpc_logical_id) const;
+  // The id of the endpoint Network Firewall makes for `firewall` in the subnet `subnet_id` (as
+  // evaluated from its SubnetMappings): what Fn::GetAtt EndpointIds lists and the reader gives
+  // the model's firewall, so routes that name one reach the other.
+  [[nodiscard]] std::string firewall_endpoint_id(const ResourceDecl& firewall,
+                                                 std::string_view subnet_id) const;
   // Whether a VPCCidrBlock of this template gives `vpc_logical_id` an Amazon-provided IPv6 block.
   bool has_amazon_ipv6(std::string_view vpc_logical_id);
   // A public IPv4 address for `key` (an EIP, or an instance's auto-assigned address): stable
@@ -138,6 +143,11 @@ class Stack {
   // Elastic Load Balancing ids name the load balancer, listener and target group: the names
   // written (`Name`), then listener and rule ARNs from their load balancer's and listener's.
   void name_load_balancing();
+  // Network Firewall ARNs name the firewall, policy or rule group (FirewallName, ...) and a rule
+  // group's type.
+  void name_firewalls();
+  [[nodiscard]] std::string firewall_arn(const ResourceDecl& r, const std::string& name,
+                                         std::string_view rule_group_type) const;
   void check_functions(const yaml::Node& root);
   void check_dependencies();
   // A Ref, GetAtt or DependsOn naming nothing: reported once per location.
@@ -156,6 +166,8 @@ class Stack {
   Value get_att(std::string_view logical_id, std::string_view attribute, Location at);
   // Fn::GetAtt of load balancing resources; null when not one of theirs.
   Value load_balancing_att(const ResourceDecl& r, std::string_view attribute, Location at);
+  // Fn::GetAtt of Network Firewall resources; null when not one of theirs.
+  Value firewall_att(const ResourceDecl& r, std::string_view attribute, Location at);
   Value sub(const yaml::Node& arg, Location at, int depth, bool short_form);
   Value cidr(const yaml::Node& arg, Location at, int depth, bool short_form);
   Value condition_function(std::string_view fn, const yaml::Node& arg, Location at, int depth);

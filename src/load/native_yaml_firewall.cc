@@ -3,6 +3,7 @@
 // Suricata rule strings and domain lists (shared/reference/aws-vpc-services.md §6).
 #include <sstream>
 
+#include "firewall_rules.h"
 #include "native_yaml_readers.h"
 
 namespace cloudtwin::load::yaml {
@@ -43,84 +44,7 @@ std::vector<model::RuleVariable> variables(Fields& f, std::string_view key) {
   return out;
 }
 
-// Options a 5-tuple answers without them: naming and bookkeeping.
-bool bookkeeping(std::string_view keyword) {
-  return keyword == "sid" || keyword == "msg" || keyword == "rev" || keyword == "classtype" ||
-         keyword == "priority" || keyword == "metadata" || keyword == "gid" || keyword == "reference";
-}
-
-// "opt1; opt2:value; ..." -> the sid and the options that are not bookkeeping.
-void read_options(std::string_view text, model::StatefulRule& r) {
-  std::size_t start = 0;
-  bool quoted = false;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] == '"' && (i == 0 || text[i - 1] != '\\')) quoted = !quoted;
-    if (i < text.size() && (text[i] != ';' || quoted)) continue;
-    std::string_view opt = text.substr(start, i - start);
-    start = i + 1;
-    while (!opt.empty() && opt.front() == ' ') opt.remove_prefix(1);
-    while (!opt.empty() && opt.back() == ' ') opt.remove_suffix(1);
-    if (opt.empty()) continue;
-    auto colon = opt.find(':');
-    std::string_view keyword = opt.substr(0, colon);
-    if (keyword == "sid" && colon != std::string_view::npos) {
-      r.sid = std::string(opt.substr(colon + 1));
-    } else if (!bookkeeping(keyword)) {
-      r.options += (r.options.empty() ? "" : "; ") + std::string(opt);
-    }
-  }
-}
-
 }  // namespace
-
-// One Suricata rule line: `action proto src sport -> dst dport (options)`; nullopt with an error
-// message when it is not one.
-std::optional<model::StatefulRule> parse_suricata_rule(std::string_view line, std::string& error) {
-  model::StatefulRule r;
-  std::string_view options;
-  if (auto open = line.find('('); open != std::string_view::npos) {
-    auto close = line.rfind(')');
-    if (close == std::string_view::npos || close < open) {
-      error = "the rule's options lack their `)`";
-      return std::nullopt;
-    }
-    options = line.substr(open + 1, close - open - 1);
-    line = line.substr(0, open);
-  }
-  std::vector<std::string> words;
-  std::istringstream in{std::string(line)};
-  for (std::string w; in >> w;) words.push_back(w);
-  // Brackets may hold spaces: rejoin "[a," "b]" into one word.
-  std::vector<std::string> joined;
-  int depth = 0;
-  for (const auto& w : words) {
-    if (depth > 0) joined.back() += w;
-    else joined.push_back(w);
-    for (char ch : w) depth += ch == '[' ? 1 : ch == ']' ? -1 : 0;
-  }
-  if (joined.size() != 7) {
-    error = "a rule is `action protocol source port -> destination port (options)`";
-    return std::nullopt;
-  }
-  auto a = model::parse_firewall_action(joined[0]);
-  if (!a || *a == model::FirewallAction::kForward) {
-    error = "`" + joined[0] + "` is no stateful action (pass, drop, reject, alert)";
-    return std::nullopt;
-  }
-  if (joined[4] != "->" && joined[4] != "<>") {
-    error = "`" + joined[4] + "` is no direction (-> or <>)";
-    return std::nullopt;
-  }
-  r.action = *a;
-  r.protocol = joined[1];
-  r.source = joined[2];
-  r.source_port = joined[3];
-  r.bidirectional = joined[4] == "<>";
-  r.destination = joined[5];
-  r.destination_port = joined[6];
-  read_options(options, r);
-  return r;
-}
 
 void read_firewall(Context& cx, Value& item) {
   Fields f = item.fields({"id", "name", "vpc", "subnets", "endpoints", "policy"});
@@ -253,21 +177,9 @@ void read_firewall_rule_group(Context& cx, Value& item) {
   if (auto rs = f.get("rules_string"); rs.present()) {
     auto text = rs.text();
     if (text) {
-      std::size_t line_no = 0;
-      std::istringstream lines{std::string(*text)};
-      for (std::string line; std::getline(lines, line); ++line_no) {
-        std::string_view l = line;
-        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
-        if (l.empty() || l.front() == '#') continue;
-        std::string error;
-        auto r = parse_suricata_rule(l, error);
-        if (!r) {
-          rs.error("`rules_string` line " + std::to_string(line_no + 1) + ": " + error, "");
-          continue;
-        }
-        r->at = rs.at();
-        g.stateful_rules.push_back(std::move(*r));
-      }
+      std::vector<std::string> errors;
+      for (auto& r : parse_rules_string(*text, rs.at(), errors)) g.stateful_rules.push_back(std::move(r));
+      for (const auto& e : errors) rs.error("`rules_string` " + e, "");
     }
   }
   if (auto dl = f.get("domain_list"); dl.present()) {

@@ -83,14 +83,17 @@ expect "check junit skipped" 3 '<skipped message="inconclusive: ' -- \
 expect "check sarif warning" 3 '"level": "warning"' -- \
   "$bin" check --format sarif "$net" --policy "$tmp/policy.yaml"
 
-# The public stack that printed PASS: spokes send internet traffic to Network Firewall endpoints
-# (aws-vpc-services.md: firewall endpoints are route targets; cloudtwin does not model them).
+# The public stack that once printed PASS: spokes send internet traffic through the transit
+# gateway to Network Firewall endpoints. Read with its firewall (aws-vpc-services.md §6), the
+# answer is definite: the policy's only group alerts (strict order, no stateful default action),
+# so the flow passes the firewall, then the NAT gateway and the internet gateway.
 anfw="$root/../shared/data/cloudformation/anfw-centralized-egress-east-west-2az-template.yaml"
 if [ -f "$anfw" ]; then
   printf 'rules:\n  - {name: spoke-a-private, from: EC2SubnetA1, to: internet, expect: nothing}\n' >"$tmp/anfw.yaml"
-  expect "anfw: not a false pass" 3 "INCONCLUSIVE .*spoke-a-private" -- \
+  expect "anfw: a definite fail through the firewall" 1 "FAIL .*spoke-a-private" -- \
     "$bin" check "$anfw" --policy "$tmp/anfw.yaml"
-  expect "anfw: reach" 3 "INCONCLUSIVE" -- "$bin" reach "$anfw" --from EC2SubnetA1 --to internet
+  expect "anfw: reach, through the firewall" 0 "path: .*arn:aws:network-firewall:[^ ]*firewall/inspection-firewall" -- \
+    "$bin" reach "$anfw" --from EC2SubnetA1 --to internet
 fi
 
 echo "inconclusive: $pass passed, $fail failed"

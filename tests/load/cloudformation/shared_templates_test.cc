@@ -76,9 +76,12 @@ const std::vector<Case>& cases() {
        "",
        "",
        {3, 14, 4, 2, 3},
-       {"EC2SubnetA1", "EC2SubnetB1", 443, false, "UNSUPPORTED_COMPONENT"},
-       "east-west traffic between spokes goes through the transit gateway to the inspection "
-       "VPC, whose default route targets a Network Firewall endpoint (not modelled)"},
+       {"EC2SubnetA1", "internet", 443, true, ""},
+       "aws-vpc-services.md §6 (centralised pattern): spoke egress goes through the transit "
+       "gateway to the inspection VPC's attachment subnet, whose default route is the firewall "
+       "endpoint of its zone (EndpointIds in SubnetMappings order); the policy's only group "
+       "alerts (strict order, no StatefulDefaultActions), so the flow passes, then the NAT "
+       "gateway and the internet gateway"},
       {"cantrill_bgp_vpn",
        "cantrill-BGPVPNINFRA.yaml",
        {},
