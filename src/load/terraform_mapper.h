@@ -67,7 +67,7 @@ struct Mapper {
   // finish(): kind -> id, name or address -> index
   std::map<Kind, std::unordered_map<std::string, Index>> index;
   // Resources of each kind before this file: only this file's are checked by leave_out_*().
-  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kLaunchTemplate) + 1;
+  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kFirewallRuleGroup) + 1;
   std::array<std::size_t, kKinds> start{};
   // Ids, names and aliases of every resource of the network, by kind; and of those left out.
   std::array<std::unordered_set<std::string>, kKinds> known, gone;
@@ -198,6 +198,8 @@ struct Mapper {
   bool target_known(const model::Route& r) const;
   void leave_out_missing();
   void materialise_defaults();
+  // Routes of a plan that name a firewall, aimed at its endpoint (terraform_resources_firewall.cc).
+  void resolve_firewall_routes();
 };
 
 // One aws_* type a terraform_resources_<service>.cc reads, and its function there.
@@ -212,8 +214,9 @@ struct Handler {
 std::span<const Handler> vpc_types();      // terraform_resources_vpc.cc
 std::span<const Handler> filter_types();   // terraform_resources_filters.cc
 std::span<const Handler> transit_types();  // terraform_resources_transit.cc
-std::span<const Handler> elb_types();      // terraform_resources_elb.cc
-inline constexpr std::span<const Handler> (*kTypeTables[])() = {vpc_types, filter_types,
-                                                                transit_types, elb_types};
+std::span<const Handler> elb_types();       // terraform_resources_elb.cc
+std::span<const Handler> firewall_types();  // terraform_resources_firewall.cc
+inline constexpr std::span<const Handler> (*kTypeTables[])() = {
+    vpc_types, filter_types, transit_types, elb_types, firewall_types};
 
 }  // namespace cloudtwin::load::terraform

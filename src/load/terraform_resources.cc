@@ -377,6 +377,7 @@ void Mapper::finish() {
   build_index();
   for (auto& p : pending) p();
   pending.clear();
+  resolve_firewall_routes();
   leave_out_missing();
   for (auto& a : aliases) net.aliases.push_back(std::move(a));
   aliases.clear();
@@ -421,6 +422,9 @@ const char* Mapper::word(Kind k) {
       "endpoint service",
       "Auto Scaling group",
       "launch template",
+      "firewall",
+      "firewall policy",
+      "firewall rule group",
   };
   return kWords[static_cast<std::size_t>(k)];
 }
@@ -435,6 +439,11 @@ void Mapper::build_known() {
       set.insert(r.id);
       if (!r.name.empty()) set.insert(r.name);
     }
+  }
+  // Firewall endpoints: finalize() makes them VPC endpoints, routes name them.
+  for (const auto& fw : net.firewalls) {
+    for (const auto& e : fw.endpoints)
+      known[static_cast<std::size_t>(Kind::kVpcEndpoint)].insert(e.endpoint_id);
   }
   for (const auto* list : {&net.aliases, &aliases}) {
     for (const auto& a : *list) {
