@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "aws_cli_elb.h"
+#include "aws_cli_firewall.h"
 #include "cloudtwin/model/id_table.h"
 #include "json_source.h"
 
@@ -184,6 +185,7 @@ class Snapshot {
     // Answers that want the name of what they describe (a wrapper's LoadBalancerArn, ...),
     // which the file gives after them: read once the whole file is.
     std::vector<std::string> deferred;
+    bool network_firewall = false;
     for (auto member : root) {
       od::field field;
       std::string_view key;
@@ -205,6 +207,11 @@ class Snapshot {
           rd.error(key_offset, "", "`" + k + "` must be a string");
         else
           elb_.set_context(k, text, key_offset);
+        continue;
+      }
+      // network-firewall describe-*: the whole object is one answer, read below.
+      if (aws_cli::is_network_firewall_key(k)) {
+        network_firewall = true;
         continue;
       }
       if (!handlers().contains(k) && !aws_cli::LoadBalancing::handler(k)) {
@@ -230,6 +237,14 @@ class Snapshot {
     if (auto next = json::trailing_content(doc, *source)) {
       rd.error(*next, "", "more than one JSON document in the file (the next starts here)",
                "write one describe-* answer per file");
+    }
+    if (network_firewall) {
+      doc.rewind();
+      od::value whole;
+      if (auto e = doc.get_value().get(whole)) return fail(e, location());
+      if (auto e = tree.build(whole, source->text().data())) return fail(e, tree.error_offset());
+      rd.set_resource("");
+      if (rd.no_duplicates(tree)) aws_cli::read_network_firewall_answer(rd, tree.root(), net_);
     }
     if (!deferred.empty()) {
       doc.rewind();
