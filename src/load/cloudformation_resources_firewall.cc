@@ -220,7 +220,14 @@ bool Mapper::firewall_policy(const ResourceDecl& r) {
       Props gp(*this, r, &item);
       model::FirewallRuleGroupReference ref;
       ref.at = item.at;
-      ref.rule_group = gp.ref("ResourceArn", {Kind::kFirewallRuleGroup}, kReq);
+      // A literal ARN names a group outside the template (an AWS managed group): kept, and
+      // finalize() makes the firewall's answers inconclusive unless an input holds it.
+      Value arn = gp.get("ResourceArn");
+      if (arn.resource.empty() && arn.is_string() && arn.text.starts_with("arn:")) {
+        ref.rule_group = {arn.text, arn.at};
+      } else {
+        ref.rule_group = gp.ref("ResourceArn", {Kind::kFirewallRuleGroup}, kReq);
+      }
       if (std::string why = gp.take_left_out(); !why.empty()) p.unusable(key, why, kReq, item.at);
       if (auto n =
               w.integer(item.get("Priority"), path + ".Priority", 1, 65535, stateful ? kOpt : kReq))

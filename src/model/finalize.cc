@@ -563,6 +563,14 @@ class Finalizer final : public FinalizeContext {
     }
   }
 
+  bool names_any(std::string_view text, std::initializer_list<Kind> kinds) override {
+    bool found = false;
+    ids_.for_each(text, [&](ResourceKey k) {
+      found = found || std::find(kinds.begin(), kinds.end(), k.kind) != kinds.end();
+    });
+    return found;
+  }
+
   void add_key(Kind kind, Index i) override {
     const auto& r = n_.resource({kind, i});
     ids_.add(r.id, ResourceKey{kind, i});

@@ -20,6 +20,8 @@ class FinalizeContext {
   // Resolves `ref` to one resource of one of `kinds` (an error if it names none or several).
   virtual std::optional<Kind> resolve(const Resource& owner, Ref& ref,
                                       std::initializer_list<Kind> kinds) = 0;
+  // Whether `text` names a resource of one of `kinds` (no diagnostic either way).
+  [[nodiscard]] virtual bool names_any(std::string_view text, std::initializer_list<Kind> kinds) = 0;
   // Makes a resource finalize() added findable by its id and name.
   virtual void add_key(Kind kind, Index index) = 0;
   // The lowest address of `subnet` no interface holds, now taken.

@@ -186,9 +186,22 @@ void materialise_firewall_endpoints(FinalizeContext& c) {
 void resolve_firewalls(FinalizeContext& c) {
   Network& n = c.network();
   for (auto& fw : n.firewalls) c.resolve(fw, fw.policy, {Kind::kFirewallPolicy});
+  // A rule group named by an ARN the inputs do not hold (an AWS managed group, one of another
+  // stack) is unknown: kept unresolved, and answers through the policy are inconclusive
+  // (FIREWALL_RULE_GROUP_UNKNOWN in the walker) rather than an error.
+  auto resolve_group = [&](FirewallPolicy& p, FirewallRuleGroupReference& g) {
+    if (g.rule_group.text.starts_with("arn:") &&
+        !c.names_any(g.rule_group.text, {Kind::kFirewallRuleGroup})) {
+      c.warning(p, g.at, "rule group `" + g.rule_group.text + "` is not in the inputs",
+                "answers through firewalls with policy " + p.id +
+                    " are inconclusive; add the rule group's definition to decide them");
+      return;
+    }
+    c.resolve(p, g.rule_group, {Kind::kFirewallRuleGroup});
+  };
   for (auto& p : n.firewall_policies) {
-    for (auto& g : p.stateless_rule_groups) c.resolve(p, g.rule_group, {Kind::kFirewallRuleGroup});
-    for (auto& g : p.stateful_rule_groups) c.resolve(p, g.rule_group, {Kind::kFirewallRuleGroup});
+    for (auto& g : p.stateless_rule_groups) resolve_group(p, g);
+    for (auto& g : p.stateful_rule_groups) resolve_group(p, g);
   }
 }
 

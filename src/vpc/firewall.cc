@@ -115,6 +115,18 @@ bool Walker::network_firewall(const model::VpcEndpoint& ep, const Packet& h) {
     return true;
   }
   const auto& policy = n_.firewall_policies[fw.policy.index];
+  for (const auto* groups : {&policy.stateless_rule_groups, &policy.stateful_rule_groups}) {
+    for (const auto& g : *groups) {
+      if (g.rule_group.resolved()) continue;
+      // finalize() kept it unresolved: a rule group the inputs do not hold may pass or drop.
+      unknown(false, "FIREWALL_RULE_GROUP_UNKNOWN", "NetworkFirewall", fw.id, "",
+              "rule group " + g.rule_group.text + " of policy " + policy.id +
+                  " is not in the inputs, so what firewall " + fw.id + " does with " + h.str() +
+                  " is unknown",
+              "add the rule group's definition");
+      return true;
+    }
+  }
   auto drop_here = [&](const std::string& why) {
     drop("FIREWALL_RULES_RESTRICTION", "NetworkFirewall", fw.id, "", why,
          "add a rule to policy " + policy.id + " that passes " + h.str());

@@ -11,6 +11,7 @@
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/load/native_yaml_writer.h"
+#include "cloudtwin/vpc/trace.h"
 #include "template_helpers.h"
 
 namespace cloudtwin::load {
@@ -209,6 +210,37 @@ TEST(CloudFormationFirewall, SameVerdictsAsTheNativeFormat) {
               model::finalize(native, d))
       << dump(d);
   testing::expect_firewall_verdicts(native, "native");
+}
+
+// §6: an AWS managed rule group's rules are not published. A policy naming one by ARN loads
+// with a warning at the reference, and answers through the firewall are inconclusive, never a
+// guess (and never a firewall left out of the network).
+TEST(CloudFormationFirewall, AManagedRuleGroupMakesAnswersInconclusive) {
+  std::string text = firewall_template();
+  const std::string own = "!GetAtt HttpsOnly.RuleGroupArn";
+  ASSERT_NE(text.find(own), std::string::npos);
+  text.replace(text.find(own), own.size(),
+               "'arn:aws:network-firewall:us-east-1:aws-managed:stateful-rulegroup/"
+               "ThreatSignaturesBotnetStrictOrder'");
+  auto l = load(text);
+  ASSERT_TRUE(l.ok) << dump(l.diagnostics);
+  const Diagnostic* w = said(l, "ThreatSignaturesBotnetStrictOrder");
+  ASSERT_NE(w, nullptr) << dump(l.diagnostics);
+  EXPECT_EQ(w->severity, Severity::kWarning);
+  EXPECT_GT(w->line, 0u);
+  ASSERT_EQ(l.network.firewalls.size(), 1u);
+  auto src = vpc::parse_endpoint(l.network, "internet");
+  auto dst = vpc::parse_endpoint(l.network, "web-a");
+  ASSERT_TRUE(src.endpoint && dst.endpoint);
+  vpc::Query q;
+  q.source = *src.endpoint;
+  q.destination = *dst.endpoint;
+  q.destination_port = 443;
+  auto t = vpc::trace(l.network, q);
+  EXPECT_EQ(t.verdict, vpc::Verdict::kInconclusive);
+  bool named = false;
+  for (const auto& u : t.unknowns) named = named || u.code == "FIREWALL_RULE_GROUP_UNKNOWN";
+  EXPECT_TRUE(named);
 }
 
 // A RulesString and a domain list, with rule variables: Suricata lines as the walker reads them.
