@@ -424,4 +424,13 @@ std::vector<model::Ref> Props::refs(std::string_view key, std::initializer_list<
   return out;
 }
 
+bool left_out(Mapper& m, Props& p) {
+  std::string why = p.take_left_out();
+  if (why.empty()) return false;
+  const auto& r = p.resource();
+  m.stack().gap(Gap::kLeftOut, r.type, m.stack().at(*r.key), r.logical_id,
+                r.logical_id + " (" + r.type + ") is left out: " + why);
+  return true;
+}
+
 }  // namespace cloudtwin::load::cfn

@@ -236,4 +236,8 @@ class Mapper {
   std::unordered_map<std::string, bool> source_dest_check_;  // instance id -> SourceDestCheck
 };
 
+// Whether the resource is left out: a required value is unknown offline or names something
+// outside the inputs (reported here as a gap). Errors were reported where found.
+bool left_out(Mapper& m, Props& p);
+
 }  // namespace cloudtwin::load::cfn

@@ -113,16 +113,6 @@ void carry(Props& nested, Props& p, std::string_view key, Location at) {
   if (std::string why = nested.take_left_out(); !why.empty()) p.unusable(key, why, kReq, at);
 }
 
-// Whether the resource is left out: a required value is unknown offline or names something
-// outside the inputs (reported here). Errors were reported where found; the resource is kept.
-bool left_out(Mapper& m, Props& p) {
-  std::string why = p.take_left_out();
-  if (why.empty()) return false;
-  const auto& r = p.resource();
-  m.stack().gap(Gap::kLeftOut, r.type, m.stack().at(*r.key), r.logical_id,
-                r.logical_id + " (" + r.type + ") is left out: " + why);
-  return true;
-}
 
 // The name a resource was given (`Name`, `LoadBalancerName`, ...): its model name, with the
 // logical id kept as an alias. Load balancer and target group names are checked as ELB does.

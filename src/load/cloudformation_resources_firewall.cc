@@ -119,16 +119,6 @@ class Walk {
   Props& p_;
 };
 
-// Whether the resource is left out: a required value is unknown offline or names something
-// outside the inputs (reported here). Errors were reported where found; the resource is kept.
-bool left_out(Mapper& m, Props& p) {
-  std::string why = p.take_left_out();
-  if (why.empty()) return false;
-  const auto& r = p.resource();
-  m.stack().gap(Gap::kLeftOut, r.type, m.stack().at(*r.key), r.logical_id,
-                r.logical_id + " (" + r.type + ") is left out: " + why);
-  return true;
-}
 
 // StatelessDefaultActions and the like: one standard action, and custom actions by name.
 std::vector<model::FirewallAction> stateless_actions(Walk& w, const Value* v,

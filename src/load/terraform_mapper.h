@@ -202,6 +202,18 @@ struct Mapper {
   void resolve_firewall_routes();
 };
 
+// A block list attribute (`default_action`, `rule_group`, ...): its objects, an error if it is
+// not a list of objects.
+inline std::vector<json::Value> blocks(Mapper& m, const json::Value& v, std::string_view field) {
+  std::vector<json::Value> out;
+  if (v.absent()) return out;
+  if (!m.rd.expect(v, json::Type::kArray, field)) return out;
+  for (const auto& item : v.items()) {
+    if (m.rd.expect(item, json::Type::kObject, field)) out.push_back(item);
+  }
+  return out;
+}
+
 // One aws_* type a terraform_resources_<service>.cc reads, and its function there.
 struct Handler {
   std::string_view type;

@@ -80,18 +80,6 @@ std::optional<std::uint16_t> port(Mapper& m, const Value& v, std::string_view fi
   return static_cast<std::uint16_t>(*n);
 }
 
-// A block list attribute (`default_action`, `listener`): its objects, an error if it is not a
-// list of objects.
-std::vector<Value> blocks(Mapper& m, const Value& v, std::string_view field) {
-  std::vector<Value> out;
-  if (v.absent()) return out;
-  if (!m.rd.expect(v, json::Type::kArray, field)) return out;
-  for (const auto& item : v.items()) {
-    if (m.rd.expect(item, json::Type::kObject, field)) out.push_back(item);
-  }
-  return out;
-}
-
 bool was_unknown(const Res& res, std::string_view attr) {
   return std::find(res.unknown.begin(), res.unknown.end(), attr) != res.unknown.end();
 }

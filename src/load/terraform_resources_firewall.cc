@@ -23,17 +23,6 @@ namespace {
 const Types kSubnetTypes = {"aws_subnet", "aws_default_subnet"};
 const Types kVpcTypes = {"aws_vpc", "aws_default_vpc"};
 
-// A block list attribute: its objects, an error if it is not a list of objects.
-std::vector<Value> blocks(Mapper& m, const Value& v, std::string_view field) {
-  std::vector<Value> out;
-  if (v.absent()) return out;
-  if (!m.rd.expect(v, json::Type::kArray, field)) return out;
-  for (const auto& item : v.items()) {
-    if (m.rd.expect(item, json::Type::kObject, field)) out.push_back(item);
-  }
-  return out;
-}
-
 // The first block of a block list (rule_group, firewall_policy, header...), or missing.
 Value block(Mapper& m, const Value& v, std::string_view field) {
   auto all = blocks(m, v, field);

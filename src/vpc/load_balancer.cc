@@ -18,14 +18,6 @@ std::string listener_code(const model::LoadBalancer& lb) {
   return classic(lb) ? "ELB_LISTENERS_MISMATCH" : "ELBV2_LISTENERS_MISMATCH";
 }
 
-// The availability zone of the subnet of `eni`, or "".
-const std::string& zone_of(const Network& n, Index eni) {
-  static const std::string kNoZone;
-  if (eni == kNone) return kNoZone;
-  const auto& s = n.network_interfaces[eni].subnet;
-  return s.resolved() ? n.subnets[s.index].availability_zone : kNoZone;
-}
-
 // The zone of a target for its load balancer: as registered ("all" for any), else its
 // subnet's (§0 "Target AZ").
 std::string target_zone(const Network& n, const model::Target* t, Index eni) {

@@ -16,13 +16,6 @@ namespace cloudtwin::vpc::detail {
 
 namespace {
 
-const std::string& zone_of(const Network& n, Index eni) {
-  static const std::string kNoZone;
-  if (eni == kNone) return kNoZone;
-  const auto& s = n.network_interfaces[eni].subnet;
-  return s.resolved() ? n.subnets[s.index].availability_zone : kNoZone;
-}
-
 // The node of `lb` in `zone`, or kNone.
 Index node_in_zone(const Network& n, const model::LoadBalancer& lb, const std::string& zone) {
   for (const auto& node : lb.nodes) {

@@ -98,6 +98,14 @@ struct BuiltInService {
   bool listens;  // whether it answers this protocol and port
 };
 
+// The availability zone of the subnet of `eni`, or "".
+inline const std::string& zone_of(const Network& n, Index eni) {
+  static const std::string kNoZone;
+  if (eni == kNone) return kNoZone;
+  const auto& s = n.network_interfaces[eni].subnet;
+  return s.resolved() ? n.subnets[s.index].availability_zone : kNoZone;
+}
+
 // load_balancer.cc: the node of an internet-facing load balancer that sends to `eni` which a
 // client from the internet would address (a listener on `port` preferred, a node in the
 // target's zone preferred), as an endpoint; nullopt when none sends to it.
