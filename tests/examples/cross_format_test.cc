@@ -184,6 +184,17 @@ Shape ask(const model::Network& n, const YAML::Node& q) {
     query.destination_port = protocol->number() == 1 ? 8 : 128;
   }
   if (q["source_port"]) query.source_port = static_cast<std::uint16_t>(q["source_port"].as<int>());
+  // A listener as destination or waypoint (LB:PORT) gives the port, as scenario_test.cc takes it.
+  if (!q["port"] && to.endpoint->port) query.destination_port = *to.endpoint->port;
+  if (q["through"]) {
+    auto through = parse_endpoint(n, q["through"].as<std::string>());
+    if (!through.endpoint) {
+      s.error = "through: " + through.error;
+      return s;
+    }
+    query.through = *through.endpoint;
+    if (!q["port"] && through.endpoint->port) query.destination_port = *through.endpoint->port;
+  }
   auto t = trace(n, query);
   s.reachable = t.reachable;
   for (const auto& e : t.explanations) s.codes.push_back(e.code);
