@@ -2,8 +2,8 @@
 //
 // For each example (hybrid, global-service, microservices) and each format whose files exist
 // (CloudFormation, Terraform `show -json`, AWS CLI snapshot), the network is loaded (with its
-// native companion file where the format cannot describe a part: a data centre, a load
-// balancer's node interfaces) and every question of tests/examples/<example>.yaml is traced.
+// native companion file where the format cannot describe a part: a data centre) and every
+// question of tests/examples/<example>.yaml is traced.
 // Ids differ between formats (synthetic, AWS-style, names), so the comparison is of what does
 // not depend on them: the verdict, the explanation codes in order, and the component types of
 // the forward and the return path, hop by hop. A format whose reader is still a placeholder
@@ -53,7 +53,7 @@ const std::vector<Format>& formats() {
        no_region},
       {"CloudFormation", "CloudFormation reader (src/load/cloudformation*.cc)",
        [](const std::string& e) {
-         // global-service: one stack per Region, plus the load balancers' node interfaces.
+         // global-service: one stack per Region.
          if (e == "global-service") {
            return std::vector<std::string>{"examples/cloudformation/global-service"};
          }
@@ -66,7 +66,6 @@ const std::vector<Format>& formats() {
        [](const std::string& e) {
          std::vector<std::string> in{"examples/terraform/" + e + ".json"};
          if (e == "hybrid") in.push_back("examples/terraform/hybrid-onprem.yaml");
-         if (e == "global-service") in.push_back("examples/terraform/global-service-lb.yaml");
          return in;
        },
        no_region},
@@ -277,8 +276,8 @@ TEST_P(CrossFormatTest, TracesLikeTheNativeExample) {
 
 INSTANTIATE_TEST_SUITE_P(Examples, CrossFormatTest, ::testing::ValuesIn(all_cases()), case_name);
 
-// Each written format loads without errors (documented warnings allowed: resources the format
-// has that cloudtwin does not model, such as load balancers).
+// Each written format loads without errors (documented warnings allowed: what cannot be known
+// offline, such as the Availability Zones of Fn::GetAZs).
 TEST(CrossFormatFiles, EveryWrittenFormatLoads) {
   for (const auto& e : kExamples) {
     for (std::size_t f = 1; f < formats().size(); ++f) {
