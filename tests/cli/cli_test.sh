@@ -24,6 +24,8 @@ expect "trace json" 1 '"code": "ENI_SG_RULES_MISMATCH"' -- "$bin" trace --json "
 expect "trace json shape" 0 '"return": \[' -- "$bin" trace --json "$ex/hybrid.yaml" --from app-a --to db --port 5432
 expect "trace icmp blocked by SG" 1 "no ingress rule.*allows icmp" -- "$bin" trace "$ex/hybrid.yaml" --from app-a --to db --protocol icmp
 expect "trace internet v6" 0 "REACHABLE" -- "$bin" trace "$ex/global-service.yaml" --from internet:2600:1f18::1 --to web-lb-use1
+expect "trace through a load balancer" 0 "LoadBalancerTargetGroup +tg-web-use1 .*port 8080" -- "$bin" trace "$ex/global-service.yaml" --from internet --to app-use1 --port 443
+expect "load balancer without the listener" 2 "has no listener on port .80.*its listeners: 443" -- "$bin" trace "$ex/global-service.yaml" --from internet --to web-lb-use1:80
 expect "merge two files" 0 "^ok:" -- "$bin" validate "$ex/hybrid.yaml" "$ex/microservices.yaml"
 if command -v python3 >/dev/null; then
   "$bin" trace --json "$ex/microservices.yaml" --from payments --to internet:203.0.113.50 >"$tmp/trace.json"

@@ -47,8 +47,13 @@ expect "matrix json" 0 '"reaches": "tcp 8443"' -- "$bin" reach "$ex/microservice
 expect "matrix with from" 2 "takes no --from" -- "$bin" reach "$ex/microservices.yaml" --matrix --from orders
 expect "reach without ends" 2 "are required" -- "$bin" reach "$ex/microservices.yaml"
 
-# exposure: the load balancers' ENIs answer tcp/443 to the whole internet, nothing else.
+# exposure: the load balancers' nodes answer tcp/443 to the whole internet, and so do the apps
+# behind them (through the listener), nothing else.
 expect "exposure lists the load balancers" 0 "LOW +web-lb-use1 .*HTTPS|LOW +web-lb-use1" -- \
+  "$bin" exposure "$ex/global-service.yaml"
+expect "exposure lists the app behind a load balancer" 0 "LOW +app-use1 .*tcp 443 open" -- \
+  "$bin" exposure "$ex/global-service.yaml"
+expect "exposure names the load balancer in front" 0 "through load balancer web-lb-euw1 .*listener TCP 443" -- \
   "$bin" exposure "$ex/global-service.yaml"
 expect "exposure whole internet" 0 "open to the whole internet" -- \
   "$bin" exposure "$ex/global-service.yaml"
