@@ -70,11 +70,14 @@ class Finalizer final : public FinalizeContext {
         if (g.public_ip) public_taken_.insert(*g.public_ip);
       }
     }
-    for (std::uint32_t i = 1; i < 255; ++i) {
-      IpAddress a = IpAddress::v4(0xC0000200u + i);  // 192.0.2.0/24, RFC 5737
+    // 192.0.2.0/24 (RFC 5737), then, for networks with more than 254 stand-ins, the 131,070
+    // addresses of 198.18.0.0/15 (RFC 2544), which no internet client or AWS address uses.
+    for (; next_public_ < 254 + 131070; ++next_public_) {
+      IpAddress a = next_public_ < 254 ? IpAddress::v4(0xC0000201u + next_public_)
+                                       : IpAddress::v4(0xC6120001u + (next_public_ - 254));
       if (public_taken_.insert(a).second) return a;
     }
-    return IpAddress::v4(0xC0000200u + 254);
+    return IpAddress::v4(0xC613FFFEu);  // every one taken: repeat the last (finalize reports it)
   }
 
   // ---- indexing and references -------------------------------------------------------------
@@ -1377,6 +1380,7 @@ class Finalizer final : public FinalizeContext {
   std::set<IpAddress> taken_;
   std::set<IpAddress> public_taken_;  // stand-in public addresses must not collide
   bool public_taken_loaded_ = false;
+  std::uint32_t next_public_ = 0;   // the next stand-in public address to try
   // Ids, names and aliases while resolving; n_.by_id is built from the final lists at the end.
   IdTable ids_;
   std::vector<std::pair<IpAddress, Index>> private_addresses_;

@@ -1,6 +1,8 @@
 // finalize(): AWS's implicit defaults and validation (aws-vpc.md §1).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/model/network.h"
 
@@ -105,6 +107,39 @@ struct BadCase {
   const char* expect;  // substring of the error
   int line;
 };
+
+// Internet-facing load balancer nodes without an address of their own get distinct stand-in
+// public addresses however many there are: 192.0.2.0/24 first, then 198.18.0.0/15 (docs/format.md,
+// "Load balancers"). 300 load balancers in two subnets each need 600.
+TEST(Defaults, StandInPublicAddressesNeverRunOut) {
+  std::string y = "vpcs: [{id: vpc-1, cidr_block: 10.0.0.0/16}]\n"
+                  "internet_gateways: [{id: igw-1, vpc: vpc-1}]\n"
+                  "route_tables: [{id: rtb-1, vpc: vpc-1, main: true, routes: [{destination: "
+                  "0.0.0.0/0, gateway: igw-1}]}]\n"
+                  "subnets:\n"
+                  "  - {id: subnet-a, vpc: vpc-1, availability_zone: us-east-1a, cidr_block: 10.0.0.0/20}\n"
+                  "  - {id: subnet-b, vpc: vpc-1, availability_zone: us-east-1b, cidr_block: 10.0.16.0/20}\n"
+                  "load_balancers:\n";
+  for (int i = 0; i < 300; ++i) {
+    y += "  - {id: lb-" + std::to_string(i) +
+         ", type: application, subnets: [subnet-a, subnet-b], listeners: [{port: 80, action: redirect}]}\n";
+  }
+  auto l = load(y.c_str());
+  ASSERT_TRUE(l->ok) << all(l->d);
+  std::set<IpAddress> seen;
+  int in_test_net = 0;
+  for (const auto& e : l->n.network_interfaces) {
+    ASSERT_TRUE(e.public_ip) << e.id;
+    EXPECT_TRUE(seen.insert(*e.public_ip).second) << e.public_ip->str() << " twice";
+    if (Prefix::parse("192.0.2.0/24")->contains(*e.public_ip)) {
+      ++in_test_net;
+    } else {
+      EXPECT_TRUE(Prefix::parse("198.18.0.0/15")->contains(*e.public_ip)) << e.public_ip->str();
+    }
+  }
+  EXPECT_EQ(seen.size(), 600u);
+  EXPECT_EQ(in_test_net, 254);
+}
 
 class Invalid : public ::testing::TestWithParam<BadCase> {};
 
