@@ -144,6 +144,125 @@ void varied_security_groups(std::ostringstream& y, const GeneratorOptions& o, Ra
   }
 }
 
+// The VPCs that get services: those with the five subnets they use.
+bool has_services(const GeneratorOptions& o, int v) {
+  return o.services && o.subnets - v * kSubnetsPerVpc >= 5;
+}
+
+// The id finalize() gives firewall-V's endpoint in subnet-V-fw (model/finalize_firewalls.cc).
+std::string firewall_endpoint(int v) {
+  return "vpce-firewall-" + std::to_string(v) + "-" + std::to_string(v) + "-fw";
+}
+
+// Per VPC with services: a firewall subnet and a second public subnet (in another zone, for the
+// Application Load Balancer), outside the numbered subnets.
+void service_subnets(std::ostringstream& y, const GeneratorOptions& o, int vpcs) {
+  for (int v = 0; v < vpcs; ++v) {
+    if (!has_services(o, v)) continue;
+    y << "  - {id: subnet-" << v << "-fw, vpc: vpc-" << v
+      << ", availability_zone: us-east-1a, cidr_block: 10." << v
+      << ".200.0/28, route_table: rtb-fw-" << v << "}\n";
+    y << "  - {id: subnet-" << v << "-pub2, vpc: vpc-" << v
+      << ", availability_zone: us-east-1b, cidr_block: 10." << v
+      << ".201.0/24, route_table: rtb-public-" << v << "}\n";
+  }
+}
+
+// The firewall subnet's table (to the internet gateway) and the gateway's edge table (the
+// public subnets back through the firewall endpoint).
+void service_route_tables(std::ostringstream& y, const GeneratorOptions& o, int vpcs) {
+  for (int v = 0; v < vpcs; ++v) {
+    if (!has_services(o, v)) continue;
+    y << "  - {id: rtb-fw-" << v << ", vpc: vpc-" << v
+      << ", routes: [{destination: 0.0.0.0/0, gateway: igw-" << v
+      << "}, {destination: 10.0.0.0/8, transit_gateway: tgw-hub}]}\n";
+    y << "  - {id: rtb-edge-" << v << ", vpc: vpc-" << v << ", gateways: [igw-" << v
+      << "], routes: [{destination: 10." << v << ".0.0/24, vpc_endpoint: " << firewall_endpoint(v)
+      << "}, {destination: 10." << v << ".201.0/24, vpc_endpoint: " << firewall_endpoint(v)
+      << "}]}\n";
+  }
+}
+
+void service_security_groups(std::ostringstream& y, const GeneratorOptions& o, int vpcs) {
+  for (int v = 0; v < vpcs; ++v) {
+    if (!has_services(o, v)) continue;
+    y << "  - {id: sg-alb-" << v << ", vpc: vpc-" << v
+      << ", ingress: [{protocol: tcp, port: 443, cidr: 0.0.0.0/0}]}\n";
+    y << "  - {id: sg-vpce-" << v << ", vpc: vpc-" << v
+      << ", ingress: [{protocol: tcp, port: 443, cidr: 10.0.0.0/8}]}\n";
+  }
+}
+
+// Load balancers, target groups, interface endpoints, Auto Scaling groups and firewalls: an
+// internet-facing ALB (HTTPS 443 to the second instance of up to ten subnets, and to the Auto
+// Scaling group), an internet-facing NLB (TCP 443 to ip targets, so the targets see its node's
+// address), an SQS interface endpoint in two subnets, and a Network Firewall whose stateful
+// engine passes HTTPS in and everything the private range starts, in strict order.
+void services(std::ostringstream& y, const GeneratorOptions& o, int vpcs) {
+  auto each = [&](auto&& write) {
+    for (int v = 0; v < vpcs; ++v) {
+      if (has_services(o, v)) write(v, std::min(kSubnetsPerVpc, o.subnets - v * kSubnetsPerVpc));
+    }
+  };
+  y << "target_groups:\n";
+  each([&](int v, int in_vpc) {
+    y << "  - {id: tg-alb-" << v << ", protocol: HTTPS, port: 443, vpc: vpc-" << v
+      << ", targets: [";
+    for (int s = 1; s < std::min(in_vpc, 11); ++s) {
+      y << (s > 1 ? ", " : "") << "i-" << v * kSubnetsPerVpc + s << "-1";
+    }
+    y << "]}\n  - {id: tg-nlb-" << v << ", target_type: ip, protocol: TCP, port: 443, vpc: vpc-"
+      << v << ", targets: [";
+    for (int s = 1; s < std::min(in_vpc, 11); ++s) {
+      y << (s > 1 ? ", " : "") << "10." << v << "." << s << ".12";
+    }
+    y << "]}\n";
+  });
+  y << "load_balancers:\n";
+  each([&](int v, int) {
+    y << "  - {id: alb-" << v << ", type: application, subnets: [subnet-" << v << "-0, subnet-" << v
+      << "-pub2], security_groups: [sg-alb-" << v
+      << "], listeners: [{port: 443, protocol: HTTPS, target_groups: [tg-alb-" << v << "]}]}\n";
+    y << "  - {id: nlb-" << v << ", type: network, subnets: [subnet-" << v
+      << "-0], listeners: [{port: 443, protocol: TCP, target_groups: [tg-nlb-" << v << "]}]}\n";
+  });
+  y << "vpc_endpoints:\n";
+  each([&](int v, int) {
+    y << "  - {id: vpce-sqs-" << v << ", vpc: vpc-" << v
+      << ", vpc_endpoint_type: Interface, service_name: com.amazonaws.us-east-1.sqs, subnets: "
+         "[subnet-"
+      << v << "-1, subnet-" << v << "-2], security_groups: [sg-vpce-" << v << "]}\n";
+  });
+  y << "launch_templates:\n";
+  each([&](int v, int) {
+    y << "  - {id: lt-" << v << ", security_groups: [sg-" << v * kSubnetsPerVpc + 3 << "]}\n";
+  });
+  y << "auto_scaling_groups:\n";
+  each([&](int v, int) {
+    y << "  - {id: asg-" << v << ", subnets: [subnet-" << v << "-3, subnet-" << v
+      << "-4], launch_template: lt-" << v << ", target_groups: [tg-alb-" << v << "]}\n";
+  });
+  y << "firewalls:\n";
+  each([&](int v, int) {
+    y << "  - {id: firewall-" << v << ", vpc: vpc-" << v << ", subnets: [subnet-" << v
+      << "-fw], policy: inspect}\n";
+  });
+  y << "firewall_policies:\n"
+       "  - id: inspect\n"
+       "    stateless_default_actions: [\"aws:forward_to_sfe\"]\n"
+       "    stateful_rule_groups: [{rule_group: edge, priority: 1}]\n"
+       "    stateful_default_actions: [\"aws:drop_strict\"]\n"
+       "    rule_order: strict_order\n"
+       "firewall_rule_groups:\n"
+       "  - id: edge\n"
+       "    type: stateful\n"
+       "    rule_order: strict_order\n"
+       "    rules_string: |\n"
+       "      drop tcp any any -> any 22 (sid:1;)\n"
+       "      pass tcp any any -> 10.0.0.0/8 443 (sid:2;)\n"
+       "      pass ip 10.0.0.0/8 any -> any any (sid:3;)\n";
+}
+
 }  // namespace
 
 std::string generate_network(const GeneratorOptions& o) {
@@ -180,15 +299,18 @@ std::string generate_network(const GeneratorOptions& o) {
       }
     }
   }
+  service_subnets(y, o, vpcs);
   y << "route_tables:\n";
   for (int v = 0; v < vpcs; ++v) {
-    y << "  - {id: rtb-public-" << v << ", vpc: vpc-" << v
-      << ", routes: [{destination: 0.0.0.0/0, gateway: igw-" << v
+    y << "  - {id: rtb-public-" << v << ", vpc: vpc-" << v << ", routes: [{destination: 0.0.0.0/0, "
+      << (has_services(o, v) ? "vpc_endpoint: " + firewall_endpoint(v)
+                             : "gateway: igw-" + std::to_string(v))
       << "}, {destination: 10.0.0.0/8, transit_gateway: tgw-hub}]}\n";
     y << "  - {id: rtb-private-" << v << ", vpc: vpc-" << v
       << ", routes: [{destination: 0.0.0.0/0, nat_gateway: nat-" << v
       << "}, {destination: 10.0.0.0/8, transit_gateway: tgw-hub}]}\n";
   }
+  service_route_tables(y, o, vpcs);
   if (o.varied) {
     varied_network_acls(y, o, random);
   } else {
@@ -204,6 +326,7 @@ std::string generate_network(const GeneratorOptions& o) {
   } else {
     uniform_security_groups(y, o);
   }
+  service_security_groups(y, o, vpcs);
   y << "instances:\n";
   for (int s = 0; s < o.subnets; ++s) {
     int v = s / kSubnetsPerVpc;
@@ -214,6 +337,7 @@ std::string generate_network(const GeneratorOptions& o) {
         << s << "]}\n";
     }
   }
+  if (o.services) services(y, o, vpcs);
   return y.str();
 }
 

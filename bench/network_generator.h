@@ -7,6 +7,13 @@
 // random entries each way and its own security group of 60 random ingress rules, most of them
 // referencing other groups of the VPC. The randomness is a fixed generator seeded by `seed`, so
 // one seed always writes the same network.
+//
+// `services` adds what issue 10 models, per VPC: an internet-facing Application Load Balancer
+// (instance targets and an Auto Scaling group's representative instances) and Network Load
+// Balancer (ip targets), an SQS interface endpoint, and a Network Firewall that the public
+// subnets' internet traffic (and the NAT gateway's) passes through both ways, with an edge route
+// table on the internet gateway. Without it the network is the same as before issue 10, so the
+// two builds can be compared on one input.
 #pragma once
 
 #include <string>
@@ -18,6 +25,9 @@ struct GeneratorOptions {
   int instances_per_subnet = 10;
   int rules_per_group = 10;
   bool varied = false;
+  // Per VPC: an internet-facing Application and Network Load Balancer, an interface endpoint, an
+  // Auto Scaling group and a Network Firewall inspecting the public subnet's internet traffic.
+  bool services = false;
   unsigned seed = 1;
 };
 

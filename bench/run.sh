@@ -89,3 +89,18 @@ echo
 echo "== AWS's ip-ranges.json (issue 10), read once a gateway endpoint needs it: taskset -c $cpu, medians of 3"
 taskset -c "$cpu" "$build/bench/bench_ip_ranges" --benchmark_repetitions=3 \
   --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|^Benchmark|^-"
+
+echo
+echo "== Issue 10's services (generate_network --services): per VPC an ALB and an NLB, an interface"
+echo "   endpoint, an Auto Scaling group and a Network Firewall on the internet path"
+taskset -c "$cpu" "$build/bench/bench_trace" --benchmark_filter='BM_TraceThrough' --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|^Benchmark|^-"
+for subnets in 1000 10000; do
+  "$build/bench/generate_network" --services "$subnets" >"$tmp/services.yaml"
+  printf "  %5d subnets: validate %s\n" "$subnets" "$(median_cpu "$bin" validate "$tmp/services.yaml")"
+done
+"$build/bench/generate_network" --services 1000 >"$tmp/services.yaml"
+printf "  %5d subnets: reach --matrix %s\n" 1000 "$(median_cpu "$bin" reach "$tmp/services.yaml" --matrix)"
+printf "  %5d subnets: exposure %s\n" 1000 "$(median_cpu "$bin" exposure "$tmp/services.yaml")"
+echo
+echo "For the side-by-side comparison with an earlier build: bench/compare.sh BEFORE-BUILD AFTER-BUILD"

@@ -52,7 +52,8 @@ const model::Network& varied_network_for(int subnets) {
     n = std::make_unique<model::Network>();
     Diagnostics d;
     std::string text = generate_network({.subnets = subnets, .varied = true});
-    if (!load::read_native_yaml(text, "varied.yaml", *n, d) || !model::finalize(*n, d)) std::abort();
+    if (!load::read_native_yaml(text, "varied.yaml", *n, d) || !model::finalize(*n, d))
+      std::abort();
   }
   return *n;
 }
