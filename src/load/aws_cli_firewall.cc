@@ -25,13 +25,8 @@ class Reader {
   void firewall(const Value& root) {
     const Value f = root.get("Firewall");
     if (!rd_.expect(f, json::Type::kObject, "Firewall")) return;
-    auto arn = rd_.str(f.get("FirewallArn"), "FirewallArn");
-    if (!arn) return required(f, "FirewallArn");
-    rd_.set_resource(*arn);
     model::Firewall fw;
-    fw.id = *arn;
-    fw.at = rd_.at(f);
-    if (auto name = rd_.str(f.get("FirewallName"), "FirewallName")) fw.name = *name;
+    if (!identify(f, "FirewallArn", "FirewallName", fw)) return;
     if (auto v = rd_.str(f.get("VpcId"), "VpcId"))
       fw.vpc = {std::string(*v), rd_.at(f.get("VpcId"))};
     else
@@ -69,13 +64,8 @@ class Reader {
     if (!rd_.expect(r, json::Type::kObject, "FirewallPolicyResponse") ||
         !rd_.expect(fp, json::Type::kObject, "FirewallPolicy"))
       return;
-    auto arn = rd_.str(r.get("FirewallPolicyArn"), "FirewallPolicyArn");
-    if (!arn) return required(r, "FirewallPolicyArn");
-    rd_.set_resource(*arn);
     model::FirewallPolicy p;
-    p.id = *arn;
-    p.at = rd_.at(r);
-    if (auto name = rd_.str(r.get("FirewallPolicyName"), "FirewallPolicyName")) p.name = *name;
+    if (!identify(r, "FirewallPolicyArn", "FirewallPolicyName", p)) return;
     p.stateless_default_actions =
         actions(fp.get("StatelessDefaultActions"), "StatelessDefaultActions");
     p.stateless_fragment_default_actions =
@@ -134,13 +124,8 @@ class Reader {
     const Value r = root.get("RuleGroupResponse");
     const Value rg = root.get("RuleGroup");
     if (!rd_.expect(r, json::Type::kObject, "RuleGroupResponse")) return;
-    auto arn = rd_.str(r.get("RuleGroupArn"), "RuleGroupArn");
-    if (!arn) return required(r, "RuleGroupArn");
-    rd_.set_resource(*arn);
     model::FirewallRuleGroup g;
-    g.id = *arn;
-    g.at = rd_.at(r);
-    if (auto name = rd_.str(r.get("RuleGroupName"), "RuleGroupName")) g.name = *name;
+    if (!identify(r, "RuleGroupArn", "RuleGroupName", g)) return;
     auto type = choice(r.get("Type"), "Type", {"STATEFUL", "STATELESS"});
     if (!type && r.get("Type").absent()) required(r, "Type");
     g.stateful = type.value_or("STATEFUL") == "STATEFUL";
@@ -182,6 +167,22 @@ class Reader {
   }
 
  private:
+  // The id (the ARN, which the reader's errors then name), location and name of the resource a
+  // describe answer's object holds; false, with the error, when the ARN is missing.
+  template <class Resource>
+  bool identify(const Value& object, std::string_view arn_key, std::string_view name_key,
+                Resource& out) {
+    auto arn = rd_.str(object.get(arn_key), arn_key);
+    if (!arn) {
+      required(object, arn_key);
+      return false;
+    }
+    rd_.set_resource(*arn);
+    out.id = *arn;
+    out.at = rd_.at(object);
+    if (auto name = rd_.str(object.get(name_key), name_key)) out.name = *name;
+    return true;
+  }
   void required(const Value& v, std::string_view field) {
     rd_.error(v.offset(), rd_.resource(), "`" + std::string(field) + "` is required");
   }

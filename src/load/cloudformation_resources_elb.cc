@@ -113,7 +113,6 @@ void carry(Props& nested, Props& p, std::string_view key, Location at) {
   if (std::string why = nested.take_left_out(); !why.empty()) p.unusable(key, why, kReq, at);
 }
 
-
 // The name a resource was given (`Name`, `LoadBalancerName`, ...): its model name, with the
 // logical id kept as an alias. Load balancer and target group names are checked as ELB does.
 void rename(Mapper& m, Props& p, model::Resource& res, Kind kind, std::string_view key) {
@@ -276,20 +275,6 @@ void read_actions(Mapper& m, Props& p, std::string_view key, model::ListenerRule
                     "`" + std::string(key) + "` has no forward, redirect or fixed-response action",
                     "authenticate actions precede one of those");
   }
-}
-
-const char* describe(LoadBalancerType t) {
-  switch (t) {
-    case LoadBalancerType::kApplication:
-      return "an Application Load Balancer";
-    case LoadBalancerType::kNetwork:
-      return "a Network Load Balancer";
-    case LoadBalancerType::kGateway:
-      return "a Gateway Load Balancer";
-    case LoadBalancerType::kClassic:
-      return "a Classic Load Balancer";
-  }
-  return "a load balancer";
 }
 
 }  // namespace
@@ -631,9 +616,9 @@ bool Mapper::target_group(const ResourceDecl& r) {
         target.load_balancer = tp.ref("Id", {Kind::kLoadBalancer}, kReq);
         if (auto t2 = type_of(*this, target.load_balancer);
             t2 && *t2 != LoadBalancerType::kApplication) {
-          s_.error(
-              t.at, r.logical_id,
-              "an alb target is an Application Load Balancer, not " + std::string(describe(*t2)));
+          s_.error(t.at, r.logical_id,
+                   "an alb target is an Application Load Balancer, not " +
+                       std::string(model::describe_load_balancer_type(*t2)));
         }
         break;
       case model::TargetType::kLambda:
@@ -790,7 +775,8 @@ bool Mapper::vpc_endpoint_service(const ResourceDecl& r) {
     for (const auto& ref : refs) {
       if (auto t = type_of(*this, ref); t && *t != want)
         s_.error(ref.at, r.logical_id,
-                 std::string(key) + " names " + describe(*t) + ", not " + describe(want));
+                 std::string(key) + " names " + model::describe_load_balancer_type(*t) + ", not " +
+                     model::describe_load_balancer_type(want));
     }
   };
   check(network, LoadBalancerType::kNetwork, "NetworkLoadBalancerArns");

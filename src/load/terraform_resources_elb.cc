@@ -157,20 +157,6 @@ void left_out(Mapper& m, Res& res, const std::string& why) {
            res.address + " (" + res.type + ") is left out: " + why);
 }
 
-const char* describe(LoadBalancerType t) {
-  switch (t) {
-    case LoadBalancerType::kApplication:
-      return "an Application Load Balancer";
-    case LoadBalancerType::kNetwork:
-      return "a Network Load Balancer";
-    case LoadBalancerType::kGateway:
-      return "a Gateway Load Balancer";
-    case LoadBalancerType::kClassic:
-      return "a Classic Load Balancer";
-  }
-  return "a load balancer";
-}
-
 // The load balancer `ref` names, once the file is read (pending), if it is in the network.
 const model::LoadBalancer* load_balancer_of(Mapper& m, const Ref& ref) {
   if (ref.empty()) return nullptr;
@@ -874,9 +860,10 @@ void endpoint_service(Mapper& m, Res& res) {
       for (const auto& ref : refs) {
         const auto* lb = load_balancer_of(m, ref);
         if (!lb || lb->type == want) continue;
-        m.rd.diagnostics().error(
-            m.rd.path(), ref.at, x.id,
-            std::string("`") + key + "` names " + describe(lb->type) + ", not " + describe(want));
+        m.rd.diagnostics().error(m.rd.path(), ref.at, x.id,
+                                 std::string("`") + key + "` names " +
+                                     model::describe_load_balancer_type(lb->type) + ", not " +
+                                     model::describe_load_balancer_type(want));
       }
     };
     check(x.network_load_balancers, LoadBalancerType::kNetwork, "network_load_balancer_arns");

@@ -160,6 +160,18 @@ void firewall(Mapper& m, Res& res) {
   }
 }
 
+// Adds `out` as the resource `res` (the id and location Mapper::add gives it), named by its
+// `name` attribute when it has one.
+template <class Resource>
+void add_named(Mapper& m, Res& res, std::vector<Resource>& list, Kind kind, Resource out) {
+  auto& added = m.add(res, list, kind);
+  out.id = added.id;
+  out.name = added.name;
+  out.at = added.at;
+  if (auto n = m.str(res, "name"); n && !n->empty()) out.name = std::string(*n);
+  added = std::move(out);
+}
+
 void firewall_policy(Mapper& m, Res& res) {
   model::FirewallPolicy out;
   Value fp = block(m, res.v.get("firewall_policy"), "firewall_policy");
@@ -243,12 +255,7 @@ void firewall_policy(Mapper& m, Res& res) {
     if (!pv.missing())
       out.variables = variables(m, pv.get("rule_variables"), "rule_variables", "ip_set");
   }
-  auto& p = m.add(res, m.net.firewall_policies, Kind::kFirewallPolicy);
-  out.id = p.id;
-  out.name = p.name;
-  out.at = p.at;
-  if (auto n = m.str(res, "name"); n && !n->empty()) out.name = std::string(*n);
-  p = std::move(out);
+  add_named(m, res, m.net.firewall_policies, Kind::kFirewallPolicy, std::move(out));
 }
 
 void read_stateless_rule(Mapper& m, const Value& item, model::FirewallRuleGroup& out) {
@@ -420,12 +427,7 @@ void rule_group(Mapper& m, Res& res) {
       }
     }
   }
-  auto& g = m.add(res, m.net.firewall_rule_groups, Kind::kFirewallRuleGroup);
-  out.id = g.id;
-  out.name = g.name;
-  out.at = g.at;
-  if (auto n = m.str(res, "name"); n && !n->empty()) out.name = std::string(*n);
-  g = std::move(out);
+  add_named(m, res, m.net.firewall_rule_groups, Kind::kFirewallRuleGroup, std::move(out));
 }
 
 }  // namespace

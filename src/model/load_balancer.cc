@@ -1,10 +1,11 @@
 // Names and spellings of the load balancer and firewall enums.
-#include "cloudtwin/model/firewall.h"
 #include "cloudtwin/model/load_balancer.h"
-#include "cloudtwin/model/network.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "cloudtwin/model/firewall.h"
+#include "cloudtwin/model/network.h"
 
 namespace cloudtwin::model {
 
@@ -21,24 +22,50 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 
 const char* load_balancer_type_name(LoadBalancerType t) {
   switch (t) {
-    case LoadBalancerType::kApplication: return "application";
-    case LoadBalancerType::kNetwork: return "network";
-    case LoadBalancerType::kGateway: return "gateway";
-    case LoadBalancerType::kClassic: return "classic";
+    case LoadBalancerType::kApplication:
+      return "application";
+    case LoadBalancerType::kNetwork:
+      return "network";
+    case LoadBalancerType::kGateway:
+      return "gateway";
+    case LoadBalancerType::kClassic:
+      return "classic";
   }
   return "?";
 }
 
+const char* describe_load_balancer_type(LoadBalancerType t) {
+  switch (t) {
+    case LoadBalancerType::kApplication:
+      return "an Application Load Balancer";
+    case LoadBalancerType::kNetwork:
+      return "a Network Load Balancer";
+    case LoadBalancerType::kGateway:
+      return "a Gateway Load Balancer";
+    case LoadBalancerType::kClassic:
+      return "a Classic Load Balancer";
+  }
+  return "a load balancer";
+}
+
 const char* lb_protocol_name(LbProtocol p) {
   switch (p) {
-    case LbProtocol::kHttp: return "HTTP";
-    case LbProtocol::kHttps: return "HTTPS";
-    case LbProtocol::kTcp: return "TCP";
-    case LbProtocol::kTls: return "TLS";
-    case LbProtocol::kUdp: return "UDP";
-    case LbProtocol::kTcpUdp: return "TCP_UDP";
-    case LbProtocol::kGeneve: return "GENEVE";
-    case LbProtocol::kSsl: return "SSL";
+    case LbProtocol::kHttp:
+      return "HTTP";
+    case LbProtocol::kHttps:
+      return "HTTPS";
+    case LbProtocol::kTcp:
+      return "TCP";
+    case LbProtocol::kTls:
+      return "TLS";
+    case LbProtocol::kUdp:
+      return "UDP";
+    case LbProtocol::kTcpUdp:
+      return "TCP_UDP";
+    case LbProtocol::kGeneve:
+      return "GENEVE";
+    case LbProtocol::kSsl:
+      return "SSL";
   }
   return "?";
 }
@@ -53,39 +80,55 @@ std::optional<LbProtocol> parse_lb_protocol(std::string_view text) {
 
 bool lb_protocol_carries(LbProtocol lb, Protocol p) {
   switch (lb) {
-    case LbProtocol::kUdp: return p.number() == Protocol::kUdp;
-    case LbProtocol::kTcpUdp: return p.number() == Protocol::kTcp || p.number() == Protocol::kUdp;
-    case LbProtocol::kGeneve: return true;  // a Gateway Load Balancer takes every IP packet
-    default: return p.number() == Protocol::kTcp;
+    case LbProtocol::kUdp:
+      return p.number() == Protocol::kUdp;
+    case LbProtocol::kTcpUdp:
+      return p.number() == Protocol::kTcp || p.number() == Protocol::kUdp;
+    case LbProtocol::kGeneve:
+      return true;  // a Gateway Load Balancer takes every IP packet
+    default:
+      return p.number() == Protocol::kTcp;
   }
 }
 
 const char* listener_action_name(ListenerAction a) {
   switch (a) {
-    case ListenerAction::kForward: return "forward";
-    case ListenerAction::kRedirect: return "redirect";
-    case ListenerAction::kFixedResponse: return "fixed-response";
+    case ListenerAction::kForward:
+      return "forward";
+    case ListenerAction::kRedirect:
+      return "redirect";
+    case ListenerAction::kFixedResponse:
+      return "fixed-response";
   }
   return "?";
 }
 
 const char* target_type_name(TargetType t) {
   switch (t) {
-    case TargetType::kInstance: return "instance";
-    case TargetType::kIp: return "ip";
-    case TargetType::kLambda: return "lambda";
-    case TargetType::kAlb: return "alb";
+    case TargetType::kInstance:
+      return "instance";
+    case TargetType::kIp:
+      return "ip";
+    case TargetType::kLambda:
+      return "lambda";
+    case TargetType::kAlb:
+      return "alb";
   }
   return "?";
 }
 
 const char* firewall_action_name(FirewallAction a) {
   switch (a) {
-    case FirewallAction::kPass: return "pass";
-    case FirewallAction::kDrop: return "drop";
-    case FirewallAction::kForward: return "forward_to_sfe";
-    case FirewallAction::kAlert: return "alert";
-    case FirewallAction::kReject: return "reject";
+    case FirewallAction::kPass:
+      return "pass";
+    case FirewallAction::kDrop:
+      return "drop";
+    case FirewallAction::kForward:
+      return "forward_to_sfe";
+    case FirewallAction::kAlert:
+      return "alert";
+    case FirewallAction::kReject:
+      return "reject";
   }
   return "?";
 }
@@ -116,7 +159,8 @@ std::vector<FrontDoor> front_doors(const Network& n, Index eni) {
     bool registered = false;
     if (lb.type == LoadBalancerType::kClassic) {
       for (const auto& i : lb.instances) {
-        const auto& enis = i.resolved() ? n.instances[i.index].network_interfaces : std::vector<Index>{};
+        const auto& enis =
+            i.resolved() ? n.instances[i.index].network_interfaces : std::vector<Index>{};
         registered = registered || (!enis.empty() && enis.front() == eni);
       }
     }

@@ -14,21 +14,11 @@
 
 namespace cloudtwin::vpc::detail {
 
-namespace {
-
-enum class Match { kNo, kYes, kMaybe };
-
-std::vector<Prefix> both(const model::AddressMatch& m) {
-  std::vector<Prefix> all = m.in;
-  all.insert(all.end(), m.out.begin(), m.out.end());
-  return all;
-}
-
-}  // namespace
-
 bool Walker::address_matches(const Packet& h, AddressField f, const model::AddressMatch& m) {
   if (m.in.empty() && m.out.empty()) return true;
-  tested(h, f, both(m));
+  // The cells of `in` and `out` together: the cells of each, intersected.
+  if (!m.in.empty()) tested(h, f, m.in);
+  if (!m.out.empty()) tested(h, f, m.out);
   IpAddress a = field(h, f);
   auto has = [&](const Prefix& p) { return p.contains(a); };
   if (!m.in.empty() && std::none_of(m.in.begin(), m.in.end(), has)) return false;
@@ -47,9 +37,9 @@ bool Walker::port_matches(const Packet& h, PortField f, const model::PortMatch& 
 
 bool Walker::stateless_rule_matches(const model::StatelessRule& r, const Packet& h, bool& maybe) {
   if (!r.protocols.empty()) {
-    std::vector<int> ps(r.protocols.begin(), r.protocols.end());
-    bool member = std::find(ps.begin(), ps.end(), h.protocol.number()) != ps.end();
-    if (obs_) obs_->protocol_in(h, ps, member);
+    bool member = std::find(r.protocols.begin(), r.protocols.end(), h.protocol.number()) !=
+                  r.protocols.end();
+    if (obs_) obs_->protocol_in(h, r.protocols, member);
     if (!member) return false;
   }
   if (!r.sources.empty()) {
@@ -243,32 +233,13 @@ bool Walker::network_firewall(const model::VpcEndpoint& ep, const Packet& h) {
     return a == model::FirewallAction::kPass || a == model::FirewallAction::kDrop ||
            a == model::FirewallAction::kReject;
   };
-  if (policy.strict_order) {
-    for (const auto& x : hits) {
-      if (!stops(x.action)) continue;
-      if (x.action == model::FirewallAction::kPass) {
-        if (x.maybe) doubt(x);
-        return pass(x.rule + " passes");
-      }
-      if (x.maybe) {
-        doubt(x);
-        continue;
-      }
-      drop_here(x.rule + " of policy " + policy.id + " " + model::firewall_action_name(x.action) + "s " + h.str());
-      return false;
-    }
-    for (const auto& a : policy.stateful_default_actions) {
-      if (a == "aws:drop_strict" || a == "aws:drop_established") {
-        drop_here("no stateful rule of policy " + policy.id + " passes " + h.str() + ", and its default is " + a);
-        return false;
-      }
-    }
-    return pass("no stateful rule matches; the default passes");
+  // Strict order: the first matching pass, drop or reject in evaluation order decides. Default
+  // action order: every rule counts, pass before drop before reject before alert.
+  if (!policy.strict_order) {
+    std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+      return model::default_order_rank(a.action) < model::default_order_rank(b.action);
+    });
   }
-  // Default action order: pass, then drop, then reject, then alert.
-  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    return model::default_order_rank(a.action) < model::default_order_rank(b.action);
-  });
   for (const auto& x : hits) {
     if (!stops(x.action)) continue;
     if (x.action == model::FirewallAction::kPass) {
@@ -282,7 +253,14 @@ bool Walker::network_firewall(const model::VpcEndpoint& ep, const Packet& h) {
     drop_here(x.rule + " of policy " + policy.id + " " + model::firewall_action_name(x.action) + "s " + h.str());
     return false;
   }
-  return pass("no stateful rule matches; the default order passes");
+  if (!policy.strict_order) return pass("no stateful rule matches; the default order passes");
+  for (const auto& a : policy.stateful_default_actions) {
+    if (a == "aws:drop_strict" || a == "aws:drop_established") {
+      drop_here("no stateful rule of policy " + policy.id + " passes " + h.str() + ", and its default is " + a);
+      return false;
+    }
+  }
+  return pass("no stateful rule matches; the default passes");
 }
 
 }  // namespace cloudtwin::vpc::detail

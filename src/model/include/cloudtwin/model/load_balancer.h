@@ -17,6 +17,8 @@ namespace cloudtwin::model {
 
 enum class LoadBalancerType : std::uint8_t { kApplication, kNetwork, kGateway, kClassic };
 const char* load_balancer_type_name(LoadBalancerType t);  // "application", "network", ...
+// For messages: "an Application Load Balancer", "a Network Load Balancer", ...
+const char* describe_load_balancer_type(LoadBalancerType t);
 
 // A listener's or target group's protocol, as ELB spells it (HTTP, HTTPS, TCP, TLS, UDP,
 // TCP_UDP, GENEVE, and Classic's SSL).
