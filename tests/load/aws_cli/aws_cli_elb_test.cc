@@ -481,6 +481,46 @@ TEST(AwsCliElb, ClassicLoadBalancerIsNamedByItsArn) {
             std::optional<model::Index>(index));
 }
 
+// aws-vpc-services.md §9.17, the AWS CLI half: `elb describe-load-balancer-attributes` with
+// CrossZoneLoadBalancing Enabled: false (the API's default for a Classic Load Balancer) keeps a
+// node to the instances of its own zone: a client at the node in eu-west-1b cannot reach an
+// instance registered only in eu-west-1a (ELB_NOT_CROSSZONE); with Enabled: true it can.
+TEST(AwsCliElb, ClassicCrossZoneComesFromItsAttributes) {
+  for (bool enabled : {false, true}) {
+    SCOPED_TRACE(enabled ? "Enabled: true" : "Enabled: false");
+    auto s = full(std::string("awscli_elb_clb_zones_") + (enabled ? "on" : "off"));
+    s.write(kDir + "ZonalClassicLoadBalancers.json", R"({"LoadBalancerDescriptions": [
+      {"LoadBalancerName": "zonal", "Scheme": "internal", "VPCId": "vpc-1", "Subnets": ["subnet-a", "subnet-b"],
+       "SecurityGroups": ["sg-lb"], "Instances": [{"InstanceId": "i-1"}],
+       "ListenerDescriptions": [{"Listener": {"Protocol": "HTTP", "LoadBalancerPort": 80,
+                                              "InstanceProtocol": "HTTP", "InstancePort": 8080}}]}]})");
+    s.write(kDir + "zonal-attributes.json",
+            std::string(R"({"LoadBalancerName": "zonal", "LoadBalancerAttributes": {)"
+                        R"("CrossZoneLoadBalancing": {"Enabled": )") +
+                (enabled ? "true" : "false") + "}}}");
+    auto l = load(s.str());
+    ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+    const auto* zonal = lb(l.network, kArn + "loadbalancer/zonal");
+    ASSERT_NE(zonal, nullptr);
+    EXPECT_EQ(zonal->cross_zone, enabled);
+    std::string node_b;
+    for (const auto& node : zonal->nodes) {
+      if (node.subnet.text == "subnet-b") node_b = l.network.network_interfaces[node.eni].id;
+    }
+    ASSERT_FALSE(node_b.empty());
+    // i-2 (eu-west-1b) through the node in its own zone to i-1, the only instance (eu-west-1a).
+    auto t = testing::trace_between(l.network, "i-2", "i-1", 80, "tcp", node_b);
+    ASSERT_TRUE(t.ok) << t.error;
+    if (enabled) {
+      EXPECT_TRUE(t.trace.reachable) << ::testing::PrintToString(t.codes);
+    } else {
+      EXPECT_FALSE(t.trace.reachable);
+      ASSERT_FALSE(t.codes.empty());
+      EXPECT_EQ(t.codes.front(), "ELB_NOT_CROSSZONE") << ::testing::PrintToString(t.codes);
+    }
+  }
+}
+
 TEST(AwsCliElb, EndpointServiceConfigurationsAreRead) {
   auto s = full("awscli_elb_services");
   auto l = load(s.str());

@@ -37,7 +37,8 @@ struct TraceResult {
 
 inline TraceResult trace_between(const model::Network& n, const std::string& from,
                                  const std::string& to, std::uint16_t port = 443,
-                                 const std::string& protocol = "tcp") {
+                                 const std::string& protocol = "tcp",
+                                 const std::string& through = "") {
   TraceResult r;
   auto src = vpc::parse_endpoint(n, from);
   auto dst = vpc::parse_endpoint(n, to);
@@ -48,6 +49,15 @@ inline TraceResult trace_between(const model::Network& n, const std::string& fro
   vpc::Query q;
   q.source = *src.endpoint;
   q.destination = *dst.endpoint;
+  if (!through.empty()) {
+    // A load balancer (or one of its nodes' interfaces) the packet is addressed to.
+    auto via = vpc::parse_endpoint(n, through);
+    if (!via.endpoint) {
+      r.error = via.error;
+      return r;
+    }
+    q.through = *via.endpoint;
+  }
   q.protocol = *Protocol::parse(protocol);
   q.destination_port = port;
   r.trace = vpc::trace(n, q);
