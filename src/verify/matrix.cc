@@ -11,6 +11,9 @@ namespace cloudtwin::verify {
 using model::Index;
 using model::kNone;
 
+// Up to this many pairs of addresses, a singleton's walks are pinned to one pair at a time.
+constexpr std::size_t kPinnedPairs = 16;
+
 std::uint32_t SubnetMatrix::add_side(std::uint32_t origin, const std::vector<Index>& members) {
   Side side;
   side.origin = origin;
@@ -107,13 +110,40 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
   auto walk_singleton = [&](std::size_t a, std::size_t b, Index x, Index y, RulesRead& read,
                             bool& doubt) {
     bdd from = x == rep[a].index ? sources[a] : source_space(n, party, endpoint(x), ro);
+    bdd space = from & party_addresses(n, party, y, false, Block::kDst);
+    bdd reached = bddfalse;
     ReachResult r;
-    explore(c, endpoint(x), endpoint(y), from & party_addresses(n, party, y, false, Block::kDst), r,
-            ~std::size_t{0});
-    m.walks_ += r.walks;
-    for (const auto& f : r.flows) read.add(f.security_groups, f.network_acls);
-    doubt = r.inconclusive != bddfalse;
-    bdd reached = r.reachable;
+    if (!options.packets) {
+      // Cells only: one reachable packet answers, as for pairs of symmetric classes. A load
+      // balancer's targets and nodes are singletons (also reached at the nodes' addresses), so
+      // this is most of the walks of a network with load balancers.
+      reached = first_reachable(c, endpoint(x), endpoint(y), space, m.walks_, &read);
+      doubt = false;
+    }
+    if (reached == bddfalse) {
+      // A few addresses each side (a target is also reached at its load balancers' nodes): one
+      // pinned exploration per pair of addresses costs less than one over them all, whose
+      // conditions carry the addresses.
+      const auto from_addresses = interface_addresses(n, x, true);
+      const auto to_addresses = interface_addresses(n, y, false);
+      if (from_addresses.size() * to_addresses.size() <= kPinnedPairs) {
+        for (IpAddress s : from_addresses) {
+          for (IpAddress d : to_addresses) {
+            if (s.family() != d.family()) continue;
+            bdd pair =
+                space & HeaderSpace::address(Block::kSrc, s) & HeaderSpace::address(Block::kDst, d);
+            if (pair != bddfalse)
+              explore_pinned(c, endpoint(x), endpoint(y), s, d, pair, r, ~std::size_t{0});
+          }
+        }
+      } else {
+        explore(c, endpoint(x), endpoint(y), space, r, ~std::size_t{0});
+      }
+      m.walks_ += r.walks;
+      for (const auto& f : r.flows) read.add(f.security_groups, f.network_acls);
+      doubt = r.inconclusive != bddfalse;
+      reached = r.reachable;
+    }
     if (reached != bddfalse && classes.symmetric[a]) reached = bdd_exist(reached, src_vars);
     if (reached != bddfalse && classes.symmetric[b]) reached = bdd_exist(reached, dst_vars);
     return reached;

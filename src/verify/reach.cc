@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include "cloudtwin/core/diagnostic.h"
 
@@ -226,39 +228,46 @@ bdd internet_addresses(Block b) {
   return cache.emplace(b, v4 | HeaderSpace::address(b, *Prefix::parse("2000::/3"))).first->second;
 }
 
+std::vector<IpAddress> interface_addresses(const model::Network& n, Index eni, bool as_source) {
+  std::vector<IpAddress> out;
+  const auto& iface = n.network_interfaces[eni];
+  out.insert(out.end(), iface.private_ips.begin(), iface.private_ips.end());
+  out.insert(out.end(), iface.ipv6_addresses.begin(), iface.ipv6_addresses.end());
+  if (as_source) return out;
+  for (const auto& [priv, pub] : iface.public_ips) out.push_back(pub);
+  // A load balancer's target is also reached at the load balancer's nodes, and at the
+  // interface endpoints of the endpoint services it backs (PrivateLink).
+  for (const auto& door : model::front_doors(n, eni)) {
+    for (const auto& node : n.load_balancers[door.load_balancer].nodes) {
+      if (node.eni == model::kNone) continue;
+      const auto& x = n.network_interfaces[node.eni];
+      out.insert(out.end(), x.private_ips.begin(), x.private_ips.end());
+      for (const auto& [priv, pub] : x.public_ips) out.push_back(pub);
+    }
+    for (const auto& ep : n.vpc_endpoints) {
+      if (ep.endpoint_service == model::kNone) continue;
+      const auto& nlbs = n.vpc_endpoint_services[ep.endpoint_service].network_load_balancers;
+      bool backs = std::any_of(nlbs.begin(), nlbs.end(), [&](const model::Ref& l) {
+        return l.resolved() && l.index == door.load_balancer;
+      });
+      if (!backs) continue;
+      for (Index e : ep.enis) {
+        const auto& ips = n.network_interfaces[e].private_ips;
+        out.insert(out.end(), ips.begin(), ips.end());
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bdd party_addresses(const model::Network& n, const Party& p, Index eni, bool as_source, Block b) {
   bdd r = bddfalse;
   switch (p.kind) {
-    case Party::Kind::kInterfaces: {
-      const auto& iface = n.network_interfaces[eni];
-      for (const auto& a : iface.private_ips) r |= HeaderSpace::address(b, a);
-      for (const auto& a : iface.ipv6_addresses) r |= HeaderSpace::address(b, a);
-      if (!as_source) {
-        for (const auto& [priv, pub] : iface.public_ips) r |= HeaderSpace::address(b, pub);
-        // A load balancer's target is also reached at the load balancer's nodes, and at the
-        // interface endpoints of the endpoint services it backs (PrivateLink).
-        for (const auto& door : model::front_doors(n, eni)) {
-          for (const auto& node : n.load_balancers[door.load_balancer].nodes) {
-            if (node.eni == model::kNone) continue;
-            const auto& x = n.network_interfaces[node.eni];
-            for (const auto& a : x.private_ips) r |= HeaderSpace::address(b, a);
-            for (const auto& [priv, pub] : x.public_ips) r |= HeaderSpace::address(b, pub);
-          }
-          for (const auto& ep : n.vpc_endpoints) {
-            if (ep.endpoint_service == model::kNone) continue;
-            const auto& nlbs = n.vpc_endpoint_services[ep.endpoint_service].network_load_balancers;
-            bool backs = std::any_of(nlbs.begin(), nlbs.end(), [&](const model::Ref& l) {
-              return l.resolved() && l.index == door.load_balancer;
-            });
-            if (!backs) continue;
-            for (Index e : ep.enis) {
-              for (const auto& a : n.network_interfaces[e].private_ips) r |= HeaderSpace::address(b, a);
-            }
-          }
-        }
-      }
+    case Party::Kind::kInterfaces:
+      for (IpAddress a : interface_addresses(n, eni, as_source)) r |= HeaderSpace::address(b, a);
       break;
-    }
     case Party::Kind::kInternet:
       r = internet_addresses(b);
       break;
@@ -456,32 +465,40 @@ bdd reachable_pinned(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoi
   return reachable_pinned_space(c, source, destination, src, dst, unpin(c, space, src, dst), walks);
 }
 
+bdd first_reachable(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
+                    const bdd& space, std::size_t& walks, RulesRead* read,
+                    std::optional<std::pair<IpAddress, IpAddress>> addresses) {
+  if (space == bddfalse) return bddfalse;
+  // Without a path condition, which is what costs in a walk.
+  Header h = HeaderSpace::pick(space);
+  if (addresses) std::tie(h.src, h.dst) = *addresses;
+  ++walks;
+  std::optional<ReadRecorder> recorder;
+  if (read) recorder.emplace(c.network(), *read);
+  if (!vpc::trace_packet(c.network(), source, destination, h, recorder ? &*recorder : nullptr,
+                         vpc::Detail::kVerdict)
+           .reachable)
+    return bddfalse;
+  // Most pairs answer with the same first packet: its set is built once.
+  static std::map<std::tuple<int, std::uint16_t, std::uint16_t>, bdd> cubes;
+  auto [it, fresh] = cubes.try_emplace({h.protocol.number(), h.src_port, h.dst_port});
+  if (fresh) {
+    it->second = HeaderSpace::protocol(h.protocol.number()) &
+                 HeaderSpace::port(Block::kSrcPort, h.src_port) &
+                 HeaderSpace::port(Block::kDstPort, h.dst_port);
+  }
+  if (addresses) return space & it->second;
+  return space & it->second & HeaderSpace::address(Block::kSrc, h.src) &
+         HeaderSpace::address(Block::kDst, h.dst);
+}
+
 bdd reachable_pinned_space(Compiled& c, const vpc::Endpoint& source,
                            const vpc::Endpoint& destination, IpAddress src, IpAddress dst,
                            const bdd& space, std::size_t& walks, bool first, bdd* inconclusive,
                            RulesRead* read) {
   if (first && space != bddfalse) {
-    // A yes-or-no answer needs one reachable packet: try the first of the space without a
-    // path condition, which is what costs in a walk. Only when it fails do the classes follow.
-    Header h = HeaderSpace::pick(space);
-    h.src = src;
-    h.dst = dst;
-    ++walks;
-    std::optional<ReadRecorder> recorder;
-    if (read) recorder.emplace(c.network(), *read);
-    if (vpc::trace_packet(c.network(), source, destination, h, recorder ? &*recorder : nullptr,
-                          vpc::Detail::kVerdict)
-            .reachable) {
-      // Most pairs answer with the same first packet: its set is built once.
-      static std::map<std::tuple<int, std::uint16_t, std::uint16_t>, bdd> cubes;
-      auto [it, fresh] = cubes.try_emplace({h.protocol.number(), h.src_port, h.dst_port});
-      if (fresh) {
-        it->second = HeaderSpace::protocol(h.protocol.number()) &
-                     HeaderSpace::port(Block::kSrcPort, h.src_port) &
-                     HeaderSpace::port(Block::kDstPort, h.dst_port);
-      }
-      return space & it->second;
-    }
+    bdd reached = first_reachable(c, source, destination, space, walks, read, std::pair{src, dst});
+    if (reached != bddfalse) return reached;
   }
   bdd reachable = bddfalse;
   std::size_t limit = ~std::size_t{0};

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/verify/incremental.h"
@@ -61,6 +64,25 @@ TEST(SubnetMatrix, MatchesReachOnTheExamples) {
     SCOPED_TRACE(name);
     expect_matrix_matches_reach(example_network(name));
   }
+}
+
+// Load balancers' targets and nodes, interface endpoints and firewall endpoints are classes of
+// their own, reached at several addresses (a target also at its load balancers' nodes): the
+// matrix walks them one pair of addresses at a time (aws-vpc-services.md §0, §2, §4, §6).
+TEST(SubnetMatrix, MatchesReachThroughLoadBalancersEndpointsAndFirewalls) {
+  for (const char* name : {"load_balancers.yaml", "vpc_endpoints.yaml", "network_firewall.yaml"}) {
+    SCOPED_TRACE(name);
+    std::ifstream in(std::string(CLOUDTWIN_SOURCE_DIR) + "/tests/scenarios/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string network = text.str().substr(0, text.str().find("\n---"));
+    expect_matrix_matches_reach(yaml_network(network));
+  }
+  // The bench network's services (bench/network_generator.h): an ALB and an NLB, an endpoint,
+  // an Auto Scaling group and a firewall per VPC, here one VPC of six subnets.
+  SCOPED_TRACE("generate_network --services 6");
+  expect_matrix_matches_reach(yaml_network(bench::generate_network(
+      {.subnets = 6, .instances_per_subnet = 2, .rules_per_group = 3, .services = true})));
 }
 
 TEST(SubnetMatrix, MatchesReachOnAGeneratedNetwork) {

@@ -114,6 +114,23 @@ void explore_pinned_space(Compiled& c, const vpc::Endpoint& source,
                                          bool first = false, bdd* inconclusive = nullptr,
                                          RulesRead* read = nullptr);
 
+// The addresses of ENI `eni` as a party (party_addresses' kInterfaces case), sorted: its own,
+// and as a destination its public addresses and those it is reached at as a load balancer's
+// target (the nodes, and the interface endpoints of the endpoint services the load balancer
+// backs).
+[[nodiscard]] std::vector<IpAddress> interface_addresses(const model::Network& n,
+                                                         model::Index eni, bool as_source);
+
+// A yes-or-no answer needs one reachable packet: whether the first packet of `space` (from
+// `addresses` when given, `space` being then over protocol and ports) reaches, by one walk
+// without a path condition. Reachable: the packets of `space` with its protocol and ports (and
+// its addresses, when `space` holds them); otherwise bddfalse, and the classes must follow.
+// The rule lists the walk read go to `read`.
+[[nodiscard]] bdd first_reachable(
+    Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination, const bdd& space,
+    std::size_t& walks, RulesRead* read = nullptr,
+    std::optional<std::pair<IpAddress, IpAddress>> addresses = std::nullopt);
+
 // The classes of one pair of endpoints within `space`, appended to `out`.
 void explore(Compiled& c, const vpc::Endpoint& source, const vpc::Endpoint& destination,
              const bdd& space, ReachResult& out, std::size_t max_walks);
