@@ -381,6 +381,12 @@ void Walker::load_balancer_reply(Index node, Packet h) {
                          });
   if (it == connection_.load_balancers.end()) {
     hop("LoadBalancer", lb.id, lb.name, "ingress", std::nullopt, "");
+    if (connection_.load_balancers.empty()) {
+      // No client's connection passed a node: the node opened this one itself (a trace from the
+      // load balancer to a target, or a Gateway Load Balancer's to an appliance).
+      arrival = Arrival{EndpointKind::kNetworkInterface, node, h};
+      return;
+    }
     drop("NO_POSSIBLE_DESTINATION", "LoadBalancer", lb.id, "ingress",
          "load balancer " + lb.id + " accepts only replies to the connections it opened", "");
     return;

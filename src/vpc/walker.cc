@@ -70,6 +70,26 @@ void Walker::from_interface(Index eni, Packet h) {
          "endpoint " + ep.id + " starts no connection; it only answers those made to it", "");
     return;
   }
+  if (!reply_ && iface.load_balancer != kNone &&
+      n_.load_balancers[iface.load_balancer].type == model::LoadBalancerType::kGateway) {
+    // A Gateway Load Balancer's node speaks GENEVE to its appliances, UDP to port 6081: what
+    // Reachability Analyzer's separate GWLB-to-appliance analysis checks (aws-vpc-services.md §4).
+    const auto& lb = n_.load_balancers[iface.load_balancer];
+    if (!protocol_is(h, {Protocol::kUdp})) {
+      drop("GWLB_PROTOCOL_RESTRICTION", "LoadBalancer", lb.id, "egress",
+           "Gateway Load Balancer " + lb.id + " sends its appliances only GENEVE, udp 6081, not " +
+               h.str(),
+           "analyse udp to port 6081");
+      return;
+    }
+    if (!port_is(h, PortField::kDst, PortRange::single(6081))) {
+      drop("GWLB_DESTINATION_PORT_RESTRICTION", "LoadBalancer", lb.id, "egress",
+           "Gateway Load Balancer " + lb.id + " sends its appliances GENEVE on udp port 6081, not " +
+               h.str(),
+           "analyse udp to port 6081");
+      return;
+    }
+  }
   if (reply_ && !connection_.load_balancers.empty() && preserved_reply(eni, h)) return;
   if (auto service = built_in_service(n_.vpcs[iface.vpc], h, reply_ ? nullptr : obs_);
       service && !reply_) {
@@ -85,7 +105,9 @@ void Walker::from_interface(Index eni, Packet h) {
     arrival = Arrival{EndpointKind::kAddress, kNone, h};
     return;
   }
-  if (!reply_ && !security_group(eni, h, false)) return;
+  // A Network or Gateway Load Balancer created without security groups has none to filter.
+  const bool unfiltered_node = iface.load_balancer != kNone && iface.security_groups.empty();
+  if (!reply_ && !unfiltered_node && !security_group(eni, h, false)) return;
   leave_interface(eni, h);
 }
 
