@@ -70,6 +70,7 @@ void Walker::from_interface(Index eni, Packet h) {
          "endpoint " + ep.id + " starts no connection; it only answers those made to it", "");
     return;
   }
+  if (!reply_ && iface.load_balancer != kNone && !to_own_target(iface.load_balancer, h)) return;
   if (!reply_ && iface.load_balancer != kNone &&
       n_.load_balancers[iface.load_balancer].type == model::LoadBalancerType::kGateway) {
     // A Gateway Load Balancer's node speaks GENEVE to its appliances, UDP to port 6081: what
@@ -477,6 +478,38 @@ void Walker::deliver_local(Index vpc, Packet h, Index from_subnet) {
   const auto& iface = n_.network_interfaces[eni];
   if (from_subnet != iface.subnet.index && !network_acl(iface.subnet.index, h, true)) return;
   deliver_to_interface(eni, h);
+}
+
+// A load balancer's node opens connections only to the load balancer's targets (requests and
+// health checks): a walk from a node to any other address ends at the node.
+bool Walker::to_own_target(Index lb_index, const Packet& h) {
+  const auto& lb = n_.load_balancers[lb_index];
+  std::vector<Prefix> targets;
+  auto add_interface = [&](Index eni) {
+    if (eni == kNone) return;
+    for (const auto& a : n_.network_interfaces[eni].private_ips) targets.push_back(Prefix::host(a));
+  };
+  for (const auto& tg : n_.target_groups) {
+    if (std::find(tg.load_balancers.begin(), tg.load_balancers.end(), lb_index) ==
+        tg.load_balancers.end())
+      continue;
+    for (const auto& t : tg.targets) {
+      if (t.ip) targets.push_back(Prefix::host(*t.ip));
+      add_interface(t.eni);
+    }
+  }
+  for (const auto& i : lb.instances) {
+    if (!i.resolved()) continue;
+    for (Index e : n_.instances[i.index].network_interfaces) add_interface(e);
+  }
+  tested(h, AddressField::kDst, targets);
+  if (std::any_of(targets.begin(), targets.end(), [&](const Prefix& p) { return p.contains(h.dst); }))
+    return true;
+  drop("NO_POSSIBLE_DESTINATION", "LoadBalancer", lb.id, "egress",
+       "load balancer " + lb.id + " opens connections only to its targets, and " + h.dst.str() +
+           " is none of them",
+       "trace from a client to the load balancer instead");
+  return false;
 }
 
 // Arrival at an ENI whose subnet's network ACL (if crossed) has been checked.

@@ -309,6 +309,7 @@ class Walker {
   void load_balancer_reply(Index node, Packet h);
   bool loopback(Index node, const model::Listener& l, const Packet& h);
   bool preserved_reply(Index eni, const Packet& h);
+  bool to_own_target(Index load_balancer, const Packet& h);  // walker.cc
 
   // ---- appliances: route target ENI or instance (appliance.cc) -----------------------------
   void appliance(Index from_subnet, Index eni, Packet h, const model::RouteTable& rt);
