@@ -70,10 +70,7 @@ class Reader {
         actions(fp.get("StatelessDefaultActions"), "StatelessDefaultActions");
     p.stateless_fragment_default_actions =
         actions(fp.get("StatelessFragmentDefaultActions"), "StatelessFragmentDefaultActions");
-    if (p.stateless_default_actions.empty())
-      p.stateless_default_actions = {model::FirewallAction::kForward};
-    if (p.stateless_fragment_default_actions.empty())
-      p.stateless_fragment_default_actions = {model::FirewallAction::kForward};
+    default_stateless_actions(p);
     auto groups = [&](const char* key, bool stateful,
                       std::vector<model::FirewallRuleGroupReference>& out) {
       int k = 0;

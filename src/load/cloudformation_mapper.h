@@ -98,6 +98,17 @@ class Mapper {
     mapped_[r.logical_id] = {kind, static_cast<model::Index>(list.size() - 1)};
     return out;
   }
+  // add() for a resource read whole beforehand: `read` takes the id, name, location and
+  // stand-in add() gives.
+  template <class R>
+  void add_read(const ResourceDecl& r, std::vector<R>& list, model::Kind kind, R read) {
+    R& added = add(r, list, kind);
+    read.id = std::move(added.id);
+    read.name = std::move(added.name);
+    read.at = added.at;
+    read.stand_in = added.stand_in;
+    added = std::move(read);
+  }
   // The index of the resource a Ref names (by id, name or alias), or kNone.
   [[nodiscard]] model::Index locate(model::Kind kind, const std::string& text) const;
   // The resource a Ref names, to add to it (a route to its table, an entry to its ACL); null,

@@ -195,10 +195,7 @@ bool Mapper::firewall_policy(const ResourceDecl& r) {
       stateless_actions(w, fp->get("StatelessDefaultActions"), "StatelessDefaultActions", kReq);
   out.stateless_fragment_default_actions = stateless_actions(
       w, fp->get("StatelessFragmentDefaultActions"), "StatelessFragmentDefaultActions", kReq);
-  if (out.stateless_default_actions.empty())
-    out.stateless_default_actions = {model::FirewallAction::kForward};
-  if (out.stateless_fragment_default_actions.empty())
-    out.stateless_fragment_default_actions = {model::FirewallAction::kForward};
+  default_stateless_actions(out);
   auto groups = [&](const char* key, bool stateful,
                     std::vector<model::FirewallRuleGroupReference>& refs) {
     const Value* l = w.list(fp->get(key), key, kOpt);
@@ -261,12 +258,7 @@ bool Mapper::firewall_policy(const ResourceDecl& r) {
   if (const Value* pv = w.map(fp->get("PolicyVariables"), "PolicyVariables", kOpt))
     out.variables = w.variables(pv->get("RuleVariables"), "PolicyVariables.RuleVariables");
   if (left_out(*this, p)) return false;
-  auto& policy = add(r, n_.firewall_policies, Kind::kFirewallPolicy);
-  out.id = policy.id;
-  out.name = policy.name;
-  out.at = policy.at;
-  out.stand_in = policy.stand_in;
-  policy = std::move(out);
+  add_read(r, n_.firewall_policies, Kind::kFirewallPolicy, std::move(out));
   return true;
 }
 
@@ -307,12 +299,7 @@ bool Mapper::firewall_rule_group(const ResourceDecl& r) {
     if (src) read_rules_source(r, p, *src, out);
   }
   if (left_out(*this, p)) return false;
-  auto& g = add(r, n_.firewall_rule_groups, Kind::kFirewallRuleGroup);
-  out.id = g.id;
-  out.name = g.name;
-  out.at = g.at;
-  out.stand_in = g.stand_in;
-  g = std::move(out);
+  add_read(r, n_.firewall_rule_groups, Kind::kFirewallRuleGroup, std::move(out));
   return true;
 }
 

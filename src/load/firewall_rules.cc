@@ -133,6 +133,12 @@ std::string header_value(std::string_view text) {
   return std::string(text);
 }
 
+void default_stateless_actions(model::FirewallPolicy& p) {
+  for (auto* actions : {&p.stateless_default_actions, &p.stateless_fragment_default_actions}) {
+    if (actions->empty()) *actions = {model::FirewallAction::kForward};
+  }
+}
+
 std::optional<model::FirewallAction> stateless_action(std::string_view text) {
   if (!text.starts_with("aws:")) return std::nullopt;
   auto a = model::parse_firewall_action(text);

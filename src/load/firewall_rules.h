@@ -35,6 +35,10 @@ std::optional<model::FirewallAction> stateless_action(std::string_view text);
 // PASS, DROP, ALERT, REJECT (either case); nullopt for any other.
 std::optional<model::FirewallAction> stateful_action(std::string_view text);
 
+// A policy whose stateless default actions (or fragment default actions) the input left empty
+// forwards to the stateful engine, as an empty list would be read by none of the engines.
+void default_stateless_actions(model::FirewallPolicy& p);
+
 // The resource part of a Network Firewall ARN (`arn:...:firewall/<name>` -> <name>), or the text.
 std::string_view firewall_arn_name(std::string_view arn);
 

@@ -182,10 +182,7 @@ void firewall_policy(Mapper& m, Res& res) {
         stateless_actions(m, fp.get("stateless_default_actions"), "stateless_default_actions");
     out.stateless_fragment_default_actions = stateless_actions(
         m, fp.get("stateless_fragment_default_actions"), "stateless_fragment_default_actions");
-    if (out.stateless_default_actions.empty())
-      out.stateless_default_actions = {model::FirewallAction::kForward};
-    if (out.stateless_fragment_default_actions.empty())
-      out.stateless_fragment_default_actions = {model::FirewallAction::kForward};
+    default_stateless_actions(out);
     auto groups = [&](const char* key, bool stateful,
                       std::vector<model::FirewallRuleGroupReference>& refs) {
       auto items = blocks(m, fp.get(key), key);
