@@ -425,6 +425,9 @@ const char* Mapper::word(Kind k) {
       "firewall",
       "firewall policy",
       "firewall rule group",
+      "hosted zone",
+      "record set",
+      "delegation set",
   };
   return kWords[static_cast<std::size_t>(k)];
 }

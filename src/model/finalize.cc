@@ -43,6 +43,7 @@ class Finalizer final : public FinalizeContext {
     link_load_balancing(*this);
     link_vpc_endpoints(*this);
     link_firewalls(*this);
+    finalize_route53(*this);
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -58,6 +59,10 @@ class Finalizer final : public FinalizeContext {
   }
   void warning(const Resource& r, Location at, std::string message, std::string hint = {}) override {
     d_.warning(n_.file_of(at), at, r.id, std::move(message), std::move(hint));
+  }
+  void gap(Gap g, std::string key, const Resource& r, Location at, std::string message,
+           std::string hint) override {
+    d_.gap(g, std::move(key), n_.file_of(at), at, r.id, std::move(message), std::move(hint));
   }
   IpAddress stand_in_public_address() override {
     if (!public_taken_loaded_) {
@@ -142,6 +147,9 @@ class Finalizer final : public FinalizeContext {
     index(n_.firewalls, Kind::kFirewall);
     index(n_.firewall_policies, Kind::kFirewallPolicy);
     index(n_.firewall_rule_groups, Kind::kFirewallRuleGroup);
+    index(n_.hosted_zones, Kind::kHostedZone);
+    index(n_.record_sets, Kind::kRecordSet);
+    index(n_.delegation_sets, Kind::kDelegationSet);
     for (const auto& a : n_.aliases) {
       auto key = first_of_kind(a.id, a.kind);
       if (!key) {
@@ -1313,6 +1321,9 @@ class Finalizer final : public FinalizeContext {
     add_ids(n_.firewalls, Kind::kFirewall, all);
     add_ids(n_.firewall_policies, Kind::kFirewallPolicy, all);
     add_ids(n_.firewall_rule_groups, Kind::kFirewallRuleGroup, all);
+    add_ids(n_.hosted_zones, Kind::kHostedZone, all);
+    add_ids(n_.record_sets, Kind::kRecordSet, all);
+    add_ids(n_.delegation_sets, Kind::kDelegationSet, all);
     for (const auto& a : n_.aliases) {
       if (auto key = first_of_kind(a.id, a.kind)) all.emplace_back(a.alias, *key);
     }

@@ -32,6 +32,9 @@ class FinalizeContext {
   virtual void error(const Resource& r, Location at, std::string message, std::string hint = {}) = 0;
   virtual void warning(const Resource& r, Location at, std::string message,
                        std::string hint = {}) = 0;
+  // A warning that the model leaves something out or cannot know it (Gap).
+  virtual void gap(Gap g, std::string key, const Resource& r, Location at, std::string message,
+                   std::string hint = {}) = 0;
 
   void resolve_all(const Resource& owner, std::vector<Ref>& refs,
                    std::initializer_list<Kind> kinds) {
@@ -69,5 +72,11 @@ void link_vpc_endpoints(FinalizeContext& c);
 void materialise_firewall_endpoints(FinalizeContext& c);
 void resolve_firewalls(FinalizeContext& c);
 void link_firewalls(FinalizeContext& c);
+
+// Route 53 (finalize_route53.cc), after load balancers are linked (aliases may name them): zones'
+// names, VPC associations and delegation sets; record sets' names, zones, routing policies,
+// values and alias targets, checked as Route 53 checks a change batch; Route 53's own SOA and
+// NS record sets at the apex of a zone that has none.
+void finalize_route53(FinalizeContext& c);
 
 }  // namespace cloudtwin::model

@@ -38,6 +38,9 @@ const char* kind_name(Kind k) {
     case Kind::kFirewall: return "Firewall";
     case Kind::kFirewallPolicy: return "FirewallPolicy";
     case Kind::kFirewallRuleGroup: return "RuleGroup";
+    case Kind::kHostedZone: return "HostedZone";
+    case Kind::kRecordSet: return "RecordSet";
+    case Kind::kDelegationSet: return "DelegationSet";
   }
   return "?";
 }
@@ -192,6 +195,9 @@ const Resource& Network::resource(ResourceKey key) const {
     case Kind::kFirewall: return firewalls[key.index];
     case Kind::kFirewallPolicy: return firewall_policies[key.index];
     case Kind::kFirewallRuleGroup: return firewall_rule_groups[key.index];
+    case Kind::kHostedZone: return hosted_zones[key.index];
+    case Kind::kRecordSet: return record_sets[key.index];
+    case Kind::kDelegationSet: return delegation_sets[key.index];
   }
   return vpcs.at(key.index);
 }
@@ -230,6 +236,9 @@ std::size_t Network::count(Kind kind) const {
     case Kind::kFirewall: return firewalls.size();
     case Kind::kFirewallPolicy: return firewall_policies.size();
     case Kind::kFirewallRuleGroup: return firewall_rule_groups.size();
+    case Kind::kHostedZone: return hosted_zones.size();
+    case Kind::kRecordSet: return record_sets.size();
+    case Kind::kDelegationSet: return delegation_sets.size();
   }
   return 0;
 }

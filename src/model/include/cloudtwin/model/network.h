@@ -20,6 +20,7 @@
 #include "cloudtwin/model/firewall.h"
 #include "cloudtwin/model/load_balancer.h"
 #include "cloudtwin/model/resource.h"
+#include "cloudtwin/model/route53.h"
 #include "cloudtwin/model/sorted_index.h"
 
 namespace cloudtwin::model {
@@ -403,6 +404,9 @@ struct Network {
   std::vector<Firewall> firewalls;
   std::vector<FirewallPolicy> firewall_policies;
   std::vector<FirewallRuleGroup> firewall_rule_groups;
+  std::vector<HostedZone> hosted_zones;
+  std::vector<RecordSet> record_sets;
+  std::vector<DelegationSet> delegation_sets;
 
   // derived lookups, built by finalize()
   // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,

@@ -50,6 +50,10 @@ enum class Kind : std::uint8_t {
   kFirewall,
   kFirewallPolicy,
   kFirewallRuleGroup,
+  // AWS::Route53::*
+  kHostedZone,
+  kRecordSet,
+  kDelegationSet,
 };
 const char* kind_name(Kind k);  // "VPC", "Subnet", "NetworkInterface", ...
 
