@@ -1,7 +1,10 @@
 #include "cloudtwin/model/record_data.h"
 
+// Knot's headers declare C functions without extern "C" guards.
+extern "C" {
 #include <libknot/libknot.h>
 #include <libzscanner/scanner.h>
+}
 
 #include <cstring>
 
