@@ -29,6 +29,7 @@ Runner add_diagram_command(CLI::App& app);
 Runner add_reach_command(CLI::App& app);
 Runner add_exposure_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
+Runner add_serve_command(CLI::App& app);
 
 // The options every verb that reads a network shares: NETWORK..., --param, --import,
 // --region, --account, --max-input-size, --ip-ranges.

@@ -21,6 +21,7 @@ int run(int argc, char** argv) {
   Runner reach = add_reach_command(app);
   Runner exposure = add_exposure_command(app);
   Runner check = add_check_command(app);
+  Runner serve = add_serve_command(app);
   // CLI11 reports a mistyped verb as "A subcommand is required"; say which word and the verbs.
   std::vector<std::string> names;
   for (const CLI::App* verb : app.get_subcommands([](CLI::App*) { return true; })) {
@@ -52,6 +53,7 @@ int run(int argc, char** argv) {
   try {
     if (app.got_subcommand("validate")) return validate();
     if (app.got_subcommand("export")) return export_network();
+    if (app.got_subcommand("serve")) return serve();
     // The analysis verbs close with what their answer could not see (validate lists it all).
     const std::pair<const char*, Runner*> analyses[] = {
         {"trace", &trace}, {"diagram", &diagram}, {"reach", &reach}, {"exposure", &exposure},

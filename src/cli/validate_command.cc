@@ -54,7 +54,12 @@ Runner add_validate_command(CLI::App& app) {
     }
     std::cout << "ok: " << network.vpcs.size() << " VPC(s), " << network.subnets.size()
               << " subnet(s), " << network.network_interfaces.size() << " network interface(s), "
-              << network.security_groups.size() << " security group(s)\n";
+              << network.security_groups.size() << " security group(s)";
+    if (!network.hosted_zones.empty()) {
+      std::cout << ", " << network.hosted_zones.size() << " hosted zone(s), " << network.record_sets.size()
+                << " record set(s)";
+    }
+    std::cout << "\n";
     return kExitOk;
   };
 }

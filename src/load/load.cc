@@ -12,6 +12,7 @@
 #include "cloudtwin/load/cloudformation.h"
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/load/terraform.h"
+#include "cloudtwin/load/zone_file.h"
 
 namespace cloudtwin::load {
 namespace {
@@ -31,7 +32,8 @@ bool is_network_file(const fs::directory_entry& entry) {
   const std::string ext = lower_extension(entry.path());
   std::error_code ec;
   // Hidden files are editor and tool leftovers, not part of the network.
-  return (ext == ".yaml" || ext == ".yml" || ext == ".json" || ext == ".template") &&
+  return (ext == ".yaml" || ext == ".yml" || ext == ".json" || ext == ".template" ||
+          ext == ".zone") &&
          !name.starts_with(".") && entry.is_regular_file(ec);
 }
 
@@ -195,6 +197,9 @@ void read_file_as_detected(const std::string& path, const LoadOptions& options,
     case Format::kTerraform:
       read_terraform_file(path, out, d);
       return;
+    case Format::kZoneFile:
+      read_zone_file(path, out, d);
+      return;
     case Format::kUnknown: {
       // A JSON file of none of the formats: the native reader would only report YAML errors.
       const std::string head = head_of(path);
@@ -230,7 +235,7 @@ std::vector<std::string> folder_files(const std::string& folder, model::Network&
   if (ec) return fail("cannot list the folder: " + ec.message());
   if (files.empty()) {
     return fail(
-        "the folder has no network files (.yaml, .yml, .json, .template) and is not an "
+        "the folder has no network files (.yaml, .yml, .json, .template, .zone) and is not an "
         "AWS CLI snapshot (aws_configs/ or accounts/)");
   }
   std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
@@ -372,6 +377,8 @@ const char* format_name(Format f) {
       return "Terraform JSON";
     case Format::kAwsCliSnapshot:
       return "AWS CLI snapshot";
+    case Format::kZoneFile:
+      return "zone file";
     case Format::kUnknown:
       return "unknown";
   }
@@ -392,6 +399,7 @@ Format detect_format(const std::string& path) {
   if (has_key(head, "AWSTemplateFormatVersion") || has_key(head, "Resources")) {
     return Format::kCloudFormation;
   }
+  if (looks_like_zone_file(path, head)) return Format::kZoneFile;
   // A .json file holding a JSON array or object is none of the formats. Any other file is
   // native YAML (which may itself be written in flow style, `{vpcs: [...]}`).
   if (lower_extension(path) == ".json") {

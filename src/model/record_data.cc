@@ -3,7 +3,11 @@
 // Knot's headers declare C functions without extern "C" guards.
 extern "C" {
 #include <libknot/libknot.h>
+// libzscanner's error.h lacks C++ linkage guards.
+extern "C" {
+#include <libzscanner/error.h>
 #include <libzscanner/scanner.h>
+}
 }
 
 #include <cstring>

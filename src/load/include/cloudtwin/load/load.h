@@ -19,7 +19,7 @@ namespace cloudtwin::load {
 // a machine's memory by accident.
 inline constexpr std::uint64_t kDefaultMaxInputSize = std::uint64_t{1} << 30;
 
-enum class Format { kNative, kCloudFormation, kTerraform, kAwsCliSnapshot, kUnknown };
+enum class Format { kNative, kCloudFormation, kTerraform, kAwsCliSnapshot, kZoneFile, kUnknown };
 const char* format_name(Format f);
 
 struct LoadOptions {

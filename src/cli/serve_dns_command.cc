@@ -1,0 +1,189 @@
+// `cloudtwin serve dns NETWORK... --listen ADDR:PORT...`: the network's public hosted zones
+// answered over real DNS. Reloads on SIGHUP and when an input file changes (a bad reload is
+// rejected with its located errors and the old zones keep serving); stops on SIGTERM/SIGINT.
+// Logs one line per start, reload, rejected reload and stop on stderr.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "cloudtwin/dns/metrics_endpoint.h"
+#include "cloudtwin/dns/server.h"
+#include "cloudtwin/dns/zone_store.h"
+#include "commands.h"
+
+namespace cloudtwin::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ServeDnsOptions {
+  NetworkOptions network;
+  std::vector<std::string> listen;
+  unsigned threads = 0;
+  std::string metrics;
+  unsigned rrl = 0;
+  bool private_zones = false;
+};
+
+void log_line(const std::string& text) {
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  std::cerr << stamp << " cloudtwin serve dns: " << text << std::endl;
+}
+
+// Every input file's modification time and size: a reload happens when this changes.
+std::map<std::string, std::pair<std::int64_t, std::uintmax_t>> signature(const std::vector<std::string>& paths) {
+  std::map<std::string, std::pair<std::int64_t, std::uintmax_t>> out;
+  auto add = [&](const fs::path& p) {
+    struct stat st {};
+    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      out[p.string()] = {static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                         static_cast<std::uintmax_t>(st.st_size)};
+    }
+  };
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
+    } else {
+      add(path);
+    }
+  }
+  return out;
+}
+
+std::string summary(const dns::ZoneStore& z) {
+  return std::to_string(z.zones.size()) + " zone(s), " + std::to_string(z.records) + " record(s)";
+}
+
+// Loads and compiles; nullptr after printing the errors.
+std::shared_ptr<const dns::ZoneStore> build(const ServeDnsOptions& o, bool print_warnings) {
+  model::Network network;
+  Diagnostics diagnostics;
+  if (!load_or_report(o.network, network, diagnostics, print_warnings)) return nullptr;
+  Diagnostics compile;
+  dns::CompileOptions options;
+  options.private_zones = o.private_zones;
+  auto zones = dns::compile_zones(network, compile, options);
+  if (print_warnings && !o.network.quiet) {
+    for (const auto& d : compile.items()) std::cerr << d.str() << "\n";
+  }
+  return zones;
+}
+
+int serve(ServeDnsOptions& o) {
+  if (o.listen.empty()) o.listen.push_back("127.0.0.1:5300");
+  dns::ServerOptions options;
+  for (const auto& text : o.listen) {
+    std::string error;
+    auto e = dns::parse_endpoint(text, error);
+    if (!e) return usage_error("--listen: " + error, "e.g. --listen 127.0.0.1:5300 --listen [::1]:5300");
+    options.listen.push_back(*e);
+  }
+  std::optional<dns::Endpoint> metrics_at;
+  if (!o.metrics.empty()) {
+    std::string error;
+    metrics_at = dns::parse_endpoint(o.metrics, error);
+    if (!metrics_at) return usage_error("--metrics: " + error, "e.g. --metrics 127.0.0.1:9153");
+  }
+  options.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  options.rrl = o.rrl;
+
+  // Signals are taken by this thread only: block them before any other thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto loaded = signature(o.network.paths);
+  auto zones = build(o, true);
+  if (!zones) return kExitBadInput;
+  if (zones->zones.empty()) {
+    return usage_error("the network has no " + std::string(o.private_zones ? "" : "public ") + "hosted zone to serve",
+                       "give a zone file, a template or plan with AWS::Route53::HostedZone / aws_route53_zone, or "
+                       "route53 answers in a snapshot");
+  }
+  dns::Server server(options, zones, log_line);
+  std::string error;
+  if (!server.start(error)) {
+    log_line("error: " + error);
+    return kExitBadInput;
+  }
+  dns::MetricsEndpoint metrics;
+  const auto publish = [&](const dns::ZoneStore& z) {
+    server.metrics().zones = z.zones.size();
+    server.metrics().records = z.records;
+  };
+  publish(*zones);
+  if (metrics_at && !metrics.start(*metrics_at, [&] { return server.metrics().render(); }, error)) {
+    log_line("error: " + error);
+    server.stop();
+    return kExitBadInput;
+  }
+  std::string where;
+  for (const auto& b : server.bound()) where += (where.empty() ? "" : ", ") + b;
+  log_line("serving " + summary(*zones) + " on " + where + " (udp, tcp) with " + std::to_string(options.threads) +
+           " thread(s)" + (metrics_at ? "; metrics on http://" + metrics.bound() + "/metrics" : ""));
+
+  while (true) {
+    timespec wait{1, 0};
+    siginfo_t info{};
+    int sig = sigtimedwait(&signals, &info, &wait);
+    if (sig == SIGTERM || sig == SIGINT) break;
+    auto now = signature(o.network.paths);
+    if (sig != SIGHUP && now == loaded) continue;
+    loaded = now;
+    auto fresh = build(o, false);
+    auto& m = server.metrics();
+    if (!fresh) {
+      m.reload_failures.fetch_add(1);
+      log_line(std::string("reload rejected (") + (sig == SIGHUP ? "SIGHUP" : "input changed") +
+               "): the errors above; still serving " + summary(*server.zones()));
+      continue;
+    }
+    server.swap(fresh);
+    publish(*fresh);
+    m.reloads.fetch_add(1);
+    log_line(std::string("reloaded (") + (sig == SIGHUP ? "SIGHUP" : "input changed") + "): serving " + summary(*fresh));
+  }
+  metrics.stop();
+  server.stop();
+  log_line("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner add_serve_command(CLI::App& app) {
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the network over real protocols (dns)");
+  serve_cmd->require_subcommand(1);
+  auto* cmd = serve_cmd->add_subcommand(
+      "dns", "Answer DNS queries for the network's public hosted zones as Route 53 would (UDP and TCP)");
+  auto o = std::make_shared<ServeDnsOptions>();
+  add_network_options(*cmd, o->network);
+  cmd->add_option("--listen", o->listen,
+                  "Address and port to answer on, ADDR:PORT or [V6]:PORT (repeatable; default 127.0.0.1:5300)");
+  cmd->add_option("--threads", o->threads, "UDP worker threads (default: one per core)");
+  cmd->add_option("--metrics", o->metrics, "Serve Prometheus metrics on ADDR:PORT at /metrics");
+  cmd->add_option("--rrl", o->rrl,
+                  "Response rate limit: responses per second per client /24 (IPv6 /56); 0 = off (default)");
+  cmd->add_flag("--private-zones", o->private_zones,
+                "Serve private hosted zones too, as a resolver inside their VPCs would see them");
+  return [o, serve_cmd, cmd] {
+    if (!cmd->parsed()) return usage_error("serve needs what to serve", "cloudtwin serve dns NETWORK...");
+    (void)serve_cmd;
+    return serve(*o);
+  };
+}
+
+}  // namespace cloudtwin::cli

@@ -1,0 +1,119 @@
+// The served zones as one immutable snapshot, compiled from a model::Network: every answer the
+// server can give is precompiled in wire format ("templates"), so answering a query is a few
+// hash lookups, a copy and a handful of pointer fix-ups, with no allocation and no locks. A
+// reload compiles a new ZoneStore and swaps it in whole (server.h); queries in flight keep the
+// one they started with.
+//
+// A template is the part of a response after the question, compiled for a question name B
+// (`base_size` octets) at offset 12. It is valid for any question name that ends in B: every
+// compression pointer into B or into the template itself moves by the difference in length
+// (its position is listed in the fixups); a pointer to offset 12 is "the question name itself"
+// and stays (a wildcard's synthesised owner, RFC 4592 §3.3.1).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cloudtwin/core/diagnostic.h"
+#include "cloudtwin/model/network.h"
+
+namespace cloudtwin::dns {
+
+// Where a truncated response may end: after a whole RRset (RFC 2181 §9), with the section
+// counts up to there.
+struct Cut {
+  std::uint16_t end;
+  std::uint16_t an, ns, ar;
+};
+
+struct Template {
+  std::uint32_t offset = 0;  // into ZoneStore::bytes
+  std::uint32_t size = 0;
+  std::uint32_t fixups_begin = 0, fixups_count = 0;  // into ZoneStore::fixups
+  std::uint32_t cuts_begin = 0, cuts_count = 0;      // into ZoneStore::cuts
+  std::uint16_t an = 0, ns = 0, ar = 0;
+  // Sections a response must hold whole, else TC: the answer, the authority (SOA of a negative
+  // answer, NS of a referral) and, for a referral, in-bailiwick glue (RFC 9471).
+  std::uint16_t required_an = 0, required_ns = 0, required_ar = 0;
+  std::uint8_t base_size = 0;
+  std::uint8_t rcode = 0;
+  bool authoritative = true;
+};
+
+inline constexpr std::uint32_t kNoTemplate = 0xffffffffu;
+
+struct TypeTemplate {
+  std::uint16_t type;
+  std::uint32_t tmpl;
+};
+
+struct Node {
+  enum Flags : std::uint8_t {
+    kCut = 1,        // NS below the apex: a delegation point
+    kDname = 2,      // holds a DNAME: names below it are redirected
+    kOccluded = 4,   // below a delegation or DNAME: glue, never answered as itself
+    kWildcard = 8,   // its first label is "*"
+    kEmpty = 16,     // an empty non-terminal (RFC 8020 §2): NODATA, and no wildcard match
+  };
+  std::uint8_t flags = 0;
+  std::uint32_t types_begin = 0, types_count = 0;  // into ZoneStore::types, by type
+  std::uint32_t other = kNoTemplate;     // a type the node has not: NODATA (or a CNAME chain's end)
+  std::uint32_t any_udp = kNoTemplate;   // RFC 8482: one RRset over UDP
+  std::uint32_t any_tcp = kNoTemplate;   // every RRset over TCP
+  std::uint32_t referral = kNoTemplate;  // for a cut: NS and glue
+  // For a DNAME node: its DNAME's TTL and target (wire, lower case) for synthesis at query time.
+  std::uint32_t dname_ttl = 0;
+  std::uint32_t dname_target = 0;  // into ZoneStore::bytes
+  std::uint8_t dname_target_size = 0;
+  std::uint8_t name_size = 0;
+};
+
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using NameMap = std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>>;
+
+struct Zone {
+  std::string apex;  // wire, lower case
+  std::string id;    // the hosted zone's id
+  std::uint32_t first_node = 0;
+  NameMap nodes;     // wire name, lower case -> index into ZoneStore::nodes
+  std::uint32_t apex_node = 0;
+  std::uint32_t nxdomain = kNoTemplate;
+  std::uint32_t nodata = kNoTemplate;
+  std::size_t records = 0;
+};
+
+struct ZoneStore {
+  std::vector<Zone> zones;
+  NameMap zone_by_apex;  // wire apex, lower case -> index into zones
+  std::vector<Node> nodes;
+  std::vector<TypeTemplate> types;
+  std::vector<Template> templates;
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::uint16_t> fixups;
+  std::vector<Cut> cuts;
+  std::uint8_t max_labels = 0;  // of any apex: how far up the zone search starts
+  std::size_t records = 0;
+
+  [[nodiscard]] std::size_t memory_bytes() const;
+};
+
+struct CompileOptions {
+  // Serve private hosted zones too (as when the querier is inside their VPCs).
+  bool private_zones = false;
+};
+
+// Compiles the public hosted zones of a finalized network. Problems Route 53 would not have but
+// a server must decide (two public zones with one name, an alias to a resource outside the
+// network) are warnings; the store is always usable.
+[[nodiscard]] std::shared_ptr<const ZoneStore> compile_zones(const model::Network& network,
+                                                             Diagnostics& diagnostics,
+                                                             const CompileOptions& options = {});
+
+}  // namespace cloudtwin::dns

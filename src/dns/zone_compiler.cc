@@ -1,0 +1,646 @@
+// Compiles a network's hosted zones into a ZoneStore: record sets become RRsets at nodes, and
+// every answer a query can get is written once, here, by the one response writer with name
+// compression (TemplateWriter). The runtime (answer.cc) only picks a template and copies it.
+// Authoritative semantics (RFC 1034 §4.3.2) are decided here: delegations and glue, CNAME
+// chains inside the zone, wildcards (RFC 4592), empty non-terminals, negative answers with the
+// SOA (RFC 2308 §3), additional-section addresses for NS, MX and SRV targets.
+extern "C" {  // some libknot headers lack C++ linkage guards
+#include <libknot/libknot.h>
+}
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+
+#include "cloudtwin/dns/wire.h"
+#include "cloudtwin/dns/zone_store.h"
+#include "cloudtwin/model/record_data.h"
+
+namespace cloudtwin::dns {
+
+std::size_t ZoneStore::memory_bytes() const {
+  std::size_t n = bytes.capacity() + fixups.capacity() * sizeof(std::uint16_t) + cuts.capacity() * sizeof(Cut) +
+                  templates.capacity() * sizeof(Template) + types.capacity() * sizeof(TypeTemplate) +
+                  nodes.capacity() * sizeof(Node);
+  for (const auto& z : zones) {
+    n += z.nodes.size() * (sizeof(std::string) + sizeof(std::uint32_t) + 2 * sizeof(void*));
+    for (const auto& [name, _] : z.nodes) n += name.capacity() > 15 ? name.capacity() : 0;
+  }
+  return n;
+}
+
+namespace {
+
+using Wire = std::string;  // a domain name in wire form
+
+struct RRset {
+  std::uint16_t type = 0;
+  std::uint32_t ttl = 0;
+  std::vector<std::string> rdatas;
+};
+
+struct NodeData {
+  Wire name;  // lower case
+  std::vector<RRset> rrsets;
+  std::uint8_t flags = 0;
+
+  [[nodiscard]] const RRset* find(std::uint16_t type) const {
+    for (const auto& s : rrsets) {
+      if (s.type == type) return &s;
+    }
+    return nullptr;
+  }
+};
+
+Wire lower(Wire w) {
+  for (auto& c : w) c = static_cast<char>(ascii_lower(static_cast<std::uint8_t>(c)));
+  return w;
+}
+
+// The name's suffixes: offsets of each label start.
+std::vector<std::size_t> label_starts(const Wire& w) {
+  std::vector<std::size_t> out;
+  std::size_t pos = 0;
+  while (pos < w.size() && w[pos] != 0) {
+    out.push_back(pos);
+    pos += 1 + static_cast<std::uint8_t>(w[pos]);
+  }
+  return out;
+}
+
+Wire parent(const Wire& w) {
+  if (w.empty() || w[0] == 0) return w;
+  return w.substr(1 + static_cast<std::uint8_t>(w[0]));
+}
+
+bool is_below_or_equal(const Wire& name, const Wire& apex) {
+  if (name.size() < apex.size() || name.compare(name.size() - apex.size(), apex.size(), apex) != 0) return false;
+  if (name.size() == apex.size()) return true;
+  for (std::size_t s : label_starts(name)) {
+    if (name.size() - s == apex.size()) return true;
+  }
+  return false;
+}
+
+std::size_t name_size_at(const std::string& rdata, std::size_t pos) {
+  std::size_t p = pos;
+  while (p < rdata.size()) {
+    std::uint8_t len = static_cast<std::uint8_t>(rdata[p]);
+    if (len == 0) return p + 1 - pos;
+    p += 1 + len;
+  }
+  return 0;
+}
+
+// The names an RR's data points at that deserve addresses in the additional section
+// (RFC 1035 §3.3.9, §3.3.11; RFC 2782).
+std::vector<Wire> additional_targets(std::uint16_t type, const std::string& rdata) {
+  std::size_t at = 0;
+  if (type == kTypeNs) at = 0;
+  else if (type == kTypeMx) at = 2;
+  else if (type == kTypeSrv) at = 6;
+  else return {};
+  if (at >= rdata.size()) return {};
+  std::size_t n = name_size_at(rdata, at);
+  if (n == 0) return {};
+  return {lower(rdata.substr(at, n))};
+}
+
+// Writes a response after a question for base name B, with compression; what it writes
+// becomes a Template.
+class TemplateWriter {
+ public:
+  explicit TemplateWriter(const Wire& base) : base_size_(static_cast<std::uint8_t>(base.size())) {
+    buf_.assign(kHeaderSize, 0);
+    const Wire lb = lower(base);
+    for (std::size_t s : label_starts(lb)) dict_.push_back({static_cast<std::uint16_t>(kHeaderSize + s), lb.substr(s)});
+    buf_.insert(buf_.end(), base.begin(), base.end());
+    buf_.resize(buf_.size() + 4);
+    start_ = buf_.size();
+  }
+
+  enum Section { kAnswer, kAuthority, kAdditional };
+
+  // An RRset; `owner` empty: the question name itself.
+  void rrset(const RRset& s, const Wire& owner, Section section) {
+    for (const auto& rd : s.rdatas) {
+      if (owner.empty()) {
+        buf_.push_back(0xC0);
+        buf_.push_back(kHeaderSize);
+      } else {
+        name(owner, true);
+      }
+      std::size_t p = buf_.size();
+      buf_.resize(p + 10);
+      put16(&buf_[p], s.type);
+      put16(&buf_[p + 2], kClassIn);
+      put32(&buf_[p + 4], s.ttl);
+      std::size_t rd_start = buf_.size();
+      rdata(s.type, rd);
+      put16(&buf_[p + 8], static_cast<std::uint16_t>(buf_.size() - rd_start));
+      ++count_[section];
+    }
+    cuts_.push_back({static_cast<std::uint16_t>(std::min<std::size_t>(buf_.size() - start_, 0xffff)), count_[0],
+                     count_[1], count_[2]});
+  }
+
+  void require_all() { required_ = {count_[0], count_[1], count_[2]}; }
+  void require_answer_and_authority() { required_ = {count_[0], count_[1], 0}; }
+
+  [[nodiscard]] std::size_t size() const { return buf_.size() - start_; }
+
+  std::uint32_t finish(ZoneStore& store, std::uint8_t rcode, bool authoritative) {
+    Template t;
+    t.offset = static_cast<std::uint32_t>(store.bytes.size());
+    t.size = static_cast<std::uint32_t>(buf_.size() - start_);
+    store.bytes.insert(store.bytes.end(), buf_.begin() + static_cast<std::ptrdiff_t>(start_), buf_.end());
+    t.fixups_begin = static_cast<std::uint32_t>(store.fixups.size());
+    for (std::size_t f : fixups_) store.fixups.push_back(static_cast<std::uint16_t>(f - start_));
+    t.fixups_count = static_cast<std::uint32_t>(fixups_.size());
+    t.cuts_begin = static_cast<std::uint32_t>(store.cuts.size());
+    store.cuts.insert(store.cuts.end(), cuts_.begin(), cuts_.end());
+    t.cuts_count = static_cast<std::uint32_t>(cuts_.size());
+    t.an = count_[0];
+    t.ns = count_[1];
+    t.ar = count_[2];
+    t.required_an = required_[0];
+    t.required_ns = required_[1];
+    t.required_ar = required_[2];
+    t.base_size = base_size_;
+    t.rcode = rcode;
+    t.authoritative = authoritative;
+    store.templates.push_back(t);
+    return static_cast<std::uint32_t>(store.templates.size() - 1);
+  }
+
+ private:
+  struct Entry {
+    std::uint16_t offset;
+    Wire suffix;  // lower case
+  };
+
+  void name(const Wire& n, bool compress) {
+    const Wire ln = lower(n);
+    auto starts = label_starts(n);
+    for (std::size_t i = 0; i <= starts.size(); ++i) {
+      const std::size_t s = i < starts.size() ? starts[i] : n.size() - 1;
+      if (compress && i < starts.size()) {
+        const Wire suffix = ln.substr(s);
+        auto hit = std::find_if(dict_.begin(), dict_.end(), [&](const Entry& e) { return e.suffix == suffix; });
+        if (hit != dict_.end()) {
+          fixups_.push_back(buf_.size());
+          buf_.push_back(static_cast<std::uint8_t>(0xC0 | (hit->offset >> 8)));
+          buf_.push_back(static_cast<std::uint8_t>(hit->offset));
+          return;
+        }
+      }
+      if (i == starts.size()) break;
+      // Only offsets that stay below 0x3FFF once moved by a question name up to 255 octets.
+      if (compress && buf_.size() < 0x3E00) dict_.push_back({static_cast<std::uint16_t>(buf_.size()), ln.substr(s)});
+      const std::uint8_t len = static_cast<std::uint8_t>(n[s]);
+      buf_.insert(buf_.end(), n.begin() + static_cast<std::ptrdiff_t>(s),
+                  n.begin() + static_cast<std::ptrdiff_t>(s + 1 + len));
+    }
+    buf_.push_back(0);
+  }
+
+  // RDATA per Knot's descriptor of the type: names in the types RFC 1035 defines may be
+  // compressed; others (SRV, NAPTR, unknown types: RFC 3597 §4) are copied as they are.
+  void rdata(std::uint16_t type, const std::string& rd) {
+    const knot_rdata_descriptor_t* d = knot_get_rdata_descriptor(type);
+    std::size_t pos = 0;
+    auto copy = [&](std::size_t n) {
+      n = std::min(n, rd.size() - pos);
+      buf_.insert(buf_.end(), rd.begin() + static_cast<std::ptrdiff_t>(pos),
+                  rd.begin() + static_cast<std::ptrdiff_t>(pos + n));
+      pos += n;
+    };
+    for (int i = 0; d != nullptr && i < KNOT_MAX_RDATA_BLOCKS && d->block_types[i] != KNOT_RDATA_WF_END &&
+                    pos < rd.size();
+         ++i) {
+      const int block = d->block_types[i];
+      if (block > 0) {
+        copy(static_cast<std::size_t>(block));
+      } else if (block == KNOT_RDATA_WF_COMPRESSIBLE_DNAME) {
+        std::size_t n = name_size_at(rd, pos);
+        if (n == 0) return copy(rd.size());
+        name(rd.substr(pos, n), true);
+        pos += n;
+      } else if (block == KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME || block == KNOT_RDATA_WF_FIXED_DNAME) {
+        std::size_t n = name_size_at(rd, pos);
+        copy(n == 0 ? rd.size() : n);
+      } else if (block == KNOT_RDATA_WF_NAPTR_HEADER) {
+        std::size_t n = 4;
+        for (int k = 0; k < 3 && pos + n < rd.size(); ++k) n += 1 + static_cast<std::uint8_t>(rd[pos + n]);
+        copy(n);
+      } else {
+        copy(rd.size());
+      }
+    }
+    if (pos < rd.size()) copy(rd.size());
+  }
+
+  std::vector<std::uint8_t> buf_;
+  std::size_t start_ = 0;
+  std::uint8_t base_size_ = 0;
+  std::vector<Entry> dict_;
+  std::vector<std::size_t> fixups_;
+  std::vector<Cut> cuts_;
+  std::uint16_t count_[3] = {0, 0, 0};
+  std::array<std::uint16_t, 3> required_{0, 0, 0};
+};
+
+class ZoneCompiler {
+ public:
+  ZoneCompiler(const model::Network& n, Diagnostics& d, const CompileOptions& o) : n_(n), d_(d), o_(o) {}
+
+  std::shared_ptr<const ZoneStore> run() {
+    auto store = std::make_shared<ZoneStore>();
+    s_ = store.get();
+    for (model::Index zi = 0; zi < n_.hosted_zones.size(); ++zi) zone(zi);
+    return store;
+  }
+
+ private:
+  void warn(const model::Resource& r, std::string message, std::string hint = {}) {
+    d_.warning(n_.file_of(r.at), r.at, r.id, std::move(message), std::move(hint));
+  }
+
+  // ---- record sets to RRsets ------------------------------------------------------------------
+
+  // The values and TTL an alias answers with (route53.md §3): the target record set's in the
+  // zone (all sets of that name and type, followed through further aliases), or a load
+  // balancer's node addresses (TTL 60, as ELB's own records).
+  bool alias_values(const model::RecordSet& r, std::uint16_t type, RRset& out, int depth) {
+    const auto& a = *r.alias;
+    if (r.alias_record_set != model::kNone && depth < 8) {
+      const auto& target = n_.record_sets[r.alias_record_set];
+      bool any = false;
+      for (model::Index ri : n_.hosted_zones[target.hosted_zone.index].record_sets) {
+        const auto& t = n_.record_sets[ri];
+        if (t.fqdn != target.fqdn || t.type != r.type) continue;
+        if (t.alias) {
+          any = alias_values(t, type, out, depth + 1) || any;
+        } else {
+          if (!any && out.rdatas.empty() && t.ttl) out.ttl = static_cast<std::uint32_t>(*t.ttl);
+          for (const auto& v : t.values) add_value(t, type, v, out);
+          any = true;
+        }
+      }
+      return any;
+    }
+    if (a.load_balancer != model::kNone) {
+      const auto& lb = n_.load_balancers[a.load_balancer];
+      out.ttl = 60;
+      for (const auto& node : lb.nodes) {
+        for (const auto& addr : node_addresses(lb, node)) {
+          if ((type == kTypeA) != addr.is_v4()) continue;
+          std::string rd(addr.is_v4() ? 4 : 16, '\0');
+          const auto bits = addr.bits();
+          for (std::size_t i = 0; i < rd.size(); ++i) {
+            rd[rd.size() - 1 - i] = static_cast<char>(static_cast<std::uint8_t>(bits >> (8 * i)));
+          }
+          if (std::find(out.rdatas.begin(), out.rdatas.end(), rd) == out.rdatas.end()) out.rdatas.push_back(rd);
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // The addresses ELB's DNS name answers with: each node's public address (internet-facing) or
+  // private one (internal), and its IPv6 address (dual-stack).
+  std::vector<IpAddress> node_addresses(const model::LoadBalancer& lb, const model::LoadBalancerNode& node) {
+    std::vector<IpAddress> out;
+    const model::NetworkInterface* eni = node.eni == model::kNone ? nullptr : &n_.network_interfaces[node.eni];
+    std::optional<IpAddress> v4 = lb.internet_facing ? node.public_ip : node.private_ip;
+    if (!v4 && eni != nullptr) {
+      if (lb.internet_facing) v4 = eni->public_ip;
+      else if (!eni->private_ips.empty()) v4 = eni->private_ips.front();
+    }
+    if (v4) out.push_back(*v4);
+    if (node.ipv6_address) out.push_back(*node.ipv6_address);
+    else if (eni != nullptr && !eni->ipv6_addresses.empty()) out.push_back(eni->ipv6_addresses.front());
+    return out;
+  }
+
+  void add_value(const model::RecordSet& r, std::uint16_t type, const std::string& value, RRset& out) {
+    std::vector<std::uint8_t> wire;
+    if (!parser_.parse(type, value, origin_text_, wire)) {
+      warn(r, "value `" + value + "` left out: " + parser_.error());
+      return;
+    }
+    std::string rd(wire.begin(), wire.end());
+    if (std::find(out.rdatas.begin(), out.rdatas.end(), rd) == out.rdatas.end()) out.rdatas.push_back(std::move(rd));
+  }
+
+  void zone(model::Index zi) {
+    const auto& hz = n_.hosted_zones[zi];
+    if (hz.private_zone && !o_.private_zones) return;
+    auto apex_text = model::canonical_name(hz.domain);
+    if (!apex_text) return;
+    auto apex = model::dname_from_text(*apex_text, "");
+    if (!apex) return;
+    const Wire apex_wire(apex->begin(), apex->end());
+    if (s_->zone_by_apex.count(apex_wire)) {
+      warn(hz, "another served hosted zone is also named " + *apex_text + ": this one is not served",
+           "Route 53 delegates only one of them; remove or rename the other");
+      return;
+    }
+    origin_text_ = *apex_text;
+    nodes_.clear();
+    apex_ = apex_wire;
+
+    for (model::Index ri : hz.record_sets) {
+      const auto& r = n_.record_sets[ri];
+      if (r.fqdn.empty()) continue;
+      auto owner = model::dname_from_text(r.fqdn, "");
+      std::uint16_t type = model::rr_type_code(r.type);
+      if (!owner || type == 0) continue;
+      RRset set;
+      set.type = type;
+      set.ttl = r.ttl ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(*r.ttl, 0, 2147483647)) : 300;
+      if (r.alias) {
+        if (!alias_values(r, type, set, 0)) continue;
+      } else {
+        for (const auto& v : r.values) add_value(r, type, v, set);
+      }
+      if (set.rdatas.empty()) continue;
+      NodeData& node = nodes_[lower(Wire(owner->begin(), owner->end()))];
+      // Record sets of one name and type under a routing policy answer together until the
+      // policy engine chooses among them: the first one's TTL (route53.md §2.2: one TTL).
+      auto existing = std::find_if(node.rrsets.begin(), node.rrsets.end(), [&](const RRset& s) { return s.type == type; });
+      if (existing == node.rrsets.end()) {
+        node.rrsets.push_back(std::move(set));
+      } else {
+        for (auto& rd : set.rdatas) {
+          if (std::find(existing->rdatas.begin(), existing->rdatas.end(), rd) == existing->rdatas.end()) {
+            existing->rdatas.push_back(std::move(rd));
+          }
+        }
+      }
+    }
+    if (!nodes_.count(apex_)) nodes_[apex_];
+    // Empty non-terminals: every name between a node and the apex exists (RFC 8020).
+    std::vector<Wire> names;
+    for (const auto& [name, _] : nodes_) names.push_back(name);
+    for (const auto& name : names) {
+      for (Wire p = parent(name); p.size() > apex_.size(); p = parent(p)) nodes_[p];
+    }
+    for (auto& [name, node] : nodes_) {
+      node.name = name;
+      std::sort(node.rrsets.begin(), node.rrsets.end(), [](const RRset& a, const RRset& b) { return a.type < b.type; });
+      if (node.rrsets.empty()) node.flags |= Node::kEmpty;
+      if (name != apex_ && node.find(kTypeNs)) node.flags |= Node::kCut;
+      if (node.find(kTypeDname)) node.flags |= Node::kDname;
+      if (name.size() >= 2 && name[0] == 1 && name[1] == '*') node.flags |= Node::kWildcard;
+    }
+    for (auto& [name, node] : nodes_) {
+      for (Wire p = parent(name); p.size() >= apex_.size(); p = parent(p)) {
+        auto it = nodes_.find(p);
+        if (it != nodes_.end() && (it->second.flags & (Node::kCut | Node::kDname))) node.flags |= Node::kOccluded;
+        if (p.size() == apex_.size()) break;
+      }
+    }
+    emit_zone(hz);
+  }
+
+  // ---- templates --------------------------------------------------------------------------------
+
+  const RRset* soa() const {
+    auto it = nodes_.find(apex_);
+    return it == nodes_.end() ? nullptr : it->second.find(kTypeSoa);
+  }
+
+  void negative(TemplateWriter& w) {
+    const RRset* s = soa();
+    if (s == nullptr || s->rdatas.empty()) return;
+    const std::string& rd = s->rdatas.front();
+    std::uint32_t minimum = rd.size() >= 4 ? get32(reinterpret_cast<const std::uint8_t*>(rd.data() + rd.size() - 4)) : 0;
+    // RFC 2308 §3: the SOA's TTL in a negative answer is min(SOA TTL, SOA MINIMUM).
+    RRset one{kTypeSoa, std::min(s->ttl, minimum), {rd}};
+    w.rrset(one, apex_, TemplateWriter::kAuthority);
+  }
+
+  enum class Found { kOutside, kBelowCut, kBelowDname, kNode, kEmpty, kWildcard, kNone };
+  struct Lookup {
+    Found found = Found::kNone;
+    const NodeData* node = nullptr;
+  };
+
+  Lookup lookup(const Wire& name) const {
+    if (!is_below_or_equal(name, apex_)) return {Found::kOutside, nullptr};
+    if (name != apex_) {
+      auto apex = nodes_.find(apex_);
+      if (apex != nodes_.end() && (apex->second.flags & Node::kDname)) return {Found::kBelowDname, &apex->second};
+    }
+    // Top down: the highest cut or DNAME above the name decides.
+    auto starts = label_starts(name);
+    for (std::size_t i = starts.size(); i-- > 0;) {
+      Wire suffix = name.substr(starts[i]);
+      if (suffix.size() <= apex_.size() || suffix == name) continue;
+      auto it = nodes_.find(suffix);
+      if (it == nodes_.end()) break;
+      if (it->second.flags & Node::kCut) return {Found::kBelowCut, &it->second};
+      if (it->second.flags & Node::kDname) return {Found::kBelowDname, &it->second};
+    }
+    auto it = nodes_.find(name);
+    if (it != nodes_.end()) {
+      return {it->second.flags & Node::kEmpty ? Found::kEmpty : Found::kNode, &it->second};
+    }
+    // RFC 4592 §3.3.1: the closest encloser's "*" child, if any.
+    for (Wire p = parent(name); p.size() >= apex_.size(); p = parent(p)) {
+      if (nodes_.count(p)) {
+        auto star = nodes_.find(Wire("\x01*", 2) + p);
+        if (star != nodes_.end()) return {Found::kWildcard, &star->second};
+        break;
+      }
+      if (p.size() == apex_.size()) break;
+    }
+    return {Found::kNone, nullptr};
+  }
+
+  void additional(TemplateWriter& w, const RRset& s) {
+    std::set<Wire> done;
+    for (const auto& rd : s.rdatas) {
+      for (const Wire& t : additional_targets(s.type, rd)) {
+        if (!done.insert(t).second) continue;
+        auto it = nodes_.find(t);
+        if (it == nodes_.end()) continue;
+        bool occluded = it->second.flags & Node::kOccluded;
+        if (occluded && s.type != kTypeNs) continue;
+        for (std::uint16_t type : {kTypeA, kTypeAaaa}) {
+          if (const RRset* a = it->second.find(type)) w.rrset(*a, t, TemplateWriter::kAdditional);
+        }
+      }
+    }
+  }
+
+  // The answer for qtype `type` at `node` (exact or a wildcard), question base `base`, owner
+  // the question name; a CNAME is followed inside the zone (RFC 1034 §4.3.2 step 3a).
+  std::uint32_t answer(const NodeData& node, const Wire& base, std::uint16_t type) {
+    TemplateWriter w(base);
+    std::uint8_t rcode = 0;
+    const NodeData* at = &node;
+    Wire owner;  // empty: the question name
+    std::set<Wire> seen;
+    for (int hop = 0; hop < 16; ++hop) {
+      const RRset* cname = at->find(kTypeCname);
+      if (cname != nullptr && type != kTypeCname) {
+        w.rrset(*cname, owner, TemplateWriter::kAnswer);
+        const std::string& rd = cname->rdatas.front();
+        Wire target = lower(rd.substr(0, name_size_at(rd, 0)));
+        if (!seen.insert(target).second) break;
+        Lookup l = lookup(target);
+        if (l.found == Found::kNode || l.found == Found::kWildcard) {
+          at = l.node;
+          owner = target;
+          continue;
+        }
+        if (l.found == Found::kEmpty) negative(w);
+        if (l.found == Found::kNone) {
+          rcode = static_cast<std::uint8_t>(Rcode::kNxDomain);  // RFC 6604 §3: the last name's rcode
+          negative(w);
+        }
+        break;
+      }
+      if (const RRset* s = at->find(type)) {
+        w.rrset(*s, owner, TemplateWriter::kAnswer);
+        w.require_answer_and_authority();
+        additional(w, *s);
+      } else {
+        negative(w);
+      }
+      break;
+    }
+    w.require_answer_and_authority();
+    return w.finish(*s_, rcode, true);
+  }
+
+  std::uint32_t any(const NodeData& node, const Wire& base, bool all) {
+    TemplateWriter w(base);
+    if (const RRset* cname = node.find(kTypeCname)) {
+      w.rrset(*cname, {}, TemplateWriter::kAnswer);
+    } else {
+      for (const auto& s : node.rrsets) {
+        w.rrset(s, {}, TemplateWriter::kAnswer);
+        if (!all) break;
+      }
+    }
+    w.require_answer_and_authority();
+    return w.finish(*s_, 0, true);
+  }
+
+  std::uint32_t referral(const NodeData& cut) {
+    TemplateWriter w(cut.name);
+    const RRset* ns = cut.find(kTypeNs);
+    w.rrset(*ns, cut.name, TemplateWriter::kAuthority);
+    additional(w, *ns);
+    // RFC 9471: glue for names inside the delegation is required; TC when it cannot fit.
+    w.require_all();
+    return w.finish(*s_, 0, false);
+  }
+
+  void emit_zone(const model::HostedZone& hz) {
+    Zone z;
+    z.apex = apex_;
+    z.id = hz.id;
+    z.first_node = static_cast<std::uint32_t>(s_->nodes.size());
+    {
+      TemplateWriter w(apex_);
+      negative(w);
+      w.require_answer_and_authority();
+      z.nodata = w.finish(*s_, 0, true);
+    }
+    {
+      TemplateWriter w(apex_);
+      negative(w);
+      w.require_answer_and_authority();
+      z.nxdomain = w.finish(*s_, static_cast<std::uint8_t>(Rcode::kNxDomain), true);
+    }
+    for (const auto& [name, node] : nodes_) {
+      Node out;
+      out.flags = node.flags;
+      out.name_size = static_cast<std::uint8_t>(name.size());
+      out.other = z.nodata;
+      // A wildcard answers for names below its parent: its templates' base is the parent.
+      const Wire base = (node.flags & Node::kWildcard) ? parent(name) : name;
+      std::vector<TypeTemplate> types;
+      if (node.flags & Node::kCut) {
+        out.referral = referral(node);
+        if (const RRset* ds = node.find(kTypeDs)) {
+          types.push_back({kTypeDs, answer(node, base, kTypeDs)});
+          (void)ds;
+        } else {
+          types.push_back({kTypeDs, z.nodata});
+        }
+      } else if (!(node.flags & (Node::kEmpty | Node::kOccluded))) {
+        for (const auto& s : node.rrsets) types.push_back({s.type, answer(node, base, s.type)});
+        if (const RRset* cname = node.find(kTypeCname)) {
+          // Every type at the chain's end gets its own answer; any other the chain's negative end.
+          const NodeData* end = &node;
+          std::set<Wire> seen;
+          for (int hop = 0; hop < 16; ++hop) {
+            const RRset* c = end->find(kTypeCname);
+            if (c == nullptr) break;
+            Wire t = lower(c->rdatas.front().substr(0, name_size_at(c->rdatas.front(), 0)));
+            Lookup l = lookup(t);
+            if (!seen.insert(t).second || (l.found != Found::kNode && l.found != Found::kWildcard)) break;
+            end = l.node;
+          }
+          if (end != &node) {
+            for (const auto& s : end->rrsets) {
+              if (s.type != kTypeCname) types.push_back({s.type, answer(node, base, s.type)});
+            }
+          }
+          out.other = answer(node, base, 0);  // type 0: never present, so the chain's negative end
+          (void)cname;
+        }
+        out.any_udp = any(node, base, false);
+        out.any_tcp = any(node, base, true);
+        if (const RRset* dname = node.find(kTypeDname)) {
+          const std::string& rd = dname->rdatas.front();
+          out.dname_ttl = dname->ttl;
+          Wire target = rd.substr(0, name_size_at(rd, 0));
+          out.dname_target = static_cast<std::uint32_t>(s_->bytes.size());
+          out.dname_target_size = static_cast<std::uint8_t>(target.size());
+          s_->bytes.insert(s_->bytes.end(), target.begin(), target.end());
+        }
+      }
+      std::sort(types.begin(), types.end(), [](const TypeTemplate& a, const TypeTemplate& b) { return a.type < b.type; });
+      types.erase(std::unique(types.begin(), types.end(), [](const TypeTemplate& a, const TypeTemplate& b) { return a.type == b.type; }),
+                  types.end());
+      out.types_begin = static_cast<std::uint32_t>(s_->types.size());
+      out.types_count = static_cast<std::uint32_t>(types.size());
+      s_->types.insert(s_->types.end(), types.begin(), types.end());
+      std::uint32_t index = static_cast<std::uint32_t>(s_->nodes.size());
+      s_->nodes.push_back(out);
+      z.nodes.emplace(name, index);
+      if (name == apex_) z.apex_node = index;
+      for (const auto& s : node.rrsets) z.records += s.rdatas.size();
+    }
+    s_->records += z.records;
+    s_->max_labels = std::max<std::uint8_t>(s_->max_labels, static_cast<std::uint8_t>(label_starts(apex_).size()));
+    s_->zone_by_apex.emplace(apex_, static_cast<std::uint32_t>(s_->zones.size()));
+    s_->zones.push_back(std::move(z));
+  }
+
+  const model::Network& n_;
+  Diagnostics& d_;
+  const CompileOptions& o_;
+  ZoneStore* s_ = nullptr;
+  model::RecordDataParser parser_;
+  std::string origin_text_;
+  Wire apex_;
+  std::map<Wire, NodeData> nodes_;
+};
+
+}  // namespace
+
+std::shared_ptr<const ZoneStore> compile_zones(const model::Network& network, Diagnostics& diagnostics,
+                                               const CompileOptions& options) {
+  return ZoneCompiler(network, diagnostics, options).run();
+}
+
+}  // namespace cloudtwin::dns
