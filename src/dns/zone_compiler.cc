@@ -338,7 +338,7 @@ class ZoneCompiler {
   void zone(model::Index zi) {
     const auto& hz = n_.hosted_zones[zi];
     if (hz.private_zone && !o_.private_zones) return;
-    auto apex_text = model::canonical_name(hz.domain);
+    auto apex_text = model::route53_canonical_name(hz.domain);
     if (!apex_text) return;
     auto apex = model::dname_from_text(*apex_text, "");
     if (!apex) return;

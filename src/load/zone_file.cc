@@ -367,7 +367,8 @@ class ZoneFileReader {
     model::HostedZone z;
     z.id = origin_;
     z.name = fs::path(path_).filename().string();
-    z.domain = origin_;
+    auto wire = model::dname_from_text(origin_, "");
+    z.domain = wire ? model::route53_name_text(wire->data()) : origin_;
     z.at = {file_, 1, 1};
     n_.hosted_zones.push_back(std::move(z));
     zone_ = n_.hosted_zones.back().id;
@@ -376,7 +377,7 @@ class ZoneFileReader {
   // The record set for owner, type and set identifier, made on first use.
   model::RecordSet& record_set(const std::string& owner, const std::string& type,
                                const std::string& set_identifier, Location at, bool& made) {
-    std::string key_owner = *model::canonical_name(owner);
+    std::string key_owner = model::route53_canonical_name(owner).value_or(owner);
     auto key = std::make_tuple(key_owner, type, set_identifier);
     auto it = sets_.find(key);
     made = it == sets_.end();
@@ -427,7 +428,7 @@ class ZoneFileReader {
 
   void add(ScannedRecord& rec) {
     Location at{file_, rec.line, 1};
-    std::string owner = model::dname_to_text(rec.owner.data());
+    std::string owner = model::route53_name_text(rec.owner.data());
     auto lower = rec.owner;
     knot_dname_to_lower(lower.data());
     if (!under(model::dname_to_text(lower.data()), origin_)) {
@@ -466,8 +467,13 @@ class ZoneFileReader {
     Location at{file_, a.line, 1};
     auto fields = aws_fields(a.comment);
     std::string set_identifier = fields.count("identifier") ? fields["identifier"] : "";
-    std::string owner = a.owner == "@" ? origin_ : a.owner;
-    auto canonical = model::canonical_name(owner, origin_);
+    // The zone file's own escapes (RFC 1035, decimal) to Route 53's (octal).
+    auto route53 = [&](const std::string& text) -> std::optional<std::string> {
+      auto wire = model::dname_from_text(text == "@" || text == "$self" ? origin_ : text, origin_);
+      if (!wire) return std::nullopt;
+      return model::route53_name_text(wire->data());
+    };
+    auto canonical = route53(a.owner);
     if (!canonical) {
       d_.error(path_, at, a.owner, "`" + a.owner + "` is not a domain name");
       return;
@@ -479,8 +485,7 @@ class ZoneFileReader {
       return;
     }
     model::AliasTarget t;
-    auto target = model::canonical_name(a.target, origin_);
-    t.dns_name = a.target == "@" ? origin_ : target.value_or(a.target);
+    t.dns_name = route53(a.target).value_or(a.target);
     t.hosted_zone_id = a.zone_id == "$self" ? zone_ : a.zone_id;
     t.evaluate_target_health = a.evaluate_target_health;
     t.at = at;

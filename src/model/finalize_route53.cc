@@ -61,7 +61,7 @@ class Route53Finalizer {
 
  private:
   void zone(HostedZone& z) {
-    auto name = canonical_name(z.domain);
+    auto name = route53_canonical_name(z.domain);
     if (!name || z.domain.empty()) {
       c_.error(z, z.at, "the hosted zone's name `" + z.domain + "` is not a domain name");
       canonical_.emplace_back();
@@ -93,7 +93,7 @@ class Route53Finalizer {
       return r.hosted_zone.index;
     }
     // HostedZoneName: the zone's domain. Public zones first, as Route 53 looks them up.
-    auto want = canonical_name(r.hosted_zone.text);
+    auto want = route53_canonical_name(r.hosted_zone.text);
     Index found = kNone;
     std::size_t matches = 0;
     for (Index z = 0; z < n_.hosted_zones.size(); ++z) {
@@ -133,7 +133,7 @@ class Route53Finalizer {
     if (origin.empty()) return;
     n_.hosted_zones[z].record_sets.push_back(ri);
 
-    auto name = canonical_name(r.record_name, origin);
+    auto name = route53_canonical_name(r.record_name);
     if (!name) {
       c_.error(r, r.at, "`" + r.record_name + "` is not a domain name");
       return;
@@ -331,7 +331,7 @@ class Route53Finalizer {
       if (cname == sets.end()) continue;
       for (Index ri : sets) {
         const auto& r = n_.record_sets[ri];
-        if (r.type == "CNAME") continue;
+        if (r.type == "CNAME" || r.implicit) continue;
         // RFC 1034 §3.6.2 / RFC 2181 §10.1: a CNAME has no other data beside it.
         c_.error(r, r.at,
                  "RRSet of type " + r.type + " with DNS name " + name +
@@ -347,7 +347,7 @@ class Route53Finalizer {
     RecordSet& r = n_.record_sets[ri];
     if (!r.alias || r.fqdn.empty()) return;
     AliasTarget& a = *r.alias;
-    auto target = canonical_name(a.dns_name);
+    auto target = route53_canonical_name(a.dns_name);
     if (!target) {
       c_.error(r, a.at, "the alias target `" + a.dns_name + "` is not a domain name");
       return;
@@ -373,7 +373,7 @@ class Route53Finalizer {
     }
     for (Index l = 0; l < n_.load_balancers.size(); ++l) {
       const auto& lb = n_.load_balancers[l];
-      auto dns = lb.dns_name.empty() ? std::nullopt : canonical_name(lb.dns_name);
+      auto dns = lb.dns_name.empty() ? std::nullopt : route53_canonical_name(lb.dns_name);
       bool dualstack = dns && *target == "dualstack." + *dns;
       if ((dns && (*dns == *target || dualstack)) || a.dns_name == lb.id ||
           (!lb.name.empty() && a.dns_name == lb.name)) {

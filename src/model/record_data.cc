@@ -10,6 +10,7 @@ extern "C" {
 }
 }
 
+#include <cctype>
 #include <cstring>
 
 namespace cloudtwin::model {
@@ -68,6 +69,69 @@ std::optional<std::string> canonical_name(std::string_view text, std::string_vie
   if (!wire) return std::nullopt;
   knot_dname_to_lower(wire->data());
   return dname_to_text(wire->data());
+}
+
+std::optional<std::string> route53_canonical_name(std::string_view text) {
+  std::uint8_t wire[KNOT_DNAME_MAXLEN];
+  std::size_t size = 0;
+  std::size_t label = 0;  // where the current label's length goes
+  auto start_label = [&] {
+    if (size + 1 > KNOT_DNAME_MAXLEN) return false;
+    label = size;
+    wire[size++] = 0;
+    return true;
+  };
+  if (text.empty()) return std::nullopt;
+  if (text == ".") return ".";
+  if (!start_label()) return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::uint8_t c = static_cast<std::uint8_t>(text[i]);
+    if (c == '.') {
+      if (wire[label] == 0) return std::nullopt;  // an empty label
+      if (i + 1 == text.size()) break;
+      if (!start_label()) return std::nullopt;
+      continue;
+    }
+    if (c == '\\') {
+      auto octal = [&](std::size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '7'; };
+      if (octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+        c = static_cast<std::uint8_t>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0'));
+        i += 3;
+      } else if (i + 1 < text.size()) {
+        c = static_cast<std::uint8_t>(text[++i]);
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (wire[label] == 63 || size + 1 > KNOT_DNAME_MAXLEN - 1) return std::nullopt;
+    wire[size++] = c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c + 32) : c;
+    ++wire[label];
+  }
+  if (wire[label] == 0) return std::nullopt;
+  wire[size++] = 0;
+  return dname_to_text(wire);
+}
+
+std::string route53_name_text(const std::uint8_t* wire) {
+  std::string out;
+  const std::uint8_t* p = wire;
+  if (*p == 0) return ".";
+  while (*p != 0) {
+    const std::uint8_t len = *p++;
+    for (std::uint8_t i = 0; i < len; ++i, ++p) {
+      const std::uint8_t c = *p;
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '*') {
+        out += static_cast<char>(c);
+      } else {
+        out += '\\';
+        out += static_cast<char>('0' + (c >> 6));
+        out += static_cast<char>('0' + ((c >> 3) & 7));
+        out += static_cast<char>('0' + (c & 7));
+      }
+    }
+    out += '.';
+  }
+  return out;
 }
 
 struct RecordDataParser::Scanner {

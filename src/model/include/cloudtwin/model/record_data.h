@@ -30,6 +30,14 @@ namespace cloudtwin::model {
 [[nodiscard]] std::optional<std::string> canonical_name(std::string_view text,
                                                         std::string_view origin = {});
 
+// Route 53's names: `\ooo` escapes are OCTAL (route53.md §6: `\052` is `*`), unlike RFC 1035's
+// decimal `\DDD`; a name without the trailing dot is absolute. The canonical form as above (for
+// comparisons and for dname_from_text()); nullopt when it is no valid name.
+[[nodiscard]] std::optional<std::string> route53_canonical_name(std::string_view text);
+// A wire name as Route 53 writes it: letters, digits, '-', '_' and '*' as they are, any other
+// octet `\ooo` (octal), with the trailing dot.
+[[nodiscard]] std::string route53_name_text(const std::uint8_t* wire);
+
 // Reads one value of one type. Reusable: one scanner per parser, not per value.
 class RecordDataParser {
  public:
