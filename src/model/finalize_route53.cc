@@ -269,14 +269,14 @@ class Route53Finalizer {
     std::uint16_t type = rr_type_code(r.type);
     if (type == 0) return;
     std::vector<std::uint8_t> wire;
-    std::set<std::vector<std::uint8_t>> seen;
+    std::set<std::string> seen;  // (not vector<uint8_t>: GCC 12 -O2 warns falsely in its operator<)
     for (std::size_t i = 0; i < r.values.size(); ++i) {
       Location at = i < r.value_at.size() ? r.value_at[i] : r.at;
       if (!parser_.parse(type, r.values[i], origin, wire)) {
         c_.error(r, at, "`" + r.values[i] + "` is not a valid " + r.type + " value: " + parser_.error());
         continue;
       }
-      if (!seen.insert(wire).second) {
+      if (!seen.insert(std::string(wire.begin(), wire.end())).second) {
         c_.error(r, at, "duplicate value `" + r.values[i] + "` in one record set");
       }
     }
