@@ -53,6 +53,8 @@ constexpr Section kSections[] = {
     {"firewall_rule_groups", read_firewall_rule_group},
     {"firewall_policies", read_firewall_policy},
     {"firewalls", read_firewall},
+    {"delegation_sets", read_delegation_set},
+    {"hosted_zones", read_hosted_zone},
 };
 
 constexpr const char* kTopLevelHint =

@@ -80,6 +80,9 @@ void read_vpc_endpoint_service(Context& cx, Value& item);
 void read_firewall(Context& cx, Value& item);
 void read_firewall_policy(Context& cx, Value& item);
 void read_firewall_rule_group(Context& cx, Value& item);
+// native_yaml_route53.cc
+void read_delegation_set(Context& cx, Value& item);
+void read_hosted_zone(Context& cx, Value& item);
 
 // Shared field checks.
 // `account:` is a 12-digit AWS account id; `region:` an AWS Region name like us-east-1.

@@ -3,12 +3,15 @@
 #include "cloudtwin/load/native_yaml_writer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <initializer_list>
 #include <map>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "route53_names.h"
 
 namespace cloudtwin::load {
 namespace {
@@ -374,6 +377,8 @@ class Writer {
     section(out, "firewall_rule_groups", n_.firewall_rule_groups, &Writer::firewall_rule_group);
     section(out, "firewall_policies", n_.firewall_policies, &Writer::firewall_policy);
     section(out, "firewalls", n_.firewalls, &Writer::firewall);
+    section(out, "delegation_sets", n_.delegation_sets, &Writer::delegation_set);
+    section(out, "hosted_zones", n_.hosted_zones, &Writer::hosted_zone);
     aliases(out);
     return out;
   }
@@ -1325,6 +1330,106 @@ class Writer {
       l.push(std::move(m));
     }
     return l;
+  }
+
+  // ---- Route 53 ------------------------------------------------------------------------------
+
+  static Yaml real(double d) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+    return Yaml::raw(ec == std::errc{} ? std::string(buf, end) : std::to_string(d));
+  }
+
+  std::optional<Yaml> delegation_set(const model::DelegationSet& d, Index) {
+    Yaml m = resource(d, "");
+    m.set("name_servers", list_of(d.name_servers, [](const std::string& s) { return str(s); }));
+    return m;
+  }
+
+  // A zone with its record sets; the SOA and NS finalize() adds are left out.
+  std::optional<Yaml> hosted_zone(const model::HostedZone& z, Index) {
+    Yaml m = Yaml::map();
+    const std::string& default_id = z.name.empty() ? z.domain : z.name;
+    if (z.id != default_id) m.set("id", str(z.id));
+    if (!z.name.empty()) m.set("name", str(z.name));
+    m.set("domain", str(route53::to_route53_escapes(z.domain)));
+    if (!z.comment.empty()) m.set("comment", str(z.comment));
+    if (z.private_zone) m.set("private", boolean(true));
+    if (!z.vpcs.empty()) {
+      Yaml vpcs = Yaml::list();
+      for (const auto& v : z.vpcs) {
+        if (v.region.empty()) {
+          vpcs.push(ref(v.vpc, Kind::kVpc));
+        } else {
+          Yaml x = Yaml::map();
+          x.set("vpc", ref(v.vpc, Kind::kVpc));
+          x.set("region", str(v.region));
+          vpcs.push(std::move(x));
+        }
+      }
+      m.set("vpcs", std::move(vpcs));
+    }
+    set_ref(m, "delegation_set", z.delegation_set, Kind::kDelegationSet);
+    Yaml records = Yaml::list();
+    for (Index ri : z.record_sets) {
+      const auto& r = n_.record_sets[ri];
+      if (!r.implicit) records.push(record_set(r, z));
+    }
+    if (!records.items.empty()) m.set("records", std::move(records));
+    return m;
+  }
+
+  static Yaml record_set(const model::RecordSet& r, const model::HostedZone& z) {
+    Yaml m = Yaml::map();
+    if (r.id != route53::record_set_id(z.id, r.record_name, r.type, r.set_identifier)) {
+      m.set("id", str(r.id));
+    }
+    if (!r.name.empty()) m.set("logical_name", str(r.name));
+    m.set("name", str(route53::to_route53_escapes(r.record_name)));
+    m.set("type", str(r.type));
+    if (r.ttl) m.set("ttl", Yaml::num(*r.ttl));
+    if (!r.values.empty()) {
+      m.set("values", list_of(r.values, [](const std::string& s) { return str(s); }));
+    }
+    if (r.alias) {
+      Yaml a = Yaml::map();
+      a.set("dns_name", str(route53::to_route53_escapes(r.alias->dns_name)));
+      if (!r.alias->hosted_zone_id.empty()) a.set("hosted_zone_id", str(r.alias->hosted_zone_id));
+      if (r.alias->evaluate_target_health) a.set("evaluate_target_health", boolean(true));
+      m.set("alias", std::move(a));
+    }
+    if (!r.set_identifier.empty()) m.set("set_identifier", str(r.set_identifier));
+    if (r.weight) m.set("weight", Yaml::num(*r.weight));
+    if (!r.region.empty()) m.set("region", str(r.region));
+    if (r.geo_location) {
+      Yaml g = Yaml::map();
+      if (!r.geo_location->continent_code.empty()) g.set("continent", str(r.geo_location->continent_code));
+      if (!r.geo_location->country_code.empty()) g.set("country", str(r.geo_location->country_code));
+      if (!r.geo_location->subdivision_code.empty()) {
+        g.set("subdivision", str(r.geo_location->subdivision_code));
+      }
+      m.set("geo_location", std::move(g));
+    }
+    if (r.geo_proximity) {
+      const auto& p = *r.geo_proximity;
+      Yaml g = Yaml::map();
+      if (!p.aws_region.empty()) g.set("aws_region", str(p.aws_region));
+      if (!p.local_zone_group.empty()) g.set("local_zone_group", str(p.local_zone_group));
+      if (p.latitude) g.set("latitude", real(*p.latitude));
+      if (p.longitude) g.set("longitude", real(*p.longitude));
+      if (p.bias != 0) g.set("bias", Yaml::num(p.bias));
+      m.set("geo_proximity", std::move(g));
+    }
+    if (!r.failover.empty()) m.set("failover", str(r.failover));
+    if (r.multivalue_answer) m.set("multivalue_answer", boolean(true));
+    if (r.cidr_routing) {
+      Yaml c = Yaml::map();
+      c.set("collection_id", str(r.cidr_routing->collection_id));
+      c.set("location_name", str(r.cidr_routing->location_name));
+      m.set("cidr_routing", std::move(c));
+    }
+    if (!r.health_check_id.empty()) m.set("health_check_id", str(r.health_check_id));
+    return m;
   }
 
   std::optional<Yaml> firewall(const model::Firewall& fw, Index) {

@@ -245,6 +245,26 @@ const BadInput kBadInputs[] = {
     {"BadRegion", "region: useast1\n", 1, 9, "", "`region`: `useast1` is not an AWS Region",
      "us-east-1"},
 
+    // ---- Route 53 (docs/format.md, "Route 53") ----
+    {"RecordUnknownFieldSuggestsTheClosest",
+     "hosted_zones:\n  - domain: example.com\n    records:\n      - {name: www, type: A, tll: 60}\n",
+     4, 30, "example.com/www/A", "unknown field `tll`", "did you mean `ttl`?"},
+    {"RecordWithoutType",
+     "hosted_zones:\n  - domain: example.com\n    records:\n      - {name: www, ttl: 60}\n", 4, 9,
+     "example.com.records[0]", "missing required field `type`", ""},
+    {"RecordTtlIsNotANumber",
+     "hosted_zones:\n  - domain: example.com\n    records:\n      - {name: www, type: A, ttl: soon}\n",
+     4, 35, "example.com/www/A", "`ttl` must be an integer", ""},
+    {"RecordsAreAList",
+     "hosted_zones:\n  - domain: example.com\n    records: {name: www}\n", 3, 14, "example.com",
+     "`records` must be a list", ""},
+    {"ZoneWithoutDomain", "hosted_zones:\n  - {name: z}\n", 2, 5, "z",
+     "missing required field `domain`", ""},
+    {"AliasWithoutDnsName",
+     "hosted_zones:\n  - domain: example.com\n    records:\n"
+     "      - {name: www, type: A, alias: {hosted_zone_id: Z1}}\n",
+     4, 37, "example.com/www/A", "missing required field `dns_name`", ""},
+
     // ---- load balancers, target groups, Auto Scaling (docs/format.md, "Load balancers") ----
     {"LoadBalancerUnknownFieldSuggestsTheClosest", LB("    subnet: [a, b]\n"), 3, 5, "lb-web",
      "unknown field `subnet`", "did you mean `subnets`?"},
@@ -446,6 +466,29 @@ TEST_P(RefusedByElbTest, IsALocatedErrorOfFinalize) {
 }
 
 INSTANTIATE_TEST_SUITE_P(NativeYaml, RefusedByElbTest, ::testing::ValuesIn(kRefusedByElb),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// What Route 53 rejects (shared/reference/route53.md §1, §3, §6), found by finalize() at the
+// record set or, for a value, at the value itself.
+#define ZONE(records) "hosted_zones:\n  - domain: example.com\n    records:\n" records
+const BadInput kRefusedByRoute53[] = {
+    {"BadValueIsLocatedAtTheValue",
+     ZONE("      - {name: www, type: A, ttl: 60, values: [192.0.2.1, 300.1.1.1]}\n"), 4, 59,
+     "example.com/www/A", "`300.1.1.1` is not a valid A value", ""},
+    // RFC 1912 §2.4; Route 53: "RRSet of type CNAME ... is not permitted at apex".
+    {"CnameAtTheApex",
+     ZONE("      - {name: example.com., type: CNAME, ttl: 60, values: [a.example.net.]}\n"), 4, 9,
+     "example.com/example.com./CNAME", "is not permitted at apex", "alias"},
+    {"RecordOutsideItsZone",
+     ZONE("      - {name: www.example.org., type: A, ttl: 60, values: [192.0.2.1]}\n"), 4, 9,
+     "example.com/www.example.org./A", "is not permitted in zone example.com.", ""},
+    {"AliasToAMissingRecordSet",
+     ZONE("      - {name: www, type: A, alias: {dns_name: app.example.com.}}\n"), 4, 37,
+     "example.com/www/A", "Tried to create an alias that targets app.example.com., type A", ""},
+};
+#undef ZONE
+
+INSTANTIATE_TEST_SUITE_P(Route53, RefusedByElbTest, ::testing::ValuesIn(kRefusedByRoute53),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(NativeYamlErrors, EveryProblemIsReportedNotJustTheFirst) {

@@ -208,6 +208,45 @@ class Printer {
       }
       add(Kind::kFirewallRuleGroup, g, text);
     }
+    for (const auto& d : n_.delegation_sets) {
+      std::string servers;
+      for (const auto& s : d.name_servers) servers += s + ",";
+      add(Kind::kDelegationSet, d, "servers=" + servers);
+    }
+    for (const auto& z : n_.hosted_zones) {
+      std::string vpcs;
+      for (const auto& v : z.vpcs) vpcs += ref(v.vpc, Kind::kVpc) + "@" + v.region + ",";
+      add(Kind::kHostedZone, z,
+          "domain=" + z.domain + " comment=" + z.comment + " private=" + yes(z.private_zone) +
+              " vpcs=" + vpcs + " ds=" + ref(z.delegation_set, Kind::kDelegationSet) +
+              " records=" + ids(Kind::kRecordSet, z.record_sets));
+    }
+    for (const auto& r : n_.record_sets) {
+      std::string text = "zone=" + id(Kind::kHostedZone, r.hosted_zone.index) + " name=" + r.record_name +
+                         " fqdn=" + r.fqdn + " type=" + r.type + " ttl=" + num(r.ttl) + " values=";
+      for (const auto& v : r.values) text += v + "|";
+      if (r.alias) {
+        text += " alias=" + r.alias->dns_name + "@" + r.alias->hosted_zone_id + "/" +
+                yes(r.alias->evaluate_target_health) + " lb=" + id(Kind::kLoadBalancer, r.alias->load_balancer);
+      }
+      text += " set=" + r.set_identifier + " weight=" + num(r.weight) + " region=" + r.region;
+      if (r.geo_location) {
+        text += " geo=" + r.geo_location->continent_code + "/" + r.geo_location->country_code + "/" +
+                r.geo_location->subdivision_code;
+      }
+      if (r.geo_proximity) {
+        const auto& g = *r.geo_proximity;
+        text += " prox=" + g.aws_region + "/" + g.local_zone_group + "/" +
+                (g.latitude ? std::to_string(*g.latitude) : "-") + "/" +
+                (g.longitude ? std::to_string(*g.longitude) : "-") + "/" + std::to_string(g.bias);
+      }
+      text += " failover=" + r.failover + " multivalue=" + yes(r.multivalue_answer);
+      if (r.cidr_routing) text += " cidr=" + r.cidr_routing->collection_id + "/" + r.cidr_routing->location_name;
+      text += " hc=" + r.health_check_id + " implicit=" + yes(r.implicit) +
+              " policy=" + model::routing_policy_name(r.policy) +
+              " alias_rs=" + id(Kind::kRecordSet, r.alias_record_set);
+      add(Kind::kRecordSet, r, text);
+    }
     return std::move(out_);
   }
 
