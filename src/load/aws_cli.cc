@@ -18,6 +18,7 @@
 #include "aws_cli_firewall.h"
 #include "cloudtwin/model/id_table.h"
 #include "json_source.h"
+#include "route53_json.h"
 
 namespace cloudtwin::load {
 namespace {
@@ -94,6 +95,7 @@ class Snapshot {
       : net_(n),
         d_(d),
         elb_(n, d),
+        route53_(n, d),
         first_vpc_(n.vpcs.size()),
         first_subnet_(n.subnets.size()),
         first_tgw_(n.transit_gateways.size()) {}
@@ -186,6 +188,7 @@ class Snapshot {
     // which the file gives after them: read once the whole file is.
     std::vector<std::string> deferred;
     bool network_firewall = false;
+    bool route53_answer = false;
     for (auto member : root) {
       od::field field;
       std::string_view key;
@@ -214,6 +217,12 @@ class Snapshot {
         network_firewall = true;
         continue;
       }
+      // route53 list-hosted-zones, get-hosted-zone, list-resource-record-sets, ...: likewise.
+      if (route53::is_answer_key(k)) {
+        route53_answer = true;
+        continue;
+      }
+      if (route53::is_companion_key(k)) continue;
       if (!handlers().contains(k) && !aws_cli::LoadBalancing::handler(k)) {
         if (std::find(std::begin(kNothingToModel), std::end(kNothingToModel), key) !=
             std::end(kNothingToModel)) {
@@ -245,6 +254,14 @@ class Snapshot {
       if (auto e = tree.build(whole, source->text().data())) return fail(e, tree.error_offset());
       rd.set_resource("");
       if (rd.no_duplicates(tree)) aws_cli::read_network_firewall_answer(rd, tree.root(), net_);
+    }
+    if (route53_answer) {
+      doc.rewind();
+      od::value whole;
+      if (auto e = doc.get_value().get(whole)) return fail(e, location());
+      if (auto e = tree.build(whole, source->text().data())) return fail(e, tree.error_offset());
+      rd.set_resource("");
+      if (rd.no_duplicates(tree)) route53_.read_answer(rd, tree.root(), p);
     }
     if (!deferred.empty()) {
       doc.rewind();
@@ -320,6 +337,7 @@ class Snapshot {
     }
     held_enis_.clear();
     unknown_peer_groups();
+    route53_.finish();
     regions(region_option);
   }
 
@@ -1413,6 +1431,7 @@ class Snapshot {
   std::unordered_set<std::string> service_enis_;
   std::unordered_set<std::string> gone_instances_;  // terminated: left out
   aws_cli::LoadBalancing elb_;
+  route53::Reader route53_;
   // Gateway Load Balancer interfaces, kept if a load balancer node is linked to one.
   std::vector<model::NetworkInterface> held_enis_;
   std::unordered_map<std::string, std::string> group_pairs_;  // referenced group -> detail
