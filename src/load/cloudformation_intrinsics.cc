@@ -598,6 +598,14 @@ Value Stack::get_att(std::string_view logical_id, std::string_view attribute, Lo
       attribute.ends_with("Id")) {
     return id();
   }
+  // A CloudFront distribution is not modelled, but its domain name is what a Route 53 alias
+  // to it says: d<14 characters>.cloudfront.net, kept as text.
+  if (t == "AWS::CloudFront::Distribution" && attribute == "DomainName") {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%013llx",
+                  static_cast<unsigned long long>(stable_hash(r->physical_id) & 0xfffffffffffffull));
+    return Value::string("d" + std::string(buf) + ".cloudfront.net", at_att);
+  }
   if (Value v = load_balancing_att(*r, attribute, at_att); !v.is_null()) return v;
   if (Value v = firewall_att(*r, attribute, at_att); !v.is_null()) return v;
   if (warn_once("GetAtt:" + r->logical_id + "." + std::string(attribute))) {
@@ -844,6 +852,33 @@ bool Stack::has_amazon_ipv6(std::string_view vpc_logical_id) {
 namespace cloudtwin::load::cfn {
 namespace {
 
+// The hosted zone of Elastic Load Balancing's DNS names in `region`, as Fn::GetAtt
+// CanonicalHostedZoneID gives it (Elastic Load Balancing endpoints and quotas: Application and
+// Classic Load Balancers share one per Region, Network Load Balancers have their own). A Region
+// not listed gets a stand-in naming it; alias targets are matched by DNS name, not by this.
+std::string elb_hosted_zone_id(std::string_view region, bool network) {
+  struct Row {
+    std::string_view region, application, network;
+  };
+  static constexpr Row kRows[] = {
+      {"us-east-1", "Z35SXDOTRQ7X7K", "Z26RNL4JYFTOTI"},
+      {"us-east-2", "Z3AADJGX6KTTL2", "ZLMOA37VPKANP"},
+      {"us-west-1", "Z368ELLRRE2KJ0", "Z24FKFUX50B4VW"},
+      {"us-west-2", "Z1H1FL5HABSF5", "Z18D5FSROUN65G"},
+      {"eu-west-1", "Z32O12XQLNTSW2", "Z2IFOLAFXWLO4F"},
+      {"eu-central-1", "Z215JYRZR1TBD5", "Z3F0SRJ5LGBH90"},
+      {"ap-northeast-1", "Z14GRHDCWA56QT", "Z31USIVHYNEOWT"},
+      {"ap-southeast-1", "Z1LMS91P8CMLE5", "ZKVM4W9LS7TM"},
+      {"ap-southeast-2", "Z1GM3OXH4ZPM65", "ZCT6FZBF4DROD"},
+      {"sa-east-1", "Z2P70J7HTTTPLU", "ZTK26PT1VY4CU"},
+  };
+  for (const auto& row : kRows) {
+    if (row.region == region) return std::string(network ? row.network : row.application);
+  }
+  return "ELB-" + std::string(network ? "NLB-" : "") + std::string(region);
+}
+
+
 // The parts of an Elastic Load Balancing v2 ARN after `loadbalancer/` or `targetgroup/`:
 // `app/<name>/<id>` or `<name>/<id>`.
 std::string_view arn_resource(std::string_view arn, std::string_view kind) {
@@ -893,6 +928,10 @@ Value Stack::load_balancing_att(const ResourceDecl& r, std::string_view attribut
     if (attribute == "LoadBalancerName") return text(name_in(full));
     if (attribute == "LoadBalancerFullName") return text(full);
     if (attribute == "DNSName") return text(elb_dns_name(r.physical_id, internal(), region_));
+    if (attribute == "CanonicalHostedZoneID") {
+      const Value type = property(r, "Type", at_att);
+      return text(elb_hosted_zone_id(region_, type.is_string() && type.text == "network"));
+    }
     if (attribute == "SecurityGroups") {
       Value groups = property(r, "SecurityGroups", at_att);
       if (groups.is_list()) return groups;
@@ -935,6 +974,7 @@ Value Stack::load_balancing_att(const ResourceDecl& r, std::string_view attribut
   }
   if (t == "AWS::ElasticLoadBalancing::LoadBalancer") {
     if (attribute == "DNSName") return text(elb_dns_name(r.physical_id, internal(), region_));
+    if (attribute == "CanonicalHostedZoneNameID") return text(elb_hosted_zone_id(region_, false));
     if (attribute == "SourceSecurityGroup.OwnerAlias") return text(account_);
     if (attribute == "SourceSecurityGroup.GroupName") {
       // In a VPC, the load balancer's (first) security group; without any, the VPC's default.

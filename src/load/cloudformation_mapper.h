@@ -1,4 +1,5 @@
-// Maps a stack's AWS::EC2, Elastic Load Balancing and Auto Scaling resources onto model
+// Maps a stack's AWS::EC2, Elastic Load Balancing, Auto Scaling, Network Firewall and Route 53
+// resources onto model
 // resources. Each resource type has one function (cloudformation_resources_*.cc); the Mapper
 // gives them typed, located access to evaluated properties and turns references into
 // model::Refs, leaving out (with a warning) whatever names something that is neither in this
@@ -204,6 +205,10 @@ class Mapper {
   bool firewall_rule_group(const ResourceDecl& r);
   bool firewall_logging_configuration(const ResourceDecl& r);
 
+  bool hosted_zone(const ResourceDecl& r);
+  bool record_set(const ResourceDecl& r);
+  bool record_set_group(const ResourceDecl& r);
+
  private:
   friend class Props;
   [[nodiscard]] std::optional<std::string> name_tag(const ResourceDecl& r);
@@ -218,6 +223,8 @@ class Mapper {
   // RuleGroup.RulesSource of a Network Firewall rule group.
   void read_rules_source(const ResourceDecl& r, Props& p, const Value& src,
                          model::FirewallRuleGroup& out);
+  // The zone a record set or record set group names (HostedZoneId or HostedZoneName).
+  model::Ref record_zone(const ResourceDecl& r, Props& p);
   // After every resource is mapped: IPv6 addresses AWS picks, interfaces in device order.
   void finish();
 

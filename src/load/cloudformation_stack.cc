@@ -441,6 +441,13 @@ void Stack::assign_physical_ids() {
     }
     if (r.type == "AWS::EC2::EIP")
       r.public_ip = allocate_public_ip(stack_name_ + "/" + r.logical_id);
+    // Route 53 zone ids: "Z" and 13 upper-case letters and digits, as Ref gives them.
+    if (r.type == "AWS::Route53::HostedZone") {
+      std::string id = "Z" + hex(h, 13);
+      for (auto& c : id) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+      r.physical_id = std::move(id);
+      continue;
+    }
     // Network Firewall: Ref is the ARN, named by name_firewalls() once names can be evaluated.
     if (r.type.starts_with("AWS::NetworkFirewall::")) {
       r.physical_id = firewall_arn(r, r.physical_id, "STATEFUL");
