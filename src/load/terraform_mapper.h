@@ -200,6 +200,8 @@ struct Mapper {
   void materialise_defaults();
   // Routes of a plan that name a firewall, aimed at its endpoint (terraform_resources_firewall.cc).
   void resolve_firewall_routes();
+  // Record sets whose hosted zone is outside the inputs (terraform_resources_route53.cc).
+  void leave_out_zoneless_records();
 };
 
 // A block list attribute (`default_action`, `rule_group`, ...): its objects, an error if it is
@@ -228,7 +230,8 @@ std::span<const Handler> filter_types();   // terraform_resources_filters.cc
 std::span<const Handler> transit_types();  // terraform_resources_transit.cc
 std::span<const Handler> elb_types();       // terraform_resources_elb.cc
 std::span<const Handler> firewall_types();  // terraform_resources_firewall.cc
+std::span<const Handler> route53_types();   // terraform_resources_route53.cc
 inline constexpr std::span<const Handler> (*kTypeTables[])() = {
-    vpc_types, filter_types, transit_types, elb_types, firewall_types};
+    vpc_types, filter_types, transit_types, elb_types, firewall_types, route53_types};
 
 }  // namespace cloudtwin::load::terraform

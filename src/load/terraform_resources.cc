@@ -337,6 +337,7 @@ void Mapper::build_index() {
   index_kind(Kind::kTargetGroup, net.target_groups);
   index_kind(Kind::kVpcEndpointService, net.vpc_endpoint_services);
   index_kind(Kind::kAutoScalingGroup, net.auto_scaling_groups);
+  index_kind(Kind::kHostedZone, net.hosted_zones);
   for (const auto& a : aliases) {
     auto& m = index[a.kind];
     if (auto it = m.find(a.id); it != m.end()) m.emplace(a.alias, it->second);
@@ -377,6 +378,7 @@ void Mapper::finish() {
   build_index();
   for (auto& p : pending) p();
   pending.clear();
+  leave_out_zoneless_records();
   resolve_firewall_routes();
   leave_out_missing();
   for (auto& a : aliases) net.aliases.push_back(std::move(a));

@@ -1,0 +1,182 @@
+// The Terraform reader's Route 53 types (Terraform AWS provider, r/route53_zone, r/route53_record,
+// r/route53_zone_association, r/route53_delegation_set): a state and a plan, names and TXT values
+// as the provider sends them to Route 53, and what is left out or refused, located.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "cloudtwin/load/load.h"
+#include "trace_helpers.h"
+
+namespace cloudtwin::load {
+namespace {
+
+using testing::dump_diagnostics;
+
+struct Loaded {
+  model::Network network;
+  Diagnostics diagnostics;
+  bool ok = false;
+};
+
+Loaded load_text(const std::string& json, const std::string& name) {
+  Loaded l;
+  const auto path = std::filesystem::path(::testing::TempDir()) / name;
+  std::ofstream(path) << json;
+  l.ok = load_network({path.string()}, l.network, l.diagnostics);
+  return l;
+}
+
+std::string res(const std::string& address, const std::string& values) {
+  const std::string type = address.substr(0, address.find('.'));
+  const std::string name = address.substr(address.find('.') + 1);
+  return R"({"address": ")" + address + R"(", "mode": "managed", "type": ")" + type +
+         R"(", "name": ")" + name + R"(", "values": {)" + values + "}}";
+}
+
+std::string state(const std::string& resources) {
+  return R"({"format_version": "1.0", "terraform_version": "1.5.7", "values": {"root_module": {"resources": [)" +
+         resources + "]}}}";
+}
+
+const model::RecordSet* record(const model::Network& n, std::string_view fqdn, std::string_view type,
+                               std::string_view set_identifier = "") {
+  for (const auto& r : n.record_sets) {
+    if (r.fqdn == fqdn && r.type == type && r.set_identifier == set_identifier) return &r;
+  }
+  return nullptr;
+}
+
+const std::string kState = state(
+    res("aws_vpc.v", R"("id": "vpc-1", "cidr_block": "10.0.0.0/16")") + ",\n" +
+    res("aws_vpc.w", R"("id": "vpc-2", "cidr_block": "10.1.0.0/16")") + ",\n" +
+    res("aws_route53_delegation_set.main",
+        R"("id": "N1PA6795SAMPLE", "name_servers": ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net", "ns-3.awsdns-3.org", "ns-4.awsdns-4.co.uk"])") + ",\n" +
+    res("aws_route53_zone.main",
+        R"("id": "Z1D633PJN98FT9", "zone_id": "Z1D633PJN98FT9", "name": "example.com", "comment": "Managed by Terraform", "delegation_set_id": "N1PA6795SAMPLE", "vpc": [], "force_destroy": false)") + ",\n" +
+    res("aws_route53_zone.corp",
+        R"("id": "Z2CORP", "zone_id": "Z2CORP", "name": "corp.internal", "comment": "", "delegation_set_id": "", "vpc": [{"vpc_id": "vpc-1", "vpc_region": "us-east-1"}])") + ",\n" +
+    res("aws_route53_zone_association.w", R"("id": "Z2CORP:vpc-2", "zone_id": "Z2CORP", "vpc_id": "vpc-2", "vpc_region": "us-east-1")") + ",\n" +
+    res("aws_route53_record.www",
+        R"("id": "Z1D633PJN98FT9_www_A_blue", "zone_id": "Z1D633PJN98FT9", "name": "www", "fqdn": "www.example.com", "type": "A", "ttl": 300, "records": ["192.0.2.1"], "set_identifier": "blue", "weighted_routing_policy": [{"weight": 10}], "alias": [], "health_check_id": "")") + ",\n" +
+    res("aws_route53_record.txt",
+        R"("id": "Z1D633PJN98FT9_txt_TXT", "zone_id": "Z1D633PJN98FT9", "name": "txt.example.com", "fqdn": "txt.example.com", "type": "TXT", "ttl": 60, "records": ["v=spf1 -all", "first\"\"second"], "alias": [])") + ",\n" +
+    res("aws_route53_record.geo",
+        R"("id": "Z1D633PJN98FT9_geo_A_eu", "zone_id": "Z1D633PJN98FT9", "name": "geo", "fqdn": "geo.example.com", "type": "A", "ttl": 60, "records": ["192.0.2.5"], "set_identifier": "eu", "geolocation_routing_policy": [{"continent": "EU", "country": "", "subdivision": ""}])") + ",\n" +
+    res("aws_route53_record.apex",
+        R"("id": "Z1D633PJN98FT9__A", "zone_id": "Z1D633PJN98FT9", "name": "example.com", "fqdn": "example.com", "type": "A", "records": null, "ttl": null, "alias": [{"name": "www.example.com", "zone_id": "Z1D633PJN98FT9", "evaluate_target_health": true}], "set_identifier": "apex", "failover_routing_policy": [{"type": "PRIMARY"}])") + ",\n" +
+    res("aws_route53_record.db",
+        R"("id": "Z2CORP_db_A", "zone_id": "Z2CORP", "name": "db", "fqdn": "db.corp.internal", "type": "A", "ttl": 60, "records": ["10.0.1.5"])"));
+
+TEST(TerraformRoute53, StateZonesRecordsAssociationsAndDelegationSets) {
+  Loaded l = load_text(kState, "route53_state.json");
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  ASSERT_EQ(l.network.delegation_sets.size(), 1u);
+  EXPECT_EQ(l.network.delegation_sets[0].name_servers.size(), 4u);
+  ASSERT_EQ(l.network.hosted_zones.size(), 2u);
+  const auto& main = l.network.hosted_zones[0];
+  EXPECT_EQ(main.id, "Z1D633PJN98FT9");
+  EXPECT_EQ(main.delegation_set.index, 0u);
+  EXPECT_FALSE(main.private_zone);
+  const auto& corp = l.network.hosted_zones[1];
+  EXPECT_TRUE(corp.private_zone);
+  ASSERT_EQ(corp.vpcs.size(), 2u) << "the zone's vpc block and aws_route53_zone_association";
+  EXPECT_EQ(corp.vpcs[1].vpc.text, "vpc-2");
+
+  const auto* www = record(l.network, "www.example.com.", "A", "blue");
+  ASSERT_TRUE(www);
+  EXPECT_EQ(www->name, "aws_route53_record.www");
+  EXPECT_EQ(www->id, "Z1D633PJN98FT9/www.example.com./A/blue");
+  EXPECT_EQ(www->weight, 10);
+  // The provider quotes TXT values (flattenTxtEntry); `""` inside splits the strings.
+  const auto* txt = record(l.network, "txt.example.com.", "TXT");
+  ASSERT_TRUE(txt);
+  EXPECT_EQ(txt->values, (std::vector<std::string>{"\"v=spf1 -all\"", "\"first\" \"second\""}));
+  const auto* geo = record(l.network, "geo.example.com.", "A", "eu");
+  ASSERT_TRUE(geo && geo->geo_location);
+  EXPECT_EQ(geo->geo_location->continent_code, "EU");
+  const auto* apex = record(l.network, "example.com.", "A", "apex");
+  ASSERT_TRUE(apex && apex->alias);
+  EXPECT_FALSE(apex->ttl);
+  EXPECT_NE(apex->alias_record_set, model::kNone);
+  // The implicit NS uses the delegation set's name servers.
+  const auto* ns = record(l.network, "example.com.", "NS");
+  ASSERT_TRUE(ns && ns->implicit);
+  EXPECT_EQ(ns->values.front(), "ns-1.awsdns-1.com.");
+}
+
+// A plan knows `name` only: the provider appends the zone's name when `name` does not end with
+// it (expandRecordName), and the zone's id is unknown until apply.
+TEST(TerraformRoute53, PlanCompletesRelativeNamesWithTheZone) {
+  const std::string plan = R"({"format_version": "1.2", "terraform_version": "1.5.7",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_route53_zone.main", "mode": "managed", "type": "aws_route53_zone", "name": "main",
+     "values": {"name": "example.com", "comment": "Managed by Terraform", "vpc": [], "force_destroy": false}},
+    {"address": "aws_route53_record.www", "mode": "managed", "type": "aws_route53_record", "name": "www",
+     "values": {"name": "www", "type": "A", "ttl": 300, "records": ["192.0.2.1"]}},
+    {"address": "aws_route53_record.api", "mode": "managed", "type": "aws_route53_record", "name": "api",
+     "values": {"name": "api.example.com", "type": "A", "ttl": 300, "records": ["192.0.2.2"]}}
+  ]}},
+  "resource_changes": [
+    {"address": "aws_route53_zone.main", "mode": "managed", "type": "aws_route53_zone", "name": "main",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "zone_id": true, "name_servers": true}}},
+    {"address": "aws_route53_record.www", "mode": "managed", "type": "aws_route53_record", "name": "www",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "zone_id": true, "fqdn": true}}},
+    {"address": "aws_route53_record.api", "mode": "managed", "type": "aws_route53_record", "name": "api",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "zone_id": true, "fqdn": true}}}
+  ],
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_route53_record.www", "mode": "managed", "type": "aws_route53_record", "name": "www",
+     "expressions": {"zone_id": {"references": ["aws_route53_zone.main.zone_id", "aws_route53_zone.main"]}}},
+    {"address": "aws_route53_record.api", "mode": "managed", "type": "aws_route53_record", "name": "api",
+     "expressions": {"zone_id": {"references": ["aws_route53_zone.main.zone_id", "aws_route53_zone.main"]}}}
+  ]}}
+})";
+  Loaded l = load_text(plan, "route53_plan.json");
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  const auto* www = record(l.network, "www.example.com.", "A");
+  ASSERT_TRUE(www) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(www->record_name, "www");
+  const auto* api = record(l.network, "api.example.com.", "A");
+  ASSERT_TRUE(api) << "not api.example.com.example.com.";
+  EXPECT_EQ(api->record_name, "api.example.com.");
+}
+
+// A zone outside the inputs is existing infrastructure: its record is left out, with a warning.
+TEST(TerraformRoute53, RecordOfAZoneOutsideTheInputsIsLeftOut) {
+  Loaded l = load_text(state(res("aws_route53_record.x",
+                                 R"("id": "ZX_x_A", "zone_id": "ZX", "name": "x.example.com", "fqdn": "x.example.com", "type": "A", "ttl": 60, "records": ["192.0.2.1"])")),
+                       "route53_outside.json");
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  EXPECT_TRUE(l.network.record_sets.empty());
+  EXPECT_EQ(testing::count_warnings_containing(l.diagnostics, "its hosted zone ZX is not in this state"), 1u)
+      << dump_diagnostics(l.diagnostics);
+}
+
+TEST(TerraformRoute53, BadRecordsAreLocatedErrors) {
+  Loaded l = load_text(
+      state(res("aws_route53_zone.main", R"("id": "Z1", "zone_id": "Z1", "name": "example.com")") + ",\n" +
+            res("aws_route53_record.a", R"("id": "Z1_a_A", "zone_id": "Z1", "name": "a.example.com", "ttl": 60, "records": ["192.0.2.1"])") + ",\n" +
+            res("aws_route53_record.b", R"("id": "Z1_b_A", "zone_id": "Z1", "name": "b.example.com", "type": "A", "ttl": "soon", "records": ["192.0.2.1"])") + ",\n" +
+            res("aws_route53_record.c", R"("id": "Z1_c_A", "zone_id": "Z1", "name": "c.example.com", "type": "A", "ttl": 60, "records": "192.0.2.1")") + ",\n" +
+            res("aws_route53_record.d", R"("id": "Z1_d_A", "zone_id": "Z1", "name": "d.example.com", "type": "A", "ttl": 60, "records": ["192.0.2.999"])")),
+      "route53_bad.json");
+  EXPECT_FALSE(l.ok);
+  auto find = [&](std::string_view text) -> const Diagnostic* {
+    for (const auto& d : l.diagnostics.items()) {
+      if (d.severity == Severity::kError && d.message.find(text) != std::string::npos) return &d;
+    }
+    return nullptr;
+  };
+  const auto* type = find("needs its `type`");
+  ASSERT_TRUE(type) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(type->resource, "aws_route53_record.a");
+  EXPECT_EQ(type->line, 2u);
+  ASSERT_TRUE(find("`ttl`: `soon` is not an integer")) << dump_diagnostics(l.diagnostics);
+  ASSERT_TRUE(find("`records` must be")) << dump_diagnostics(l.diagnostics);
+}
+
+}  // namespace
+}  // namespace cloudtwin::load
