@@ -109,7 +109,7 @@ bool Mapper::hosted_zone(const ResourceDecl& r) {
   }
   if (p.failed()) return p.skip();
   auto& z = add(r, n_.hosted_zones, Kind::kHostedZone);
-  z.domain = route53::from_route53_escapes(*name);
+  z.domain = *name;
   z.comment = std::move(comment);
   z.vpcs = std::move(associations);
   z.private_zone = !z.vpcs.empty();
@@ -124,7 +124,7 @@ bool read_record_set(Mapper& m, const ResourceDecl& r, Props& p, model::RecordSe
   Stack& s = m.stack();
   auto name = p.text("Name", kReq);
   auto type = p.text("Type", kReq);
-  if (name) out.record_name = route53::from_route53_escapes(absolute(*name));
+  if (name) out.record_name = absolute(*name);
   if (type) out.type = *type;
   if (auto v = p.text("SetIdentifier")) out.set_identifier = *v;
   // TTL is a string in the resource specification; templates write either.
@@ -160,7 +160,7 @@ bool read_record_set(Mapper& m, const ResourceDecl& r, Props& p, model::RecordSe
       model::AliasTarget a;
       a.at = alias.at;
       // Fn::GetAtt LB.DNSName gives the load balancer's DNS name, which finalize() matches.
-      if (auto d = ap.text("DNSName", kReq)) a.dns_name = route53::from_route53_escapes(*d);
+      if (auto d = ap.text("DNSName", kReq)) a.dns_name = *d;
       if (auto z = ap.text("HostedZoneId", kReq)) a.hosted_zone_id = *z;
       if (auto e = ap.boolean("EvaluateTargetHealth")) a.evaluate_target_health = *e;
       if (ap.failed()) {
@@ -251,9 +251,9 @@ model::Ref Mapper::record_zone(const ResourceDecl& r, Props& p) {
   auto name = p.text("HostedZoneName", kReq);
   if (!name) return {};
   const Location at = p.get("HostedZoneName").at;
-  const auto want = model::canonical_name(*name);
+  const auto want = model::route53_canonical_name(*name);
   for (const auto& z : n_.hosted_zones) {
-    if (want && model::canonical_name(z.domain) == want) return {*name, at};
+    if (want && model::route53_canonical_name(z.domain) == want) return {*name, at};
   }
   p.unusable("HostedZoneName",
              "`" + *name + "` is the domain of no hosted zone of this template or of an input read before it",

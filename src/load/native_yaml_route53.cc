@@ -26,7 +26,7 @@ std::optional<double> real(Value v) {
   return d;
 }
 
-void read_record(Context& cx, Value& item, const std::string& zone_id) {
+void read_record(Context& cx, Value& item, const std::string& zone_id, const std::string& zone_domain) {
   Fields f = item.fields({"id", "logical_name", "name", "type", "ttl", "values", "alias",
                           "set_identifier", "weight", "region", "geo_location", "geo_proximity",
                           "failover", "multivalue_answer", "cidr_routing", "health_check_id"});
@@ -38,7 +38,7 @@ void read_record(Context& cx, Value& item, const std::string& zone_id) {
     return;
   }
   r.hosted_zone = {zone_id, f.at()};
-  if (auto n = f.require("name").text()) r.record_name = route53::from_route53_escapes(*n);
+  if (auto n = f.require("name").text()) r.record_name = route53::record_name_in(*n, zone_domain);
   if (auto t = f.require("type").text()) r.type = route53::upper(*t);
   if (auto s = f.get("set_identifier").text()) r.set_identifier = *s;
   if (auto n = f.get("logical_name").text()) r.name = *n;
@@ -64,7 +64,7 @@ void read_record(Context& cx, Value& item, const std::string& zone_id) {
     if (a.is_mapping()) {
       model::AliasTarget t;
       t.at = a.at();
-      if (auto s = a.require("dns_name").text()) t.dns_name = route53::from_route53_escapes(*s);
+      if (auto s = a.require("dns_name").text()) t.dns_name = *s;
       if (auto s = a.get("hosted_zone_id").text()) t.hosted_zone_id = *s;
       if (auto b = a.get("evaluate_target_health").boolean()) t.evaluate_target_health = *b;
       r.alias = std::move(t);
@@ -138,7 +138,7 @@ void read_hosted_zone(Context& cx, Value& item) {
   if (auto id = f.get("id").text()) zone.id = *id;
   if (zone.id.empty()) zone.id = zone.name;
   if (!zone.id.empty()) f.set_resource(zone.id);
-  if (auto d = f.require("domain").text()) zone.domain = route53::from_route53_escapes(*d);
+  if (auto d = f.require("domain").text()) zone.domain = *d;
   // A zone without an id or name is named by its domain, as a zone file's origin names its zone.
   if (zone.id.empty()) zone.id = zone.domain;
   if (!zone.id.empty()) f.set_resource(zone.id);
@@ -160,11 +160,12 @@ void read_hosted_zone(Context& cx, Value& item) {
   }
   zone.delegation_set = f.get("delegation_set").ref();
   const std::string zone_id = zone.id;
+  const std::string zone_domain = zone.domain;
   std::size_t i = 0;
   for (auto& r : f.get("records").items()) {
     Value labelled(cx, r.node(), "records", r.at(),
                    zone_id + ".records[" + std::to_string(i++) + "]");
-    read_record(cx, labelled, zone_id);
+    read_record(cx, labelled, zone_id, zone_domain);
   }
 }
 

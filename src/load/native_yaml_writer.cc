@@ -1352,7 +1352,7 @@ class Writer {
     const std::string& default_id = z.name.empty() ? z.domain : z.name;
     if (z.id != default_id) m.set("id", str(z.id));
     if (!z.name.empty()) m.set("name", str(z.name));
-    m.set("domain", str(route53::to_route53_escapes(z.domain)));
+    m.set("domain", str(z.domain));
     if (!z.comment.empty()) m.set("comment", str(z.comment));
     if (z.private_zone) m.set("private", boolean(true));
     if (!z.vpcs.empty()) {
@@ -1385,7 +1385,7 @@ class Writer {
       m.set("id", str(r.id));
     }
     if (!r.name.empty()) m.set("logical_name", str(r.name));
-    m.set("name", str(route53::to_route53_escapes(r.record_name)));
+    m.set("name", str(r.record_name));
     m.set("type", str(r.type));
     if (r.ttl) m.set("ttl", Yaml::num(*r.ttl));
     if (!r.values.empty()) {
@@ -1393,7 +1393,7 @@ class Writer {
     }
     if (r.alias) {
       Yaml a = Yaml::map();
-      a.set("dns_name", str(route53::to_route53_escapes(r.alias->dns_name)));
+      a.set("dns_name", str(r.alias->dns_name));
       if (!r.alias->hosted_zone_id.empty()) a.set("hosted_zone_id", str(r.alias->hosted_zone_id));
       if (r.alias->evaluate_target_health) a.set("evaluate_target_health", boolean(true));
       m.set("alias", std::move(a));

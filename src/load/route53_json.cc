@@ -88,7 +88,7 @@ std::optional<double> real(json::Reader& rd, const Value& v, std::string_view fi
 }
 
 std::string canonical_or_lower(std::string_view name) {
-  if (auto c = model::canonical_name(name)) return *c;
+  if (auto c = model::route53_canonical_name(name)) return *c;
   std::string out(name);
   for (auto& ch : out) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
   return out;
@@ -234,7 +234,7 @@ void Reader::hosted_zone(json::Reader& rd, const Value& v, const Value& answer) 
     zi = static_cast<Index>(n_.hosted_zones.size() - 1);
   }
   auto& z = n_.hosted_zones[zi];
-  if (name) z.domain = from_route53_escapes(*name);
+  if (name) z.domain = *name;
   const Value config = v.get("Config");
   if (!config.absent() && rd.expect(config, Type::kObject, "Config")) {
     check_keys(rd, config, {"Comment", "PrivateZone"}, "a HostedZone's Config", false);
@@ -275,7 +275,7 @@ bool Reader::record_set(json::Reader& rd, const Value& v, model::RecordSet& r, b
   if (set_id) r.set_identifier = *set_id;
   // The API's names are fully qualified, the trailing dot optional (DomainNameFormat.html); the
   // dot is added so that finalize() does not take the name as relative to the zone.
-  if (name) r.record_name = from_route53_escapes(name->empty() || name->ends_with('.') ? *name : *name + ".");
+  if (name) r.record_name = name->empty() || name->ends_with('.') ? *name : *name + ".";
   if (type) r.type = *type;
   rd.set_resource(record_set_id("", r.record_name, r.type, r.set_identifier).substr(1));
   bool ok = true;
@@ -314,7 +314,7 @@ bool Reader::record_set(json::Reader& rd, const Value& v, model::RecordSet& r, b
     check_keys(rd, alias, {"HostedZoneId", "DNSName", "EvaluateTargetHealth"}, "an AliasTarget", strict);
     model::AliasTarget a;
     a.at = rd.at(alias);
-    if (auto s = text(rd, alias.get("DNSName"), "DNSName")) a.dns_name = from_route53_escapes(*s);
+    if (auto s = text(rd, alias.get("DNSName"), "DNSName")) a.dns_name = *s;
     if (auto s = text(rd, alias.get("HostedZoneId"), "HostedZoneId")) a.hosted_zone_id = zone_id(*s);
     if (auto b = rd.boolean(alias.get("EvaluateTargetHealth"), "EvaluateTargetHealth")) {
       a.evaluate_target_health = *b;
@@ -388,6 +388,7 @@ void Reader::record_sets(json::Reader& rd, const Value& list, const Value& answe
     if (!record_set(rd, item, r, /*strict=*/false)) continue;
     if (r.type == "SOA" && p.soa_owner.empty()) {
       p.soa_owner = canonical_or_lower(r.record_name);
+      p.soa_name = r.record_name;
       p.soa_at = r.at;
     }
     n_.record_sets.push_back(std::move(r));
@@ -448,15 +449,16 @@ void Reader::finish() {
     if (zi == kNone && !p.zone_id.empty() && !p.soa_owner.empty()) {
       auto& z = n_.hosted_zones.emplace_back();
       z.id = p.zone_id;
-      z.domain = p.soa_owner;
+      z.domain = p.soa_name;
       z.at = p.at;
       zi = static_cast<Index>(n_.hosted_zones.size() - 1);
     }
     if (zi == kNone && !p.soa_owner.empty()) {
       // No zone read names it: the zone is made from the SOA's owner, named by its domain.
       auto& z = n_.hosted_zones.emplace_back();
-      z.domain = p.soa_owner;
-      z.id = p.soa_owner.size() > 1 ? p.soa_owner.substr(0, p.soa_owner.size() - 1) : p.soa_owner;
+      z.domain = p.soa_name;
+      z.id = p.soa_name.size() > 1 && p.soa_name.ends_with('.') ? p.soa_name.substr(0, p.soa_name.size() - 1)
+                                                               : p.soa_name;
       z.at = p.soa_at;
       zi = static_cast<Index>(n_.hosted_zones.size() - 1);
     }
@@ -585,9 +587,7 @@ void Reader::change_batch(json::Reader& rd, const Value& batch, const Value& zon
   // The zone's record sets so far, by (name, type, set identifier), then the changes in order.
   using Key = std::tuple<std::string, std::string, std::string>;
   auto key_of = [&](const model::RecordSet& r) {
-    std::string name = r.record_name;
-    auto c = model::canonical_name(name, origin);
-    return Key{c ? *c : canonical_or_lower(name), route53::upper(r.type), r.set_identifier};
+    return Key{canonical_or_lower(r.record_name), route53::upper(r.type), r.set_identifier};
   };
   std::vector<model::RecordSet> zone_records;
   std::vector<model::RecordSet> others;

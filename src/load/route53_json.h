@@ -57,6 +57,7 @@ class Reader {
     std::string zone_id;  // named by the file or the answer, "" if not
     Location at;
     std::string soa_owner;  // canonical; "" if no SOA
+    std::string soa_name;   // as written
     Location soa_at;
   };
 

@@ -1,5 +1,5 @@
 // What every Route 53 reader shares: record set ids, Route 53's zone ids as the API writes them
-// ("/hostedzone/Z1D633PJN98FT9"), and Terraform's quoting of TXT values.
+// ("/hostedzone/Z1D633PJN98FT9"), names relative to a zone, and Terraform's quoting of TXT values.
 #pragma once
 
 #include <string>
@@ -38,60 +38,23 @@ inline std::string_view delegation_set_id(std::string_view id) {
   return id;
 }
 
-// Route 53 writes a character of a name outside a-z, 0-9, '-' and '_' as `\ooo`, three OCTAL
-// digits (DomainNameFormat.html: `*.example.com` comes back as `\052.example.com.`), where RFC
-// 1035's presentation form, which finalize() reads with Knot, writes `\DDD` in DECIMAL. A name
-// from a Route 53 input is turned into RFC 1035's form: the character itself where it needs no
-// escape (`\052` is the wildcard `*`), else its decimal escape. Other escapes are kept.
-inline std::string from_route53_escapes(std::string_view name) {
-  auto octal = [](char c) { return c >= '0' && c <= '7'; };
-  std::string out;
-  out.reserve(name.size());
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == '\\' && i + 3 < name.size() && octal(name[i + 1]) && octal(name[i + 2]) &&
-        octal(name[i + 3])) {
-      const int c = (name[i + 1] - '0') * 64 + (name[i + 2] - '0') * 8 + (name[i + 3] - '0');
-      const bool plain = c > 32 && c < 127 && c != '.' && c != '\\' && c != '"' && c != '(' &&
-                         c != ')' && c != ';' && c != '@' && c != '$';
-      if (plain) {
-        out += static_cast<char>(c);
-      } else {
-        out += '\\';
-        out += static_cast<char>('0' + c / 100);
-        out += static_cast<char>('0' + c / 10 % 10);
-        out += static_cast<char>('0' + c % 10);
-      }
-      i += 3;
-      continue;
-    }
-    if (name[i] == '\\' && i + 1 < name.size()) {  // another escape: kept whole
-      out += name[i++];
-    }
-    out += name[i];
-  }
-  return out;
-}
-
-// The inverse for `export`: RFC 1035's decimal `\DDD` as Route 53's octal `\ooo`.
-inline std::string to_route53_escapes(std::string_view name) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  std::string out;
-  out.reserve(name.size());
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == '\\' && i + 3 < name.size() && digit(name[i + 1]) && digit(name[i + 2]) &&
-        digit(name[i + 3])) {
-      const int c = (name[i + 1] - '0') * 100 + (name[i + 2] - '0') * 10 + (name[i + 3] - '0');
-      out += '\\';
-      out += static_cast<char>('0' + c / 64 % 8);
-      out += static_cast<char>('0' + c / 8 % 8);
-      out += static_cast<char>('0' + c % 8);
-      i += 3;
-      continue;
-    }
-    if (name[i] == '\\' && i + 1 < name.size()) out += name[i++];
-    out += name[i];
-  }
-  return out;
+// A record set's name in its zone, as Terraform's provider completes it (expandRecordName) and
+// the native format reads it: a name that ends with `.` or with the zone's domain is absolute
+// (as Route 53 takes names, the trailing dot optional); any other is relative to the zone, whose
+// domain is appended. Names keep Route 53's octal escapes (`\052` for `*`), which finalize()
+// reads.
+inline std::string record_name_in(std::string_view name, std::string_view zone) {
+  if (name.empty() || name.ends_with('.') || zone.empty()) return std::string(name);
+  if (zone.ends_with('.')) zone.remove_suffix(1);
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    return out;
+  };
+  const std::string n = lower(name), z = lower(zone);
+  // The provider compares the text, not labels: "myexample.com" ends with "example.com".
+  if (n.ends_with(z)) return std::string(name) + ".";
+  return std::string(name) + "." + std::string(zone) + ".";
 }
 
 // A TXT or SPF value as the Terraform AWS provider sends it to Route 53: wrapped in quotes

@@ -25,13 +25,6 @@ const std::vector<std::string_view> kZoneTypes = {"aws_route53_zone"};
 const std::vector<std::string_view> kAliasTargets = {"aws_lb", "aws_alb", "aws_elb",
                                                      "aws_cloudfront_distribution"};
 
-std::string lower_trimmed(std::string_view s) {
-  if (s.ends_with('.')) s.remove_suffix(1);
-  std::string out(s);
-  for (auto& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  return out;
-}
-
 // The first object of a block list attribute, or a missing value.
 json::Value first_block(Mapper& m, const json::Value& v, std::string_view field) {
   auto list = blocks(m, v, field);
@@ -46,7 +39,7 @@ void zone(Mapper& m, Res& res) {
     m.rd.error(res.offset, res.address, "aws_route53_zone needs its `name`");
   }
   auto& x = m.net.hosted_zones[self];
-  if (name) x.domain = route53::from_route53_escapes(*name);
+  if (name) x.domain = std::string(*name);
   if (auto c = m.str(res, "comment")) x.comment = std::string(*c);
   for (const auto& v : blocks(m, res.v.get("vpc"), "vpc")) {
     model::HostedZoneVpc a;
@@ -121,7 +114,7 @@ void record(Mapper& m, Res& res) {
   if (!type) m.rd.error(res.offset, res.address, "aws_route53_record needs its `type`");
   if (!type || (!name && !fqdn)) return;
   r.type = std::string(*type);
-  r.record_name = route53::from_route53_escapes(fqdn ? *fqdn : *name);
+  r.record_name = std::string(fqdn ? *fqdn : *name);
   if (fqdn && !r.record_name.ends_with('.')) r.record_name += '.';
   if (auto s = m.str(res, "set_identifier")) r.set_identifier = std::string(*s);
   if (auto t = m.rd.integer(res.v.get("ttl"), "ttl", kMin, kMax)) r.ttl = *t;
@@ -139,7 +132,7 @@ void record(Mapper& m, Res& res) {
     model::AliasTarget t;
     t.at = m.at(a);
     if (auto s = m.rd.str(a.get("name"), "name")) {
-      t.dns_name = route53::from_route53_escapes(*s);
+      t.dns_name = std::string(*s);
     } else if (m.plan.is_plan) {
       // A load balancer's dns_name is unknown until apply: the one the configuration names,
       // by its address, which is its id in a plan.
@@ -153,7 +146,14 @@ void record(Mapper& m, Res& res) {
     } else {
       m.rd.error(a.offset(), res.address, "an `alias` block needs its `name`");
     }
-    if (auto s = m.rd.str(a.get("zone_id"), "zone_id")) t.hosted_zone_id = std::string(*s);
+    if (auto s = m.rd.str(a.get("zone_id"), "zone_id")) {
+      t.hosted_zone_id = std::string(*s);
+    } else if (m.plan.is_plan) {
+      // The load balancer's zone_id, unknown until apply: named by its address, so that the
+      // target is not taken for a record set of the record's own zone.
+      auto targets = m.from_configuration(res, "alias.zone_id", kAliasTargets, false);
+      if (!targets.empty()) t.hosted_zone_id = targets.front();
+    }
     if (auto b = m.rd.boolean(a.get("evaluate_target_health"), "evaluate_target_health")) {
       t.evaluate_target_health = *b;
     }
@@ -225,8 +225,7 @@ void record(Mapper& m, Res& res) {
       return;
     }
     if (rs.record_name.ends_with('.')) return;
-    const std::string domain = lower_trimmed(m.net.hosted_zones[*z].domain);
-    if (lower_trimmed(rs.record_name).ends_with(domain)) rs.record_name += '.';
+    rs.record_name = route53::record_name_in(rs.record_name, m.net.hosted_zones[*z].domain);
   });
 }
 

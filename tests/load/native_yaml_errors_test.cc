@@ -248,13 +248,13 @@ const BadInput kBadInputs[] = {
     // ---- Route 53 (docs/format.md, "Route 53") ----
     {"RecordUnknownFieldSuggestsTheClosest",
      "hosted_zones:\n  - domain: example.com\n    records:\n      - {name: www, type: A, tll: 60}\n",
-     4, 30, "example.com/www/A", "unknown field `tll`", "did you mean `ttl`?"},
+     4, 30, "example.com/www.example.com./A", "unknown field `tll`", "did you mean `ttl`?"},
     {"RecordWithoutType",
      "hosted_zones:\n  - domain: example.com\n    records:\n      - {name: www, ttl: 60}\n", 4, 9,
      "example.com.records[0]", "missing required field `type`", ""},
     {"RecordTtlIsNotANumber",
      "hosted_zones:\n  - domain: example.com\n    records:\n      - {name: www, type: A, ttl: soon}\n",
-     4, 35, "example.com/www/A", "`ttl` must be an integer", ""},
+     4, 35, "example.com/www.example.com./A", "`ttl` must be an integer", ""},
     {"RecordsAreAList",
      "hosted_zones:\n  - domain: example.com\n    records: {name: www}\n", 3, 14, "example.com",
      "`records` must be a list", ""},
@@ -263,7 +263,7 @@ const BadInput kBadInputs[] = {
     {"AliasWithoutDnsName",
      "hosted_zones:\n  - domain: example.com\n    records:\n"
      "      - {name: www, type: A, alias: {hosted_zone_id: Z1}}\n",
-     4, 37, "example.com/www/A", "missing required field `dns_name`", ""},
+     4, 37, "example.com/www.example.com./A", "missing required field `dns_name`", ""},
 
     // ---- load balancers, target groups, Auto Scaling (docs/format.md, "Load balancers") ----
     {"LoadBalancerUnknownFieldSuggestsTheClosest", LB("    subnet: [a, b]\n"), 3, 5, "lb-web",
@@ -474,7 +474,7 @@ INSTANTIATE_TEST_SUITE_P(NativeYaml, RefusedByElbTest, ::testing::ValuesIn(kRefu
 const BadInput kRefusedByRoute53[] = {
     {"BadValueIsLocatedAtTheValue",
      ZONE("      - {name: www, type: A, ttl: 60, values: [192.0.2.1, 300.1.1.1]}\n"), 4, 59,
-     "example.com/www/A", "`300.1.1.1` is not a valid A value", ""},
+     "example.com/www.example.com./A", "`300.1.1.1` is not a valid A value", ""},
     // RFC 1912 §2.4; Route 53: "RRSet of type CNAME ... is not permitted at apex".
     {"CnameAtTheApex",
      ZONE("      - {name: example.com., type: CNAME, ttl: 60, values: [a.example.net.]}\n"), 4, 9,
@@ -484,7 +484,7 @@ const BadInput kRefusedByRoute53[] = {
      "example.com/www.example.org./A", "is not permitted in zone example.com.", ""},
     {"AliasToAMissingRecordSet",
      ZONE("      - {name: www, type: A, alias: {dns_name: app.example.com.}}\n"), 4, 37,
-     "example.com/www/A", "Tried to create an alias that targets app.example.com., type A", ""},
+     "example.com/www.example.com./A", "Tried to create an alias that targets app.example.com., type A", ""},
 };
 #undef ZONE
 

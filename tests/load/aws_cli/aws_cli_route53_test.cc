@@ -119,11 +119,11 @@ TEST(AwsCliRoute53, SnapshotAnswersMakeZonesAndTheirRecordSets) {
   const auto* soa = record(l.network, "example.com.", "SOA");
   ASSERT_TRUE(soa);
   EXPECT_FALSE(soa->implicit);
-  // Route 53 returns `*` as `\052`, an octal escape (route53.md §6), where RFC 1035's `\DDD` is
-  // decimal: it is read as the wildcard.
+  // Route 53 returns `*` as `\052`, an octal escape (route53.md §6): kept as written, the
+  // wildcard once finalize() reads it.
   const auto* wildcard = record(l.network, "*.example.com.", "TXT");
   ASSERT_TRUE(wildcard);
-  EXPECT_EQ(wildcard->record_name, "*.example.com.");
+  EXPECT_EQ(wildcard->record_name, "\\052.example.com.");
   EXPECT_EQ(wildcard->values, std::vector<std::string>{"\"hello\" \"world\""});
   const auto* blue = record(l.network, "www.example.com.", "A", "blue");
   ASSERT_TRUE(blue);

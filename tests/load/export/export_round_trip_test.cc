@@ -1,7 +1,7 @@
 // The property of `cloudtwin export`: for every sample network (the examples, the network part of
 // every scenario, the networks of tests/load/export/networks written to set every field the
-// format has, the examples of docs/format.md and the shared CloudFormation, Terraform and AWS CLI
-// samples), load -> finalize -> export -> read -> finalize gives the same network, and exporting
+// format has, the examples of docs/format.md and the shared CloudFormation, Terraform, AWS CLI
+// and Route 53 samples), load -> finalize -> export -> read -> finalize gives the same network, and exporting
 // that again gives the same text.
 #include <gtest/gtest.h>
 
@@ -75,6 +75,11 @@ std::vector<Sample> samples() {
     for (const auto& p : entries(shared / "data" / format, false)) {
       out.push_back({test_name(format, p.filename().string()), p.string(), Source::kShared});
     }
+  }
+  // Route 53's JSON (change batches, a recorded answer, botocore's examples); its zone files are
+  // read by another reader.
+  for (const auto& p : entries(shared / "data" / "route53", false)) {
+    out.push_back({test_name("route53", p.filename().string()), p.string(), Source::kShared});
   }
   for (const auto& p : entries(shared / "data" / "aws-cli", true)) {
     out.push_back({test_name("aws_cli", p.filename().string()), p.string(), Source::kShared});

@@ -138,10 +138,52 @@ TEST(TerraformRoute53, PlanCompletesRelativeNamesWithTheZone) {
   ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
   const auto* www = record(l.network, "www.example.com.", "A");
   ASSERT_TRUE(www) << dump_diagnostics(l.diagnostics);
-  EXPECT_EQ(www->record_name, "www");
+  EXPECT_EQ(www->record_name, "www.example.com.");
   const auto* api = record(l.network, "api.example.com.", "A");
   ASSERT_TRUE(api) << "not api.example.com.example.com.";
   EXPECT_EQ(api->record_name, "api.example.com.");
+}
+
+// In a plan, an alias to a load balancer has no name until apply: the load balancer the
+// configuration references, by its address (its id in a plan), which finalize() matches.
+TEST(TerraformRoute53, PlanAliasNamesTheLoadBalancerTheConfigurationReferences) {
+  const std::string plan = R"({"format_version": "1.2", "terraform_version": "1.5.7",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_vpc.v", "mode": "managed", "type": "aws_vpc", "name": "v",
+     "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+    {"address": "aws_subnet.a", "mode": "managed", "type": "aws_subnet", "name": "a",
+     "values": {"id": "subnet-a", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "us-east-1a"}},
+    {"address": "aws_subnet.b", "mode": "managed", "type": "aws_subnet", "name": "b",
+     "values": {"id": "subnet-b", "vpc_id": "vpc-1", "cidr_block": "10.0.2.0/24", "availability_zone": "us-east-1b"}},
+    {"address": "aws_lb.web", "mode": "managed", "type": "aws_lb", "name": "web",
+     "values": {"name": "web", "internal": true, "load_balancer_type": "application", "subnets": ["subnet-a", "subnet-b"]}},
+    {"address": "aws_route53_zone.main", "mode": "managed", "type": "aws_route53_zone", "name": "main",
+     "values": {"name": "example.com", "vpc": []}},
+    {"address": "aws_route53_record.app", "mode": "managed", "type": "aws_route53_record", "name": "app",
+     "values": {"name": "app.example.com", "type": "A", "alias": [{"evaluate_target_health": true}]}}
+  ]}},
+  "resource_changes": [
+    {"address": "aws_lb.web", "mode": "managed", "type": "aws_lb", "name": "web",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "arn": true, "dns_name": true, "zone_id": true}}},
+    {"address": "aws_route53_zone.main", "mode": "managed", "type": "aws_route53_zone", "name": "main",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "zone_id": true}}},
+    {"address": "aws_route53_record.app", "mode": "managed", "type": "aws_route53_record", "name": "app",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "zone_id": true, "fqdn": true}}}
+  ],
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_route53_record.app", "mode": "managed", "type": "aws_route53_record", "name": "app",
+     "expressions": {"zone_id": {"references": ["aws_route53_zone.main.zone_id", "aws_route53_zone.main"]},
+                     "alias": [{"name": {"references": ["aws_lb.web.dns_name", "aws_lb.web"]},
+                                "zone_id": {"references": ["aws_lb.web.zone_id", "aws_lb.web"]}}]}}
+  ]}}
+})";
+  Loaded l = load_text(plan, "route53_alias_plan.json");
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  const auto* app = record(l.network, "app.example.com.", "A");
+  ASSERT_TRUE(app && app->alias) << dump_diagnostics(l.diagnostics);
+  EXPECT_EQ(app->alias->dns_name, "aws_lb.web");
+  ASSERT_NE(app->alias->load_balancer, model::kNone);
+  EXPECT_EQ(l.network.load_balancers[app->alias->load_balancer].id, "aws_lb.web");
 }
 
 // A zone outside the inputs is existing infrastructure: its record is left out, with a warning.
