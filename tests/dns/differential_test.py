@@ -858,6 +858,10 @@ def load_zones(args):
             for p in paths]
 
 
+class ServerExited(RuntimeError):
+    pass
+
+
 def wait_ready(servers, client, origins, deadline):
     """Until every server answers every zone's SOA with AA."""
     wires = [query_wire(o, 6) for o in origins]
@@ -865,7 +869,7 @@ def wait_ready(servers, client, origins, deadline):
     while True:
         for s in servers:
             if not s.alive():
-                raise RuntimeError(f"{s.name} exited with status {s.proc.returncode}:\n{s.log()}")
+                raise ServerExited(f"{s.name} exited with status {s.proc.returncode}:\n{s.log()}")
         for name, answers in client.ask(wires, "udp").items():
             good = True
             for wire in answers:
@@ -909,13 +913,28 @@ def main():
     client = None
     started = time.monotonic()
     try:
-        servers = [nsd_server(args.nsd, workdir, zone_list),
-                   knot_server(args.knotd, workdir, zone_list),
-                   cloudtwin_server(args.cloudtwin, workdir, zone_list)]
-        for s in servers:
-            s.start()
-        client = Client(servers)
-        wait_ready(servers, client, origins, time.monotonic() + 30)
+        for attempt in range(3):
+            run_dir = os.path.join(workdir, f"run{attempt}")
+            os.mkdir(run_dir)
+            servers = [nsd_server(args.nsd, run_dir, zone_list),
+                       knot_server(args.knotd, run_dir, zone_list),
+                       cloudtwin_server(args.cloudtwin, run_dir, zone_list)]
+            for s in servers:
+                s.start()
+            client = Client(servers)
+            try:
+                wait_ready(servers, client, origins, time.monotonic() + 30)
+                break
+            except ServerExited as e:
+                # Most likely a port taken by someone else between free_port() and the bind:
+                # all three again on new ports, twice at most
+                if attempt == 2:
+                    raise
+                print(f"restarting on new ports: {e}", flush=True)
+                client.close()
+                client = None
+                for s in servers:
+                    s.stop()
         ports = ", ".join(f"{s.name} 127.0.0.1:{s.port}" for s in servers)
         print(f"{len(zones)} zones, {len(cases)} cases; {ports} "
               f"(ready in {time.monotonic() - started:.1f} s)", flush=True)
