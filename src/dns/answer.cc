@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace cloudtwin::dns {
@@ -20,7 +21,9 @@ class Writer {
  public:
   Writer(const Query& q, std::uint8_t* out, std::size_t limit) : q_(q), out_(out), limit_(limit) {
     put16(out_, q.id);
-    flags_ = static_cast<std::uint16_t>(kFlagQr | (q.flags & (0x7800 | kFlagRd | kFlagCd)));
+    // CD is not copied: these zones are unsigned and the server is not security-aware (NSD and
+    // Knot clear it too; RFC 4035 §3.1.6 asks the copy of security-aware servers).
+    flags_ = static_cast<std::uint16_t>(kFlagQr | (q.flags & (0x7800 | kFlagRd)));
     std::memset(out_ + 4, 0, 8);
     pos_ = kHeaderSize;
     reserve_ = q.edns ? kOptSize : 0;
@@ -36,11 +39,26 @@ class Writer {
   void rcode(std::uint16_t rc) { rcode_ = rc; }
   void authoritative() { flags_ |= kFlagAa; }
 
-  void copy(const ZoneStore& s, std::uint32_t index) {
+  // Where the name a template answers for is in the message: the question name at offset 12,
+  // or a DNAME's synthesised target (its first `prefix` octets at `prefix_at`, the rest at
+  // `tail_at`, in the DNAME's data).
+  struct Place {
+    std::size_t name_size;
+    std::size_t qname_at;
+    std::size_t prefix;
+    std::size_t prefix_at;
+    std::size_t tail_at;
+  };
+
+  [[nodiscard]] Place question_place() const { return {q_.qname_size, kHeaderSize, q_.qname_size, kHeaderSize, 0}; }
+
+  // Appends template `index`; false (nothing written) when a pointer would not fit in 14 bits.
+  bool copy(const ZoneStore& s, std::uint32_t index, const Place& at, bool first = true) {
     const Template& t = s.templates[index];
     const std::size_t room = limit_ - reserve_ - pos_;
     std::size_t size = t.size;
     std::uint16_t an = t.an, ns = t.ns, ar = t.ar;
+    bool truncate = false;
     if (size > room) {
       size = 0;
       an = ns = ar = 0;
@@ -53,34 +71,72 @@ class Writer {
         ar = c.ar;
       }
       // RFC 2181 §9: TC only when data the answer needs is missing, not for extra addresses.
-      if (an < t.required_an || ns < t.required_ns || ar < t.required_ar) flags_ |= kFlagTc;
+      truncate = an < t.required_an || ns < t.required_ns || ar < t.required_ar;
     }
-    std::memcpy(out_ + pos_, s.bytes.data() + t.offset, size);
-    const int delta = static_cast<int>(q_.qname_size) - t.base_size;
+    if (pos_ + size > 0x3FFF && !first) return false;
+    std::uint8_t* base = out_ + pos_;
+    std::memcpy(base, s.bytes.data() + t.offset, size);
+    const std::size_t question_end = kHeaderSize + t.base_size + 4;  // where the template began
     for (std::uint32_t i = 0; i < t.fixups_count; ++i) {
-      const std::uint16_t at = s.fixups[t.fixups_begin + i];
-      if (at + 2u > size) continue;
-      std::uint8_t* p = out_ + pos_ + at;
-      const int target = (get16(p) & 0x3FFF) + delta;
-      put16(p, static_cast<std::uint16_t>(0xC000 | target));
+      const std::uint16_t f = s.fixups[t.fixups_begin + i];
+      if (f + 2u > size) continue;
+      const std::size_t ptr = get16(base + f) & 0x3FFF;
+      std::size_t target;
+      if (ptr < kHeaderSize + t.base_size) {
+        const std::size_t off = at.name_size - t.base_size + (ptr - kHeaderSize);
+        target = off < at.prefix ? at.prefix_at + off : at.tail_at + (off - at.prefix);
+      } else {
+        target = pos_ + (ptr - question_end);
+      }
+      put16(base + f, static_cast<std::uint16_t>(0xC000 | (target & 0x3FFF)));
+    }
+    for (std::uint32_t i = 0; i < t.qname_fixups_count; ++i) {
+      const std::uint16_t f = s.fixups[t.qname_fixups_begin + i];
+      if (f + 2u <= size) put16(base + f, static_cast<std::uint16_t>(0xC000 | at.qname_at));
     }
     pos_ += size;
-    put16(out_ + 6, an);
-    put16(out_ + 8, ns);
-    put16(out_ + 10, ar);
+    put16(out_ + 6, static_cast<std::uint16_t>(get16(out_ + 6) + an));
+    put16(out_ + 8, static_cast<std::uint16_t>(get16(out_ + 8) + ns));
+    put16(out_ + 10, static_cast<std::uint16_t>(get16(out_ + 10) + ar));
     rcode_ = t.rcode;
-    if (t.authoritative) flags_ |= kFlagAa;
+    if (truncate) flags_ |= kFlagTc;
+    if (t.authoritative && first) flags_ |= kFlagAa;
+    return true;
   }
 
-  // RFC 6672 §3.3: the DNAME, then a CNAME from the question name to its rewrite.
-  void dname(const ZoneStore& s, const Node& n) {
+  [[nodiscard]] bool truncated() const { return flags_ & kFlagTc; }
+
+  // CHAOS TXT (RFC 4892 §2): one record with the question name as owner.
+  void chaos_txt(const std::string& text) {
+    const std::size_t len = std::min<std::size_t>(text.size(), 255);
+    if (pos_ + 12 + 1 + len > limit_ - reserve_) {
+      flags_ |= kFlagTc;
+      return;
+    }
+    std::uint8_t* p = out_ + pos_;
+    put16(p, 0xC000 | kHeaderSize);
+    put16(p + 2, kTypeTxt);
+    put16(p + 4, kClassCh);
+    put32(p + 6, 0);
+    put16(p + 10, static_cast<std::uint16_t>(len + 1));
+    p[12] = static_cast<std::uint8_t>(len);
+    std::memcpy(p + 13, text.data(), len);
+    pos_ += 13 + len;
+    put16(out_ + 6, 1);  // not authoritative: no zone holds it (as NSD and Knot answer)
+  }
+
+  void extended_error(std::uint16_t code) { ede_ = code; }
+
+  // RFC 6672 §3.1 step 3c: the DNAME, then a CNAME from the question name to its rewrite.
+  // Returns where the rewrite is in the message, for the lookup that goes on from it.
+  std::optional<Place> dname(const ZoneStore& s, const Node& n) {
     const std::size_t prefix = q_.qname_size - n.name_size;  // octets of the question name below the DNAME
     const std::size_t dname_rr = 2 + 10 + n.dname_target_size;
     const std::size_t cname_rr = 2 + 10 + prefix + 2;
     authoritative();
     if (pos_ + dname_rr > limit_ - reserve_) {
       flags_ |= kFlagTc;
-      return;
+      return std::nullopt;
     }
     std::uint8_t* p = out_ + pos_;
     put16(p, static_cast<std::uint16_t>(0xC000 | (kHeaderSize + prefix)));
@@ -91,14 +147,14 @@ class Writer {
     const std::size_t target_at = pos_ + 12;
     std::memcpy(p + 12, s.bytes.data() + n.dname_target, n.dname_target_size);
     pos_ += dname_rr;
-    put16(out_ + 6, 1);
+    put16(out_ + 6, static_cast<std::uint16_t>(get16(out_ + 6) + 1));
     if (prefix + n.dname_target_size > kMaxNameLength) {
-      rcode_ = 6;  // YXDOMAIN: the rewrite would be longer than a name may be
-      return;
+      rcode_ = 6;  // YXDOMAIN: the rewrite would be longer than a name may be (RFC 6672 §2.2)
+      return std::nullopt;
     }
-    if (pos_ + cname_rr > limit_ - reserve_) {
+    if (pos_ + cname_rr > limit_ - reserve_ || target_at > 0x3FFF) {
       flags_ |= kFlagTc;
-      return;
+      return std::nullopt;
     }
     p = out_ + pos_;
     put16(p, 0xC000 | kHeaderSize);
@@ -106,14 +162,17 @@ class Writer {
     put16(p + 4, kClassIn);
     put32(p + 6, n.dname_ttl);
     put16(p + 10, static_cast<std::uint16_t>(prefix + 2));
+    const std::size_t prefix_at = pos_ + 12;
     std::memcpy(p + 12, q_.question, prefix);
     put16(p + 12 + prefix, static_cast<std::uint16_t>(0xC000 | target_at));
     pos_ += cname_rr;
-    put16(out_ + 6, 2);
+    put16(out_ + 6, static_cast<std::uint16_t>(get16(out_ + 6) + 1));
+    return Place{prefix + n.dname_target_size, prefix_at, prefix, prefix_at, target_at};
   }
 
   std::size_t finish(AnswerInfo& info) {
-    if (q_.edns && pos_ + kOptSize <= limit_) {
+    const std::size_t ede_size = ede_ ? 6 : 0;
+    if (q_.edns && pos_ + kOptSize + ede_size <= limit_) {
       std::uint8_t* p = out_ + pos_;
       p[0] = 0;
       put16(p + 1, kTypeOpt);
@@ -121,8 +180,13 @@ class Writer {
       p[5] = static_cast<std::uint8_t>(rcode_ >> 4);  // extended rcode
       p[6] = 0;                                       // version
       put16(p + 7, q_.edns_flags & kEdnsDo);          // RFC 3225 §3: DO copied
-      put16(p + 9, 0);
-      pos_ += kOptSize;
+      put16(p + 9, static_cast<std::uint16_t>(ede_size));
+      if (ede_) {  // RFC 8914 §2: option 15, INFO-CODE, no EXTRA-TEXT
+        put16(p + 11, 15);
+        put16(p + 13, 2);
+        put16(p + 15, ede_);
+      }
+      pos_ += kOptSize + ede_size;
       put16(out_ + 10, static_cast<std::uint16_t>(get16(out_ + 10) + 1));
     }
     put16(out_ + 2, static_cast<std::uint16_t>(flags_ | (rcode_ & 0xF)));
@@ -140,6 +204,7 @@ class Writer {
   std::size_t reserve_ = 0;
   std::uint16_t flags_ = 0;
   std::uint16_t rcode_ = 0;
+  std::uint16_t ede_ = 0;
 };
 
 const Zone* find_zone(const ZoneStore& s, const Query& q, std::size_t& apex_at) {
@@ -180,6 +245,56 @@ std::size_t response_limit(const Query& q, Transport t, std::size_t server_max) 
   return std::clamp<std::size_t>(q.edns_size, kClassicUdpSize, std::max(server_max, kClassicUdpSize));
 }
 
+namespace {
+
+// What answers a name in a zone: a template, or a DNAME above it to synthesise from.
+struct Resolution {
+  std::uint32_t tmpl = kNoTemplate;
+  const Node* dname = nullptr;
+};
+
+// RFC 1034 §4.3.2 step 3 for `name` (lower case, wire) whose last `size - apex_at` octets are
+// zone `z`'s apex: the labels between, top down; the first delegation or DNAME decides; a
+// missing name means nothing deeper exists (empty non-terminals are nodes); then the name, its
+// wildcard (RFC 4592 §3.3.1), or NXDOMAIN.
+Resolution resolve(const ZoneStore& s, const Zone& z, const std::uint8_t* name, std::size_t size, std::size_t apex_at,
+                   std::uint16_t qtype, Transport t) {
+  std::size_t starts[128];
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < apex_at && count < 128; pos += 1 + name[pos]) starts[count++] = pos;
+  const Node& apex = s.nodes[z.apex_node];
+  if (count == 0) return {type_template(s, apex, qtype, t), nullptr};
+  if (apex.flags & Node::kDname) return {kNoTemplate, &apex};
+  std::size_t encloser_at = apex_at;
+  for (std::size_t i = count; i-- > 0;) {
+    auto it = z.nodes.find(key(name + starts[i], size - starts[i]));
+    if (it == z.nodes.end()) break;
+    const Node& n = s.nodes[it->second];
+    if (i == 0) {
+      if ((n.flags & Node::kCut) && qtype != kTypeDs) return {n.referral, nullptr};
+      return {type_template(s, n, qtype, t), nullptr};
+    }
+    encloser_at = starts[i];
+    if (n.flags & Node::kCut) return {n.referral, nullptr};
+    if (n.flags & Node::kDname) return {kNoTemplate, &n};
+  }
+  std::uint8_t star[kMaxNameLength + 2] = {1, '*'};
+  const std::size_t rest = size - encloser_at;
+  if (rest + 2 <= kMaxNameLength) {
+    std::memcpy(star + 2, name + encloser_at, rest);
+    auto it = z.nodes.find(key(star, rest + 2));
+    if (it != z.nodes.end()) return {type_template(s, s.nodes[it->second], qtype, t), nullptr};
+  }
+  return {z.nxdomain, nullptr};
+}
+
+bool chaos_name(const Query& q, std::string_view a, std::string_view b) {
+  const std::string_view name = key(q.qname_lower, q.qname_size);
+  return name == a || name == b;
+}
+
+}  // namespace
+
 std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status, Transport t, std::uint8_t* out,
                          std::size_t capacity, AnswerInfo& info) {
   if (status == QueryStatus::kDrop || capacity < kClassicUdpSize) return 0;
@@ -198,66 +313,61 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
     default:
       break;
   }
-  if (q.qclass != kClassIn || q.qtype == kTypeAxfr || q.qtype == kTypeIxfr) {
+  if (q.qclass == kClassCh) {
+    // RFC 4892 §2: who and what answers, as NSD and Knot do.
+    using namespace std::string_view_literals;
+    if ((q.qtype == kTypeTxt || q.qtype == kTypeAny) &&
+        chaos_name(q, "\x02id\x06server\x00"sv, "\x08hostname\x04" "bind\x00"sv)) {
+      w.chaos_txt(s.identity);
+    } else if ((q.qtype == kTypeTxt || q.qtype == kTypeAny) &&
+               chaos_name(q, "\x07version\x06server\x00"sv, "\x07version\x04" "bind\x00"sv)) {
+      w.chaos_txt(s.version);
+    } else {
+      w.rcode(static_cast<std::uint16_t>(Rcode::kRefused));
+    }
+    return w.finish(info);
+  }
+  // QCLASS ANY (RFC 1035 §3.2.5) reads the IN data; other classes are not served.
+  if (q.qclass != kClassIn && q.qclass != kClassAny) {
     w.rcode(static_cast<std::uint16_t>(Rcode::kRefused));
+    return w.finish(info);
+  }
+  if (q.qtype == kTypeAxfr || q.qtype == kTypeIxfr) {
+    // RFC 5936 §4.2: AXFR is not defined over UDP; over TCP, no transfers are allowed.
+    w.rcode(static_cast<std::uint16_t>(t == Transport::kUdp && q.qtype == kTypeAxfr ? Rcode::kNotImp : Rcode::kRefused));
     return w.finish(info);
   }
   std::size_t apex_at = 0;
   const Zone* z = find_zone(s, q, apex_at);
   if (z == nullptr) {
     w.rcode(static_cast<std::uint16_t>(Rcode::kRefused));  // RFC 8906 §3.1.4: not authoritative
+    w.extended_error(20);                                  // RFC 8914 §4.21: Not Authoritative
     return w.finish(info);
   }
-  // The labels between the apex and the question name, top down: the first delegation or DNAME
-  // decides; a missing name means nothing deeper exists (empty non-terminals are nodes).
-  std::size_t starts[128];
-  std::size_t count = 0;
-  for (std::size_t pos = 0; pos < apex_at; pos += 1 + q.qname_lower[pos]) starts[count++] = pos;
-  std::size_t encloser_at = apex_at;  // the closest encloser found so far
-  const Node* exact = nullptr;
-  if (count > 0 && (s.nodes[z->apex_node].flags & Node::kDname)) {
-    w.dname(s, s.nodes[z->apex_node]);
+  Resolution r = resolve(s, *z, q.qname_lower, q.qname_size, apex_at, q.qtype, t);
+  if (r.dname == nullptr) {
+    w.copy(s, r.tmpl, w.question_place());
     return w.finish(info);
   }
-  for (std::size_t i = count; i-- > 0;) {
-    auto it = z->nodes.find(key(q.qname_lower + starts[i], q.qname_size - starts[i]));
-    if (it == z->nodes.end()) break;
-    const Node& n = s.nodes[it->second];
-    if (i == 0) {
-      exact = &n;
-      break;
-    }
-    encloser_at = starts[i];
-    if (n.flags & Node::kCut) {
-      w.copy(s, n.referral);
-      return w.finish(info);
-    }
-    if (n.flags & Node::kDname) {
-      w.dname(s, n);
-      return w.finish(info);
-    }
+  // RFC 6672 §3.1 step 3c: synthesise, then go on from the rewritten name inside the zone.
+  auto place = w.dname(s, *r.dname);
+  if (!place || q.qtype == kTypeCname) return w.finish(info);  // a CNAME query has its answer
+  std::uint8_t name[kMaxNameLength];
+  const std::size_t prefix = place->prefix;
+  std::memcpy(name, q.qname_lower, prefix);
+  for (std::size_t i = 0; i < r.dname->dname_target_size; ++i) {
+    name[prefix + i] = ascii_lower(s.bytes[r.dname->dname_target + i]);
   }
-  if (count == 0) exact = &s.nodes[z->apex_node];
-  if (exact != nullptr) {
-    if ((exact->flags & Node::kCut) && q.qtype != kTypeDs) {
-      w.copy(s, exact->referral);
-    } else {
-      w.copy(s, type_template(s, *exact, q.qtype, t));
-    }
-    return w.finish(info);
+  const std::size_t size = prefix + r.dname->dname_target_size;
+  if (size < z->apex.size() || std::memcmp(name + size - z->apex.size(), z->apex.data(), z->apex.size()) != 0) {
+    return w.finish(info);  // the rewrite leaves the zone
   }
-  // RFC 4592 §3.3.1: the closest encloser's wildcard, else the name does not exist.
-  std::uint8_t star[kMaxNameLength + 2] = {1, '*'};
-  const std::size_t rest = q.qname_size - encloser_at;
-  if (rest + 2 <= kMaxNameLength) {
-    std::memcpy(star + 2, q.qname_lower + encloser_at, rest);
-    auto it = z->nodes.find(key(star, rest + 2));
-    if (it != z->nodes.end()) {
-      w.copy(s, type_template(s, s.nodes[it->second], q.qtype, t));
-      return w.finish(info);
-    }
-  }
-  w.copy(s, z->nxdomain);
+  // The apex must start at a label boundary of the rewrite.
+  std::size_t apex_in = 0;
+  while (apex_in < size - z->apex.size()) apex_in += 1 + name[apex_in];
+  if (apex_in != size - z->apex.size()) return w.finish(info);
+  Resolution next = resolve(s, *z, name, size, apex_in, q.qtype, t);
+  if (next.dname == nullptr && next.tmpl != kNoTemplate) w.copy(s, next.tmpl, *place, /*first=*/false);
   return w.finish(info);
 }
 

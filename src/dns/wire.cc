@@ -77,11 +77,11 @@ bool read_records(const std::uint8_t* p, std::size_t size, std::size_t pos, std:
     if (rdata + rdlen > size) return false;
     if (type == kTypeOpt) {
       // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
-      if (q.edns || i < std::uint32_t{an} + ns || name_size != 1) return false;
-      q.edns = true;
-      q.edns_size = rclass;
-      q.edns_version = static_cast<std::uint8_t>(ttl >> 16);
-      q.edns_flags = static_cast<std::uint16_t>(ttl);
+      if (q.edns) {
+        q.edns = false;  // two OPTs: which to honour is unknowable; answer as without (NSD, Knot)
+        return false;
+      }
+      if (i < std::uint32_t{an} + ns || name_size != 1) return false;
       std::size_t o = rdata;
       while (o < rdata + rdlen) {
         if (o + 4 > rdata + rdlen) return false;
@@ -89,6 +89,10 @@ bool read_records(const std::uint8_t* p, std::size_t size, std::size_t pos, std:
         if (o + 4 + olen > rdata + rdlen) return false;
         o += 4 + olen;  // unknown options are ignored (RFC 6891 §6.1.2)
       }
+      q.edns = true;
+      q.edns_size = rclass;
+      q.edns_version = static_cast<std::uint8_t>(ttl >> 16);
+      q.edns_flags = static_cast<std::uint16_t>(ttl);
     }
     pos = rdata + rdlen;
   }
@@ -108,17 +112,28 @@ QueryStatus parse_query(const std::uint8_t* p, std::size_t size, Query& q) {
   if (q.flags & kFlagQr) return QueryStatus::kDrop;  // a response: never answer it
   q.opcode = static_cast<std::uint8_t>((q.flags >> 11) & 0xF);
   const std::uint16_t qd = get16(p + 4), an = get16(p + 6), ns = get16(p + 8), ar = get16(p + 10);
-  if (qd != 1) return q.opcode != 0 && qd == 0 ? QueryStatus::kNotImp : QueryStatus::kFormErr;
+  if (qd != 1) {
+    // Still find the OPT (RFC 6891 §6.1.1: a response to a request with one carries one).
+    std::size_t pos = kHeaderSize;
+    std::uint8_t name[kMaxNameLength];
+    std::size_t name_size = 0;
+    bool ok = true;
+    for (std::uint16_t i = 0; i < qd && ok; ++i) {
+      pos = read_name(p, size, pos, name, &name_size);
+      ok = pos != 0 && pos + 4 <= size;
+      pos += 4;
+    }
+    if (!ok || !read_records(p, size, pos, an, ns, ar, q)) q.edns = false;
+    if (q.edns && q.edns_version > 0) return QueryStatus::kBadVers;
+    return q.opcode != 0 && qd == 0 ? QueryStatus::kNotImp : QueryStatus::kFormErr;
+  }
   std::size_t pos = kHeaderSize;
   if (!read_qname(p, size, pos, q) || pos + 4 > size) return QueryStatus::kFormErr;
   q.qtype = get16(p + pos);
   q.qclass = get16(p + pos + 2);
   q.question = p + kHeaderSize;
   q.question_size = pos + 4 - kHeaderSize;
-  if (!read_records(p, size, pos + 4, an, ns, ar, q)) {
-    q.edns = false;
-    return QueryStatus::kFormErr;
-  }
+  if (!read_records(p, size, pos + 4, an, ns, ar, q)) return QueryStatus::kFormErr;
   if (q.opcode != 0) return QueryStatus::kNotImp;
   if (q.edns && q.edns_version > 0) return QueryStatus::kBadVers;
   return QueryStatus::kOk;

@@ -8,6 +8,8 @@ extern "C" {  // some libknot headers lack C++ linkage guards
 #include <libknot/libknot.h>
 }
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -126,6 +128,7 @@ class TemplateWriter {
   void rrset(const RRset& s, const Wire& owner, Section section) {
     for (const auto& rd : s.rdatas) {
       if (owner.empty()) {
+        qname_fixups_.push_back(buf_.size());
         buf_.push_back(0xC0);
         buf_.push_back(kHeaderSize);
       } else {
@@ -158,6 +161,9 @@ class TemplateWriter {
     t.fixups_begin = static_cast<std::uint32_t>(store.fixups.size());
     for (std::size_t f : fixups_) store.fixups.push_back(static_cast<std::uint16_t>(f - start_));
     t.fixups_count = static_cast<std::uint32_t>(fixups_.size());
+    t.qname_fixups_begin = static_cast<std::uint32_t>(store.fixups.size());
+    for (std::size_t f : qname_fixups_) store.fixups.push_back(static_cast<std::uint16_t>(f - start_));
+    t.qname_fixups_count = static_cast<std::uint32_t>(qname_fixups_.size());
     t.cuts_begin = static_cast<std::uint32_t>(store.cuts.size());
     store.cuts.insert(store.cuts.end(), cuts_.begin(), cuts_.end());
     t.cuts_count = static_cast<std::uint32_t>(cuts_.size());
@@ -246,6 +252,7 @@ class TemplateWriter {
   std::uint8_t base_size_ = 0;
   std::vector<Entry> dict_;
   std::vector<std::size_t> fixups_;
+  std::vector<std::size_t> qname_fixups_;
   std::vector<Cut> cuts_;
   std::uint16_t count_[3] = {0, 0, 0};
   std::array<std::uint16_t, 3> required_{0, 0, 0};
@@ -258,6 +265,9 @@ class ZoneCompiler {
   std::shared_ptr<const ZoneStore> run() {
     auto store = std::make_shared<ZoneStore>();
     s_ = store.get();
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) store->identity = host;
+    store->version = "cloudtwin 0.1.0";
     for (model::Index zi = 0; zi < n_.hosted_zones.size(); ++zi) zone(zi);
     return store;
   }
@@ -478,44 +488,84 @@ class ZoneCompiler {
   }
 
   // The answer for qtype `type` at `node` (exact or a wildcard), question base `base`, owner
-  // the question name; a CNAME is followed inside the zone (RFC 1034 §4.3.2 step 3a).
+  // the question name; a CNAME is followed inside the zone (RFC 1034 §4.3.2 step 3a), through
+  // DNAMEs too (RFC 6672 §3.1 step 3c: the synthesised CNAME, then "go back to step 1").
   std::uint32_t answer(const NodeData& node, const Wire& base, std::uint16_t type) {
     TemplateWriter w(base);
     std::uint8_t rcode = 0;
     const NodeData* at = &node;
     Wire owner;  // empty: the question name
     std::set<Wire> seen;
-    for (int hop = 0; hop < 16; ++hop) {
+    bool done = false;
+    for (int hop = 0; hop < 16 && !done; ++hop) {
       const RRset* cname = at->find(kTypeCname);
-      if (cname != nullptr && type != kTypeCname) {
-        w.rrset(*cname, owner, TemplateWriter::kAnswer);
-        const std::string& rd = cname->rdatas.front();
-        Wire target = lower(rd.substr(0, name_size_at(rd, 0)));
+      if (cname == nullptr || type == kTypeCname) {
+        if (const RRset* s = at->find(type)) {
+          w.rrset(*s, owner, TemplateWriter::kAnswer);
+          w.require_answer_and_authority();
+          additional(w, *s);
+        } else {
+          negative(w);
+        }
+        break;
+      }
+      w.rrset(*cname, owner, TemplateWriter::kAnswer);
+      const std::string& rd = cname->rdatas.front();
+      Wire target = lower(rd.substr(0, name_size_at(rd, 0)));
+      done = true;
+      for (int rewrite = 0; rewrite < 8; ++rewrite) {
         if (!seen.insert(target).second) break;
         Lookup l = lookup(target);
+        if (l.found == Found::kBelowDname) {
+          const RRset* dname = l.node->find(kTypeDname);
+          const std::string& drd = dname->rdatas.front();
+          Wire rewritten = target.substr(0, target.size() - l.node->name.size()) + lower(drd.substr(0, name_size_at(drd, 0)));
+          w.rrset(*dname, l.node->name, TemplateWriter::kAnswer);
+          if (rewritten.size() > kMaxNameLength) {
+            rcode = 6;  // YXDOMAIN (RFC 6672 §2.2)
+            break;
+          }
+          w.rrset(RRset{kTypeCname, dname->ttl, {rewritten}}, target, TemplateWriter::kAnswer);
+          target = rewritten;
+          continue;
+        }
         if (l.found == Found::kNode || l.found == Found::kWildcard) {
           at = l.node;
           owner = target;
-          continue;
-        }
-        if (l.found == Found::kEmpty) negative(w);
-        if (l.found == Found::kNone) {
+          done = false;
+        } else if (l.found == Found::kEmpty) {
+          negative(w);
+        } else if (l.found == Found::kNone) {
           rcode = static_cast<std::uint8_t>(Rcode::kNxDomain);  // RFC 6604 §3: the last name's rcode
           negative(w);
         }
         break;
       }
-      if (const RRset* s = at->find(type)) {
-        w.rrset(*s, owner, TemplateWriter::kAnswer);
-        w.require_answer_and_authority();
-        additional(w, *s);
-      } else {
-        negative(w);
-      }
-      break;
     }
     w.require_answer_and_authority();
     return w.finish(*s_, rcode, true);
+  }
+
+  // Where a CNAME chain from `node` ends, through DNAMEs as answer() follows it; nullptr when
+  // it leaves the zone, loops or ends at no data.
+  const NodeData* chain_end(const NodeData& node) const {
+    const NodeData* at = &node;
+    std::set<Wire> seen;
+    for (int hop = 0; hop < 24; ++hop) {
+      const RRset* c = at->find(kTypeCname);
+      if (c == nullptr) return at;
+      Wire target = lower(c->rdatas.front().substr(0, name_size_at(c->rdatas.front(), 0)));
+      Lookup l = lookup(target);
+      for (int rewrite = 0; rewrite < 8 && l.found == Found::kBelowDname; ++rewrite) {
+        const std::string& drd = l.node->find(kTypeDname)->rdatas.front();
+        target = target.substr(0, target.size() - l.node->name.size()) + lower(drd.substr(0, name_size_at(drd, 0)));
+        if (target.size() > kMaxNameLength) return nullptr;
+        l = lookup(target);
+      }
+      if (!seen.insert(target).second || (l.found != Found::kNode && l.found != Found::kWildcard)) return nullptr;
+      at = l.node;
+    }
+    return nullptr;
   }
 
   std::uint32_t any(const NodeData& node, const Wire& base, bool all) {
@@ -579,17 +629,8 @@ class ZoneCompiler {
         for (const auto& s : node.rrsets) types.push_back({s.type, answer(node, base, s.type)});
         if (const RRset* cname = node.find(kTypeCname)) {
           // Every type at the chain's end gets its own answer; any other the chain's negative end.
-          const NodeData* end = &node;
-          std::set<Wire> seen;
-          for (int hop = 0; hop < 16; ++hop) {
-            const RRset* c = end->find(kTypeCname);
-            if (c == nullptr) break;
-            Wire t = lower(c->rdatas.front().substr(0, name_size_at(c->rdatas.front(), 0)));
-            Lookup l = lookup(t);
-            if (!seen.insert(t).second || (l.found != Found::kNode && l.found != Found::kWildcard)) break;
-            end = l.node;
-          }
-          if (end != &node) {
+          const NodeData* end = chain_end(node);
+          if (end != nullptr && end != &node) {
             for (const auto& s : end->rrsets) {
               if (s.type != kTypeCname) types.push_back({s.type, answer(node, base, s.type)});
             }
@@ -597,8 +638,9 @@ class ZoneCompiler {
           out.other = answer(node, base, 0);  // type 0: never present, so the chain's negative end
           (void)cname;
         }
+        // RFC 8482 §4: one RRset, over TCP too, as NSD and Knot answer.
         out.any_udp = any(node, base, false);
-        out.any_tcp = any(node, base, true);
+        out.any_tcp = out.any_udp;
         if (const RRset* dname = node.find(kTypeDname)) {
           const std::string& rd = dname->rdatas.front();
           out.dname_ttl = dname->ttl;

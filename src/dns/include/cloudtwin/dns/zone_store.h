@@ -34,6 +34,8 @@ struct Template {
   std::uint32_t offset = 0;  // into ZoneStore::bytes
   std::uint32_t size = 0;
   std::uint32_t fixups_begin = 0, fixups_count = 0;  // into ZoneStore::fixups
+  // Pointers to the question name itself (0xC00C when compiled): owners of what answers it.
+  std::uint32_t qname_fixups_begin = 0, qname_fixups_count = 0;
   std::uint32_t cuts_begin = 0, cuts_count = 0;      // into ZoneStore::cuts
   std::uint16_t an = 0, ns = 0, ar = 0;
   // Sections a response must hold whole, else TC: the answer, the authority (SOA of a negative
@@ -99,6 +101,9 @@ struct ZoneStore {
   std::vector<std::uint16_t> fixups;
   std::vector<Cut> cuts;
   std::uint8_t max_labels = 0;  // of any apex: how far up the zone search starts
+  // CHAOS TXT answers (RFC 4892 §2): id.server / hostname.bind, version.server / version.bind.
+  std::string identity;
+  std::string version;
   std::size_t records = 0;
 
   [[nodiscard]] std::size_t memory_bytes() const;
