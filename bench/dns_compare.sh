@@ -123,6 +123,8 @@ server:
     zonelistfile: "$dir/zone.list"
     logfile: "$dir/log"
     verbosity: 0
+    # NSD limits responses to 200/s per /24 by default (RRL): off, as Knot's and cloudtwin's are.
+    rrl-ratelimit: 0
 remote-control:
     control-enable: no
 zone:
@@ -143,7 +145,9 @@ tree() {
 cpu_seconds() {
   local ticks=0 t
   for p in $(tree "$1"); do
-    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    # utime and stime: fields 14 and 15, counted after the command name, which may hold spaces
+    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')
+    t=${t:-0}
     ticks=$((ticks + t))
   done
   echo "$ticks $(getconf CLK_TCK)" | awk '{printf "%.4f", $1 / $2}'

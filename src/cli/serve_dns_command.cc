@@ -2,10 +2,12 @@
 // answered over real DNS. Reloads on SIGHUP and when an input file changes (a bad reload is
 // rejected with its located errors and the old zones keep serving); stops on SIGTERM/SIGINT.
 // Logs one line per start, reload, rejected reload and stop on stderr.
+#include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -61,7 +63,9 @@ std::map<std::string, std::pair<std::int64_t, std::uintmax_t>> signature(const s
 }
 
 std::string summary(const dns::ZoneStore& z) {
-  return std::to_string(z.zones.size()) + " zone(s), " + std::to_string(z.records) + " record(s)";
+  char memory[32];
+  std::snprintf(memory, sizeof memory, "%.1f MiB", static_cast<double>(z.memory_bytes()) / (1 << 20));
+  return std::to_string(z.zones.size()) + " zone(s), " + std::to_string(z.records) + " record(s) in " + memory;
 }
 
 // Loads and compiles; nullptr after printing the errors.
@@ -76,6 +80,14 @@ std::shared_ptr<const dns::ZoneStore> build(const ServeDnsOptions& o, bool print
   if (print_warnings && !o.network.quiet) {
     for (const auto& d : compile.items()) std::cerr << d.str() << "\n";
   }
+  return zones;
+}
+
+// Loads and compiles, then gives the memory the network held back to the system: the server
+// keeps only the compiled zones.
+std::shared_ptr<const dns::ZoneStore> build_and_trim(const ServeDnsOptions& o, bool print_warnings) {
+  auto zones = build(o, print_warnings);
+  malloc_trim(0);
   return zones;
 }
 
@@ -106,7 +118,7 @@ int serve(ServeDnsOptions& o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto loaded = signature(o.network.paths);
-  auto zones = build(o, true);
+  auto zones = build_and_trim(o, true);
   if (!zones) return kExitBadInput;
   if (zones->zones.empty()) {
     return usage_error("the network has no " + std::string(o.private_zones ? "" : "public ") + "hosted zone to serve",
@@ -143,7 +155,7 @@ int serve(ServeDnsOptions& o) {
     auto now = signature(o.network.paths);
     if (sig != SIGHUP && now == loaded) continue;
     loaded = now;
-    auto fresh = build(o, false);
+    auto fresh = build_and_trim(o, false);
     auto& m = server.metrics();
     if (!fresh) {
       m.reload_failures.fetch_add(1);

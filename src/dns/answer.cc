@@ -15,7 +15,9 @@ namespace {
 
 constexpr std::uint16_t kOptSize = 11;
 
-std::string_view key(const std::uint8_t* p, std::size_t n) { return {reinterpret_cast<const char*>(p), n}; }
+std::string_view key(const std::uint8_t* p, std::size_t n) {
+  return {reinterpret_cast<const char*>(p), n};
+}
 
 class Writer {
  public:
@@ -50,7 +52,9 @@ class Writer {
     std::size_t tail_at;
   };
 
-  [[nodiscard]] Place question_place() const { return {q_.qname_size, kHeaderSize, q_.qname_size, kHeaderSize, 0}; }
+  [[nodiscard]] Place question_place() const {
+    return {q_.qname_size, kHeaderSize, q_.qname_size, kHeaderSize, 0};
+  }
 
   // Appends template `index`; false (nothing written) when a pointer would not fit in 14 bits.
   bool copy(const ZoneStore& s, std::uint32_t index, const Place& at, bool first = true) {
@@ -130,7 +134,8 @@ class Writer {
   // RFC 6672 §3.1 step 3c: the DNAME, then a CNAME from the question name to its rewrite.
   // Returns where the rewrite is in the message, for the lookup that goes on from it.
   std::optional<Place> dname(const ZoneStore& s, const Node& n) {
-    const std::size_t prefix = q_.qname_size - n.name_size;  // octets of the question name below the DNAME
+    const std::size_t prefix =
+        q_.qname_size - n.name_size;  // octets of the question name below the DNAME
     const std::size_t dname_rr = 2 + 10 + n.dname_target_size;
     const std::size_t cname_rr = 2 + 10 + prefix + 2;
     authoritative();
@@ -228,7 +233,8 @@ const Zone* find_zone(const ZoneStore& s, const Query& q, std::size_t& apex_at) 
 }
 
 std::uint32_t type_template(const ZoneStore& s, const Node& n, std::uint16_t qtype, Transport t) {
-  if (qtype == kTypeAny && n.any_udp != kNoTemplate) return t == Transport::kTcp ? n.any_tcp : n.any_udp;
+  if (qtype == kTypeAny && n.any_udp != kNoTemplate)
+    return t == Transport::kTcp ? n.any_tcp : n.any_udp;
   const TypeTemplate* begin = s.types.data() + n.types_begin;
   const TypeTemplate* end = begin + n.types_count;
   for (const TypeTemplate* it = begin; it != end; ++it) {
@@ -242,7 +248,8 @@ std::uint32_t type_template(const ZoneStore& s, const Node& n, std::uint16_t qty
 std::size_t response_limit(const Query& q, Transport t, std::size_t server_max) {
   if (t == Transport::kTcp) return kMaxMessage;
   if (!q.edns) return kClassicUdpSize;
-  return std::clamp<std::size_t>(q.edns_size, kClassicUdpSize, std::max(server_max, kClassicUdpSize));
+  return std::clamp<std::size_t>(q.edns_size, kClassicUdpSize,
+                                 std::max(server_max, kClassicUdpSize));
 }
 
 namespace {
@@ -257,19 +264,20 @@ struct Resolution {
 // zone `z`'s apex: the labels between, top down; the first delegation or DNAME decides; a
 // missing name means nothing deeper exists (empty non-terminals are nodes); then the name, its
 // wildcard (RFC 4592 §3.3.1), or NXDOMAIN.
-Resolution resolve(const ZoneStore& s, const Zone& z, const std::uint8_t* name, std::size_t size, std::size_t apex_at,
-                   std::uint16_t qtype, Transport t) {
+Resolution resolve(const ZoneStore& s, const Zone& z, const std::uint8_t* name, std::size_t size,
+                   std::size_t apex_at, std::uint16_t qtype, Transport t) {
   std::size_t starts[128];
   std::size_t count = 0;
-  for (std::size_t pos = 0; pos < apex_at && count < 128; pos += 1 + name[pos]) starts[count++] = pos;
+  for (std::size_t pos = 0; pos < apex_at && count < 128; pos += 1 + name[pos])
+    starts[count++] = pos;
   const Node& apex = s.nodes[z.apex_node];
   if (count == 0) return {type_template(s, apex, qtype, t), nullptr};
   if (apex.flags & Node::kDname) return {kNoTemplate, &apex};
   std::size_t encloser_at = apex_at;
   for (std::size_t i = count; i-- > 0;) {
-    auto it = z.nodes.find(key(name + starts[i], size - starts[i]));
-    if (it == z.nodes.end()) break;
-    const Node& n = s.nodes[it->second];
+    const std::uint32_t found = s.find_node(z, key(name + starts[i], size - starts[i]));
+    if (found == NodeIndex::kMissing) break;
+    const Node& n = s.nodes[found];
     if (i == 0) {
       if ((n.flags & Node::kCut) && qtype != kTypeDs) return {n.referral, nullptr};
       return {type_template(s, n, qtype, t), nullptr};
@@ -282,8 +290,8 @@ Resolution resolve(const ZoneStore& s, const Zone& z, const std::uint8_t* name, 
   const std::size_t rest = size - encloser_at;
   if (rest + 2 <= kMaxNameLength) {
     std::memcpy(star + 2, name + encloser_at, rest);
-    auto it = z.nodes.find(key(star, rest + 2));
-    if (it != z.nodes.end()) return {type_template(s, s.nodes[it->second], qtype, t), nullptr};
+    const std::uint32_t found = s.find_node(z, key(star, rest + 2));
+    if (found != NodeIndex::kMissing) return {type_template(s, s.nodes[found], qtype, t), nullptr};
   }
   return {z.nxdomain, nullptr};
 }
@@ -295,8 +303,8 @@ bool chaos_name(const Query& q, std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status, Transport t, std::uint8_t* out,
-                         std::size_t capacity, AnswerInfo& info) {
+std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status, Transport t,
+                         std::uint8_t* out, std::size_t capacity, AnswerInfo& info) {
   if (status == QueryStatus::kDrop || capacity < kClassicUdpSize) return 0;
   Writer w(q, out, std::min(capacity, response_limit(q, t)));
   w.question();
@@ -316,11 +324,14 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
   if (q.qclass == kClassCh) {
     // RFC 4892 §2: who and what answers, as NSD and Knot do.
     using namespace std::string_view_literals;
-    if ((q.qtype == kTypeTxt || q.qtype == kTypeAny) &&
-        chaos_name(q, "\x02id\x06server\x00"sv, "\x08hostname\x04" "bind\x00"sv)) {
+    if ((q.qtype == kTypeTxt || q.qtype == kTypeAny) && chaos_name(q, "\x02id\x06server\x00"sv,
+                                                                   "\x08hostname\x04"
+                                                                   "bind\x00"sv)) {
       w.chaos_txt(s.identity);
     } else if ((q.qtype == kTypeTxt || q.qtype == kTypeAny) &&
-               chaos_name(q, "\x07version\x06server\x00"sv, "\x07version\x04" "bind\x00"sv)) {
+               chaos_name(q, "\x07version\x06server\x00"sv,
+                          "\x07version\x04"
+                          "bind\x00"sv)) {
       w.chaos_txt(s.version);
     } else {
       w.rcode(static_cast<std::uint16_t>(Rcode::kRefused));
@@ -334,7 +345,8 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
   }
   if (q.qtype == kTypeAxfr || q.qtype == kTypeIxfr) {
     // RFC 5936 §4.2: AXFR is not defined over UDP; over TCP, no transfers are allowed.
-    w.rcode(static_cast<std::uint16_t>(t == Transport::kUdp && q.qtype == kTypeAxfr ? Rcode::kNotImp : Rcode::kRefused));
+    w.rcode(static_cast<std::uint16_t>(
+        t == Transport::kUdp && q.qtype == kTypeAxfr ? Rcode::kNotImp : Rcode::kRefused));
     return w.finish(info);
   }
   std::size_t apex_at = 0;
@@ -359,7 +371,8 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
     name[prefix + i] = ascii_lower(s.bytes[r.dname->dname_target + i]);
   }
   const std::size_t size = prefix + r.dname->dname_target_size;
-  if (size < z->apex.size() || std::memcmp(name + size - z->apex.size(), z->apex.data(), z->apex.size()) != 0) {
+  if (size < z->apex.size() ||
+      std::memcmp(name + size - z->apex.size(), z->apex.data(), z->apex.size()) != 0) {
     return w.finish(info);  // the rewrite leaves the zone
   }
   // The apex must start at a label boundary of the rewrite.
@@ -367,7 +380,8 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
   while (apex_in < size - z->apex.size()) apex_in += 1 + name[apex_in];
   if (apex_in != size - z->apex.size()) return w.finish(info);
   Resolution next = resolve(s, *z, name, size, apex_in, q.qtype, t);
-  if (next.dname == nullptr && next.tmpl != kNoTemplate) w.copy(s, next.tmpl, *place, /*first=*/false);
+  if (next.dname == nullptr && next.tmpl != kNoTemplate)
+    w.copy(s, next.tmpl, *place, /*first=*/false);
   return w.finish(info);
 }
 

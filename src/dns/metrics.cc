@@ -27,17 +27,17 @@ constexpr const char* kRcodes[kRcodeBuckets] = {"NOERROR", "FORMERR", "SERVFAIL"
 }  // namespace
 
 void WorkerCounters::count(std::uint16_t qtype, std::uint16_t rcode, bool was_truncated) {
-  by_type[qtype < kTypeIndex.bucket.size() ? kTypeIndex.bucket[qtype] : kOtherBucket].fetch_add(1, std::memory_order_relaxed);
+  bump(by_type[qtype < kTypeIndex.bucket.size() ? kTypeIndex.bucket[qtype] : kOtherBucket]);
   std::size_t r = rcode <= 5 ? rcode : rcode == 16 ? 6 : 7;
-  by_rcode[r].fetch_add(1, std::memory_order_relaxed);
-  if (was_truncated) truncated.fetch_add(1, std::memory_order_relaxed);
+  bump(by_rcode[r]);
+  if (was_truncated) bump(truncated);
 }
 
 void WorkerCounters::observe(std::uint64_t ns, std::uint64_t n) {
   std::size_t b = 0;
   while (b < kLatencyBucketsUs.size() && ns > std::uint64_t{kLatencyBucketsUs[b]} * 1000) ++b;
-  latency[b].fetch_add(n, std::memory_order_relaxed);
-  latency_sum_ns.fetch_add(ns * n, std::memory_order_relaxed);
+  bump(latency[b], n);
+  bump(latency_sum_ns, ns * n);
 }
 
 std::string Metrics::render() const {

@@ -71,8 +71,10 @@ std::uint16_t port_of(const sockaddr_storage& a) {
 }
 
 void set_port(sockaddr_storage& a, std::uint16_t port) {
-  if (a.ss_family == AF_INET) reinterpret_cast<sockaddr_in&>(a).sin_port = htons(port);
-  else reinterpret_cast<sockaddr_in6&>(a).sin6_port = htons(port);
+  if (a.ss_family == AF_INET)
+    reinterpret_cast<sockaddr_in&>(a).sin_port = htons(port);
+  else
+    reinterpret_cast<sockaddr_in6&>(a).sin6_port = htons(port);
 }
 
 std::string address_text(const sockaddr_storage& a) {
@@ -88,11 +90,15 @@ std::string address_text(const sockaddr_storage& a) {
 std::uint64_t now_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
+         static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 int open_socket(const Endpoint& e, int type, std::string& error) {
-  int fd = socket(e.address.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  // UDP sockets block in recvmmsg without a timeout (no timer armed per wait; stop() wakes them
+  // with shutdown()): two system calls per batch.
+  int fd = socket(e.address.ss_family,
+                  type | (type == SOCK_DGRAM ? 0 : SOCK_NONBLOCK) | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     error = "cannot open a socket for " + e.text + ": " + std::strerror(errno);
     return -1;
@@ -106,7 +112,8 @@ int open_socket(const Endpoint& e, int type, std::string& error) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   }
   if (bind(fd, reinterpret_cast<const sockaddr*>(&e.address), e.length) != 0) {
-    error = "cannot listen on " + e.text + (type == SOCK_DGRAM ? " (udp)" : " (tcp)") + ": " + std::strerror(errno);
+    error = "cannot listen on " + e.text + (type == SOCK_DGRAM ? " (udp)" : " (tcp)") + ": " +
+            std::strerror(errno);
     close(fd);
     return -1;
   }
@@ -119,7 +126,8 @@ int open_socket(const Endpoint& e, int type, std::string& error) {
 // amplify a flood at a spoofed address.
 class RateLimiter {
  public:
-  explicit RateLimiter(unsigned rate) : rate_(static_cast<std::int32_t>(rate)), table_(rate ? 4096 : 0) {}
+  explicit RateLimiter(unsigned rate)
+      : rate_(static_cast<std::int32_t>(rate)), table_(rate ? 4096 : 0) {}
 
   enum class Verdict { kPass, kSlip, kDrop };
 
@@ -158,7 +166,8 @@ class RateLimiter {
 // A header and the question with TC set: "ask again over TCP".
 std::size_t truncated_reply(const std::uint8_t* query, const Query& q, std::uint8_t* out) {
   put16(out, q.id);
-  put16(out + 2, static_cast<std::uint16_t>(kFlagQr | kFlagTc | (q.flags & (0x7800 | kFlagRd | kFlagCd))));
+  put16(out + 2,
+        static_cast<std::uint16_t>(kFlagQr | kFlagTc | (q.flags & (0x7800 | kFlagRd | kFlagCd))));
   put16(out + 4, q.question_size ? 1 : 0);
   std::memset(out + 6, 0, 6);
   std::memcpy(out + kHeaderSize, query + kHeaderSize, q.question_size);
@@ -170,19 +179,19 @@ std::size_t truncated_reply(const std::uint8_t* query, const Query& q, std::uint
 Server::Server(ServerOptions options, std::shared_ptr<const ZoneStore> zones, Log log)
     : options_(std::move(options)), zones_(std::move(zones)), log_(std::move(log)) {
   options_.threads = std::max(1u, options_.threads);
-  metrics_.resize(options_.threads + 1);
+  metrics_.resize(options_.threads * std::max<std::size_t>(1, options_.listen.size()) + 1);
 }
 
 Server::~Server() { stop(); }
 
 bool Server::start(std::string& error) {
   stop_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  udp_fds_.assign(options_.threads, {});
+  udp_fds_.clear();
   for (auto& e : options_.listen) {
     for (unsigned t = 0; t < options_.threads; ++t) {
       int fd = open_socket(e, SOCK_DGRAM, error);
       if (fd < 0) return false;
-      udp_fds_[t].push_back(fd);
+      udp_fds_.push_back(fd);
       if (port_of(e.address) == 0) {  // the kernel's port, for the other sockets too
         sockaddr_storage bound{};
         socklen_t len = sizeof bound;
@@ -199,7 +208,8 @@ bool Server::start(std::string& error) {
     }
     tcp_fds_.push_back(fd);
   }
-  for (unsigned t = 0; t < options_.threads; ++t) threads_.emplace_back([this, t] { udp_worker(t); });
+  for (unsigned t = 0; t < udp_fds_.size(); ++t)
+    threads_.emplace_back([this, t] { udp_worker(t); });
   threads_.emplace_back([this] { tcp_worker(); });
   return true;
 }
@@ -210,20 +220,22 @@ std::vector<std::string> Server::bound() const {
   return out;
 }
 
-void Server::swap(std::shared_ptr<const ZoneStore> zones) { zones_.store(std::move(zones)); }
+void Server::swap(std::shared_ptr<const ZoneStore> zones) {
+  zones_.store(std::move(zones));
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
 
 void Server::stop() {
   if (stop_fd_ < 0) return;
   stopping_ = true;
   std::uint64_t one = 1;
   (void)!write(stop_fd_, &one, sizeof one);
+  for (int fd : udp_fds_) shutdown(fd, SHUT_RDWR);  // wakes a worker blocked in recvmmsg
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
-  for (auto& per : udp_fds_) {
-    for (int fd : per) close(fd);
-  }
+  for (int fd : udp_fds_) close(fd);
   udp_fds_.clear();
   for (int fd : tcp_fds_) close(fd);
   tcp_fds_.clear();
@@ -244,87 +256,77 @@ void Server::udp_worker(unsigned index) {
   Query q;
   AnswerInfo info;
 
-  int ep = epoll_create1(EPOLL_CLOEXEC);
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = stop_fd_;
-  epoll_ctl(ep, EPOLL_CTL_ADD, stop_fd_, &ev);
-  for (int fd : udp_fds_[index]) {
-    ev.data.fd = fd;
-    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+  const int fd = udp_fds_[index];
+  for (unsigned i = 0; i < kBatch; ++i) {
+    in_iov[i] = {in.data() + i * kQueryBuffer, kQueryBuffer};
+    in_msgs[i].msg_hdr.msg_iov = &in_iov[i];
+    in_msgs[i].msg_hdr.msg_iovlen = 1;
+    in_msgs[i].msg_hdr.msg_name = &peers[i];
+    in_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
   }
-  epoll_event ready[8];
+  std::shared_ptr<const ZoneStore> zones = zones_.load(std::memory_order_acquire);
+  std::uint64_t generation = generation_.load(std::memory_order_acquire);
   while (!stopping_) {
-    int n = epoll_wait(ep, ready, 8, -1);
-    for (int k = 0; k < n && !stopping_; ++k) {
-      int fd = ready[k].data.fd;
-      if (fd == stop_fd_) break;
-      for (int rounds = 0; rounds < 64; ++rounds) {
-        for (unsigned i = 0; i < kBatch; ++i) {
-          in_iov[i] = {in.data() + i * kQueryBuffer, kQueryBuffer};
-          in_msgs[i].msg_hdr = {};
-          in_msgs[i].msg_hdr.msg_iov = &in_iov[i];
-          in_msgs[i].msg_hdr.msg_iovlen = 1;
-          in_msgs[i].msg_hdr.msg_name = &peers[i];
-          in_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-        }
-        int got = recvmmsg(fd, in_msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-        if (got <= 0) break;
-        const std::uint64_t start = now_ns();
-        // The snapshot for this batch: a reload takes effect at the next one.
-        const std::shared_ptr<const ZoneStore> zones = zones_.load(std::memory_order_acquire);
-        unsigned replies = 0;
-        for (int i = 0; i < got; ++i) {
-          const std::uint8_t* packet = in.data() + static_cast<std::size_t>(i) * kQueryBuffer;
-          const std::size_t size = in_msgs[i].msg_len;
-          counters.udp.fetch_add(1, std::memory_order_relaxed);
-          QueryStatus status = (in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? QueryStatus::kDrop
-                                                                            : parse_query(packet, size, q);
-          if (status == QueryStatus::kDrop) {
-            counters.dropped.fetch_add(1, std::memory_order_relaxed);
-            continue;
-          }
-          std::uint8_t* answer = out.data() + static_cast<std::size_t>(replies) * kAnswerBuffer;
-          std::size_t length = 0;
-          switch (rrl.check(peers[i], start / 1000000000u)) {
-            case RateLimiter::Verdict::kDrop:
-              counters.rrl_dropped.fetch_add(1, std::memory_order_relaxed);
-              continue;
-            case RateLimiter::Verdict::kSlip:
-              counters.rrl_slipped.fetch_add(1, std::memory_order_relaxed);
-              length = truncated_reply(packet, q, answer);
-              info = {0, true, false};
-              break;
-            case RateLimiter::Verdict::kPass:
-              length = answer_query(*zones, q, status, Transport::kUdp, answer, kAnswerBuffer, info);
-              break;
-          }
-          if (length == 0) continue;
-          counters.count(q.qtype, info.rcode, info.truncated);
-          out_iov[replies] = {answer, length};
-          out_msgs[replies].msg_hdr = {};
-          out_msgs[replies].msg_hdr.msg_iov = &out_iov[replies];
-          out_msgs[replies].msg_hdr.msg_iovlen = 1;
-          out_msgs[replies].msg_hdr.msg_name = &peers[i];
-          out_msgs[replies].msg_hdr.msg_namelen = in_msgs[i].msg_hdr.msg_namelen;
-          ++replies;
-        }
-        unsigned sent = 0;
-        while (sent < replies) {
-          int s = sendmmsg(fd, out_msgs.data() + sent, replies - sent, 0);
-          if (s <= 0) {
-            if (s < 0 && errno == EINTR) continue;
-            counters.dropped.fetch_add(replies - sent, std::memory_order_relaxed);
-            break;
-          }
-          sent += static_cast<unsigned>(s);
-        }
-        if (replies > 0) counters.observe(now_ns() - start, replies);
-        if (static_cast<unsigned>(got) < kBatch) break;
-      }
+    // Blocks for the first datagram, then takes what else is there (two system calls per batch).
+    int got = recvmmsg(fd, in_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
+    if (got <= 0) continue;
+    const std::uint64_t start = now_ns();
+    // The snapshot for this batch: a reload takes effect at the next one. Only a reload pays for
+    // the shared pointer's copy; a batch pays one load of the generation.
+    if (const std::uint64_t g = generation_.load(std::memory_order_acquire); g != generation) {
+      zones = zones_.load(std::memory_order_acquire);
+      generation = g;
     }
+    unsigned replies = 0;
+    for (int i = 0; i < got; ++i) {
+      const std::uint8_t* packet = in.data() + static_cast<std::size_t>(i) * kQueryBuffer;
+      const std::size_t size = in_msgs[i].msg_len;
+      bump(counters.udp);
+      QueryStatus status = (in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+                               ? QueryStatus::kDrop
+                               : parse_query(packet, size, q);
+      if (status == QueryStatus::kDrop) {
+        bump(counters.dropped);
+        continue;
+      }
+      std::uint8_t* answer = out.data() + static_cast<std::size_t>(replies) * kAnswerBuffer;
+      std::size_t length = 0;
+      switch (rrl.check(peers[i], start / 1000000000u)) {
+        case RateLimiter::Verdict::kDrop:
+          bump(counters.rrl_dropped);
+          continue;
+        case RateLimiter::Verdict::kSlip:
+          bump(counters.rrl_slipped);
+          length = truncated_reply(packet, q, answer);
+          info = {0, true, false};
+          break;
+        case RateLimiter::Verdict::kPass:
+          length = answer_query(*zones, q, status, Transport::kUdp, answer, kAnswerBuffer, info);
+          break;
+      }
+      if (length == 0) continue;
+      counters.count(q.qtype, info.rcode, info.truncated);
+      out_iov[replies] = {answer, length};
+      out_msgs[replies].msg_hdr = {};
+      out_msgs[replies].msg_hdr.msg_iov = &out_iov[replies];
+      out_msgs[replies].msg_hdr.msg_iovlen = 1;
+      out_msgs[replies].msg_hdr.msg_name = &peers[i];
+      out_msgs[replies].msg_hdr.msg_namelen = in_msgs[i].msg_hdr.msg_namelen;
+      ++replies;
+    }
+    unsigned sent = 0;
+    while (sent < replies) {
+      int s = sendmmsg(fd, out_msgs.data() + sent, replies - sent, 0);
+      if (s <= 0) {
+        if (s < 0 && errno == EINTR) continue;
+        bump(counters.dropped, replies - sent);
+        break;
+      }
+      sent += static_cast<unsigned>(s);
+    }
+    if (replies > 0) counters.observe(now_ns() - start, replies);
+    for (int i = 0; i < got; ++i) in_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
   }
-  close(ep);
 }
 
 void Server::tcp_worker() {
@@ -416,12 +418,13 @@ void Server::tcp_worker() {
           const std::size_t len = get16(c.in.data() + pos);
           if (c.in.size() - pos - 2 < len) break;
           const std::uint8_t* packet = c.in.data() + pos + 2;
-          counters.tcp.fetch_add(1, std::memory_order_relaxed);
+          bump(counters.tcp);
           QueryStatus status = parse_query(packet, len, q);
-          std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2, kMaxMessage, info);
+          std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2,
+                                          kMaxMessage, info);
           pos += 2 + len;
           if (size == 0) {
-            counters.dropped.fetch_add(1, std::memory_order_relaxed);
+            bump(counters.dropped);
             continue;
           }
           counters.count(q.qtype, info.rcode, info.truncated);

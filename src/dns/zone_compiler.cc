@@ -14,6 +14,7 @@ extern "C" {  // some libknot headers lack C++ linkage guards
 #include <array>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "cloudtwin/dns/wire.h"
 #include "cloudtwin/dns/zone_store.h"
@@ -22,14 +23,26 @@ extern "C" {  // some libknot headers lack C++ linkage guards
 namespace cloudtwin::dns {
 
 std::size_t ZoneStore::memory_bytes() const {
-  std::size_t n = bytes.capacity() + fixups.capacity() * sizeof(std::uint16_t) + cuts.capacity() * sizeof(Cut) +
-                  templates.capacity() * sizeof(Template) + types.capacity() * sizeof(TypeTemplate) +
-                  nodes.capacity() * sizeof(Node);
-  for (const auto& z : zones) {
-    n += z.nodes.size() * (sizeof(std::string) + sizeof(std::uint32_t) + 2 * sizeof(void*));
-    for (const auto& [name, _] : z.nodes) n += name.capacity() > 15 ? name.capacity() : 0;
-  }
+  std::size_t n = bytes.capacity() + fixups.capacity() * sizeof(std::uint16_t) +
+                  cuts.capacity() * sizeof(Cut) + templates.capacity() * sizeof(Template) +
+                  types.capacity() * sizeof(TypeTemplate) + nodes.capacity() * sizeof(Node);
+  n += names.capacity() + name_offsets.capacity() * sizeof(std::uint32_t) + name_sizes.capacity();
+  for (const auto& z : zones) n += z.nodes.memory_bytes();
   return n;
+}
+
+void NodeIndex::build(const std::vector<std::uint32_t>& offsets, const std::vector<std::uint8_t>& sizes,
+                      const std::vector<std::uint8_t>& names, std::uint32_t first, std::uint32_t count) {
+  std::size_t size = 8;
+  while (size < 2 * static_cast<std::size_t>(count)) size *= 2;  // at most half full
+  slots_.assign(size, kMissing);
+  const std::size_t mask = size - 1;
+  for (std::uint32_t n = first; n < first + count; ++n) {
+    std::string_view name(reinterpret_cast<const char*>(names.data() + offsets[n]), sizes[n]);
+    std::size_t i = NameHash{}(name) & mask;
+    while (slots_[i] != kMissing) i = (i + 1) & mask;
+    slots_[i] = n;
+  }
 }
 
 namespace {
@@ -77,7 +90,8 @@ Wire parent(const Wire& w) {
 }
 
 bool is_below_or_equal(const Wire& name, const Wire& apex) {
-  if (name.size() < apex.size() || name.compare(name.size() - apex.size(), apex.size(), apex) != 0) return false;
+  if (name.size() < apex.size() || name.compare(name.size() - apex.size(), apex.size(), apex) != 0)
+    return false;
   if (name.size() == apex.size()) return true;
   for (std::size_t s : label_starts(name)) {
     if (name.size() - s == apex.size()) return true;
@@ -99,10 +113,14 @@ std::size_t name_size_at(const std::string& rdata, std::size_t pos) {
 // (RFC 1035 §3.3.9, §3.3.11; RFC 2782).
 std::vector<Wire> additional_targets(std::uint16_t type, const std::string& rdata) {
   std::size_t at = 0;
-  if (type == kTypeNs) at = 0;
-  else if (type == kTypeMx) at = 2;
-  else if (type == kTypeSrv) at = 6;
-  else return {};
+  if (type == kTypeNs)
+    at = 0;
+  else if (type == kTypeMx)
+    at = 2;
+  else if (type == kTypeSrv)
+    at = 6;
+  else
+    return {};
   if (at >= rdata.size()) return {};
   std::size_t n = name_size_at(rdata, at);
   if (n == 0) return {};
@@ -116,7 +134,8 @@ class TemplateWriter {
   explicit TemplateWriter(const Wire& base) : base_size_(static_cast<std::uint8_t>(base.size())) {
     buf_.assign(kHeaderSize, 0);
     const Wire lb = lower(base);
-    for (std::size_t s : label_starts(lb)) dict_.push_back({static_cast<std::uint16_t>(kHeaderSize + s), lb.substr(s)});
+    for (std::size_t s : label_starts(lb))
+      dict_.push_back({static_cast<std::uint16_t>(kHeaderSize + s), lb.substr(s)});
     buf_.insert(buf_.end(), base.begin(), base.end());
     buf_.resize(buf_.size() + 4);
     start_ = buf_.size();
@@ -144,8 +163,9 @@ class TemplateWriter {
       put16(&buf_[p + 8], static_cast<std::uint16_t>(buf_.size() - rd_start));
       ++count_[section];
     }
-    cuts_.push_back({static_cast<std::uint16_t>(std::min<std::size_t>(buf_.size() - start_, 0xffff)), count_[0],
-                     count_[1], count_[2]});
+    cuts_.push_back(
+        {static_cast<std::uint16_t>(std::min<std::size_t>(buf_.size() - start_, 0xffff)), count_[0],
+         count_[1], count_[2]});
   }
 
   void require_all() { required_ = {count_[0], count_[1], count_[2]}; }
@@ -153,16 +173,41 @@ class TemplateWriter {
 
   [[nodiscard]] std::size_t size() const { return buf_.size() - start_; }
 
-  std::uint32_t finish(ZoneStore& store, std::uint8_t rcode, bool authoritative) {
+  // Identical answers (an A record's own answer and its ANY answer, every NODATA of a zone) are
+  // stored once: `cache` maps a template's content to its index.
+  std::uint32_t finish(ZoneStore& store, std::unordered_map<std::string, std::uint32_t>& cache,
+                       std::uint8_t rcode, bool authoritative) {
+    std::string content(buf_.begin() + static_cast<std::ptrdiff_t>(start_), buf_.end());
+    auto add_numbers = [&](const auto& values) {
+      content += '|';
+      for (auto v : values) content.append(reinterpret_cast<const char*>(&v), sizeof v);
+    };
+    add_numbers(fixups_);
+    add_numbers(qname_fixups_);
+    for (const auto& c : cuts_) content.append(reinterpret_cast<const char*>(&c), sizeof c);
+    content += static_cast<char>(rcode);
+    content += static_cast<char>(authoritative);
+    content += static_cast<char>(base_size_);
+    content.append(reinterpret_cast<const char*>(required_.data()), sizeof required_);
+    if (auto it = cache.find(content); it != cache.end()) return it->second;
+    const std::uint32_t index = finish_new(store, rcode, authoritative);
+    cache.emplace(std::move(content), index);
+    return index;
+  }
+
+ private:
+  std::uint32_t finish_new(ZoneStore& store, std::uint8_t rcode, bool authoritative) {
     Template t;
     t.offset = static_cast<std::uint32_t>(store.bytes.size());
     t.size = static_cast<std::uint32_t>(buf_.size() - start_);
-    store.bytes.insert(store.bytes.end(), buf_.begin() + static_cast<std::ptrdiff_t>(start_), buf_.end());
+    store.bytes.insert(store.bytes.end(), buf_.begin() + static_cast<std::ptrdiff_t>(start_),
+                       buf_.end());
     t.fixups_begin = static_cast<std::uint32_t>(store.fixups.size());
     for (std::size_t f : fixups_) store.fixups.push_back(static_cast<std::uint16_t>(f - start_));
     t.fixups_count = static_cast<std::uint32_t>(fixups_.size());
     t.qname_fixups_begin = static_cast<std::uint32_t>(store.fixups.size());
-    for (std::size_t f : qname_fixups_) store.fixups.push_back(static_cast<std::uint16_t>(f - start_));
+    for (std::size_t f : qname_fixups_)
+      store.fixups.push_back(static_cast<std::uint16_t>(f - start_));
     t.qname_fixups_count = static_cast<std::uint32_t>(qname_fixups_.size());
     t.cuts_begin = static_cast<std::uint32_t>(store.cuts.size());
     store.cuts.insert(store.cuts.end(), cuts_.begin(), cuts_.end());
@@ -180,7 +225,6 @@ class TemplateWriter {
     return static_cast<std::uint32_t>(store.templates.size() - 1);
   }
 
- private:
   struct Entry {
     std::uint16_t offset;
     Wire suffix;  // lower case
@@ -193,7 +237,8 @@ class TemplateWriter {
       const std::size_t s = i < starts.size() ? starts[i] : n.size() - 1;
       if (compress && i < starts.size()) {
         const Wire suffix = ln.substr(s);
-        auto hit = std::find_if(dict_.begin(), dict_.end(), [&](const Entry& e) { return e.suffix == suffix; });
+        auto hit = std::find_if(dict_.begin(), dict_.end(),
+                                [&](const Entry& e) { return e.suffix == suffix; });
         if (hit != dict_.end()) {
           fixups_.push_back(buf_.size());
           buf_.push_back(static_cast<std::uint8_t>(0xC0 | (hit->offset >> 8)));
@@ -203,7 +248,8 @@ class TemplateWriter {
       }
       if (i == starts.size()) break;
       // Only offsets that stay below 0x3FFF once moved by a question name up to 255 octets.
-      if (compress && buf_.size() < 0x3E00) dict_.push_back({static_cast<std::uint16_t>(buf_.size()), ln.substr(s)});
+      if (compress && buf_.size() < 0x3E00)
+        dict_.push_back({static_cast<std::uint16_t>(buf_.size()), ln.substr(s)});
       const std::uint8_t len = static_cast<std::uint8_t>(n[s]);
       buf_.insert(buf_.end(), n.begin() + static_cast<std::ptrdiff_t>(s),
                   n.begin() + static_cast<std::ptrdiff_t>(s + 1 + len));
@@ -222,8 +268,8 @@ class TemplateWriter {
                   rd.begin() + static_cast<std::ptrdiff_t>(pos + n));
       pos += n;
     };
-    for (int i = 0; d != nullptr && i < KNOT_MAX_RDATA_BLOCKS && d->block_types[i] != KNOT_RDATA_WF_END &&
-                    pos < rd.size();
+    for (int i = 0; d != nullptr && i < KNOT_MAX_RDATA_BLOCKS &&
+                    d->block_types[i] != KNOT_RDATA_WF_END && pos < rd.size();
          ++i) {
       const int block = d->block_types[i];
       if (block > 0) {
@@ -233,12 +279,14 @@ class TemplateWriter {
         if (n == 0) return copy(rd.size());
         name(rd.substr(pos, n), true);
         pos += n;
-      } else if (block == KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME || block == KNOT_RDATA_WF_FIXED_DNAME) {
+      } else if (block == KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME ||
+                 block == KNOT_RDATA_WF_FIXED_DNAME) {
         std::size_t n = name_size_at(rd, pos);
         copy(n == 0 ? rd.size() : n);
       } else if (block == KNOT_RDATA_WF_NAPTR_HEADER) {
         std::size_t n = 4;
-        for (int k = 0; k < 3 && pos + n < rd.size(); ++k) n += 1 + static_cast<std::uint8_t>(rd[pos + n]);
+        for (int k = 0; k < 3 && pos + n < rd.size(); ++k)
+          n += 1 + static_cast<std::uint8_t>(rd[pos + n]);
         copy(n);
       } else {
         copy(rd.size());
@@ -260,7 +308,8 @@ class TemplateWriter {
 
 class ZoneCompiler {
  public:
-  ZoneCompiler(const model::Network& n, Diagnostics& d, const CompileOptions& o) : n_(n), d_(d), o_(o) {}
+  ZoneCompiler(const model::Network& n, Diagnostics& d, const CompileOptions& o)
+      : n_(n), d_(d), o_(o) {}
 
   std::shared_ptr<const ZoneStore> run() {
     auto store = std::make_shared<ZoneStore>();
@@ -269,6 +318,16 @@ class ZoneCompiler {
     if (gethostname(host, sizeof host - 1) == 0) store->identity = host;
     store->version = "cloudtwin 0.1.0";
     for (model::Index zi = 0; zi < n_.hosted_zones.size(); ++zi) zone(zi);
+    // The store is immutable from here: no spare capacity.
+    store->bytes.shrink_to_fit();
+    store->fixups.shrink_to_fit();
+    store->cuts.shrink_to_fit();
+    store->templates.shrink_to_fit();
+    store->types.shrink_to_fit();
+    store->nodes.shrink_to_fit();
+    store->names.shrink_to_fit();
+    store->name_offsets.shrink_to_fit();
+    store->name_sizes.shrink_to_fit();
     return store;
   }
 
@@ -311,7 +370,8 @@ class ZoneCompiler {
           for (std::size_t i = 0; i < rd.size(); ++i) {
             rd[rd.size() - 1 - i] = static_cast<char>(static_cast<std::uint8_t>(bits >> (8 * i)));
           }
-          if (std::find(out.rdatas.begin(), out.rdatas.end(), rd) == out.rdatas.end()) out.rdatas.push_back(rd);
+          if (std::find(out.rdatas.begin(), out.rdatas.end(), rd) == out.rdatas.end())
+            out.rdatas.push_back(rd);
         }
       }
       return true;
@@ -321,28 +381,36 @@ class ZoneCompiler {
 
   // The addresses ELB's DNS name answers with: each node's public address (internet-facing) or
   // private one (internal), and its IPv6 address (dual-stack).
-  std::vector<IpAddress> node_addresses(const model::LoadBalancer& lb, const model::LoadBalancerNode& node) {
+  std::vector<IpAddress> node_addresses(const model::LoadBalancer& lb,
+                                        const model::LoadBalancerNode& node) {
     std::vector<IpAddress> out;
-    const model::NetworkInterface* eni = node.eni == model::kNone ? nullptr : &n_.network_interfaces[node.eni];
+    const model::NetworkInterface* eni =
+        node.eni == model::kNone ? nullptr : &n_.network_interfaces[node.eni];
     std::optional<IpAddress> v4 = lb.internet_facing ? node.public_ip : node.private_ip;
     if (!v4 && eni != nullptr) {
-      if (lb.internet_facing) v4 = eni->public_ip;
-      else if (!eni->private_ips.empty()) v4 = eni->private_ips.front();
+      if (lb.internet_facing)
+        v4 = eni->public_ip;
+      else if (!eni->private_ips.empty())
+        v4 = eni->private_ips.front();
     }
     if (v4) out.push_back(*v4);
-    if (node.ipv6_address) out.push_back(*node.ipv6_address);
-    else if (eni != nullptr && !eni->ipv6_addresses.empty()) out.push_back(eni->ipv6_addresses.front());
+    if (node.ipv6_address)
+      out.push_back(*node.ipv6_address);
+    else if (eni != nullptr && !eni->ipv6_addresses.empty())
+      out.push_back(eni->ipv6_addresses.front());
     return out;
   }
 
-  void add_value(const model::RecordSet& r, std::uint16_t type, const std::string& value, RRset& out) {
+  void add_value(const model::RecordSet& r, std::uint16_t type, const std::string& value,
+                 RRset& out) {
     std::vector<std::uint8_t> wire;
     if (!parser_.parse(type, value, origin_text_, wire)) {
       warn(r, "value `" + value + "` left out: " + parser_.error());
       return;
     }
     std::string rd(wire.begin(), wire.end());
-    if (std::find(out.rdatas.begin(), out.rdatas.end(), rd) == out.rdatas.end()) out.rdatas.push_back(std::move(rd));
+    if (std::find(out.rdatas.begin(), out.rdatas.end(), rd) == out.rdatas.end())
+      out.rdatas.push_back(std::move(rd));
   }
 
   void zone(model::Index zi) {
@@ -354,7 +422,8 @@ class ZoneCompiler {
     if (!apex) return;
     const Wire apex_wire(apex->begin(), apex->end());
     if (s_->zone_by_apex.count(apex_wire)) {
-      warn(hz, "another served hosted zone is also named " + *apex_text + ": this one is not served",
+      warn(hz,
+           "another served hosted zone is also named " + *apex_text + ": this one is not served",
            "Route 53 delegates only one of them; remove or rename the other");
       return;
     }
@@ -370,7 +439,8 @@ class ZoneCompiler {
       if (!owner || type == 0) continue;
       RRset set;
       set.type = type;
-      set.ttl = r.ttl ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(*r.ttl, 0, 2147483647)) : 300;
+      set.ttl =
+          r.ttl ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(*r.ttl, 0, 2147483647)) : 300;
       if (r.alias) {
         if (!alias_values(r, type, set, 0)) continue;
       } else {
@@ -380,12 +450,14 @@ class ZoneCompiler {
       NodeData& node = nodes_[lower(Wire(owner->begin(), owner->end()))];
       // Record sets of one name and type under a routing policy answer together until the
       // policy engine chooses among them: the first one's TTL (route53.md §2.2: one TTL).
-      auto existing = std::find_if(node.rrsets.begin(), node.rrsets.end(), [&](const RRset& s) { return s.type == type; });
+      auto existing = std::find_if(node.rrsets.begin(), node.rrsets.end(),
+                                   [&](const RRset& s) { return s.type == type; });
       if (existing == node.rrsets.end()) {
         node.rrsets.push_back(std::move(set));
       } else {
         for (auto& rd : set.rdatas) {
-          if (std::find(existing->rdatas.begin(), existing->rdatas.end(), rd) == existing->rdatas.end()) {
+          if (std::find(existing->rdatas.begin(), existing->rdatas.end(), rd) ==
+              existing->rdatas.end()) {
             existing->rdatas.push_back(std::move(rd));
           }
         }
@@ -400,7 +472,8 @@ class ZoneCompiler {
     }
     for (auto& [name, node] : nodes_) {
       node.name = name;
-      std::sort(node.rrsets.begin(), node.rrsets.end(), [](const RRset& a, const RRset& b) { return a.type < b.type; });
+      std::sort(node.rrsets.begin(), node.rrsets.end(),
+                [](const RRset& a, const RRset& b) { return a.type < b.type; });
       if (node.rrsets.empty()) node.flags |= Node::kEmpty;
       if (name != apex_ && node.find(kTypeNs)) node.flags |= Node::kCut;
       if (node.find(kTypeDname)) node.flags |= Node::kDname;
@@ -409,7 +482,8 @@ class ZoneCompiler {
     for (auto& [name, node] : nodes_) {
       for (Wire p = parent(name); p.size() >= apex_.size(); p = parent(p)) {
         auto it = nodes_.find(p);
-        if (it != nodes_.end() && (it->second.flags & (Node::kCut | Node::kDname))) node.flags |= Node::kOccluded;
+        if (it != nodes_.end() && (it->second.flags & (Node::kCut | Node::kDname)))
+          node.flags |= Node::kOccluded;
         if (p.size() == apex_.size()) break;
       }
     }
@@ -427,7 +501,9 @@ class ZoneCompiler {
     const RRset* s = soa();
     if (s == nullptr || s->rdatas.empty()) return;
     const std::string& rd = s->rdatas.front();
-    std::uint32_t minimum = rd.size() >= 4 ? get32(reinterpret_cast<const std::uint8_t*>(rd.data() + rd.size() - 4)) : 0;
+    std::uint32_t minimum =
+        rd.size() >= 4 ? get32(reinterpret_cast<const std::uint8_t*>(rd.data() + rd.size() - 4))
+                       : 0;
     // RFC 2308 §3: the SOA's TTL in a negative answer is min(SOA TTL, SOA MINIMUM).
     RRset one{kTypeSoa, std::min(s->ttl, minimum), {rd}};
     w.rrset(one, apex_, TemplateWriter::kAuthority);
@@ -443,7 +519,8 @@ class ZoneCompiler {
     if (!is_below_or_equal(name, apex_)) return {Found::kOutside, nullptr};
     if (name != apex_) {
       auto apex = nodes_.find(apex_);
-      if (apex != nodes_.end() && (apex->second.flags & Node::kDname)) return {Found::kBelowDname, &apex->second};
+      if (apex != nodes_.end() && (apex->second.flags & Node::kDname))
+        return {Found::kBelowDname, &apex->second};
     }
     // Top down: the highest cut or DNAME above the name decides.
     auto starts = label_starts(name);
@@ -519,7 +596,8 @@ class ZoneCompiler {
         if (l.found == Found::kBelowDname) {
           const RRset* dname = l.node->find(kTypeDname);
           const std::string& drd = dname->rdatas.front();
-          Wire rewritten = target.substr(0, target.size() - l.node->name.size()) + lower(drd.substr(0, name_size_at(drd, 0)));
+          Wire rewritten = target.substr(0, target.size() - l.node->name.size()) +
+                           lower(drd.substr(0, name_size_at(drd, 0)));
           w.rrset(*dname, l.node->name, TemplateWriter::kAnswer);
           if (rewritten.size() > kMaxNameLength) {
             rcode = 6;  // YXDOMAIN (RFC 6672 §2.2)
@@ -536,14 +614,15 @@ class ZoneCompiler {
         } else if (l.found == Found::kEmpty) {
           negative(w);
         } else if (l.found == Found::kNone) {
-          rcode = static_cast<std::uint8_t>(Rcode::kNxDomain);  // RFC 6604 §3: the last name's rcode
+          rcode =
+              static_cast<std::uint8_t>(Rcode::kNxDomain);  // RFC 6604 §3: the last name's rcode
           negative(w);
         }
         break;
       }
     }
     w.require_answer_and_authority();
-    return w.finish(*s_, rcode, true);
+    return w.finish(*s_, cache_, rcode, true);
   }
 
   // Where a CNAME chain from `node` ends, through DNAMEs as answer() follows it; nullptr when
@@ -558,11 +637,13 @@ class ZoneCompiler {
       Lookup l = lookup(target);
       for (int rewrite = 0; rewrite < 8 && l.found == Found::kBelowDname; ++rewrite) {
         const std::string& drd = l.node->find(kTypeDname)->rdatas.front();
-        target = target.substr(0, target.size() - l.node->name.size()) + lower(drd.substr(0, name_size_at(drd, 0)));
+        target = target.substr(0, target.size() - l.node->name.size()) +
+                 lower(drd.substr(0, name_size_at(drd, 0)));
         if (target.size() > kMaxNameLength) return nullptr;
         l = lookup(target);
       }
-      if (!seen.insert(target).second || (l.found != Found::kNode && l.found != Found::kWildcard)) return nullptr;
+      if (!seen.insert(target).second || (l.found != Found::kNode && l.found != Found::kWildcard))
+        return nullptr;
       at = l.node;
     }
     return nullptr;
@@ -579,7 +660,7 @@ class ZoneCompiler {
       }
     }
     w.require_answer_and_authority();
-    return w.finish(*s_, 0, true);
+    return w.finish(*s_, cache_, 0, true);
   }
 
   std::uint32_t referral(const NodeData& cut) {
@@ -589,7 +670,7 @@ class ZoneCompiler {
     additional(w, *ns);
     // RFC 9471: glue for names inside the delegation is required; TC when it cannot fit.
     w.require_all();
-    return w.finish(*s_, 0, false);
+    return w.finish(*s_, cache_, 0, false);
   }
 
   void emit_zone(const model::HostedZone& hz) {
@@ -601,13 +682,13 @@ class ZoneCompiler {
       TemplateWriter w(apex_);
       negative(w);
       w.require_answer_and_authority();
-      z.nodata = w.finish(*s_, 0, true);
+      z.nodata = w.finish(*s_, cache_, 0, true);
     }
     {
       TemplateWriter w(apex_);
       negative(w);
       w.require_answer_and_authority();
-      z.nxdomain = w.finish(*s_, static_cast<std::uint8_t>(Rcode::kNxDomain), true);
+      z.nxdomain = w.finish(*s_, cache_, static_cast<std::uint8_t>(Rcode::kNxDomain), true);
     }
     for (const auto& [name, node] : nodes_) {
       Node out;
@@ -650,21 +731,30 @@ class ZoneCompiler {
           s_->bytes.insert(s_->bytes.end(), target.begin(), target.end());
         }
       }
-      std::sort(types.begin(), types.end(), [](const TypeTemplate& a, const TypeTemplate& b) { return a.type < b.type; });
-      types.erase(std::unique(types.begin(), types.end(), [](const TypeTemplate& a, const TypeTemplate& b) { return a.type == b.type; }),
+      std::sort(types.begin(), types.end(),
+                [](const TypeTemplate& a, const TypeTemplate& b) { return a.type < b.type; });
+      types.erase(std::unique(types.begin(), types.end(),
+                              [](const TypeTemplate& a, const TypeTemplate& b) {
+                                return a.type == b.type;
+                              }),
                   types.end());
       out.types_begin = static_cast<std::uint32_t>(s_->types.size());
       out.types_count = static_cast<std::uint32_t>(types.size());
       s_->types.insert(s_->types.end(), types.begin(), types.end());
       std::uint32_t index = static_cast<std::uint32_t>(s_->nodes.size());
       s_->nodes.push_back(out);
-      z.nodes.emplace(name, index);
+      s_->name_offsets.push_back(static_cast<std::uint32_t>(s_->names.size()));
+      s_->name_sizes.push_back(static_cast<std::uint8_t>(name.size()));
+      s_->names.insert(s_->names.end(), name.begin(), name.end());
       if (name == apex_) z.apex_node = index;
       for (const auto& s : node.rrsets) z.records += s.rdatas.size();
     }
     s_->records += z.records;
-    s_->max_labels = std::max<std::uint8_t>(s_->max_labels, static_cast<std::uint8_t>(label_starts(apex_).size()));
+    s_->max_labels = std::max<std::uint8_t>(s_->max_labels,
+                                            static_cast<std::uint8_t>(label_starts(apex_).size()));
     s_->zone_by_apex.emplace(apex_, static_cast<std::uint32_t>(s_->zones.size()));
+    z.nodes.build(s_->name_offsets, s_->name_sizes, s_->names, z.first_node,
+                  static_cast<std::uint32_t>(s_->nodes.size()) - z.first_node);
     s_->zones.push_back(std::move(z));
   }
 
@@ -676,11 +766,13 @@ class ZoneCompiler {
   std::string origin_text_;
   Wire apex_;
   std::map<Wire, NodeData> nodes_;
+  std::unordered_map<std::string, std::uint32_t> cache_;  // template content -> index
 };
 
 }  // namespace
 
-std::shared_ptr<const ZoneStore> compile_zones(const model::Network& network, Diagnostics& diagnostics,
+std::shared_ptr<const ZoneStore> compile_zones(const model::Network& network,
+                                               Diagnostics& diagnostics,
                                                const CompileOptions& options) {
   return ZoneCompiler(network, diagnostics, options).run();
 }

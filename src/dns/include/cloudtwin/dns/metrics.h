@@ -16,6 +16,12 @@ inline constexpr std::size_t kRcodeBuckets = 8;   // NOERROR..REFUSED, BADVERS, 
 // Upper bounds of the latency histogram, in microseconds.
 inline constexpr std::array<std::uint32_t, 8> kLatencyBucketsUs = {10, 25, 50, 100, 250, 1000, 10000, 100000};
 
+// One writer per counter set (its worker): an increment is a relaxed load and store, no locked
+// instruction on the query path; the scraper reads relaxed.
+inline void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
 struct alignas(64) WorkerCounters {
   std::array<std::atomic<std::uint64_t>, kTypeBuckets> by_type{};
   std::array<std::atomic<std::uint64_t>, kRcodeBuckets> by_rcode{};

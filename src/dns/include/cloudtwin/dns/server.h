@@ -1,6 +1,7 @@
 // The authoritative DNS server: UDP and TCP on every --listen address, answering from the
-// current ZoneStore snapshot. Each worker thread has its own SO_REUSEPORT UDP socket per address
-// (the kernel spreads clients over them) and moves packets with recvmmsg/sendmmsg in batches;
+// current ZoneStore snapshot. Each UDP worker thread has its own SO_REUSEPORT socket (threads per
+// address; the kernel spreads clients over them), blocks in recvmmsg and answers with sendmmsg,
+// in batches: two system calls per batch, none per query;
 // one thread serves TCP (RFC 7766: pipelined queries, answers as they are ready, idle timeout).
 // A reload swaps the snapshot atomically; a worker takes the new one at its next batch, so no
 // query sees half a change and none is dropped.
@@ -69,9 +70,10 @@ class Server {
 
   ServerOptions options_;
   std::atomic<std::shared_ptr<const ZoneStore>> zones_;
+  std::atomic<std::uint64_t> generation_{0};  // bumped by swap(): workers reload zones_ when it moves
   Log log_;
   Metrics metrics_;
-  std::vector<std::vector<int>> udp_fds_;  // per thread, per address
+  std::vector<int> udp_fds_;  // one per worker: threads x addresses
   std::vector<int> tcp_fds_;
   int stop_fd_ = -1;  // eventfd
   std::atomic<bool> stopping_{false};

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -80,11 +81,36 @@ struct NameHash {
 };
 using NameMap = std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>>;
 
+// A zone's names (wire, lower case) to node indices: open addressing over one array, the names
+// themselves in one blob, so a zone of 100,000 names is a few large allocations, not 200,000
+// small ones (memory per record is part of the target, docs/performance.md).
+class NodeIndex {
+ public:
+  static constexpr std::uint32_t kMissing = 0xffffffffu;
+  // `names` holds every node's name at (offset, size); rebuilds the table over `count` nodes.
+  void build(const std::vector<std::uint32_t>& offsets, const std::vector<std::uint8_t>& sizes,
+             const std::vector<std::uint8_t>& names, std::uint32_t first, std::uint32_t count);
+  [[nodiscard]] std::uint32_t find(std::string_view name, const std::vector<std::uint8_t>& names,
+                                   const std::vector<std::uint32_t>& offsets, const std::vector<std::uint8_t>& sizes) const {
+    if (slots_.empty()) return kMissing;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = NameHash{}(name) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t n = slots_[i];
+      if (n == kMissing) return kMissing;
+      if (sizes[n] == name.size() && std::memcmp(names.data() + offsets[n], name.data(), name.size()) == 0) return n;
+    }
+  }
+  [[nodiscard]] std::size_t memory_bytes() const { return slots_.capacity() * sizeof(std::uint32_t); }
+
+ private:
+  std::vector<std::uint32_t> slots_;  // node index, kMissing when empty; size a power of two
+};
+
 struct Zone {
   std::string apex;  // wire, lower case
   std::string id;    // the hosted zone's id
   std::uint32_t first_node = 0;
-  NameMap nodes;     // wire name, lower case -> index into ZoneStore::nodes
+  NodeIndex nodes;   // wire name, lower case -> index into ZoneStore::nodes
   std::uint32_t apex_node = 0;
   std::uint32_t nxdomain = kNoTemplate;
   std::uint32_t nodata = kNoTemplate;
@@ -95,6 +121,9 @@ struct ZoneStore {
   std::vector<Zone> zones;
   NameMap zone_by_apex;  // wire apex, lower case -> index into zones
   std::vector<Node> nodes;
+  std::vector<std::uint32_t> name_offsets;  // per node, into names
+  std::vector<std::uint8_t> name_sizes;     // per node
+  std::vector<std::uint8_t> names;          // every node's name, wire, lower case
   std::vector<TypeTemplate> types;
   std::vector<Template> templates;
   std::vector<std::uint8_t> bytes;
@@ -107,6 +136,10 @@ struct ZoneStore {
   std::size_t records = 0;
 
   [[nodiscard]] std::size_t memory_bytes() const;
+  // The node of `name` in `zone`, or NodeIndex::kMissing.
+  [[nodiscard]] std::uint32_t find_node(const Zone& zone, std::string_view name) const {
+    return zone.nodes.find(name, names, name_offsets, name_sizes);
+  }
 };
 
 struct CompileOptions {
