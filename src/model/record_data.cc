@@ -138,7 +138,7 @@ struct RecordDataParser::Scanner {
   zs_scanner_t s;
 };
 
-RecordDataParser::RecordDataParser() : scanner_(std::make_unique<Scanner>()) {}
+RecordDataParser::RecordDataParser() : scanner_(new Scanner) {}  // not zeroed: zs_init() sets it up
 RecordDataParser::~RecordDataParser() = default;
 
 bool RecordDataParser::parse(std::uint16_t type, std::string_view value, std::string_view origin,
