@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cloudtwin/dns/answer.h"
+#include "cloudtwin/load/load.h"
 #include "cloudtwin/load/zone_file.h"
 #include "cloudtwin/model/record_data.h"
 
@@ -317,6 +318,43 @@ TEST(Answer, CompressionLoopInAdditionalIsFormErr) {
   q.push_back(static_cast<std::uint8_t>(at));
   q.insert(q.end(), 10, 0);
   EXPECT_EQ(ask(q).rcode, static_cast<std::uint16_t>(Rcode::kFormErr));
+}
+
+}  // namespace
+}  // namespace cloudtwin::dns
+
+namespace cloudtwin::dns {
+namespace {
+
+TEST(Answer, AliasesAnswerWithTheLoadBalancersAddresses) {
+  // route53.md §3: an alias answers with the target's own type, no CNAME, at the apex too; a
+  // load balancer's records have TTL 60; an alias to an alias of the zone takes its TTL.
+  model::Network n;
+  Diagnostics d;
+  ASSERT_TRUE(load::load_network({CLOUDTWIN_SOURCE_DIR "/examples/global-service.yaml",
+                                  CLOUDTWIN_SOURCE_DIR "/tests/dns/zones/alias-to-load-balancer.yaml"},
+                                 n, d));
+  auto store = compile_zones(n, d);
+  auto answer = [&](const std::string& name, std::uint16_t type) {
+    auto packet = make_query(name, type);
+    Query q;
+    QueryStatus st = parse_query(packet.data(), packet.size(), q);
+    std::vector<std::uint8_t> out(4096);
+    AnswerInfo info;
+    std::size_t size = answer_query(*store, q, st, Transport::kUdp, out.data(), out.size(), info);
+    out.resize(size);
+    return out;
+  };
+  auto a = answer("shop.example.", kTypeA);
+  ASSERT_GE(a.size(), 12u);
+  EXPECT_EQ(get16(a.data() + 6), 1) << "one A: the NLB's one node";
+  // The record's last 4 octets: 3.80.0.10, the node's public address; TTL 60 before them.
+  EXPECT_EQ(std::vector<std::uint8_t>(a.end() - 4 - 11, a.end() - 11), (std::vector<std::uint8_t>{3, 80, 0, 10}));
+  EXPECT_EQ(get32(a.data() + a.size() - 11 - 10), 60u);
+  auto aaaa = answer("shop.example.", kTypeAaaa);
+  EXPECT_EQ(get16(aaaa.data() + 6), 1) << "dual-stack: the node's IPv6 address";
+  auto www = answer("www.shop.example.", kTypeA);
+  EXPECT_EQ(std::vector<std::uint8_t>(www.end() - 4 - 11, www.end() - 11), (std::vector<std::uint8_t>{3, 80, 0, 10}));
 }
 
 }  // namespace
