@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include <cctype>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -343,7 +344,17 @@ class ZoneFileReader {
         AliasLine a;
         a.line = line;
         a.owner = std::string(t[0]);
-        if (i == 2 && all_digits(t[1])) a.ttl = std::stoll(std::string(t[1]));
+        if (i == 2 && all_digits(t[1])) {
+          // Route 53's TTL range (0-2147483647); longer digit strings are no TTL at all.
+          std::int64_t ttl = 0;
+          auto [end, ec] = std::from_chars(t[1].data(), t[1].data() + t[1].size(), ttl);
+          if (ec != std::errc() || ttl > 2147483647) {
+            d_.error(path_, {file_, line, 1}, std::string(t[0]),
+                     "the TTL `" + std::string(t[1]) + "` is outside 0-2147483647");
+          } else {
+            a.ttl = ttl;
+          }
+        }
         if (t.size() > i + 2) a.type = std::string(t[i + 2]);
         if (t.size() > i + 3) a.target = std::string(t[i + 3]);
         if (t.size() > i + 4) a.zone_id = std::string(t[i + 4]);

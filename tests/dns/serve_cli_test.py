@@ -154,6 +154,18 @@ def main():
                        capture_output=True, text=True, timeout=30)
     check(r.returncode == 2 and "--listen" in r.stderr, f"a bad --listen is a usage error: {r.stderr}")
 
+    # A cli53 alias line with a TTL no number type holds: a located error, not a crash.
+    bad = tempfile.mkdtemp(prefix="cloudtwin-badzone-")
+    try:
+        path = os.path.join(bad, "example.com.zone")
+        with open(path, "w") as f:
+            f.write("x 99999999999999999999999 AWS ALIAS A a $self false\n")
+        r = subprocess.run([cloudtwin, "validate", path], capture_output=True, text=True, timeout=30)
+        check(r.returncode == 2 and "example.com.zone:1:1:" in r.stderr and "outside 0-2147483647" in r.stderr,
+              f"an overlong TTL is a located error: {r.returncode} {r.stderr}")
+    finally:
+        shutil.rmtree(bad, ignore_errors=True)
+
     if failures:
         print(f"{len(failures)} failure(s)")
         return 1
