@@ -14,8 +14,8 @@
 #      latencies, and queries lost;
 #   3. memory: the tree's RSS with the zone loaded, minus the RSS with a one-record zone, per
 #      record.
-# Prints the medians and cloudtwin's ratio to Knot and NSD. Everything listens on 127.0.0.1;
-# every process is stopped by its pid.
+# Prints the medians, cloudtwin's ratio to Knot and NSD, and the same ratios round by round.
+# Everything listens on 127.0.0.1; every process is stopped by its pid.
 set -euo pipefail
 cloudtwin="$(readlink -f "$1")"
 rounds="${ROUNDS:-3}"
@@ -227,3 +227,8 @@ c=$(median <"$tmp/cloudtwin.cpu")
 k=$(median <"$tmp/knot.cpu")
 n=$(median <"$tmp/nsd.cpu")
 echo "$c $k $n" | awk '{printf "cloudtwin CPU per answered query: %.2fx Knot, %.2fx NSD\n", $1 / $2, $1 / $3}'
+# The same ratio round by round (the servers of one round ran minutes apart at most, so a round's
+# ratio is less exposed to the machine's load shifting than the ratio of medians is).
+kr=$(paste "$tmp/cloudtwin.cpu" "$tmp/knot.cpu" | awk '{printf "%.3f\n", $1 / $2}')
+nr=$(paste "$tmp/cloudtwin.cpu" "$tmp/nsd.cpu" | awk '{printf "%.3f\n", $1 / $2}')
+echo "per round: $(echo $kr) vs Knot, $(echo $nr) vs NSD; medians $(echo "$kr" | median)x Knot, $(echo "$nr" | median)x NSD"

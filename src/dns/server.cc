@@ -110,6 +110,14 @@ int open_socket(const Endpoint& e, int type, std::string& error) {
   if (type == SOCK_DGRAM) {
     int size = 4 << 20;  // absorbs bursts while a worker is busy
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    // Answers are never fragmented (RFC 9715 section 3.1: DF set on IPv4; no fragments on IPv6):
+    // they fit in 1,232 octets (kDefaultEdnsSize) or are truncated. PROBE sets DF and ignores
+    // path-MTU estimates that ICMP could forge; it also spares the kernel an IP ID per packet.
+    int probe = IP_PMTUDISC_PROBE;
+    if (e.address.ss_family == AF_INET)
+      setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
+    else
+      setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &one, sizeof one);
   }
   if (bind(fd, reinterpret_cast<const sockaddr*>(&e.address), e.length) != 0) {
     error = "cannot listen on " + e.text + (type == SOCK_DGRAM ? " (udp)" : " (tcp)") + ": " +

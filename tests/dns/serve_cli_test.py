@@ -58,6 +58,36 @@ def address(resp):
     return resp.answer[0][0].address
 
 
+def answer_has_df(port):
+    """Sends a query to 127.0.0.1:PORT and returns whether its answer's IPv4 header says "never
+    fragmented" (None when no answer was seen within 2 s)."""
+    eth_p_ip = 0x0800
+    with socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(eth_p_ip)) as sniff:
+        sniff.bind(("lo", eth_p_ip))
+        sniff.settimeout(0.2)
+        q = dns.message.make_query("www.example.com", "A")
+        wire = q.to_wire()
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+            c.sendto(wire, ("127.0.0.1", port))
+            end = time.time() + 2
+            while time.time() < end:
+                try:
+                    packet = sniff.recv(65535)
+                except socket.timeout:
+                    continue
+                ihl = (packet[0] & 0x0F) * 4
+                if packet[9] != 17 or len(packet) < ihl + 10:
+                    continue
+                source_port = int.from_bytes(packet[ihl:ihl + 2], "big")
+                payload = packet[ihl + 8:]
+                if source_port == port and payload[:2] == wire[:2] and payload[2] & 0x80:
+                    # DF, and an IP ID of 0: the kernel's mark of a socket that never fragments
+                    # (IP_PMTUDISC_PROBE); a default socket sets DF too but fragments what is
+                    # larger than the MTU, and numbers its packets for that.
+                    return bool(packet[6] & 0x40) and packet[4:6] == b"\0\0"
+    return None
+
+
 def wait_for_log(proc_log, text, timeout=10.0):
     end = time.time() + timeout
     while time.time() < end:
@@ -132,6 +162,14 @@ def main():
             check(False, "an unknown path is 404")
         except urllib.error.HTTPError as e:
             check(e.code == 404, "an unknown path is 404")
+
+        # Answers over IPv4 carry DF (RFC 9715 section 3.1, R1): seen on the wire with a packet
+        # socket on lo (root only), matched by the server's port and the query's id.
+        if os.geteuid() == 0 and hasattr(socket, "AF_PACKET"):
+            df = answer_has_df(port)
+            check(df is True, f"the IPv4 answer has DF set and is never fragmented (got {df})")
+        else:
+            print("skipped the DF check: it needs a packet socket (root)")
 
         # Clean stop.
         proc.send_signal(signal.SIGTERM)
