@@ -75,6 +75,8 @@ constexpr Handler kHandlers[] = {
     {"AWS::NetworkFirewall::Firewall", 2, &Mapper::firewall},
     {"AWS::NetworkFirewall::LoggingConfiguration", 3, &Mapper::firewall_logging_configuration},
     // Route 53: record sets after the load balancers their aliases may name.
+    {"AWS::Route53::HealthCheck", 0, &Mapper::health_check},
+    {"AWS::Route53::CidrCollection", 0, &Mapper::cidr_collection},
     {"AWS::Route53::HostedZone", 1, &Mapper::hosted_zone},
     {"AWS::Route53::RecordSet", 5, &Mapper::record_set},
     {"AWS::Route53::RecordSetGroup", 5, &Mapper::record_set_group},

@@ -208,6 +208,8 @@ class Mapper {
   bool hosted_zone(const ResourceDecl& r);
   bool record_set(const ResourceDecl& r);
   bool record_set_group(const ResourceDecl& r);
+  bool health_check(const ResourceDecl& r);
+  bool cidr_collection(const ResourceDecl& r);
 
  private:
   friend class Props;

@@ -323,3 +323,121 @@ bool Mapper::record_set_group(const ResourceDecl& r) {
 }
 
 }  // namespace cloudtwin::load::cfn
+
+namespace cloudtwin::load::cfn {
+namespace {
+
+// The strings of a list property (e.g. Regions); unknown or non-string items are reported.
+std::vector<std::string> string_list(Mapper& m, const ResourceDecl& r, Props& p, const Value& v,
+                                     std::string_view what) {
+  std::vector<std::string> out;
+  if (v.is_null()) return out;
+  if (v.is_unknown()) {
+    p.unusable(what, v.text, Need::kOptional, v.at);
+    return out;
+  }
+  if (!v.is_list()) {
+    m.stack().error(v.at, r.logical_id, "`" + std::string(what) + "` must be a list");
+    return out;
+  }
+  for (const auto& item : v.items) {
+    if (item.is_string()) {
+      out.push_back(item.text);
+    } else if (item.is_unknown()) {
+      p.unusable(what, item.text, Need::kOptional, item.at);
+    } else {
+      m.stack().error(item.at, r.logical_id, "an item of `" + std::string(what) + "` must be a string");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// AWS::Route53::HealthCheck (aws-resource-route53-healthcheck.html): HealthCheckConfig as
+// CreateHealthCheck takes it; finalize() checks the ranges.
+bool Mapper::health_check(const ResourceDecl& r) {
+  check_properties(s_, r, {"HealthCheckConfig", "HealthCheckTags"});
+  Props p(*this, r);
+  Value config = p.get("HealthCheckConfig");
+  if (config.is_unknown()) {
+    p.unusable("HealthCheckConfig", config.text, kReq, config.at);
+    return p.skip();
+  }
+  if (!config.is_map()) {
+    s_.error(config.is_null() ? p.at() : config.at, r.logical_id,
+             "`HealthCheckConfig` must be a mapping {Type, IPAddress, Port, ...}");
+    return false;
+  }
+  check_map(s_, r.logical_id, config,
+            {"AlarmIdentifier", "ChildHealthChecks", "EnableSNI", "FailureThreshold",
+             "FullyQualifiedDomainName", "HealthThreshold", "InsufficientDataHealthStatus", "Inverted",
+             "IPAddress", "MeasureLatency", "Port", "Regions", "RequestInterval", "ResourcePath",
+             "RoutingControlArn", "SearchString", "Type"},
+            "HealthCheckConfig");
+  Props c(*this, r, &config);
+  model::HealthCheck h;
+  if (auto v = c.text("Type", kReq)) h.type = *v;
+  if (auto v = c.text("IPAddress")) h.ip_address = *v;
+  if (auto v = c.integer("Port", kMin, kMax)) h.port = *v;
+  if (auto v = c.text("FullyQualifiedDomainName")) h.fqdn = *v;
+  if (auto v = c.text("ResourcePath")) h.resource_path = *v;
+  if (auto v = c.text("SearchString")) h.search_string = *v;
+  if (auto v = c.integer("RequestInterval", kMin, kMax)) h.request_interval = *v;
+  if (auto v = c.integer("FailureThreshold", kMin, kMax)) h.failure_threshold = *v;
+  if (auto v = c.boolean("Inverted")) h.inverted = *v;
+  if (auto v = c.boolean("EnableSNI")) h.enable_sni = *v;
+  if (auto v = c.boolean("MeasureLatency")) h.measure_latency = *v;
+  if (auto v = c.integer("HealthThreshold", kMin, kMax)) h.health_threshold = *v;
+  if (auto v = c.text("InsufficientDataHealthStatus")) h.insufficient_data_health_status = *v;
+  h.regions = string_list(*this, r, c, c.get("Regions"), "Regions");
+  // Children are other checks of the template (!Ref) or of the account (ids).
+  Value children = c.get("ChildHealthChecks");
+  for (const auto& id : string_list(*this, r, c, children, "ChildHealthChecks")) {
+    h.children.push_back({id, children.at});
+  }
+  // HTTPS checks default EnableSNI to true (CreateHealthCheck: "the default value is true").
+  if (!config.get("EnableSNI") && h.type.starts_with("HTTPS")) h.enable_sni = true;
+  if (c.failed()) {
+    if (std::string why = c.take_left_out(); !why.empty()) p.unusable("HealthCheckConfig", why, kReq, config.at);
+  }
+  if (p.failed()) return p.skip();
+  add_read(r, n_.health_checks, Kind::kHealthCheck, std::move(h));
+  return true;
+}
+
+// AWS::Route53::CidrCollection (aws-resource-route53-cidrcollection.html): Name and Locations
+// [{LocationName, CidrList}].
+bool Mapper::cidr_collection(const ResourceDecl& r) {
+  check_properties(s_, r, {"Locations", "Name"});
+  Props p(*this, r);
+  auto name = p.text("Name", kReq);
+  std::vector<model::CidrLocation> locations;
+  Value list = p.get("Locations");
+  if (list.is_unknown()) {
+    p.unusable("Locations", list.text, kReq, list.at);
+  } else if (!list.is_null() && !list.is_list()) {
+    s_.error(list.at, r.logical_id, "`Locations` must be a list of {LocationName, CidrList}");
+  } else {
+    for (const auto& item : list.items) {
+      if (!item.is_map()) {
+        s_.error(item.at, r.logical_id, "an item of `Locations` must be a mapping {LocationName, CidrList}");
+        continue;
+      }
+      check_map(s_, r.logical_id, item, {"CidrList", "LocationName"}, "an item of Locations");
+      Props lp(*this, r, &item);
+      model::CidrLocation l;
+      l.at = item.at;
+      if (auto v = lp.text("LocationName", kReq)) l.name = *v;
+      l.cidrs = string_list(*this, r, lp, lp.get("CidrList"), "CidrList");
+      if (!lp.failed()) locations.push_back(std::move(l));
+    }
+  }
+  if (p.failed()) return p.skip();
+  auto& c = add(r, n_.cidr_collections, Kind::kCidrCollection);
+  c.collection_name = *name;
+  c.locations = std::move(locations);
+  return true;
+}
+
+}  // namespace cloudtwin::load::cfn

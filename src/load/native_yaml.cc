@@ -53,6 +53,8 @@ constexpr Section kSections[] = {
     {"firewall_rule_groups", read_firewall_rule_group},
     {"firewall_policies", read_firewall_policy},
     {"firewalls", read_firewall},
+    {"health_checks", read_health_check},
+    {"cidr_collections", read_cidr_collection},
     {"delegation_sets", read_delegation_set},
     {"hosted_zones", read_hosted_zone},
 };

@@ -82,6 +82,8 @@ void read_firewall_policy(Context& cx, Value& item);
 void read_firewall_rule_group(Context& cx, Value& item);
 // native_yaml_route53.cc
 void read_delegation_set(Context& cx, Value& item);
+void read_health_check(Context& cx, Value& item);
+void read_cidr_collection(Context& cx, Value& item);
 void read_hosted_zone(Context& cx, Value& item);
 
 // Shared field checks.

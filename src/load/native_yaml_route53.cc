@@ -116,6 +116,55 @@ void read_record(Context& cx, Value& item, const std::string& zone_id, const std
 
 }  // namespace
 
+void read_health_check(Context& cx, Value& item) {
+  Fields f = item.fields({"id", "name", "type", "ip_address", "port", "fqdn", "resource_path",
+                          "search_string", "request_interval", "failure_threshold", "inverted",
+                          "disabled", "enable_sni", "measure_latency", "regions", "children",
+                          "health_threshold", "insufficient_data_health_status"});
+  auto& h = add_resource(f, cx.network.health_checks, "");
+  if (!f.is_mapping()) return;
+  if (auto s = f.require("type").text()) h.type = *s;
+  if (auto s = f.get("ip_address").text()) h.ip_address = *s;
+  if (auto n = f.get("port").integer(-kAnyInteger, kAnyInteger)) h.port = *n;
+  if (auto s = f.get("fqdn").text()) h.fqdn = *s;
+  if (auto s = f.get("resource_path").text()) h.resource_path = *s;
+  if (auto s = f.get("search_string").text()) h.search_string = *s;
+  if (auto n = f.get("request_interval").integer(-kAnyInteger, kAnyInteger)) h.request_interval = *n;
+  if (auto n = f.get("failure_threshold").integer(-kAnyInteger, kAnyInteger)) h.failure_threshold = *n;
+  if (auto b = f.get("inverted").boolean()) h.inverted = *b;
+  if (auto b = f.get("disabled").boolean()) h.disabled = *b;
+  if (auto b = f.get("enable_sni").boolean()) h.enable_sni = *b;
+  if (auto b = f.get("measure_latency").boolean()) h.measure_latency = *b;
+  for (auto& v : f.get("regions").items()) {
+    if (auto s = v.text()) h.regions.push_back(*s);
+  }
+  for (auto& v : f.get("children").items()) {
+    if (auto r = v.ref(); !r.empty()) h.children.push_back(std::move(r));
+  }
+  if (auto n = f.get("health_threshold").integer(-kAnyInteger, kAnyInteger)) h.health_threshold = *n;
+  if (auto s = f.get("insufficient_data_health_status").text()) h.insufficient_data_health_status = *s;
+}
+
+void read_cidr_collection(Context& cx, Value& item) {
+  Fields f = item.fields({"id", "name", "collection_name", "locations"});
+  auto& c = add_resource(f, cx.network.cidr_collections, "");
+  if (!f.is_mapping()) return;
+  if (auto s = f.get("collection_name").text()) c.collection_name = *s;
+  if (c.collection_name.empty()) c.collection_name = c.name;
+  for (auto& v : f.require("locations").items()) {
+    Fields lf = v.fields({"name", "cidrs"});
+    lf.check();
+    if (!lf.is_mapping()) continue;
+    model::CidrLocation l;
+    l.at = v.at();
+    if (auto s = lf.require("name").text()) l.name = *s;
+    for (auto& b : lf.require("cidrs").items()) {
+      if (auto s = b.text()) l.cidrs.push_back(*s);
+    }
+    c.locations.push_back(std::move(l));
+  }
+}
+
 void read_delegation_set(Context& cx, Value& item) {
   Fields f = item.fields({"id", "name", "name_servers"});
   auto& set = add_resource(f, cx.network.delegation_sets, "");

@@ -377,6 +377,8 @@ class Writer {
     section(out, "firewall_rule_groups", n_.firewall_rule_groups, &Writer::firewall_rule_group);
     section(out, "firewall_policies", n_.firewall_policies, &Writer::firewall_policy);
     section(out, "firewalls", n_.firewalls, &Writer::firewall);
+    section(out, "health_checks", n_.health_checks, &Writer::health_check);
+    section(out, "cidr_collections", n_.cidr_collections, &Writer::cidr_collection);
     section(out, "delegation_sets", n_.delegation_sets, &Writer::delegation_set);
     section(out, "hosted_zones", n_.hosted_zones, &Writer::hosted_zone);
     aliases(out);
@@ -1338,6 +1340,46 @@ class Writer {
     char buf[32];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
     return Yaml::raw(ec == std::errc{} ? std::string(buf, end) : std::to_string(d));
+  }
+
+  // Fields at Route 53's defaults (interval 30, threshold 3) are left out.
+  std::optional<Yaml> health_check(const model::HealthCheck& h, Index) {
+    Yaml m = resource(h, "");
+    m.set("type", str(h.type));
+    if (!h.ip_address.empty()) m.set("ip_address", str(h.ip_address));
+    if (h.port) m.set("port", Yaml::num(*h.port));
+    if (!h.fqdn.empty()) m.set("fqdn", str(h.fqdn));
+    if (!h.resource_path.empty()) m.set("resource_path", str(h.resource_path));
+    if (!h.search_string.empty()) m.set("search_string", str(h.search_string));
+    if (h.request_interval != 30) m.set("request_interval", Yaml::num(h.request_interval));
+    if (h.failure_threshold != 3) m.set("failure_threshold", Yaml::num(h.failure_threshold));
+    if (h.inverted) m.set("inverted", boolean(true));
+    if (h.disabled) m.set("disabled", boolean(true));
+    if (h.enable_sni) m.set("enable_sni", boolean(true));
+    if (h.measure_latency) m.set("measure_latency", boolean(true));
+    if (!h.regions.empty()) {
+      m.set("regions", list_of(h.regions, [](const std::string& s) { return str(s); }));
+    }
+    set_refs(m, "children", h.children, Kind::kHealthCheck);
+    if (h.type == "CALCULATED") m.set("health_threshold", Yaml::num(h.health_threshold));
+    if (!h.insufficient_data_health_status.empty()) {
+      m.set("insufficient_data_health_status", str(h.insufficient_data_health_status));
+    }
+    return m;
+  }
+
+  std::optional<Yaml> cidr_collection(const model::CidrCollection& c, Index) {
+    Yaml m = resource(c, "");
+    m.set("collection_name", str(c.collection_name));
+    Yaml locations = Yaml::list();
+    for (const auto& l : c.locations) {
+      Yaml x = Yaml::map();
+      x.set("name", str(l.name));
+      x.set("cidrs", list_of(l.cidrs, [](const std::string& s) { return str(s); }));
+      locations.push(std::move(x));
+    }
+    m.set("locations", std::move(locations));
+    return m;
   }
 
   std::optional<Yaml> delegation_set(const model::DelegationSet& d, Index) {

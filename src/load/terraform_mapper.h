@@ -67,7 +67,7 @@ struct Mapper {
   // finish(): kind -> id, name or address -> index
   std::map<Kind, std::unordered_map<std::string, Index>> index;
   // Resources of each kind before this file: only this file's are checked by leave_out_*().
-  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kDelegationSet) + 1;
+  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kCidrCollection) + 1;
   std::array<std::size_t, kKinds> start{};
   // Ids, names and aliases of every resource of the network, by kind; and of those left out.
   std::array<std::unordered_set<std::string>, kKinds> known, gone;

@@ -150,6 +150,8 @@ class Finalizer final : public FinalizeContext {
     index(n_.hosted_zones, Kind::kHostedZone);
     index(n_.record_sets, Kind::kRecordSet);
     index(n_.delegation_sets, Kind::kDelegationSet);
+    index(n_.health_checks, Kind::kHealthCheck);
+    index(n_.cidr_collections, Kind::kCidrCollection);
     for (const auto& a : n_.aliases) {
       auto key = first_of_kind(a.id, a.kind);
       if (!key) {
@@ -1324,6 +1326,8 @@ class Finalizer final : public FinalizeContext {
     add_ids(n_.hosted_zones, Kind::kHostedZone, all);
     add_ids(n_.record_sets, Kind::kRecordSet, all);
     add_ids(n_.delegation_sets, Kind::kDelegationSet, all);
+    add_ids(n_.health_checks, Kind::kHealthCheck, all);
+    add_ids(n_.cidr_collections, Kind::kCidrCollection, all);
     for (const auto& a : n_.aliases) {
       if (auto key = first_of_kind(a.id, a.kind)) all.emplace_back(a.alias, *key);
     }

@@ -51,6 +51,8 @@ class Route53Finalizer {
   explicit Route53Finalizer(FinalizeContext& c) : c_(c), n_(c.network()) {}
 
   void run() {
+    for (auto& h : n_.health_checks) health_check(h);
+    for (auto& c : n_.cidr_collections) cidr_collection(c);
     for (auto& z : n_.hosted_zones) zone(z);
     for (Index r = 0; r < n_.record_sets.size(); ++r) place(r);
     for (Index z = 0; z < n_.hosted_zones.size(); ++z) {
@@ -185,7 +187,123 @@ class Route53Finalizer {
     }
   }
 
+  // route53.md §5 (CreateHealthCheck's HealthCheckConfig): what the API refuses.
+  void health_check(HealthCheck& h) {
+    static const std::set<std::string, std::less<>> kTypes = {
+        "HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP", "CALCULATED", "CLOUDWATCH_METRIC",
+        "RECOVERY_CONTROL"};
+    if (!kTypes.count(h.type)) {
+      c_.error(h, h.at, "`" + h.type + "` is not a health check type",
+               "HTTP, HTTPS, HTTP_STR_MATCH, HTTPS_STR_MATCH, TCP, CALCULATED, CLOUDWATCH_METRIC or RECOVERY_CONTROL");
+      return;
+    }
+    const bool endpoint = h.type.starts_with("HTTP") || h.type == "TCP";
+    if (h.request_interval != 10 && h.request_interval != 30) {
+      c_.error(h, h.at, "RequestInterval is 10 or 30 seconds, not " + std::to_string(h.request_interval));
+    }
+    if (h.failure_threshold < 1 || h.failure_threshold > 10) {
+      c_.error(h, h.at, "FailureThreshold is 1-10, not " + std::to_string(h.failure_threshold));
+    }
+    if (endpoint) {
+      if (h.ip_address.empty() && h.fqdn.empty()) {
+        c_.error(h, h.at, "a " + h.type + " health check needs an IPAddress or a FullyQualifiedDomainName");
+      }
+      if (!h.ip_address.empty() && !IpAddress::parse(h.ip_address)) {
+        c_.error(h, h.at, "IPAddress `" + h.ip_address + "` is not an IPv4 or IPv6 address");
+      }
+      if (h.type == "TCP" && !h.port) c_.error(h, h.at, "a TCP health check needs a Port");
+      if (h.port && (*h.port < 1 || *h.port > 65535)) {
+        c_.error(h, h.at, "Port " + std::to_string(*h.port) + " is outside 1-65535");
+      }
+      if (h.type.ends_with("STR_MATCH") && (h.search_string.empty() || h.search_string.size() > 255)) {
+        c_.error(h, h.at, "a " + h.type + " health check needs a SearchString of 1-255 characters");
+      }
+      if (!h.resource_path.empty() && h.resource_path.size() > 255) {
+        c_.error(h, h.at, "a ResourcePath has at most 255 characters");
+      }
+    }
+    if (h.type == "CALCULATED") {
+      if (h.health_threshold < 0 || h.health_threshold > 256) {
+        c_.error(h, h.at, "HealthThreshold is 0-256, not " + std::to_string(h.health_threshold));
+      }
+      if (h.children.size() > 256) c_.error(h, h.at, "a calculated health check has at most 256 children");
+      for (auto& child : h.children) {
+        if (!c_.names_any(child.text, {Kind::kHealthCheck})) {
+          c_.error(h, child.at, "child health check `" + child.text + "` is not in the network");
+          continue;
+        }
+        c_.resolve(h, child, {Kind::kHealthCheck});
+        if (child.resolved() && n_.health_checks[child.index].type == "CALCULATED") {
+          c_.error(h, child.at, "a calculated health check's children cannot be calculated checks");
+        }
+      }
+    }
+    if (!h.regions.empty() && h.regions.size() < 3) {
+      c_.error(h, h.at, "a health check's Regions list names at least 3 checker Regions");
+    }
+  }
+
+  // §2.8: location names of 1-16 [0-9A-Za-z_-], IPv4 blocks /1-/24, IPv6 /1-/48.
+  void cidr_collection(CidrCollection& c) {
+    std::set<std::string, std::less<>> names;
+    for (const auto& l : c.locations) {
+      const bool good = !l.name.empty() && l.name.size() <= 16 &&
+                        std::all_of(l.name.begin(), l.name.end(), [](char ch) {
+                          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+                        });
+      if (!good) c_.error(c, l.at, "CIDR location name `" + l.name + "` is not 1-16 of [0-9A-Za-z_-]");
+      if (!names.insert(l.name).second) c_.error(c, l.at, "CIDR location `" + l.name + "` is named twice");
+      for (const auto& text : l.cidrs) {
+        auto block = Prefix::parse(text);
+        if (!block) {
+          c_.error(c, l.at, "`" + text + "` in location " + l.name + " is not a CIDR block");
+          continue;
+        }
+        const int most = block->address().is_v4() ? 24 : 48;
+        if (block->length() < 1 || block->length() > most) {
+          c_.error(c, l.at, "`" + text + "` in location " + l.name + ": Route 53 takes /1-/" +
+                                std::to_string(most) + " blocks");
+        }
+      }
+    }
+  }
+
+  // HealthCheckId and CidrRoutingConfig name resources the network may hold; one it does not
+  // hold answers as healthy (a check nothing runs) and is said so.
+  void policy_references(RecordSet& r) {
+    if (!r.health_check_id.empty()) {
+      Ref ref{r.health_check_id, r.at};
+      if (c_.names_any(ref.text, {Kind::kHealthCheck})) {
+        c_.resolve(r, ref, {Kind::kHealthCheck});
+        r.health_check = ref.index;
+      } else {
+        c_.gap(Gap::kUnknownValue, "AWS::Route53::RecordSet.HealthCheckId", r, r.at,
+               "health check `" + r.health_check_id + "` is not in the network",
+               "the record set counts as healthy; add the check (AWS::Route53::HealthCheck, "
+               "aws route53 list-health-checks) to model it");
+      }
+    }
+    if (r.cidr_routing) {
+      Ref ref{r.cidr_routing->collection_id, r.at};
+      if (c_.names_any(ref.text, {Kind::kCidrCollection})) {
+        c_.resolve(r, ref, {Kind::kCidrCollection});
+        r.cidr_collection = ref.index;
+        const auto& c = n_.cidr_collections[ref.index];
+        const auto& want = r.cidr_routing->location_name;
+        if (want != "*" && std::none_of(c.locations.begin(), c.locations.end(),
+                                        [&](const CidrLocation& l) { return l.name == want; })) {
+          c_.error(r, r.at, "CIDR collection " + c.id + " has no location `" + want + "`");
+        }
+      } else {
+        c_.gap(Gap::kUnknownValue, "AWS::Route53::RecordSet.CidrRoutingConfig", r, r.at,
+               "CIDR collection `" + ref.text + "` is not in the network",
+               "only its default location (`*`) can answer");
+      }
+    }
+  }
+
   void check_policy(RecordSet& r, const HostedZone& z) {
+    policy_references(r);
     std::vector<RoutingPolicy> set;
     if (r.weight) set.push_back(RoutingPolicy::kWeighted);
     if (!r.region.empty()) set.push_back(RoutingPolicy::kLatency);

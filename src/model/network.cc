@@ -41,6 +41,8 @@ const char* kind_name(Kind k) {
     case Kind::kHostedZone: return "HostedZone";
     case Kind::kRecordSet: return "RecordSet";
     case Kind::kDelegationSet: return "DelegationSet";
+    case Kind::kHealthCheck: return "HealthCheck";
+    case Kind::kCidrCollection: return "CidrCollection";
   }
   return "?";
 }
@@ -198,6 +200,8 @@ const Resource& Network::resource(ResourceKey key) const {
     case Kind::kHostedZone: return hosted_zones[key.index];
     case Kind::kRecordSet: return record_sets[key.index];
     case Kind::kDelegationSet: return delegation_sets[key.index];
+    case Kind::kHealthCheck: return health_checks[key.index];
+    case Kind::kCidrCollection: return cidr_collections[key.index];
   }
   return vpcs.at(key.index);
 }
@@ -239,6 +243,8 @@ std::size_t Network::count(Kind kind) const {
     case Kind::kHostedZone: return hosted_zones.size();
     case Kind::kRecordSet: return record_sets.size();
     case Kind::kDelegationSet: return delegation_sets.size();
+    case Kind::kHealthCheck: return health_checks.size();
+    case Kind::kCidrCollection: return cidr_collections.size();
   }
   return 0;
 }

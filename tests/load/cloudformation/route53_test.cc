@@ -166,6 +166,142 @@ TEST(CloudFormationRoute53, RecordSetOfAZoneOutsideTheInputsIsLeftOut) {
       << dump(l.diagnostics);
 }
 
+// AWS::Route53::HealthCheck and CidrCollection (aws-resource-route53-healthcheck.html,
+// aws-resource-route53-cidrcollection.html; route53.md §2.8, §5): read as CreateHealthCheck takes
+// them, referenced by record sets' HealthCheckId and CidrRoutingConfig.
+TEST(CloudFormationRoute53, HealthChecksAndCidrCollections) {
+  Loaded l = load(R"(Resources:
+  Zone: {Type: AWS::Route53::HostedZone, Properties: {Name: example.com}}
+  Check:
+    Type: AWS::Route53::HealthCheck
+    Properties:
+      HealthCheckConfig: {Type: HTTPS_STR_MATCH, IPAddress: 192.0.2.10, Port: 8443, ResourcePath: /health,
+                          SearchString: ok, RequestInterval: 10, FailureThreshold: 2, Inverted: true}
+  Both:
+    Type: AWS::Route53::HealthCheck
+    Properties: {HealthCheckConfig: {Type: CALCULATED, ChildHealthChecks: [!Ref Check], HealthThreshold: 1}}
+  Offices:
+    Type: AWS::Route53::CidrCollection
+    Properties: {Name: offices, Locations: [{LocationName: berlin, CidrList: [198.51.100.0/24, "2001:db8::/48"]}]}
+  Www:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: !Ref Zone, Name: www.example.com, Type: A, TTL: 60, SetIdentifier: one,
+                 Failover: PRIMARY, HealthCheckId: !Ref Both, ResourceRecords: [192.0.2.1]}
+  App:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: !Ref Zone, Name: app.example.com, Type: A, TTL: 60, SetIdentifier: berlin,
+                 CidrRoutingConfig: {CollectionId: !GetAtt Offices.Id, LocationName: berlin},
+                 ResourceRecords: [192.0.2.2]}
+)");
+  ASSERT_TRUE(l.ok) << dump(l.diagnostics);
+  ASSERT_EQ(l.network.health_checks.size(), 2u);
+  const auto& c = l.network.health_checks[0];
+  EXPECT_EQ(c.type, "HTTPS_STR_MATCH");
+  EXPECT_EQ(c.ip_address, "192.0.2.10");
+  EXPECT_EQ(c.port, 8443);
+  EXPECT_EQ(c.resource_path, "/health");
+  EXPECT_EQ(c.search_string, "ok");
+  EXPECT_EQ(c.request_interval, 10);
+  EXPECT_EQ(c.failure_threshold, 2);
+  EXPECT_TRUE(c.inverted);
+  EXPECT_TRUE(c.enable_sni);  // CreateHealthCheck: HTTPS checks default EnableSNI to true
+  const auto& both = l.network.health_checks[1];
+  ASSERT_EQ(both.children.size(), 1u);
+  EXPECT_EQ(both.children[0].index, 0u);
+  EXPECT_EQ(both.health_threshold, 1);
+  const auto* www = record(l.network, "www.example.com.", "A", "one");
+  ASSERT_TRUE(www);
+  EXPECT_EQ(www->health_check, 1u);
+  const auto* app = record(l.network, "app.example.com.", "A", "berlin");
+  ASSERT_TRUE(app);
+  EXPECT_EQ(app->cidr_collection, 0u);
+  ASSERT_EQ(l.network.cidr_collections.size(), 1u);
+  EXPECT_EQ(l.network.cidr_collections[0].collection_name, "offices");
+  EXPECT_EQ(l.network.cidr_collections[0].locations[0].cidrs.size(), 2u);
+}
+
+// A HealthCheckId the inputs do not hold (a check made outside the template) is a located
+// warning: the record set counts as healthy.
+TEST(CloudFormationRoute53, HealthCheckOutsideTheInputsIsAWarning) {
+  Loaded l = load(R"(Resources:
+  Zone: {Type: AWS::Route53::HostedZone, Properties: {Name: example.com}}
+  Www:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: !Ref Zone, Name: www.example.com, Type: A, TTL: 60, SetIdentifier: one,
+                 Failover: PRIMARY, HealthCheckId: 0f2b7b2e-1111-2222-3333-444455556666, ResourceRecords: [192.0.2.1]}
+)");
+  ASSERT_TRUE(l.ok) << dump(l.diagnostics);
+  const auto* w = find(l.diagnostics, "is not in the network", Severity::kWarning);
+  ASSERT_TRUE(w) << dump(l.diagnostics);
+  EXPECT_EQ(w->line, 3u);
+  EXPECT_NE(w->hint.find("counts as healthy"), std::string::npos);
+}
+
+struct BadCheck {
+  const char* name;
+  const char* resources;  // after the zone, at line 3
+  std::uint32_t line;
+  const char* message;
+};
+
+void PrintTo(const BadCheck& b, std::ostream* os) { *os << b.name; }
+
+// route53.md §5 and §2.8: what CreateHealthCheck and CreateCidrCollection refuse.
+const BadCheck kBadChecks[] = {
+    {"UnknownType", "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: PING, IPAddress: 192.0.2.1}}}\n",
+     3, "`PING` is not a health check type"},
+    {"IntervalNot10Or30",
+     "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: TCP, IPAddress: 192.0.2.1, Port: 80, RequestInterval: 15}}}\n",
+     3, "RequestInterval is 10 or 30 seconds"},
+    {"ThresholdAbove10",
+     "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: TCP, IPAddress: 192.0.2.1, Port: 80, FailureThreshold: 11}}}\n",
+     3, "FailureThreshold is 1-10"},
+    {"TcpWithoutPort", "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: TCP, IPAddress: 192.0.2.1}}}\n",
+     3, "a TCP health check needs a Port"},
+    {"NoEndpoint", "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: HTTP}}}\n", 3,
+     "needs an IPAddress or a FullyQualifiedDomainName"},
+    {"BadAddress", "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: HTTP, IPAddress: 192.0.2.300}}}\n",
+     3, "`192.0.2.300` is not an IPv4 or IPv6 address"},
+    {"StrMatchWithoutString",
+     "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: HTTP_STR_MATCH, IPAddress: 192.0.2.1}}}\n",
+     3, "needs a SearchString of 1-255 characters"},
+    {"CalculatedChildMissing",
+     "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: CALCULATED, ChildHealthChecks: [nope], HealthThreshold: 1}}}\n",
+     3, "child health check `nope` is not in the network"},
+    {"CalculatedThresholdTooHigh",
+     "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: CALCULATED, HealthThreshold: 300}}}\n",
+     3, "HealthThreshold is 0-256"},
+    {"UnknownConfigKey",
+     "  H: {Type: AWS::Route53::HealthCheck, Properties: {HealthCheckConfig: {Type: TCP, IPAddress: 192.0.2.1, Port: 80, Intervall: 10}}}\n",
+     3, "unsupported property `Intervall`"},
+    {"CidrLocationName",
+     "  C: {Type: AWS::Route53::CidrCollection, Properties: {Name: c, Locations: [{LocationName: \"a b\", CidrList: [10.0.0.0/16]}]}}\n",
+     3, "CIDR location name `a b` is not 1-16 of [0-9A-Za-z_-]"},
+    {"CidrBlockTooLong",
+     "  C: {Type: AWS::Route53::CidrCollection, Properties: {Name: c, Locations: [{LocationName: a, CidrList: [10.0.0.0/25]}]}}\n",
+     3, "Route 53 takes /1-/24 blocks"},
+    {"CidrNotABlock",
+     "  C: {Type: AWS::Route53::CidrCollection, Properties: {Name: c, Locations: [{LocationName: a, CidrList: [ten]}]}}\n",
+     3, "`ten` in location a is not a CIDR block"},
+};
+
+class CloudFormationHealthCheckBad : public ::testing::TestWithParam<BadCheck> {};
+
+TEST_P(CloudFormationHealthCheckBad, IsALocatedErrorNamingTheResource) {
+  const BadCheck& b = GetParam();
+  Loaded l = load(std::string("Resources:\n  Zone: {Type: AWS::Route53::HostedZone, Properties: {Name: example.com}}\n") +
+                  b.resources);
+  EXPECT_FALSE(l.ok);
+  const auto* e = find(l.diagnostics, b.message);
+  ASSERT_TRUE(e) << dump(l.diagnostics);
+  EXPECT_EQ(e->file, "stack.yaml");
+  EXPECT_EQ(e->line, b.line) << e->str();
+  EXPECT_FALSE(e->resource.empty()) << e->str();
+}
+
+INSTANTIATE_TEST_SUITE_P(BadInput, CloudFormationHealthCheckBad, ::testing::ValuesIn(kBadChecks),
+                         [](const auto& info) { return std::string(info.param.name); });
+
 struct BadTemplate {
   const char* name;
   const char* record_properties;  // of a RecordSet `R` (line 3) in zone `Zone`, at line 5

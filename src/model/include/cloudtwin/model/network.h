@@ -407,6 +407,8 @@ struct Network {
   std::vector<HostedZone> hosted_zones;
   std::vector<RecordSet> record_sets;
   std::vector<DelegationSet> delegation_sets;
+  std::vector<HealthCheck> health_checks;
+  std::vector<CidrCollection> cidr_collections;
 
   // derived lookups, built by finalize()
   // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,

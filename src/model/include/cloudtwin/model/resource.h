@@ -54,6 +54,8 @@ enum class Kind : std::uint8_t {
   kHostedZone,
   kRecordSet,
   kDelegationSet,
+  kHealthCheck,
+  kCidrCollection,
 };
 const char* kind_name(Kind k);  // "VPC", "Subnet", "NetworkInterface", ...
 

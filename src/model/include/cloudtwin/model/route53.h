@@ -69,6 +69,39 @@ struct CidrRoutingConfig {
   std::string location_name;  // "*" = the default location
 };
 
+// AWS::Route53::HealthCheck (route53.md §5). Values as written; finalize() checks the ranges.
+struct HealthCheck : Resource {
+  std::string type;  // HTTP HTTPS HTTP_STR_MATCH HTTPS_STR_MATCH TCP CALCULATED CLOUDWATCH_METRIC RECOVERY_CONTROL
+  std::string ip_address;
+  std::optional<std::int64_t> port;
+  std::string fqdn;  // FullyQualifiedDomainName
+  std::string resource_path;
+  std::string search_string;
+  std::int64_t request_interval = 30;  // 10 or 30
+  std::int64_t failure_threshold = 3;  // 1-10
+  bool inverted = false;
+  bool disabled = false;
+  bool enable_sni = false;
+  bool measure_latency = false;
+  std::vector<std::string> regions;  // checker Regions; empty = Route 53's default eight
+  // CALCULATED
+  std::vector<Ref> children;
+  std::int64_t health_threshold = 0;  // 0-256
+  // CLOUDWATCH_METRIC
+  std::string insufficient_data_health_status;  // Healthy | Unhealthy | LastKnownStatus
+};
+
+// AWS::Route53::CidrCollection: named locations of CIDR blocks for IP-based routing (§2.8).
+struct CidrLocation {
+  std::string name;  // 1-16 of [0-9A-Za-z_-]
+  std::vector<std::string> cidrs;
+  Location at;
+};
+struct CidrCollection : Resource {
+  std::string collection_name;  // Name (the resource's `name` is its Name tag or logical id)
+  std::vector<CidrLocation> locations;
+};
+
 enum class RoutingPolicy : std::uint8_t {
   kSimple,
   kWeighted,
@@ -111,6 +144,8 @@ struct RecordSet : Resource {
   std::string fqdn;  // lower case, escapes decoded, trailing dot ("*.example.com.")
   RoutingPolicy policy = RoutingPolicy::kSimple;
   Index alias_record_set = kNone;  // an alias to a record set of the same zone: the first of them
+  Index health_check = kNone;      // the HealthCheckId's check when the network has it
+  Index cidr_collection = kNone;   // CidrRoutingConfig's collection when the network has it
 };
 
 }  // namespace cloudtwin::model
