@@ -5,6 +5,8 @@
 #include "cloudtwin/dns/answer.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -296,6 +298,29 @@ Resolution resolve(const ZoneStore& s, const Zone& z, const std::uint8_t* name, 
   return {z.nxdomain, nullptr};
 }
 
+// Copies what answers `tmpl`: the template itself, or the members a routing policy chooses.
+void copy_answer(Writer& w, const ZoneStore& s, std::uint32_t tmpl, const Writer::Place& at, bool first,
+                 const PolicyContext& p, AnswerInfo& info) {
+  if (tmpl == kNoTemplate) return;
+  if (!(tmpl & kGroupBit)) {
+    w.copy(s, tmpl, at, first);
+    return;
+  }
+  const std::uint32_t index = tmpl & ~kGroupBit;
+  const PolicyGroup& g = s.groups[index];
+  Random fixed(0);
+  const Choice c = choose_member(s, g, p, p.random != nullptr ? *p.random : fixed);
+  info.group = index;
+  info.choice = c;
+  if (c.count == 0) {
+    w.copy(s, g.none, at, first);
+    return;
+  }
+  for (unsigned k = 0; k < c.count; ++k) {
+    if (!w.copy(s, s.member_templates[g.members_begin + c.members[k]], at, first && k == 0)) break;
+  }
+}
+
 bool chaos_name(const Query& q, std::string_view a, std::string_view b) {
   const std::string_view name = key(q.qname_lower, q.qname_size);
   return name == a || name == b;
@@ -303,8 +328,35 @@ bool chaos_name(const Query& q, std::string_view a, std::string_view b) {
 
 }  // namespace
 
+Choice choose_member(const ZoneStore& s, const PolicyGroup& g, const PolicyContext& p, Random& random) {
+  constexpr std::size_t kMaxMembers = 256;
+  std::array<bool, kMaxMembers> healthy;
+  std::array<double, kMaxMembers> latency;
+  const std::size_t n = std::min<std::size_t>(g.members_count, kMaxMembers);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t check = s.member_checks[g.members_begin + i];
+    healthy[i] = check == kNoCheck || check >= p.health.size() || p.health[check] != 0;
+    // The default latency model: great-circle distance from the client to the Region.
+    latency[i] = NAN;
+    if (g.policy == Policy::kLatency && p.location != nullptr && p.location->point) {
+      if (const Region* r = find_region(s.members[g.members_begin + i].region))
+        latency[i] = distance_km(*p.location->point, r->point);
+    }
+  }
+  ChoiceInput in;
+  in.members = {s.members.data() + g.members_begin, n};
+  in.healthy = {healthy.data(), n};
+  in.location = p.location;
+  in.address = p.address;
+  if (g.policy == Policy::kLatency) in.latency = {latency.data(), n};
+  if (g.blocks_count > 0) in.blocks = {s.cidr_blocks.data() + g.blocks_begin, g.blocks_count};
+  return choose(g.policy, in, random);
+}
+
 std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status, Transport t,
-                         std::uint8_t* out, std::size_t capacity, AnswerInfo& info) {
+                         std::uint8_t* out, std::size_t capacity, AnswerInfo& info,
+                         const PolicyContext& policy) {
+  info.group = kNoTemplate;
   if (status == QueryStatus::kDrop || capacity < kClassicUdpSize) return 0;
   Writer w(q, out, std::min(capacity, response_limit(q, t)));
   w.question();
@@ -358,7 +410,7 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
   }
   Resolution r = resolve(s, *z, q.qname_lower, q.qname_size, apex_at, q.qtype, t);
   if (r.dname == nullptr) {
-    w.copy(s, r.tmpl, w.question_place());
+    copy_answer(w, s, r.tmpl, w.question_place(), true, policy, info);
     return w.finish(info);
   }
   // RFC 6672 §3.1 step 3c: synthesise, then go on from the rewritten name inside the zone.
@@ -381,7 +433,7 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
   if (apex_in != size - z->apex.size()) return w.finish(info);
   Resolution next = resolve(s, *z, name, size, apex_in, q.qtype, t);
   if (next.dname == nullptr && next.tmpl != kNoTemplate)
-    w.copy(s, next.tmpl, *place, /*first=*/false);
+    copy_answer(w, s, next.tmpl, *place, /*first=*/false, policy, info);
   return w.finish(info);
 }
 

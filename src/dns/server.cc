@@ -13,6 +13,7 @@
 #include <cstring>
 #include <list>
 #include <optional>
+#include <random>
 #include <unordered_map>
 
 #include "cloudtwin/dns/answer.h"
@@ -171,6 +172,20 @@ class RateLimiter {
   std::vector<Bucket> table_;
 };
 
+// The client as routing policies see it: the source address, all of it.
+ClientAddress client_address(const sockaddr_storage& a) {
+  ClientAddress c;
+  if (a.ss_family == AF_INET) {
+    std::memcpy(c.bytes.data(), &reinterpret_cast<const sockaddr_in&>(a).sin_addr, 4);
+    c.prefix = 32;
+  } else {
+    std::memcpy(c.bytes.data(), &reinterpret_cast<const sockaddr_in6&>(a).sin6_addr, 16);
+    c.v6 = true;
+    c.prefix = 128;
+  }
+  return c;
+}
+
 // A header and the question with TC set: "ask again over TCP".
 std::size_t truncated_reply(const std::uint8_t* query, const Query& q, std::uint8_t* out) {
   put16(out, q.id);
@@ -263,6 +278,14 @@ void Server::udp_worker(unsigned index) {
   std::array<mmsghdr, kBatch> in_msgs{}, out_msgs{};
   Query q;
   AnswerInfo info;
+  // Routing policies: the source address (ECS when the query has it), the health states given,
+  // and this worker's own random sequence (--seed N makes it N + worker index).
+  Random random(options_.seed ? *options_.seed + index : std::random_device{}());
+  ClientAddress client;
+  PolicyContext policy;
+  policy.address = &client;
+  policy.health = options_.health;
+  policy.random = &random;
 
   const int fd = udp_fds_[index];
   for (unsigned i = 0; i < kBatch; ++i) {
@@ -306,10 +329,12 @@ void Server::udp_worker(unsigned index) {
         case RateLimiter::Verdict::kSlip:
           bump(counters.rrl_slipped);
           length = truncated_reply(packet, q, answer);
-          info = {0, true, false};
+          info = AnswerInfo{};
+          info.truncated = true;
           break;
         case RateLimiter::Verdict::kPass:
-          length = answer_query(*zones, q, status, Transport::kUdp, answer, kAnswerBuffer, info);
+          client = client_address(peers[i]);
+          length = answer_query(*zones, q, status, Transport::kUdp, answer, kAnswerBuffer, info, policy);
           break;
       }
       if (length == 0) continue;
@@ -343,11 +368,16 @@ void Server::tcp_worker() {
     std::vector<std::uint8_t> in;
     std::string out;
     std::uint64_t last = 0;
+    ClientAddress client;
   };
   std::unordered_map<int, Connection> conns;
   std::vector<std::uint8_t> answer(kMaxMessage + 2);
   Query q;
   AnswerInfo info;
+  Random tcp_random(options_.seed ? *options_.seed + 1000003 : std::random_device{}());
+  PolicyContext policy;
+  policy.health = options_.health;
+  policy.random = &tcp_random;
   int ep = epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
   ev.events = EPOLLIN;
@@ -388,7 +418,9 @@ void Server::tcp_worker() {
       if (fd == stop_fd_) break;
       if (std::find(tcp_fds_.begin(), tcp_fds_.end(), fd) != tcp_fds_.end()) {
         while (true) {
-          int c = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+          sockaddr_storage peer{};
+          socklen_t peer_size = sizeof peer;
+          int c = accept4(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size, SOCK_NONBLOCK | SOCK_CLOEXEC);
           if (c < 0) break;
           if (conns.size() >= options_.tcp_max_connections) {
             close(c);
@@ -400,6 +432,7 @@ void Server::tcp_worker() {
           e.data.fd = c;
           epoll_ctl(ep, EPOLL_CTL_ADD, c, &e);
           conns[c].last = now;
+          conns[c].client = client_address(peer);
         }
         continue;
       }
@@ -428,8 +461,9 @@ void Server::tcp_worker() {
           const std::uint8_t* packet = c.in.data() + pos + 2;
           bump(counters.tcp);
           QueryStatus status = parse_query(packet, len, q);
+          policy.address = &c.client;
           std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2,
-                                          kMaxMessage, info);
+                                          kMaxMessage, info, policy);
           pos += 2 + len;
           if (size == 0) {
             bump(counters.dropped);

@@ -27,6 +27,11 @@ std::size_t ZoneStore::memory_bytes() const {
                   cuts.capacity() * sizeof(Cut) + templates.capacity() * sizeof(Template) +
                   types.capacity() * sizeof(TypeTemplate) + nodes.capacity() * sizeof(Node);
   n += names.capacity() + name_offsets.capacity() * sizeof(std::uint32_t) + name_sizes.capacity();
+  n += groups.capacity() * sizeof(PolicyGroup) + members.capacity() * sizeof(Member) +
+       (member_templates.capacity() + member_checks.capacity() + member_record_sets.capacity()) *
+           sizeof(std::uint32_t) +
+       cidr_blocks.capacity() * sizeof(CidrBlock);
+  for (const auto& t : texts) n += sizeof(std::string) + t.capacity();
   for (const auto& z : zones) n += z.nodes.memory_bytes();
   return n;
 }
@@ -55,9 +60,16 @@ struct RRset {
   std::vector<std::string> rdatas;
 };
 
+// The record sets of one Name+Type under a routing policy, each with its own RRset.
+struct GroupData {
+  Policy policy = Policy::kWeighted;
+  std::vector<std::pair<const model::RecordSet*, RRset>> members;
+};
+
 struct NodeData {
   Wire name;  // lower case
-  std::vector<RRset> rrsets;
+  std::vector<RRset> rrsets;  // a policy group's values merged: what ANY and chains see
+  std::map<std::uint16_t, GroupData> groups;
   std::uint8_t flags = 0;
 
   [[nodiscard]] const RRset* find(std::uint16_t type) const {
@@ -324,6 +336,12 @@ class ZoneCompiler {
     store->cuts.shrink_to_fit();
     store->templates.shrink_to_fit();
     store->types.shrink_to_fit();
+    store->groups.shrink_to_fit();
+    store->members.shrink_to_fit();
+    store->member_templates.shrink_to_fit();
+    store->member_checks.shrink_to_fit();
+    store->member_record_sets.shrink_to_fit();
+    store->cidr_blocks.shrink_to_fit();
     store->nodes.shrink_to_fit();
     store->names.shrink_to_fit();
     store->name_offsets.shrink_to_fit();
@@ -448,6 +466,11 @@ class ZoneCompiler {
       }
       if (set.rdatas.empty()) continue;
       NodeData& node = nodes_[lower(Wire(owner->begin(), owner->end()))];
+      if (r.policy != model::RoutingPolicy::kSimple) {
+        GroupData& g = node.groups[type];
+        g.policy = policy_of(r.policy);
+        g.members.emplace_back(&r, set);
+      }
       // Record sets of one name and type under a routing policy answer together until the
       // policy engine chooses among them: the first one's TTL (route53.md §2.2: one TTL).
       auto existing = std::find_if(node.rrsets.begin(), node.rrsets.end(),
@@ -488,6 +511,136 @@ class ZoneCompiler {
       }
     }
     emit_zone(hz);
+  }
+
+  static Policy policy_of(model::RoutingPolicy p) {
+    switch (p) {
+      case model::RoutingPolicy::kWeighted: return Policy::kWeighted;
+      case model::RoutingPolicy::kLatency: return Policy::kLatency;
+      case model::RoutingPolicy::kGeolocation: return Policy::kGeolocation;
+      case model::RoutingPolicy::kGeoproximity: return Policy::kGeoproximity;
+      case model::RoutingPolicy::kFailover: return Policy::kFailover;
+      case model::RoutingPolicy::kMultivalue: return Policy::kMultivalue;
+      case model::RoutingPolicy::kIpBased: return Policy::kIpBased;
+      case model::RoutingPolicy::kSimple: break;
+    }
+    return Policy::kWeighted;
+  }
+
+  // ---- routing-policy groups ----------------------------------------------------------------
+
+  std::string_view text(std::string_view s) {
+    if (s.empty()) return {};
+    return s_->texts.emplace_back(s);
+  }
+
+  // What choose() needs of a record set (route53.md §2).
+  Member member_of(const model::RecordSet& r, const model::CidrCollection* collection) {
+    Member m;
+    if (r.weight) m.weight = static_cast<std::uint32_t>(std::clamp<std::int64_t>(*r.weight, 0, 255));
+    if (const Region* region = find_region(r.region)) m.region = region->code;
+    else m.region = text(r.region);
+    if (r.geo_location) {
+      const auto& g = *r.geo_location;
+      if (!g.continent_code.empty()) {
+        m.geo_level = GeoLevel::kContinent;
+        m.continent = text(g.continent_code);
+      } else if (g.country_code == "*") {
+        m.geo_level = GeoLevel::kDefault;
+      } else if (!g.subdivision_code.empty()) {
+        m.geo_level = GeoLevel::kSubdivision;
+        m.country = text(g.country_code);
+        m.subdivision = text(g.subdivision_code);
+      } else {
+        m.geo_level = GeoLevel::kCountry;
+        m.country = text(g.country_code);
+      }
+    }
+    if (r.geo_proximity) {
+      const auto& g = *r.geo_proximity;
+      m.bias = g.bias;
+      if (g.latitude && g.longitude) {
+        m.point = {*g.latitude, *g.longitude};
+      } else {
+        // A Region, or a Local Zone group named after its parent Region ("us-west-2-lax-1").
+        std::string code = g.aws_region.empty() ? g.local_zone_group : g.aws_region;
+        const Region* region = nullptr;
+        while (!code.empty() && (region = find_region(code)) == nullptr) {
+          auto dash = code.rfind('-');
+          code = dash == std::string::npos ? "" : code.substr(0, dash);
+        }
+        if (region != nullptr) m.point = region->point;
+      }
+    }
+    m.primary = r.failover == "PRIMARY";
+    if (r.cidr_routing) {
+      m.cidr_location = kDefaultLocation;
+      if (collection != nullptr && r.cidr_routing->location_name != "*") {
+        m.cidr_location = 0xfffe;  // a location the collection does not have: never matched
+        for (std::size_t i = 0; i < collection->locations.size(); ++i) {
+          if (collection->locations[i].name == r.cidr_routing->location_name)
+            m.cidr_location = static_cast<std::uint16_t>(i);
+        }
+      }
+    }
+    return m;
+  }
+
+  // The blocks of an IP-based group's collection, as choose() matches them.
+  void cidr_blocks(const model::CidrCollection& c, PolicyGroup& g) {
+    g.blocks_begin = static_cast<std::uint32_t>(s_->cidr_blocks.size());
+    for (std::size_t l = 0; l < c.locations.size(); ++l) {
+      for (const auto& text : c.locations[l].cidrs) {
+        auto p = Prefix::parse(text);
+        if (!p) continue;
+        CidrBlock b;
+        b.v6 = !p->address().is_v4();
+        const auto bits = p->address().bits();
+        const std::size_t width = b.v6 ? 16 : 4;
+        for (std::size_t i = 0; i < width; ++i)
+          b.bytes[width - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+        b.prefix = static_cast<std::uint8_t>(p->length());
+        b.location = static_cast<std::uint16_t>(l);
+        s_->cidr_blocks.push_back(b);
+      }
+    }
+    g.blocks_count = static_cast<std::uint32_t>(s_->cidr_blocks.size()) - g.blocks_begin;
+  }
+
+  // Compiles `group` of `node` for question type `qtype`: each member's answer with the node's
+  // merged RRset of the group's type replaced by the member's own. Returns the group's index
+  // with kGroupBit.
+  std::uint32_t policy_group(const NodeData& node, const Wire& base, std::uint16_t group_type,
+                             const GroupData& group, std::uint16_t qtype, std::uint32_t nodata) {
+    auto members = group.members;
+    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+      return a.first->set_identifier < b.first->set_identifier;
+    });
+    PolicyGroup g;
+    g.policy = group.policy;
+    g.none = nodata;
+    g.members_begin = static_cast<std::uint32_t>(s_->members.size());
+    g.members_count = static_cast<std::uint32_t>(members.size());
+    const model::CidrCollection* collection = nullptr;
+    for (const auto& [r, set] : members) {
+      if (r->cidr_collection != model::kNone) collection = &n_.cidr_collections[r->cidr_collection];
+    }
+    for (const auto& [r, set] : members) {
+      NodeData variant = node;
+      for (auto& s : variant.rrsets) {
+        if (s.type == group_type) s = set;
+      }
+      // Multivalue answers are several members' answers appended: answer records only.
+      const bool additional = group.policy != Policy::kMultivalue;
+      s_->members.push_back(member_of(*r, collection));
+      s_->member_templates.push_back(answer(variant, base, qtype, additional));
+      s_->member_checks.push_back(r->health_check == model::kNone ? kNoCheck : r->health_check);
+      s_->member_record_sets.push_back(static_cast<std::uint32_t>(r - n_.record_sets.data()));
+    }
+    if (group.policy == Policy::kIpBased && collection != nullptr) cidr_blocks(*collection, g);
+    g.record_set = s_->member_record_sets[g.members_begin];
+    s_->groups.push_back(g);
+    return kGroupBit | static_cast<std::uint32_t>(s_->groups.size() - 1);
   }
 
   // ---- templates --------------------------------------------------------------------------------
@@ -567,7 +720,8 @@ class ZoneCompiler {
   // The answer for qtype `type` at `node` (exact or a wildcard), question base `base`, owner
   // the question name; a CNAME is followed inside the zone (RFC 1034 §4.3.2 step 3a), through
   // DNAMEs too (RFC 6672 §3.1 step 3c: the synthesised CNAME, then "go back to step 1").
-  std::uint32_t answer(const NodeData& node, const Wire& base, std::uint16_t type) {
+  std::uint32_t answer(const NodeData& node, const Wire& base, std::uint16_t type,
+                       bool with_additional = true) {
     TemplateWriter w(base);
     std::uint8_t rcode = 0;
     const NodeData* at = &node;
@@ -580,7 +734,7 @@ class ZoneCompiler {
         if (const RRset* s = at->find(type)) {
           w.rrset(*s, owner, TemplateWriter::kAnswer);
           w.require_answer_and_authority();
-          additional(w, *s);
+          if (with_additional) additional(w, *s);
         } else {
           negative(w);
         }
@@ -608,6 +762,9 @@ class ZoneCompiler {
           continue;
         }
         if (l.found == Found::kNode || l.found == Found::kWildcard) {
+          // A chain into a routing-policy group stops at the CNAME: the group's answer is chosen
+          // per query, so the resolver asks for the target itself.
+          if (l.node->groups.count(type) || l.node->groups.count(kTypeCname)) break;
           at = l.node;
           owner = target;
           done = false;
@@ -729,6 +886,31 @@ class ZoneCompiler {
           out.dname_target = static_cast<std::uint32_t>(s_->bytes.size());
           out.dname_target_size = static_cast<std::uint8_t>(target.size());
           s_->bytes.insert(s_->bytes.end(), target.begin(), target.end());
+        }
+      }
+      if (!node.groups.empty() && !(node.flags & (Node::kCut | Node::kEmpty | Node::kOccluded))) {
+        if (auto cname = node.groups.find(kTypeCname); cname != node.groups.end()) {
+          // A CNAME group decides every type: each member's chain, per question type.
+          std::set<std::uint16_t> qtypes = {kTypeCname};
+          for (const auto& [r, set] : cname->second.members) {
+            NodeData variant = node;
+            for (auto& s : variant.rrsets) {
+              if (s.type == kTypeCname) s = set;
+            }
+            if (const NodeData* end = chain_end(variant); end != nullptr && end != &variant) {
+              for (const auto& s : end->rrsets) qtypes.insert(s.type);
+            }
+          }
+          types.clear();
+          for (std::uint16_t t : qtypes) {
+            types.push_back({t, policy_group(node, base, kTypeCname, cname->second, t, z.nodata)});
+          }
+          out.other = policy_group(node, base, kTypeCname, cname->second, 0, z.nodata);
+        } else {
+          for (auto& t : types) {
+            if (auto g = node.groups.find(t.type); g != node.groups.end())
+              t.tmpl = policy_group(node, base, t.type, g->second, t.type, z.nodata);
+          }
         }
       }
       std::sort(types.begin(), types.end(),

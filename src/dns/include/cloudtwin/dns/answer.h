@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "cloudtwin/dns/wire.h"
 #include "cloudtwin/dns/zone_store.h"
@@ -13,11 +14,24 @@ namespace cloudtwin::dns {
 
 enum class Transport : std::uint8_t { kUdp, kTcp };
 
-// What the response said, for metrics and logs.
+// What the response said, for metrics and logs, and which routing-policy choice made it.
 struct AnswerInfo {
   std::uint16_t rcode = 0;  // extended (BADVERS = 16)
   bool truncated = false;
   bool authoritative = false;
+  // The last policy group the answer went through: its index (kNoTemplate: none), the choice.
+  std::uint32_t group = kNoTemplate;
+  Choice choice;
+};
+
+// What routing policies choose by (route53.md §2, §2.9): the client's address (its ECS prefix,
+// else the source address) and location, the health checks' states, and the random draws.
+struct PolicyContext {
+  const ClientAddress* address = nullptr;
+  const ClientLocation* location = nullptr;
+  // By the network's health check index: 0 = unhealthy. A check beyond the span is healthy.
+  std::span<const std::uint8_t> health;
+  Random* random = nullptr;  // none: a fixed seed (the same member every time for weighted)
 };
 
 // The response limit: 512 without EDNS over UDP, the requester's buffer size with it (never
@@ -28,6 +42,11 @@ struct AnswerInfo {
 // (512 suffice for UDP without EDNS; give 65535 for TCP). Returns its length; 0 means "send
 // nothing" (status kDrop).
 [[nodiscard]] std::size_t answer_query(const ZoneStore& store, const Query& q, QueryStatus status, Transport t,
-                                       std::uint8_t* out, std::size_t capacity, AnswerInfo& info);
+                                       std::uint8_t* out, std::size_t capacity, AnswerInfo& info,
+                                       const PolicyContext& policy = {});
+
+// Chooses among `group`'s members for `policy` (what answer_query does at a group).
+[[nodiscard]] Choice choose_member(const ZoneStore& store, const PolicyGroup& group,
+                                   const PolicyContext& policy, Random& random);
 
 }  // namespace cloudtwin::dns

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "cloudtwin/core/diagnostic.h"
+#include "cloudtwin/dns/policy.h"
 #include "cloudtwin/model/network.h"
 
 namespace cloudtwin::dns {
@@ -48,6 +50,20 @@ struct Template {
 };
 
 inline constexpr std::uint32_t kNoTemplate = 0xffffffffu;
+// A template index with this bit set is a routing-policy group (ZoneStore::groups): the answer is
+// one (or, multivalue, up to eight) of its members' templates, chosen per query by choose().
+inline constexpr std::uint32_t kGroupBit = 0x80000000u;
+inline constexpr std::uint32_t kNoCheck = 0xffffffffu;
+
+// One Name+Type's record sets under a routing policy, compiled for one question type (a CNAME
+// group is compiled once per type its chains answer). Members are in SetIdentifier order.
+struct PolicyGroup {
+  Policy policy = Policy::kWeighted;
+  std::uint32_t members_begin = 0, members_count = 0;  // into members, member_templates, member_checks
+  std::uint32_t blocks_begin = 0, blocks_count = 0;    // into cidr_blocks (IP-based)
+  std::uint32_t none = kNoTemplate;                    // when no member applies: NODATA
+  std::uint32_t record_set = 0;                        // the first member's record set, for explanations
+};
 
 struct TypeTemplate {
   std::uint16_t type;
@@ -129,6 +145,13 @@ struct ZoneStore {
   std::vector<std::uint8_t> bytes;
   std::vector<std::uint16_t> fixups;
   std::vector<Cut> cuts;
+  std::vector<PolicyGroup> groups;
+  std::vector<Member> members;
+  std::vector<std::uint32_t> member_templates;
+  std::vector<std::uint32_t> member_checks;      // the network's health check index, or kNoCheck
+  std::vector<std::uint32_t> member_record_sets;  // the model's record set index
+  std::vector<CidrBlock> cidr_blocks;
+  std::deque<std::string> texts;  // what members' string_views view (a deque never moves them)
   std::uint8_t max_labels = 0;  // of any apex: how far up the zone search starts
   // CHAOS TXT answers (RFC 4892 §2): id.server / hostname.bind, version.server / version.bind.
   std::string identity;
