@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ Runner add_reach_command(CLI::App& app);
 Runner add_exposure_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);
+Runner add_dns_command(CLI::App& app);
+
+// --health ID=healthy|unhealthy, repeatable, into `out`; false after printing a usage error.
+bool parse_health_overrides(const std::vector<std::string>& flags, std::map<std::string, bool>& out);
 
 // The options every verb that reads a network shares: NETWORK..., --param, --import,
 // --region, --account, --max-input-size, --ip-ranges.

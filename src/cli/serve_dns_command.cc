@@ -32,6 +32,8 @@ struct ServeDnsOptions {
   std::string metrics;
   unsigned rrl = 0;
   bool private_zones = false;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> health;  // ID=healthy|unhealthy
 };
 
 void log_line(const std::string& text) {
@@ -76,11 +78,14 @@ std::shared_ptr<const dns::ZoneStore> build(const ServeDnsOptions& o, bool print
   Diagnostics compile;
   dns::CompileOptions options;
   options.private_zones = o.private_zones;
+  if (!parse_health_overrides(o.health, options.health)) return nullptr;
   auto zones = dns::compile_zones(network, compile, options);
-  if (print_warnings && !o.network.quiet) {
-    for (const auto& d : compile.items()) std::cerr << d.str() << "\n";
+  bool failed = false;
+  for (const auto& d : compile.items()) {
+    failed = failed || d.severity == Severity::kError;
+    if (d.severity == Severity::kError || (print_warnings && !o.network.quiet)) std::cerr << d.str() << "\n";
   }
-  return zones;
+  return failed ? nullptr : zones;
 }
 
 // Loads and compiles, then gives the memory the network held back to the system: the server
@@ -108,6 +113,7 @@ int serve(ServeDnsOptions& o) {
   }
   options.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   options.rrl = o.rrl;
+  options.seed = o.seed;
 
   // Signals are taken by this thread only: block them before any other thread starts.
   sigset_t signals;
@@ -191,6 +197,10 @@ Runner add_serve_command(CLI::App& app) {
                   "Response rate limit: responses per second per client /24 (IPv6 /56); 0 = off (default)");
   cmd->add_flag("--private-zones", o->private_zones,
                 "Serve private hosted zones too, as a resolver inside their VPCs would see them");
+  cmd->add_option("--seed", o->seed,
+                  "Seed the weighted and multivalue draws (worker N draws from SEED + N): runs repeat");
+  cmd->add_option("--health", o->health,
+                  "Force a health check's state, ID=healthy or ID=unhealthy (by id or name; repeatable)");
   return [o, serve_cmd, cmd] {
     if (!cmd->parsed()) return usage_error("serve needs what to serve", "cloudtwin serve dns NETWORK...");
     (void)serve_cmd;

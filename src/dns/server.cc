@@ -284,7 +284,6 @@ void Server::udp_worker(unsigned index) {
   ClientAddress client;
   PolicyContext policy;
   policy.address = &client;
-  policy.health = options_.health;
   policy.random = &random;
 
   const int fd = udp_fds_[index];
@@ -297,6 +296,7 @@ void Server::udp_worker(unsigned index) {
   }
   std::shared_ptr<const ZoneStore> zones = zones_.load(std::memory_order_acquire);
   std::uint64_t generation = generation_.load(std::memory_order_acquire);
+  policy.health = zones->health;
   while (!stopping_) {
     // Blocks for the first datagram, then takes what else is there (two system calls per batch).
     int got = recvmmsg(fd, in_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
@@ -307,6 +307,7 @@ void Server::udp_worker(unsigned index) {
     if (const std::uint64_t g = generation_.load(std::memory_order_acquire); g != generation) {
       zones = zones_.load(std::memory_order_acquire);
       generation = g;
+      policy.health = zones->health;
     }
     unsigned replies = 0;
     for (int i = 0; i < got; ++i) {
@@ -376,7 +377,6 @@ void Server::tcp_worker() {
   AnswerInfo info;
   Random tcp_random(options_.seed ? *options_.seed + 1000003 : std::random_device{}());
   PolicyContext policy;
-  policy.health = options_.health;
   policy.random = &tcp_random;
   int ep = epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
@@ -462,6 +462,7 @@ void Server::tcp_worker() {
           bump(counters.tcp);
           QueryStatus status = parse_query(packet, len, q);
           policy.address = &c.client;
+          policy.health = zones->health;
           std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2,
                                           kMaxMessage, info, policy);
           pos += 2 + len;

@@ -329,6 +329,17 @@ class ZoneCompiler {
     char host[256] = {};
     if (gethostname(host, sizeof host - 1) == 0) store->identity = host;
     store->version = "cloudtwin 0.1.0";
+    for (const auto& h : n_.health_checks) store->health_check_ids.push_back(h.id);
+    store->health.assign(n_.health_checks.size(), 1);
+    for (const auto& [id, healthy] : o_.health) {
+      auto index = n_.find(id, model::Kind::kHealthCheck);
+      if (!index) {
+        d_.error("", {}, id, "no health check `" + id + "` in the network",
+                 "name one by its id or name: " + check_list());
+        continue;
+      }
+      store->health[*index] = healthy ? 1 : 0;
+    }
     for (model::Index zi = 0; zi < n_.hosted_zones.size(); ++zi) zone(zi);
     // The store is immutable from here: no spare capacity.
     store->bytes.shrink_to_fit();
@@ -350,6 +361,12 @@ class ZoneCompiler {
   }
 
  private:
+  std::string check_list() const {
+    std::string out;
+    for (const auto& h : n_.health_checks) out += (out.empty() ? "" : ", ") + h.id;
+    return out.empty() ? "the network has none" : out;
+  }
+
   void warn(const model::Resource& r, std::string message, std::string hint = {}) {
     d_.warning(n_.file_of(r.at), r.at, r.id, std::move(message), std::move(hint));
   }

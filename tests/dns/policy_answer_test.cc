@@ -1,6 +1,7 @@
-// Routing policies on the answer path: record sets of one Name+Type under a policy are compiled
-// into a group whose members answer as choose() decides per query, with health from the
-// health-check states given (route53.md §2). Each test names the rule it checks.
+// Routing policies on the answer path (tests/dns/zones/policies.yaml): record sets of one
+// Name+Type under a policy are compiled into a group whose members answer as choose() decides per
+// query, with health from the health-check states given (route53.md §2). Each test names the rule
+// it checks.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -13,45 +14,12 @@
 namespace cloudtwin::dns {
 namespace {
 
-constexpr const char* kNetwork = R"(health_checks:
-  - {name: primary-check, type: TCP, ip_address: 127.0.0.1, port: 8080}
-  - {name: blue-check, type: TCP, ip_address: 127.0.0.1, port: 8081}
-cidr_collections:
-  - name: offices
-    locations:
-      - {name: berlin, cidrs: [198.51.100.0/24]}
-      - {name: europe, cidrs: [198.51.0.0/16]}
-hosted_zones:
-  - domain: example.com
-    records:
-      - {name: www, type: A, ttl: 60, values: [192.0.2.1], set_identifier: primary, failover: PRIMARY, health_check_id: primary-check}
-      - {name: www, type: A, ttl: 60, values: [192.0.2.2], set_identifier: secondary, failover: SECONDARY}
-      - {name: www, type: TXT, ttl: 60, values: ['"static"']}
-      - {name: w, type: A, ttl: 60, values: [192.0.2.10], set_identifier: blue, weight: 1, health_check_id: blue-check}
-      - {name: w, type: A, ttl: 60, values: [192.0.2.11], set_identifier: green, weight: 3}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.100], set_identifier: m0, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.101], set_identifier: m1, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.102], set_identifier: m2, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.103], set_identifier: m3, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.104], set_identifier: m4, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.105], set_identifier: m5, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.106], set_identifier: m6, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.107], set_identifier: m7, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.108], set_identifier: m8, multivalue_answer: true}
-      - {name: mv, type: A, ttl: 60, values: [192.0.2.109], set_identifier: m9, multivalue_answer: true}
-      - {name: app, type: A, ttl: 60, values: [192.0.2.50], set_identifier: berlin, cidr_routing: {collection_id: offices, location_name: berlin}}
-      - {name: app, type: A, ttl: 60, values: [192.0.2.51], set_identifier: europe, cidr_routing: {collection_id: offices, location_name: europe}}
-      - {name: app, type: A, ttl: 60, values: [192.0.2.52], set_identifier: default, cidr_routing: {collection_id: offices, location_name: '*'}}
-      - {name: blue, type: CNAME, ttl: 60, values: [w.example.com.], set_identifier: a, weight: 1}
-      - {name: blue, type: CNAME, ttl: 60, values: [www.example.com.], set_identifier: b, weight: 0}
-      - {name: geo, type: A, ttl: 60, values: [192.0.2.60], set_identifier: de, geo_location: {country: DE}}
-)";
 
 std::shared_ptr<const ZoneStore> store() {
   static std::shared_ptr<const ZoneStore> s = [] {
     model::Network n;
     Diagnostics d;
-    EXPECT_TRUE(load::read_native_yaml(kNetwork, "policies.yaml", n, d));
+    EXPECT_TRUE(load::read_native_yaml_file(CLOUDTWIN_SOURCE_DIR "/tests/dns/zones/policies.yaml", n, d));
     EXPECT_TRUE(model::finalize(n, d));
     for (const auto& item : d.items()) {
       if (item.severity == Severity::kError) ADD_FAILURE() << item.str();

@@ -38,10 +38,8 @@ struct ServerOptions {
   unsigned threads = 1;
   std::size_t edns_size = kDefaultEdnsSize;  // the largest UDP response with EDNS
   unsigned rrl = 0;  // responses per second per client network (/24, /56); 0 = off
-  // Routing policies: the seed of the workers' random draws (none: from the system), and the
-  // health of each of the network's health checks (0 = unhealthy; beyond the vector: healthy).
+  // Routing policies: the seed of the workers' random draws (none: from the system).
   std::optional<std::uint64_t> seed;
-  std::vector<std::uint8_t> health;
   std::chrono::milliseconds tcp_idle{10000};
   std::size_t tcp_max_connections = 1024;
 };

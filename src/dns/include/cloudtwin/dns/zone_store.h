@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -152,6 +153,10 @@ struct ZoneStore {
   std::vector<std::uint32_t> member_record_sets;  // the model's record set index
   std::vector<CidrBlock> cidr_blocks;
   std::deque<std::string> texts;  // what members' string_views view (a deque never moves them)
+  // The network's health checks, by index: their ids, and the state answers use (1 healthy, 0
+  // unhealthy) until checkers report: healthy, or as CompileOptions::health forces it.
+  std::vector<std::string> health_check_ids;
+  std::vector<std::uint8_t> health;
   std::uint8_t max_labels = 0;  // of any apex: how far up the zone search starts
   // CHAOS TXT answers (RFC 4892 §2): id.server / hostname.bind, version.server / version.bind.
   std::string identity;
@@ -168,6 +173,9 @@ struct ZoneStore {
 struct CompileOptions {
   // Serve private hosted zones too (as when the querier is inside their VPCs).
   bool private_zones = false;
+  // Health checks forced healthy (true) or unhealthy (false), by id or name; a name the network
+  // has no check for is an error.
+  std::map<std::string, bool> health;
 };
 
 // Compiles the public hosted zones of a finalized network. Problems Route 53 would not have but

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# End-to-end checks of `cloudtwin dns answer` (docs/dns-policies.md) and of `serve dns --health
+# --seed` on tests/dns/zones/policies.yaml: the routing policy's choice and why, health forced
+# per check, exit 0 with an answer, 1 without one, 2 on bad input. The server listens on a free
+# 127.0.0.1 port and is stopped by its pid.
+set -u
+bin="$1"
+root="$2"
+tmp=$(mktemp -d /tmp/cloudtwin-dnsanswer.XXXXXX)
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/expect.sh"  # expect NAME WANT_STATUS PATTERN -- command...
+
+zones="$root/tests/dns/zones/policies.yaml"
+# route53.md §2.6: the primary while it is healthy, the secondary when it is not.
+expect "failover primary" 0 "answer  www.example.com. 60 IN A 192.0.2.1" -- "$bin" dns answer "$zones" --name www.example.com
+expect "failover why" 0 "why: the policy's choice is healthy" -- "$bin" dns answer "$zones" --name www.example.com
+expect "failover secondary" 0 "IN A 192.0.2.2" -- \
+  "$bin" dns answer "$zones" --name www.example.com --health primary-check=unhealthy
+expect "failover says why" 0 "why: the primary is unhealthy; the secondary answers" -- \
+  "$bin" dns answer "$zones" --name www.example.com --health primary-check=unhealthy
+# §2.8: the client's subnet picks the CIDR location; the scope is the block's length.
+expect "ip-based berlin" 0 '"data": "192.0.2.50"' -- \
+  "$bin" dns answer "$zones" --name app.example.com --client-subnet 198.51.100.0/24 --json
+expect "ip-based scope" 0 '"ecs_scope": 24' -- \
+  "$bin" dns answer "$zones" --name app.example.com --client-subnet 198.51.100.0/24 --json
+expect "ip-based resolver address" 0 "IN A 192.0.2.51" -- \
+  "$bin" dns answer "$zones" --name app.example.com --resolver-ip 198.51.7.1
+expect "ip-based default" 0 "IN A 192.0.2.52" -- "$bin" dns answer "$zones" --name app.example.com --resolver-ip 203.0.113.1
+# §2.4: no set for the location and no default: no answer, exit 1.
+expect "geolocation no match" 1 "chosen: none" -- "$bin" dns answer "$zones" --name geo.example.com
+expect "refused outside the zones" 1 "REFUSED" -- "$bin" dns answer "$zones" --name www.example.org
+# --seed: the same draw every time.
+"$bin" dns answer "$zones" --name w.example.com --seed 7 >"$tmp/a" 2>&1
+"$bin" dns answer "$zones" --name w.example.com --seed 7 >"$tmp/b" 2>&1
+if cmp -s "$tmp/a" "$tmp/b"; then pass=$((pass + 1)); else echo "FAIL seed: two runs differ"; fail=$((fail + 1)); fi
+
+# Bad input.
+expect "unknown check" 2 "no health check .nope. in the network .*primary-check, blue-check" -- \
+  "$bin" dns answer "$zones" --name www.example.com --health nope=unhealthy
+expect "bad state" 2 "is not ID=healthy or ID=unhealthy" -- \
+  "$bin" dns answer "$zones" --name www.example.com --health primary-check=down
+expect "bad type" 2 "is not a record type" -- "$bin" dns answer "$zones" --name www.example.com --type BOGUS
+expect "bad subnet" 2 "is not a CIDR block" -- \
+  "$bin" dns answer "$zones" --name www.example.com --client-subnet 10.0.0.0/99
+expect "no name" 2 "name" -- "$bin" dns answer "$zones"
+
+# serve dns --health: the server answers as the forced state says.
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin" serve dns "$zones" --listen "127.0.0.1:$port" --threads 1 --seed 3 --health primary-check=unhealthy -q \
+  2>"$tmp/log" &
+server=$!
+got=""
+for _ in $(seq 100); do
+  got=$(dig +time=1 +tries=1 +short -p "$port" @127.0.0.1 www.example.com A 2>/dev/null) && [ -n "$got" ] && break
+  sleep 0.05
+done
+if [ "$got" = "192.0.2.2" ]; then pass=$((pass + 1)); else echo "FAIL serve --health: got '$got'"; cat "$tmp/log"; fail=$((fail + 1)); fi
+kill "$server"
+wait "$server" 2>/dev/null
+server=""
+expect "serve with an unknown check" 2 "no health check .nope." -- \
+  "$bin" serve dns "$zones" --listen 127.0.0.1:0 --health nope=unhealthy
+
+echo "dns answer: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
