@@ -30,8 +30,13 @@ class Writer {
     flags_ = static_cast<std::uint16_t>(kFlagQr | (q.flags & (0x7800 | kFlagRd)));
     std::memset(out_ + 4, 0, 8);
     pos_ = kHeaderSize;
-    reserve_ = q.edns ? kOptSize : 0;
+    reserve_ = q.edns ? kOptSize + ecs_size() : 0;
   }
+
+  // RFC 7871 §7.2.1: the query's ECS option echoed (FAMILY, SOURCE, ADDRESS) with the SCOPE the
+  // answer depends on.
+  [[nodiscard]] std::size_t ecs_size() const { return q_.ecs ? 4 + 4 + (q_.ecs_source + 7u) / 8u : 0; }
+  void ecs_scope(std::uint8_t scope) { ecs_scope_ = scope; }
 
   void question() {
     if (q_.question_size == 0 || pos_ + q_.question_size > limit_) return;
@@ -179,7 +184,8 @@ class Writer {
 
   std::size_t finish(AnswerInfo& info) {
     const std::size_t ede_size = ede_ ? 6 : 0;
-    if (q_.edns && pos_ + kOptSize + ede_size <= limit_) {
+    const std::size_t ecs = ecs_size();
+    if (q_.edns && pos_ + kOptSize + ede_size + ecs <= limit_) {
       std::uint8_t* p = out_ + pos_;
       p[0] = 0;
       put16(p + 1, kTypeOpt);
@@ -187,13 +193,23 @@ class Writer {
       p[5] = static_cast<std::uint8_t>(rcode_ >> 4);  // extended rcode
       p[6] = 0;                                       // version
       put16(p + 7, q_.edns_flags & kEdnsDo);          // RFC 3225 §3: DO copied
-      put16(p + 9, static_cast<std::uint16_t>(ede_size));
+      put16(p + 9, static_cast<std::uint16_t>(ede_size + ecs));
+      std::uint8_t* option = p + kOptSize;
       if (ede_) {  // RFC 8914 §2: option 15, INFO-CODE, no EXTRA-TEXT
-        put16(p + 11, 15);
-        put16(p + 13, 2);
-        put16(p + 15, ede_);
+        put16(option, 15);
+        put16(option + 2, 2);
+        put16(option + 4, ede_);
+        option += 6;
       }
-      pos_ += kOptSize + ede_size;
+      if (ecs != 0) {
+        put16(option, kOptionEcs);
+        put16(option + 2, static_cast<std::uint16_t>(ecs - 4));
+        put16(option + 4, q_.ecs_family);
+        option[6] = q_.ecs_source;
+        option[7] = ecs_scope_;
+        std::memcpy(option + 8, q_.ecs_address, ecs - 8);
+      }
+      pos_ += kOptSize + ede_size + ecs;
       put16(out_ + 10, static_cast<std::uint16_t>(get16(out_ + 10) + 1));
     }
     put16(out_ + 2, static_cast<std::uint16_t>(flags_ | (rcode_ & 0xF)));
@@ -212,6 +228,7 @@ class Writer {
   std::uint16_t flags_ = 0;
   std::uint16_t rcode_ = 0;
   std::uint16_t ede_ = 0;
+  std::uint8_t ecs_scope_ = 0;
 };
 
 const Zone* find_zone(const ZoneStore& s, const Query& q, std::size_t& apex_at) {
@@ -312,6 +329,7 @@ void copy_answer(Writer& w, const ZoneStore& s, std::uint32_t tmpl, const Writer
   const Choice c = choose_member(s, g, p, p.random != nullptr ? *p.random : fixed);
   info.group = index;
   info.choice = c;
+  w.ecs_scope(c.scope);
   if (c.count == 0) {
     w.copy(s, g.none, at, first);
     return;
@@ -395,6 +413,19 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
     w.rcode(static_cast<std::uint16_t>(Rcode::kRefused));
     return w.finish(info);
   }
+  // The client routing policies see: the ECS prefix when the query has one with SOURCE above 0
+  // (RFC 7871 §7.1.1; SOURCE 0 asks not to use client information: the source address stands).
+  ClientAddress ecs_client;
+  PolicyContext with_ecs;
+  const PolicyContext* policy_in = &policy;
+  if (q.ecs && q.ecs_source > 0) {
+    ecs_client.v6 = q.ecs_family == 2;
+    std::memcpy(ecs_client.bytes.data(), q.ecs_address, 16);
+    ecs_client.prefix = q.ecs_source;
+    with_ecs = policy;
+    with_ecs.address = &ecs_client;
+    policy_in = &with_ecs;
+  }
   if (q.qtype == kTypeAxfr || q.qtype == kTypeIxfr) {
     // RFC 5936 §4.2: AXFR is not defined over UDP; over TCP, no transfers are allowed.
     w.rcode(static_cast<std::uint16_t>(
@@ -410,7 +441,7 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
   }
   Resolution r = resolve(s, *z, q.qname_lower, q.qname_size, apex_at, q.qtype, t);
   if (r.dname == nullptr) {
-    copy_answer(w, s, r.tmpl, w.question_place(), true, policy, info);
+    copy_answer(w, s, r.tmpl, w.question_place(), true, *policy_in, info);
     return w.finish(info);
   }
   // RFC 6672 §3.1 step 3c: synthesise, then go on from the rewritten name inside the zone.
@@ -433,7 +464,7 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
   if (apex_in != size - z->apex.size()) return w.finish(info);
   Resolution next = resolve(s, *z, name, size, apex_in, q.qtype, t);
   if (next.dname == nullptr && next.tmpl != kNoTemplate)
-    copy_answer(w, s, next.tmpl, *place, /*first=*/false, policy, info);
+    copy_answer(w, s, next.tmpl, *place, /*first=*/false, *policy_in, info);
   return w.finish(info);
 }
 

@@ -60,6 +60,26 @@ bool read_qname(const std::uint8_t* p, std::size_t size, std::size_t& pos, Query
   return true;
 }
 
+// RFC 7871 §6, §7.1.1: a malformed ECS option (unknown FAMILY, SOURCE beyond the family's width,
+// ADDRESS not exactly the octets SOURCE needs or with bits set beyond it) is FORMERR. SCOPE is
+// 0 in queries; another value is ignored.
+bool read_ecs(const std::uint8_t* o, std::size_t size, Query& q) {
+  if (size < 4 || q.ecs) return false;
+  const std::uint16_t family = get16(o);
+  const std::uint8_t source = o[2];
+  const std::size_t width = family == 1 ? 32 : family == 2 ? 128 : 0;
+  if (width == 0 || source > width) return false;
+  const std::size_t octets = (source + 7u) / 8u;
+  if (size - 4 != octets) return false;
+  if (source % 8 != 0 && (o[4 + octets - 1] & (0xffu >> (source % 8))) != 0) return false;
+  q.ecs = true;
+  q.ecs_family = family;
+  q.ecs_source = source;
+  std::memset(q.ecs_address, 0, sizeof q.ecs_address);
+  std::memcpy(q.ecs_address, o + 4, octets);
+  return true;
+}
+
 // Skips or reads the resource records after the question; finds the OPT record.
 bool read_records(const std::uint8_t* p, std::size_t size, std::size_t pos, std::uint16_t an, std::uint16_t ns,
                   std::uint16_t ar, Query& q) {
@@ -85,8 +105,10 @@ bool read_records(const std::uint8_t* p, std::size_t size, std::size_t pos, std:
       std::size_t o = rdata;
       while (o < rdata + rdlen) {
         if (o + 4 > rdata + rdlen) return false;
+        const std::uint16_t code = get16(p + o);
         std::uint16_t olen = get16(p + o + 2);
         if (o + 4 + olen > rdata + rdlen) return false;
+        if (code == kOptionEcs && !read_ecs(p + o + 4, olen, q)) return false;
         o += 4 + olen;  // unknown options are ignored (RFC 6891 §6.1.2)
       }
       q.edns = true;
@@ -106,6 +128,7 @@ QueryStatus parse_query(const std::uint8_t* p, std::size_t size, Query& q) {
   q.question_size = 0;
   q.qname_size = 0;
   q.edns = false;
+  q.ecs = false;
   if (size < kHeaderSize) return QueryStatus::kDrop;
   q.id = get16(p);
   q.flags = get16(p + 2);

@@ -56,6 +56,16 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 if [ "$got" = "192.0.2.2" ]; then pass=$((pass + 1)); else echo "FAIL serve --health: got '$got'"; cat "$tmp/log"; fail=$((fail + 1)); fi
+# ECS (RFC 7871): the subnet picks the CIDR location; the option comes back with SCOPE 24.
+dig +time=2 +tries=2 +subnet=198.51.100.0/24 -p "$port" @127.0.0.1 app.example.com A >"$tmp/dig" 2>&1
+if grep -q "192.0.2.50" "$tmp/dig" && grep -q "CLIENT-SUBNET: 198.51.100.0/24/24" "$tmp/dig"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL serve ECS:"; cat "$tmp/dig"; fail=$((fail + 1))
+fi
+# Without ECS the source address (127.0.0.1) is in no block: the default location.
+got=$(dig +time=2 +tries=2 +short -p "$port" @127.0.0.1 app.example.com A 2>/dev/null)
+if [ "$got" = "192.0.2.52" ]; then pass=$((pass + 1)); else echo "FAIL serve source address: got '$got'"; fail=$((fail + 1)); fi
 kill "$server"
 wait "$server" 2>/dev/null
 server=""

@@ -185,5 +185,94 @@ TEST(PolicyAnswer, GeolocationWithoutAMatchIsNodata) {
   EXPECT_EQ(ask("geo.example.com.", kTypeA, p).a, std::vector<std::string>{"192.0.2.60"});
 }
 
+// A query with an OPT carrying one ECS option (RFC 7871 §6): FAMILY, SOURCE, SCOPE, ADDRESS.
+std::vector<std::uint8_t> ecs_query(const std::string& name, std::uint16_t family, std::uint8_t source,
+                                    std::vector<std::uint8_t> address, std::uint8_t scope = 0) {
+  auto q = make_query(name, kTypeA);
+  put16(q.data() + 10, 1);
+  const std::size_t option = 4 + 4 + address.size();
+  std::vector<std::uint8_t> opt = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
+  put16(opt.data() + 9, static_cast<std::uint16_t>(option));
+  opt.resize(opt.size() + option);
+  std::uint8_t* o = opt.data() + 11;
+  put16(o, kOptionEcs);
+  put16(o + 2, static_cast<std::uint16_t>(option - 4));
+  put16(o + 4, family);
+  o[6] = source;
+  o[7] = scope;
+  std::copy(address.begin(), address.end(), o + 8);
+  q.insert(q.end(), opt.begin(), opt.end());
+  return q;
+}
+
+// The response's ECS option: FAMILY, SOURCE, SCOPE, ADDRESS; empty when there is none.
+std::vector<std::uint8_t> response_ecs(const std::vector<std::uint8_t>& packet, std::uint8_t* rcode = nullptr,
+                                       std::vector<std::string>* addresses = nullptr) {
+  Query q;
+  QueryStatus st = parse_query(packet.data(), packet.size(), q);
+  std::vector<std::uint8_t> out(65535);
+  AnswerInfo info;
+  const std::size_t n = answer_query(*store(), q, st, Transport::kUdp, out.data(), out.size(), info);
+  if (rcode) *rcode = static_cast<std::uint8_t>(get16(out.data() + 2) & 0xF);
+  std::size_t pos = 12;
+  std::uint8_t buf[255];
+  std::size_t size = 0;
+  for (int i = 0; i < get16(out.data() + 4); ++i) pos = read_name(out.data(), n, pos, buf, &size) + 4;
+  const int records = get16(out.data() + 6) + get16(out.data() + 8) + get16(out.data() + 10);
+  for (int i = 0; i < records; ++i) {
+    pos = read_name(out.data(), n, pos, buf, &size);
+    const std::uint16_t type = get16(out.data() + pos);
+    const std::uint16_t length = get16(out.data() + pos + 8);
+    const std::uint8_t* rd = out.data() + pos + 10;
+    if (type == kTypeA && addresses)
+      addresses->push_back(std::to_string(rd[0]) + "." + std::to_string(rd[1]) + "." + std::to_string(rd[2]) + "." +
+                           std::to_string(rd[3]));
+    if (type == kTypeOpt) {
+      for (std::size_t o = 0; o + 4 <= length; o += 4 + get16(rd + o + 2)) {
+        if (get16(rd + o) == kOptionEcs) return {rd + o + 4, rd + o + 4 + get16(rd + o + 2)};
+      }
+    }
+    pos += 10 + length;
+  }
+  return {};
+}
+
+// RFC 7871 §7.2.1: the ECS option is echoed (FAMILY, SOURCE, ADDRESS) with the SCOPE the answer
+// depends on; route53.md §8: an IP-based answer's scope is the matched block's length.
+TEST(PolicyAnswer, EcsPicksTheLocationAndIsEchoedWithItsScope) {
+  std::vector<std::string> a;
+  std::uint8_t rcode = 9;
+  auto ecs = response_ecs(ecs_query("app.example.com.", 1, 24, {198, 51, 100}), &rcode, &a);
+  EXPECT_EQ(rcode, 0);
+  EXPECT_EQ(a, std::vector<std::string>{"192.0.2.50"});
+  EXPECT_EQ(ecs, (std::vector<std::uint8_t>{0, 1, 24, 24, 198, 51, 100}));
+  a.clear();
+  ecs = response_ecs(ecs_query("app.example.com.", 1, 16, {198, 51}), &rcode, &a);
+  EXPECT_EQ(a, std::vector<std::string>{"192.0.2.51"});
+  // The /16 query holds the /24 block: SCOPE 24 says "ask with a longer prefix" (§8 rule 3).
+  EXPECT_EQ(ecs, (std::vector<std::uint8_t>{0, 1, 16, 24, 198, 51}));
+  // An answer that does not depend on the client: SCOPE 0 (§8 rule 1).
+  ecs = response_ecs(ecs_query("www.example.com.", 1, 24, {198, 51, 100}), &rcode);
+  EXPECT_EQ(ecs, (std::vector<std::uint8_t>{0, 1, 24, 0, 198, 51, 100}));
+  // SOURCE 0: no client information; still echoed (RFC 7871 §7.1.2).
+  ecs = response_ecs(ecs_query("app.example.com.", 1, 0, {}), &rcode);
+  EXPECT_EQ(ecs, (std::vector<std::uint8_t>{0, 1, 0, 0}));
+}
+
+// RFC 7871 §7.1.1: a malformed ECS option is FORMERR.
+TEST(PolicyAnswer, MalformedEcsIsFormErr) {
+  std::uint8_t rcode = 0;
+  (void)response_ecs(ecs_query("app.example.com.", 3, 24, {198, 51, 100}), &rcode);
+  EXPECT_EQ(rcode, 1) << "unknown FAMILY";
+  (void)response_ecs(ecs_query("app.example.com.", 1, 33, {198, 51, 100, 1, 0}), &rcode);
+  EXPECT_EQ(rcode, 1) << "SOURCE above 32";
+  (void)response_ecs(ecs_query("app.example.com.", 1, 24, {198, 51, 100, 7}), &rcode);
+  EXPECT_EQ(rcode, 1) << "more ADDRESS octets than SOURCE needs";
+  (void)response_ecs(ecs_query("app.example.com.", 1, 20, {198, 51, 0x1f}), &rcode);
+  EXPECT_EQ(rcode, 1) << "bits set beyond SOURCE";
+  (void)response_ecs(ecs_query("app.example.com.", 2, 48, {0x20, 0x01, 0x0d, 0xb8, 0, 0}), &rcode);
+  EXPECT_EQ(rcode, 0) << "a well-formed IPv6 prefix";
+}
+
 }  // namespace
 }  // namespace cloudtwin::dns

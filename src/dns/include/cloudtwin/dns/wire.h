@@ -90,7 +90,14 @@ struct Query {
   std::uint16_t edns_size = 0;  // the requester's UDP payload size as sent
   std::uint8_t edns_version = 0;
   std::uint16_t edns_flags = 0;  // DO and the rest of the OPT TTL's low 16 bits
+  // EDNS Client Subnet (RFC 7871 §6), checked: FAMILY 1 or 2, SOURCE within the family's width,
+  // ADDRESS exactly ceil(SOURCE / 8) octets with no bit set beyond SOURCE.
+  bool ecs = false;
+  std::uint16_t ecs_family = 0;  // 1 IPv4, 2 IPv6
+  std::uint8_t ecs_source = 0;   // SOURCE PREFIX-LENGTH
+  std::uint8_t ecs_address[16] = {};
 };
+inline constexpr std::uint16_t kOptionEcs = 8;
 
 // Decodes `size` bytes at `packet` into `q`.
 [[nodiscard]] QueryStatus parse_query(const std::uint8_t* packet, std::size_t size, Query& q);
