@@ -23,6 +23,7 @@ struct DnsAnswerOptions {
   std::uint64_t seed = 0;
   bool private_zones = false;
   bool json = false;
+  std::string geoip;
 };
 
 const char* policy_name(dns::Policy p) {
@@ -154,6 +155,7 @@ int answer(const DnsAnswerOptions& o) {
     if (d.severity == Severity::kError) return kExitBadInput;
   }
 
+  nlohmann::ordered_json client_location;
   std::vector<std::uint8_t> query(dns::kHeaderSize);
   dns::put16(query.data(), 1);
   dns::put16(query.data() + 4, 1);
@@ -170,6 +172,20 @@ int answer(const DnsAnswerOptions& o) {
   policy.address = client ? &*client : nullptr;
   policy.health = store->health;
   policy.random = &random;
+  dns::GeoDatabase geo;
+  if (!o.geoip.empty()) {
+    std::string error;
+    if (!geo.open(o.geoip, error)) return usage_error("--geoip " + error, "a MaxMind-format (.mmdb) database");
+    policy.geo = &geo;
+  }
+  dns::GeoResult where;
+  if (client && policy.geo != nullptr && geo.lookup(*client, where)) {
+    nlohmann::ordered_json l = {{"continent", std::string(where.continent)}, {"country", std::string(where.country)}};
+    if (where.subdivision[0]) l["subdivision"] = std::string(where.subdivision);
+    if (where.location.point) l["latitude"] = where.location.point->latitude, l["longitude"] = where.location.point->longitude;
+    l["network_prefix"] = where.location.prefix;
+    client_location = l;
+  }
   const std::size_t n = dns::answer_query(*store, q, status, dns::Transport::kTcp, out.data(), out.size(), info, policy);
   const auto rrs = records(out.data(), n);
   const std::uint16_t rcode = info.rcode;
@@ -212,6 +228,7 @@ int answer(const DnsAnswerOptions& o) {
     p["health"] = states;
     p["reason"] = std::string(dns::reason_text(info.choice.reason));
     if (client) p["ecs_scope"] = info.choice.scope;
+    if (!client_location.is_null()) p["client_location"] = client_location;
     j["routing"] = p;
   }
 
@@ -245,6 +262,7 @@ int answer(const DnsAnswerOptions& o) {
                   << "\n";
       }
       if (p.contains("ecs_scope")) std::cout << "  ECS scope: /" << p["ecs_scope"].get<unsigned>() << "\n";
+      if (p.contains("client_location")) std::cout << "  client location: " << p["client_location"].dump() << "\n";
     }
   }
   return answered ? kExitOk : kExitNegative;
@@ -281,6 +299,7 @@ Runner add_dns_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Seed of the weighted and multivalue draw (default 0)");
   cmd->add_flag("--private-zones", o->private_zones, "Answer from private hosted zones too");
   cmd->add_flag("--json", o->json, "Print the answer and the explanation as JSON");
+  cmd->add_option("--geoip", o->geoip, "Client locations: a MaxMind-format .mmdb (GeoIP2-City shaped)");
   return [o, dns_cmd, cmd] {
     (void)dns_cmd;
     if (!cmd->parsed()) return usage_error("dns needs a question", "cloudtwin dns answer NETWORK... --name NAME");

@@ -34,6 +34,7 @@ struct ServeDnsOptions {
   bool private_zones = false;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> health;  // ID=healthy|unhealthy
+  std::string geoip;
 };
 
 void log_line(const std::string& text) {
@@ -114,6 +115,12 @@ int serve(ServeDnsOptions& o) {
   options.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   options.rrl = o.rrl;
   options.seed = o.seed;
+  dns::GeoDatabase geo;
+  if (!o.geoip.empty()) {
+    std::string error;
+    if (!geo.open(o.geoip, error)) return usage_error("--geoip " + error, "a MaxMind-format (.mmdb) database");
+    options.geo = &geo;
+  }
 
   // Signals are taken by this thread only: block them before any other thread starts.
   sigset_t signals;
@@ -201,6 +208,9 @@ Runner add_serve_command(CLI::App& app) {
                   "Seed the weighted and multivalue draws (worker N draws from SEED + N): runs repeat");
   cmd->add_option("--health", o->health,
                   "Force a health check's state, ID=healthy or ID=unhealthy (by id or name; repeatable)");
+  cmd->add_option("--geoip", o->geoip,
+                  "Client locations for geolocation, latency and geoproximity routing: a MaxMind-format .mmdb "
+                  "(GeoIP2-City shaped)");
   return [o, serve_cmd, cmd] {
     if (!cmd->parsed()) return usage_error("serve needs what to serve", "cloudtwin serve dns NETWORK...");
     (void)serve_cmd;

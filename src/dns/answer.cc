@@ -354,19 +354,29 @@ Choice choose_member(const ZoneStore& s, const PolicyGroup& g, const PolicyConte
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t check = s.member_checks[g.members_begin + i];
     healthy[i] = check == kNoCheck || check >= p.health.size() || p.health[check] != 0;
-    // The default latency model: great-circle distance from the client to the Region.
-    latency[i] = NAN;
-    if (g.policy == Policy::kLatency && p.location != nullptr && p.location->point) {
-      if (const Region* r = find_region(s.members[g.members_begin + i].region))
-        latency[i] = distance_km(*p.location->point, r->point);
-    }
   }
   ChoiceInput in;
   in.members = {s.members.data() + g.members_begin, n};
   in.healthy = {healthy.data(), n};
   in.location = p.location;
+  GeoResult found;
+  const bool by_location =
+      g.policy == Policy::kGeolocation || g.policy == Policy::kLatency || g.policy == Policy::kGeoproximity;
+  if (by_location && in.location == nullptr && p.geo != nullptr && p.address != nullptr &&
+      p.geo->lookup(*p.address, found)) {
+    in.location = &found.location;
+  }
   in.address = p.address;
-  if (g.policy == Policy::kLatency) in.latency = {latency.data(), n};
+  if (g.policy == Policy::kLatency) {
+    // The default latency model: great-circle distance from the client to the Region.
+    for (std::size_t i = 0; i < n; ++i) {
+      latency[i] = NAN;
+      const Region* r = find_region(s.members[g.members_begin + i].region);
+      if (r != nullptr && in.location != nullptr && in.location->point)
+        latency[i] = distance_km(*in.location->point, r->point);
+    }
+    in.latency = {latency.data(), n};
+  }
   if (g.blocks_count > 0) in.blocks = {s.cidr_blocks.data() + g.blocks_begin, g.blocks_count};
   return choose(g.policy, in, random);
 }

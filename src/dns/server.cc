@@ -285,6 +285,7 @@ void Server::udp_worker(unsigned index) {
   PolicyContext policy;
   policy.address = &client;
   policy.random = &random;
+  policy.geo = options_.geo;
 
   const int fd = udp_fds_[index];
   for (unsigned i = 0; i < kBatch; ++i) {
@@ -378,6 +379,7 @@ void Server::tcp_worker() {
   Random tcp_random(options_.seed ? *options_.seed + 1000003 : std::random_device{}());
   PolicyContext policy;
   policy.random = &tcp_random;
+  policy.geo = options_.geo;
   int ep = epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
   ev.events = EPOLLIN;

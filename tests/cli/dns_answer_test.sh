@@ -35,6 +35,51 @@ expect "refused outside the zones" 1 "REFUSED" -- "$bin" dns answer "$zones" --n
 "$bin" dns answer "$zones" --name w.example.com --seed 7 >"$tmp/b" 2>&1
 if cmp -s "$tmp/a" "$tmp/b"; then pass=$((pass + 1)); else echo "FAIL seed: two runs differ"; fail=$((fail + 1)); fi
 
+# Geo routing with a MaxMind database the test writes (route53.md §12.1).
+geo="$root/tests/dns/zones/geo.yaml"
+if perl "$root/tests/dns/make_geo_fixture.pl" "$tmp/geo.mmdb"; then
+  g() { "$bin" dns answer "$geo" --geoip "$tmp/geo.mmdb" "$@"; }
+  # §2.4: the subdivision's set; unhealthy, the walk up to the country; a country set; a
+  # continent; an address the database does not know: the default.
+  expect "geolocation subdivision" 0 "IN A 192.0.2.1" -- g --name g.geo.example --client-subnet 198.51.100.0/25
+  expect "geolocation scope" 0 '"ecs_scope": 25' -- g --name g.geo.example --client-subnet 198.51.100.0/25 --json
+  expect "geolocation walks up" 0 "IN A 192.0.2.2" -- \
+    g --name g.geo.example --client-subnet 198.51.100.0/25 --health us-check=unhealthy
+  expect "geolocation country" 0 "IN A 192.0.2.3" -- g --name g.geo.example --resolver-ip 198.51.100.200
+  expect "geolocation continent" 0 "IN A 192.0.2.4" -- g --name g.geo.example --resolver-ip 192.0.2.77
+  expect "geolocation default" 0 "IN A 192.0.2.5" -- g --name g.geo.example --resolver-ip 100.64.0.1
+  expect "geolocation shows the location" 0 'client location: .*"country":"DE"' -- \
+    g --name g.geo.example --resolver-ip 198.51.100.200
+  # §2.3: the nearest Region; a client in China gets cn-north-1.
+  expect "latency seattle" 0 "IN A 192.0.2.11" -- g --name l.geo.example --resolver-ip 198.51.100.1
+  expect "latency frankfurt" 0 "IN A 192.0.2.12" -- g --name l.geo.example --resolver-ip 198.51.100.129
+  expect "latency tokyo" 0 "IN A 192.0.2.13" -- g --name l.geo.example --resolver-ip 203.0.113.5
+  expect "latency china" 0 "a client in China gets the cn-north-1 set" -- g --name l.geo.example --resolver-ip 2001:db8:c0::1
+  # §2.5: Paris is nearer Dublin than Virginia; Seattle nearer Virginia.
+  expect "geoproximity paris" 0 "IN A 192.0.2.21" -- g --name p.geo.example --resolver-ip 192.0.2.9
+  expect "geoproximity seattle" 0 "IN A 192.0.2.22" -- g --name p.geo.example --resolver-ip 198.51.100.1
+  expect "bad database" 2 "--geoip" -- "$bin" dns answer "$geo" --geoip "$geo" --name g.geo.example
+  # serve dns --geoip: the ECS prefix's location picks the set; SCOPE is the database network's.
+  gport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$bin" serve dns "$geo" --listen "127.0.0.1:$gport" --threads 1 --geoip "$tmp/geo.mmdb" -q 2>"$tmp/glog" &
+  server=$!
+  for _ in $(seq 100); do
+    dig +time=1 +tries=1 +subnet=198.51.100.128/25 -p "$gport" @127.0.0.1 g.geo.example A >"$tmp/gdig" 2>&1 &&
+      grep -q "ANSWER SECTION" "$tmp/gdig" && break
+    sleep 0.05
+  done
+  if grep -q "192.0.2.3" "$tmp/gdig" && grep -q "CLIENT-SUBNET: 198.51.100.128/25/25" "$tmp/gdig"; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL serve --geoip:"; cat "$tmp/gdig" "$tmp/glog"; fail=$((fail + 1))
+  fi
+  kill "$server"
+  wait "$server" 2>/dev/null
+  server=""
+else
+  echo "FAIL: make_geo_fixture.pl could not write the database (libmaxmind-db-writer-perl)"; fail=$((fail + 1))
+fi
+
 # Bad input.
 expect "unknown check" 2 "no health check .nope. in the network .*primary-check, blue-check" -- \
   "$bin" dns answer "$zones" --name www.example.com --health nope=unhealthy

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "cloudtwin/dns/geoip.h"
 #include "cloudtwin/dns/wire.h"
 #include "cloudtwin/dns/zone_store.h"
 
@@ -28,7 +29,8 @@ struct AnswerInfo {
 // else the source address) and location, the health checks' states, and the random draws.
 struct PolicyContext {
   const ClientAddress* address = nullptr;
-  const ClientLocation* location = nullptr;
+  const ClientLocation* location = nullptr;  // given: used as is; else looked up in `geo`
+  const GeoDatabase* geo = nullptr;
   // By the network's health check index: 0 = unhealthy. A check beyond the span is healthy.
   std::span<const std::uint8_t> health;
   Random* random = nullptr;  // none: a fixed seed (the same member every time for weighted)

@@ -19,6 +19,7 @@
 
 #include <sys/socket.h>
 
+#include "cloudtwin/dns/geoip.h"
 #include "cloudtwin/dns/metrics.h"
 #include "cloudtwin/dns/wire.h"
 #include "cloudtwin/dns/zone_store.h"
@@ -40,6 +41,7 @@ struct ServerOptions {
   unsigned rrl = 0;  // responses per second per client network (/24, /56); 0 = off
   // Routing policies: the seed of the workers' random draws (none: from the system).
   std::optional<std::uint64_t> seed;
+  const GeoDatabase* geo = nullptr;  // client locations (--geoip); owned by the caller
   std::chrono::milliseconds tcp_idle{10000};
   std::size_t tcp_max_connections = 1024;
 };
