@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cloudtwin/dns/metrics_endpoint.h"
+#include "cloudtwin/dns/health_checker.h"
 #include "cloudtwin/dns/server.h"
 #include "cloudtwin/dns/zone_store.h"
 #include "commands.h"
@@ -35,6 +36,7 @@ struct ServeDnsOptions {
   std::optional<std::uint64_t> seed;
   std::vector<std::string> health;  // ID=healthy|unhealthy
   std::string geoip;
+  double health_interval_scale = 1.0;
 };
 
 void log_line(const std::string& text) {
@@ -71,30 +73,39 @@ std::string summary(const dns::ZoneStore& z) {
   return std::to_string(z.zones.size()) + " zone(s), " + std::to_string(z.records) + " record(s) in " + memory;
 }
 
-// Loads and compiles; nullptr after printing the errors.
-std::shared_ptr<const dns::ZoneStore> build(const ServeDnsOptions& o, bool print_warnings) {
-  model::Network network;
-  Diagnostics diagnostics;
-  if (!load_or_report(o.network, network, diagnostics, print_warnings)) return nullptr;
-  Diagnostics compile;
-  dns::CompileOptions options;
-  options.private_zones = o.private_zones;
-  if (!parse_health_overrides(o.health, options.health)) return nullptr;
-  auto zones = dns::compile_zones(network, compile, options);
-  bool failed = false;
-  for (const auto& d : compile.items()) {
-    failed = failed || d.severity == Severity::kError;
-    if (d.severity == Severity::kError || (print_warnings && !o.network.quiet)) std::cerr << d.str() << "\n";
-  }
-  return failed ? nullptr : zones;
-}
+// The compiled zones and the health checkers of one load of the network.
+struct Built {
+  std::shared_ptr<const dns::ZoneStore> zones;
+  std::unique_ptr<dns::HealthChecker> checker;
+};
 
-// Loads and compiles, then gives the memory the network held back to the system: the server
-// keeps only the compiled zones.
-std::shared_ptr<const dns::ZoneStore> build_and_trim(const ServeDnsOptions& o, bool print_warnings) {
-  auto zones = build(o, print_warnings);
+// Loads and compiles; no zones after printing the errors. Then gives the memory the network held
+// back to the system: the server keeps only the compiled zones and the checkers' targets.
+Built build(const ServeDnsOptions& o, bool print_warnings) {
+  Built out;
+  {
+    model::Network network;
+    Diagnostics diagnostics;
+    if (!load_or_report(o.network, network, diagnostics, print_warnings)) return out;
+    Diagnostics compile;
+    dns::CompileOptions options;
+    options.private_zones = o.private_zones;
+    if (!parse_health_overrides(o.health, options.health)) return out;
+    auto zones = dns::compile_zones(network, compile, options);
+    bool failed = false;
+    for (const auto& d : compile.items()) {
+      failed = failed || d.severity == Severity::kError;
+      if (d.severity == Severity::kError || (print_warnings && !o.network.quiet)) std::cerr << d.str() << "\n";
+    }
+    if (failed) return out;
+    dns::HealthCheckerOptions checking;
+    checking.interval_scale = o.health_interval_scale;
+    checking.forced = options.health;
+    out.checker = std::make_unique<dns::HealthChecker>(network, checking, log_line);
+    out.zones = std::move(zones);
+  }
   malloc_trim(0);
-  return zones;
+  return out;
 }
 
 int serve(ServeDnsOptions& o) {
@@ -131,7 +142,8 @@ int serve(ServeDnsOptions& o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto loaded = signature(o.network.paths);
-  auto zones = build_and_trim(o, true);
+  Built built = build(o, true);
+  auto zones = built.zones;
   if (!zones) return kExitBadInput;
   if (zones->zones.empty()) {
     return usage_error("the network has no " + std::string(o.private_zones ? "" : "public ") + "hosted zone to serve",
@@ -158,7 +170,9 @@ int serve(ServeDnsOptions& o) {
   std::string where;
   for (const auto& b : server.bound()) where += (where.empty() ? "" : ", ") + b;
   log_line("serving " + summary(*zones) + " on " + where + " (udp, tcp) with " + std::to_string(options.threads) +
-           " thread(s)" + (metrics_at ? "; metrics on http://" + metrics.bound() + "/metrics" : ""));
+           " thread(s)" + (metrics_at ? "; metrics on http://" + metrics.bound() + "/metrics" : "") +
+           (built.checker->endpoints() ? "; probing " + std::to_string(built.checker->endpoints()) + " health check(s)" : ""));
+  built.checker->start([&server](auto states) { server.set_health(std::move(states)); });
 
   while (true) {
     timespec wait{1, 0};
@@ -168,7 +182,8 @@ int serve(ServeDnsOptions& o) {
     auto now = signature(o.network.paths);
     if (sig != SIGHUP && now == loaded) continue;
     loaded = now;
-    auto fresh = build_and_trim(o, false);
+    Built next = build(o, false);
+    auto fresh = next.zones;
     auto& m = server.metrics();
     if (!fresh) {
       m.reload_failures.fetch_add(1);
@@ -176,11 +191,15 @@ int serve(ServeDnsOptions& o) {
                "): the errors above; still serving " + summary(*server.zones()));
       continue;
     }
+    built.checker->stop();  // the new network's checks start over from "healthy" (route53.md §5)
     server.swap(fresh);
+    built = std::move(next);
+    built.checker->start([&server](auto states) { server.set_health(std::move(states)); });
     publish(*fresh);
     m.reloads.fetch_add(1);
     log_line(std::string("reloaded (") + (sig == SIGHUP ? "SIGHUP" : "input changed") + "): serving " + summary(*fresh));
   }
+  built.checker->stop();
   metrics.stop();
   server.stop();
   log_line("stopped");
@@ -208,6 +227,10 @@ Runner add_serve_command(CLI::App& app) {
                   "Seed the weighted and multivalue draws (worker N draws from SEED + N): runs repeat");
   cmd->add_option("--health", o->health,
                   "Force a health check's state, ID=healthy or ID=unhealthy (by id or name; repeatable)");
+  cmd->add_option("--health-interval-scale", o->health_interval_scale,
+                  "Multiply health checks' RequestInterval (10 or 30 s) by X, e.g. 0.01 to see failover in "
+                  "a fraction of a second; thresholds still count consecutive probes")
+      ->check(CLI::Range(0.001, 1000.0));
   cmd->add_option("--geoip", o->geoip,
                   "Client locations for geolocation, latency and geoproximity routing: a MaxMind-format .mmdb "
                   "(GeoIP2-City shaped)");

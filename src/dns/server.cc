@@ -172,6 +172,12 @@ class RateLimiter {
   std::vector<Bucket> table_;
 };
 
+// The states a snapshot's policies read: the checkers' when they are for its checks.
+std::span<const std::uint8_t> health_for(const ZoneStore& zones, const std::vector<std::uint8_t>* checked) {
+  if (checked != nullptr && checked->size() == zones.health.size()) return *checked;
+  return zones.health;
+}
+
 // The client as routing policies see it: the source address, all of it.
 ClientAddress client_address(const sockaddr_storage& a) {
   ClientAddress c;
@@ -243,6 +249,11 @@ std::vector<std::string> Server::bound() const {
   return out;
 }
 
+void Server::set_health(std::shared_ptr<const std::vector<std::uint8_t>> states) {
+  health_.store(std::move(states));
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
 void Server::swap(std::shared_ptr<const ZoneStore> zones) {
   zones_.store(std::move(zones));
   generation_.fetch_add(1, std::memory_order_acq_rel);
@@ -296,8 +307,9 @@ void Server::udp_worker(unsigned index) {
     in_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
   }
   std::shared_ptr<const ZoneStore> zones = zones_.load(std::memory_order_acquire);
+  std::shared_ptr<const std::vector<std::uint8_t>> health = health_.load(std::memory_order_acquire);
   std::uint64_t generation = generation_.load(std::memory_order_acquire);
-  policy.health = zones->health;
+  policy.health = health_for(*zones, health.get());
   while (!stopping_) {
     // Blocks for the first datagram, then takes what else is there (two system calls per batch).
     int got = recvmmsg(fd, in_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
@@ -307,8 +319,9 @@ void Server::udp_worker(unsigned index) {
     // the shared pointer's copy; a batch pays one load of the generation.
     if (const std::uint64_t g = generation_.load(std::memory_order_acquire); g != generation) {
       zones = zones_.load(std::memory_order_acquire);
+      health = health_.load(std::memory_order_acquire);
       generation = g;
-      policy.health = zones->health;
+      policy.health = health_for(*zones, health.get());
     }
     unsigned replies = 0;
     for (int i = 0; i < got; ++i) {
@@ -457,6 +470,7 @@ void Server::tcp_worker() {
         // RFC 7766 §6.2.1.1: every complete query in the buffer is answered, in the order read.
         std::size_t pos = 0;
         const std::shared_ptr<const ZoneStore> zones = zones_.load(std::memory_order_acquire);
+        const std::shared_ptr<const std::vector<std::uint8_t>> health = health_.load(std::memory_order_acquire);
         while (c.in.size() - pos >= 2) {
           const std::size_t len = get16(c.in.data() + pos);
           if (c.in.size() - pos - 2 < len) break;
@@ -464,7 +478,7 @@ void Server::tcp_worker() {
           bump(counters.tcp);
           QueryStatus status = parse_query(packet, len, q);
           policy.address = &c.client;
-          policy.health = zones->health;
+          policy.health = health_for(*zones, health.get());
           std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2,
                                           kMaxMessage, info, policy);
           pos += 2 + len;

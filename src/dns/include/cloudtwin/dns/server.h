@@ -59,6 +59,9 @@ class Server {
   [[nodiscard]] bool start(std::string& error);
   // The snapshot later queries see.
   void swap(std::shared_ptr<const ZoneStore> zones);
+  // Health-check states (by the zones' check index; 0 unhealthy) later queries see, from the
+  // checkers; until the first, and when the count does not match the zones', the zones' own.
+  void set_health(std::shared_ptr<const std::vector<std::uint8_t>> states);
   [[nodiscard]] std::shared_ptr<const ZoneStore> zones() const { return zones_.load(); }
   // Stops every thread and closes every socket; returns when they are gone.
   void stop();
@@ -74,7 +77,8 @@ class Server {
 
   ServerOptions options_;
   std::atomic<std::shared_ptr<const ZoneStore>> zones_;
-  std::atomic<std::uint64_t> generation_{0};  // bumped by swap(): workers reload zones_ when it moves
+  std::atomic<std::uint64_t> generation_{0};  // bumped by swap() and set_health(): workers reload both
+  std::atomic<std::shared_ptr<const std::vector<std::uint8_t>>> health_;
   Log log_;
   Metrics metrics_;
   std::vector<int> udp_fds_;  // one per worker: threads x addresses
