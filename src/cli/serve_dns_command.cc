@@ -76,7 +76,7 @@ std::string summary(const dns::ZoneStore& z) {
 // The compiled zones and the health checkers of one load of the network.
 struct Built {
   std::shared_ptr<const dns::ZoneStore> zones;
-  std::unique_ptr<dns::HealthChecker> checker;
+  std::shared_ptr<dns::HealthChecker> checker;
 };
 
 // Loads and compiles; no zones after printing the errors. Then gives the memory the network held
@@ -101,7 +101,7 @@ Built build(const ServeDnsOptions& o, bool print_warnings) {
     dns::HealthCheckerOptions checking;
     checking.interval_scale = o.health_interval_scale;
     checking.forced = options.health;
-    out.checker = std::make_unique<dns::HealthChecker>(network, checking, log_line);
+    out.checker = std::make_shared<dns::HealthChecker>(network, checking, log_line);
     out.zones = std::move(zones);
   }
   malloc_trim(0);
@@ -162,7 +162,13 @@ int serve(ServeDnsOptions& o) {
     server.metrics().records = z.records;
   };
   publish(*zones);
-  if (metrics_at && !metrics.start(*metrics_at, [&] { return server.metrics().render(); }, error)) {
+  // The checkers a scrape reports: replaced on reload, kept alive by the scrape that reads them.
+  std::atomic<std::shared_ptr<dns::HealthChecker>> checking{built.checker};
+  const auto render = [&] {
+    auto c = checking.load();
+    return server.metrics().render() + (c ? c->render_metrics() : "");
+  };
+  if (metrics_at && !metrics.start(*metrics_at, render, error)) {
     log_line("error: " + error);
     server.stop();
     return kExitBadInput;
@@ -194,6 +200,7 @@ int serve(ServeDnsOptions& o) {
     built.checker->stop();  // the new network's checks start over from "healthy" (route53.md §5)
     server.swap(fresh);
     built = std::move(next);
+    checking.store(built.checker);
     built.checker->start([&server](auto states) { server.set_health(std::move(states)); });
     publish(*fresh);
     m.reloads.fetch_add(1);

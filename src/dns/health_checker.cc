@@ -97,7 +97,27 @@ std::size_t HealthChecker::endpoints() const {
 void HealthChecker::publish_now(const Publish& publish) {
   auto states = std::make_shared<std::vector<std::uint8_t>>();
   evaluator_.snapshot(*states);
+  published_.store(states);
   publish(std::move(states));
+}
+
+std::string HealthChecker::render_metrics() const {
+  const auto states = published_.load();
+  std::string out =
+      "# HELP cloudtwin_dns_health_check_healthy Route 53 health check status (1 healthy, 0 unhealthy).\n"
+      "# TYPE cloudtwin_dns_health_check_healthy gauge\n";
+  for (std::size_t i = 0; states && i < states->size() && i < targets_.size(); ++i) {
+    std::string id;
+    for (char c : targets_[i].id) id += (c == '"' || c == '\\') ? '_' : c;
+    out += "cloudtwin_dns_health_check_healthy{check=\"" + id + "\"} " + std::to_string((*states)[i]) + "\n";
+  }
+  out += "# HELP cloudtwin_dns_health_check_probes_total Probes of health-check endpoints made.\n"
+         "# TYPE cloudtwin_dns_health_check_probes_total counter\n"
+         "cloudtwin_dns_health_check_probes_total " + std::to_string(probes()) + "\n"
+         "# HELP cloudtwin_dns_health_check_changes_total Health-check status changes.\n"
+         "# TYPE cloudtwin_dns_health_check_changes_total counter\n"
+         "cloudtwin_dns_health_check_changes_total " + std::to_string(changes_.load()) + "\n";
+  return out;
 }
 
 void HealthChecker::start(Publish publish) {
@@ -200,6 +220,7 @@ void HealthChecker::run(Publish publish) {
       if (now_healthy == was[i]) continue;
       was[i] = now_healthy;
       changed = true;
+      changes_.fetch_add(1, std::memory_order_relaxed);
       std::string detail;
       if (evaluator_.checkers(i) > 0)
         detail = " (" + std::to_string(evaluator_.healthy_checkers(i)) + " of " +

@@ -9,6 +9,8 @@ usage: health_cli_test.py CLOUDTWIN
 """
 import http.server
 import os
+import ssl
+import urllib.request
 import shutil
 import signal
 import socket
@@ -39,8 +41,9 @@ def free_port():
 class Endpoint:
     """An HTTP server on 127.0.0.1 whose status and body the test switches."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.status = 200
+        self.sni = []
         self.body = b"all good"
         self.requests = 0
         endpoint = self
@@ -58,6 +61,11 @@ class Endpoint:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            context.sni_callback = lambda sock, name, ctx: endpoint.sni.append(name)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -92,6 +100,11 @@ def main():
     cloudtwin = sys.argv[1]
     work = tempfile.mkdtemp(prefix="cloudtwin-health-")
     web, text = Endpoint(), Endpoint()
+    # A self-signed certificate: HTTPS checks do not validate it (route53.md §5).
+    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=cloudtwin-test"], check=True, capture_output=True)
+    secure = Endpoint(tls=(cert, key))
     tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     tcp.bind(("127.0.0.1", 0))
     tcp.listen(64)
@@ -104,6 +117,8 @@ def main():
   - {{name: text-check, type: HTTP_STR_MATCH, ip_address: 127.0.0.1, port: {text.port}, search_string: good,
       request_interval: 10, failure_threshold: 2}}
   - {{name: tcp-check, type: TCP, ip_address: 127.0.0.1, port: {tcp_port}, request_interval: 10, failure_threshold: 1}}
+  - {{name: tls-check, type: HTTPS, ip_address: 127.0.0.1, port: {secure.port}, fqdn: api.example.com,
+      enable_sni: true, request_interval: 10, failure_threshold: 1}}
 hosted_zones:
   - domain: example.com
     records:
@@ -113,13 +128,16 @@ hosted_zones:
       - {{name: txt, type: A, ttl: 60, values: [192.0.2.12], set_identifier: secondary, failover: SECONDARY}}
       - {{name: db, type: A, ttl: 60, values: [192.0.2.21], set_identifier: primary, failover: PRIMARY, health_check_id: tcp-check}}
       - {{name: db, type: A, ttl: 60, values: [192.0.2.22], set_identifier: secondary, failover: SECONDARY}}
+      - {{name: api, type: A, ttl: 60, values: [192.0.2.31], set_identifier: primary, failover: PRIMARY, health_check_id: tls-check}}
+      - {{name: api, type: A, ttl: 60, values: [192.0.2.32], set_identifier: secondary, failover: SECONDARY}}
 """)
     port = free_port()
+    metrics_port = free_port()
     log_path = os.path.join(work, "log")
     log = open(log_path, "w")
     # Interval 10 s x 0.02 = 200 ms per checker, eight checkers staggered over it.
     proc = subprocess.Popen([cloudtwin, "serve", "dns", zone, "--listen", f"127.0.0.1:{port}", "--threads", "1",
-                             "--health-interval-scale", "0.02", "-q"], stdout=subprocess.DEVNULL, stderr=log)
+                             "--health-interval-scale", "0.02", "--metrics", f"127.0.0.1:{metrics_port}", "-q"], stdout=subprocess.DEVNULL, stderr=log)
     try:
         check(answer(port, "www.example.com") == ["192.0.2.1"], "a healthy primary answers")
         time.sleep(0.5)
@@ -139,13 +157,26 @@ hosted_zones:
         ok, got = wait_for(port, "txt.example.com", ["192.0.2.12"])
         check(ok, f"a missing search string fails the check (got {got})")
 
+        # HTTPS: SNI names the FQDN, the self-signed certificate is accepted; a 500 fails it.
+        check(answer(port, "api.example.com") == ["192.0.2.31"], "a healthy HTTPS endpoint answers")
+        time.sleep(0.3)
+        check("api.example.com" in secure.sni, f"the HTTPS probe sends SNI (saw {secure.sni[:3]})")
+        secure.status = 500
+        ok, got = wait_for(port, "api.example.com", ["192.0.2.32"])
+        check(ok, f"a failing HTTPS endpoint fails over (got {got})")
+
+        body = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).read().decode()
+        check('cloudtwin_dns_health_check_healthy{check="web-check"}' in body, "metrics show each check's status")
+        check('cloudtwin_dns_health_check_healthy{check="tls-check"} 0' in body, "a failed check shows 0")
+        check("cloudtwin_dns_health_check_probes_total" in body, "metrics count the probes")
+
         tcp.close()  # connections are refused now
         ok, got = wait_for(port, "db.example.com", ["192.0.2.22"])
         check(ok, f"a refused TCP connection fails the check (got {got})")
 
         with open(log_path) as f:
             text_log = f.read()
-        check("probing 3 health check(s)" in text_log, "the start line says how many checks are probed")
+        check("probing 4 health check(s)" in text_log, "the start line says how many checks are probed")
         check("health check web-check: healthy -> unhealthy" in text_log, "the failure is logged")
         check("health check web-check: unhealthy -> healthy" in text_log, "the recovery is logged")
         proc.send_signal(signal.SIGTERM)
@@ -156,6 +187,7 @@ hosted_zones:
             proc.wait()
         web.close()
         text.close()
+        secure.close()
         tcp.close()
         log.close()
         with open(log_path) as f:

@@ -44,6 +44,9 @@ class HealthChecker {
 
   [[nodiscard]] std::size_t endpoints() const;  // checks that probe an endpoint
   [[nodiscard]] std::uint64_t probes() const { return probes_.load(std::memory_order_relaxed); }
+  // Prometheus text: each check's status (1 healthy), its healthy checkers, the probes made and
+  // the status changes seen. Safe from any thread.
+  [[nodiscard]] std::string render_metrics() const;
 
  private:
   struct Target {
@@ -69,6 +72,8 @@ class HealthChecker {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> probes_{0};
+  std::atomic<std::uint64_t> changes_{0};
+  std::atomic<std::shared_ptr<const std::vector<std::uint8_t>>> published_;
   int wake_fd_ = -1;
 };
 
