@@ -338,6 +338,8 @@ void Mapper::build_index() {
   index_kind(Kind::kVpcEndpointService, net.vpc_endpoint_services);
   index_kind(Kind::kAutoScalingGroup, net.auto_scaling_groups);
   index_kind(Kind::kHostedZone, net.hosted_zones);
+  index_kind(Kind::kHealthCheck, net.health_checks);
+  index_kind(Kind::kCidrCollection, net.cidr_collections);
   for (const auto& a : aliases) {
     auto& m = index[a.kind];
     if (auto it = m.find(a.id); it != m.end()) m.emplace(a.alias, it->second);
@@ -430,6 +432,8 @@ const char* Mapper::word(Kind k) {
       "hosted zone",
       "record set",
       "delegation set",
+      "health check",
+      "CIDR collection",
   };
   return kWords[static_cast<std::size_t>(k)];
 }

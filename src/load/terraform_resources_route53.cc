@@ -69,6 +69,61 @@ void delegation_set(Mapper& m, Res& res) {
   }
 }
 
+// aws_route53_health_check (r/route53_health_check): the provider's names for HealthCheckConfig.
+void health_check(Mapper& m, Res& res) {
+  auto& h = m.add(res, m.net.health_checks, Kind::kHealthCheck);
+  const Index self = static_cast<Index>(m.net.health_checks.size() - 1);
+  if (auto s = m.str(res, "type")) h.type = std::string(*s);
+  else m.rd.error(res.offset, res.address, "aws_route53_health_check needs its `type`");
+  if (auto s = m.str(res, "ip_address")) h.ip_address = std::string(*s);
+  if (auto n = m.rd.integer(res.v.get("port"), "port", kMin, kMax)) h.port = *n;
+  if (auto s = m.str(res, "fqdn")) h.fqdn = std::string(*s);
+  if (auto s = m.str(res, "resource_path")) h.resource_path = std::string(*s);
+  if (auto s = m.str(res, "search_string")) h.search_string = std::string(*s);
+  if (auto n = m.rd.integer(res.v.get("request_interval"), "request_interval", kMin, kMax)) h.request_interval = *n;
+  if (auto n = m.rd.integer(res.v.get("failure_threshold"), "failure_threshold", kMin, kMax)) h.failure_threshold = *n;
+  if (auto b = m.rd.boolean(res.v.get("invert_healthcheck"), "invert_healthcheck")) h.inverted = *b;
+  if (auto b = m.rd.boolean(res.v.get("disabled"), "disabled")) h.disabled = *b;
+  if (auto b = m.rd.boolean(res.v.get("measure_latency"), "measure_latency")) h.measure_latency = *b;
+  // The provider's enable_sni defaults to true for HTTPS checks, as the API does.
+  if (auto b = m.rd.boolean(res.v.get("enable_sni"), "enable_sni")) h.enable_sni = *b;
+  else h.enable_sni = h.type.starts_with("HTTPS");
+  for (const auto s : m.rd.strings(res.v.get("regions"), "regions")) h.regions.emplace_back(s);
+  if (auto n = m.rd.integer(res.v.get("child_health_threshold"), "child_health_threshold", kMin, kMax))
+    h.health_threshold = *n;
+  if (auto s = m.str(res, "insufficient_data_health_status")) h.insufficient_data_health_status = std::string(*s);
+  auto children = m.refs(res, "child_healthchecks", {"aws_route53_health_check"}, true);
+  m.net.health_checks[self].children = std::move(children);
+}
+
+// aws_route53_cidr_collection and aws_route53_cidr_location: the locations join their collection
+// once every resource of the file is read.
+void cidr_collection(Mapper& m, Res& res) {
+  auto& c = m.add(res, m.net.cidr_collections, Kind::kCidrCollection);
+  if (auto s = m.str(res, "name")) c.collection_name = std::string(*s);
+  else m.rd.error(res.offset, res.address, "aws_route53_cidr_collection needs its `name`");
+}
+
+void cidr_location(Mapper& m, Res& res) {
+  m.rd.set_resource(res.address);
+  Ref collection = m.ref(res, "cidr_collection_id", {"aws_route53_cidr_collection"});
+  model::CidrLocation l;
+  l.at = res.at;
+  if (auto s = m.str(res, "name")) l.name = std::string(*s);
+  else m.rd.error(res.offset, res.address, "aws_route53_cidr_location needs its `name`");
+  for (const auto s : m.rd.strings(res.v.get("cidr_blocks"), "cidr_blocks")) l.cidrs.emplace_back(s);
+  m.rd.set_resource("");
+  if (collection.empty()) {
+    m.rd.error(res.offset, res.address, "aws_route53_cidr_location needs its `cidr_collection_id`");
+    return;
+  }
+  m.pending.push_back([&m, collection, l = std::move(l), address = res.address]() mutable {
+    auto c = m.find(Kind::kCidrCollection, collection, address);  // reports one outside the inputs
+    if (!c) return;
+    m.net.cidr_collections[*c].locations.push_back(std::move(l));
+  });
+}
+
 void zone_association(Mapper& m, Res& res) {
   m.rd.set_resource(res.address);
   Ref zone = m.ref(res, "zone_id", kZoneTypes);
@@ -209,7 +264,12 @@ void record(Mapper& m, Res& res) {
     if (auto s = m.rd.str(c.get("location_name"), "location_name")) cidr.location_name = std::string(*s);
     r.cidr_routing = std::move(cidr);
   }
-  if (auto s = m.str(res, "health_check_id")) r.health_check_id = std::string(*s);
+  // A check of the same configuration is known by its address even before apply.
+  if (m.configured(res, "health_check_id")) {
+    if (Ref hc = m.ref(res, "health_check_id", {"aws_route53_health_check"}); !hc.empty()) r.health_check_id = hc.text;
+  } else if (auto s = m.str(res, "health_check_id")) {
+    r.health_check_id = std::string(*s);
+  }
   r.hosted_zone = zone;
   r.id = route53::record_set_id(zone.text, r.record_name, r.type, r.set_identifier);
   m.net.record_sets.push_back(std::move(r));
@@ -247,6 +307,9 @@ std::span<const Handler> route53_types() {
       {"aws_route53_record", [](Mapper& m, Res& r) { record(m, r); }},
       {"aws_route53_zone_association", [](Mapper& m, Res& r) { zone_association(m, r); }},
       {"aws_route53_delegation_set", [](Mapper& m, Res& r) { delegation_set(m, r); }},
+      {"aws_route53_health_check", [](Mapper& m, Res& r) { health_check(m, r); }},
+      {"aws_route53_cidr_collection", [](Mapper& m, Res& r) { cidr_collection(m, r); }},
+      {"aws_route53_cidr_location", [](Mapper& m, Res& r) { cidr_location(m, r); }},
       {"aws_route53_zone", [](Mapper& m, Res& r) { zone(m, r); }, true},
   };
   return kTypes;

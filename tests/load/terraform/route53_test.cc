@@ -1,5 +1,6 @@
 // The Terraform reader's Route 53 types (Terraform AWS provider, r/route53_zone, r/route53_record,
-// r/route53_zone_association, r/route53_delegation_set): a state and a plan, names and TXT values
+// r/route53_zone_association, r/route53_delegation_set, r/route53_health_check,
+// r/route53_cidr_collection, r/route53_cidr_location): a state and a plan, names and TXT values
 // as the provider sends them to Route 53, and what is left out or refused, located.
 #include <gtest/gtest.h>
 
@@ -218,6 +219,71 @@ TEST(TerraformRoute53, BadRecordsAreLocatedErrors) {
   EXPECT_EQ(type->line, 2u);
   ASSERT_TRUE(find("`ttl`: `soon` is not an integer")) << dump_diagnostics(l.diagnostics);
   ASSERT_TRUE(find("`records` must be")) << dump_diagnostics(l.diagnostics);
+}
+
+// r/route53_health_check, r/route53_cidr_collection, r/route53_cidr_location: a state's checks
+// and collections, with a record set's health_check_id and cidr_routing_policy resolved to them.
+TEST(TerraformRoute53, HealthChecksAndCidrCollections) {
+  Loaded l = load_text(
+      state(res("aws_route53_zone.main", R"("id": "Z1", "zone_id": "Z1", "name": "example.com")") + ",\n" +
+            res("aws_route53_health_check.web",
+                R"("id": "abcdef11-2222-3333-4444-555566667777", "type": "HTTPS", "ip_address": "192.0.2.10", "port": 443, "resource_path": "/health", "request_interval": 10, "failure_threshold": 2, "invert_healthcheck": false, "disabled": false, "regions": ["us-east-1", "eu-west-1", "ap-southeast-1"])") + ",\n" +
+            res("aws_route53_health_check.both",
+                R"("id": "abcdef11-2222-3333-4444-000000000000", "type": "CALCULATED", "child_healthchecks": ["abcdef11-2222-3333-4444-555566667777"], "child_health_threshold": 1)") + ",\n" +
+            res("aws_route53_cidr_collection.offices", R"("id": "c0ffee00-1111-2222-3333-444455556666", "name": "offices")") + ",\n" +
+            res("aws_route53_cidr_location.berlin",
+                R"("id": "c0ffee00-1111-2222-3333-444455556666,berlin", "cidr_collection_id": "c0ffee00-1111-2222-3333-444455556666", "name": "berlin", "cidr_blocks": ["198.51.100.0/24"])") + ",\n" +
+            res("aws_route53_record.www",
+                R"("id": "Z1_www_A_one", "zone_id": "Z1", "name": "www.example.com", "type": "A", "ttl": 60, "records": ["192.0.2.1"], "set_identifier": "one", "failover_routing_policy": [{"type": "PRIMARY"}], "health_check_id": "abcdef11-2222-3333-4444-000000000000")") + ",\n" +
+            res("aws_route53_record.app",
+                R"("id": "Z1_app_A_berlin", "zone_id": "Z1", "name": "app.example.com", "type": "A", "ttl": 60, "records": ["192.0.2.2"], "set_identifier": "berlin", "cidr_routing_policy": [{"collection_id": "c0ffee00-1111-2222-3333-444455556666", "location_name": "berlin"}])")),
+      "route53_checks.json");
+  ASSERT_TRUE(l.ok) << dump_diagnostics(l.diagnostics);
+  ASSERT_EQ(l.network.health_checks.size(), 2u);
+  const auto& web = l.network.health_checks[0];
+  EXPECT_EQ(web.type, "HTTPS");
+  EXPECT_EQ(web.port, 443);
+  EXPECT_EQ(web.request_interval, 10);
+  EXPECT_EQ(web.failure_threshold, 2);
+  EXPECT_TRUE(web.enable_sni);  // the provider's default for HTTPS
+  EXPECT_EQ(web.regions.size(), 3u);
+  ASSERT_EQ(l.network.health_checks[1].children.size(), 1u);
+  EXPECT_EQ(l.network.health_checks[1].children[0].index, 0u);
+  ASSERT_EQ(l.network.cidr_collections.size(), 1u);
+  ASSERT_EQ(l.network.cidr_collections[0].locations.size(), 1u);
+  EXPECT_EQ(l.network.cidr_collections[0].locations[0].name, "berlin");
+  const auto* www = record(l.network, "www.example.com.", "A", "one");
+  ASSERT_TRUE(www);
+  EXPECT_EQ(www->health_check, 1u);
+  const auto* app = record(l.network, "app.example.com.", "A", "berlin");
+  ASSERT_TRUE(app);
+  EXPECT_EQ(app->cidr_collection, 0u);
+}
+
+TEST(TerraformRoute53, BadHealthCheckIsALocatedError) {
+  auto find = [](const Diagnostics& d, std::string_view text) -> const Diagnostic* {
+    for (const auto& item : d.items()) {
+      if (item.severity == Severity::kError && item.message.find(text) != std::string::npos) return &item;
+    }
+    return nullptr;
+  };
+  // finalize(): what CreateHealthCheck refuses, at the resource.
+  Loaded range = load_text(
+      state(res("aws_route53_health_check.x", R"("id": "hc-1", "type": "HTTP", "ip_address": "192.0.2.1", "request_interval": 20)")),
+      "route53_bad_interval.json");
+  EXPECT_FALSE(range.ok);
+  const auto* interval = find(range.diagnostics, "RequestInterval is 10 or 30 seconds");
+  ASSERT_TRUE(interval) << dump_diagnostics(range.diagnostics);
+  EXPECT_EQ(interval->line, 1u);
+  EXPECT_EQ(interval->resource, "hc-1");
+  // The reader: a check without its type.
+  Loaded untyped = load_text(state(res("aws_route53_health_check.y", R"("id": "hc-2", "ip_address": "192.0.2.1")")),
+                             "route53_bad_type.json");
+  EXPECT_FALSE(untyped.ok);
+  const auto* type = find(untyped.diagnostics, "aws_route53_health_check needs its `type`");
+  ASSERT_TRUE(type) << dump_diagnostics(untyped.diagnostics);
+  EXPECT_EQ(type->resource, "aws_route53_health_check.y");
+  EXPECT_EQ(type->line, 1u);
 }
 
 }  // namespace
