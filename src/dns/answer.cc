@@ -371,9 +371,9 @@ Choice choose_member(const ZoneStore& s, const PolicyGroup& g, const PolicyConte
     // The default latency model: great-circle distance from the client to the Region.
     for (std::size_t i = 0; i < n; ++i) {
       latency[i] = NAN;
-      const Region* r = find_region(s.members[g.members_begin + i].region);
-      if (r != nullptr && in.location != nullptr && in.location->point)
-        latency[i] = distance_km(*in.location->point, r->point);
+      const Member& m = s.members[g.members_begin + i];
+      if (m.has_point && in.location != nullptr && in.location->point)
+        latency[i] = distance_km(*in.location->point, m.point);
     }
     in.latency = {latency.data(), n};
   }

@@ -555,7 +555,13 @@ class ZoneCompiler {
   Member member_of(const model::RecordSet& r, const model::CidrCollection* collection) {
     Member m;
     if (r.weight) m.weight = static_cast<std::uint32_t>(std::clamp<std::int64_t>(*r.weight, 0, 255));
-    if (const Region* region = find_region(r.region)) m.region = region->code;
+    if (const Region* region = find_region(r.region)) {
+      m.region = region->code;
+      if (!r.geo_proximity) {
+        m.point = region->point;  // what the latency model measures to, found once here
+        m.has_point = true;
+      }
+    }
     else m.region = text(r.region);
     if (r.geo_location) {
       const auto& g = *r.geo_location;

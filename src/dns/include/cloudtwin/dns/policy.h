@@ -65,7 +65,8 @@ struct Member {
   std::string_view region;                  // latency: the Region's code
   GeoLevel geo_level = GeoLevel::kDefault;  // geolocation
   std::string_view continent, country, subdivision;
-  GeoPoint point;  // geoproximity: the Region's or the given coordinates
+  GeoPoint point;  // geoproximity: the Region's or the given coordinates; latency: the Region's
+  bool has_point = false;  // latency: `region` is a Region whose coordinates are known
   int bias = 0;    // geoproximity: -99..99
   bool primary = false;                     // failover: PRIMARY (else SECONDARY)
   std::uint16_t cidr_location = 0;          // IP-based: index of its location; kDefaultLocation = "*"
