@@ -36,6 +36,16 @@ Runner add_dns_command(CLI::App& app);
 // --health ID=healthy|unhealthy, repeatable, into `out`; false after printing a usage error.
 bool parse_health_overrides(const std::vector<std::string>& flags, std::map<std::string, bool>& out);
 
+// Where a DNS query comes from inside the network: a VPC, or an instance, subnet or network
+// interface (its VPC, and the address its queries leave from). nullopt after printing a usage
+// error that names what the network has.
+struct DnsSource {
+  std::string vpc;  // the VPC's id
+  std::optional<IpAddress> address;
+  bool dns_support = true;  // the VPC's enableDnsSupport: false, its Amazon resolver is off
+};
+std::optional<DnsSource> dns_source(const model::Network& network, const std::string& text);
+
 // The options every verb that reads a network shares: NETWORK..., --param, --import,
 // --region, --account, --max-input-size, --ip-ranges.
 struct NetworkOptions {

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cloudtwin/dns/answer.h"
+#include "cloudtwin/dns/ask.h"
 #include "cloudtwin/dns/zone_store.h"
 #include "cloudtwin/model/record_data.h"
 #include "commands.h"
@@ -24,6 +24,7 @@ struct DnsAnswerOptions {
   bool private_zones = false;
   bool json = false;
   std::string geoip;
+  std::string from;  // a VPC or an instance
 };
 
 const char* policy_name(dns::Policy p) {
@@ -52,70 +53,6 @@ const char* rcode_name(std::uint16_t rc) {
   return "RCODE";
 }
 
-// Rdata with its compressed names written out (RFC 1035 §4.1.4): what rdata_to_text reads.
-std::vector<std::uint8_t> expanded(const std::uint8_t* m, std::size_t n, std::size_t at, std::uint16_t type,
-                                   std::uint16_t length) {
-  std::size_t fixed_before = 0, names = 0, fixed_after = 0;
-  switch (type) {
-    case dns::kTypeCname: case dns::kTypeNs: case 12 /* PTR */: case dns::kTypeDname: names = 1; break;
-    case dns::kTypeMx: fixed_before = 2; names = 1; break;
-    case dns::kTypeSoa: names = 2; fixed_after = 20; break;
-    default: return {m + at, m + at + length};
-  }
-  std::vector<std::uint8_t> out(m + at, m + at + fixed_before);
-  std::size_t pos = at + fixed_before;
-  for (std::size_t i = 0; i < names; ++i) {
-    std::uint8_t name[255];
-    std::size_t size = 0;
-    pos = dns::read_name(m, n, pos, name, &size);
-    if (pos == 0) return {m + at, m + at + length};
-    out.insert(out.end(), name, name + size);
-  }
-  if (pos + fixed_after > n) return {m + at, m + at + length};
-  out.insert(out.end(), m + pos, m + pos + fixed_after);
-  return out;
-}
-
-struct Record {
-  std::string section, owner, type, data;
-  std::uint32_t ttl = 0;
-};
-
-// The response's records, in presentation form.
-std::vector<Record> records(const std::uint8_t* m, std::size_t n) {
-  std::vector<Record> out;
-  std::size_t pos = dns::kHeaderSize;
-  std::uint8_t name[255];
-  std::size_t size = 0;
-  for (int i = 0; i < dns::get16(m + 4); ++i) {
-    pos = dns::read_name(m, n, pos, name, &size);
-    if (pos == 0) return out;
-    pos += 4;
-  }
-  const char* sections[] = {"answer", "authority", "additional"};
-  for (int s = 0; s < 3; ++s) {
-    for (int i = 0; i < dns::get16(m + 6 + 2 * s); ++i) {
-      pos = dns::read_name(m, n, pos, name, &size);
-      if (pos == 0 || pos + 10 > n) return out;
-      Record r;
-      r.section = sections[s];
-      r.owner = model::dname_to_text(name);
-      const std::uint16_t type = dns::get16(m + pos);
-      const std::uint16_t length = dns::get16(m + pos + 8);
-      r.ttl = dns::get32(m + pos + 4);
-      r.type = model::rr_type_name(type);
-      if (pos + 10 + length > n) return out;
-      if (type != dns::kTypeOpt) {
-        const auto rdata = expanded(m, n, pos + 10, type, length);
-        r.data = model::rdata_to_text(type, rdata.data(), rdata.size());
-        out.push_back(std::move(r));
-      }
-      pos += 10 + length;
-    }
-  }
-  return out;
-}
-
 std::optional<dns::ClientAddress> client_of(const std::string& text, bool subnet) {
   std::optional<Prefix> p = subnet ? Prefix::parse(text) : std::nullopt;
   if (!subnet) {
@@ -130,6 +67,54 @@ std::optional<dns::ClientAddress> client_of(const std::string& text, bool subnet
   c.prefix = static_cast<std::uint8_t>(p->length());
   return c;
 }
+
+}  // namespace
+
+std::optional<DnsSource> dns_source(const model::Network& n, const std::string& text) {
+  std::optional<model::ResourceKey> key;
+  for (auto kind : {model::Kind::kInstance, model::Kind::kVpc, model::Kind::kSubnet, model::Kind::kNetworkInterface}) {
+    if (auto index = n.find(text, kind)) {
+      key = model::ResourceKey{kind, *index};
+      break;
+    }
+  }
+  const auto eni_source = [&](model::Index e) -> std::optional<DnsSource> {
+    const auto& eni = n.network_interfaces[e];
+    if (eni.vpc == model::kNone) return std::nullopt;
+    DnsSource s{n.vpcs[eni.vpc].id, std::nullopt};
+    if (!eni.private_ips.empty()) s.address = eni.private_ips.front();
+    return s;
+  };
+  std::optional<DnsSource> out;
+  if (key) {
+    switch (key->kind) {
+      case model::Kind::kVpc: out = DnsSource{n.vpcs[key->index].id, std::nullopt}; break;
+      case model::Kind::kSubnet: {
+        const auto& subnet = n.subnets[key->index];
+        if (subnet.vpc.resolved()) out = DnsSource{n.vpcs[subnet.vpc.index].id, std::nullopt};
+        break;
+      }
+      case model::Kind::kNetworkInterface: out = eni_source(key->index); break;
+      case model::Kind::kInstance: {
+        const auto& instance = n.instances[key->index];
+        if (!instance.network_interfaces.empty()) out = eni_source(instance.network_interfaces.front());
+        break;
+      }
+      default: break;
+    }
+  }
+  if (out) {
+    if (auto vpc = n.find(out->vpc, model::Kind::kVpc)) out->dns_support = n.vpcs[*vpc].enable_dns_support;
+  } else {
+    std::string vpcs;
+    for (const auto& v : n.vpcs) vpcs += (vpcs.empty() ? "" : ", ") + v.name;
+    usage_error("--from `" + text + "` is not a VPC, subnet, network interface or instance of the network",
+                "VPCs: " + (vpcs.empty() ? std::string("none") : vpcs));
+  }
+  return out;
+}
+
+namespace {
 
 int answer(const DnsAnswerOptions& o) {
   const std::uint16_t qtype = model::rr_type_code(o.type);
@@ -156,22 +141,30 @@ int answer(const DnsAnswerOptions& o) {
   }
 
   nlohmann::ordered_json client_location;
-  std::vector<std::uint8_t> query(dns::kHeaderSize);
-  dns::put16(query.data(), 1);
-  dns::put16(query.data() + 4, 1);
-  query.insert(query.end(), qname->begin(), qname->end());
-  query.resize(query.size() + 4);
-  dns::put16(query.data() + query.size() - 4, qtype);
-  dns::put16(query.data() + query.size() - 2, dns::kClassIn);
-  dns::Query q;
-  const dns::QueryStatus status = dns::parse_query(query.data(), query.size(), q);
-  std::vector<std::uint8_t> out(dns::kMaxMessage);
-  dns::AnswerInfo info;
   dns::Random random(o.seed);
   dns::PolicyContext policy;
-  policy.address = client ? &*client : nullptr;
   policy.health = store->health;
   policy.random = &random;
+  // --from: the query comes from inside that VPC (an instance's: from its address too).
+  std::string from_vpc;
+  if (!o.from.empty()) {
+    auto source = dns_source(network, o.from);
+    if (!source) return kExitBadInput;
+    from_vpc = source->vpc;
+    if (!source->dns_support) {
+      // aws-vpc.md §1.11: the Amazon resolver answers only in VPCs with enableDnsSupport.
+      const std::string why = "VPC " + source->vpc + " has enableDnsSupport false: its Amazon resolver does not answer";
+      if (o.json) {
+        std::cout << nlohmann::ordered_json{{"name", o.name}, {"type", o.type}, {"from_vpc", from_vpc}, {"rcode", nullptr}, {"why", why}}.dump(2) << "\n";
+      } else {
+        std::cout << o.name << " " << o.type << ": no answer\n  why: " << why << "\n";
+      }
+      return kExitNegative;
+    }
+    policy.view = store->view_of(source->vpc);
+    if (!client && source->address) client = client_of(source->address->str(), false);
+  }
+  policy.address = client ? &*client : nullptr;
   dns::GeoDatabase geo;
   if (!o.geoip.empty()) {
     std::string error;
@@ -186,18 +179,28 @@ int answer(const DnsAnswerOptions& o) {
     l["network_prefix"] = where.location.prefix;
     client_location = l;
   }
-  const std::size_t n = dns::answer_query(*store, q, status, dns::Transport::kTcp, out.data(), out.size(), info, policy);
-  const auto rrs = records(out.data(), n);
+  const auto asked = dns::ask(*store, o.name, qtype, policy);
+  if (!asked) return usage_error("--name `" + o.name + "` is not a domain name");
+  const dns::AnswerInfo& info = asked->info;
+  const auto& rrs = asked->records;
   const std::uint16_t rcode = info.rcode;
-  const bool answered = std::any_of(rrs.begin(), rrs.end(), [](const Record& r) { return r.section == "answer"; });
+  const bool answered = asked->answered();
 
   nlohmann::ordered_json j;
   j["name"] = model::dname_to_text(qname->data());
   j["type"] = model::rr_type_name(qtype);
   j["rcode"] = rcode_name(rcode);
   j["authoritative"] = info.authoritative;
+  if (asked->zone != nullptr) {
+    j["zone"] = {{"id", asked->zone->id}, {"private", asked->zone->private_zone}};
+  }
+  if (!from_vpc.empty()) {
+    j["from_vpc"] = from_vpc;
+    if (policy.view != dns::kNoView && !store->views[policy.view].region.empty())
+      j["vpc_region"] = store->views[policy.view].region;
+  }
   for (const auto& r : rrs) {
-    j[r.section].push_back({{"name", r.owner}, {"type", r.type}, {"ttl", r.ttl}, {"data", r.data}});
+    j[r.section].push_back({{"name", r.owner}, {"type", model::rr_type_name(r.type)}, {"ttl", r.ttl}, {"data", r.data}});
   }
   std::string why;
   if (info.group != dns::kNoTemplate) {
@@ -228,6 +231,13 @@ int answer(const DnsAnswerOptions& o) {
     p["health"] = states;
     p["reason"] = std::string(dns::reason_text(info.choice.reason));
     if (client) p["ecs_scope"] = info.choice.scope;
+    if (asked->zone != nullptr && asked->zone->private_zone && policy.view != dns::kNoView) {
+      // route53.md §4: a private zone locates the query at its VPC's Region.
+      const auto& v = store->views[policy.view];
+      client_location = {{"region", v.region}, {"continent", std::string(v.location.continent)},
+                         {"country", std::string(v.location.country)}};
+      if (!v.location.subdivision.empty()) client_location["subdivision"] = std::string(v.location.subdivision);
+    }
     if (!client_location.is_null()) p["client_location"] = client_location;
     j["routing"] = p;
   }
@@ -237,8 +247,12 @@ int answer(const DnsAnswerOptions& o) {
   } else {
     std::cout << j["name"].get<std::string>() << " " << j["type"].get<std::string>() << ": " << rcode_name(rcode)
               << (info.authoritative ? ", authoritative" : "") << "\n";
+    if (asked->zone != nullptr)
+      std::cout << "zone: " << asked->zone->id << (asked->zone->private_zone ? " (private)" : " (public)")
+                << (from_vpc.empty() ? "" : ", asked from inside " + from_vpc) << "\n";
     for (const auto& r : rrs) {
-      std::cout << "  " << r.section << "  " << r.owner << " " << r.ttl << " IN " << r.type << " " << r.data << "\n";
+      std::cout << "  " << r.section << "  " << r.owner << " " << r.ttl << " IN " << model::rr_type_name(r.type) << " "
+                << r.data << "\n";
     }
     if (j.contains("routing")) {
       const auto& p = j["routing"];
@@ -297,7 +311,10 @@ Runner add_dns_command(CLI::App& app) {
   cmd->add_option("--resolver-ip", o->resolver_ip, "The resolver's address, used without --client-subnet");
   cmd->add_option("--health", o->health, "A health check's state, ID=healthy or ID=unhealthy (repeatable)");
   cmd->add_option("--seed", o->seed, "Seed of the weighted and multivalue draw (default 0)");
-  cmd->add_flag("--private-zones", o->private_zones, "Answer from private hosted zones too");
+  cmd->add_flag("--private-zones", o->private_zones, "Answer from every private hosted zone too, as if inside all their VPCs");
+  cmd->add_option("--from", o->from,
+                  "Ask from inside a VPC, or from an instance (its VPC and address): that VPC's private hosted "
+                  "zones answer first, as its Amazon resolver does");
   cmd->add_flag("--json", o->json, "Print the answer and the explanation as JSON");
   cmd->add_option("--geoip", o->geoip, "Client locations: a MaxMind-format .mmdb (GeoIP2-City shaped)");
   return [o, dns_cmd, cmd] {

@@ -37,6 +37,9 @@ struct ServeDnsOptions {
   std::vector<std::string> health;  // ID=healthy|unhealthy
   std::string geoip;
   double health_interval_scale = 1.0;
+  std::vector<std::string> vpc_listen;  // VPC=ADDR:PORT
+  std::vector<std::string> vpc_source;  // CIDR=VPC
+  std::vector<std::string> vpcs;        // the VPCs both name, checked against each load
 };
 
 void log_line(const std::string& text) {
@@ -98,6 +101,22 @@ Built build(const ServeDnsOptions& o, bool print_warnings) {
       if (d.severity == Severity::kError || (print_warnings && !o.network.quiet)) std::cerr << d.str() << "\n";
     }
     if (failed) return out;
+    // The VPCs queries come from must be the network's (or named by a private zone's association).
+    for (const auto& vpc : o.vpcs) {
+      if (network.find(vpc, model::Kind::kVpc) || zones->view_of(vpc) != dns::kNoView) {
+        const auto index = network.find(vpc, model::Kind::kVpc);
+        if (index && !network.vpcs[*index].enable_dns_support && print_warnings && !o.network.quiet) {
+          std::cerr << "warning: VPC " << vpc
+                    << " has enableDnsSupport false: its Amazon resolver would not answer; served anyway\n";
+        }
+        continue;
+      }
+      std::string known;
+      for (const auto& v : network.vpcs) known += (known.empty() ? "" : ", ") + v.id;
+      std::cerr << "error: no VPC `" << vpc << "` in the network (--vpc-listen, --vpc-source)\n  hint: name one by id or name: "
+                << (known.empty() ? "the network has none" : known) << "\n";
+      return out;
+    }
     dns::HealthCheckerOptions checking;
     checking.interval_scale = o.health_interval_scale;
     checking.forced = options.health;
@@ -109,13 +128,33 @@ Built build(const ServeDnsOptions& o, bool print_warnings) {
 }
 
 int serve(ServeDnsOptions& o) {
-  if (o.listen.empty()) o.listen.push_back("127.0.0.1:5300");
+  if (o.listen.empty() && o.vpc_listen.empty()) o.listen.push_back("127.0.0.1:5300");
   dns::ServerOptions options;
   for (const auto& text : o.listen) {
     std::string error;
     auto e = dns::parse_endpoint(text, error);
     if (!e) return usage_error("--listen: " + error, "e.g. --listen 127.0.0.1:5300 --listen [::1]:5300");
     options.listen.push_back(*e);
+  }
+  // --vpc-listen VPC=ADDR:PORT: an address of the VPC's resolver; --vpc-source CIDR=VPC.
+  for (const auto& text : o.vpc_listen) {
+    const auto eq = text.find('=');
+    std::string error = "expected VPC=ADDR:PORT";
+    std::optional<dns::Endpoint> e;
+    if (eq != std::string::npos && eq > 0) e = dns::parse_endpoint(text.substr(eq + 1), error);
+    if (!e) return usage_error("--vpc-listen " + text + ": " + error, "e.g. --vpc-listen vpc-0a1b=127.0.0.2:5300");
+    e->vpc = text.substr(0, eq);
+    o.vpcs.push_back(e->vpc);
+    options.listen.push_back(*e);
+  }
+  for (const auto& text : o.vpc_source) {
+    const auto eq = text.find('=');
+    std::optional<Prefix> prefix;
+    if (eq != std::string::npos) prefix = Prefix::parse(text.substr(0, eq));
+    if (!prefix || eq + 1 >= text.size())
+      return usage_error("--vpc-source " + text + ": expected CIDR=VPC", "e.g. --vpc-source 127.0.0.0/8=vpc-0a1b");
+    options.vpc_sources.push_back({dns::cidr_block(*prefix), text.substr(eq + 1)});
+    o.vpcs.push_back(text.substr(eq + 1));
   }
   std::optional<dns::Endpoint> metrics_at;
   if (!o.metrics.empty()) {
@@ -174,7 +213,11 @@ int serve(ServeDnsOptions& o) {
     return kExitBadInput;
   }
   std::string where;
-  for (const auto& b : server.bound()) where += (where.empty() ? "" : ", ") + b;
+  const auto bound = server.bound();
+  for (std::size_t i = 0; i < bound.size(); ++i) {
+    where += (where.empty() ? "" : ", ") + bound[i];
+    if (!options.listen[i].vpc.empty()) where += " (inside " + options.listen[i].vpc + ")";
+  }
   log_line("serving " + summary(*zones) + " on " + where + " (udp, tcp) with " + std::to_string(options.threads) +
            " thread(s)" + (metrics_at ? "; metrics on http://" + metrics.bound() + "/metrics" : "") +
            (built.checker->endpoints() ? "; probing " + std::to_string(built.checker->endpoints()) + " health check(s)" : ""));
@@ -224,12 +267,18 @@ Runner add_serve_command(CLI::App& app) {
   add_network_options(*cmd, o->network);
   cmd->add_option("--listen", o->listen,
                   "Address and port to answer on, ADDR:PORT or [V6]:PORT (repeatable; default 127.0.0.1:5300)");
+  cmd->add_option("--vpc-listen", o->vpc_listen,
+                  "Also answer on ADDR:PORT as the Amazon resolver inside VPC (id or name): its private hosted "
+                  "zones first, VPC=ADDR:PORT (repeatable)");
+  cmd->add_option("--vpc-source", o->vpc_source,
+                  "Queries from CIDR come from inside VPC (id or name), CIDR=VPC; the longest prefix wins "
+                  "(repeatable)");
   cmd->add_option("--threads", o->threads, "UDP worker threads (default: one per core)");
   cmd->add_option("--metrics", o->metrics, "Serve Prometheus metrics on ADDR:PORT at /metrics");
   cmd->add_option("--rrl", o->rrl,
                   "Response rate limit: responses per second per client /24 (IPv6 /56); 0 = off (default)");
   cmd->add_flag("--private-zones", o->private_zones,
-                "Serve private hosted zones too, as a resolver inside their VPCs would see them");
+                "Answer every query from the private hosted zones too, as if it came from inside all their VPCs");
   cmd->add_option("--seed", o->seed,
                   "Seed the weighted and multivalue draws (worker N draws from SEED + N): runs repeat");
   cmd->add_option("--health", o->health,

@@ -231,17 +231,20 @@ class Writer {
   std::uint8_t ecs_scope_ = 0;
 };
 
-const Zone* find_zone(const ZoneStore& s, const Query& q, std::size_t& apex_at) {
+// The zone in `by_apex` closest to the question name: its apex is the longest suffix.
+const Zone* closest_zone(const ZoneStore& s, const NameMap& by_apex, std::uint8_t max_labels,
+                         const Query& q, std::size_t& apex_at) {
+  if (by_apex.empty()) return nullptr;
   std::size_t labels = q.qname_labels;
   std::size_t pos = 0;
   // Skip the labels that no apex can be that long.
-  while (labels > s.max_labels) {
+  while (labels > max_labels) {
     pos += 1 + q.qname_lower[pos];
     --labels;
   }
   while (true) {
-    auto it = s.zone_by_apex.find(key(q.qname_lower + pos, q.qname_size - pos));
-    if (it != s.zone_by_apex.end()) {
+    auto it = by_apex.find(key(q.qname_lower + pos, q.qname_size - pos));
+    if (it != by_apex.end()) {
       apex_at = pos;
       return &s.zones[it->second];
     }
@@ -249,6 +252,15 @@ const Zone* find_zone(const ZoneStore& s, const Query& q, std::size_t& apex_at) 
     pos += 1 + q.qname_lower[pos];
     --labels;
   }
+}
+
+// route53.md §4: inside a VPC, the most specific private zone associated with it that contains
+// the name answers (NXDOMAIN when it has no such name: no fall-through); else the public zones.
+const Zone* find_zone(const ZoneStore& s, const View* view, const Query& q, std::size_t& apex_at) {
+  if (view != nullptr) {
+    if (const Zone* z = closest_zone(s, view->private_by_apex, view->max_labels, q, apex_at)) return z;
+  }
+  return closest_zone(s, s.zone_by_apex, s.max_labels, q, apex_at);
 }
 
 std::uint32_t type_template(const ZoneStore& s, const Node& n, std::uint16_t qtype, Transport t) {
@@ -385,6 +397,7 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
                          std::uint8_t* out, std::size_t capacity, AnswerInfo& info,
                          const PolicyContext& policy) {
   info.group = kNoTemplate;
+  info.zone = nullptr;
   if (status == QueryStatus::kDrop || capacity < kClassicUdpSize) return 0;
   Writer w(q, out, std::min(capacity, response_limit(q, t)));
   w.question();
@@ -423,19 +436,6 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
     w.rcode(static_cast<std::uint16_t>(Rcode::kRefused));
     return w.finish(info);
   }
-  // The client routing policies see: the ECS prefix when the query has one with SOURCE above 0
-  // (RFC 7871 §7.1.1; SOURCE 0 asks not to use client information: the source address stands).
-  ClientAddress ecs_client;
-  PolicyContext with_ecs;
-  const PolicyContext* policy_in = &policy;
-  if (q.ecs && q.ecs_source > 0) {
-    ecs_client.v6 = q.ecs_family == 2;
-    std::memcpy(ecs_client.bytes.data(), q.ecs_address, 16);
-    ecs_client.prefix = q.ecs_source;
-    with_ecs = policy;
-    with_ecs.address = &ecs_client;
-    policy_in = &with_ecs;
-  }
   if (q.qtype == kTypeAxfr || q.qtype == kTypeIxfr) {
     // RFC 5936 §4.2: AXFR is not defined over UDP; over TCP, no transfers are allowed.
     w.rcode(static_cast<std::uint16_t>(
@@ -443,11 +443,31 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
     return w.finish(info);
   }
   std::size_t apex_at = 0;
-  const Zone* z = find_zone(s, q, apex_at);
+  const View* view = policy.view < s.views.size() ? &s.views[policy.view] : nullptr;
+  const Zone* z = find_zone(s, view, q, apex_at);
+  info.zone = z;
   if (z == nullptr) {
     w.rcode(static_cast<std::uint16_t>(Rcode::kRefused));  // RFC 8906 §3.1.4: not authoritative
     w.extended_error(20);                                  // RFC 8914 §4.21: Not Authoritative
     return w.finish(info);
+  }
+  // The client routing policies see. A private zone ignores ECS and locates the query at its
+  // VPC's Region (route53.md §4). Elsewhere, the ECS prefix when the query has one with SOURCE
+  // above 0 (RFC 7871 §7.1.1; SOURCE 0 asks not to use client information: the source stands).
+  ClientAddress ecs_client;
+  PolicyContext with_ecs;
+  const PolicyContext* policy_in = &policy;
+  if (z->private_zone && view != nullptr) {
+    with_ecs = policy;
+    with_ecs.location = &view->location;
+    policy_in = &with_ecs;
+  } else if (q.ecs && q.ecs_source > 0 && !z->private_zone) {
+    ecs_client.v6 = q.ecs_family == 2;
+    std::memcpy(ecs_client.bytes.data(), q.ecs_address, 16);
+    ecs_client.prefix = q.ecs_source;
+    with_ecs = policy;
+    with_ecs.address = &ecs_client;
+    policy_in = &with_ecs;
   }
   Resolution r = resolve(s, *z, q.qname_lower, q.qname_size, apex_at, q.qtype, t);
   if (r.dname == nullptr) {

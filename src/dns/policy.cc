@@ -10,24 +10,42 @@ namespace cloudtwin::dns {
 namespace {
 
 constexpr Region kRegions[] = {
-    {"af-south-1", {-33.92, 18.42}},      {"ap-east-1", {22.32, 114.17}},
-    {"ap-northeast-1", {35.68, 139.69}},  {"ap-northeast-2", {37.57, 126.98}},
-    {"ap-northeast-3", {34.69, 135.50}},  {"ap-south-1", {19.08, 72.88}},
-    {"ap-south-2", {17.39, 78.49}},       {"ap-southeast-1", {1.35, 103.82}},
-    {"ap-southeast-2", {-33.87, 151.21}}, {"ap-southeast-3", {-6.21, 106.85}},
-    {"ap-southeast-4", {-37.81, 144.96}}, {"ap-southeast-5", {3.14, 101.69}},
-    {"ap-southeast-7", {13.76, 100.50}},  {"ca-central-1", {45.50, -73.57}},
-    {"ca-west-1", {51.05, -114.07}},      {"cn-north-1", {39.90, 116.40}},
-    {"cn-northwest-1", {38.49, 106.23}},  {"eu-central-1", {50.11, 8.68}},
-    {"eu-central-2", {47.38, 8.54}},      {"eu-north-1", {59.33, 18.07}},
-    {"eu-south-1", {45.46, 9.19}},        {"eu-south-2", {41.65, -0.88}},
-    {"eu-west-1", {53.35, -6.26}},        {"eu-west-2", {51.51, -0.13}},
-    {"eu-west-3", {48.86, 2.35}},         {"il-central-1", {32.09, 34.78}},
-    {"me-central-1", {24.45, 54.38}},     {"me-south-1", {26.07, 50.56}},
-    {"mx-central-1", {20.59, -100.39}},   {"sa-east-1", {-23.55, -46.63}},
-    {"us-east-1", {38.95, -77.45}},       {"us-east-2", {39.96, -83.00}},
-    {"us-gov-east-1", {39.96, -83.00}},   {"us-gov-west-1", {45.52, -122.68}},
-    {"us-west-1", {37.34, -121.89}},      {"us-west-2", {45.84, -119.70}},
+    {"af-south-1", {-33.92, 18.42}, "AF", "ZA", ""},
+    {"ap-east-1", {22.32, 114.17}, "AS", "HK", ""},
+    {"ap-northeast-1", {35.68, 139.69}, "AS", "JP", ""},
+    {"ap-northeast-2", {37.57, 126.98}, "AS", "KR", ""},
+    {"ap-northeast-3", {34.69, 135.50}, "AS", "JP", ""},
+    {"ap-south-1", {19.08, 72.88}, "AS", "IN", ""},
+    {"ap-south-2", {17.39, 78.49}, "AS", "IN", ""},
+    {"ap-southeast-1", {1.35, 103.82}, "AS", "SG", ""},
+    {"ap-southeast-2", {-33.87, 151.21}, "OC", "AU", ""},
+    {"ap-southeast-3", {-6.21, 106.85}, "AS", "ID", ""},
+    {"ap-southeast-4", {-37.81, 144.96}, "OC", "AU", ""},
+    {"ap-southeast-5", {3.14, 101.69}, "AS", "MY", ""},
+    {"ap-southeast-7", {13.76, 100.50}, "AS", "TH", ""},
+    {"ca-central-1", {45.50, -73.57}, "NA", "CA", ""},
+    {"ca-west-1", {51.05, -114.07}, "NA", "CA", ""},
+    {"cn-north-1", {39.90, 116.40}, "AS", "CN", ""},
+    {"cn-northwest-1", {38.49, 106.23}, "AS", "CN", ""},
+    {"eu-central-1", {50.11, 8.68}, "EU", "DE", ""},
+    {"eu-central-2", {47.38, 8.54}, "EU", "CH", ""},
+    {"eu-north-1", {59.33, 18.07}, "EU", "SE", ""},
+    {"eu-south-1", {45.46, 9.19}, "EU", "IT", ""},
+    {"eu-south-2", {41.65, -0.88}, "EU", "ES", ""},
+    {"eu-west-1", {53.35, -6.26}, "EU", "IE", ""},
+    {"eu-west-2", {51.51, -0.13}, "EU", "GB", ""},
+    {"eu-west-3", {48.86, 2.35}, "EU", "FR", ""},
+    {"il-central-1", {32.09, 34.78}, "AS", "IL", ""},
+    {"me-central-1", {24.45, 54.38}, "AS", "AE", ""},
+    {"me-south-1", {26.07, 50.56}, "AS", "BH", ""},
+    {"mx-central-1", {20.59, -100.39}, "NA", "MX", ""},
+    {"sa-east-1", {-23.55, -46.63}, "SA", "BR", ""},
+    {"us-east-1", {38.95, -77.45}, "NA", "US", "VA"},
+    {"us-east-2", {39.96, -83.00}, "NA", "US", "OH"},
+    {"us-gov-east-1", {39.96, -83.00}, "NA", "US", "OH"},
+    {"us-gov-west-1", {45.52, -122.68}, "NA", "US", "OR"},
+    {"us-west-1", {37.34, -121.89}, "NA", "US", "CA"},
+    {"us-west-2", {45.84, -119.70}, "NA", "US", "OR"},
 };
 
 // Indices of the healthy members (or of all when `all`), in member order.
@@ -229,6 +247,8 @@ Choice geoproximity(const ChoiceInput& in) {
       in.location->prefix);
 }
 
+}  // namespace
+
 bool block_contains(const CidrBlock& b, const ClientAddress& a) {
   if (b.v6 != a.v6) return false;
   const unsigned full = b.prefix / 8, rest = b.prefix % 8;
@@ -237,6 +257,18 @@ bool block_contains(const CidrBlock& b, const ClientAddress& a) {
   const std::uint8_t mask = static_cast<std::uint8_t>(0xff << (8 - rest));
   return (b.bytes[full] & mask) == (a.bytes[full] & mask);
 }
+
+CidrBlock cidr_block(const Prefix& p) {
+  CidrBlock b;
+  b.v6 = !p.address().is_v4();
+  const auto bits = p.address().bits();
+  const std::size_t width = b.v6 ? 16 : 4;
+  for (std::size_t i = 0; i < width; ++i) b.bytes[width - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+  b.prefix = static_cast<std::uint8_t>(p.length());
+  return b;
+}
+
+namespace {
 
 // §2.8: the longest block that holds the client's prefix; a query prefix shorter than that block
 // gets the default set "*" (and SCOPE the block's length: "ask with a longer prefix"). The chosen

@@ -277,6 +277,19 @@ void Server::stop() {
   stop_fd_ = -1;
 }
 
+std::uint32_t Server::view_for(const ZoneStore& zones, std::size_t endpoint,
+                               const ClientAddress& client) const {
+  if (zones.views.empty()) return kNoView;
+  if (endpoint < options_.listen.size() && !options_.listen[endpoint].vpc.empty())
+    return zones.view_of(options_.listen[endpoint].vpc);
+  const VpcSource* best = nullptr;
+  for (const auto& source : options_.vpc_sources) {
+    if (block_contains(source.block, client) && (best == nullptr || source.block.prefix > best->block.prefix))
+      best = &source;
+  }
+  return best != nullptr ? zones.view_of(best->vpc) : kNoView;
+}
+
 void Server::udp_worker(unsigned index) {
   constexpr unsigned kBatch = 32;
   constexpr std::size_t kQueryBuffer = 4096;
@@ -299,6 +312,9 @@ void Server::udp_worker(unsigned index) {
   policy.geo = options_.geo;
 
   const int fd = udp_fds_[index];
+  const std::size_t endpoint = index / options_.threads;
+  // A listen address of one VPC has one view per snapshot; otherwise each source is looked up.
+  const bool fixed_view = !options_.listen[endpoint].vpc.empty() || options_.vpc_sources.empty();
   for (unsigned i = 0; i < kBatch; ++i) {
     in_iov[i] = {in.data() + i * kQueryBuffer, kQueryBuffer};
     in_msgs[i].msg_hdr.msg_iov = &in_iov[i];
@@ -310,6 +326,7 @@ void Server::udp_worker(unsigned index) {
   std::shared_ptr<const std::vector<std::uint8_t>> health = health_.load(std::memory_order_acquire);
   std::uint64_t generation = generation_.load(std::memory_order_acquire);
   policy.health = health_for(*zones, health.get());
+  policy.view = view_for(*zones, endpoint, client);
   while (!stopping_) {
     // Blocks for the first datagram, then takes what else is there (two system calls per batch).
     int got = recvmmsg(fd, in_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
@@ -322,6 +339,7 @@ void Server::udp_worker(unsigned index) {
       health = health_.load(std::memory_order_acquire);
       generation = g;
       policy.health = health_for(*zones, health.get());
+      policy.view = view_for(*zones, endpoint, client);
     }
     unsigned replies = 0;
     for (int i = 0; i < got; ++i) {
@@ -349,6 +367,7 @@ void Server::udp_worker(unsigned index) {
           break;
         case RateLimiter::Verdict::kPass:
           client = client_address(peers[i]);
+          if (!fixed_view) policy.view = view_for(*zones, endpoint, client);
           length = answer_query(*zones, q, status, Transport::kUdp, answer, kAnswerBuffer, info, policy);
           break;
       }
@@ -384,6 +403,7 @@ void Server::tcp_worker() {
     std::string out;
     std::uint64_t last = 0;
     ClientAddress client;
+    std::size_t endpoint = 0;  // the listen address it came in by
   };
   std::unordered_map<int, Connection> conns;
   std::vector<std::uint8_t> answer(kMaxMessage + 2);
@@ -448,6 +468,8 @@ void Server::tcp_worker() {
           epoll_ctl(ep, EPOLL_CTL_ADD, c, &e);
           conns[c].last = now;
           conns[c].client = client_address(peer);
+          conns[c].endpoint = static_cast<std::size_t>(
+              std::find(tcp_fds_.begin(), tcp_fds_.end(), fd) - tcp_fds_.begin());
         }
         continue;
       }
@@ -479,6 +501,7 @@ void Server::tcp_worker() {
           QueryStatus status = parse_query(packet, len, q);
           policy.address = &c.client;
           policy.health = health_for(*zones, health.get());
+          policy.view = view_for(*zones, c.endpoint, c.client);
           std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2,
                                           kMaxMessage, info, policy);
           pos += 2 + len;

@@ -340,7 +340,7 @@ class ZoneCompiler {
       }
       store->health[*index] = healthy ? 1 : 0;
     }
-    for (model::Index zi = 0; zi < n_.hosted_zones.size(); ++zi) zone(zi);
+    for (model::Index zi = 0; zi < n_.hosted_zones.size(); ++zi) place(zi);
     // The store is immutable from here: no spare capacity.
     store->bytes.shrink_to_fit();
     store->fixups.shrink_to_fit();
@@ -448,23 +448,76 @@ class ZoneCompiler {
       out.rdatas.push_back(std::move(rd));
   }
 
-  void zone(model::Index zi) {
+  // Where a zone is served: public ones to everyone; a private one in the view of each VPC it
+  // is associated with (and to everyone with --private-zones).
+  void place(model::Index zi) {
     const auto& hz = n_.hosted_zones[zi];
-    if (hz.private_zone && !o_.private_zones) return;
     auto apex_text = model::route53_canonical_name(hz.domain);
     if (!apex_text) return;
     auto apex = model::dname_from_text(*apex_text, "");
     if (!apex) return;
     const Wire apex_wire(apex->begin(), apex->end());
-    if (s_->zone_by_apex.count(apex_wire)) {
+    const bool everyone = !hz.private_zone || o_.private_zones;
+    if (everyone && s_->zone_by_apex.count(apex_wire)) {
       warn(hz,
            "another served hosted zone is also named " + *apex_text + ": this one is not served",
            "Route 53 delegates only one of them; remove or rename the other");
-      return;
+      if (!hz.private_zone) return;
     }
-    origin_text_ = *apex_text;
-    nodes_.clear();
+    std::vector<std::size_t> views;
+    if (hz.private_zone) {
+      for (const auto& assoc : hz.vpcs) {
+        const std::size_t vi = view(assoc);
+        View& v = s_->views[vi];
+        if (v.private_by_apex.count(apex_wire)) {
+          warn(hz, "VPC " + v.vpc + " is already associated with a private zone named " + *apex_text +
+                       ": this one is not served there",
+               "Route 53 refuses the association (ConflictingDomainExists)");
+          continue;
+        }
+        views.push_back(vi);
+      }
+      if (views.empty() && !everyone) return;
+    }
     apex_ = apex_wire;
+    origin_text_ = *apex_text;
+    const auto index = static_cast<std::uint32_t>(s_->zones.size());
+    zone(zi);
+    s_->zones.back().private_zone = hz.private_zone;
+    const auto labels = static_cast<std::uint8_t>(label_starts(apex_).size());
+    if (everyone && !s_->zone_by_apex.count(apex_wire)) {
+      s_->zone_by_apex.emplace(apex_wire, index);
+      s_->max_labels = std::max(s_->max_labels, labels);
+    }
+    for (std::size_t vi : views) {
+      s_->views[vi].private_by_apex.emplace(apex_wire, index);
+      s_->views[vi].max_labels = std::max(s_->views[vi].max_labels, labels);
+    }
+  }
+
+  // The view of the VPC an association names (made on first use), by index.
+  std::size_t view(const model::HostedZoneVpc& assoc) {
+    const model::Vpc* vpc = assoc.vpc.resolved() ? &n_.vpcs[assoc.vpc.index] : nullptr;
+    const std::string id = vpc != nullptr ? vpc->id : assoc.vpc.text;
+    for (std::size_t i = 0; i < s_->views.size(); ++i) {
+      if (s_->views[i].vpc == id) return i;
+    }
+    View& v = s_->views.emplace_back();
+    v.vpc = id;
+    if (vpc != nullptr && vpc->name != vpc->id) v.name = vpc->name;
+    v.region = !assoc.region.empty() ? assoc.region : vpc != nullptr ? vpc->region : std::string();
+    if (const Region* r = find_region(v.region)) {
+      v.location.continent = r->continent;
+      v.location.country = r->country;
+      v.location.subdivision = r->subdivision;
+      v.location.point = r->point;
+    }
+    return s_->views.size() - 1;
+  }
+
+  void zone(model::Index zi) {
+    const auto& hz = n_.hosted_zones[zi];
+    nodes_.clear();
 
     for (model::Index ri : hz.record_sets) {
       const auto& r = n_.record_sets[ri];
@@ -616,13 +669,7 @@ class ZoneCompiler {
       for (const auto& text : c.locations[l].cidrs) {
         auto p = Prefix::parse(text);
         if (!p) continue;
-        CidrBlock b;
-        b.v6 = !p->address().is_v4();
-        const auto bits = p->address().bits();
-        const std::size_t width = b.v6 ? 16 : 4;
-        for (std::size_t i = 0; i < width; ++i)
-          b.bytes[width - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
-        b.prefix = static_cast<std::uint8_t>(p->length());
+        CidrBlock b = cidr_block(*p);
         b.location = static_cast<std::uint16_t>(l);
         s_->cidr_blocks.push_back(b);
       }
@@ -955,9 +1002,6 @@ class ZoneCompiler {
       for (const auto& s : node.rrsets) z.records += s.rdatas.size();
     }
     s_->records += z.records;
-    s_->max_labels = std::max<std::uint8_t>(s_->max_labels,
-                                            static_cast<std::uint8_t>(label_starts(apex_).size()));
-    s_->zone_by_apex.emplace(apex_, static_cast<std::uint32_t>(s_->zones.size()));
     z.nodes.build(s_->name_offsets, s_->name_sizes, s_->names, z.first_node,
                   static_cast<std::uint32_t>(s_->nodes.size()) - z.first_node);
     s_->zones.push_back(std::move(z));

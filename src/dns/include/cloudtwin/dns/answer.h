@@ -23,10 +23,12 @@ struct AnswerInfo {
   // The last policy group the answer went through: its index (kNoTemplate: none), the choice.
   std::uint32_t group = kNoTemplate;
   Choice choice;
+  const Zone* zone = nullptr;  // the zone that answered
 };
 
-// What routing policies choose by (route53.md §2, §2.9): the client's address (its ECS prefix,
-// else the source address) and location, the health checks' states, and the random draws.
+// Who asks and what routing policies choose by (route53.md §2, §2.9, §4): the client's address
+// (its ECS prefix, else the source address) and location, the health checks' states, the random
+// draws, and the VPC it asks from.
 struct PolicyContext {
   const ClientAddress* address = nullptr;
   const ClientLocation* location = nullptr;  // given: used as is; else looked up in `geo`
@@ -34,6 +36,8 @@ struct PolicyContext {
   // By the network's health check index: 0 = unhealthy. A check beyond the span is healthy.
   std::span<const std::uint8_t> health;
   Random* random = nullptr;  // none: a fixed seed (the same member every time for weighted)
+  // The VPC the query comes from (an index into ZoneStore::views), or kNoView: the public view.
+  std::uint32_t view = kNoView;
 };
 
 // The response limit: 512 without EDNS over UDP, the requester's buffer size with it (never

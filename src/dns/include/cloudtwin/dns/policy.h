@@ -11,6 +11,8 @@
 #include <span>
 #include <string_view>
 
+#include "cloudtwin/core/ip.h"
+
 namespace cloudtwin::dns {
 
 enum class Policy : std::uint8_t {
@@ -35,6 +37,9 @@ struct GeoPoint {
 struct Region {
   std::string_view code;
   GeoPoint point;
+  // Where its data centres are, as geolocation names it (a query from a VPC of a private zone
+  // is located at its Region, route53.md §4): continent, ISO country, US state.
+  std::string_view continent, country, subdivision;
 };
 [[nodiscard]] std::span<const Region> aws_regions();
 [[nodiscard]] const Region* find_region(std::string_view code);
@@ -80,6 +85,10 @@ struct CidrBlock {
   std::uint8_t prefix = 0;
   std::uint16_t location = 0;
 };
+
+// The block of a prefix (its location 0), and whether it holds an address (the client's prefix).
+[[nodiscard]] CidrBlock cidr_block(const Prefix& prefix);
+[[nodiscard]] bool block_contains(const CidrBlock& block, const ClientAddress& address);
 
 // Route 53 answers with at most eight record sets of a multivalue group (route53.md §2.7).
 inline constexpr unsigned kMaxMultivalue = 8;

@@ -30,6 +30,15 @@ struct Endpoint {
   sockaddr_storage address{};
   socklen_t length = 0;
   std::string text;  // as given: "127.0.0.1:5300", "[::1]:5300"
+  // --vpc-listen: every query to this address asks from inside this VPC (its id); empty: the
+  // source address decides (ServerOptions::vpc_sources), else the public view.
+  std::string vpc;
+};
+
+// --vpc-source CIDR=VPC: queries from these addresses ask from inside the VPC (longest prefix).
+struct VpcSource {
+  CidrBlock block;
+  std::string vpc;
 };
 // "ADDR:PORT" or "[V6]:PORT"; nullopt with `error` set when it is not one.
 [[nodiscard]] std::optional<Endpoint> parse_endpoint(const std::string& text, std::string& error);
@@ -42,6 +51,7 @@ struct ServerOptions {
   // Routing policies: the seed of the workers' random draws (none: from the system).
   std::optional<std::uint64_t> seed;
   const GeoDatabase* geo = nullptr;  // client locations (--geoip); owned by the caller
+  std::vector<VpcSource> vpc_sources;
   std::chrono::milliseconds tcp_idle{10000};
   std::size_t tcp_max_connections = 1024;
 };
@@ -72,6 +82,9 @@ class Server {
   [[nodiscard]] std::vector<std::string> bound() const;
 
  private:
+  // The view of a query to listen address `endpoint` from `client` in `zones`.
+  [[nodiscard]] std::uint32_t view_for(const ZoneStore& zones, std::size_t endpoint,
+                                       const ClientAddress& client) const;
   void udp_worker(unsigned index);
   void tcp_worker();
 

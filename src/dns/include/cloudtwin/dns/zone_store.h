@@ -126,6 +126,7 @@ class NodeIndex {
 struct Zone {
   std::string apex;  // wire, lower case
   std::string id;    // the hosted zone's id
+  bool private_zone = false;  // answers without ECS, located at the querying VPC's Region
   std::uint32_t first_node = 0;
   NodeIndex nodes;   // wire name, lower case -> index into ZoneStore::nodes
   std::uint32_t apex_node = 0;
@@ -134,9 +135,23 @@ struct Zone {
   std::size_t records = 0;
 };
 
+// What a resolver inside one VPC sees (route53.md §4): the private hosted zones associated with
+// the VPC, searched first, most specific match wins, no fall-through to the public zones for a
+// name under one of them; the VPC's Region locates its queries for geolocation and latency.
+struct View {
+  std::string vpc;     // the VPC's id (or the reference as written when it is not in the network)
+  std::string name;    // its name, when the network has it
+  std::string region;  // empty: unknown
+  ClientLocation location;  // the Region's (no point when unknown)
+  NameMap private_by_apex;  // wire apex, lower case -> index into zones
+  std::uint8_t max_labels = 0;
+};
+inline constexpr std::uint32_t kNoView = 0xffffffffu;
+
 struct ZoneStore {
   std::vector<Zone> zones;
-  NameMap zone_by_apex;  // wire apex, lower case -> index into zones
+  NameMap zone_by_apex;  // public zones (and private ones with --private-zones): apex -> zone
+  std::vector<View> views;  // one per VPC that has a private zone, in VPC order
   std::vector<Node> nodes;
   std::vector<std::uint32_t> name_offsets;  // per node, into names
   std::vector<std::uint8_t> name_sizes;     // per node
@@ -164,6 +179,14 @@ struct ZoneStore {
   std::size_t records = 0;
 
   [[nodiscard]] std::size_t memory_bytes() const;
+  // The view of the VPC with this id or name, or kNoView (a VPC without private zones sees the
+  // public zones only).
+  [[nodiscard]] std::uint32_t view_of(std::string_view vpc) const {
+    for (std::size_t i = 0; i < views.size(); ++i) {
+      if (views[i].vpc == vpc || (!views[i].name.empty() && views[i].name == vpc)) return static_cast<std::uint32_t>(i);
+    }
+    return kNoView;
+  }
   // The node of `name` in `zone`, or NodeIndex::kMissing.
   [[nodiscard]] std::uint32_t find_node(const Zone& zone, std::string_view name) const {
     return zone.nodes.find(name, names, name_offsets, name_sizes);
@@ -171,7 +194,8 @@ struct ZoneStore {
 };
 
 struct CompileOptions {
-  // Serve private hosted zones too (as when the querier is inside their VPCs).
+  // Answer from private hosted zones whatever the querier (as if inside all their VPCs); without
+  // it, only queries in a VPC's view (ZoneStore::views) see that VPC's private zones.
   bool private_zones = false;
   // Health checks forced healthy (true) or unhealthy (false), by id or name; a name the network
   // has no check for is an error.
