@@ -451,13 +451,14 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
     w.extended_error(20);                                  // RFC 8914 §4.21: Not Authoritative
     return w.finish(info);
   }
-  // The client routing policies see. A private zone ignores ECS and locates the query at its
-  // VPC's Region (route53.md §4). Elsewhere, the ECS prefix when the query has one with SOURCE
-  // above 0 (RFC 7871 §7.1.1; SOURCE 0 asks not to use client information: the source stands).
+  // The client routing policies see. From inside a VPC, the Amazon resolver asks from the VPC's
+  // Region: a private zone ignores ECS and locates the query there (route53.md §4), and a public
+  // zone sees the resolver, in that Region. Elsewhere, the ECS prefix when the query has one
+  // with SOURCE above 0 (RFC 7871 §7.1.1; SOURCE 0 asks not to use client information).
   ClientAddress ecs_client;
   PolicyContext with_ecs;
   const PolicyContext* policy_in = &policy;
-  if (z->private_zone && view != nullptr) {
+  if (view != nullptr) {
     with_ecs = policy;
     with_ecs.location = &view->location;
     policy_in = &with_ecs;

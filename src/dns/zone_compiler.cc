@@ -341,6 +341,8 @@ class ZoneCompiler {
       store->health[*index] = healthy ? 1 : 0;
     }
     for (model::Index zi = 0; zi < n_.hosted_zones.size(); ++zi) place(zi);
+    // Every VPC has a view, private zones or not: its queries are located at its Region.
+    for (const auto& vpc : n_.vpcs) (void)view(&vpc, vpc.id, {});
     // The store is immutable from here: no spare capacity.
     store->bytes.shrink_to_fit();
     store->fixups.shrink_to_fit();
@@ -498,14 +500,16 @@ class ZoneCompiler {
   // The view of the VPC an association names (made on first use), by index.
   std::size_t view(const model::HostedZoneVpc& assoc) {
     const model::Vpc* vpc = assoc.vpc.resolved() ? &n_.vpcs[assoc.vpc.index] : nullptr;
-    const std::string id = vpc != nullptr ? vpc->id : assoc.vpc.text;
+    return view(vpc, vpc != nullptr ? vpc->id : assoc.vpc.text, assoc.region);
+  }
+  std::size_t view(const model::Vpc* vpc, const std::string& id, const std::string& region) {
     for (std::size_t i = 0; i < s_->views.size(); ++i) {
       if (s_->views[i].vpc == id) return i;
     }
     View& v = s_->views.emplace_back();
     v.vpc = id;
     if (vpc != nullptr && vpc->name != vpc->id) v.name = vpc->name;
-    v.region = !assoc.region.empty() ? assoc.region : vpc != nullptr ? vpc->region : std::string();
+    v.region = !region.empty() ? region : vpc != nullptr ? vpc->region : std::string();
     if (const Region* r = find_region(v.region)) {
       v.location.continent = r->continent;
       v.location.country = r->country;

@@ -44,11 +44,12 @@ std::string first_address(const ZoneStore& s, const std::string& name, const std
 
 TEST(PrivateZones, ViewsAreKeyedByVpcIdAndName) {
   auto c = fixture();
-  // One view per VPC with a private zone: app, data, nodns (plain has none).
-  EXPECT_EQ(c.store->views.size(), 3u);
+  // One view per VPC: app, data, nodns and plain (no private zone: it sees the public ones).
+  EXPECT_EQ(c.store->views.size(), 4u);
   EXPECT_NE(c.store->view_of("vpc-app"), kNoView);
   EXPECT_EQ(c.store->view_of("vpc-app"), c.store->view_of("app"));
-  EXPECT_EQ(c.store->view_of("plain"), kNoView);
+  EXPECT_TRUE(c.store->views[c.store->view_of("plain")].private_by_apex.empty());
+  EXPECT_EQ(c.store->view_of("nowhere"), kNoView);
   EXPECT_EQ(c.store->views[c.store->view_of("data")].region, "us-east-1");
   EXPECT_EQ(c.store->views[c.store->view_of("app")].region, "eu-west-1");  // the file's region
 }
@@ -90,6 +91,15 @@ TEST(PrivateZones, GeolocationByTheVpcsRegion) {
   ASSERT_FALSE(asked->addresses().empty());
   EXPECT_EQ(asked->addresses().front().str(), "10.2.0.5");
   EXPECT_EQ(asked->info.choice.scope, 0);
+}
+
+// From inside a VPC the Amazon resolver asks public zones from the VPC's Region: geolocation of a
+// public zone answers by that Region, whatever the instance's address.
+TEST(PrivateZones, PublicZoneFromInsideAVpcSeesTheRegion) {
+  auto c = fixture();
+  EXPECT_EQ(first_address(*c.store, "near.example.com", "data"), "192.0.2.11");   // us-east-1
+  EXPECT_EQ(first_address(*c.store, "near.example.com", "plain"), "192.0.2.10");  // eu-west-1
+  EXPECT_EQ(first_address(*c.store, "near.example.com", ""), "192.0.2.11");       // unknown: default
 }
 
 // AWS refuses a second private zone of one name for the same VPC (ConflictingDomainExists):

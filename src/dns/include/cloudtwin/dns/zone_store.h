@@ -151,7 +151,7 @@ inline constexpr std::uint32_t kNoView = 0xffffffffu;
 struct ZoneStore {
   std::vector<Zone> zones;
   NameMap zone_by_apex;  // public zones (and private ones with --private-zones): apex -> zone
-  std::vector<View> views;  // one per VPC that has a private zone, in VPC order
+  std::vector<View> views;  // one per VPC of the network or named by a private zone's association
   std::vector<Node> nodes;
   std::vector<std::uint32_t> name_offsets;  // per node, into names
   std::vector<std::uint8_t> name_sizes;     // per node
@@ -179,8 +179,7 @@ struct ZoneStore {
   std::size_t records = 0;
 
   [[nodiscard]] std::size_t memory_bytes() const;
-  // The view of the VPC with this id or name, or kNoView (a VPC without private zones sees the
-  // public zones only).
+  // The view of the VPC with this id or name, or kNoView (not a VPC of the network).
   [[nodiscard]] std::uint32_t view_of(std::string_view vpc) const {
     for (std::size_t i = 0; i < views.size(); ++i) {
       if (views[i].vpc == vpc || (!views[i].name.empty() && views[i].name == vpc)) return static_cast<std::uint32_t>(i);
