@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,9 @@ struct DnsSource {
   bool dns_support = true;  // the VPC's enableDnsSupport: false, its Amazon resolver is off
 };
 std::optional<DnsSource> dns_source(const model::Network& network, const std::string& text);
+// The same without the error: nullopt when `text` is none of those (the internet, an address).
+std::optional<DnsSource> find_dns_source(const model::Network& network, const std::string& text);
+
 
 // The options every verb that reads a network shares: NETWORK..., --param, --import,
 // --region, --account, --max-input-size, --ip-ranges.
@@ -97,5 +101,29 @@ int usage_error(const std::string& message, const std::string& hint = {});
 // gaps for print_gap_summary().
 bool load_or_report(const NetworkOptions& options, model::Network& network,
                     Diagnostics& diagnostics, bool print_warnings);
+
+// `--to NAME` (trace, reach): how the name resolved for the source (dns_resolve.cc).
+struct DnsHop {
+  std::string name;                    // with the trailing dot
+  std::string vpc;                     // whose Amazon resolver answered; empty: public DNS
+  std::optional<IpAddress> resolver;   // that resolver's address (the VPC's base + 2)
+  std::string zone;                    // the hosted zone that answered
+  bool private_zone = false;
+  std::vector<std::string> records;    // the answer, in presentation form
+  std::vector<std::string> record_sets;  // the record sets behind it
+  std::string reason;                  // the routing policy's, when one chose
+  std::vector<IpAddress> addresses;
+  std::string failure;                 // why there is no address (then nothing is traced)
+  bool unknown = false;                // no zone of the network holds the name: not known offline
+};
+// When `o.to` is a domain name rather than a resource or address: resolves it as the source of
+// `o.from` would and, when it has an address, puts the first one in `o.to`. nullopt: not a name.
+std::optional<DnsHop> resolve_destination(const model::Network& network, PacketOptions& o);
+std::string render_dns_hop_text(const DnsHop& hop, const std::string& from);
+// A name without an address: the hop and the verdict line; exit 1 (it does not resolve) or 3
+// (not a name of the network's zones: not known offline).
+std::string render_dns_failure_text(const DnsHop& hop, const std::string& from, const std::string& to);
+int dns_failure_exit(const DnsHop& hop);
+nlohmann::ordered_json render_dns_hop_json(const DnsHop& hop);
 
 }  // namespace cloudtwin::cli

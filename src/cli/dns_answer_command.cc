@@ -71,6 +71,17 @@ std::optional<dns::ClientAddress> client_of(const std::string& text, bool subnet
 }  // namespace
 
 std::optional<DnsSource> dns_source(const model::Network& n, const std::string& text) {
+  auto out = find_dns_source(n, text);
+  if (!out) {
+    std::string vpcs;
+    for (const auto& v : n.vpcs) vpcs += (vpcs.empty() ? "" : ", ") + v.name;
+    usage_error("--from `" + text + "` is not a VPC, subnet, network interface or instance of the network",
+                "VPCs: " + (vpcs.empty() ? std::string("none") : vpcs));
+  }
+  return out;
+}
+
+std::optional<DnsSource> find_dns_source(const model::Network& n, const std::string& text) {
   std::optional<model::ResourceKey> key;
   for (auto kind : {model::Kind::kInstance, model::Kind::kVpc, model::Kind::kSubnet, model::Kind::kNetworkInterface}) {
     if (auto index = n.find(text, kind)) {
@@ -105,11 +116,6 @@ std::optional<DnsSource> dns_source(const model::Network& n, const std::string& 
   }
   if (out) {
     if (auto vpc = n.find(out->vpc, model::Kind::kVpc)) out->dns_support = n.vpcs[*vpc].enable_dns_support;
-  } else {
-    std::string vpcs;
-    for (const auto& v : n.vpcs) vpcs += (vpcs.empty() ? "" : ", ") + v.name;
-    usage_error("--from `" + text + "` is not a VPC, subnet, network interface or instance of the network",
-                "VPCs: " + (vpcs.empty() ? std::string("none") : vpcs));
   }
   return out;
 }

@@ -155,7 +155,28 @@ Runner add_reach_command(CLI::App& app) {
     }
     auto from = verify::parse_party(network, o->from);
     if (!from.party) return usage_error("--from: " + from.error, from.hint);
-    auto to = verify::parse_party(network, o->to);
+    // --to NAME: resolved as the source would (dns_resolve.cc), then its first address is the party.
+    std::optional<DnsHop> dns;
+    std::string to_text = o->to;
+    if (!verify::parse_party(network, o->to).party) {
+      PacketOptions packet;
+      packet.from = o->from;
+      packet.to = o->to;
+      dns = resolve_destination(network, packet);
+      if (dns && !dns->failure.empty()) {
+        if (o->json) {
+          nlohmann::ordered_json j = {{"schema", "cloudtwin/reach/v1"}, {"from", o->from}, {"to", o->to},
+                                      {"reachable", false}, {"verdict", dns->unknown ? "inconclusive" : "blocked"}};
+          j["dns"] = render_dns_hop_json(*dns);
+          std::cout << j.dump(2) << "\n";
+        } else {
+          std::cout << render_dns_failure_text(*dns, o->from, o->to);
+        }
+        return dns_failure_exit(*dns);
+      }
+      if (dns) to_text = packet.to;
+    }
+    auto to = verify::parse_party(network, to_text);
     if (!to.party) return usage_error("--to: " + to.error, to.hint);
     auto options = make_reach_options(o->headers);
     if (!options) return kExitBadInput;
@@ -174,6 +195,7 @@ Runner add_reach_command(CLI::App& app) {
       j["schema"] = "cloudtwin/reach/v1";
       j["from"] = o->from;
       j["to"] = o->to;
+      if (dns) j["dns"] = render_dns_hop_json(*dns);
       j["reachable"] = any;  // some packet reaches, for certain
       j["verdict"] = any ? "reachable" : unknown ? "inconclusive" : "blocked";
       j["flows"] = nlohmann::json::array();
@@ -198,7 +220,8 @@ Runner add_reach_command(CLI::App& app) {
       j["truncated"] = result.truncated;
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << "Reach " << o->from << " -> " << o->to << ": ";
+      if (dns) std::cout << render_dns_hop_text(*dns, o->from);
+      std::cout << "Reach " << o->from << " -> " << o->to << (dns ? " (" + to_text + ")" : "") << ": ";
       auto rows_word = [](std::size_t k) {
         return std::to_string(k) + (k == 1 ? " row" : " rows");
       };

@@ -25,8 +25,8 @@ Runner add_trace_command(CLI::App& app) {
                   "Source: instance, ENI, address, internet[:ADDR] or on-premises network")
       ->required();
   cmd->add_option("--to", o->packet.to,
-                  "Destination: instance, ENI, load balancer[:PORT], address, internet[:ADDR] or "
-                  "on-premises network")
+                  "Destination: instance, ENI, load balancer[:PORT], address, internet[:ADDR], "
+                  "on-premises network, or a DNS name (resolved as the source's VPC resolver would)")
       ->required();
   cmd->add_option("--through", o->packet.through,
                   "Address the packet to this load balancer[:PORT] or interface endpoint, which "
@@ -39,15 +39,31 @@ Runner add_trace_command(CLI::App& app) {
     model::Network network;
     Diagnostics diagnostics;
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
-    auto q = make_query(network, o->packet);
+    PacketOptions packet = o->packet;
+    const auto dns = resolve_destination(network, packet);
+    if (dns && !dns->failure.empty()) {
+      // The name has no address for this source: nothing to send, the DNS hop is the answer.
+      if (o->json) {
+        nlohmann::ordered_json j = {{"schema", "cloudtwin/trace/v1"},
+                                    {"verdict", dns->unknown ? "INCONCLUSIVE" : "BLOCKED"}};
+        j["dns"] = render_dns_hop_json(*dns);
+        std::cout << j.dump(2) << "\n";
+      } else {
+        std::cout << render_dns_failure_text(*dns, o->packet.from, o->packet.to);
+      }
+      return dns_failure_exit(*dns);
+    }
+    auto q = make_query(network, packet);
     if (!q) return kExitBadInput;
     auto t = vpc::trace(network, *q);
     if (o->json) {
       auto j = render_trace_json(t);
       j["schema"] = "cloudtwin/trace/v1";
+      if (dns) j["dns"] = render_dns_hop_json(*dns);
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << render_trace_text(t, o->packet.from, o->packet.to);
+      if (dns) std::cout << render_dns_hop_text(*dns, o->packet.from);
+      std::cout << render_trace_text(t, o->packet.from, packet.to);
     }
     return verdict_exit(t.verdict);
   };

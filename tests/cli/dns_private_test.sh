@@ -45,6 +45,33 @@ expect "enableDnsSupport false" 1 "enableDnsSupport false" -- ask --name host.lo
 expect "unknown --from" 2 "is not a VPC, subnet, network interface or instance" -- \
   ask --name www.example.com --from nowhere
 
+# trace/reach --to NAME: resolved by the source's VPC resolver first; the DNS answer is the first
+# hop, then the packet to the address goes on as usual.
+expect "trace by name" 0 "zone ZINTERNAL \(private\)" -- \
+  "$bin" trace "$zones" --from web-1 --to primary.db.internal --port 5432 -q
+expect "trace by name, resolver" 0 "the Amazon resolver of vpc-app \(10.1.0.2\)" -- \
+  "$bin" trace "$zones" --from web-1 --to primary.db.internal --port 5432 -q
+expect "trace by name reaches" 0 "REACHABLE: tcp 10.1.0.10:[0-9]+ -> 10.2.0.5:5432" -- \
+  "$bin" trace "$zones" --from web-1 --to primary.db.internal --port 5432 -q
+expect "trace by name, policy" 0 "record set ZINTERNAL/geo.db.internal./A/europe" -- \
+  "$bin" trace "$zones" --from web-1 --to geo.db.internal --port 5432 -q
+expect "trace by name, blocked port" 1 "10.2.0.6:443" -- \
+  "$bin" trace "$zones" --from web-1 --to replica.db.internal --port 443 -q
+expect "trace by name, no fall-through" 1 "NXDOMAIN from zone ZAPPEXAMPLE" -- \
+  "$bin" trace "$zones" --from web-1 --to api.example.com -q
+expect "trace by name, DNS off" 1 "enableDnsSupport false" -- \
+  "$bin" trace "$zones" --from lonely --to host.lonely.internal -q
+expect "trace by name, unknown name" 3 "INCONCLUSIVE: nosuch.example.org" -- \
+  "$bin" trace "$zones" --from web-1 --to nosuch.example.org -q
+expect "trace by name, json" 0 '"private": true' -- \
+  "$bin" trace "$zones" --from web-1 --to primary.db.internal --port 5432 --json -q
+expect "reach by name" 0 "Reach web-1 -> primary.db.internal \(10.2.0.5\): REACHABLE" -- \
+  "$bin" reach "$zones" --from web-1 --to primary.db.internal -q
+expect "reach by name, json" 1 '"failure": "NXDOMAIN' -- \
+  "$bin" reach "$zones" --from web-1 --to api.example.com --json -q
+expect "reach by name from the internet" 1 "public DNS, zone ZPUBLIC" -- \
+  "$bin" reach "$zones" --from internet --to www.example.com -q
+
 # serve dns: the public listener, app's resolver address (--vpc-listen) and data by source
 # address (--vpc-source 127.0.0.2/32=data, dig -b 127.0.0.2).
 free_port() {
