@@ -2,6 +2,7 @@
 // [--resolver-ip ADDR] [--health ID=healthy|unhealthy]... [--seed N] [--json]`: what Route 53
 // would answer one client, and why (AWS's TestDNSAnswer, offline, with the explanation): the
 // same compiled zones and answer path as `serve dns`, one query, no sockets.
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -209,20 +210,22 @@ int answer(const DnsAnswerOptions& o) {
     j[r.section].push_back({{"name", r.owner}, {"type", model::rr_type_name(r.type)}, {"ttl", r.ttl}, {"data", r.data}});
   }
   std::string why;
-  if (info.group != dns::kNoTemplate) {
-    const dns::PolicyGroup& g = store->groups[info.group];
+  // One level of the routing: the group, what it chose and why; an alias into another group
+  // nests the next level under "then" (route53.md §3).
+  const auto level = [&](unsigned d) {
+    const dns::PolicyGroup& g = store->groups[info.path[d]];
+    const dns::Choice& choice = info.choices[d];
     nlohmann::ordered_json p;
     p["policy"] = policy_name(g.policy);
     p["record_sets"] = g.members_count;
-    for (unsigned k = 0; k < info.choice.count; ++k) {
-      const std::uint32_t m = g.members_begin + info.choice.members[k];
+    const auto healthy = [&](std::uint32_t m) { return dns::member_healthy(*store, m, policy); };
+    for (unsigned k = 0; k < choice.count; ++k) {
+      const std::uint32_t m = g.members_begin + choice.members[k];
       const auto& rs = network.record_sets[store->member_record_sets[m]];
       nlohmann::ordered_json c = {{"record_set", rs.id}, {"set_identifier", rs.set_identifier}};
       const std::uint32_t check = store->member_checks[m];
-      if (check != dns::kNoCheck) {
-        c["health_check"] = store->health_check_ids[check];
-        c["healthy"] = store->health[check] != 0;
-      }
+      if (check != dns::kNoCheck) c["health_check"] = store->health_check_ids[check];
+      if (check != dns::kNoCheck || store->member_evaluates[m] != dns::kNoTemplate) c["healthy"] = healthy(m);
       p["chosen"].push_back(c);
     }
     nlohmann::ordered_json states = nlohmann::ordered_json::array();
@@ -230,22 +233,32 @@ int answer(const DnsAnswerOptions& o) {
       const std::uint32_t m = g.members_begin + i;
       const auto& rs = network.record_sets[store->member_record_sets[m]];
       const std::uint32_t check = store->member_checks[m];
-      states.push_back({{"set_identifier", rs.set_identifier},
-                        {"healthy", check == dns::kNoCheck || store->health[check] != 0},
-                        {"health_check", check == dns::kNoCheck ? "" : store->health_check_ids[check]}});
+      nlohmann::ordered_json st = {{"set_identifier", rs.set_identifier}, {"healthy", healthy(m)},
+                                   {"health_check", check == dns::kNoCheck ? "" : store->health_check_ids[check]}};
+      if (store->member_evaluates[m] != dns::kNoTemplate) st["evaluate_target_health"] = true;
+      states.push_back(st);
     }
     p["health"] = states;
-    p["reason"] = std::string(dns::reason_text(info.choice.reason));
-    if (client) p["ecs_scope"] = info.choice.scope;
-    if (asked->zone != nullptr && asked->zone->private_zone && policy.view != dns::kNoView) {
-      // route53.md §4: a private zone locates the query at its VPC's Region.
+    p["reason"] = std::string(dns::reason_text(choice.reason));
+    if (client) p["ecs_scope"] = choice.scope;
+    return p;
+  };
+  if (info.depth > 0) {
+    if (policy.view != dns::kNoView) {
+      // route53.md §4: from inside a VPC the query is located at its Region.
       const auto& v = store->views[policy.view];
       client_location = {{"region", v.region}, {"continent", std::string(v.location.continent)},
                          {"country", std::string(v.location.country)}};
       if (!v.location.subdivision.empty()) client_location["subdivision"] = std::string(v.location.subdivision);
     }
-    if (!client_location.is_null()) p["client_location"] = client_location;
-    j["routing"] = p;
+    nlohmann::ordered_json routing = level(info.depth - 1);
+    for (unsigned d = info.depth - 1; d-- > 0;) {
+      nlohmann::ordered_json outer = level(d);
+      outer["then"] = std::move(routing);
+      routing = std::move(outer);
+    }
+    if (!client_location.is_null()) routing["client_location"] = client_location;
+    j["routing"] = routing;
   }
 
   if (o.json) {
@@ -260,30 +273,37 @@ int answer(const DnsAnswerOptions& o) {
       std::cout << "  " << r.section << "  " << r.owner << " " << r.ttl << " IN " << model::rr_type_name(r.type) << " "
                 << r.data << "\n";
     }
-    if (j.contains("routing")) {
-      const auto& p = j["routing"];
-      std::cout << "routing: " << p["policy"].get<std::string>() << ", " << p["record_sets"].get<unsigned>()
-                << " record set(s) for this name and type\n";
-      if (!p.contains("chosen")) std::cout << "  chosen: none\n";
-      for (const auto& c : p.contains("chosen") ? p["chosen"] : nlohmann::ordered_json::array()) {
-        std::cout << "  chosen: " << c["record_set"].get<std::string>() << " (set " << c["set_identifier"].get<std::string>()
-                  << ")";
-        if (c.contains("health_check"))
-          std::cout << ", health check " << c["health_check"].get<std::string>() << " "
-                    << (c["healthy"].get<bool>() ? "healthy" : "unhealthy");
-        std::cout << "\n";
-      }
-      std::cout << "  why: " << p["reason"].get<std::string>() << "\n";
-      for (const auto& s : p["health"]) {
-        std::cout << "  set " << s["set_identifier"].get<std::string>() << ": "
-                  << (s["healthy"].get<bool>() ? "healthy" : "unhealthy")
-                  << (s["health_check"].get<std::string>().empty() ? " (no health check)"
-                                                                    : " (" + s["health_check"].get<std::string>() + ")")
-                  << "\n";
-      }
-      if (p.contains("ecs_scope")) std::cout << "  ECS scope: /" << p["ecs_scope"].get<unsigned>() << "\n";
-      if (p.contains("client_location")) std::cout << "  client location: " << p["client_location"].dump() << "\n";
-    }
+    const std::function<void(const nlohmann::ordered_json&, const std::string&)> print_level =
+        [&](const nlohmann::ordered_json& p, const std::string& indent) {
+          std::cout << indent << "routing: " << p["policy"].get<std::string>() << ", "
+                    << p["record_sets"].get<unsigned>() << " record set(s) for this name and type\n";
+          if (!p.contains("chosen")) std::cout << indent << "  chosen: none\n";
+          for (const auto& c : p.contains("chosen") ? p["chosen"] : nlohmann::ordered_json::array()) {
+            std::cout << indent << "  chosen: " << c["record_set"].get<std::string>() << " (set "
+                      << c["set_identifier"].get<std::string>() << ")";
+            if (c.contains("health_check"))
+              std::cout << ", health check " << c["health_check"].get<std::string>();
+            if (c.contains("healthy")) std::cout << (c["healthy"].get<bool>() ? " healthy" : " unhealthy");
+            std::cout << "\n";
+          }
+          std::cout << indent << "  why: " << p["reason"].get<std::string>() << "\n";
+          for (const auto& st : p["health"]) {
+            std::cout << indent << "  set " << st["set_identifier"].get<std::string>() << ": "
+                      << (st["healthy"].get<bool>() ? "healthy" : "unhealthy")
+                      << (st["health_check"].get<std::string>().empty()
+                              ? (st.contains("evaluate_target_health") ? "" : " (no health check)")
+                              : " (" + st["health_check"].get<std::string>() + ")")
+                      << (st.contains("evaluate_target_health") ? " (evaluates its target's health)" : "") << "\n";
+          }
+          if (p.contains("ecs_scope")) std::cout << indent << "  ECS scope: /" << p["ecs_scope"].get<unsigned>() << "\n";
+          if (p.contains("client_location"))
+            std::cout << indent << "  client location: " << p["client_location"].dump() << "\n";
+          if (p.contains("then")) {
+            std::cout << indent << "  then, the alias's target:\n";
+            print_level(p["then"], indent + "  ");
+          }
+        };
+    if (j.contains("routing")) print_level(j["routing"], "");
   }
   return answered ? kExitOk : kExitNegative;
 }

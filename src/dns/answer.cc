@@ -36,7 +36,8 @@ class Writer {
   // RFC 7871 §7.2.1: the query's ECS option echoed (FAMILY, SOURCE, ADDRESS) with the SCOPE the
   // answer depends on.
   [[nodiscard]] std::size_t ecs_size() const { return q_.ecs ? 4 + 4 + (q_.ecs_source + 7u) / 8u : 0; }
-  void ecs_scope(std::uint8_t scope) { ecs_scope_ = scope; }
+  // The answer depends on the widest prefix any choice on its way looked at.
+  void ecs_scope(std::uint8_t scope) { ecs_scope_ = std::max(ecs_scope_, scope); }
 
   void question() {
     if (q_.question_size == 0 || pos_ + q_.question_size > limit_) return;
@@ -341,13 +342,23 @@ void copy_answer(Writer& w, const ZoneStore& s, std::uint32_t tmpl, const Writer
   const Choice c = choose_member(s, g, p, p.random != nullptr ? *p.random : fixed);
   info.group = index;
   info.choice = c;
+  if (info.depth < info.path.size()) {
+    info.path[info.depth] = index;
+    info.choices[info.depth] = c;
+    ++info.depth;
+  }
   w.ecs_scope(c.scope);
   if (c.count == 0) {
     w.copy(s, g.none, at, first);
     return;
   }
   for (unsigned k = 0; k < c.count; ++k) {
-    if (!w.copy(s, s.member_templates[g.members_begin + c.members[k]], at, first && k == 0)) break;
+    const std::uint32_t member = s.member_templates[g.members_begin + c.members[k]];
+    if (member & kGroupBit) {  // an alias into another group: it chooses in turn
+      copy_answer(w, s, member, at, first && k == 0, p, info);
+    } else if (!w.copy(s, member, at, first && k == 0)) {
+      break;
+    }
   }
 }
 
@@ -358,15 +369,27 @@ bool chaos_name(const Query& q, std::string_view a, std::string_view b) {
 
 }  // namespace
 
+// route53.md §2.9 rules 2 and 5: a member is healthy when its own check (if any) passes and, for
+// an alias with EvaluateTargetHealth, while at least one member of its target group is healthy
+// (the compiler bounds the depth).
+bool member_healthy(const ZoneStore& s, std::uint32_t m, const PolicyContext& p) {
+  const std::uint32_t check = s.member_checks[m];
+  if (check != kNoCheck && check < p.health.size() && p.health[check] == 0) return false;
+  const std::uint32_t target = s.member_evaluates[m];
+  if (target == kNoTemplate) return true;
+  const PolicyGroup& t = s.groups[target & ~kGroupBit];
+  for (std::uint32_t i = 0; i < t.members_count; ++i) {
+    if (member_healthy(s, t.members_begin + i, p)) return true;
+  }
+  return false;
+}
+
 Choice choose_member(const ZoneStore& s, const PolicyGroup& g, const PolicyContext& p, Random& random) {
   constexpr std::size_t kMaxMembers = 256;
   std::array<bool, kMaxMembers> healthy;
   std::array<double, kMaxMembers> latency;
   const std::size_t n = std::min<std::size_t>(g.members_count, kMaxMembers);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t check = s.member_checks[g.members_begin + i];
-    healthy[i] = check == kNoCheck || check >= p.health.size() || p.health[check] != 0;
-  }
+  for (std::size_t i = 0; i < n; ++i) healthy[i] = member_healthy(s, g.members_begin + static_cast<std::uint32_t>(i), p);
   ChoiceInput in;
   in.members = {s.members.data() + g.members_begin, n};
   in.healthy = {healthy.data(), n};
@@ -398,6 +421,7 @@ std::size_t answer_query(const ZoneStore& s, const Query& q, QueryStatus status,
                          const PolicyContext& policy) {
   info.group = kNoTemplate;
   info.zone = nullptr;
+  info.depth = 0;
   if (status == QueryStatus::kDrop || capacity < kClassicUdpSize) return 0;
   Writer w(q, out, std::min(capacity, response_limit(q, t)));
   w.question();

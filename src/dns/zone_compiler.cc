@@ -28,7 +28,8 @@ std::size_t ZoneStore::memory_bytes() const {
                   types.capacity() * sizeof(TypeTemplate) + nodes.capacity() * sizeof(Node);
   n += names.capacity() + name_offsets.capacity() * sizeof(std::uint32_t) + name_sizes.capacity();
   n += groups.capacity() * sizeof(PolicyGroup) + members.capacity() * sizeof(Member) +
-       (member_templates.capacity() + member_checks.capacity() + member_record_sets.capacity()) *
+       (member_templates.capacity() + member_checks.capacity() + member_evaluates.capacity() +
+        member_record_sets.capacity()) *
            sizeof(std::uint32_t) +
        cidr_blocks.capacity() * sizeof(CidrBlock);
   for (const auto& t : texts) n += sizeof(std::string) + t.capacity();
@@ -353,6 +354,7 @@ class ZoneCompiler {
     store->members.shrink_to_fit();
     store->member_templates.shrink_to_fit();
     store->member_checks.shrink_to_fit();
+    store->member_evaluates.shrink_to_fit();
     store->member_record_sets.shrink_to_fit();
     store->cidr_blocks.shrink_to_fit();
     store->nodes.shrink_to_fit();
@@ -374,6 +376,35 @@ class ZoneCompiler {
   }
 
   // ---- record sets to RRsets ------------------------------------------------------------------
+
+  // A record set's values (an alias's: its target's) and TTL; false when it has none.
+  bool rrset_of(const model::RecordSet& r, std::uint16_t type, RRset& set) {
+    set.type = type;
+    set.ttl = r.ttl ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(*r.ttl, 0, 2147483647)) : 300;
+    if (r.alias) {
+      if (!alias_values(r, type, set, 0)) return false;
+    } else {
+      for (const auto& v : r.values) add_value(r, type, v, set);
+    }
+    return !set.rdatas.empty();
+  }
+
+  // The policy group an alias points at: the record sets of its target's name and type in the
+  // zone, when they are under a routing policy. False for a simple target, a resource, none.
+  bool target_group(const model::RecordSet& r, std::uint16_t type, GroupData& out) {
+    if (r.alias_record_set == model::kNone) return false;
+    const auto& target = n_.record_sets[r.alias_record_set];
+    if (target.policy == model::RoutingPolicy::kSimple) return false;
+    out.policy = policy_of(target.policy);
+    out.members.clear();
+    for (model::Index ri : n_.hosted_zones[target.hosted_zone.index].record_sets) {
+      const auto& t = n_.record_sets[ri];
+      if (t.fqdn != target.fqdn || t.type != target.type || t.policy == model::RoutingPolicy::kSimple) continue;
+      RRset set;
+      if (&t != &r && rrset_of(t, type, set)) out.members.emplace_back(&t, std::move(set));
+    }
+    return !out.members.empty();
+  }
 
   // The values and TTL an alias answers with (route53.md §3): the target record set's in the
   // zone (all sets of that name and type, followed through further aliases), or a load
@@ -530,20 +561,16 @@ class ZoneCompiler {
       std::uint16_t type = model::rr_type_code(r.type);
       if (!owner || type == 0) continue;
       RRset set;
-      set.type = type;
-      set.ttl =
-          r.ttl ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(*r.ttl, 0, 2147483647)) : 300;
-      if (r.alias) {
-        if (!alias_values(r, type, set, 0)) continue;
-      } else {
-        for (const auto& v : r.values) add_value(r, type, v, set);
-      }
-      if (set.rdatas.empty()) continue;
+      if (!rrset_of(r, type, set)) continue;
       NodeData& node = nodes_[lower(Wire(owner->begin(), owner->end()))];
       if (r.policy != model::RoutingPolicy::kSimple) {
         GroupData& g = node.groups[type];
         g.policy = policy_of(r.policy);
         g.members.emplace_back(&r, set);
+      } else if (GroupData target; r.alias && target_group(r, type, target)) {
+        // A simple alias to a Name+Type under a policy answers as that policy chooses (route53.md
+        // §3: the alias answers with its target's records), not with all of the group's values.
+        node.groups[type] = std::move(target);
       }
       // Record sets of one name and type under a routing policy answer together until the
       // policy engine chooses among them: the first one's TTL (route53.md §2.2: one TTL).
@@ -685,7 +712,7 @@ class ZoneCompiler {
   // merged RRset of the group's type replaced by the member's own. Returns the group's index
   // with kGroupBit.
   std::uint32_t policy_group(const NodeData& node, const Wire& base, std::uint16_t group_type,
-                             const GroupData& group, std::uint16_t qtype, std::uint32_t nodata) {
+                             const GroupData& group, std::uint16_t qtype, std::uint32_t nodata, int depth = 0) {
     auto members = group.members;
     std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
       return a.first->set_identifier < b.first->set_identifier;
@@ -699,17 +726,34 @@ class ZoneCompiler {
     for (const auto& [r, set] : members) {
       if (r->cidr_collection != model::kNone) collection = &n_.cidr_collections[r->cidr_collection];
     }
+    // The members' own entries first (contiguous), then their nested groups, which append theirs.
     for (const auto& [r, set] : members) {
+      s_->members.push_back(member_of(*r, collection));
+      s_->member_templates.push_back(kNoTemplate);
+      s_->member_checks.push_back(r->health_check == model::kNone ? kNoCheck : r->health_check);
+      s_->member_evaluates.push_back(kNoTemplate);
+      s_->member_record_sets.push_back(static_cast<std::uint32_t>(r - n_.record_sets.data()));
+    }
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto& [r, set] = members[i];
+      const std::size_t at = g.members_begin + i;
+      GroupData target;
+      if (r->alias && depth < 8 && target_group(*r, group_type, target)) {
+        // An alias into another group of the zone: that group, answered under this name, chooses
+        // again (route53.md §3); with EvaluateTargetHealth, this member is healthy only while one
+        // of the target's is (§2.9 rule 5).
+        const std::uint32_t nested = policy_group(node, base, group_type, target, qtype, nodata, depth + 1);
+        s_->member_templates[at] = nested;
+        if (r->alias->evaluate_target_health) s_->member_evaluates[at] = nested;
+        continue;
+      }
       NodeData variant = node;
       for (auto& s : variant.rrsets) {
         if (s.type == group_type) s = set;
       }
       // Multivalue answers are several members' answers appended: answer records only.
       const bool additional = group.policy != Policy::kMultivalue;
-      s_->members.push_back(member_of(*r, collection));
-      s_->member_templates.push_back(answer(variant, base, qtype, additional));
-      s_->member_checks.push_back(r->health_check == model::kNone ? kNoCheck : r->health_check);
-      s_->member_record_sets.push_back(static_cast<std::uint32_t>(r - n_.record_sets.data()));
+      s_->member_templates[at] = answer(variant, base, qtype, additional);
     }
     if (group.policy == Policy::kIpBased && collection != nullptr) cidr_blocks(*collection, g);
     g.record_set = s_->member_record_sets[g.members_begin];

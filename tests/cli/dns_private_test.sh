@@ -72,6 +72,17 @@ expect "reach by name, json" 1 '"failure": "NXDOMAIN' -- \
 expect "reach by name from the internet" 1 "public DNS, zone ZPUBLIC" -- \
   "$bin" reach "$zones" --from internet --to www.example.com -q
 
+# Alias trees (route53.md §2.3, §2.9 rule 5): a latency alias evaluating its target's health backs
+# out of a Region whose weighted group is all unhealthy; dns answer shows both levels.
+tree="$root/tests/dns/zones/alias-tree.yaml"
+expect "alias tree, both levels" 0 "then, the alias's target:" -- \
+  "$bin" dns answer "$tree" --name www.example.net --from east -q
+expect "alias tree backs out" 0 "IN A 192.0.2.3" -- \
+  "$bin" dns answer "$tree" --name www.example.net --from east --health use1-a=unhealthy --health use1-b=unhealthy -q
+expect "alias tree says why" 0 "set us-east-1: unhealthy \(evaluates its target's health\)" -- \
+  "$bin" dns answer "$tree" --name www.example.net --from east --health use1-a=unhealthy --health use1-b=unhealthy -q
+expect "alias tree json" 0 '"then": \{' -- "$bin" dns answer "$tree" --name www.example.net --from east --json -q
+
 # serve dns: the public listener, app's resolver address (--vpc-listen) and data by source
 # address (--vpc-source 127.0.0.2/32=data, dig -b 127.0.0.2).
 free_port() {

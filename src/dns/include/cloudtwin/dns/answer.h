@@ -3,6 +3,7 @@
 // same code serves UDP and TCP, the tests and the fuzzer.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -24,6 +25,11 @@ struct AnswerInfo {
   std::uint32_t group = kNoTemplate;
   Choice choice;
   const Zone* zone = nullptr;  // the zone that answered
+  // Every group the answer went through, outermost first: an alias into another group of the
+  // zone chooses again there (route53.md §3). `group`/`choice` are the last of them.
+  std::uint8_t depth = 0;
+  std::array<std::uint32_t, 4> path{};
+  std::array<Choice, 4> choices{};
 };
 
 // Who asks and what routing policies choose by (route53.md §2, §2.9, §4): the client's address
@@ -50,6 +56,11 @@ struct PolicyContext {
 [[nodiscard]] std::size_t answer_query(const ZoneStore& store, const Query& q, QueryStatus status, Transport t,
                                        std::uint8_t* out, std::size_t capacity, AnswerInfo& info,
                                        const PolicyContext& policy = {});
+
+// Whether member `m` (an index into ZoneStore::members) counts healthy for `policy`: its own
+// check passes and, for an alias with EvaluateTargetHealth, one set of its target group is
+// healthy (route53.md §2.9 rules 2 and 5).
+[[nodiscard]] bool member_healthy(const ZoneStore& store, std::uint32_t m, const PolicyContext& policy);
 
 // Chooses among `group`'s members for `policy` (what answer_query does at a group).
 [[nodiscard]] Choice choose_member(const ZoneStore& store, const PolicyGroup& group,

@@ -165,6 +165,9 @@ struct ZoneStore {
   std::vector<Member> members;
   std::vector<std::uint32_t> member_templates;
   std::vector<std::uint32_t> member_checks;      // the network's health check index, or kNoCheck
+  // An alias member with EvaluateTargetHealth: the group (kGroupBit | index) it is healthy only
+  // while one member of is healthy; kNoTemplate otherwise.
+  std::vector<std::uint32_t> member_evaluates;
   std::vector<std::uint32_t> member_record_sets;  // the model's record set index
   std::vector<CidrBlock> cidr_blocks;
   std::deque<std::string> texts;  // what members' string_views view (a deque never moves them)
