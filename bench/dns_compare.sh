@@ -69,7 +69,7 @@ with open(f"{tmp}/queries", "w") as q:
             q.write(f"host{random.randrange(hosts)}.bench.example AAAA\n")
 EOF
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/dns_lib.sh"  # free_port, tree, cpu_seconds, rss_kib, stop, median
 
 # ---- starting each server on ZONEFILE, PORT; prints its pid -------------------------------------
 start_cloudtwin() {
@@ -135,31 +135,6 @@ EOF
   echo $!
 }
 
-# The pid and all its descendants.
-tree() {
-  local p="$1"
-  echo "$p"
-  for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do tree "$c"; done
-}
-# CPU seconds (user + system) of the tree.
-cpu_seconds() {
-  local ticks=0 t
-  for p in $(tree "$1"); do
-    # utime and stime: fields 14 and 15, counted after the command name, which may hold spaces
-    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')
-    t=${t:-0}
-    ticks=$((ticks + t))
-  done
-  echo "$ticks $(getconf CLK_TCK)" | awk '{printf "%.4f", $1 / $2}'
-}
-rss_kib() {
-  local kib=0 r
-  for p in $(tree "$1"); do
-    r=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
-    kib=$((kib + ${r:-0}))
-  done
-  echo "$kib"
-}
 wait_ready() {
   for _ in $(seq 200); do
     if dig +time=1 +tries=1 +short -p "$1" @127.0.0.1 bench.example SOA 2>/dev/null | grep -q hostmaster; then return 0; fi
@@ -168,12 +143,6 @@ wait_ready() {
   echo "dns_compare: a server did not answer on port $1" >&2
   return 1
 }
-stop() {
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 servers=(cloudtwin knot nsd)
 for round in $(seq "$rounds"); do

@@ -207,7 +207,7 @@ Choice geolocation(const ChoiceInput& in) {
         applies = true;
         break;
     }
-    auto& slot = by_level[3 - static_cast<int>(m.geo_level)];
+    auto& slot = by_level[3 - std::min<std::size_t>(3, static_cast<std::size_t>(m.geo_level))];
     if (applies && !slot) slot = i;
   }
   // The scope: a default answer for an unknown address rests on nothing more than the database's
