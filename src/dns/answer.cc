@@ -398,7 +398,7 @@ Choice choose_member(const ZoneStore& s, const PolicyGroup& g, const PolicyConte
   const bool by_location =
       g.policy == Policy::kGeolocation || g.policy == Policy::kLatency || g.policy == Policy::kGeoproximity;
   if (by_location && in.location == nullptr && p.geo != nullptr && p.address != nullptr &&
-      p.geo->lookup(*p.address, found)) {
+      p.geo->lookup(*p.address, found, p.geo_cache)) {
     in.location = &found.location;
   }
   in.address = p.address;

@@ -65,7 +65,7 @@ bool number(MMDB_entry_s* entry, double& out, const char* a, const char* b) {
 
 }  // namespace
 
-bool GeoDatabase::lookup(const ClientAddress& address, GeoResult& out) const {
+bool GeoDatabase::lookup(const ClientAddress& address, GeoResult& out, GeoCache* cache) const {
   if (!impl_->open) return false;
   sockaddr_storage storage{};
   if (address.v6) {
@@ -80,16 +80,27 @@ bool GeoDatabase::lookup(const ClientAddress& address, GeoResult& out) const {
   int error = 0;
   MMDB_lookup_result_s r = MMDB_lookup_sockaddr(&impl_->db, reinterpret_cast<const sockaddr*>(&storage), &error);
   if (error != MMDB_SUCCESS || !r.found_entry) return false;
-  text(&r.entry, out.continent, "continent", "code");
-  text(&r.entry, out.country, "country", "iso_code");
-  text(&r.entry, out.subdivision, "subdivisions", "0", "iso_code");
-  out.location = {};
+  GeoCache::Slot* slot = cache != nullptr ? &cache->slots_[r.entry.offset % GeoCache::kSlots] : nullptr;
+  if (slot != nullptr && slot->record == r.entry.offset && slot->database == impl_.get()) {
+    out = slot->result;
+  } else {
+    text(&r.entry, out.continent, "continent", "code");
+    text(&r.entry, out.country, "country", "iso_code");
+    text(&r.entry, out.subdivision, "subdivisions", "0", "iso_code");
+    out.location = {};
+    double latitude = 0, longitude = 0;
+    if (number(&r.entry, latitude, "location", "latitude") && number(&r.entry, longitude, "location", "longitude"))
+      out.location.point = GeoPoint{latitude, longitude};
+    if (slot != nullptr) {
+      slot->record = r.entry.offset;
+      slot->database = impl_.get();
+      slot->result = out;
+    }
+  }
+  // The views point into `out` itself, never into the cache.
   out.location.continent = out.continent;
   out.location.country = out.country;
   out.location.subdivision = out.subdivision;
-  double latitude = 0, longitude = 0;
-  if (number(&r.entry, latitude, "location", "latitude") && number(&r.entry, longitude, "location", "longitude"))
-    out.location.point = GeoPoint{latitude, longitude};
   // An IPv4 address in an IPv6 tree is looked up as ::a.b.c.d: its netmask counts 96 more bits.
   int prefix = r.netmask;
   if (!address.v6 && impl_->db.metadata.ip_version == 6) prefix -= 96;

@@ -310,6 +310,8 @@ void Server::udp_worker(unsigned index) {
   policy.address = &client;
   policy.random = &random;
   policy.geo = options_.geo;
+  auto geo_cache = std::make_unique<GeoCache>();
+  policy.geo_cache = geo_cache.get();
 
   const int fd = udp_fds_[index];
   const std::size_t endpoint = index / options_.threads;
@@ -413,6 +415,8 @@ void Server::tcp_worker() {
   PolicyContext policy;
   policy.random = &tcp_random;
   policy.geo = options_.geo;
+  auto geo_cache = std::make_unique<GeoCache>();
+  policy.geo_cache = geo_cache.get();
   int ep = epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
   ev.events = EPOLLIN;

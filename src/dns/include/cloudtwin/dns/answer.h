@@ -39,6 +39,7 @@ struct PolicyContext {
   const ClientAddress* address = nullptr;
   const ClientLocation* location = nullptr;  // given: used as is; else looked up in `geo`
   const GeoDatabase* geo = nullptr;
+  GeoCache* geo_cache = nullptr;  // the worker's (none: every lookup reads the database)
   // By the network's health check index: 0 = unhealthy. A check beyond the span is healthy.
   std::span<const std::uint8_t> health;
   Random* random = nullptr;  // none: a fixed seed (the same member every time for weighted)
