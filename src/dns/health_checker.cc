@@ -14,13 +14,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kBodyLimit = 5120;  // route53.md §5: the string must be in the first 5,120 bytes
 
+// One probe in flight. Its easy handle is kept for the next probe (curl_easy_reset keeps its
+// buffers), though never its connection: every probe connects afresh, as Route 53's do.
 struct Probe {
   std::size_t check = 0;
   unsigned checker = 0;
   std::string body;
   CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
-  curl_slist* resolve = nullptr;
 };
 
 std::size_t keep_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -34,8 +34,6 @@ std::size_t keep_body(char* data, std::size_t size, std::size_t count, void* use
 void release(CURLM* multi, Probe* p) {
   curl_multi_remove_handle(multi, p->easy);
   curl_easy_cleanup(p->easy);
-  curl_slist_free_all(p->headers);
-  curl_slist_free_all(p->resolve);
   delete p;
 }
 
@@ -150,9 +148,19 @@ void HealthChecker::run(Publish publish) {
       schedule.push({start + std::chrono::duration_cast<Clock::duration>(offset), i, c});
     }
   }
-  std::vector<Probe*> inflight;
+  std::vector<Probe*> inflight, idle;
   std::vector<bool> was(targets_.size());
   for (std::size_t i = 0; i < targets_.size(); ++i) was[i] = evaluator_.healthy(i);
+  // Each target's header lists, made once; and the checks no probe feeds (calculated ones, whose
+  // state follows their children): looked at whenever a probe reports.
+  std::vector<curl_slist*> headers(targets_.size()), resolves(targets_.size());
+  std::vector<std::size_t> derived;
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    if (!targets_[i].host_header.empty()) headers[i] = curl_slist_append(nullptr, targets_[i].host_header.c_str());
+    if (!targets_[i].resolve.empty()) resolves[i] = curl_slist_append(nullptr, targets_[i].resolve.c_str());
+    if (targets_[i].url.empty()) derived.push_back(i);
+  }
+  std::vector<std::size_t> reported;
 
   while (!stopping_) {
     const auto now = Clock::now();
@@ -160,8 +168,18 @@ void HealthChecker::run(Publish publish) {
       Due d = schedule.top();
       schedule.pop();
       const Target& t = targets_[d.check];
-      auto* p = new Probe{d.check, d.checker, {}, curl_easy_init(), nullptr, nullptr};
+      Probe* p = nullptr;
+      if (idle.empty()) {
+        p = new Probe{d.check, d.checker, {}, curl_easy_init()};
+      } else {
+        p = idle.back();
+        idle.pop_back();
+        p->check = d.check;
+        p->checker = d.checker;
+      }
       curl_easy_setopt(p->easy, CURLOPT_URL, t.url.c_str());
+      curl_easy_setopt(p->easy, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(p->easy, CURLOPT_FORBID_REUSE, 1L);
       curl_easy_setopt(p->easy, CURLOPT_PRIVATE, p);
       curl_easy_setopt(p->easy, CURLOPT_NOSIGNAL, 1L);
       curl_easy_setopt(p->easy, CURLOPT_CONNECTTIMEOUT_MS, t.connect_ms);
@@ -176,14 +194,8 @@ void HealthChecker::run(Publish publish) {
         curl_easy_setopt(p->easy, CURLOPT_SSL_VERIFYHOST, 0L);
         curl_easy_setopt(p->easy, CURLOPT_WRITEFUNCTION, keep_body);
         curl_easy_setopt(p->easy, CURLOPT_WRITEDATA, p);
-        if (!t.host_header.empty()) {
-          p->headers = curl_slist_append(nullptr, t.host_header.c_str());
-          curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER, p->headers);
-        }
-        if (!t.resolve.empty()) {
-          p->resolve = curl_slist_append(nullptr, t.resolve.c_str());
-          curl_easy_setopt(p->easy, CURLOPT_RESOLVE, p->resolve);
-        }
+        if (headers[d.check] != nullptr) curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER, headers[d.check]);
+        if (resolves[d.check] != nullptr) curl_easy_setopt(p->easy, CURLOPT_RESOLVE, resolves[d.check]);
       }
       curl_multi_add_handle(multi, p->easy);
       inflight.push_back(p);
@@ -212,10 +224,16 @@ void HealthChecker::run(Publish publish) {
       }
       probes_.fetch_add(1, std::memory_order_relaxed);
       evaluator_.record(p->check, p->checker, passed);
+      reported.push_back(p->check);
       inflight.erase(std::find(inflight.begin(), inflight.end(), p));
-      release(multi, p);
+      curl_multi_remove_handle(multi, p->easy);
+      curl_easy_reset(p->easy);
+      p->body.clear();
+      idle.push_back(p);
     }
-    for (std::size_t i = 0; i < targets_.size(); ++i) {
+    // Only what a probe reported on can have changed, and the checks computed from others.
+    if (!reported.empty()) reported.insert(reported.end(), derived.begin(), derived.end());
+    for (std::size_t i : reported) {
       const bool now_healthy = evaluator_.healthy(i);
       if (now_healthy == was[i]) continue;
       was[i] = now_healthy;
@@ -228,6 +246,7 @@ void HealthChecker::run(Publish publish) {
       log_("health check " + targets_[i].id + ": " + (now_healthy ? "unhealthy -> healthy" : "healthy -> unhealthy") +
            detail);
     }
+    reported.clear();
     if (changed) publish_now(publish);
     // Sleep until the next probe is due or a transfer moves, at most 50 ms (stop() is seen).
     long wait_ms = 50;
@@ -238,6 +257,12 @@ void HealthChecker::run(Publish publish) {
     curl_multi_poll(multi, nullptr, 0, static_cast<int>(wait_ms), nullptr);
   }
   for (Probe* p : inflight) release(multi, p);  // transfers still running are abandoned
+  for (Probe* p : idle) {
+    curl_easy_cleanup(p->easy);
+    delete p;
+  }
+  for (auto* l : headers) curl_slist_free_all(l);
+  for (auto* l : resolves) curl_slist_free_all(l);
   curl_multi_cleanup(multi);
 }
 
