@@ -37,6 +37,7 @@ struct ServeDnsOptions {
   std::vector<std::string> health;  // ID=healthy|unhealthy
   std::string geoip;
   double health_interval_scale = 1.0;
+  bool explain = false;
   std::vector<std::string> vpc_listen;  // VPC=ADDR:PORT
   std::vector<std::string> vpc_source;  // CIDR=VPC
   std::vector<std::string> vpcs;        // the VPCs both name, checked against each load
@@ -165,6 +166,7 @@ int serve(ServeDnsOptions& o) {
   options.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   options.rrl = o.rrl;
   options.seed = o.seed;
+  options.explain = o.explain;
   dns::GeoDatabase geo;
   if (!o.geoip.empty()) {
     std::string error;
@@ -287,6 +289,9 @@ Runner add_serve_command(CLI::App& app) {
                   "Multiply health checks' RequestInterval (10 or 30 s) by X, e.g. 0.01 to see failover in "
                   "a fraction of a second; thresholds still count consecutive probes")
       ->check(CLI::Range(0.001, 1000.0));
+  cmd->add_flag("--explain", o->explain,
+                "Add to each answer a TXT record explain.cloudtwin. in the additional section: the zone that "
+                "answered and what each routing policy chose and why (for dig)");
   cmd->add_option("--geoip", o->geoip,
                   "Client locations for geolocation, latency and geoproximity routing: a MaxMind-format .mmdb "
                   "(GeoIP2-City shaped)");

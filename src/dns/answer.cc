@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <optional>
 #include <string_view>
 
@@ -368,6 +369,62 @@ bool chaos_name(const Query& q, std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+std::string_view policy_text(Policy p) {
+  switch (p) {
+    case Policy::kWeighted: return "weighted";
+    case Policy::kLatency: return "latency";
+    case Policy::kGeolocation: return "geolocation";
+    case Policy::kGeoproximity: return "geoproximity";
+    case Policy::kFailover: return "failover";
+    case Policy::kMultivalue: return "multivalue";
+    case Policy::kIpBased: return "IP-based";
+  }
+  return "?";
+}
+
+std::size_t append_explanation(const ZoneStore& s, const AnswerInfo& info, const PolicyContext& p, std::uint8_t* out,
+                               std::size_t length, std::size_t limit) {
+  if (length < kHeaderSize || info.truncated || info.zone == nullptr) return length;
+  // The strings, each at most 255 octets (RFC 1035 §3.3.14).
+  std::array<std::string, 6> strings;
+  std::size_t count = 0;
+  const View* view = p.view < s.views.size() ? &s.views[p.view] : nullptr;
+  strings[count++] = "zone " + info.zone->id + (info.zone->private_zone ? " (private)" : " (public)") +
+                     (view != nullptr ? ", asked from inside " + view->vpc : "");
+  for (unsigned d = 0; d < info.depth && count < strings.size(); ++d) {
+    const PolicyGroup& g = s.groups[info.path[d]];
+    const Choice& c = info.choices[d];
+    std::string line = std::string(d > 0 ? "then " : "") + std::string(policy_text(g.policy)) + " chose ";
+    for (unsigned k = 0; k < c.count; ++k) line += (k ? "," : "") + s.member_names[g.members_begin + c.members[k]];
+    if (c.count == 0) line += "nothing";
+    line += ": " + std::string(reason_text(c.reason));
+    if (c.scope > 0) line += " (scope /" + std::to_string(c.scope) + ")";
+    strings[count++] = std::move(line);
+  }
+  using namespace std::string_view_literals;
+  constexpr std::string_view owner = "\x07" "explain" "\x09" "cloudtwin" "\x00"sv;
+  std::size_t rdata = 0;
+  for (std::size_t i = 0; i < count; ++i) rdata += 1 + std::min<std::size_t>(strings[i].size(), 255);
+  const std::size_t size = owner.size() + 10 + rdata;
+  if (length + size > limit) return length;
+  std::uint8_t* w = out + length;
+  std::memcpy(w, owner.data(), owner.size());
+  w += owner.size();
+  put16(w, kTypeTxt);
+  put16(w + 2, kClassIn);
+  put32(w + 4, 0);
+  put16(w + 8, static_cast<std::uint16_t>(rdata));
+  w += 10;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t n = std::min<std::size_t>(strings[i].size(), 255);
+    *w++ = static_cast<std::uint8_t>(n);
+    std::memcpy(w, strings[i].data(), n);
+    w += n;
+  }
+  put16(out + 10, static_cast<std::uint16_t>(get16(out + 10) + 1));
+  return length + size;
+}
 
 // route53.md §2.9 rules 2 and 5: a member is healthy when its own check (if any) passes and, for
 // an alias with EvaluateTargetHealth, while at least one member of its target group is healthy

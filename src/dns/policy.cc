@@ -165,7 +165,14 @@ Choice best(const ChoiceInput& in, Key key, std::uint8_t scope) {
       healthy_key = k;
     }
   }
-  if (!best_any) return {};
+  if (!best_any) {
+    // Nothing to measure by (no location, or no set with a place): Route 53 always has its
+    // telemetry and answers; here the first healthy set in SetIdentifier order does (docs/dns-policies.md).
+    for (std::size_t i = 0; i < in.members.size(); ++i) {
+      if (in.healthy[i]) return one(i, Reason::kUnknownLocation, scope);
+    }
+    return one(0, Reason::kAllUnhealthy, scope);
+  }
   if (best_healthy) return one(*best_healthy, best_healthy == best_any ? Reason::kChosen : Reason::kUnhealthySkipped, scope);
   return one(*best_any, Reason::kAllUnhealthy, scope);
 }
@@ -368,6 +375,7 @@ std::string_view reason_text(Reason r) {
     case Reason::kChinaRegion: return "a client in China gets the cn-north-1 set";
     case Reason::kNoMatch: return "no record set for the client's location and no default: no answer";
     case Reason::kDefaultShorterPrefix: return "the client's prefix is shorter than the matching block: the default answers";
+    case Reason::kUnknownLocation: return "the client's location is unknown: the first healthy set answers";
   }
   return "";
 }

@@ -371,6 +371,9 @@ void Server::udp_worker(unsigned index) {
           client = client_address(peers[i]);
           if (!fixed_view) policy.view = view_for(*zones, endpoint, client);
           length = answer_query(*zones, q, status, Transport::kUdp, answer, kAnswerBuffer, info, policy);
+          if (options_.explain && length > 0)
+            length = append_explanation(*zones, info, policy, answer, length,
+                                        std::min(kAnswerBuffer, response_limit(q, Transport::kUdp)));
           break;
       }
       if (length == 0) continue;
@@ -508,6 +511,8 @@ void Server::tcp_worker() {
           policy.view = view_for(*zones, c.endpoint, c.client);
           std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2,
                                           kMaxMessage, info, policy);
+          if (options_.explain && size > 0)
+            size = append_explanation(*zones, info, policy, answer.data() + 2, size, kMaxMessage);
           pos += 2 + len;
           if (size == 0) {
             bump(counters.dropped);

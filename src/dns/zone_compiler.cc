@@ -356,6 +356,7 @@ class ZoneCompiler {
     store->member_checks.shrink_to_fit();
     store->member_evaluates.shrink_to_fit();
     store->member_record_sets.shrink_to_fit();
+    store->member_names.shrink_to_fit();
     store->cidr_blocks.shrink_to_fit();
     store->nodes.shrink_to_fit();
     store->names.shrink_to_fit();
@@ -733,6 +734,7 @@ class ZoneCompiler {
       s_->member_checks.push_back(r->health_check == model::kNone ? kNoCheck : r->health_check);
       s_->member_evaluates.push_back(kNoTemplate);
       s_->member_record_sets.push_back(static_cast<std::uint32_t>(r - n_.record_sets.data()));
+      s_->member_names.push_back(r->set_identifier);
     }
     for (std::size_t i = 0; i < members.size(); ++i) {
       const auto& [r, set] = members[i];

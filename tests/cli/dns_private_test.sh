@@ -125,6 +125,26 @@ status=$?
 check "SIGTERM exit" 0 "$status"
 server=""
 
+# serve dns --explain: the TXT record explain.cloudtwin. says how the answer was chosen.
+eport=$(free_port)
+"$bin" serve dns "$tree" --listen "127.0.0.1:$eport" --threads 1 --explain -q --health use1-a=unhealthy \
+  --health use1-b=unhealthy --vpc-source 127.0.0.0/8=east 2>"$tmp/elog" &
+server=$!
+for _ in $(seq 100); do
+  dig +time=1 +tries=1 +short -p "$eport" @127.0.0.1 simple.example.net A 2>/dev/null | grep -qE '^[0-9.]+$' && break
+  sleep 0.05
+done
+dig +time=2 +tries=2 -p "$eport" @127.0.0.1 www.example.net A >"$tmp/edig" 2>&1
+if grep -q 'explain.cloudtwin.*"latency chose eu-west-1: the policy.s first choice is unhealthy' "$tmp/edig" &&
+  grep -q "192.0.2.3" "$tmp/edig"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL serve --explain:"; cat "$tmp/edig" "$tmp/elog"; fail=$((fail + 1))
+fi
+kill "$server"
+wait "$server"
+server=""
+
 expect "serve unknown VPC" 2 "no VPC .nowhere." -- \
   "$bin" serve dns "$zones" --listen 127.0.0.1:0 --vpc-listen nowhere=127.0.0.1:0
 expect "serve bad --vpc-listen" 2 "expected VPC=ADDR:PORT" -- "$bin" serve dns "$zones" --vpc-listen app

@@ -66,6 +66,17 @@ TEST(AliasTree, LatencyAliasIntoWeightedGroupChoosesTwice) {
   EXPECT_EQ(answers(t, "www.example.net", "west"), (std::map<std::string, int>{{"192.0.2.3", 1}}));
 }
 
+// Where the client is unknown (no database, no VPC) latency still answers: the first healthy
+// Region in SetIdentifier order (docs/dns-policies.md), here eu-west-1 and then us-east-1.
+TEST(AliasTree, UnknownLocationAnswersTheFirstHealthyRegion) {
+  AnswerInfo info;
+  EXPECT_EQ(answers(tree(), "www.example.net", "", 1, &info), (std::map<std::string, int>{{"192.0.2.3", 1}}));
+  EXPECT_EQ(info.choices[0].reason, Reason::kUnknownLocation);
+  auto got = answers(tree({"euw1-a"}), "www.example.net", "", 100);
+  EXPECT_EQ(got.count("192.0.2.3"), 0u);
+  EXPECT_EQ(got["192.0.2.1"] + got["192.0.2.2"], 100);
+}
+
 // §2.9 rule 1: one unhealthy set of the target group: the other answers.
 TEST(AliasTree, UnhealthyTargetSetIsSkipped) {
   auto t = tree({"use1-a"});
@@ -113,6 +124,32 @@ TEST(AliasTree, OwnCheckAndTargetHealthMustBothPass) {
   EXPECT_EQ(answers(tree({"alias-own"}), "both.example.net", "east"), (std::map<std::string, int>{{"192.0.2.9", 1}}));
   EXPECT_EQ(answers(tree({"use1-a", "use1-b"}), "both.example.net", "east"),
             (std::map<std::string, int>{{"192.0.2.9", 1}}));
+}
+
+// serve dns --explain: one TXT record in the additional section, only when it fits.
+TEST(AliasTree, ExplanationIsATxtRecordWhenItFits) {
+  auto t = tree({"use1-a", "use1-b"});
+  PolicyContext p;
+  p.view = t.store->view_of("east");
+  p.health = t.store->health;
+  std::vector<std::uint8_t> q = {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p',
+                                 'l', 'e', 3, 'n', 'e', 't', 0, 0, 1, 0, 1};
+  Query query;
+  const QueryStatus st = parse_query(q.data(), q.size(), query);
+  std::vector<std::uint8_t> out(4096);
+  AnswerInfo info;
+  const std::size_t n = answer_query(*t.store, query, st, Transport::kUdp, out.data(), out.size(), info, p);
+  ASSERT_GT(n, 12u);
+  const std::uint16_t additional = get16(out.data() + 10);
+  const std::size_t m = append_explanation(*t.store, info, p, out.data(), n, 4096);
+  ASSERT_GT(m, n);
+  EXPECT_EQ(get16(out.data() + 10), additional + 1);
+  const std::string text(out.begin() + static_cast<std::ptrdiff_t>(n), out.begin() + static_cast<std::ptrdiff_t>(m));
+  EXPECT_NE(text.find("\x07" "explain" "\x09" "cloudtwin"), std::string::npos);
+  EXPECT_NE(text.find("latency chose eu-west-1: the policy's first choice is unhealthy"), std::string::npos);
+  EXPECT_NE(text.find("then weighted chose a"), std::string::npos);
+  // No room: the response stays as it was.
+  EXPECT_EQ(append_explanation(*t.store, info, p, out.data(), n, n + 20), n);
 }
 
 TEST(AliasTree, MemberHealthFollowsTheTree) {

@@ -58,6 +58,14 @@ struct PolicyContext {
                                        std::uint8_t* out, std::size_t capacity, AnswerInfo& info,
                                        const PolicyContext& policy = {});
 
+// `serve dns --explain`: appends to the response in `out` (`length` bytes; at most `limit`) one
+// TXT record, owner "explain.cloudtwin.", TTL 0, in the additional section: which zone answered
+// (and from which VPC's view) and, for each routing policy on the way, what it chose and why.
+// Returns the new length; the same when the response is truncated, empty, or the record does not
+// fit.
+[[nodiscard]] std::size_t append_explanation(const ZoneStore& store, const AnswerInfo& info, const PolicyContext& policy,
+                                             std::uint8_t* out, std::size_t length, std::size_t limit);
+
 // Whether member `m` (an index into ZoneStore::members) counts healthy for `policy`: its own
 // check passes and, for an alias with EvaluateTargetHealth, one set of its target group is
 // healthy (route53.md §2.9 rules 2 and 5).

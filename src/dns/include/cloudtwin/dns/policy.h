@@ -105,6 +105,7 @@ enum class Reason : std::uint8_t {
   kChinaRegion,         // latency: a client in China gets the cn-north-1 set
   kNoMatch,             // geolocation / IP-based: no set for the client and no default: NODATA
   kDefaultShorterPrefix,// IP-based: the client's prefix is shorter than the matching block
+  kUnknownLocation,     // latency / geoproximity: where the client is is unknown; the first healthy set
 };
 [[nodiscard]] std::string_view reason_text(Reason r);
 

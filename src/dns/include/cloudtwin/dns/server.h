@@ -52,6 +52,7 @@ struct ServerOptions {
   std::optional<std::uint64_t> seed;
   const GeoDatabase* geo = nullptr;  // client locations (--geoip); owned by the caller
   std::vector<VpcSource> vpc_sources;
+  bool explain = false;  // --explain: a TXT record in each answer says how it was chosen
   std::chrono::milliseconds tcp_idle{10000};
   std::size_t tcp_max_connections = 1024;
 };

@@ -169,6 +169,7 @@ struct ZoneStore {
   // while one member of is healthy; kNoTemplate otherwise.
   std::vector<std::uint32_t> member_evaluates;
   std::vector<std::uint32_t> member_record_sets;  // the model's record set index
+  std::vector<std::string> member_names;          // SetIdentifier, for explanations
   std::vector<CidrBlock> cidr_blocks;
   std::deque<std::string> texts;  // what members' string_views view (a deque never moves them)
   // The network's health checks, by index: their ids, and the state answers use (1 healthy, 0
