@@ -30,7 +30,7 @@ constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 
 constexpr std::string_view kAnswerKeys[] = {"HostedZones", "HostedZone", "ResourceRecordSets",
-                                            "DelegationSets", "DelegationSet"};
+                                            "DelegationSets", "DelegationSet", "HealthChecks", "HealthCheck"};
 constexpr std::string_view kCompanionKeys[] = {
     "IsTruncated",    "MaxItems",       "Marker",         "NextMarker",
     "NextRecordName", "NextRecordType", "NextRecordIdentifier", "VPCs",
@@ -425,6 +425,73 @@ void Reader::read_answer(json::Reader& rd, const Value& root, const std::string&
   if (!root.get("ResourceRecordSets").absent()) {
     record_sets(rd, root.get("ResourceRecordSets"), root, file);
   }
+  const Value checks = root.get("HealthChecks");
+  if (!checks.absent() && rd.expect(checks, Type::kArray, "HealthChecks")) {
+    for (const auto& h : checks.items()) health_check(rd, h);
+  }
+  if (!root.get("HealthCheck").absent()) health_check(rd, root.get("HealthCheck"));
+}
+
+// route53.md §5; the API's HealthCheck: {Id, CallerReference, HealthCheckConfig, HealthCheckVersion,
+// LinkedService, CloudWatchAlarmConfiguration}; HealthCheckConfig as CreateHealthCheck takes it.
+// finalize() checks the values as CreateHealthCheck does.
+void Reader::health_check(json::Reader& rd, const Value& v) {
+  rd.set_resource("");
+  if (!rd.expect(v, Type::kObject, "HealthCheck")) return;
+  auto id = text(rd, v.get("Id"), "Id");
+  if (!id || id->empty()) {
+    rd.error(v.offset(), "", "a HealthCheck needs its `Id`");
+    return;
+  }
+  rd.set_resource(*id);
+  check_keys(rd, v,
+             {"Id", "CallerReference", "HealthCheckConfig", "HealthCheckVersion", "LinkedService",
+              "CloudWatchAlarmConfiguration"},
+             "a HealthCheck", false);
+  const Value c = v.get("HealthCheckConfig");
+  if (c.absent()) {
+    rd.error(v.offset(), *id, "a HealthCheck needs its `HealthCheckConfig`");
+    return;
+  }
+  if (!rd.expect(c, Type::kObject, "HealthCheckConfig")) return;
+  check_keys(rd, c,
+             {"AlarmIdentifier", "ChildHealthChecks", "Disabled", "EnableSNI", "FailureThreshold",
+              "FullyQualifiedDomainName", "HealthThreshold", "InsufficientDataHealthStatus", "Inverted", "IPAddress",
+              "MeasureLatency", "Port", "Regions", "RequestInterval", "ResourcePath", "RoutingControlArn",
+              "SearchString", "Type"},
+             "a HealthCheckConfig", false);
+  model::HealthCheck h;
+  h.id = *id;
+  h.name = *id;
+  h.at = rd.at(v);
+  if (auto t = text(rd, c.get("Type"), "Type")) h.type = *t;
+  if (h.type.empty()) rd.error(c.offset(), *id, "a HealthCheckConfig needs its `Type`");
+  if (auto t = text(rd, c.get("IPAddress"), "IPAddress")) h.ip_address = *t;
+  if (auto n = rd.integer(c.get("Port"), "Port", kMin, kMax)) h.port = *n;
+  if (auto t = text(rd, c.get("FullyQualifiedDomainName"), "FullyQualifiedDomainName")) h.fqdn = *t;
+  if (auto t = text(rd, c.get("ResourcePath"), "ResourcePath")) h.resource_path = *t;
+  if (auto t = text(rd, c.get("SearchString"), "SearchString")) h.search_string = *t;
+  if (auto n = rd.integer(c.get("RequestInterval"), "RequestInterval", kMin, kMax)) h.request_interval = *n;
+  if (auto n = rd.integer(c.get("FailureThreshold"), "FailureThreshold", kMin, kMax)) h.failure_threshold = *n;
+  if (auto b = rd.boolean(c.get("Inverted"), "Inverted")) h.inverted = *b;
+  if (auto b = rd.boolean(c.get("Disabled"), "Disabled")) h.disabled = *b;
+  if (auto b = rd.boolean(c.get("EnableSNI"), "EnableSNI")) h.enable_sni = *b;
+  if (auto b = rd.boolean(c.get("MeasureLatency"), "MeasureLatency")) h.measure_latency = *b;
+  if (auto n = rd.integer(c.get("HealthThreshold"), "HealthThreshold", kMin, kMax)) h.health_threshold = *n;
+  if (auto t = text(rd, c.get("InsufficientDataHealthStatus"), "InsufficientDataHealthStatus"))
+    h.insufficient_data_health_status = *t;
+  for (const auto r : rd.strings(c.get("Regions"), "Regions")) h.regions.emplace_back(r);
+  const Value children = c.get("ChildHealthChecks");
+  for (const auto child : rd.strings(children, "ChildHealthChecks")) {
+    h.children.push_back({std::string(child), rd.at(children), model::kNone});
+  }
+  for (const auto& existing : n_.health_checks) {
+    if (existing.id == h.id) {
+      rd.warning(v.offset(), *id, "health check " + h.id + " is read twice: the later one is kept");
+    }
+  }
+  std::erase_if(n_.health_checks, [&](const model::HealthCheck& e) { return e.id == h.id; });
+  n_.health_checks.push_back(std::move(h));
 }
 
 void Reader::finish() {
@@ -706,7 +773,8 @@ bool is_route53_json(std::string_view head) {
     return head.find("\"" + std::string(key) + "\"") != std::string_view::npos;
   };
   return has("ResourceRecordSet") || has("ResourceRecordSets") || has("HostedZones") ||
-         has("HostedZone") || has("ChangeBatch") ||
+         has("HostedZone") || has("ChangeBatch") || has("HealthChecks") ||
+         (has("HealthCheck") && has("HealthCheckConfig")) ||
          (has("Changes") && has("Action")) || (has("examples") && has("ChangeResourceRecordSets"));
 }
 

@@ -23,7 +23,8 @@ class Reader {
   Reader(model::Network& n, Diagnostics& d) : n_(n), d_(d) {}
 
   // An answer of list-hosted-zones, get-hosted-zone, list-reusable-delegation-sets,
-  // get-reusable-delegation-set or list-resource-record-sets (the whole object). `file` is the
+  // get-reusable-delegation-set, list-resource-record-sets, list-health-checks or
+  // get-health-check (the whole object). `file` is the
   // file's path, whose name may hold the zone's id.
   void read_answer(json::Reader& rd, const json::Value& root, const std::string& file);
   // A standalone file: an answer, a change batch, a {"status_code", "data"} recording or
@@ -36,6 +37,8 @@ class Reader {
  private:
   void hosted_zone(json::Reader& rd, const json::Value& v, const json::Value& answer);
   std::string delegation_set(json::Reader& rd, const json::Value& v);
+  // A HealthCheck of list-health-checks / get-health-check: Id and HealthCheckConfig.
+  void health_check(json::Reader& rd, const json::Value& v);
   // Reads a ResourceRecordSet; false if it cannot be used. `strict`: unknown keys are errors
   // (a request), else warnings (an answer, which AWS extends over time).
   bool record_set(json::Reader& rd, const json::Value& v, model::RecordSet& out, bool strict);

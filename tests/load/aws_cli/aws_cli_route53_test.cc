@@ -352,3 +352,90 @@ TEST_F(Route53Files, SharedDataLoads) {
 
 }  // namespace
 }  // namespace cloudtwin::load
+
+namespace cloudtwin::load {
+namespace {
+
+// list-health-checks (API_HealthCheck, API_HealthCheckConfig; route53.md §5), in a snapshot
+// beside the records that name them.
+constexpr const char* kHealthChecks = R"({
+  "HealthChecks": [
+    {"Id": "abcdef11-2222-3333-4444-555555fedcba", "CallerReference": "2014-09-01-1",
+     "HealthCheckConfig": {"IPAddress": "192.0.2.17", "Port": 80, "Type": "HTTP",
+       "ResourcePath": "/docs/route-53-health-check.html", "FullyQualifiedDomainName": "example.com",
+       "RequestInterval": 10, "FailureThreshold": 2, "MeasureLatency": false, "Inverted": false,
+       "Disabled": false, "EnableSNI": false},
+     "HealthCheckVersion": 1},
+    {"Id": "11111111-2222-3333-4444-000000000002", "CallerReference": "calc",
+     "HealthCheckConfig": {"Type": "CALCULATED", "HealthThreshold": 1, "Inverted": true,
+       "ChildHealthChecks": ["abcdef11-2222-3333-4444-555555fedcba"]},
+     "HealthCheckVersion": 3}
+  ],
+  "IsTruncated": false,
+  "MaxItems": "100",
+  "Marker": ""
+})";
+
+TEST(AwsCliRoute53, ListHealthChecksInASnapshot) {
+  SnapshotFolder s("r53_health");
+  s.write("aws_configs/us-east-1/Vpcs.json", kVpcs);
+  s.write("aws_configs/route53/HostedZones.json", kZones);
+  s.write("aws_configs/route53/HealthChecks.json", kHealthChecks);
+  s.write("aws_configs/route53/A-ResourceRecordSets-public.json", kPublicRecords);
+  Loaded l = load(s.str());
+  ASSERT_TRUE(l.ok) << dump(l.diagnostics);
+  ASSERT_EQ(l.network.health_checks.size(), 2u);
+  const auto& h = l.network.health_checks[0];
+  EXPECT_EQ(h.id, "abcdef11-2222-3333-4444-555555fedcba");
+  EXPECT_EQ(h.type, "HTTP");
+  EXPECT_EQ(h.ip_address, "192.0.2.17");
+  EXPECT_EQ(h.port, 80);
+  EXPECT_EQ(h.request_interval, 10);
+  EXPECT_EQ(h.failure_threshold, 2);
+  EXPECT_EQ(h.resource_path, "/docs/route-53-health-check.html");
+  EXPECT_GT(h.at.line, 1u);
+  const auto& calc = l.network.health_checks[1];
+  EXPECT_TRUE(calc.inverted);
+  ASSERT_EQ(calc.children.size(), 1u);
+  EXPECT_EQ(calc.children[0].index, 0u);  // resolved by finalize()
+  // The weighted record's HealthCheckId now names a check of the inputs: no gap warning for it.
+  const auto* blue = record(l.network, "www.example.com.", "A", "blue");
+  ASSERT_TRUE(blue);
+  EXPECT_EQ(blue->health_check, 0u);
+  for (const auto& d : l.diagnostics.items()) EXPECT_EQ(d.message.find("abcdef11"), std::string::npos) << d.str();
+}
+
+// What CreateHealthCheck rejects is a located error, as in the other readers.
+TEST(AwsCliRoute53, BadHealthChecksAreLocatedErrors) {
+  SnapshotFolder s("r53_bad_health");
+  const auto path = s.write("health.json", R"({
+  "HealthChecks": [
+    {"Id": "no-type", "HealthCheckConfig": {"IPAddress": "192.0.2.1", "Port": 80}},
+    {"HealthCheckConfig": {"Type": "TCP"}},
+    {"Id": "no-config"}
+  ]
+})");
+  Loaded l;
+  l.ok = load_network({path}, l.network, l.diagnostics);
+  EXPECT_FALSE(l.ok);
+  const auto* type = error_containing(l.diagnostics, "needs its `Type`");
+  ASSERT_TRUE(type) << dump(l.diagnostics);
+  EXPECT_EQ(type->resource, "no-type");
+  EXPECT_EQ(type->line, 3u);
+  EXPECT_TRUE(error_containing(l.diagnostics, "a HealthCheck needs its `Id`")) << dump(l.diagnostics);
+  EXPECT_TRUE(error_containing(l.diagnostics, "needs its `HealthCheckConfig`")) << dump(l.diagnostics);
+  // Values CreateHealthCheck refuses (RequestInterval is 10 or 30), as finalize() checks them.
+  const auto bad = s.write("interval.json", R"({"HealthChecks": [
+    {"Id": "bad-interval", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "192.0.2.1", "Port": 80,
+      "RequestInterval": 20}}]})");
+  Loaded b;
+  b.ok = load_network({bad}, b.network, b.diagnostics);
+  EXPECT_FALSE(b.ok);
+  const auto* interval = error_containing(b.diagnostics, "RequestInterval");
+  ASSERT_TRUE(interval) << dump(b.diagnostics);
+  EXPECT_EQ(interval->resource, "bad-interval");
+  EXPECT_EQ(interval->line, 2u);
+}
+
+}  // namespace
+}  // namespace cloudtwin::load
