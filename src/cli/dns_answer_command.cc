@@ -26,6 +26,7 @@ struct DnsAnswerOptions {
   bool json = false;
   std::string geoip;
   std::string from;  // a VPC or an instance
+  std::string latency_table;
 };
 
 const char* policy_name(dns::Policy p) {
@@ -177,6 +178,14 @@ int answer(const DnsAnswerOptions& o) {
     std::string error;
     if (!geo.open(o.geoip, error)) return usage_error("--geoip " + error, "a MaxMind-format (.mmdb) database");
     policy.geo = &geo;
+  }
+  dns::LatencyTable latency;
+  if (!o.latency_table.empty()) {
+    Diagnostics d;
+    const bool read = latency.read(o.latency_table, d);
+    for (const auto& item : d.items()) std::cerr << item.str() << "\n";
+    if (!read) return kExitBadInput;
+    policy.latency = &latency;
   }
   dns::GeoResult where;
   if (client && policy.geo != nullptr && geo.lookup(*client, where)) {
@@ -338,6 +347,8 @@ Runner add_dns_command(CLI::App& app) {
   cmd->add_option("--health", o->health, "A health check's state, ID=healthy or ID=unhealthy (repeatable)");
   cmd->add_option("--seed", o->seed, "Seed of the weighted and multivalue draw (default 0)");
   cmd->add_flag("--private-zones", o->private_zones, "Answer from every private hosted zone too, as if inside all their VPCs");
+  cmd->add_option("--latency-table", o->latency_table,
+                  "Measured latencies for latency routing: lines of `CLIENT-PREFIX, REGION, MS`");
   cmd->add_option("--from", o->from,
                   "Ask from inside a VPC, or from an instance (its VPC and address): that VPC's private hosted "
                   "zones answer first, as its Amazon resolver does");

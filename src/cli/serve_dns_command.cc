@@ -38,6 +38,7 @@ struct ServeDnsOptions {
   std::string geoip;
   double health_interval_scale = 1.0;
   bool explain = false;
+  std::string latency_table;
   std::vector<std::string> vpc_listen;  // VPC=ADDR:PORT
   std::vector<std::string> vpc_source;  // CIDR=VPC
   std::vector<std::string> vpcs;        // the VPCs both name, checked against each load
@@ -173,6 +174,14 @@ int serve(ServeDnsOptions& o) {
     if (!geo.open(o.geoip, error)) return usage_error("--geoip " + error, "a MaxMind-format (.mmdb) database");
     options.geo = &geo;
   }
+  dns::LatencyTable latency;
+  if (!o.latency_table.empty()) {
+    Diagnostics d;
+    const bool read = latency.read(o.latency_table, d);
+    for (const auto& item : d.items()) std::cerr << item.str() << "\n";
+    if (!read) return kExitBadInput;
+    options.latency = &latency;
+  }
 
   // Signals are taken by this thread only: block them before any other thread starts.
   sigset_t signals;
@@ -289,6 +298,9 @@ Runner add_serve_command(CLI::App& app) {
                   "Multiply health checks' RequestInterval (10 or 30 s) by X, e.g. 0.01 to see failover in "
                   "a fraction of a second; thresholds still count consecutive probes")
       ->check(CLI::Range(0.001, 1000.0));
+  cmd->add_option("--latency-table", o->latency_table,
+                  "Measured latencies for latency routing, lines of `CLIENT-PREFIX, REGION, MS` (the most specific "
+                  "prefix holding the client decides); default: great-circle distance");
   cmd->add_flag("--explain", o->explain,
                 "Add to each answer a TXT record explain.cloudtwin. in the additional section: the zone that "
                 "answered and what each routing policy chose and why (for dig)");

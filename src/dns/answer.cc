@@ -459,6 +459,18 @@ Choice choose_member(const ZoneStore& s, const PolicyGroup& g, const PolicyConte
     in.location = &found.location;
   }
   in.address = p.address;
+  ClientLocation measured;
+  if (g.policy == Policy::kLatency && p.latency != nullptr && p.address != nullptr && p.view == kNoView) {
+    // A measured table holding the client decides; the answer rests on its prefix (ECS scope).
+    if (auto prefix = p.latency->lookup(*p.address, in.members, latency.data())) {
+      if (in.location != nullptr) measured = *in.location;
+      measured.prefix = *prefix;
+      in.location = &measured;
+      in.latency = {latency.data(), n};
+      if (g.blocks_count > 0) in.blocks = {s.cidr_blocks.data() + g.blocks_begin, g.blocks_count};
+      return choose(g.policy, in, random);
+    }
+  }
   if (g.policy == Policy::kLatency) {
     // The default latency model: great-circle distance from the client to the Region.
     for (std::size_t i = 0; i < n; ++i) {

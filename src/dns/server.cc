@@ -310,6 +310,7 @@ void Server::udp_worker(unsigned index) {
   policy.address = &client;
   policy.random = &random;
   policy.geo = options_.geo;
+  policy.latency = options_.latency;
   auto geo_cache = std::make_unique<GeoCache>();
   policy.geo_cache = geo_cache.get();
 
@@ -418,6 +419,7 @@ void Server::tcp_worker() {
   PolicyContext policy;
   policy.random = &tcp_random;
   policy.geo = options_.geo;
+  policy.latency = options_.latency;
   auto geo_cache = std::make_unique<GeoCache>();
   policy.geo_cache = geo_cache.get();
   int ep = epoll_create1(EPOLL_CLOEXEC);

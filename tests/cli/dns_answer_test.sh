@@ -90,6 +90,19 @@ expect "bad subnet" 2 "is not a CIDR block" -- \
   "$bin" dns answer "$zones" --name www.example.com --client-subnet 10.0.0.0/99
 expect "no name" 2 "name" -- "$bin" dns answer "$zones"
 
+# --latency-table: measured latencies decide latency routing (route53.md §2.3); bad lines are
+# located errors.
+printf '# client prefix, Region, ms\n198.51.100.0/24, eu-west-1, 5\n198.51.100.0/24, us-east-1, 90\n' >"$tmp/latency.csv"
+printf '198.51.100.0/24, eu-west-9, 5\n' >"$tmp/bad-latency.csv"
+expect "latency table" 0 "IN A 192.0.2.70" -- \
+  "$bin" dns answer "$zones" --name lat.example.com --client-subnet 198.51.100.0/24 --latency-table "$tmp/latency.csv"
+expect "latency table scope" 0 '"ecs_scope": 24' -- \
+  "$bin" dns answer "$zones" --name lat.example.com --client-subnet 198.51.100.0/24 --latency-table "$tmp/latency.csv" --json
+expect "bad latency table" 2 "bad-latency.csv:1:18: error: .eu-west-9. is not an AWS Region" -- \
+  "$bin" dns answer "$zones" --name lat.example.com --latency-table "$tmp/bad-latency.csv"
+expect "serve with a bad latency table" 2 "is not an AWS Region" -- \
+  "$bin" serve dns "$zones" --listen 127.0.0.1:0 --latency-table "$tmp/bad-latency.csv"
+
 # serve dns --health: the server answers as the forced state says.
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" serve dns "$zones" --listen "127.0.0.1:$port" --threads 1 --seed 3 --health primary-check=unhealthy -q \

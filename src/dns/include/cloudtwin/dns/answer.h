@@ -9,6 +9,7 @@
 #include <span>
 
 #include "cloudtwin/dns/geoip.h"
+#include "cloudtwin/dns/latency_table.h"
 #include "cloudtwin/dns/wire.h"
 #include "cloudtwin/dns/zone_store.h"
 
@@ -40,6 +41,7 @@ struct PolicyContext {
   const ClientLocation* location = nullptr;  // given: used as is; else looked up in `geo`
   const GeoDatabase* geo = nullptr;
   GeoCache* geo_cache = nullptr;  // the worker's (none: every lookup reads the database)
+  const LatencyTable* latency = nullptr;  // measured latencies (--latency-table); none: distance
   // By the network's health check index: 0 = unhealthy. A check beyond the span is healthy.
   std::span<const std::uint8_t> health;
   Random* random = nullptr;  // none: a fixed seed (the same member every time for weighted)

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "cloudtwin/dns/geoip.h"
+#include "cloudtwin/dns/latency_table.h"
 #include "cloudtwin/dns/metrics.h"
 #include "cloudtwin/dns/wire.h"
 #include "cloudtwin/dns/zone_store.h"
@@ -51,6 +52,7 @@ struct ServerOptions {
   // Routing policies: the seed of the workers' random draws (none: from the system).
   std::optional<std::uint64_t> seed;
   const GeoDatabase* geo = nullptr;  // client locations (--geoip); owned by the caller
+  const LatencyTable* latency = nullptr;  // measured latencies (--latency-table); owned by the caller
   std::vector<VpcSource> vpc_sources;
   bool explain = false;  // --explain: a TXT record in each answer says how it was chosen
   std::chrono::milliseconds tcp_idle{10000};
