@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cloudtwin/core/diagnostic.h"
+#include "cloudtwin/dns/geoip.h"
+#include "cloudtwin/dns/latency_table.h"
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/model/network.h"
 #include "cloudtwin/vpc/trace.h"
@@ -101,6 +103,20 @@ int usage_error(const std::string& message, const std::string& hint = {});
 // gaps for print_gap_summary().
 bool load_or_report(const NetworkOptions& options, model::Network& network,
                     Diagnostics& diagnostics, bool print_warnings);
+
+// --geoip FILE and --latency-table FILE of `serve dns` and `dns answer`, opened once; open()
+// prints what is wrong and returns false.
+class PolicyData {
+ public:
+  [[nodiscard]] bool open(const std::string& geoip, const std::string& latency_table);
+  [[nodiscard]] const dns::GeoDatabase* geo() const { return geo_open_ ? &geo_ : nullptr; }
+  [[nodiscard]] const dns::LatencyTable* latency() const { return latency_open_ ? &latency_ : nullptr; }
+
+ private:
+  dns::GeoDatabase geo_;
+  dns::LatencyTable latency_;
+  bool geo_open_ = false, latency_open_ = false;
+};
 
 // `--to NAME` (trace, reach): how the name resolved for the source (dns_resolve.cc).
 struct DnsHop {

@@ -72,6 +72,24 @@ std::optional<dns::ClientAddress> client_of(const std::string& text, bool subnet
 
 }  // namespace
 
+bool PolicyData::open(const std::string& geoip, const std::string& latency_table) {
+  if (!geoip.empty()) {
+    std::string error;
+    if (!geo_.open(geoip, error)) {
+      usage_error("--geoip " + error, "a MaxMind-format (.mmdb) database");
+      return false;
+    }
+    geo_open_ = true;
+  }
+  if (!latency_table.empty()) {
+    Diagnostics d;
+    latency_open_ = latency_.read(latency_table, d);
+    for (const auto& item : d.items()) std::cerr << item.str() << "\n";
+    if (!latency_open_) return false;
+  }
+  return true;
+}
+
 std::optional<DnsSource> dns_source(const model::Network& n, const std::string& text) {
   auto out = find_dns_source(n, text);
   if (!out) {
@@ -173,22 +191,12 @@ int answer(const DnsAnswerOptions& o) {
     if (!client && source->address) client = client_of(source->address->str(), false);
   }
   policy.address = client ? &*client : nullptr;
-  dns::GeoDatabase geo;
-  if (!o.geoip.empty()) {
-    std::string error;
-    if (!geo.open(o.geoip, error)) return usage_error("--geoip " + error, "a MaxMind-format (.mmdb) database");
-    policy.geo = &geo;
-  }
-  dns::LatencyTable latency;
-  if (!o.latency_table.empty()) {
-    Diagnostics d;
-    const bool read = latency.read(o.latency_table, d);
-    for (const auto& item : d.items()) std::cerr << item.str() << "\n";
-    if (!read) return kExitBadInput;
-    policy.latency = &latency;
-  }
+  PolicyData data;
+  if (!data.open(o.geoip, o.latency_table)) return kExitBadInput;
+  policy.geo = data.geo();
+  policy.latency = data.latency();
   dns::GeoResult where;
-  if (client && policy.geo != nullptr && geo.lookup(*client, where)) {
+  if (client && policy.geo != nullptr && policy.geo->lookup(*client, where)) {
     nlohmann::ordered_json l = {{"continent", std::string(where.continent)}, {"country", std::string(where.country)}};
     if (where.subdivision[0]) l["subdivision"] = std::string(where.subdivision);
     if (where.location.point) l["latitude"] = where.location.point->latitude, l["longitude"] = where.location.point->longitude;

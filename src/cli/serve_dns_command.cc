@@ -168,20 +168,10 @@ int serve(ServeDnsOptions& o) {
   options.rrl = o.rrl;
   options.seed = o.seed;
   options.explain = o.explain;
-  dns::GeoDatabase geo;
-  if (!o.geoip.empty()) {
-    std::string error;
-    if (!geo.open(o.geoip, error)) return usage_error("--geoip " + error, "a MaxMind-format (.mmdb) database");
-    options.geo = &geo;
-  }
-  dns::LatencyTable latency;
-  if (!o.latency_table.empty()) {
-    Diagnostics d;
-    const bool read = latency.read(o.latency_table, d);
-    for (const auto& item : d.items()) std::cerr << item.str() << "\n";
-    if (!read) return kExitBadInput;
-    options.latency = &latency;
-  }
+  PolicyData data;
+  if (!data.open(o.geoip, o.latency_table)) return kExitBadInput;
+  options.geo = data.geo();
+  options.latency = data.latency();
 
   // Signals are taken by this thread only: block them before any other thread starts.
   sigset_t signals;
