@@ -29,19 +29,6 @@ struct DnsAnswerOptions {
   std::string latency_table;
 };
 
-const char* policy_name(dns::Policy p) {
-  switch (p) {
-    case dns::Policy::kWeighted: return "weighted";
-    case dns::Policy::kLatency: return "latency";
-    case dns::Policy::kGeolocation: return "geolocation";
-    case dns::Policy::kGeoproximity: return "geoproximity";
-    case dns::Policy::kFailover: return "failover";
-    case dns::Policy::kMultivalue: return "multivalue";
-    case dns::Policy::kIpBased: return "IP-based";
-  }
-  return "?";
-}
-
 const char* rcode_name(std::uint16_t rc) {
   switch (rc) {
     case 0: return "NOERROR";
@@ -61,13 +48,7 @@ std::optional<dns::ClientAddress> client_of(const std::string& text, bool subnet
     if (auto a = IpAddress::parse(text)) p = Prefix::host(*a);
   }
   if (!p) return std::nullopt;
-  dns::ClientAddress c;
-  c.v6 = !p->address().is_v4();
-  const auto bits = p->address().bits();
-  const std::size_t width = c.v6 ? 16 : 4;
-  for (std::size_t i = 0; i < width; ++i) c.bytes[width - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
-  c.prefix = static_cast<std::uint8_t>(p->length());
-  return c;
+  return dns::client_address(*p);
 }
 
 }  // namespace
@@ -188,7 +169,7 @@ int answer(const DnsAnswerOptions& o) {
       return kExitNegative;
     }
     policy.view = store->view_of(source->vpc);
-    if (!client && source->address) client = client_of(source->address->str(), false);
+    if (!client && source->address) client = dns::client_address(Prefix::host(*source->address));
   }
   policy.address = client ? &*client : nullptr;
   PolicyData data;
@@ -233,7 +214,7 @@ int answer(const DnsAnswerOptions& o) {
     const dns::PolicyGroup& g = store->groups[info.path[d]];
     const dns::Choice& choice = info.choices[d];
     nlohmann::ordered_json p;
-    p["policy"] = policy_name(g.policy);
+    p["policy"] = std::string(dns::policy_text(g.policy));
     p["record_sets"] = g.members_count;
     const auto healthy = [&](std::uint32_t m) { return dns::member_healthy(*store, m, policy); };
     for (unsigned k = 0; k < choice.count; ++k) {

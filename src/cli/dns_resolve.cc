@@ -60,14 +60,7 @@ std::optional<DnsHop> resolve_destination(const model::Network& network, PacketO
     }
     policy.view = store->view_of(source->vpc);
     if (source->address) {
-      dns::ClientAddress c;
-      c.v6 = !source->address->is_v4();
-      c.bytes = {};
-      const auto bits = source->address->bits();
-      const std::size_t width = c.v6 ? 16 : 4;
-      for (std::size_t i = 0; i < width; ++i) c.bytes[width - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
-      c.prefix = static_cast<std::uint8_t>(width * 8);
-      client = c;
+      client = dns::client_address(Prefix::host(*source->address));
       policy.address = &*client;
     }
   }

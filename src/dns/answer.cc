@@ -370,19 +370,6 @@ bool chaos_name(const Query& q, std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string_view policy_text(Policy p) {
-  switch (p) {
-    case Policy::kWeighted: return "weighted";
-    case Policy::kLatency: return "latency";
-    case Policy::kGeolocation: return "geolocation";
-    case Policy::kGeoproximity: return "geoproximity";
-    case Policy::kFailover: return "failover";
-    case Policy::kMultivalue: return "multivalue";
-    case Policy::kIpBased: return "IP-based";
-  }
-  return "?";
-}
-
 std::size_t append_explanation(const ZoneStore& s, const AnswerInfo& info, const PolicyContext& p, std::uint8_t* out,
                                std::size_t length, std::size_t limit) {
   if (length < kHeaderSize || info.truncated || info.zone == nullptr) return length;
@@ -460,26 +447,25 @@ Choice choose_member(const ZoneStore& s, const PolicyGroup& g, const PolicyConte
   }
   in.address = p.address;
   ClientLocation measured;
-  if (g.policy == Policy::kLatency && p.latency != nullptr && p.address != nullptr && p.view == kNoView) {
+  if (g.policy == Policy::kLatency) {
+    in.latency = {latency.data(), n};
     // A measured table holding the client decides; the answer rests on its prefix (ECS scope).
-    if (auto prefix = p.latency->lookup(*p.address, in.members, latency.data())) {
+    std::optional<std::uint8_t> prefix;
+    if (p.latency != nullptr && p.address != nullptr && p.view == kNoView)
+      prefix = p.latency->lookup(*p.address, in.members, latency.data());
+    if (prefix) {
       if (in.location != nullptr) measured = *in.location;
       measured.prefix = *prefix;
       in.location = &measured;
-      in.latency = {latency.data(), n};
-      if (g.blocks_count > 0) in.blocks = {s.cidr_blocks.data() + g.blocks_begin, g.blocks_count};
-      return choose(g.policy, in, random);
+    } else {
+      // The default latency model: great-circle distance from the client to the Region.
+      for (std::size_t i = 0; i < n; ++i) {
+        latency[i] = NAN;
+        const Member& m = s.members[g.members_begin + i];
+        if (m.has_point && in.location != nullptr && in.location->point)
+          latency[i] = distance_km(*in.location->point, m.point);
+      }
     }
-  }
-  if (g.policy == Policy::kLatency) {
-    // The default latency model: great-circle distance from the client to the Region.
-    for (std::size_t i = 0; i < n; ++i) {
-      latency[i] = NAN;
-      const Member& m = s.members[g.members_begin + i];
-      if (m.has_point && in.location != nullptr && in.location->point)
-        latency[i] = distance_km(*in.location->point, m.point);
-    }
-    in.latency = {latency.data(), n};
   }
   if (g.blocks_count > 0) in.blocks = {s.cidr_blocks.data() + g.blocks_begin, g.blocks_count};
   return choose(g.policy, in, random);

@@ -265,6 +265,15 @@ bool block_contains(const CidrBlock& b, const ClientAddress& a) {
   return (b.bytes[full] & mask) == (a.bytes[full] & mask);
 }
 
+ClientAddress client_address(const Prefix& p) {
+  const CidrBlock b = cidr_block(p);
+  ClientAddress c;
+  c.v6 = b.v6;
+  c.bytes = b.bytes;
+  c.prefix = b.prefix;
+  return c;
+}
+
 CidrBlock cidr_block(const Prefix& p) {
   CidrBlock b;
   b.v6 = !p.address().is_v4();
@@ -361,6 +370,19 @@ const Region* find_region(std::string_view code) {
     if (r.code == code) return &r;
   }
   return nullptr;
+}
+
+std::string_view policy_text(Policy p) {
+  switch (p) {
+    case Policy::kWeighted: return "weighted";
+    case Policy::kLatency: return "latency";
+    case Policy::kGeolocation: return "geolocation";
+    case Policy::kGeoproximity: return "geoproximity";
+    case Policy::kFailover: return "failover";
+    case Policy::kMultivalue: return "multivalue";
+    case Policy::kIpBased: return "IP-based";
+  }
+  return "?";
 }
 
 std::string_view reason_text(Reason r) {

@@ -203,6 +203,37 @@ std::size_t truncated_reply(const std::uint8_t* query, const Query& q, std::uint
   return kHeaderSize + q.question_size;
 }
 
+// Which view a query sees, against one snapshot: the VPCs --vpc-listen and --vpc-source name
+// become view indices once per snapshot, so a packet costs a prefix match over the --vpc-source
+// blocks and no string comparison.
+struct ViewMap {
+  static constexpr std::uint32_t kBySource = 0xfffffffeu;
+  std::vector<std::uint32_t> endpoints;  // per listen address: its VPC's view, or kBySource
+  std::vector<std::uint32_t> sources;    // per --vpc-source block
+
+  ViewMap(const ServerOptions& o, const ZoneStore& zones) {
+    for (const auto& e : o.listen) endpoints.push_back(e.vpc.empty() ? kBySource : zones.view_of(e.vpc));
+    for (const auto& source : o.vpc_sources) sources.push_back(zones.view_of(source.vpc));
+  }
+  // A query to listen address `endpoint` from `client`: the address's VPC, else the longest
+  // --vpc-source block holding the client, else none (the public view).
+  [[nodiscard]] std::uint32_t of(const ServerOptions& o, std::size_t endpoint, const ClientAddress& client) const {
+    if (endpoints[endpoint] != kBySource) return endpoints[endpoint];
+    std::uint32_t view = kNoView;
+    int longest = -1;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const CidrBlock& b = o.vpc_sources[i].block;
+      if (b.prefix > longest && block_contains(b, client)) {
+        longest = b.prefix;
+        view = sources[i];
+      }
+    }
+    return view;
+  }
+  // True when the view does not depend on the client.
+  [[nodiscard]] bool fixed(std::size_t endpoint) const { return endpoints[endpoint] != kBySource || sources.empty(); }
+};
+
 }  // namespace
 
 Server::Server(ServerOptions options, std::shared_ptr<const ZoneStore> zones, Log log)
@@ -277,19 +308,6 @@ void Server::stop() {
   stop_fd_ = -1;
 }
 
-std::uint32_t Server::view_for(const ZoneStore& zones, std::size_t endpoint,
-                               const ClientAddress& client) const {
-  if (zones.views.empty()) return kNoView;
-  if (endpoint < options_.listen.size() && !options_.listen[endpoint].vpc.empty())
-    return zones.view_of(options_.listen[endpoint].vpc);
-  const VpcSource* best = nullptr;
-  for (const auto& source : options_.vpc_sources) {
-    if (block_contains(source.block, client) && (best == nullptr || source.block.prefix > best->block.prefix))
-      best = &source;
-  }
-  return best != nullptr ? zones.view_of(best->vpc) : kNoView;
-}
-
 void Server::udp_worker(unsigned index) {
   constexpr unsigned kBatch = 32;
   constexpr std::size_t kQueryBuffer = 4096;
@@ -316,8 +334,7 @@ void Server::udp_worker(unsigned index) {
 
   const int fd = udp_fds_[index];
   const std::size_t endpoint = index / options_.threads;
-  // A listen address of one VPC has one view per snapshot; otherwise each source is looked up.
-  const bool fixed_view = !options_.listen[endpoint].vpc.empty() || options_.vpc_sources.empty();
+
   for (unsigned i = 0; i < kBatch; ++i) {
     in_iov[i] = {in.data() + i * kQueryBuffer, kQueryBuffer};
     in_msgs[i].msg_hdr.msg_iov = &in_iov[i];
@@ -329,7 +346,9 @@ void Server::udp_worker(unsigned index) {
   std::shared_ptr<const std::vector<std::uint8_t>> health = health_.load(std::memory_order_acquire);
   std::uint64_t generation = generation_.load(std::memory_order_acquire);
   policy.health = health_for(*zones, health.get());
-  policy.view = view_for(*zones, endpoint, client);
+  // A listen address of one VPC has one view per snapshot; otherwise each source is looked up.
+  ViewMap views(options_, *zones);
+  policy.view = views.of(options_, endpoint, client);
   while (!stopping_) {
     // Blocks for the first datagram, then takes what else is there (two system calls per batch).
     int got = recvmmsg(fd, in_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
@@ -342,7 +361,8 @@ void Server::udp_worker(unsigned index) {
       health = health_.load(std::memory_order_acquire);
       generation = g;
       policy.health = health_for(*zones, health.get());
-      policy.view = view_for(*zones, endpoint, client);
+      views = ViewMap(options_, *zones);
+      policy.view = views.of(options_, endpoint, client);
     }
     unsigned replies = 0;
     for (int i = 0; i < got; ++i) {
@@ -370,7 +390,7 @@ void Server::udp_worker(unsigned index) {
           break;
         case RateLimiter::Verdict::kPass:
           client = client_address(peers[i]);
-          if (!fixed_view) policy.view = view_for(*zones, endpoint, client);
+          if (!views.fixed(endpoint)) policy.view = views.of(options_, endpoint, client);
           length = answer_query(*zones, q, status, Transport::kUdp, answer, kAnswerBuffer, info, policy);
           if (options_.explain && length > 0)
             length = append_explanation(*zones, info, policy, answer, length,
@@ -502,6 +522,7 @@ void Server::tcp_worker() {
         std::size_t pos = 0;
         const std::shared_ptr<const ZoneStore> zones = zones_.load(std::memory_order_acquire);
         const std::shared_ptr<const std::vector<std::uint8_t>> health = health_.load(std::memory_order_acquire);
+        const ViewMap views(options_, *zones);
         while (c.in.size() - pos >= 2) {
           const std::size_t len = get16(c.in.data() + pos);
           if (c.in.size() - pos - 2 < len) break;
@@ -510,7 +531,7 @@ void Server::tcp_worker() {
           QueryStatus status = parse_query(packet, len, q);
           policy.address = &c.client;
           policy.health = health_for(*zones, health.get());
-          policy.view = view_for(*zones, c.endpoint, c.client);
+          policy.view = views.of(options_, c.endpoint, c.client);
           std::size_t size = answer_query(*zones, q, status, Transport::kTcp, answer.data() + 2,
                                           kMaxMessage, info, policy);
           if (options_.explain && size > 0)

@@ -736,14 +736,17 @@ class ZoneCompiler {
       s_->member_record_sets.push_back(static_cast<std::uint32_t>(r - n_.record_sets.data()));
       s_->member_names.push_back(r->set_identifier);
     }
+    if (depth == 0) nested_members_ = 0;
+    nesting_.push_back(members.front().first);  // this group's Name+Type, for may_nest()
     for (std::size_t i = 0; i < members.size(); ++i) {
       const auto& [r, set] = members[i];
       const std::size_t at = g.members_begin + i;
       GroupData target;
-      if (r->alias && depth < 8 && target_group(*r, group_type, target)) {
+      if (r->alias && target_group(*r, group_type, target) && may_nest(*r, target, depth)) {
         // An alias into another group of the zone: that group, answered under this name, chooses
         // again (route53.md §3); with EvaluateTargetHealth, this member is healthy only while one
         // of the target's is (§2.9 rule 5).
+        nested_members_ += target.members.size();
         const std::uint32_t nested = policy_group(node, base, group_type, target, qtype, nodata, depth + 1);
         s_->member_templates[at] = nested;
         if (r->alias->evaluate_target_health) s_->member_evaluates[at] = nested;
@@ -757,10 +760,29 @@ class ZoneCompiler {
       const bool additional = group.policy != Policy::kMultivalue;
       s_->member_templates[at] = answer(variant, base, qtype, additional);
     }
+    nesting_.pop_back();
     if (group.policy == Policy::kIpBased && collection != nullptr) cidr_blocks(*collection, g);
     g.record_set = s_->member_record_sets[g.members_begin];
     s_->groups.push_back(g);
     return kGroupBit | static_cast<std::uint32_t>(s_->groups.size() - 1);
+  }
+
+  // Whether alias member `r` may nest its target group: not into a group already on the way (a
+  // cycle), not deeper than 8, not past 4,096 nested members under one group (a tree of aliases
+  // that multiply). Otherwise it answers with its target's values merged, with a warning.
+  bool may_nest(const model::RecordSet& r, const GroupData& target, int depth) {
+    const auto& t = n_.record_sets[r.alias_record_set];
+    std::string why;
+    for (const model::RecordSet* on : nesting_) {
+      if (on->fqdn == t.fqdn && on->type == t.type) why = "its target " + t.fqdn + " " + t.type + " leads back to itself";
+    }
+    if (why.empty() && depth >= 8) why = "alias groups nest deeper than 8";
+    if (why.empty() && nested_members_ + target.members.size() > 4096)
+      why = "alias groups nest more than 4,096 record sets under one name";
+    if (why.empty()) return true;
+    warn(r, why + ": this alias answers with all of its target's values instead of its target's choice",
+         "point the alias at a record set that is not an alias back");
+    return false;
   }
 
   // ---- templates --------------------------------------------------------------------------------
@@ -1066,6 +1088,8 @@ class ZoneCompiler {
   Wire apex_;
   std::map<Wire, NodeData> nodes_;
   std::unordered_map<std::string, std::uint32_t> cache_;  // template content -> index
+  std::vector<const model::RecordSet*> nesting_;  // alias targets being nested (policy_group)
+  std::size_t nested_members_ = 0;                // under the current top-level group
 };
 
 }  // namespace

@@ -152,6 +152,37 @@ TEST(AliasTree, ExplanationIsATxtRecordWhenItFits) {
   EXPECT_EQ(append_explanation(*t.store, info, p, out.data(), n, n + 20), n);
 }
 
+// Bad input: aliases that lead back to their own group do not nest for ever; the member answers
+// with its target's values merged, and a located warning says why.
+TEST(AliasTree, AliasCycleIsAWarningNotAnEndlessTree) {
+  model::Network n;
+  Diagnostics d;
+  ASSERT_TRUE(load::read_native_yaml(R"(
+hosted_zones:
+  - id: ZC
+    domain: cycle.example
+    records:
+      - {name: a, type: A, ttl: 60, values: [192.0.2.1], set_identifier: one, weight: 1}
+      - {name: a, type: A, set_identifier: two, weight: 1,
+         alias: {dns_name: b.cycle.example., hosted_zone_id: ZC, evaluate_target_health: true}}
+      - {name: b, type: A, ttl: 60, values: [192.0.2.2], set_identifier: one, weight: 1}
+      - {name: b, type: A, set_identifier: two, weight: 1,
+         alias: {dns_name: a.cycle.example., hosted_zone_id: ZC, evaluate_target_health: true}}
+)", "cycle.yaml", n, d));
+  ASSERT_TRUE(model::finalize(n, d));
+  auto store = compile_zones(n, d);
+  bool warned = false;
+  for (const auto& item : d.items()) {
+    warned = warned || (item.message.find("leads back to itself") != std::string::npos && item.line > 0);
+  }
+  EXPECT_TRUE(warned);
+  EXPECT_LT(store->groups.size(), 16u);
+  Random random(3);
+  PolicyContext p;
+  p.random = &random;
+  for (int i = 0; i < 50; ++i) EXPECT_FALSE(ask(*store, "a.cycle.example", kTypeA, p)->addresses().empty());
+}
+
 TEST(AliasTree, MemberHealthFollowsTheTree) {
   auto t = tree({"use1-a", "use1-b"});
   PolicyContext p;

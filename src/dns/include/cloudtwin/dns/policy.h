@@ -88,6 +88,8 @@ struct CidrBlock {
 
 // The block of a prefix (its location 0), and whether it holds an address (the client's prefix).
 [[nodiscard]] CidrBlock cidr_block(const Prefix& prefix);
+// A client given as an address (Prefix::host) or a subnet.
+[[nodiscard]] ClientAddress client_address(const Prefix& prefix);
 [[nodiscard]] bool block_contains(const CidrBlock& block, const ClientAddress& address);
 
 // Route 53 answers with at most eight record sets of a multivalue group (route53.md §2.7).
@@ -108,6 +110,8 @@ enum class Reason : std::uint8_t {
   kUnknownLocation,     // latency / geoproximity: where the client is is unknown; the first healthy set
 };
 [[nodiscard]] std::string_view reason_text(Reason r);
+// "weighted", "latency", "geolocation", "geoproximity", "failover", "multivalue", "IP-based".
+[[nodiscard]] std::string_view policy_text(Policy p);
 
 struct Choice {
   std::array<std::uint16_t, kMaxMultivalue> members{};

@@ -85,9 +85,6 @@ class Server {
   [[nodiscard]] std::vector<std::string> bound() const;
 
  private:
-  // The view of a query to listen address `endpoint` from `client` in `zones`.
-  [[nodiscard]] std::uint32_t view_for(const ZoneStore& zones, std::size_t endpoint,
-                                       const ClientAddress& client) const;
   void udp_worker(unsigned index);
   void tcp_worker();
 
