@@ -44,6 +44,7 @@ class Finalizer final : public FinalizeContext {
     link_vpc_endpoints(*this);
     link_firewalls(*this);
     finalize_route53(*this);
+    finalize_cloudfront(*this);
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -152,6 +153,12 @@ class Finalizer final : public FinalizeContext {
     index(n_.delegation_sets, Kind::kDelegationSet);
     index(n_.health_checks, Kind::kHealthCheck);
     index(n_.cidr_collections, Kind::kCidrCollection);
+    index(n_.distributions, Kind::kDistribution);
+    index(n_.cache_policies, Kind::kCachePolicy);
+    index(n_.origin_request_policies, Kind::kOriginRequestPolicy);
+    index(n_.response_headers_policies, Kind::kResponseHeadersPolicy);
+    index(n_.public_keys, Kind::kPublicKey);
+    index(n_.key_groups, Kind::kKeyGroup);
     for (const auto& a : n_.aliases) {
       auto key = first_of_kind(a.id, a.kind);
       if (!key) {
@@ -1328,6 +1335,12 @@ class Finalizer final : public FinalizeContext {
     add_ids(n_.delegation_sets, Kind::kDelegationSet, all);
     add_ids(n_.health_checks, Kind::kHealthCheck, all);
     add_ids(n_.cidr_collections, Kind::kCidrCollection, all);
+    add_ids(n_.distributions, Kind::kDistribution, all);
+    add_ids(n_.cache_policies, Kind::kCachePolicy, all);
+    add_ids(n_.origin_request_policies, Kind::kOriginRequestPolicy, all);
+    add_ids(n_.response_headers_policies, Kind::kResponseHeadersPolicy, all);
+    add_ids(n_.public_keys, Kind::kPublicKey, all);
+    add_ids(n_.key_groups, Kind::kKeyGroup, all);
     for (const auto& a : n_.aliases) {
       if (auto key = first_of_kind(a.id, a.kind)) all.emplace_back(a.alias, *key);
     }

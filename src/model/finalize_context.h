@@ -79,4 +79,10 @@ void link_firewalls(FinalizeContext& c);
 // NS record sets at the apex of a zone that has none.
 void finalize_route53(FinalizeContext& c);
 
+// CloudFront (finalize_cloudfront.cc), after load balancers (origins may be theirs): key groups'
+// keys, distributions' origins, origin groups, behaviours and their policies (a managed policy
+// named by id joins the network), custom error responses and aliases, checked as CloudFront's
+// API checks them.
+void finalize_cloudfront(FinalizeContext& c);
+
 }  // namespace cloudtwin::model

@@ -43,6 +43,12 @@ const char* kind_name(Kind k) {
     case Kind::kDelegationSet: return "DelegationSet";
     case Kind::kHealthCheck: return "HealthCheck";
     case Kind::kCidrCollection: return "CidrCollection";
+    case Kind::kDistribution: return "Distribution";
+    case Kind::kCachePolicy: return "CachePolicy";
+    case Kind::kOriginRequestPolicy: return "OriginRequestPolicy";
+    case Kind::kResponseHeadersPolicy: return "ResponseHeadersPolicy";
+    case Kind::kPublicKey: return "PublicKey";
+    case Kind::kKeyGroup: return "KeyGroup";
   }
   return "?";
 }
@@ -202,6 +208,12 @@ const Resource& Network::resource(ResourceKey key) const {
     case Kind::kDelegationSet: return delegation_sets[key.index];
     case Kind::kHealthCheck: return health_checks[key.index];
     case Kind::kCidrCollection: return cidr_collections[key.index];
+    case Kind::kDistribution: return distributions[key.index];
+    case Kind::kCachePolicy: return cache_policies[key.index];
+    case Kind::kOriginRequestPolicy: return origin_request_policies[key.index];
+    case Kind::kResponseHeadersPolicy: return response_headers_policies[key.index];
+    case Kind::kPublicKey: return public_keys[key.index];
+    case Kind::kKeyGroup: return key_groups[key.index];
   }
   return vpcs.at(key.index);
 }
@@ -245,6 +257,12 @@ std::size_t Network::count(Kind kind) const {
     case Kind::kDelegationSet: return delegation_sets.size();
     case Kind::kHealthCheck: return health_checks.size();
     case Kind::kCidrCollection: return cidr_collections.size();
+    case Kind::kDistribution: return distributions.size();
+    case Kind::kCachePolicy: return cache_policies.size();
+    case Kind::kOriginRequestPolicy: return origin_request_policies.size();
+    case Kind::kResponseHeadersPolicy: return response_headers_policies.size();
+    case Kind::kPublicKey: return public_keys.size();
+    case Kind::kKeyGroup: return key_groups.size();
   }
   return 0;
 }

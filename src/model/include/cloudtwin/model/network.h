@@ -20,6 +20,7 @@
 #include "cloudtwin/model/firewall.h"
 #include "cloudtwin/model/load_balancer.h"
 #include "cloudtwin/model/resource.h"
+#include "cloudtwin/model/cloudfront.h"
 #include "cloudtwin/model/route53.h"
 #include "cloudtwin/model/sorted_index.h"
 
@@ -409,6 +410,12 @@ struct Network {
   std::vector<DelegationSet> delegation_sets;
   std::vector<HealthCheck> health_checks;
   std::vector<CidrCollection> cidr_collections;
+  std::vector<Distribution> distributions;
+  std::vector<CachePolicy> cache_policies;  // the input's and the managed ones its behaviours name
+  std::vector<OriginRequestPolicy> origin_request_policies;
+  std::vector<ResponseHeadersPolicy> response_headers_policies;
+  std::vector<PublicKey> public_keys;
+  std::vector<KeyGroup> key_groups;
 
   // derived lookups, built by finalize()
   // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,

@@ -56,6 +56,13 @@ enum class Kind : std::uint8_t {
   kDelegationSet,
   kHealthCheck,
   kCidrCollection,
+  // AWS::CloudFront::*
+  kDistribution,
+  kCachePolicy,
+  kOriginRequestPolicy,
+  kResponseHeadersPolicy,
+  kPublicKey,
+  kKeyGroup,
 };
 const char* kind_name(Kind k);  // "VPC", "Subnet", "NetworkInterface", ...
 
