@@ -35,6 +35,9 @@ Runner add_exposure_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 Runner add_serve_command(CLI::App& app);
 Runner add_dns_command(CLI::App& app);
+Runner add_cdn_command(CLI::App& app);
+// `serve cdn` (serve_cdn_command.cc), a subcommand of `serve`.
+Runner add_serve_cdn(CLI::App& serve_cmd);
 
 // --health ID=healthy|unhealthy, repeatable, into `out`; false after printing a usage error.
 bool parse_health_overrides(const std::vector<std::string>& flags, std::map<std::string, bool>& out);

@@ -23,6 +23,7 @@ int run(int argc, char** argv) {
   Runner check = add_check_command(app);
   Runner serve = add_serve_command(app);
   Runner dns = add_dns_command(app);
+  Runner cdn = add_cdn_command(app);
   // CLI11 reports a mistyped verb as "A subcommand is required"; say which word and the verbs.
   std::vector<std::string> names;
   for (const CLI::App* verb : app.get_subcommands([](CLI::App*) { return true; })) {
@@ -56,6 +57,7 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("export")) return export_network();
     if (app.got_subcommand("serve")) return serve();
     if (app.got_subcommand("dns")) return dns();
+    if (app.got_subcommand("cdn")) return cdn();
     // The analysis verbs close with what their answer could not see (validate lists it all).
     const std::pair<const char*, Runner*> analyses[] = {
         {"trace", &trace}, {"diagram", &diagram}, {"reach", &reach}, {"exposure", &exposure},

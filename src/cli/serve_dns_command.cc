@@ -260,7 +260,7 @@ int serve(ServeDnsOptions& o) {
 }  // namespace
 
 Runner add_serve_command(CLI::App& app) {
-  auto* serve_cmd = app.add_subcommand("serve", "Serve the network over real protocols (dns)");
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the network over real protocols (dns, cdn)");
   serve_cmd->require_subcommand(1);
   auto* cmd = serve_cmd->add_subcommand(
       "dns", "Answer DNS queries for the network's public hosted zones as Route 53 would (UDP and TCP)");
@@ -297,10 +297,10 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--geoip", o->geoip,
                   "Client locations for geolocation, latency and geoproximity routing: a MaxMind-format .mmdb "
                   "(GeoIP2-City shaped)");
-  return [o, serve_cmd, cmd] {
-    if (!cmd->parsed()) return usage_error("serve needs what to serve", "cloudtwin serve dns NETWORK...");
-    (void)serve_cmd;
-    return serve(*o);
+  Runner cdn = add_serve_cdn(*serve_cmd);
+  return [o, cmd, cdn] {
+    if (cmd->parsed()) return serve(*o);
+    return cdn();
   };
 }
 

@@ -1,0 +1,261 @@
+// The edge end to end on loopback: a scripted origin, the edge in front of it, request sequences
+// checked for X-Cache, Age and how often the origin was asked. Rules cited as
+// shared/reference/cloudfront.md §N.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "edge_harness.h"
+
+namespace cloudtwin::cdn {
+namespace {
+
+using testing::Client;
+using testing::header;
+using testing::network_with;
+using testing::options_for;
+using testing::RunningEdge;
+using testing::ScriptedOrigin;
+
+Response ok(std::string body, Headers h = {}) {
+  Response r;
+  r.body = std::move(body);
+  r.headers = std::move(h);
+  r.headers.push_back({"Content-Type", "text/plain"});
+  return r;
+}
+
+// §3: max-age within [MinTTL, MaxTTL] decides; the second request is a hit with an Age, and
+// CloudFront's headers say so (§6).
+TEST(Edge, MissThenHitWithCloudFrontHeaders) {
+  ScriptedOrigin origin([](const Request&, int n) {
+    return ok("hello " + std::to_string(n), {{"Cache-Control", "max-age=60"}});
+  });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  Client c(edge.port());
+  auto first = c.get("/index.html");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, "hello 1");
+  EXPECT_EQ(header(*first, "X-Cache"), "Miss from cloudfront");
+  EXPECT_TRUE(header(*first, "Via").ends_with(".cloudfront.net (CloudFront)"));
+  EXPECT_EQ(header(*first, "X-Amz-Cf-Pop"), "IAD89-C1");
+  EXPECT_EQ(header(*first, "X-Amz-Cf-Id").size(), 56u);
+  auto second = c.get("/index.html");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "hello 1");
+  EXPECT_EQ(header(*second, "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(header(*second, "Age"), "0");
+  EXPECT_EQ(origin.requests(), 1);
+  // §5: the query string is not in the default cache key.
+  auto third = c.get("/index.html?v=2");
+  EXPECT_EQ(header(*third, "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(origin.requests(), 1);
+}
+
+// §3: no-store with MinTTL 0 is not cached; with MinTTL > 0 it is, for MinTTL.
+TEST(Edge, NoStoreHonouredOnlyWithMinTtlZero) {
+  ScriptedOrigin origin([](const Request&, int n) {
+    return ok(std::to_string(n), {{"Cache-Control", "no-store"}});
+  });
+  {
+    RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+    Client c(edge.port());
+    c.get("/a");
+    auto again = c.get("/a");
+    EXPECT_EQ(header(*again, "X-Cache"), "Miss from cloudfront");
+    EXPECT_EQ(origin.requests(), 2);
+  }
+  {
+    RunningEdge edge(network_with(30, 86400, 31536000), options_for(origin));
+    Client c(edge.port());
+    c.get("/a");
+    auto again = c.get("/a");
+    EXPECT_EQ(header(*again, "X-Cache"), "Hit from cloudfront");
+    EXPECT_EQ(origin.requests(), 3);
+  }
+}
+
+// §7: a second POP misses in its own cache and hits the regional edge cache it shares.
+TEST(Edge, SecondPopHitsTheSharedRegionalCache) {
+  ScriptedOrigin origin([](const Request&, int) { return ok("x", {{"Cache-Control", "max-age=300"}}); });
+  auto options = options_for(origin);
+  options.pops = {{"IAD89-C1", ""}, {"JFK50-C1", ""}, {"FRA56-C1", ""}};
+  options.explain = true;
+  RunningEdge edge(network_with(0, 86400, 31536000), options);
+  Client iad(edge.port(0)), jfk(edge.port(1)), fra(edge.port(2));
+  EXPECT_EQ(header(*iad.get("/obj"), "X-Cache"), "Miss from cloudfront");
+  auto r = jfk.get("/obj");
+  EXPECT_EQ(header(*r, "X-Cache"), "Hit from cloudfront");
+  EXPECT_NE(header(*r, "Server-Timing").find("cdn-hit-layer;desc=\"REC\""), std::string::npos);
+  EXPECT_EQ(origin.requests(), 1);
+  // FRA's regional cache is another one (eu-central-1): the origin is asked again.
+  EXPECT_EQ(header(*fra.get("/obj"), "X-Cache"), "Miss from cloudfront");
+  EXPECT_EQ(origin.requests(), 2);
+  // And JFK now hits in its own cache.
+  auto again = jfk.get("/obj");
+  EXPECT_NE(header(*again, "Server-Timing").find("cdn-hit-layer;desc=\"EDGE\""), std::string::npos);
+}
+
+// §8: concurrent misses for one key are collapsed into one origin request.
+TEST(Edge, ConcurrentMissesCollapseToOneOriginRequest) {
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  ScriptedOrigin origin([gate](const Request&, int) {
+    gate.wait();
+    return ok("shared", {{"Cache-Control", "max-age=300"}});
+  });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin), 2);
+  constexpr int kClients = 200;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<Client>(edge.port()));
+    const std::string req = write_request("GET", "/big", {{"Host", "www.example.com"}}, "");
+    ASSERT_EQ(send(clients.back()->fd(), req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  }
+  // Every request has reached the edge before the origin answers.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (edge.edge->stats_json().find("\"requests\":" + std::to_string(kClients)) == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  release.set_value();
+  int misses = 0, hits = 0;
+  for (auto& c : clients) {
+    auto r = c->read_one();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "shared");
+    (header(*r, "X-Cache") == "Miss from cloudfront" ? misses : hits)++;
+  }
+  EXPECT_EQ(origin.requests(), 1);
+  EXPECT_EQ(misses, 1);
+  EXPECT_EQ(hits, kClients - 1);
+}
+
+// §2: a method the behaviour does not allow is refused with 403 at the edge.
+TEST(Edge, MethodNotAllowedIs403) {
+  ScriptedOrigin origin([](const Request&, int) { return ok("x"); });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  Client c(edge.port());
+  auto r = c.get("/x", {{"Content-Length", "0"}}, "POST");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(header(*r, "X-Cache"), "Error from cloudfront");
+  EXPECT_EQ(origin.requests(), 0);
+}
+
+// §4: a 404 is cached for the error caching minimum TTL (default 10 s).
+TEST(Edge, NotFoundIsCachedForTheErrorCachingMinimum) {
+  ScriptedOrigin origin([](const Request&, int) {
+    Response r;
+    r.status = 404;
+    r.body = "nope";
+    return r;
+  });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  Client c(edge.port());
+  EXPECT_EQ(c.get("/missing")->status, 404);
+  auto r = c.get("/missing");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(header(*r, "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(origin.requests(), 1);
+}
+
+// §9: an origin group fails over to the secondary on a configured status.
+TEST(Edge, OriginGroupFailsOverOnConfiguredStatus) {
+  ScriptedOrigin primary([](const Request&, int) {
+    Response r;
+    r.status = 503;
+    return r;
+  });
+  ScriptedOrigin secondary([](const Request&, int) { return ok("from secondary", {{"Cache-Control", "max-age=60"}}); });
+  auto network = network_with(0, 86400, 31536000, [](model::Network&, model::Distribution& d) {
+    model::Origin b;
+    b.id = "backup";
+    b.domain_name = "backup.test";
+    d.origins.push_back(b);
+    model::OriginGroup g;
+    g.id = "group";
+    g.members = {"web", "backup"};
+    g.failover_status_codes = {500, 502, 503, 504};
+    d.origin_groups.push_back(g);
+    d.default_behavior.target_origin_id = "group";
+  });
+  auto options = options_for(primary);
+  options.origins["backup"] = {"127.0.0.1", secondary.port()};
+  RunningEdge edge(network, options);
+  Client c(edge.port());
+  auto r = c.get("/page");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "from secondary");
+  EXPECT_EQ(primary.requests(), 1);
+  EXPECT_EQ(secondary.requests(), 1);
+}
+
+// §10: an invalidation removes the object from every tier; the next request misses.
+TEST(Edge, InvalidationRemovesFromEveryTier) {
+  ScriptedOrigin origin([](const Request&, int n) { return ok(std::to_string(n), {{"Cache-Control", "max-age=300"}}); });
+  auto options = options_for(origin);
+  options.pops = {{"IAD89-C1", ""}, {"JFK50-C1", ""}};
+  RunningEdge edge(network_with(0, 86400, 31536000), options);
+  Client iad(edge.port(0)), jfk(edge.port(1));
+  iad.get("/images/a.png");
+  jfk.get("/images/a.png");
+  iad.get("/other");
+  std::string error;
+  EXPECT_EQ(edge.edge->invalidate("www.example.com", {"/images/*"}, error), 3);  // IAD, JFK, REC
+  EXPECT_EQ(header(*jfk.get("/images/a.png"), "X-Cache"), "Miss from cloudfront");
+  EXPECT_EQ(header(*iad.get("/other"), "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(edge.edge->invalidate("www.example.com", {"/images/*.png"}, error), -1);
+  EXPECT_NE(error.find("last character"), std::string::npos);
+}
+
+// Bad requests: answered with an error and the connection closed, other clients unharmed.
+TEST(Edge, MalformedRequestsAreRejected) {
+  ScriptedOrigin origin([](const Request&, int) { return ok("fine", {{"Cache-Control", "max-age=60"}}); });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  {
+    Client bad(edge.port());
+    auto r = bad.raw("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+  }
+  {
+    Client big(edge.port());
+    auto r = big.raw("GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 414);
+  }
+  {
+    Client big(edge.port());
+    auto r = big.raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(21000, 'b') + "\r\n\r\n");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 494);
+  }
+  {
+    Client garbage(edge.port());
+    auto r = garbage.raw(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+  }
+  Client good(edge.port());
+  auto r = good.get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "fine");
+}
+
+// A viewer that never finishes its request headers (slowloris) is disconnected.
+TEST(Edge, SlowlorisIsDisconnected) {
+  ScriptedOrigin origin([](const Request&, int) { return ok("x"); });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  Client slow(edge.port());
+  const std::string part = "GET / HTTP/1.1\r\nHost: x\r\nX-A: ";
+  send(slow.fd(), part.data(), part.size(), MSG_NOSIGNAL);
+  char b;
+  pollfd p{slow.fd(), POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 5000), 1);  // request_timeout is 1.5 s in the harness
+  EXPECT_EQ(recv(slow.fd(), &b, 1, 0), 0);
+}
+
+}  // namespace
+}  // namespace cloudtwin::cdn
