@@ -407,6 +407,20 @@ Edge::Edge(std::shared_ptr<const model::Network> network, EdgeOptions options)
     pop_tiers_.push_back(std::move(t));
   }
   reload(std::move(network));
+  if (!options_.access_log.empty()) {
+    access_log_ = std::fopen(options_.access_log.c_str(), "a");
+    if (access_log_) {
+      std::fputs("#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) "
+                 "cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) "
+                 "x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken "
+                 "x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type "
+                 "cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte "
+                 "x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start "
+                 "sc-range-end\n",
+                 access_log_);
+      std::fflush(access_log_);
+    }
+  }
   const unsigned n = std::max(1u, options_.fetchers);
   for (unsigned i = 0; i < n; ++i) fetchers_.emplace_back([this] { run_fetcher(); });
 }
@@ -418,6 +432,115 @@ Edge::~Edge() {
   }
   queue_cv_.notify_all();
   for (auto& t : fetchers_) t.join();
+  if (access_log_) std::fclose(access_log_);
+}
+
+Edge::LogFacts Edge::log_facts(std::size_t pop, const Request& q, const Viewer& viewer) const {
+  LogFacts f;
+  f.start = std::chrono::system_clock::now();
+  f.started = std::chrono::steady_clock::now();
+  f.pop = pop_tiers_[pop]->name;
+  f.client = viewer.address;
+  f.method = q.method;
+  const auto value = [&](const char* name) {
+    const Header* h = find_header(q.headers, name);
+    return h ? h->value : std::string();
+  };
+  f.host = value("Host");
+  f.path = q.path;
+  f.query = q.has_query ? q.query : "";
+  f.referer = value("Referer");
+  f.user_agent = value("User-Agent");
+  f.cookie = value("Cookie");
+  f.version = "HTTP/1." + std::to_string(q.version_minor);
+  f.request_bytes = q.target.size() + q.body.size();
+  for (const auto& h : q.headers) f.request_bytes += h.name.size() + h.value.size() + 4;
+  return f;
+}
+
+namespace {
+
+// AccessLogs.html: a field with nothing is "-"; spaces and other unsafe bytes are URL-encoded.
+std::string log_field(std::string_view v) {
+  if (v.empty()) return "-";
+  std::string out;
+  for (unsigned char c : v) {
+    if (c <= 0x20 || c >= 0x7f || c == '%' || c == '"' || c == '\\') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void Edge::write_access_log(const LogFacts& f, const Reply& r) {
+  if (!access_log_) return;
+  const std::time_t t = std::chrono::system_clock::to_time_t(f.start);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char date[16], time[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  std::strftime(time, sizeof time, "%H:%M:%S", &tm);
+  const double taken =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - f.started).count();
+  std::string result = "Miss";
+  if (const Header* x = find_header(r.headers, "X-Cache")) result = x->value.substr(0, x->value.find(' '));
+  std::string id, type;
+  if (const Header* x = find_header(r.headers, "X-Amz-Cf-Id")) id = x->value;
+  if (const Header* x = find_header(r.headers, "Content-Type")) type = x->value;
+  std::size_t head = 0;
+  for (const auto& h : r.headers) head += h.name.size() + h.value.size() + 4;
+  const std::size_t body = r.head ? 0 : r.body_view().size();
+  char numbers[64];
+  std::snprintf(numbers, sizeof numbers, "%.3f", taken);
+  std::string line;
+  line.reserve(512);
+  const auto add = [&](std::string_view v) {
+    if (!line.empty()) line += '\t';
+    line += v;
+  };
+  add(date);
+  add(time);
+  add(log_field(f.pop));
+  add(std::to_string(head + body + 17));
+  add(log_field(f.client));
+  add(log_field(f.method));
+  add(log_field(f.host));
+  add(log_field(f.path));
+  add(std::to_string(r.status));
+  add(log_field(f.referer));
+  add(log_field(f.user_agent));
+  add(log_field(f.query));
+  add(log_field(f.cookie));
+  add(result);
+  add(log_field(id));
+  add(log_field(f.host));
+  add("http");
+  add(std::to_string(f.request_bytes));
+  add(numbers);
+  add("-");
+  add("-");
+  add("-");
+  add(result);
+  add(f.version);
+  add("-");
+  add("-");
+  add("-");
+  add(numbers);
+  add(result);
+  add(log_field(type));
+  add(std::to_string(body));
+  add("-");
+  add("-");
+  line += '\n';
+  std::lock_guard lock(log_mutex_);
+  std::fwrite(line.data(), 1, line.size(), access_log_);
+  std::fflush(access_log_);
 }
 
 void Edge::reload(std::shared_ptr<const model::Network> network) {
@@ -624,20 +747,73 @@ Reply object_reply(const Request& q, std::shared_ptr<const CachedObject> o, bool
 void Edge::handle(std::size_t pop, Request request, const Viewer& viewer, Done done) {
   ++requests_;
   auto config = config_.load();
+  const DistConfig* dist = route(*config, request);
+  const bool errors = dist && !dist->d->custom_error_responses.empty();
+  if (!errors && !access_log_) {
+    serve(pop, std::move(request), viewer, std::move(done), config, dist);
+    return;
+  }
+  std::shared_ptr<LogFacts> facts;
+  if (access_log_) facts = std::make_shared<LogFacts>(log_facts(pop, request, viewer));
+  Done finished = [this, facts, done = std::move(done)](Reply r) mutable {
+    if (facts) write_access_log(*facts, r);
+    done(std::move(r));
+  };
+  if (errors) {
+    // Custom error responses (cloudfront.md §4): the page is fetched like any request, through
+    // the first behaviour its path matches, and served with the configured status.
+    Done plain = std::move(finished);
+    finished = [this, pop, viewer, config, dist, host = find_header(request.headers, "Host") ? find_header(request.headers, "Host")->value : std::string(),
+                plain](Reply r) mutable {
+      const model::CustomErrorResponse* rule = nullptr;
+      for (const auto& e : dist->d->custom_error_responses)
+        if (e.error_code == r.status && !e.response_page_path.empty()) rule = &e;
+      if (!rule) {
+        plain(std::move(r));
+        return;
+      }
+      Request page;
+      page.method = "GET";
+      page.target = page.path = rule->response_page_path;
+      page.headers.push_back({"Host", host});
+      const int status = static_cast<int>(rule->response_code.value_or(r.status));
+      serve(pop, std::move(page), viewer,
+            [plain, original = std::move(r), status](Reply p) mutable {
+              if (p.status != 200) {
+                plain(std::move(original));
+                return;
+              }
+              p.status = status;
+              p.reason.clear();
+              for (const char* h : {"X-Cache", "X-Amz-Cf-Id"}) {
+                if (const Header* x = find_header(original.headers, h)) set_header(p.headers, h, x->value);
+              }
+              plain(std::move(p));
+            },
+            config, dist);
+    };
+  }
+  serve(pop, std::move(request), viewer, std::move(finished), config, dist);
+}
+
+const DistConfig* Edge::route(const Config& config, const Request& request) const {
+  if (const Header* host = find_header(request.headers, "Host")) {
+    std::string h = lower(host->value);
+    if (auto colon = h.rfind(':'); colon != std::string::npos && h.find(']') == std::string::npos)
+      h.resize(colon);
+    if (auto it = config.by_host.find(h); it != config.by_host.end()) return &config.dists[it->second];
+  }
+  if (config.dists.size() == 1) return &config.dists[0];
+  return nullptr;
+}
+
+void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done done,
+                 const std::shared_ptr<const Config>& config, const DistConfig* dist) {
   const std::string id = request_id();
   const std::string& pop_name = pop_tiers_[pop]->name;
   ReplyContext ctx{pop_name, id, nullptr, nullptr, options_.explain};
   if (const Header* e = find_header(request.headers, "X-Cloudtwin-Explain")) ctx.explain = e->value != "0";
 
-  // The distribution: by Host (its aliases or generated name), or the only one.
-  const DistConfig* dist = nullptr;
-  if (const Header* host = find_header(request.headers, "Host")) {
-    std::string h = lower(host->value);
-    if (auto colon = h.rfind(':'); colon != std::string::npos && h.find(']') == std::string::npos)
-      h.resize(colon);
-    if (auto it = config->by_host.find(h); it != config->by_host.end()) dist = &config->dists[it->second];
-  }
-  if (!dist && config->dists.size() == 1) dist = &config->dists[0];
   if (!dist) {
     done(error_reply(403, "Bad request. No distribution of this network has this Host as an alias.", ctx));
     return;

@@ -42,6 +42,7 @@ struct ServeCdnOptions {
   bool explain = false;
   double timeout_scale = 1.0;
   std::size_t cache_mib = 256;
+  std::string access_log;
 };
 
 void log_line(const std::string& text) {
@@ -165,6 +166,7 @@ int serve(ServeCdnOptions& o) {
     if (!metrics_at) return usage_error("--metrics: " + error, "e.g. --metrics 127.0.0.1:9154");
   }
   edge_options.explain = o.explain;
+  edge_options.access_log = o.access_log;
   edge_options.timeout_scale = o.timeout_scale;
   edge_options.pop_bytes = o.cache_mib << 20;
   edge_options.rec_bytes = o.cache_mib << 22;
@@ -198,6 +200,10 @@ int serve(ServeCdnOptions& o) {
     }
   }
   cdn::Edge edge(network, edge_options);
+  if (!edge.access_log_ok()) {
+    log_line("error: cannot open the access log " + o.access_log + ": " + std::strerror(errno));
+    return kExitBadInput;
+  }
   cdn::Server server(server_options, edge, log_line);
   if (!server.start(error)) {
     log_line("error: " + error);
@@ -371,6 +377,8 @@ Runner add_serve_cdn(CLI::App& serve_cmd) {
   cmd->add_option("--timeout-scale", o->timeout_scale,
                   "Multiply origin connection and response timeouts by X (e.g. 0.01 in tests)")
       ->check(CLI::Range(0.0001, 100.0));
+  cmd->add_option("--access-log", o->access_log,
+                  "Append one line per viewer request to FILE in CloudFront's standard log format");
   cmd->add_option("--cache-size", o->cache_mib, "MiB of cache per edge location (regional caches get 4x)")
       ->check(CLI::Range(1, 1 << 20));
   return [o] { return serve(*o); };

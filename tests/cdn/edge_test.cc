@@ -210,6 +210,49 @@ TEST(Edge, InvalidationRemovesFromEveryTier) {
   EXPECT_NE(error.find("last character"), std::string::npos);
 }
 
+// §4 (GeneratingCustomErrorResponses.html): a custom error response serves its page, fetched
+// through the behaviour its path matches, with the configured status; the log has the request.
+TEST(Edge, CustomErrorResponseServesItsPage) {
+  ScriptedOrigin origin([](const Request& q, int) {
+    if (q.path == "/errors/404.html") return ok("<h1>custom</h1>", {{"Cache-Control", "max-age=60"}});
+    Response r;
+    r.status = 404;
+    r.body = "origin's own";
+    return r;
+  });
+  auto network = network_with(0, 86400, 31536000, [](model::Network&, model::Distribution& d) {
+    model::CustomErrorResponse e;
+    e.error_code = 404;
+    e.response_code = 200;
+    e.response_page_path = "/errors/404.html";
+    d.custom_error_responses.push_back(e);
+  });
+  const std::string log = ::testing::TempDir() + "/cdn-access.log";
+  std::remove(log.c_str());
+  auto options = options_for(origin);
+  options.access_log = log;
+  {
+    RunningEdge edge(network, options);
+    Client c(edge.port());
+    auto r = c.get("/nothing-here", {{"User-Agent", "test agent"}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "<h1>custom</h1>");
+  }
+  std::FILE* f = std::fopen(log.c_str(), "r");
+  ASSERT_TRUE(f);
+  char line[4096];
+  std::vector<std::string> lines;
+  while (std::fgets(line, sizeof line, f)) lines.emplace_back(line);
+  std::fclose(f);
+  ASSERT_EQ(lines.size(), 3u);  // #Version, #Fields, one request
+  EXPECT_EQ(lines[1].rfind("#Fields: date time x-edge-location sc-bytes c-ip", 0), 0u);
+  int tabs = 0;
+  for (char ch : lines[2]) tabs += ch == '\t';
+  EXPECT_EQ(tabs, 32);  // 33 fields
+  EXPECT_NE(lines[2].find("\tGET\twww.example.com\t/nothing-here\t200\t-\ttest%20agent\t"), std::string::npos);
+}
+
 // Bad requests: answered with an error and the connection closed, other clients unharmed.
 TEST(Edge, MalformedRequestsAreRejected) {
   ScriptedOrigin origin([](const Request&, int) { return ok("fine", {{"Cache-Control", "max-age=60"}}); });

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -47,6 +49,8 @@ struct EdgeOptions {
   bool explain = false;  // every reply carries X-Cloudtwin-Explain (else only when asked)
   // A scale for origin timeouts (tests): 1 = CloudFront's.
   double timeout_scale = 1.0;
+  // --access-log FILE: one line per viewer request in CloudFront's standard log format.
+  std::string access_log;
 };
 
 struct Viewer {
@@ -68,6 +72,8 @@ struct Reply {
 };
 
 // Per tier and behaviour counters for `cdn stats` and the metrics.
+struct DistConfig;
+
 struct TierStats {
   std::atomic<std::uint64_t> hits{0}, misses{0}, refresh_hits{0}, errors{0};
 };
@@ -100,8 +106,24 @@ class Edge {
 
   struct Config;
   struct Flight;
+  // What a standard log line needs of a request (cloudfront.md §6, AccessLogs.html).
+  struct LogFacts {
+    std::chrono::system_clock::time_point start;
+    std::chrono::steady_clock::time_point started;
+    std::string pop, client, method, host, path, query, referer, user_agent, cookie, version;
+    std::size_t request_bytes = 0;
+  };
+
+  // Whether the edge could open its --access-log file.
+  [[nodiscard]] bool access_log_ok() const { return !options_.access_log.empty() == (access_log_ != nullptr); }
 
  private:
+  const DistConfig* route(const Config& config, const Request& request) const;
+  void serve(std::size_t pop, Request request, const Viewer& viewer, Done done,
+             const std::shared_ptr<const Config>& config, const DistConfig* dist);
+  LogFacts log_facts(std::size_t pop, const Request& request, const Viewer& viewer) const;
+  void write_access_log(const LogFacts& facts, const Reply& reply);
+
   struct Tier {
     std::string name;  // "IAD89-C1", "REC us-east-1", "Origin Shield us-east-1"
     std::string layer;  // Server-Timing cdn-hit-layer: EDGE, REC, Origin Shield
@@ -134,6 +156,8 @@ class Edge {
   std::vector<std::thread> fetchers_;
 
   std::atomic<std::uint64_t> origin_requests_{0}, collapsed_{0}, requests_{0};
+  std::mutex log_mutex_;
+  std::FILE* access_log_ = nullptr;
 };
 
 }  // namespace cloudtwin::cdn
