@@ -15,6 +15,18 @@ namespace cloudtwin::cdn {
 
 namespace {
 
+// RFC 9111 §4.2.4: must-revalidate, proxy-revalidate, no-cache and s-maxage (§5.2.2.10)
+// forbid serving the object stale, even when the origin fails.
+bool may_serve_stale(const CachedObject& o) {
+  const auto cc = joined_header(o.headers, "Cache-Control");
+  if (!cc) return true;
+  std::string v(*cc);
+  for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* d : {"must-revalidate", "proxy-revalidate", "no-cache", "s-maxage"})
+    if (v.find(d) != std::string::npos) return false;
+  return true;
+}
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -1081,7 +1093,7 @@ void Edge::fetch(std::shared_ptr<Job> job) {
   bool store = false;
   if (result.kind != OriginResult::Kind::kResponse) {
     const int status = result.kind == OriginResult::Kind::kTimeout ? 504 : 502;
-    if (job->stale) {
+    if (job->stale && may_serve_stale(*job->stale)) {
       // An expired object and no origin: the stale object (§4).
       object = std::make_shared<CachedObject>(*job->stale);
       x_cache = "Hit";
@@ -1098,7 +1110,11 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       // §3: a 304 refreshes the stored copy.
       object = std::make_shared<CachedObject>(*job->stale);
       for (const auto& h : resp.headers) {
-        if (hop_by_hop(h.name) || iequals(h.name, "Content-Length")) continue;
+        // RFC 9111 §3.2: a 304 does not replace the content's own fields.
+        if (hop_by_hop(h.name) || iequals(h.name, "Content-Length") ||
+            iequals(h.name, "Content-Encoding") || iequals(h.name, "Content-Range") ||
+            iequals(h.name, "Content-MD5") || iequals(h.name, "ETag"))
+          continue;
         set_header(object->headers, h.name, h.value);
       }
       const auto choice = choose_ttl(rules.min_ttl, rules.default_ttl, rules.max_ttl,
@@ -1111,7 +1127,7 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       rule = object->ttl_rule;
       store = job->cacheable;
       x_cache = "RefreshHit";
-    } else if (resp.status >= 500 && job->stale) {
+    } else if (resp.status >= 500 && job->stale && may_serve_stale(*job->stale)) {
       object = std::make_shared<CachedObject>(*job->stale);
       x_cache = "Hit";
       rule = "stale: the origin answered " + std::to_string(resp.status);
@@ -1119,8 +1135,30 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       object = std::make_shared<CachedObject>();
       object->status = resp.status;
       object->reason = resp.reason;
-      for (auto& h : resp.headers)
-        if (!hop_by_hop(h.name) && !iequals(h.name, "Content-Length")) object->headers.push_back(std::move(h));
+      // RFC 9110 §7.6.1: the headers the Connection header names are hop-by-hop too.
+      std::vector<std::string> listed;
+      if (auto c = joined_header(resp.headers, "Connection")) {
+        std::string_view v = *c;
+        while (!v.empty()) {
+          auto comma = v.find(',');
+          std::string_view t = v.substr(0, comma);
+          while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+          while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+          if (!t.empty()) listed.emplace_back(t);
+          if (comma == std::string_view::npos) break;
+          v.remove_prefix(comma + 1);
+        }
+      }
+      // Age (RFC 9111 §5.1): one non-negative integer; anything else (a list, two lines, a
+      // fraction, a suffix) makes the object count as stale.
+      int ages = 0;
+      for (const auto& h : resp.headers) ages += iequals(h.name, "Age");
+      for (auto& h : resp.headers) {
+        if (hop_by_hop(h.name) || iequals(h.name, "Content-Length")) continue;
+        if (std::any_of(listed.begin(), listed.end(), [&](const std::string& n) { return iequals(n, h.name); }))
+          continue;
+        object->headers.push_back(std::move(h));
+      }
       if (!find_header(object->headers, "Date"))
         object->headers.push_back({"Date", http_date(static_cast<std::time_t>(now))});
       object->body = std::move(resp.body);
@@ -1129,8 +1167,10 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       object->stored_at = now;
       if (const Header* a = find_header(object->headers, "Age")) {
         const std::string& v = a->value;
-        if (!v.empty() && v.size() < 10 && std::all_of(v.begin(), v.end(), ::isdigit))
+        if (ages == 1 && !v.empty() && v.size() < 10 && std::all_of(v.begin(), v.end(), ::isdigit))
           object->initial_age = std::stod(v);
+        else
+          object->initial_age = 1e12;  // unparseable: stale from the start
       }
       if (const Header* e = find_header(object->headers, "ETag")) object->etag = e->value;
       if (const Header* l = find_header(object->headers, "Last-Modified")) object->last_modified = l->value;
@@ -1148,6 +1188,9 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       rule = choice.rule;
       // A body cut short by the origin (Content-Length mismatch, chunked cut) is not cached (§4).
       store = job->cacheable && choice.store && resp.complete;
+      // §3: `Vary: *` is stored but never reused: every request goes to the origin.
+      if (auto vary = joined_header(object->headers, "Vary"); vary && vary->find('*') != std::string::npos)
+        store = false;
       if (resp.status >= 400) x_cache = "Error";
     }
   }
