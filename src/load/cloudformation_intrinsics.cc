@@ -598,13 +598,9 @@ Value Stack::get_att(std::string_view logical_id, std::string_view attribute, Lo
       attribute.ends_with("Id")) {
     return id();
   }
-  // A CloudFront distribution is not modelled, but its domain name is what a Route 53 alias
-  // to it says: d<14 characters>.cloudfront.net, kept as text.
+  // The distribution's domain name, as the reader gives the model's distribution.
   if (t == "AWS::CloudFront::Distribution" && attribute == "DomainName") {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%013llx",
-                  static_cast<unsigned long long>(stable_hash(r->physical_id) & 0xfffffffffffffull));
-    return Value::string("d" + std::string(buf) + ".cloudfront.net", at_att);
+    return Value::string(cloudfront_domain_name(r->physical_id), at_att);
   }
   if (Value v = load_balancing_att(*r, attribute, at_att); !v.is_null()) return v;
   if (Value v = firewall_att(*r, attribute, at_att); !v.is_null()) return v;

@@ -80,6 +80,13 @@ constexpr Handler kHandlers[] = {
     {"AWS::Route53::HostedZone", 1, &Mapper::hosted_zone},
     {"AWS::Route53::RecordSet", 5, &Mapper::record_set},
     {"AWS::Route53::RecordSetGroup", 5, &Mapper::record_set_group},
+    // CloudFront: key groups name public keys; distributions name policies and key groups.
+    {"AWS::CloudFront::CachePolicy", 0, &Mapper::cloudfront_cache_policy},
+    {"AWS::CloudFront::OriginRequestPolicy", 0, &Mapper::cloudfront_origin_request_policy},
+    {"AWS::CloudFront::ResponseHeadersPolicy", 0, &Mapper::cloudfront_response_headers_policy},
+    {"AWS::CloudFront::PublicKey", 0, &Mapper::cloudfront_public_key},
+    {"AWS::CloudFront::KeyGroup", 1, &Mapper::cloudfront_key_group},
+    {"AWS::CloudFront::Distribution", 2, &Mapper::cloudfront_distribution},
 };
 constexpr int kLevels = 7;
 

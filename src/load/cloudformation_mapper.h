@@ -1,6 +1,5 @@
-// Maps a stack's AWS::EC2, Elastic Load Balancing, Auto Scaling, Network Firewall and Route 53
-// resources onto model
-// resources. Each resource type has one function (cloudformation_resources_*.cc); the Mapper
+// Maps a stack's AWS::EC2, Elastic Load Balancing, Auto Scaling, Network Firewall, Route 53 and
+// CloudFront resources onto model resources. Each resource type has one function (cloudformation_resources_*.cc); the Mapper
 // gives them typed, located access to evaluated properties and turns references into
 // model::Refs, leaving out (with a warning) whatever names something that is neither in this
 // template nor in an input read before it.
@@ -210,6 +209,13 @@ class Mapper {
   bool record_set_group(const ResourceDecl& r);
   bool health_check(const ResourceDecl& r);
   bool cidr_collection(const ResourceDecl& r);
+
+  bool cloudfront_distribution(const ResourceDecl& r);
+  bool cloudfront_cache_policy(const ResourceDecl& r);
+  bool cloudfront_origin_request_policy(const ResourceDecl& r);
+  bool cloudfront_response_headers_policy(const ResourceDecl& r);
+  bool cloudfront_public_key(const ResourceDecl& r);
+  bool cloudfront_key_group(const ResourceDecl& r);
 
  private:
   friend class Props;

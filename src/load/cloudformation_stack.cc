@@ -122,6 +122,10 @@ Value Value::unknown(std::string why, Location at) {
   return v;
 }
 
+std::string cloudfront_domain_name(std::string_view physical_id) {
+  return "d" + hex(stable_hash(physical_id) & 0xfffffffffffffull, 13) + ".cloudfront.net";
+}
+
 std::uint64_t stable_hash(std::string_view text) {
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : text) {
@@ -446,6 +450,21 @@ void Stack::assign_physical_ids() {
       std::string id = "Z" + hex(h, 13);
       for (auto& c : id) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
       r.physical_id = std::move(id);
+      continue;
+    }
+    // CloudFront: a distribution's id is "E" and a public key's "K" and 13 upper-case letters
+    // and digits; policies and key groups are UUIDs.
+    if (r.type == "AWS::CloudFront::Distribution" || r.type == "AWS::CloudFront::PublicKey") {
+      std::string id = (r.type.ends_with("Distribution") ? "E" : "K") + hex(h, 13);
+      for (auto& c : id) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+      r.physical_id = std::move(id);
+      continue;
+    }
+    if (r.type == "AWS::CloudFront::CachePolicy" || r.type == "AWS::CloudFront::OriginRequestPolicy" ||
+        r.type == "AWS::CloudFront::ResponseHeadersPolicy" || r.type == "AWS::CloudFront::KeyGroup") {
+      const std::string a = hex(h, 16), b = hex(stable_hash(r.logical_id + "/" + stack_name_), 16);
+      r.physical_id = a.substr(0, 8) + "-" + a.substr(8, 4) + "-" + a.substr(12, 4) + "-" +
+                      b.substr(0, 4) + "-" + b.substr(4, 12);
       continue;
     }
     // Network Firewall: Ref is the ARN, named by name_firewalls() once names can be evaluated.

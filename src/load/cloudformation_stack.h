@@ -217,6 +217,9 @@ std::string partition_of(std::string_view region);
 // for Application and Classic Load Balancers, `<name>-<hex>.elb.<region>.amazonaws.com` for
 // Network and Gateway Load Balancers.
 std::string elb_dns_name(std::string_view physical_id, bool internal, std::string_view region);
+// The domain name CloudFront gives a distribution (what Fn::GetAtt DomainName returns), from its
+// physical id: d<13 hex digits>.cloudfront.net.
+std::string cloudfront_domain_name(std::string_view physical_id);
 // FNV-1a, 64 bits: stable across runs and platforms.
 std::uint64_t stable_hash(std::string_view text);
 

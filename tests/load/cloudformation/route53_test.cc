@@ -127,10 +127,17 @@ TEST(CloudFormationRoute53, ZonesRecordSetsAndGroups) {
   EXPECT_EQ(gp->failover, "PRIMARY");
 }
 
-// A CloudFront distribution is not modelled; the alias keeps its domain name as text.
+// An alias to a CloudFront distribution keeps its domain name as text (the distribution's, see
+// cloudfront_test.cc); it names no load balancer.
 TEST(CloudFormationRoute53, AliasToACloudFrontDistributionKeepsItsDomainName) {
   Loaded l = load(R"(Resources:
-  Cdn: {Type: AWS::CloudFront::Distribution, Properties: {DistributionConfig: {Enabled: true}}}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins: [{Id: o, DomainName: example.org, CustomOriginConfig: {OriginProtocolPolicy: https-only}}]
+        DefaultCacheBehavior: {TargetOriginId: o, ViewerProtocolPolicy: allow-all, ForwardedValues: {QueryString: false}}
   Zone: {Type: AWS::Route53::HostedZone, Properties: {Name: example.com}}
   Apex:
     Type: AWS::Route53::RecordSet
