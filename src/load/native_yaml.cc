@@ -57,6 +57,12 @@ constexpr Section kSections[] = {
     {"cidr_collections", read_cidr_collection},
     {"delegation_sets", read_delegation_set},
     {"hosted_zones", read_hosted_zone},
+    {"cache_policies", read_cache_policy},
+    {"origin_request_policies", read_origin_request_policy},
+    {"response_headers_policies", read_response_headers_policy},
+    {"cloudfront_public_keys", read_cloudfront_public_key},
+    {"cloudfront_key_groups", read_cloudfront_key_group},
+    {"cloudfront_distributions", read_cloudfront_distribution},
 };
 
 constexpr const char* kTopLevelHint =

@@ -85,6 +85,13 @@ void read_delegation_set(Context& cx, Value& item);
 void read_health_check(Context& cx, Value& item);
 void read_cidr_collection(Context& cx, Value& item);
 void read_hosted_zone(Context& cx, Value& item);
+// native_yaml_cloudfront.cc: `config` in CloudFormation's shape
+void read_cloudfront_distribution(Context& cx, Value& item);
+void read_cache_policy(Context& cx, Value& item);
+void read_origin_request_policy(Context& cx, Value& item);
+void read_response_headers_policy(Context& cx, Value& item);
+void read_cloudfront_public_key(Context& cx, Value& item);
+void read_cloudfront_key_group(Context& cx, Value& item);
 
 // Shared field checks.
 // `account:` is a 12-digit AWS account id; `region:` an AWS Region name like us-east-1.

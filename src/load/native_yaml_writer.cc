@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -381,6 +382,14 @@ class Writer {
     section(out, "cidr_collections", n_.cidr_collections, &Writer::cidr_collection);
     section(out, "delegation_sets", n_.delegation_sets, &Writer::delegation_set);
     section(out, "hosted_zones", n_.hosted_zones, &Writer::hosted_zone);
+    section(out, "cache_policies", n_.cache_policies, &Writer::cache_policy);
+    section(out, "origin_request_policies", n_.origin_request_policies,
+            &Writer::origin_request_policy);
+    section(out, "response_headers_policies", n_.response_headers_policies,
+            &Writer::response_headers_policy);
+    section(out, "cloudfront_public_keys", n_.public_keys, &Writer::public_key);
+    section(out, "cloudfront_key_groups", n_.key_groups, &Writer::key_group);
+    section(out, "cloudfront_distributions", n_.distributions, &Writer::distribution);
     aliases(out);
     return out;
   }
@@ -1389,6 +1398,335 @@ class Writer {
   }
 
   // A zone with its record sets; the SOA and NS finalize() adds are left out.
+  // ---- CloudFront ----------------------------------------------------------------------------
+  // `config` in CloudFormation's shape, as the reader takes it; AWS's managed policies, which
+  // finalize() adds for the behaviours that name them, are not written.
+
+  static Yaml strings(const std::vector<std::string>& v) {
+    return list_of(v, [](const std::string& s) { return str(s); });
+  }
+  // {Quantity, Items}, as CloudFormation writes OriginGroups and their lists.
+  static Yaml counted(Yaml items) {
+    Yaml m = Yaml::map();
+    m.set("Quantity", Yaml::num(items.items.size()));
+    m.set("Items", std::move(items));
+    return m;
+  }
+  static Yaml methods(model::Methods bits) {
+    Yaml l = Yaml::list();
+    for (model::Methods b = 1; b != 0 && b <= model::kMethodDelete; b = static_cast<model::Methods>(b << 1)) {
+      if (bits & b) l.push(str(model::methods_text(b)));
+    }
+    return l;
+  }
+  static Yaml key_config(const model::KeyItems& k, std::string_view behavior_key,
+                         std::string_view names_key) {
+    Yaml m = Yaml::map();
+    m.set(behavior_key, str(k.behavior));
+    if (!k.items.empty()) m.set(names_key, strings(k.items));
+    return m;
+  }
+  static Yaml config_item(const model::Resource& r, Yaml config) {
+    Yaml m = resource(r, "");
+    m.set("config", std::move(config));
+    return m;
+  }
+
+  std::optional<Yaml> cache_policy(const model::CachePolicy& p, Index) {
+    if (p.managed) return std::nullopt;
+    Yaml c = Yaml::map();
+    c.set("Name", str(p.name.empty() ? p.id : p.name));
+    if (!p.comment.empty()) c.set("Comment", str(p.comment));
+    c.set("MinTTL", Yaml::num(p.min_ttl));
+    c.set("DefaultTTL", Yaml::num(p.default_ttl));
+    c.set("MaxTTL", Yaml::num(p.max_ttl));
+    Yaml k = Yaml::map();
+    k.set("EnableAcceptEncodingGzip", boolean(p.gzip));
+    k.set("EnableAcceptEncodingBrotli", boolean(p.brotli));
+    k.set("HeadersConfig", key_config(p.headers, "HeaderBehavior", "Headers"));
+    k.set("CookiesConfig", key_config(p.cookies, "CookieBehavior", "Cookies"));
+    k.set("QueryStringsConfig", key_config(p.query_strings, "QueryStringBehavior", "QueryStrings"));
+    c.set("ParametersInCacheKeyAndForwardedToOrigin", std::move(k));
+    return config_item(p, std::move(c));
+  }
+
+  std::optional<Yaml> origin_request_policy(const model::OriginRequestPolicy& p, Index) {
+    if (p.managed) return std::nullopt;
+    Yaml c = Yaml::map();
+    c.set("Name", str(p.name.empty() ? p.id : p.name));
+    if (!p.comment.empty()) c.set("Comment", str(p.comment));
+    c.set("HeadersConfig", key_config(p.headers, "HeaderBehavior", "Headers"));
+    c.set("CookiesConfig", key_config(p.cookies, "CookieBehavior", "Cookies"));
+    c.set("QueryStringsConfig", key_config(p.query_strings, "QueryStringBehavior", "QueryStrings"));
+    return config_item(p, std::move(c));
+  }
+
+  std::optional<Yaml> response_headers_policy(const model::ResponseHeadersPolicy& p, Index) {
+    if (p.managed) return std::nullopt;
+    Yaml c = Yaml::map();
+    c.set("Name", str(p.name.empty() ? p.id : p.name));
+    if (!p.comment.empty()) c.set("Comment", str(p.comment));
+    if (!p.custom_headers.empty()) {
+      Yaml items = Yaml::list();
+      for (const auto& h : p.custom_headers) {
+        Yaml x = Yaml::map();
+        x.set("Header", str(h.name));
+        x.set("Value", str(h.value));
+        x.set("Override", boolean(h.override_origin));
+        items.push(std::move(x));
+      }
+      Yaml m = Yaml::map();
+      m.set("Items", std::move(items));
+      c.set("CustomHeadersConfig", std::move(m));
+    }
+    if (!p.remove_headers.empty()) {
+      Yaml items = Yaml::list();
+      for (const auto& h : p.remove_headers) items.push(Yaml::map().set("Header", str(h)));
+      Yaml m = Yaml::map();
+      m.set("Items", std::move(items));
+      c.set("RemoveHeadersConfig", std::move(m));
+    }
+    if (p.server_timing || p.server_timing_sampling != 0) {
+      Yaml t = Yaml::map();
+      t.set("Enabled", boolean(p.server_timing));
+      t.set("SamplingRate", Yaml::raw(number_text(p.server_timing_sampling)));
+      c.set("ServerTimingHeadersConfig", std::move(t));
+    }
+    if (!p.security_headers.empty()) c.set("SecurityHeadersConfig", security_headers(p.security_headers));
+    if (p.cors) {
+      auto items = [](const std::vector<std::string>& v) {
+        Yaml m = Yaml::map();
+        m.set("Items", strings(v));
+        return m;
+      };
+      Yaml x = Yaml::map();
+      x.set("AccessControlAllowCredentials", boolean(p.cors_allow_credentials));
+      x.set("AccessControlAllowHeaders", items(p.cors_allow_headers));
+      x.set("AccessControlAllowMethods", items(p.cors_allow_methods));
+      x.set("AccessControlAllowOrigins", items(p.cors_allow_origins));
+      if (!p.cors_expose_headers.empty()) x.set("AccessControlExposeHeaders", items(p.cors_expose_headers));
+      if (p.cors_max_age) x.set("AccessControlMaxAgeSec", Yaml::num(*p.cors_max_age));
+      x.set("OriginOverride", boolean(p.cors_override_origin));
+      c.set("CorsConfig", std::move(x));
+    }
+    return config_item(p, std::move(c));
+  }
+
+  static std::string number_text(double d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", d);
+    return buf;
+  }
+
+  // The headers the reader made of SecurityHeadersConfig, back into it.
+  static Yaml security_headers(const std::vector<model::HeaderValue>& headers) {
+    Yaml s = Yaml::map();
+    for (const auto& h : headers) {
+      Yaml x = Yaml::map();
+      const std::string l = lower(h.name);
+      if (l == "content-security-policy") {
+        x.set("ContentSecurityPolicy", str(h.value));
+        s.set("ContentSecurityPolicy", std::move(x.set("Override", boolean(h.override_origin))));
+      } else if (l == "x-content-type-options") {
+        s.set("ContentTypeOptions", std::move(x.set("Override", boolean(h.override_origin))));
+      } else if (l == "x-frame-options") {
+        x.set("FrameOption", str(h.value));
+        s.set("FrameOptions", std::move(x.set("Override", boolean(h.override_origin))));
+      } else if (l == "referrer-policy") {
+        x.set("ReferrerPolicy", str(h.value));
+        s.set("ReferrerPolicy", std::move(x.set("Override", boolean(h.override_origin))));
+      } else if (l == "strict-transport-security") {
+        std::int64_t age = 0;
+        if (h.value.starts_with("max-age=")) {
+          std::from_chars(h.value.data() + 8, h.value.data() + h.value.size(), age);
+        }
+        x.set("AccessControlMaxAgeSec", Yaml::num(age));
+        if (h.value.find("includeSubDomains") != std::string::npos) x.set("IncludeSubdomains", boolean(true));
+        if (h.value.find("preload") != std::string::npos) x.set("Preload", boolean(true));
+        s.set("StrictTransportSecurity", std::move(x.set("Override", boolean(h.override_origin))));
+      } else if (l == "x-xss-protection") {
+        x.set("Protection", boolean(h.value.starts_with("1")));
+        if (h.value.find("mode=block") != std::string::npos) x.set("ModeBlock", boolean(true));
+        if (auto at = h.value.find("report="); at != std::string::npos) {
+          x.set("ReportUri", str(h.value.substr(at + 7)));
+        }
+        s.set("XSSProtection", std::move(x.set("Override", boolean(h.override_origin))));
+      }
+    }
+    return s;
+  }
+
+  std::optional<Yaml> public_key(const model::PublicKey& k, Index) {
+    Yaml c = Yaml::map();
+    c.set("Name", str(k.name.empty() ? k.id : k.name));
+    c.set("CallerReference", str(k.id));
+    if (!k.comment.empty()) c.set("Comment", str(k.comment));
+    c.set("EncodedKey", str(k.encoded_key));
+    return config_item(k, std::move(c));
+  }
+
+  std::optional<Yaml> key_group(const model::KeyGroup& g, Index) {
+    Yaml c = Yaml::map();
+    c.set("Name", str(g.name.empty() ? g.id : g.name));
+    if (!g.comment.empty()) c.set("Comment", str(g.comment));
+    c.set("Items", list_of(g.keys, [](const model::Ref& r) { return str(r.text); }));
+    return config_item(g, std::move(c));
+  }
+
+  static Yaml behavior(const model::CacheBehavior& b, bool is_default) {
+    Yaml m = Yaml::map();
+    if (!is_default) m.set("PathPattern", str(b.path_pattern));
+    m.set("TargetOriginId", str(b.target_origin_id));
+    m.set("ViewerProtocolPolicy", str(b.viewer_protocol_policy));
+    constexpr model::Methods kGetHead = model::kMethodGet | model::kMethodHead;
+    if (b.allowed_methods != kGetHead) m.set("AllowedMethods", methods(b.allowed_methods));
+    if (b.cached_methods != kGetHead) m.set("CachedMethods", methods(b.cached_methods));
+    if (b.compress) m.set("Compress", boolean(true));
+    if (!b.cache_policy.empty()) m.set("CachePolicyId", str(b.cache_policy.text));
+    if (!b.origin_request_policy.empty()) {
+      m.set("OriginRequestPolicyId", str(b.origin_request_policy.text));
+    }
+    if (!b.response_headers_policy.empty()) {
+      m.set("ResponseHeadersPolicyId", str(b.response_headers_policy.text));
+    }
+    if (!b.trusted_key_groups.empty()) {
+      m.set("TrustedKeyGroups", list_of(b.trusted_key_groups, [](const model::Ref& r) { return str(r.text); }));
+    }
+    if (!b.trusted_signers.empty()) m.set("TrustedSigners", strings(b.trusted_signers));
+    if (b.legacy) {
+      Yaml f = Yaml::map();
+      f.set("QueryString", boolean(b.legacy_query_strings.behavior != "none"));
+      if (b.legacy_query_strings.behavior == "whitelist") {
+        f.set("QueryStringCacheKeys", strings(b.legacy_query_strings.items));
+      }
+      if (b.legacy_headers.behavior == "all") {
+        f.set("Headers", strings({"*"}));
+      } else if (!b.legacy_headers.items.empty()) {
+        f.set("Headers", strings(b.legacy_headers.items));
+      }
+      Yaml cookies = Yaml::map();
+      cookies.set("Forward", str(b.legacy_cookies.behavior));
+      if (!b.legacy_cookies.items.empty()) cookies.set("WhitelistedNames", strings(b.legacy_cookies.items));
+      f.set("Cookies", std::move(cookies));
+      m.set("ForwardedValues", std::move(f));
+      m.set("MinTTL", Yaml::num(b.min_ttl));
+      m.set("DefaultTTL", Yaml::num(b.default_ttl));
+      m.set("MaxTTL", Yaml::num(b.max_ttl));
+    }
+    Yaml lambdas = Yaml::list(), functions = Yaml::list();
+    for (const auto& a : b.function_associations) {
+      const auto colon = a.find(':');
+      const std::string event = a.substr(0, colon);
+      const std::string arn = colon == std::string::npos ? "" : a.substr(colon + 1);
+      Yaml x = Yaml::map();
+      x.set("EventType", str(event));
+      // CloudFront Functions' ARNs are arn:aws:cloudfront::…:function/…; the rest Lambda's.
+      if (arn.find(":cloudfront:") != std::string::npos) {
+        functions.push(std::move(x.set("FunctionARN", str(arn))));
+      } else {
+        lambdas.push(std::move(x.set("LambdaFunctionARN", str(arn))));
+      }
+    }
+    if (!lambdas.items.empty()) m.set("LambdaFunctionAssociations", std::move(lambdas));
+    if (!functions.items.empty()) m.set("FunctionAssociations", std::move(functions));
+    return m;
+  }
+
+  std::optional<Yaml> distribution(const model::Distribution& d, Index) {
+    Yaml m = resource(d, "");
+    if (!d.domain_name.empty()) m.set("domain_name", str(d.domain_name));
+    Yaml c = Yaml::map();
+    c.set("Enabled", boolean(d.enabled));
+    if (!d.comment.empty()) c.set("Comment", str(d.comment));
+    if (!d.aliases.empty()) c.set("Aliases", strings(d.aliases));
+    if (!d.default_root_object.empty()) c.set("DefaultRootObject", str(d.default_root_object));
+    if (d.http_version != "http1.1") c.set("HttpVersion", str(d.http_version));
+    if (d.price_class != "PriceClass_All") c.set("PriceClass", str(d.price_class));
+    c.set("IPV6Enabled", boolean(d.ipv6));
+    Yaml origins = Yaml::list();
+    for (const auto& o : d.origins) {
+      Yaml x = Yaml::map();
+      x.set("Id", str(o.id));
+      x.set("DomainName", str(o.domain_name));
+      if (!o.path.empty()) x.set("OriginPath", str(o.path));
+      if (o.connection_attempts != 3) x.set("ConnectionAttempts", Yaml::num(o.connection_attempts));
+      if (o.connection_timeout != 10) x.set("ConnectionTimeout", Yaml::num(o.connection_timeout));
+      if (o.s3) {
+        Yaml s3 = Yaml::map();
+        if (o.read_timeout != 30) s3.set("OriginReadTimeout", Yaml::num(o.read_timeout));
+        x.set("S3OriginConfig", std::move(s3));
+      } else {
+        Yaml custom = Yaml::map();
+        custom.set("OriginProtocolPolicy", str(o.protocol_policy));
+        if (o.http_port != 80) custom.set("HTTPPort", Yaml::num(o.http_port));
+        if (o.https_port != 443) custom.set("HTTPSPort", Yaml::num(o.https_port));
+        if (o.read_timeout != 30) custom.set("OriginReadTimeout", Yaml::num(o.read_timeout));
+        if (o.keepalive_timeout != 5) {
+          custom.set("OriginKeepaliveTimeout", Yaml::num(o.keepalive_timeout));
+        }
+        x.set("CustomOriginConfig", std::move(custom));
+      }
+      if (!o.custom_headers.empty()) {
+        x.set("OriginCustomHeaders", list_of(o.custom_headers, [](const model::HeaderValue& h) {
+                Yaml y = Yaml::map();
+                y.set("HeaderName", str(h.name));
+                y.set("HeaderValue", str(h.value));
+                return y;
+              }));
+      }
+      if (o.origin_shield) {
+        Yaml shield = Yaml::map();
+        shield.set("Enabled", boolean(true));
+        shield.set("OriginShieldRegion", str(o.origin_shield_region));
+        x.set("OriginShield", std::move(shield));
+      }
+      origins.push(std::move(x));
+    }
+    c.set("Origins", std::move(origins));
+    if (!d.origin_groups.empty()) {
+      Yaml groups = Yaml::list();
+      for (const auto& g : d.origin_groups) {
+        Yaml x = Yaml::map();
+        x.set("Id", str(g.id));
+        Yaml codes = list_of(g.failover_status_codes, [](std::int64_t n) { return Yaml::num(n); });
+        x.set("FailoverCriteria", Yaml::map().set("StatusCodes", counted(std::move(codes))));
+        Yaml members = list_of(g.members, [](const std::string& id) {
+          return Yaml::map().set("OriginId", str(id));
+        });
+        x.set("Members", counted(std::move(members)));
+        groups.push(std::move(x));
+      }
+      c.set("OriginGroups", counted(std::move(groups)));
+    }
+    c.set("DefaultCacheBehavior", behavior(d.default_behavior, true));
+    if (!d.behaviors.empty()) {
+      c.set("CacheBehaviors",
+            list_of(d.behaviors, [](const model::CacheBehavior& b) { return behavior(b, false); }));
+    }
+    if (!d.custom_error_responses.empty()) {
+      c.set("CustomErrorResponses",
+            list_of(d.custom_error_responses, [](const model::CustomErrorResponse& e) {
+              Yaml x = Yaml::map();
+              x.set("ErrorCode", Yaml::num(e.error_code));
+              if (e.response_code) x.set("ResponseCode", Yaml::num(*e.response_code));
+              if (!e.response_page_path.empty()) x.set("ResponsePagePath", str(e.response_page_path));
+              if (e.error_caching_min_ttl) {
+                x.set("ErrorCachingMinTTL", Yaml::num(*e.error_caching_min_ttl));
+              }
+              return x;
+            }));
+    }
+    if (d.logging) {
+      Yaml l = Yaml::map();
+      l.set("Bucket", str(d.logging_bucket));
+      if (!d.logging_prefix.empty()) l.set("Prefix", str(d.logging_prefix));
+      if (d.logging_cookies) l.set("IncludeCookies", boolean(true));
+      c.set("Logging", std::move(l));
+    }
+    m.set("config", std::move(c));
+    return m;
+  }
+
   std::optional<Yaml> hosted_zone(const model::HostedZone& z, Index) {
     Yaml m = Yaml::map();
     const std::string& default_id = z.name.empty() ? z.domain : z.name;

@@ -71,7 +71,7 @@ std::vector<Sample> samples() {
   }
   out.push_back({"format_doc_example", "docs/format.md", Source::kFormatDoc});
   out.push_back({"format_doc_load_balancers", "docs/format.md", Source::kFormatDocLoadBalancers});
-  for (const char* format : {"cloudformation", "terraform"}) {
+  for (const char* format : {"cloudformation", "terraform", "cloudfront"}) {
     for (const auto& p : entries(shared / "data" / format, false)) {
       out.push_back({test_name(format, p.filename().string()), p.string(), Source::kShared});
     }

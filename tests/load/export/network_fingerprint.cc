@@ -247,10 +247,98 @@ class Printer {
               " alias_rs=" + id(Kind::kRecordSet, r.alias_record_set);
       add(Kind::kRecordSet, r, text);
     }
+    cloudfront();
     return std::move(out_);
   }
 
  private:
+  static std::string keys(const model::KeyItems& k) {
+    std::string s = k.behavior + ":";
+    for (const auto& i : k.items) s += i + ",";
+    return s;
+  }
+  static std::string headers(const std::vector<model::HeaderValue>& hs) {
+    std::string s;
+    for (const auto& h : hs) s += h.name + "=" + h.value + (h.override_origin ? "!" : "") + ",";
+    return s;
+  }
+  static std::string words(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& w : v) s += w + ",";
+    return s;
+  }
+  std::string behavior(const model::CacheBehavior& b) const {
+    std::string s = "[" + b.path_pattern + " -> " + b.target_origin_id + (b.target_is_group ? " group" : "") +
+                    " allowed=" + std::to_string(b.allowed_methods) +
+                    " cached=" + std::to_string(b.cached_methods) + " vpp=" + b.viewer_protocol_policy +
+                    " compress=" + yes(b.compress) + " cp=" + b.cache_policy.text +
+                    " orp=" + b.origin_request_policy.text + " rhp=" + b.response_headers_policy.text +
+                    " signers=" + words(b.trusted_signers) + " groups=";
+    for (const auto& g : b.trusted_key_groups) s += g.text + ",";
+    s += " legacy=" + yes(b.legacy);
+    if (b.legacy) {
+      s += " ttl=" + std::to_string(b.min_ttl) + "/" + std::to_string(b.default_ttl) + "/" +
+           std::to_string(b.max_ttl) + " h=" + keys(b.legacy_headers) + " c=" + keys(b.legacy_cookies) +
+           " q=" + keys(b.legacy_query_strings);
+    }
+    return s + " fn=" + words(b.function_associations) + "]";
+  }
+  void cloudfront() {
+    for (const auto& p : n_.cache_policies) {
+      add(Kind::kCachePolicy, p,
+          "ttl=" + std::to_string(p.min_ttl) + "/" + std::to_string(p.default_ttl) + "/" +
+              std::to_string(p.max_ttl) + " h=" + keys(p.headers) + " c=" + keys(p.cookies) +
+              " q=" + keys(p.query_strings) + " gz=" + yes(p.gzip) + " br=" + yes(p.brotli) +
+              " managed=" + yes(p.managed) + " comment=" + p.comment);
+    }
+    for (const auto& p : n_.origin_request_policies) {
+      add(Kind::kOriginRequestPolicy, p,
+          "h=" + keys(p.headers) + " c=" + keys(p.cookies) + " q=" + keys(p.query_strings) +
+              " managed=" + yes(p.managed));
+    }
+    for (const auto& p : n_.response_headers_policies) {
+      add(Kind::kResponseHeadersPolicy, p,
+          "custom=" + headers(p.custom_headers) + " remove=" + words(p.remove_headers) +
+              " timing=" + yes(p.server_timing) + "/" + std::to_string(p.server_timing_sampling) +
+              " security=" + headers(p.security_headers) + " cors=" + yes(p.cors) + ":" +
+              words(p.cors_allow_origins) + words(p.cors_allow_methods) + words(p.cors_allow_headers) +
+              words(p.cors_expose_headers) + yes(p.cors_allow_credentials) + num(p.cors_max_age) +
+              yes(p.cors_override_origin) + " managed=" + yes(p.managed));
+    }
+    for (const auto& k : n_.public_keys) add(Kind::kPublicKey, k, "key=" + k.encoded_key);
+    for (const auto& g : n_.key_groups) {
+      std::string s = "keys=";
+      for (const auto& k : g.keys) s += k.text + ",";
+      add(Kind::kKeyGroup, g, s);
+    }
+    for (const auto& d : n_.distributions) {
+      std::string s = "enabled=" + yes(d.enabled) + " domain=" + d.domain_name + " aliases=" +
+                      words(d.aliases) + " root=" + d.default_root_object + " http=" + d.http_version +
+                      " price=" + d.price_class + " ipv6=" + yes(d.ipv6) + " comment=" + d.comment;
+      for (const auto& o : d.origins) {
+        s += " origin[" + o.id + " " + o.domain_name + o.path + " s3=" + yes(o.s3) + " ports=" +
+             std::to_string(o.http_port) + "/" + std::to_string(o.https_port) + " " +
+             o.protocol_policy + " t=" + std::to_string(o.read_timeout) + "/" +
+             std::to_string(o.keepalive_timeout) + "/" + std::to_string(o.connection_attempts) + "/" +
+             std::to_string(o.connection_timeout) + " h=" + headers(o.custom_headers) +
+             " shield=" + yes(o.origin_shield) + o.origin_shield_region + "]";
+      }
+      for (const auto& g : d.origin_groups) {
+        s += " group[" + g.id + " members=" + words(g.members) + " codes=";
+        for (auto c : g.failover_status_codes) s += std::to_string(c) + ",";
+        s += "]";
+      }
+      s += " default=" + behavior(d.default_behavior);
+      for (const auto& b : d.behaviors) s += " " + behavior(b);
+      for (const auto& e : d.custom_error_responses) {
+        s += " error[" + std::to_string(e.error_code) + " " + num(e.response_code) + " " +
+             e.response_page_path + " " + num(e.error_caching_min_ttl) + "]";
+      }
+      s += " logging=" + yes(d.logging) + d.logging_bucket + "/" + d.logging_prefix + yes(d.logging_cookies);
+      add(Kind::kDistribution, d, s);
+    }
+  }
+
   void add(Kind kind, const model::Resource& r, std::string fields) {
     out_[std::string(model::kind_name(kind)) + " " + r.id] = "name=" + r.name + " " + fields;
   }
