@@ -18,6 +18,7 @@
 #include "aws_cli_firewall.h"
 #include "cloudtwin/model/id_table.h"
 #include "json_source.h"
+#include "cloudfront_json.h"
 #include "route53_json.h"
 
 namespace cloudtwin::load {
@@ -96,6 +97,7 @@ class Snapshot {
         d_(d),
         elb_(n, d),
         route53_(n, d),
+        cloudfront_(n, d),
         first_vpc_(n.vpcs.size()),
         first_subnet_(n.subnets.size()),
         first_tgw_(n.transit_gateways.size()) {}
@@ -189,6 +191,7 @@ class Snapshot {
     std::vector<std::string> deferred;
     bool network_firewall = false;
     bool route53_answer = false;
+    bool cloudfront_answer = false;
     for (auto member : root) {
       od::field field;
       std::string_view key;
@@ -223,6 +226,12 @@ class Snapshot {
         continue;
       }
       if (route53::is_companion_key(k)) continue;
+      // cloudfront get-distribution-config, list-distributions, list-cache-policies, ...
+      if (cloudfront::is_answer_key(k)) {
+        cloudfront_answer = true;
+        continue;
+      }
+      if (cloudfront::is_companion_key(k)) continue;
       if (!handlers().contains(k) && !aws_cli::LoadBalancing::handler(k)) {
         if (std::find(std::begin(kNothingToModel), std::end(kNothingToModel), key) !=
             std::end(kNothingToModel)) {
@@ -262,6 +271,14 @@ class Snapshot {
       if (auto e = tree.build(whole, source->text().data())) return fail(e, tree.error_offset());
       rd.set_resource("");
       if (rd.no_duplicates(tree)) route53_.read_answer(rd, tree.root(), p);
+    }
+    if (cloudfront_answer) {
+      doc.rewind();
+      od::value whole;
+      if (auto e = doc.get_value().get(whole)) return fail(e, location());
+      if (auto e = tree.build(whole, source->text().data())) return fail(e, tree.error_offset());
+      rd.set_resource("");
+      if (rd.no_duplicates(tree)) cloudfront_.read_answer(rd, tree.root(), p);
     }
     if (!deferred.empty()) {
       doc.rewind();
@@ -338,6 +355,7 @@ class Snapshot {
     held_enis_.clear();
     unknown_peer_groups();
     route53_.finish();
+    cloudfront_.finish();
     regions(region_option);
   }
 
@@ -1432,6 +1450,7 @@ class Snapshot {
   std::unordered_set<std::string> gone_instances_;  // terminated: left out
   aws_cli::LoadBalancing elb_;
   route53::Reader route53_;
+  cloudfront::JsonReader cloudfront_;
   // Gateway Load Balancer interfaces, kept if a load balancer node is linked to one.
   std::vector<model::NetworkInterface> held_enis_;
   std::unordered_map<std::string, std::string> group_pairs_;  // referenced group -> detail

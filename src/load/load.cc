@@ -9,6 +9,7 @@
 
 #include "cloudtwin/load/aws_cli.h"
 #include "cloudtwin/load/aws_managed_prefix_lists.h"
+#include "cloudtwin/load/cloudfront_json.h"
 #include "cloudtwin/load/cloudformation.h"
 #include "cloudtwin/load/route53_json.h"
 #include "cloudtwin/load/native_yaml.h"
@@ -204,6 +205,9 @@ void read_file_as_detected(const std::string& path, const LoadOptions& options,
     case Format::kRoute53:
       read_route53_json_file(path, out, d);
       return;
+    case Format::kCloudFront:
+      read_cloudfront_json_file(path, out, d);
+      return;
     case Format::kUnknown: {
       // A JSON file of none of the formats: the native reader would only report YAML errors.
       const std::string head = head_of(path);
@@ -385,6 +389,8 @@ const char* format_name(Format f) {
       return "zone file";
     case Format::kRoute53:
       return "Route 53 JSON";
+    case Format::kCloudFront:
+      return "CloudFront JSON";
     case Format::kUnknown:
       return "unknown";
   }
@@ -405,6 +411,7 @@ Format detect_format(const std::string& path) {
   if (has_key(head, "AWSTemplateFormatVersion") || has_key(head, "Resources")) {
     return Format::kCloudFormation;
   }
+  if (lower_extension(path) == ".json" && is_cloudfront_json(head)) return Format::kCloudFront;
   if (lower_extension(path) == ".json" && is_route53_json(head)) return Format::kRoute53;
   if (looks_like_zone_file(path, head)) return Format::kZoneFile;
   // A .json file holding a JSON array or object is none of the formats. Any other file is

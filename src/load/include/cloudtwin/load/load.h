@@ -19,7 +19,16 @@ namespace cloudtwin::load {
 // a machine's memory by accident.
 inline constexpr std::uint64_t kDefaultMaxInputSize = std::uint64_t{1} << 30;
 
-enum class Format { kNative, kCloudFormation, kTerraform, kAwsCliSnapshot, kZoneFile, kRoute53, kUnknown };
+enum class Format {
+  kNative,
+  kCloudFormation,
+  kTerraform,
+  kAwsCliSnapshot,
+  kZoneFile,
+  kRoute53,
+  kCloudFront,
+  kUnknown
+};
 const char* format_name(Format f);
 
 struct LoadOptions {
@@ -56,7 +65,8 @@ std::string size_text(std::uint64_t bytes);
 // What a path holds: a snapshot folder (aws_configs/ or accounts/ inside), or a file whose
 // content says Terraform (`format_version` with `values`/`planned_values`), CloudFormation
 // (`Resources` or `AWSTemplateFormatVersion`), Route 53 JSON (a change batch or an answer, see
-// route53_json.h) or cloudtwin's native format.
+// route53_json.h), CloudFront JSON (an `aws cloudfront` answer, see cloudfront_json.h) or
+// cloudtwin's native format.
 Format detect_format(const std::string& path);
 
 // Reads each path into `out` (folders: a snapshot, or every network file inside in name order),
