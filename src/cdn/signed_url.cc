@@ -386,13 +386,14 @@ struct Json {
   bool boolean = false;
   bool integer = false;  // a number without fraction or exponent that fits int64
   std::int64_t number = 0;
-  std::string text;                                   // kString
-  std::vector<Json> items;                            // kArray
-  std::vector<std::pair<std::string, Json>> members;  // kObject
+  std::string text;               // kString
+  std::vector<Json> items;        // kArray
+  std::vector<std::string> keys;  // kObject, with values in `values`
+  std::vector<Json> values;
 
   const Json* get(std::string_view key) const {
-    for (const auto& [k, v] : members)
-      if (k == key) return &v;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == key) return &values[i];
     return nullptr;
   }
 };
@@ -577,7 +578,8 @@ class JsonReader {
         Json v;
         if (!value(v, depth + 1)) return false;
         if (out.get(key)) return false;  // a duplicate key makes the policy ambiguous
-        out.members.emplace_back(std::move(key), std::move(v));
+        out.keys.push_back(std::move(key));
+        out.values.push_back(std::move(v));
         ws();
         if (i_ < s_.size() && s_[i_] == ',') {
           ++i_;
@@ -644,7 +646,7 @@ struct Statement {
 
 // {"AWS:EpochTime": <integer>}
 bool epoch_time(const Json& j, std::int64_t& out) {
-  if (j.type != Json::Type::kObject || j.members.size() != 1) return false;
+  if (j.type != Json::Type::kObject || j.keys.size() != 1) return false;
   const Json* t = j.get("AWS:EpochTime");
   if (!t || t->type != Json::Type::kNumber || !t->integer) return false;
   out = t->number;
@@ -658,7 +660,7 @@ std::optional<Statement> parse_policy(std::string_view json, std::string& why) {
     why = "the policy is not a JSON object";
     return std::nullopt;
   }
-  if (doc.members.size() != 1 || !doc.get("Statement")) {
+  if (doc.keys.size() != 1 || !doc.get("Statement")) {
     why = "the policy must hold only Statement";
     return std::nullopt;
   }
@@ -677,7 +679,9 @@ std::optional<Statement> parse_policy(std::string_view json, std::string& why) {
   }
   Statement out;
   const Json* condition = nullptr;
-  for (const auto& [k, v] : st->members) {
+  for (std::size_t m = 0; m < st->keys.size(); ++m) {
+    const std::string& k = st->keys[m];
+    const Json& v = st->values[m];
     if (k == "Resource") {
       if (v.type != Json::Type::kString) {
         why = "Resource is not a string";
@@ -696,7 +700,9 @@ std::optional<Statement> parse_policy(std::string_view json, std::string& why) {
     return std::nullopt;
   }
   bool have_less = false;
-  for (const auto& [k, v] : condition->members) {
+  for (std::size_t m = 0; m < condition->keys.size(); ++m) {
+    const std::string& k = condition->keys[m];
+    const Json& v = condition->values[m];
     if (k == "DateLessThan") {
       if (!epoch_time(v, out.date_less_than)) {
         why = "DateLessThan is not {\"AWS:EpochTime\": <integer>}";
@@ -712,7 +718,7 @@ std::optional<Statement> parse_policy(std::string_view json, std::string& why) {
       out.date_greater_than = t;
     } else if (k == "IpAddress") {
       const Json* ip =
-          v.type == Json::Type::kObject && v.members.size() == 1 ? v.get("AWS:SourceIp") : nullptr;
+          v.type == Json::Type::kObject && v.keys.size() == 1 ? v.get("AWS:SourceIp") : nullptr;
       if (!ip || ip->type != Json::Type::kString) {
         why = "IpAddress is not {\"AWS:SourceIp\": \"<cidr>\"}";
         return std::nullopt;
