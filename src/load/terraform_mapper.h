@@ -67,7 +67,7 @@ struct Mapper {
   // finish(): kind -> id, name or address -> index
   std::map<Kind, std::unordered_map<std::string, Index>> index;
   // Resources of each kind before this file: only this file's are checked by leave_out_*().
-  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kCidrCollection) + 1;
+  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kKeyGroup) + 1;
   std::array<std::size_t, kKinds> start{};
   // Ids, names and aliases of every resource of the network, by kind; and of those left out.
   std::array<std::unordered_set<std::string>, kKinds> known, gone;
@@ -231,7 +231,9 @@ std::span<const Handler> transit_types();  // terraform_resources_transit.cc
 std::span<const Handler> elb_types();       // terraform_resources_elb.cc
 std::span<const Handler> firewall_types();  // terraform_resources_firewall.cc
 std::span<const Handler> route53_types();   // terraform_resources_route53.cc
+std::span<const Handler> cloudfront_types();  // terraform_resources_cloudfront.cc
 inline constexpr std::span<const Handler> (*kTypeTables[])() = {
-    vpc_types, filter_types, transit_types, elb_types, firewall_types, route53_types};
+    vpc_types, filter_types, transit_types, elb_types, firewall_types, route53_types,
+    cloudfront_types};
 
 }  // namespace cloudtwin::load::terraform

@@ -340,6 +340,12 @@ void Mapper::build_index() {
   index_kind(Kind::kHostedZone, net.hosted_zones);
   index_kind(Kind::kHealthCheck, net.health_checks);
   index_kind(Kind::kCidrCollection, net.cidr_collections);
+  index_kind(Kind::kDistribution, net.distributions);
+  index_kind(Kind::kCachePolicy, net.cache_policies);
+  index_kind(Kind::kOriginRequestPolicy, net.origin_request_policies);
+  index_kind(Kind::kResponseHeadersPolicy, net.response_headers_policies);
+  index_kind(Kind::kPublicKey, net.public_keys);
+  index_kind(Kind::kKeyGroup, net.key_groups);
   for (const auto& a : aliases) {
     auto& m = index[a.kind];
     if (auto it = m.find(a.id); it != m.end()) m.emplace(a.alias, it->second);
@@ -434,6 +440,12 @@ const char* Mapper::word(Kind k) {
       "delegation set",
       "health check",
       "CIDR collection",
+      "CloudFront distribution",
+      "cache policy",
+      "origin request policy",
+      "response headers policy",
+      "public key",
+      "key group",
   };
   return kWords[static_cast<std::size_t>(k)];
 }
