@@ -845,17 +845,12 @@ bool policy_resource_matches(std::string_view resource, std::string_view scheme,
   std::optional<std::string_view> path_pat;
   if (slash != std::string_view::npos) path_pat = before_query.substr(slash);
 
-  if (!path_pat && !query_pat) {
-    if (!domain_pat.empty() && domain_pat.back() == '*') {
-      // A trailing * in the domain implies /*\?*.
-      path_pat = "/*";
-      query_pat = "*";
-    } else if (sep == std::string_view::npos) {
-      path_pat = "/";  // "*example.com" is "*://*example.com/"
-    } else {
-      path_pat = "/";
-    }
+  if (!path_pat && !query_pat && !domain_pat.empty() && domain_pat.back() == '*') {
+    // A trailing * in the domain implies /*\?*.
+    path_pat = "/*";
+    query_pat = "*";
   }
+  // No path section: the root ("*example.com" is "*://*example.com/").
   if (!path_pat) path_pat = "/";
   // A trailing * in the path implies \?*.
   if (!query_pat && !path_pat->empty() && path_pat->back() == '*') query_pat = "*";
@@ -930,16 +925,17 @@ bool from_query(std::string_view query, Signing& s) {
     std::string_view name = param.substr(0, eq);
     std::string_view value =
         eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
-    if (name == "Expires")
-      set_first(s.expires, value), any = true;
-    else if (name == "Policy")
-      set_first(s.policy, value), any = true;
-    else if (name == "Signature")
-      set_first(s.signature, value), any = true;
-    else if (name == "Key-Pair-Id")
-      set_first(s.key_pair_id, value), any = true;
-    else if (name == "Hash-Algorithm")
+    std::optional<std::string>* slot = name == "Expires"       ? &s.expires
+                                       : name == "Policy"      ? &s.policy
+                                       : name == "Signature"   ? &s.signature
+                                       : name == "Key-Pair-Id" ? &s.key_pair_id
+                                                               : nullptr;
+    if (slot) {
+      set_first(*slot, value);
+      any = true;  // these four make a signed URL; Hash-Algorithm alone does not
+    } else if (name == "Hash-Algorithm") {
       set_first(s.hash_algorithm, value);
+    }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }
