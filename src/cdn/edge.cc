@@ -9,6 +9,8 @@
 #include <random>
 #include <sstream>
 
+#include "cloudtwin/cdn/cache_control.h"
+#include "cloudtwin/cdn/http_date.h"
 #include "cloudtwin/cdn/rules.h"
 
 namespace cloudtwin::cdn {
@@ -147,53 +149,7 @@ std::vector<Cookie> split_cookies(std::string_view header) {
   return out;
 }
 
-// ---- origin caching headers (cloudfront.md §3, §4) ------------------------------------------
-// TODO(rules): replaced by rules.h's decide_ttl once it lands.
-struct Directives {
-  std::optional<std::int64_t> max_age, s_maxage, swr, sie;
-  bool no_cache = false, no_store = false, is_private = false;
-};
-
-Directives directives(std::string_view cc) {
-  Directives d;
-  while (!cc.empty()) {
-    auto comma = cc.find(',');
-    std::string_view part = cc.substr(0, comma);
-    while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
-    while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
-    auto eq = part.find('=');
-    std::string name = lower(part.substr(0, eq));
-    std::optional<std::int64_t> value;
-    if (eq != std::string_view::npos) {
-      std::string_view v = part.substr(eq + 1);
-      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-      if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        value = v.size() > 10 ? std::int64_t{2147483648} : std::stoll(std::string(v));
-    }
-    if (name == "max-age" && value && !d.max_age) d.max_age = value;
-    if (name == "s-maxage" && value && !d.s_maxage) d.s_maxage = value;
-    if (name == "stale-while-revalidate" && value) d.swr = value;
-    if (name == "stale-if-error" && value) d.sie = value;
-    if (name == "no-cache") d.no_cache = true;
-    if (name == "no-store") d.no_store = true;
-    if (name == "private") d.is_private = true;
-    if (comma == std::string_view::npos) break;
-    cc.remove_prefix(comma + 1);
-  }
-  return d;
-}
-
-std::optional<std::int64_t> parse_date(std::string_view text) {
-  std::tm tm{};
-  std::string s(text);
-  for (const char* f : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"}) {
-    tm = {};
-    const char* end = strptime(s.c_str(), f, &tm);
-    if (end && *end == '\0') return static_cast<std::int64_t>(timegm(&tm));
-  }
-  return std::nullopt;
-}
-
+// §3, §4: what rules.h's decide_ttl makes of a response's caching headers.
 struct TtlChoice {
   bool store = false;
   std::int64_t ttl = 0;
@@ -203,73 +159,27 @@ struct TtlChoice {
   std::string rule;
 };
 
-std::int64_t clamp_ttl(std::int64_t v, std::int64_t lo, std::int64_t hi) { return std::min(std::max(v, lo), hi); }
-
-TtlChoice choose_ttl(std::int64_t min, std::int64_t def, std::int64_t max, int status,
-                     const Headers& headers, std::optional<std::int64_t> error_min,
-                     std::int64_t now) {
+TtlChoice choose_ttl(const TtlPolicy& policy, int status, const Headers& headers,
+                     std::optional<std::int64_t> error_min, std::int64_t now) {
+  const auto cc = joined_header(headers, "Cache-Control");
+  const Header* expires = find_header(headers, "Expires");
+  const Header* date = find_header(headers, "Date");
+  const auto vary = joined_header(headers, "Vary");
+  OriginResponseFacts facts;
+  facts.status = status;
+  facts.cache_control = cc ? std::string_view(*cc) : std::string_view();
+  if (expires) facts.expires = expires->value;
+  if (date) facts.date = date->value;
+  facts.has_vary_star = vary && vary->find('*') != std::string::npos;
+  const TtlDecision d = decide_ttl(policy, facts, now, error_min);
   TtlChoice c;
-  struct {
-    const Headers& headers;
-  } r{headers};
-  const auto cc_text = joined_header(r.headers, "Cache-Control");
-  const Directives d = directives(cc_text ? *cc_text : "");
-  c.swr = d.swr.value_or(0);
-  c.sie = d.sie.value_or(0);
-  const int s = status;
-  const std::optional<std::int64_t> header_age = d.s_maxage ? d.s_maxage : d.max_age;
-  static constexpr int kErrors[] = {404, 414, 500, 501, 502, 503, 504};
-  static constexpr int kErrorsWithCc[] = {400, 403, 405, 412, 415};
-  if (std::find(std::begin(kErrors), std::end(kErrors), s) != std::end(kErrors)) {
-    c.error = true;
-    c.store = true;
-    c.ttl = std::max(error_min.value_or(10), header_age.value_or(0));
-    c.rule = "error " + std::to_string(s) + " cached for max(error caching minimum TTL, max-age)";
-    return c;
-  }
-  if (std::find(std::begin(kErrorsWithCc), std::end(kErrorsWithCc), s) != std::end(kErrorsWithCc)) {
-    c.error = true;
-    c.store = header_age.has_value();
-    c.ttl = header_age.value_or(0);
-    c.rule = c.store ? "status " + std::to_string(s) + " cached with its max-age"
-                     : "status " + std::to_string(s) + " not cached without max-age/s-maxage";
-    return c;
-  }
-  const bool normal = s == 200 || s == 203 || s == 206 || s == 300 || s == 301 || s == 302 ||
-                      s == 303 || s == 410 || ((s == 307 || s == 308) && cc_text);
-  if (!normal) {
-    c.rule = "status " + std::to_string(s) + " is not cached";
-    return c;
-  }
-  if (d.no_store || d.no_cache || d.is_private) {
-    c.collapse = min > 0;
-    if (min > 0) {
-      c.store = true;
-      c.ttl = min;
-      c.rule = "no-cache/no-store/private with MinTTL > 0: cached for MinTTL " + std::to_string(min);
-    } else {
-      c.rule = "no-cache/no-store/private with MinTTL 0: not cached";
-    }
-    return c;
-  }
-  if (header_age) {
-    c.ttl = clamp_ttl(*header_age, min, max);
-    c.rule = std::string(d.s_maxage ? "s-maxage " : "max-age ") + std::to_string(*header_age) +
-             (c.ttl != *header_age ? " clamped to " + std::to_string(c.ttl) : "");
-    if (*header_age == 0 && min == 0) c.collapse = false;
-  } else if (const Header* e = find_header(r.headers, "Expires")) {
-    const auto when = parse_date(e->value);
-    const Header* date = find_header(r.headers, "Date");
-    const auto base = date ? parse_date(date->value) : std::nullopt;
-    const std::int64_t left = when ? *when - base.value_or(now) : 0;
-    c.ttl = clamp_ttl(std::max<std::int64_t>(left, 0), min, max);
-    c.rule = "Expires, " + std::to_string(c.ttl) + " s";
-  } else {
-    c.ttl = std::max(min, def);
-    c.rule = "no Cache-Control max-age or Expires: DefaultTTL " + std::to_string(c.ttl);
-  }
-  c.store = c.ttl > 0 || c.swr > 0 || c.sie > 0 || find_header(r.headers, "ETag") ||
-            find_header(r.headers, "Last-Modified");
+  c.store = d.store && !d.unconditional_refetch;
+  c.ttl = d.ttl;
+  c.swr = d.stale_while_revalidate.value_or(0);
+  c.sie = d.stale_if_error.value_or(0);
+  c.collapse = d.collapse_ok;
+  c.error = d.source == TtlSource::kErrorCaching;
+  c.rule = d.rule;
   return c;
 }
 
@@ -292,7 +202,7 @@ struct BehaviorRules {
   model::KeyItems key_headers, key_cookies, key_query;
   model::KeyItems fwd_headers, fwd_cookies, fwd_query;  // beyond the key (origin request policy)
   bool gzip = false, brotli = false;
-  std::int64_t min_ttl = 0, default_ttl = 86400, max_ttl = 31536000;
+  TtlPolicy ttl;
   bool caching_disabled = false;
   bool forwards_cookies = false;
   const model::ResponseHeadersPolicy* response_policy = nullptr;
@@ -324,17 +234,13 @@ BehaviorRules compile_behavior(const model::Network& n, const model::CacheBehavi
     r.key_query = p.query_strings;
     r.gzip = p.gzip;
     r.brotli = p.brotli;
-    r.min_ttl = p.min_ttl;
-    r.default_ttl = p.default_ttl;
-    r.max_ttl = p.max_ttl;
+    r.ttl = ttl_policy(p);
   } else {
     // Legacy cache settings: everything forwarded is in the key.
     r.key_headers = b.legacy_headers;
     r.key_cookies = b.legacy_cookies;
     r.key_query = b.legacy_query_strings;
-    r.min_ttl = b.min_ttl;
-    r.default_ttl = b.default_ttl;
-    r.max_ttl = b.max_ttl;
+    r.ttl = ttl_policy(b);
     r.gzip = r.brotli = b.compress;
   }
   if (b.origin_request_policy.resolved()) {
@@ -344,7 +250,7 @@ BehaviorRules compile_behavior(const model::Network& n, const model::CacheBehavi
     r.fwd_query = p.query_strings;
   }
   // Legacy "forward all headers" never caches (Expiration.html).
-  r.caching_disabled = r.max_ttl == 0 || r.key_headers.behavior == "all";
+  r.caching_disabled = r.ttl.max_ttl == 0 || r.key_headers.behavior == "all";
   r.forwards_cookies = r.key_cookies.behavior != "none" || r.fwd_cookies.behavior != "none";
   if (b.response_headers_policy.resolved())
     r.response_policy = &n.response_headers_policies[b.response_headers_policy.index];
@@ -718,8 +624,8 @@ bool not_modified(const Request& q, const CachedObject& o) {
   }
   if (const Header* ims = find_header(q.headers, "If-Modified-Since")) {
     if (o.last_modified.empty() || (q.method != "GET" && q.method != "HEAD")) return false;
-    const auto since = parse_date(ims->value);
-    const auto modified = parse_date(o.last_modified);
+    const auto since = parse_http_date(ims->value);
+    const auto modified = parse_http_date(o.last_modified);
     return since && modified && *modified <= *since;
   }
   return false;
@@ -1091,6 +997,7 @@ void Edge::fetch(std::shared_ptr<Job> job) {
   std::string tier_name;
   std::string rule;
   bool store = false;
+  bool collapse_ok = true;
   if (result.kind != OriginResult::Kind::kResponse) {
     const int status = result.kind == OriginResult::Kind::kTimeout ? 504 : 502;
     if (job->stale && may_serve_stale(*job->stale)) {
@@ -1117,7 +1024,7 @@ void Edge::fetch(std::shared_ptr<Job> job) {
           continue;
         set_header(object->headers, h.name, h.value);
       }
-      const auto choice = choose_ttl(rules.min_ttl, rules.default_ttl, rules.max_ttl,
+      const auto choice = choose_ttl(rules.ttl,
                                      object->status, object->headers, std::nullopt,
                                      static_cast<std::int64_t>(now));
       object->stored_at = now;
@@ -1177,10 +1084,11 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       std::optional<std::int64_t> error_min;
       for (const auto& e : d.custom_error_responses)
         if (e.error_code == resp.status && e.error_caching_min_ttl) error_min = e.error_caching_min_ttl;
-      const auto choice = choose_ttl(rules.min_ttl, rules.default_ttl, rules.max_ttl,
+      const auto choice = choose_ttl(rules.ttl,
                                      object->status, object->headers, error_min,
                                      static_cast<std::int64_t>(now));
       object->ttl = choice.ttl;
+      collapse_ok = choice.collapse;
       object->stale_while_revalidate = choice.swr;
       object->stale_if_error = choice.sie;
       object->error_response = choice.error;
@@ -1222,7 +1130,22 @@ void Edge::fetch(std::shared_ptr<Job> job) {
     flight = it->second;
     flights_.erase(it);
   }
-  for (auto& w : flight->waiters) respond(w.request, w.pop, w.id, w.collapsed, w.done);
+  for (auto& w : flight->waiters) {
+    if (collapse_ok || !w.collapsed) {
+      respond(w.request, w.pop, w.id, w.collapsed, w.done);
+      continue;
+    }
+    // §8: a response that must not be shared (MinTTL 0 with private, no-store, no-cache,
+    // max-age=0 or s-maxage=0): each paused request goes to the origin itself.
+    auto own = std::make_shared<Job>(*job);
+    own->flight.clear();
+    own->request = std::move(w.request);
+    own->pop = w.pop;
+    own->id = w.id;
+    own->done = std::move(w.done);
+    own->tiers.front() = pop_tiers_[w.pop].get();
+    submit([this, own] { fetch(own); });
+  }
 }
 
 void Edge::finish(const std::shared_ptr<Job>& job, Reply reply) {
