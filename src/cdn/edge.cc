@@ -631,6 +631,53 @@ bool not_modified(const Request& q, const CachedObject& o) {
   return false;
 }
 
+// §12 (RangeGETs.html): ranges are cut from the whole object the edge holds; one range is a 206
+// slice of it, several a multipart/byteranges 206, none satisfiable a 416, and bad ones (per
+// rules.h's evaluate_range) or a failed If-Range the whole object.
+void apply_range(Reply& r, const CachedObject& o, std::string_view range, const Header* if_range) {
+  if (if_range) {
+    const std::string_view v = if_range->value;
+    const bool match = v.starts_with("\"") ? (!o.etag.empty() && !o.etag.starts_with("W/") && v == o.etag)
+                                           : (!o.last_modified.empty() && v == o.last_modified);
+    if (!match) return;
+  }
+  const std::uint64_t size = o.body.size();
+  const RangeDecision d = evaluate_range(range, size);
+  if (d.kind == RangeDecision::Kind::kFull) return;
+  if (d.kind == RangeDecision::Kind::kUnsatisfiable) {
+    r.status = 416;
+    r.reason.clear();
+    r.object.reset();
+    r.body.clear();
+    set_header(r.headers, "Content-Range", "bytes */" + std::to_string(size));
+    return;
+  }
+  r.status = 206;
+  r.reason.clear();
+  const auto content_range = [&](const ByteRange& b) {
+    return "bytes " + std::to_string(b.first) + "-" + std::to_string(b.last) + "/" + std::to_string(size);
+  };
+  if (d.count == 1) {
+    r.slice_offset = d.ranges[0].first;
+    r.slice_length = d.ranges[0].last - d.ranges[0].first + 1;
+    set_header(r.headers, "Content-Range", content_range(d.ranges[0]));
+    return;
+  }
+  const std::string boundary = "CLOUDTWIN_BYTERANGES_" + std::to_string(size) + "_" + std::to_string(d.count);
+  const Header* type = find_header(o.headers, "Content-Type");
+  std::string body;
+  for (std::size_t i = 0; i < d.count; ++i) {
+    body += "\r\n--" + boundary + "\r\n";
+    if (type) body += "Content-Type: " + type->value + "\r\n";
+    body += "Content-Range: " + content_range(d.ranges[i]) + "\r\n\r\n";
+    body.append(o.body, d.ranges[i].first, d.ranges[i].last - d.ranges[i].first + 1);
+  }
+  body += "\r\n--" + boundary + "--\r\n";
+  r.object.reset();
+  r.body = std::move(body);
+  set_header(r.headers, "Content-Type", "multipart/byteranges; boundary=" + boundary);
+}
+
 Reply object_reply(const Request& q, std::shared_ptr<const CachedObject> o, bool from_cache,
                    double now) {
   Reply r;
@@ -650,6 +697,8 @@ Reply object_reply(const Request& q, std::shared_ptr<const CachedObject> o, bool
     for (const auto& h : o->headers)
       if (!iequals(h.name, "Content-Length") && !iequals(h.name, "Age")) r.headers.push_back(h);
     r.object = o;
+    if (const Header* range = find_header(q.headers, "Range"); range && o->status == 200 && q.method == "GET")
+      apply_range(r, *o, range->value, find_header(q.headers, "If-Range"));
   }
   if (from_cache || o->initial_age > 0) {
     const auto age = static_cast<std::int64_t>(std::floor(std::max(0.0, o->age(now))));

@@ -68,6 +68,7 @@ struct Conn {
   std::string out_head;
   std::shared_ptr<const CachedObject> out_object;
   std::string out_body;
+  std::string_view out_view;  // what is sent after the head: in out_object or out_body
   std::size_t out_sent = 0;
   bool sending_body = false;
   bool waiting = false;
@@ -188,19 +189,19 @@ void serialise(Conn& c, Reply&& r, bool keep_alive) {
   if (bodiless || r.head || body.empty()) {
     c.out_object.reset();
     c.out_body.clear();
+    c.out_view = {};
   } else if (r.object) {
     c.out_object = std::move(r.object);
     c.out_body.clear();
+    c.out_view = std::string_view(c.out_object->body).substr(r.slice_offset, r.slice_length);
   } else {
     c.out_object.reset();
     c.out_body = std::move(r.body);
+    c.out_view = c.out_body;
   }
 }
 
-std::string_view out_body(const Conn& c) {
-  if (c.out_object) return c.out_object->body;
-  return c.out_body;
-}
+std::string_view out_body(const Conn& c) { return c.out_view; }
 
 // Writes what it can; true when everything was sent.
 bool flush(Conn& c, bool& dead) {
@@ -229,6 +230,7 @@ bool flush(Conn& c, bool& dead) {
       c.out_head.clear();
       c.out_object.reset();
       c.out_body.clear();
+      c.out_view = {};
       c.out_sent = 0;
     }
   }

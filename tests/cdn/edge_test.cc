@@ -253,6 +253,33 @@ TEST(Edge, CustomErrorResponseServesItsPage) {
   EXPECT_NE(lines[2].find("\tGET\twww.example.com\t/nothing-here\t200\t-\ttest%20agent\t"), std::string::npos);
 }
 
+// §12 (RangeGETs.html): a range is cut from the cached object (206 with Content-Range); a range
+// beyond the end is 416; overlapping ranges get the whole object (200).
+TEST(Edge, RangesAreCutFromTheCachedObject) {
+  ScriptedOrigin origin([](const Request&, int) { return ok("0123456789", {{"Cache-Control", "max-age=60"}}); });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  Client c(edge.port());
+  auto r = c.get("/r", {{"Range", "bytes=2-4"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 206);
+  EXPECT_EQ(r->body, "234");
+  EXPECT_EQ(header(*r, "Content-Range"), "bytes 2-4/10");
+  auto tail = c.get("/r", {{"Range", "bytes=-3"}});
+  EXPECT_EQ(tail->body, "789");
+  EXPECT_EQ(header(*tail, "X-Cache"), "Hit from cloudfront");
+  auto beyond = c.get("/r", {{"Range", "bytes=20-30"}});
+  EXPECT_EQ(beyond->status, 416);
+  EXPECT_EQ(header(*beyond, "Content-Range"), "bytes */10");
+  auto overlap = c.get("/r", {{"Range", "bytes=1-5,3-8"}});
+  EXPECT_EQ(overlap->status, 200);
+  EXPECT_EQ(overlap->body, "0123456789");
+  auto two = c.get("/r", {{"Range", "bytes=0-1,8-9"}});
+  EXPECT_EQ(two->status, 206);
+  EXPECT_NE(header(*two, "Content-Type").find("multipart/byteranges; boundary="), std::string::npos);
+  EXPECT_NE(two->body.find("Content-Range: bytes 8-9/10\r\n\r\n89"), std::string::npos);
+  EXPECT_EQ(origin.requests(), 1);
+}
+
 // Bad requests: answered with an error and the connection closed, other clients unharmed.
 TEST(Edge, MalformedRequestsAreRejected) {
   ScriptedOrigin origin([](const Request&, int) { return ok("fine", {{"Cache-Control", "max-age=60"}}); });

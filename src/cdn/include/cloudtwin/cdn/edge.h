@@ -68,7 +68,13 @@ struct Reply {
   std::string body;
   bool head = false;   // HEAD: headers only (Content-Length of the full body)
   bool close = false;  // close the connection after this reply
-  [[nodiscard]] std::string_view body_view() const { return object ? std::string_view(object->body) : std::string_view(body); }
+  // A range of the object's body (a 206 for one range): offset and length into it.
+  std::size_t slice_offset = 0;
+  std::size_t slice_length = std::string::npos;
+  [[nodiscard]] std::string_view body_view() const {
+    return object ? std::string_view(object->body).substr(slice_offset, slice_length)
+                  : std::string_view(body);
+  }
 };
 
 // Per tier and behaviour counters for `cdn stats` and the metrics.
