@@ -70,6 +70,16 @@ TEST(NativeYamlCloudFront, ExportWritesTheConfigurationBack) {
   EXPECT_EQ(write_native_yaml(again.network), text);
 }
 
+// The example of docs/format.md's CloudFront section is a network that loads.
+TEST(NativeYamlCloudFront, FormatDocExampleLoads) {
+  const std::string yaml = format_doc_block("\n## CloudFront\n", "yaml");
+  ASSERT_FALSE(yaml.empty());
+  auto r = read(yaml, "format.md");
+  ASSERT_TRUE(r.ok && model::finalize(r.network, r.diagnostics)) << dump(r.diagnostics);
+  ASSERT_EQ(r.network.distributions.size(), 1u);
+  EXPECT_EQ(r.network.distributions[0].behaviors.size(), 1u);
+}
+
 struct BadCase {
   std::string name, yaml, message;
   std::uint32_t line;
