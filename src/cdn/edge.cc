@@ -12,6 +12,7 @@
 #include "cloudtwin/cdn/cache_control.h"
 #include "cloudtwin/cdn/http_date.h"
 #include "cloudtwin/cdn/rules.h"
+#include "cloudtwin/cdn/signed_url.h"
 
 namespace cloudtwin::cdn {
 
@@ -206,6 +207,9 @@ struct BehaviorRules {
   bool caching_disabled = false;
   bool forwards_cookies = false;
   const model::ResponseHeadersPolicy* response_policy = nullptr;
+  // Restrict viewer access (§11): the public key ids of the behaviour's trusted key groups.
+  bool restricted = false;
+  std::vector<std::string> trusted_keys;
 };
 
 struct DistConfig {
@@ -216,6 +220,7 @@ struct DistConfig {
 
 struct Edge::Config {
   std::shared_ptr<const model::Network> network;
+  KeySet keys;  // every public key of the network, for signed URLs and cookies
   std::vector<DistConfig> dists;
   std::unordered_map<std::string, std::size_t> by_host;  // lower-case alias or domain name
 };
@@ -254,6 +259,8 @@ BehaviorRules compile_behavior(const model::Network& n, const model::CacheBehavi
   r.forwards_cookies = r.key_cookies.behavior != "none" || r.fwd_cookies.behavior != "none";
   if (b.response_headers_policy.resolved())
     r.response_policy = &n.response_headers_policies[b.response_headers_policy.index];
+  r.restricted = !b.trusted_key_groups.empty() || !b.trusted_signers.empty();
+  if (r.restricted) r.trusted_keys = trusted_key_ids(b, n.key_groups, n.public_keys);
   return r;
 }
 
@@ -464,6 +471,7 @@ void Edge::write_access_log(const LogFacts& f, const Reply& r) {
 void Edge::reload(std::shared_ptr<const model::Network> network) {
   auto config = std::make_shared<Config>();
   config->network = network;
+  config->keys = key_set(network->public_keys, nullptr);
   for (const auto& d : network->distributions) {
     DistConfig dc;
     dc.d = &d;
@@ -803,6 +811,37 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
   if (request.method == "GET" && !request.body.empty()) {
     done(error_reply(403, "A GET request with a body is not allowed.", ctx));
     return;
+  }
+  if (rules.restricted) {
+    // §11: signed URLs and signed cookies, verified against the behaviour's trusted keys; the
+    // signing parameters are neither in the cache key nor sent to the origin.
+    const Header* host = find_header(request.headers, "Host");
+    const auto cookies = joined_header(request.headers, "Cookie");
+    SignedRequest sr;
+    sr.scheme = viewer.https ? "https" : "http";
+    sr.host = host ? std::string_view(host->value) : std::string_view(d.domain_name);
+    sr.path = request.path;
+    sr.query = request.query;
+    sr.cookie_header = cookies ? std::string_view(*cookies) : std::string_view();
+    sr.viewer_ip = viewer.address;
+    sr.now = static_cast<std::int64_t>(now_seconds());
+    const SignedVerdict v = verify_signed_request(config->keys, rules.trusted_keys, sr);
+    if (!v.ok) {
+      Reply r;
+      r.status = v.status;
+      r.body = signed_error_body(v);
+      r.headers.push_back({"Server", "CloudFront"});
+      r.headers.push_back({"Date", http_date(std::time(nullptr))});
+      r.headers.push_back({"Content-Type", "text/xml"});
+      add_edge_headers(r, ctx, "Error", "", "", v.detail, false);
+      done(std::move(r));
+      return;
+    }
+    if (request.has_query) {
+      request.query = strip_signing_params(request.query);
+      request.has_query = !request.query.empty();
+      request.target = request.path + (request.has_query ? "?" + request.query : "");
+    }
   }
 
   // The cache key (cloudfront.md §5): the distribution's domain and the path, the method for

@@ -3,7 +3,12 @@
 // shared/reference/cloudfront.md §N.
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <future>
+
+#include "cloudtwin/cdn/signed_url.h"
 
 #include "edge_harness.h"
 
@@ -278,6 +283,56 @@ TEST(Edge, RangesAreCutFromTheCachedObject) {
   EXPECT_NE(header(*two, "Content-Type").find("multipart/byteranges; boundary="), std::string::npos);
   EXPECT_NE(two->body.find("Content-Range: bytes 8-9/10\r\n\r\n89"), std::string::npos);
   EXPECT_EQ(origin.requests(), 1);
+}
+
+// §11: a behaviour with trusted key groups serves only signed requests; the signing parameters
+// are left out of the cache key and the origin request.
+TEST(Edge, SignedUrlsGuardRestrictedBehaviours) {
+  EVP_PKEY* k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, k, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  const std::string pem(data, static_cast<std::size_t>(size));
+  BIO_free(bio);
+  EVP_PKEY_free(k);
+  std::string error;
+  auto key = SigningKey::from_pem(pem, &error);
+  ASSERT_TRUE(key) << error;
+  ScriptedOrigin origin([](const Request&, int) { return ok("secret", {{"Cache-Control", "max-age=60"}}); });
+  auto network = network_with(0, 86400, 31536000, [&](model::Network& n, model::Distribution& d) {
+    model::PublicKey pk;
+    pk.id = "K2JCJMDEHXQW5F";
+    pk.encoded_key = key->public_key_pem();
+    n.public_keys.push_back(pk);
+    model::KeyGroup g;
+    g.id = "kg-1";
+    g.keys.push_back({"K2JCJMDEHXQW5F", {}, model::kNone});
+    n.key_groups.push_back(g);
+    model::CacheBehavior b = d.default_behavior;
+    b.path_pattern = "/private/*";
+    b.trusted_key_groups.push_back({"kg-1", {}, model::kNone});
+    d.behaviors.push_back(b);
+  });
+  RunningEdge edge(network, options_for(origin));
+  Client c(edge.port());
+  auto unsigned_reply = c.get("/private/doc.pdf");
+  ASSERT_TRUE(unsigned_reply);
+  EXPECT_EQ(unsigned_reply->status, 403);
+  EXPECT_NE(unsigned_reply->body.find("MissingKey"), std::string::npos);
+  const auto expires = static_cast<std::int64_t>(std::time(nullptr)) + 300;
+  auto url = sign_canned_url("http://www.example.com/private/doc.pdf", expires, "K2JCJMDEHXQW5F", *key);
+  ASSERT_TRUE(url);
+  const std::string target = url->substr(url->find("/private/"));
+  auto signed_reply = c.get(target);
+  ASSERT_TRUE(signed_reply);
+  EXPECT_EQ(signed_reply->status, 200);
+  EXPECT_EQ(signed_reply->body, "secret");
+  ASSERT_EQ(origin.seen().size(), 1u);
+  EXPECT_EQ(origin.seen()[0].target, "/private/doc.pdf");  // no Expires/Signature/Key-Pair-Id
+  auto tampered = c.get("/private/other.pdf" + target.substr(target.find('?')));
+  EXPECT_EQ(tampered->status, 403);
+  EXPECT_EQ(c.get("/public.html")->status, 200);  // the default behaviour is not restricted
 }
 
 // Bad requests: answered with an error and the connection closed, other clients unharmed.
