@@ -798,6 +798,12 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
     done(error_reply(403, "The distribution is disabled.", ctx));
     return;
   }
+  // DefaultRootObject (DefaultRootObject.html): a request for the root gets that object; other
+  // paths ending in / do not.
+  if (request.path == "/" && !d.default_root_object.empty()) {
+    request.path = "/" + d.default_root_object;
+    request.target = request.path + (request.has_query ? "?" + request.query : "");
+  }
   const std::size_t bi = select_behavior(d, request.path);
   const BehaviorRules& rules = dist->rules[bi];
   ctx.rules = &rules;
