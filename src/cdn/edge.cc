@@ -1,6 +1,9 @@
 // The edge's request handling (edge.h).
 #include "cloudtwin/cdn/edge.h"
 
+#include <brotli/encode.h>
+#include <zlib.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -28,6 +31,33 @@ bool may_serve_stale(const CachedObject& o) {
   for (const char* d : {"must-revalidate", "proxy-revalidate", "no-cache", "s-maxage"})
     if (v.find(d) != std::string::npos) return false;
   return true;
+}
+
+std::optional<std::string> gzip_compress(std::string_view in) {
+  z_stream z{};
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  std::string out(deflateBound(&z, in.size()) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> brotli_compress(std::string_view in) {
+  std::size_t size = BrotliEncoderMaxCompressedSize(in.size());
+  if (size == 0) return std::nullopt;
+  std::string out(size, '\0');
+  if (!BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, in.size(),
+                             reinterpret_cast<const std::uint8_t*>(in.data()), &size,
+                             reinterpret_cast<std::uint8_t*>(out.data())))
+    return std::nullopt;
+  out.resize(size);
+  return out;
 }
 
 double now_seconds() {
@@ -318,6 +348,7 @@ struct Edge::Job {
   std::string flight;  // the collapsing key, when collapsed
   Done done;           // when not collapsed
   std::string id;
+  std::string_view accept_encoding;  // normalised (§5): "br,gzip", "br", "gzip" or ""
 };
 
 Edge::Edge(std::shared_ptr<const model::Network> network, EdgeOptions options)
@@ -880,19 +911,19 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
     std::sort(parts.begin(), parts.end());
     for (const auto& p : parts) key += "\nc " + p;
   }
+  std::string_view accept_encoding;
   if (rules.gzip || rules.brotli) {
-    std::string ae;
-    if (const Header* h = find_header(request.headers, "Accept-Encoding")) {
-      const std::string v = lower(h->value);
-      const bool br = rules.brotli && v.find("br") != std::string::npos;
-      const bool gz = rules.gzip && v.find("gzip") != std::string::npos;
-      ae = br && gz ? "br,gzip" : br ? "br" : gz ? "gzip" : "";
+    if (const Header* h = find_header(request.headers, "Accept-Encoding"))
+      accept_encoding = normalize_accept_encoding(h->value, rules.gzip, rules.brotli);
+    if (!accept_encoding.empty()) {
+      key += "\nae ";
+      key += accept_encoding;
     }
-    if (!ae.empty()) key += "\nae " + ae;
   }
   ctx.key = &key;
 
   auto job = std::make_shared<Job>();
+  job->accept_encoding = accept_encoding;
   job->config = config;
   job->dist = dist;
   job->rules = &rules;
@@ -1028,14 +1059,9 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       if (!v.empty()) h.push_back({"Cookie", v});
     }
     if (rules.gzip || rules.brotli) {
-      std::string ae = "identity";
-      if (const Header* x = find_header(q.headers, "Accept-Encoding")) {
-        const std::string v = lower(x->value);
-        const bool br = rules.brotli && v.find("br") != std::string::npos;
-        const bool gz = rules.gzip && v.find("gzip") != std::string::npos;
-        if (br || gz) ae = br && gz ? "br,gzip" : br ? "br" : "gzip";
-      }
-      h.push_back({"Accept-Encoding", ae});
+      // §5: the normalised value, or identity when the viewer accepts neither.
+      h.push_back({"Accept-Encoding", job->accept_encoding.empty() ? std::string("identity")
+                                                                   : std::string(job->accept_encoding)});
     } else if (const Header* x = find_header(q.headers, "Accept-Encoding");
                x && included(rules.fwd_headers, "Accept-Encoding", true)) {
       h.push_back(*x);
@@ -1188,6 +1214,27 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       object->error_response = choice.error;
       object->ttl_rule = choice.rule;
       rule = choice.rule;
+      // §12: compressed at the edge when the behaviour compresses, the viewer accepts it (the
+      // normalised Accept-Encoding is in the key), and the type and size qualify; Brotli first.
+      if (b.compress && !job->accept_encoding.empty() && q.method != "HEAD") {
+        const Header* type = find_header(object->headers, "Content-Type");
+        if (compressible(type ? std::string_view(type->value) : std::string_view(),
+                         object->body.size(), find_header(object->headers, "Content-Encoding") != nullptr)) {
+          const bool br = job->accept_encoding.starts_with("br");
+          if (auto packed = br ? brotli_compress(object->body) : gzip_compress(object->body)) {
+            object->body = std::move(*packed);
+            object->headers.push_back({"Content-Encoding", br ? "br" : "gzip"});
+            if (auto vary = joined_header(object->headers, "Vary")) {
+              if (lower(*vary).find("accept-encoding") == std::string::npos)
+                set_header(object->headers, "Vary", *vary + ", Accept-Encoding");
+            } else {
+              object->headers.push_back({"Vary", "Accept-Encoding"});
+            }
+            remove_header(object->headers, "ETag");  // the origin's validator names other bytes
+            object->etag.clear();
+          }
+        }
+      }
       // A body cut short by the origin (Content-Length mismatch, chunked cut) is not cached (§4).
       store = job->cacheable && choice.store && resp.complete;
       // §3: `Vary: *` is stored but never reused: every request goes to the origin.

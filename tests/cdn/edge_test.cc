@@ -335,6 +335,35 @@ TEST(Edge, SignedUrlsGuardRestrictedBehaviours) {
   EXPECT_EQ(c.get("/public.html")->status, 200);  // the default behaviour is not restricted
 }
 
+// §12 (ServingCompressedFiles.html): with Compress and a policy that keys Accept-Encoding, a
+// compressible object is served gzip or Brotli (preferred) per viewer, each its own cache entry;
+// a viewer that accepts neither gets the original bytes.
+TEST(Edge, CompressesWhatTheViewerAccepts) {
+  const std::string text(4000, 'x');
+  ScriptedOrigin origin([&](const Request&, int) {
+    Response r = ok(text, {{"Cache-Control", "max-age=60"}});
+    r.headers.back().value = "text/html; charset=utf-8";
+    return r;
+  });
+  auto network = network_with(0, 86400, 31536000, [](model::Network& n, model::Distribution& d) {
+    n.cache_policies[0].gzip = n.cache_policies[0].brotli = true;
+    d.default_behavior.compress = true;
+  });
+  RunningEdge edge(network, options_for(origin));
+  Client c(edge.port());
+  auto br = c.get("/page", {{"Accept-Encoding", "gzip, deflate, br"}});
+  EXPECT_EQ(header(*br, "Content-Encoding"), "br");
+  EXPECT_LT(br->body.size(), 200u);
+  auto gz = c.get("/page", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(header(*gz, "Content-Encoding"), "gzip");
+  EXPECT_EQ(static_cast<unsigned char>(gz->body[0]), 0x1f);
+  auto plain = c.get("/page");
+  EXPECT_EQ(header(*plain, "Content-Encoding"), "");
+  EXPECT_EQ(plain->body, text);
+  EXPECT_EQ(header(*c.get("/page", {{"Accept-Encoding", "br, gzip"}}), "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(origin.requests(), 3);  // br,gzip / gzip / none: three keys
+}
+
 // Bad requests: answered with an error and the connection closed, other clients unharmed.
 TEST(Edge, MalformedRequestsAreRejected) {
   ScriptedOrigin origin([](const Request&, int) { return ok("fine", {{"Cache-Control", "max-age=60"}}); });
