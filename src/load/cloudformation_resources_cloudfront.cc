@@ -121,8 +121,21 @@ bool Mapper::cloudfront_public_key(const ResourceDecl& r) {
 }
 
 bool Mapper::cloudfront_key_group(const ResourceDecl& r) {
-  return map_config(*this, r, "KeyGroupConfig", n_.key_groups, Kind::kKeyGroup,
-                    &cloudfront::read_key_group_config);
+  if (!map_config(*this, r, "KeyGroupConfig", n_.key_groups, Kind::kKeyGroup,
+                  &cloudfront::read_key_group_config)) {
+    return false;
+  }
+  // A public key of another stack or of the account is existing infrastructure: left out of
+  // the group, with a warning, as any reference outside the inputs.
+  std::erase_if(n_.key_groups.back().keys, [&](const model::Ref& k) {
+    if (locate(Kind::kPublicKey, k.text) != model::kNone) return false;
+    s_.gap(Gap::kLeftOut, r.type, k.at, r.logical_id,
+           "public key `" + k.text + "` of " + r.logical_id +
+               " is neither in this template nor in an input read before it: it is left out of "
+               "the key group");
+    return true;
+  });
+  return true;
 }
 
 }  // namespace cloudtwin::load::cfn

@@ -133,7 +133,7 @@ class Walker {
     if (v.is_unknown()) {
       if (!quiet) {
         gap(Gap::kUnknownValue, v.at,
-            "`" + std::string(key) + "` is not known offline (" + v.text + "); `" +
+            "`" + std::string(key) + "` is not known offline (" + short_why(v.text) + "); `" +
                 placeholder(v.text) + "` stands in for it");
       }
       return placeholder(v.text);

@@ -189,6 +189,21 @@ TEST(CloudFormationCloudFront, CachePolicyOutsideTheTemplateGetsAStandIn) {
   EXPECT_TRUE(find(l.diagnostics, "origin request policy `99999999", Severity::kWarning));
 }
 
+// A key group's public key of another stack is left out of the group, with a warning.
+TEST(CloudFormationCloudFront, PublicKeyOutsideTheTemplateIsLeftOutOfItsGroup) {
+  Loaded l = load(R"(Resources:
+  Key: {Type: AWS::CloudFront::PublicKey, Properties: {PublicKeyConfig: {Name: k, CallerReference: r, EncodedKey: key}}}
+  Group: {Type: AWS::CloudFront::KeyGroup, Properties: {KeyGroupConfig: {Name: g, Items: [!Ref Key, K0THERSTACK0001]}}}
+)");
+  ASSERT_TRUE(l.ok) << dump(l.diagnostics);
+  ASSERT_EQ(l.network.key_groups.size(), 1u);
+  ASSERT_EQ(l.network.key_groups[0].keys.size(), 1u);
+  EXPECT_EQ(l.network.key_groups[0].keys[0].text, l.network.public_keys.at(0).id);
+  const auto* w = find(l.diagnostics, "public key `K0THERSTACK0001`", Severity::kWarning);
+  ASSERT_TRUE(w) << dump(l.diagnostics);
+  EXPECT_EQ(w->line, 3u);
+}
+
 // A Route 53 alias to the distribution names the domain the model's distribution has.
 TEST(CloudFormationCloudFront, AliasRecordNamesTheDistributionsDomain) {
   Loaded l = load(R"(Resources:
