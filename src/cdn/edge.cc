@@ -624,6 +624,49 @@ void add_edge_headers(Reply& r, const ReplyContext& c, std::string_view x_cache,
   }
 }
 
+// A response headers policy (understanding-response-headers-policies.html): headers it removes
+// from the origin's response, then its custom and security headers (replacing the origin's only
+// where Override is set), then CORS for a request with an Origin header.
+void apply_response_policy(Reply& r, const model::ResponseHeadersPolicy& p, const Request& q) {
+  for (const auto& name : p.remove_headers) remove_header(r.headers, name);
+  const auto add = [&](const model::HeaderValue& h) {
+    if (find_header(r.headers, h.name)) {
+      if (h.override_origin) set_header(r.headers, h.name, h.value);
+    } else {
+      r.headers.push_back({h.name, h.value});
+    }
+  };
+  for (const auto& h : p.security_headers) add(h);
+  for (const auto& h : p.custom_headers) add(h);
+  const Header* origin = find_header(q.headers, "Origin");
+  if (!p.cors || !origin) return;
+  const bool any = std::find(p.cors_allow_origins.begin(), p.cors_allow_origins.end(), "*") !=
+                   p.cors_allow_origins.end();
+  const bool listed = std::any_of(p.cors_allow_origins.begin(), p.cors_allow_origins.end(),
+                                  [&](const std::string& o) { return iequals(o, origin->value); });
+  if (!any && !listed) return;
+  const auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  std::vector<model::HeaderValue> cors = {
+      {"Access-Control-Allow-Origin", any && !p.cors_allow_credentials ? "*" : origin->value,
+       p.cors_override_origin}};
+  if (p.cors_allow_credentials) cors.push_back({"Access-Control-Allow-Credentials", "true", p.cors_override_origin});
+  if (!p.cors_expose_headers.empty())
+    cors.push_back({"Access-Control-Expose-Headers", join(p.cors_expose_headers), p.cors_override_origin});
+  if (q.method == "OPTIONS") {
+    if (!p.cors_allow_methods.empty())
+      cors.push_back({"Access-Control-Allow-Methods", join(p.cors_allow_methods), p.cors_override_origin});
+    if (!p.cors_allow_headers.empty())
+      cors.push_back({"Access-Control-Allow-Headers", join(p.cors_allow_headers), p.cors_override_origin});
+    if (p.cors_max_age)
+      cors.push_back({"Access-Control-Max-Age", std::to_string(*p.cors_max_age), p.cors_override_origin});
+  }
+  for (const auto& h : cors) add(h);
+}
+
 // CloudFront's own error page.
 Reply error_reply(int status, std::string_view detail, const ReplyContext& c) {
   Reply r;
@@ -960,6 +1003,7 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
         ++tier->stats.hits;
         Reply r = object_reply(request, o, true, now);
         add_edge_headers(r, ctx, "Hit", tier->layer, tier->name, o->ttl_rule, false);
+        if (rules.response_policy) apply_response_policy(r, *rules.response_policy, request);
         done(std::move(r));
         return;
       }
@@ -1256,6 +1300,7 @@ void Edge::fetch(std::shared_ptr<Job> job) {
     if (const Header* e = find_header(req.headers, "X-Cloudtwin-Explain")) ctx.explain = e->value != "0";
     Reply r = object_reply(req, shared, collapsed || (x_cache != "Miss" && x_cache != "Error"), now);
     std::string xc = collapsed && x_cache == "Miss" ? "Hit" : x_cache;  // §8: the others log Hit
+    if (job->rules->response_policy) apply_response_policy(r, *job->rules->response_policy, req);
     add_edge_headers(r, ctx, xc, collapsed ? job->tiers.back()->layer : layer,
                      collapsed ? job->tiers.back()->name : tier_name, rule, collapsed);
     done(std::move(r));

@@ -372,6 +372,55 @@ TEST(Edge, CompressesWhatTheViewerAccepts) {
   EXPECT_EQ(origin.requests(), 3);  // br,gzip / gzip / none: three keys
 }
 
+// §7 (origin-shield.html): POPs in two Regions miss in their own regional caches and meet at the
+// origin's Origin Shield: the origin is asked once.
+TEST(Edge, OriginShieldCollectsRegionalMisses) {
+  ScriptedOrigin origin([](const Request&, int) { return ok("x", {{"Cache-Control", "max-age=300"}}); });
+  auto network = network_with(0, 86400, 31536000, [](model::Network&, model::Distribution& d) {
+    d.origins[0].origin_shield = true;
+    d.origins[0].origin_shield_region = "eu-west-1";
+  });
+  auto options = options_for(origin);
+  options.pops = {{"IAD89-C1", ""}, {"FRA56-C1", ""}};
+  options.explain = true;
+  RunningEdge edge(network, options);
+  Client iad(edge.port(0)), fra(edge.port(1));
+  EXPECT_EQ(header(*iad.get("/o"), "X-Cache"), "Miss from cloudfront");
+  auto r = fra.get("/o");
+  EXPECT_EQ(header(*r, "X-Cache"), "Hit from cloudfront");
+  EXPECT_NE(header(*r, "Server-Timing").find("cdn-hit-layer;desc=\"Origin Shield\""), std::string::npos);
+  EXPECT_EQ(origin.requests(), 1);
+}
+
+// A response headers policy (understanding-response-headers-policies.html): removed headers,
+// custom headers with and without Override, CORS for a request with an Origin.
+TEST(Edge, ResponseHeadersPolicyShapesTheAnswer) {
+  ScriptedOrigin origin([](const Request&, int) {
+    return ok("x", {{"Cache-Control", "max-age=60"}, {"X-Powered-By", "php"}, {"X-Team", "origin's"}});
+  });
+  auto network = network_with(0, 86400, 31536000, [](model::Network& n, model::Distribution& d) {
+    model::ResponseHeadersPolicy p;
+    p.id = "rhp";
+    p.remove_headers = {"X-Powered-By"};
+    p.custom_headers = {{"X-Team", "edge's", false}, {"X-Env", "test", true}};
+    p.cors = true;
+    p.cors_allow_origins = {"https://app.example.com"};
+    p.cors_allow_methods = {"GET", "HEAD"};
+    n.response_headers_policies.push_back(p);
+    d.default_behavior.response_headers_policy.text = "rhp";
+  });
+  RunningEdge edge(network, options_for(origin));
+  Client c(edge.port());
+  auto r = c.get("/x", {{"Origin", "https://app.example.com"}});
+  EXPECT_EQ(header(*r, "X-Powered-By"), "");
+  EXPECT_EQ(header(*r, "X-Team"), "origin's");
+  EXPECT_EQ(header(*r, "X-Env"), "test");
+  EXPECT_EQ(header(*r, "Access-Control-Allow-Origin"), "https://app.example.com");
+  auto other = c.get("/x", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(header(*other, "Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(header(*other, "X-Cache"), "Hit from cloudfront");
+}
+
 // Bad requests: answered with an error and the connection closed, other clients unharmed.
 TEST(Edge, MalformedRequestsAreRejected) {
   ScriptedOrigin origin([](const Request&, int) { return ok("fine", {{"Cache-Control", "max-age=60"}}); });
