@@ -9,14 +9,12 @@
 
 namespace cloudtwin::cdn {
 
-bool path_matches(std::string_view pattern, std::string_view path) {
-  if (!pattern.empty() && pattern.front() == '/') pattern.remove_prefix(1);
-  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  // Iterative wildcard matching with one backtrack point: linear in practice, O(n*m) at worst
-  // (patterns are at most 255 characters).
+bool wildcard_match(std::string_view pattern, std::string_view text) {
+  // Iterative matching with one backtrack point: linear in practice, O(n*m) at worst (patterns
+  // are at most 255 characters in a behaviour, a few hundred in a policy).
   std::size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;
-  while (s < path.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == path[s])) {
+  while (s < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[s])) {
       ++p;
       ++s;
     } else if (p < pattern.size() && pattern[p] == '*') {
@@ -31,6 +29,12 @@ bool path_matches(std::string_view pattern, std::string_view path) {
   }
   while (p < pattern.size() && pattern[p] == '*') ++p;
   return p == pattern.size();
+}
+
+bool path_matches(std::string_view pattern, std::string_view path) {
+  if (!pattern.empty() && pattern.front() == '/') pattern.remove_prefix(1);
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return wildcard_match(pattern, path);
 }
 
 std::size_t select_behavior(const model::Distribution& d, std::string_view path) {

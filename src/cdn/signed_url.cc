@@ -1,6 +1,8 @@
 // Signed URLs and signed cookies (signed_url.h).
 #include "cloudtwin/cdn/signed_url.h"
 
+#include "cloudtwin/cdn/rules.h"
+
 #include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -742,26 +744,7 @@ std::optional<Statement> parse_policy(std::string_view json, std::string& why) {
 
 namespace {
 
-// `*` zero or more characters, `?` exactly one; everything else literal.
-bool glob(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;
-  while (s < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[s])) {
-      ++p;
-      ++s;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = s;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      s = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
+bool glob(std::string_view pattern, std::string_view text) { return wildcard_match(pattern, text); }
 
 struct Url {
   std::string_view scheme, host, path, query;

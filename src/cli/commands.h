@@ -97,6 +97,17 @@ int check_command_line(const CLI::App& verb);
 // validate`"). Nothing when it left nothing out.
 void print_gap_summary();
 
+// The servers' log line on stderr: "2026-12-05T10:00:00Z cloudtwin VERB: TEXT".
+void server_log(std::string_view verb, const std::string& text);
+
+// Every input file's modification time and size (folders walked): a server reloads when this
+// changes.
+struct InputSignature {
+  std::map<std::string, std::pair<std::int64_t, std::uintmax_t>> files;
+  static InputSignature of(const std::vector<std::string>& paths);
+  friend bool operator==(const InputSignature&, const InputSignature&) = default;
+};
+
 // Prints "error: MESSAGE (HINT)" and returns kExitBadInput.
 int usage_error(const std::string& message, const std::string& hint = {});
 

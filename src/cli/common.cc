@@ -1,3 +1,6 @@
+#include <sys/stat.h>
+
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -312,6 +315,34 @@ void print_gap_summary() {
   std::string line = "note: ";
   for (std::size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? "" : ", ") + parts[i];
   std::cerr << line << ": see `cloudtwin validate`\n";
+}
+
+void server_log(std::string_view verb, const std::string& text) {
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  std::cerr << stamp << " cloudtwin " << verb << ": " << text << std::endl;
+}
+
+InputSignature InputSignature::of(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  InputSignature out;
+  auto add = [&](const fs::path& p) {
+    struct stat st {};
+    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      out.files[p.string()] = {static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                               static_cast<std::uintmax_t>(st.st_size)};
+    }
+  };
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
+    } else {
+      add(path);
+    }
+  }
+  return out;
 }
 
 }  // namespace cloudtwin::cli

@@ -45,34 +45,7 @@ struct ServeCdnOptions {
   std::string access_log;
 };
 
-void log_line(const std::string& text) {
-  std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  std::cerr << stamp << " cloudtwin serve cdn: " << text << std::endl;
-}
-
-std::map<std::string, std::pair<std::int64_t, std::uintmax_t>> signature(
-    const std::vector<std::string>& paths) {
-  std::map<std::string, std::pair<std::int64_t, std::uintmax_t>> out;
-  auto add = [&](const fs::path& p) {
-    struct stat st {};
-    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-      out[p.string()] = {static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                         static_cast<std::uintmax_t>(st.st_size)};
-    }
-  };
-  for (const auto& path : paths) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
-        add(it->path());
-    } else {
-      add(path);
-    }
-  }
-  return out;
-}
+void log_line(const std::string& text) { server_log("serve cdn", text); }
 
 std::shared_ptr<const model::Network> load(const ServeCdnOptions& o, bool print_warnings) {
   auto network = std::make_shared<model::Network>();
@@ -180,7 +153,7 @@ int serve(ServeCdnOptions& o) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto loaded = signature(o.network.paths);
+  auto loaded = InputSignature::of(o.network.paths);
   auto network = load(o, true);
   if (!network) return kExitBadInput;
   if (network->distributions.empty()) {
@@ -231,7 +204,7 @@ int serve(ServeCdnOptions& o) {
     siginfo_t info{};
     const int sig = sigtimedwait(&signals, &info, &wait);
     if (sig == SIGTERM || sig == SIGINT) break;
-    auto now = signature(o.network.paths);
+    auto now = InputSignature::of(o.network.paths);
     if (sig != SIGHUP && now == loaded) continue;
     loaded = now;
     auto fresh = load(o, false);

@@ -18,6 +18,10 @@
 
 namespace cloudtwin::cdn {
 
+// `*` zero or more characters, `?` exactly one, everything else literal and case-sensitive: the
+// wildcards of path patterns (§1) and of signed-URL policy resources (§11).
+bool wildcard_match(std::string_view pattern, std::string_view text);
+
 // §1: `*` is zero or more characters (including `/`), `?` exactly one; case-sensitive; a
 // leading `/` on either side is optional; the query string is not part of `path`.
 bool path_matches(std::string_view pattern, std::string_view path);
