@@ -272,33 +272,11 @@ bool is_cloudfront_json(std::string_view head) {
 
 bool read_cloudfront_json_file(const std::string& path, model::Network& network, Diagnostics& d) {
   const std::size_t errors_before = d.error_count();
-  std::string error;
-  const std::uint32_t file = network.add_file(path);
-  auto source = json::Source::load(path, file, error);
-  if (!source) {
-    d.error(path, {file, 0, 0}, "", error);
-    return false;
-  }
-  json::Reader rd(*source, path, d);
-  if (!rd.no_nul()) return false;
-  simdjson::ondemand::parser parser;
-  simdjson::ondemand::document doc;
-  auto fail = [&](simdjson::error_code e, std::size_t offset) {
-    rd.parse_error(e, offset, "write one CloudFront answer per file");
-    return false;
-  };
-  if (auto e = parser.iterate(source->text()).get(doc)) return fail(e, 0);
-  simdjson::ondemand::value root;
-  if (auto e = doc.get_value().get(root)) return fail(e, 0);
-  json::Tree tree;
-  if (auto e = tree.build(root, source->text().data())) return fail(e, tree.error_offset());
-  if (auto next = json::trailing_content(doc, *source)) {
-    rd.error(*next, "", "more than one JSON document in the file (the next starts here)",
-             "write one CloudFront answer per file");
-  }
-  if (!rd.no_duplicates(tree)) return false;
-  cloudfront::JsonReader reader(network, d);
-  reader.read_file(rd, tree.root(), path);
+  json::read_document(path, network.add_file(path), d, "write one CloudFront answer per file",
+                      [&](json::Reader& rd, json::Value root) {
+                        cloudfront::JsonReader reader(network, d);
+                        reader.read_file(rd, root, path);
+                      });
   return d.error_count() == errors_before;
 }
 

@@ -670,4 +670,35 @@ std::vector<std::string_view> Reader::strings(const Value& v, std::string_view f
   return out;
 }
 
+bool read_document(const std::string& path, std::uint32_t file, Diagnostics& d,
+                   const std::string& one_document,
+                   const std::function<void(Reader&, Value)>& read) {
+  std::string error;
+  auto source = Source::load(path, file, error);
+  if (!source) {
+    d.error(path, {file, 0, 0}, "", error);
+    return false;
+  }
+  Reader rd(*source, path, d);
+  if (!rd.no_nul()) return false;
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  auto fail = [&](simdjson::error_code e, std::size_t offset) {
+    rd.parse_error(e, offset, one_document);
+    return false;
+  };
+  if (auto e = parser.iterate(source->text()).get(doc)) return fail(e, 0);
+  simdjson::ondemand::value root;
+  if (auto e = doc.get_value().get(root)) return fail(e, 0);
+  Tree tree;
+  if (auto e = tree.build(root, source->text().data())) return fail(e, tree.error_offset());
+  if (auto next = trailing_content(doc, *source)) {
+    rd.error(*next, "", "more than one JSON document in the file (the next starts here)",
+             one_document);
+  }
+  if (!rd.no_duplicates(tree)) return false;
+  read(rd, tree.root());
+  return true;
+}
+
 }  // namespace cloudtwin::load::json

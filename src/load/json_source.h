@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -252,5 +253,13 @@ class Reader {
   Diagnostics& d_;
   std::string resource_;
 };
+
+// Reads the file at `path` (file index `file` of its network) as one JSON document and hands
+// the root of its located tree to `read`. An unreadable file, a NUL byte, malformed JSON, a
+// second document and a duplicate key are located errors (`one_document` is the hint for a
+// second document); false when the root was not handed over.
+bool read_document(const std::string& path, std::uint32_t file, Diagnostics& d,
+                   const std::string& one_document,
+                   const std::function<void(Reader&, Value)>& read);
 
 }  // namespace cloudtwin::load::json
