@@ -992,14 +992,26 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
       job->tiers.push_back(&shield_for(primary.origin_shield_region));
   }
 
+  // A HEAD is answered from the stored GET response; a HEAD that misses goes to the origin as a
+  // HEAD, and its answer (no body) is kept apart, so that no GET is ever served an empty body
+  // from it nor collapsed onto it (docs/cdn.md, "HEAD").
+  const bool head = request.method == "HEAD";
+  const std::string head_key = head ? key + "\nHEAD" : std::string();
   const double now = now_seconds();
   if (job->cacheable) {
     for (std::size_t t = 0; t < job->tiers.size(); ++t) {
       Tier* tier = job->tiers[t];
+      const std::string* found = &key;
       auto o = tier->store->get(key);
+      if (head && (!o || !o->fresh(now))) {
+        if (auto h = tier->store->get(head_key); h && (!o || h->fresh(now))) {
+          o = std::move(h);
+          found = &head_key;
+        }
+      }
       if (!o) continue;
       if (o->fresh(now)) {
-        for (std::size_t up = 0; up < t; ++up) job->tiers[up]->store->put(key, o);
+        for (std::size_t up = 0; up < t; ++up) job->tiers[up]->store->put(*found, o);
         ++tier->stats.hits;
         Reply r = object_reply(request, o, true, now);
         add_edge_headers(r, ctx, "Hit", tier->layer, tier->name, o->ttl_rule, false);
@@ -1012,11 +1024,11 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
     ++job->tiers.front()->stats.misses;
   }
 
-  job->key = key;
+  job->key = head ? head_key : key;
   request.body.shrink_to_fit();
   // Request collapsing (§8): the same key, not with cookies forwarded or caching disabled.
   if (job->cacheable && !rules.forwards_cookies) {
-    const std::string flight = job->tiers.back()->name + "\n" + key;
+    const std::string flight = job->tiers.back()->name + "\n" + job->key;
     std::lock_guard lock(flights_mutex_);
     auto [it, fresh] = flights_.try_emplace(flight);
     if (!fresh) {

@@ -60,6 +60,35 @@ TEST(Edge, MissThenHitWithCloudFrontHeaders) {
   EXPECT_EQ(origin.requests(), 1);
 }
 
+// §2: GET and HEAD are cached. A HEAD is answered from a stored GET; a HEAD that misses goes to
+// the origin as a HEAD, and what it brings back (no body) never answers a GET (docs/cdn.md).
+TEST(Edge, HeadNeverLeavesAnEmptyBodyForGet) {
+  std::atomic<int> heads{0};
+  ScriptedOrigin origin([&heads](const Request& q, int n) {
+    heads += q.method == "HEAD";
+    Response r = ok(q.method == "HEAD" ? "" : "body " + std::to_string(n), {{"Cache-Control", "max-age=60"}});
+    if (q.method == "HEAD") r.headers.push_back({"Content-Length", "6"});
+    return r;
+  });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  Client c(edge.port());
+  auto head = c.get("/h", {}, "HEAD");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(header(*head, "X-Cache"), "Miss from cloudfront");
+  EXPECT_EQ(heads, 1);
+  auto head_again = c.get("/h", {}, "HEAD");
+  EXPECT_EQ(header(*head_again, "X-Cache"), "Hit from cloudfront");
+  auto get = c.get("/h");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->body, "body 2");
+  EXPECT_EQ(header(*get, "X-Cache"), "Miss from cloudfront");
+  auto head_on_get = c.get("/h", {}, "HEAD");
+  EXPECT_EQ(header(*head_on_get, "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(header(*head_on_get, "Content-Length"), "6");
+  EXPECT_EQ(c.get("/h")->body, "body 2");
+  EXPECT_EQ(origin.requests(), 2);
+}
+
 // §3: no-store with MinTTL 0 is not cached; with MinTTL > 0 it is, for MinTTL.
 TEST(Edge, NoStoreHonouredOnlyWithMinTtlZero) {
   ScriptedOrigin origin([](const Request&, int n) {
