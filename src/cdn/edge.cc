@@ -998,6 +998,8 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
   const bool head = request.method == "HEAD";
   const std::string head_key = head ? key + "\nHEAD" : std::string();
   const double now = now_seconds();
+  Tier* stale_tier = nullptr;
+  bool background = false;  // answered already; the origin request only refreshes the caches
   if (job->cacheable) {
     for (std::size_t t = 0; t < job->tiers.size(); ++t) {
       Tier* tier = job->tiers[t];
@@ -1019,9 +1021,27 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
         done(std::move(r));
         return;
       }
-      if (!job->stale) job->stale = o;
+      if (!job->stale) {
+        job->stale = o;
+        stale_tier = tier;
+      }
     }
-    ++job->tiers.front()->stats.misses;
+    // stale-while-revalidate (RFC 5861 §3; CloudFront honours it, Expiration.html): within the
+    // window the stale copy answers now and one origin request refreshes it in the background.
+    const CachedObject* s = job->stale.get();
+    if (s && s->stale_while_revalidate > 0 && may_serve_stale(*s) &&
+        s->age(now) < static_cast<double>(s->ttl + s->stale_while_revalidate)) {
+      ++stale_tier->stats.hits;
+      Reply r = object_reply(request, job->stale, true, now);
+      add_edge_headers(r, ctx, "Hit", stale_tier->layer, stale_tier->name,
+                       s->ttl_rule + "; stale-while-revalidate: refreshing in the background", false);
+      if (rules.response_policy) apply_response_policy(r, *rules.response_policy, request);
+      done(std::move(r));
+      done = [](Reply) {};
+      background = true;
+    } else {
+      ++job->tiers.front()->stats.misses;
+    }
   }
 
   job->key = head ? head_key : key;
@@ -1032,6 +1052,7 @@ void Edge::serve(std::size_t pop, Request request, const Viewer& viewer, Done do
     std::lock_guard lock(flights_mutex_);
     auto [it, fresh] = flights_.try_emplace(flight);
     if (!fresh) {
+      if (background) return;  // a refresh is on its way already
       ++collapsed_;
       it->second->waiters.push_back({pop, std::move(request), std::move(done), id, true});
       return;

@@ -89,6 +89,35 @@ TEST(Edge, HeadNeverLeavesAnEmptyBodyForGet) {
   EXPECT_EQ(origin.requests(), 2);
 }
 
+// §3, RFC 5861 §3: within stale-while-revalidate the stale copy answers at once and one origin
+// request refreshes it in the background; the next request gets the new copy. Past the window
+// the viewer waits for the origin as usual.
+TEST(Edge, StaleWhileRevalidateRefreshesInTheBackground) {
+  ScriptedOrigin origin([](const Request&, int n) {
+    return ok("v" + std::to_string(n), {{"Cache-Control", "max-age=1, stale-while-revalidate=30"}});
+  });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  Client c(edge.port());
+  EXPECT_EQ(c.get("/swr")->body, "v1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto stale = c.get("/swr", {{"X-Cloudtwin-Explain", "1"}});
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->body, "v1");
+  EXPECT_EQ(header(*stale, "X-Cache"), "Hit from cloudfront");
+  EXPECT_NE(header(*stale, "X-Cloudtwin-Explain").find("stale-while-revalidate"), std::string::npos);
+  // Requests while the refresh is on its way get the stale copy and start no second one.
+  std::optional<Response> fresh;
+  for (int i = 0; i < 300; ++i) {
+    fresh = c.get("/swr");
+    if (!fresh || fresh->body != "v1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->body, "v2");
+  EXPECT_EQ(header(*fresh, "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(origin.requests(), 2);
+}
+
 // §3: no-store with MinTTL 0 is not cached; with MinTTL > 0 it is, for MinTTL.
 TEST(Edge, NoStoreHonouredOnlyWithMinTtlZero) {
   ScriptedOrigin origin([](const Request&, int n) {
