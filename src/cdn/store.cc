@@ -37,8 +37,9 @@ void Store::put(const std::string& key, std::shared_ptr<const CachedObject> obje
     it->second.object = std::move(object);
     s.lru.splice(s.lru.begin(), s.lru, it->second.lru);
   } else {
-    s.lru.push_front(key);
-    s.map.emplace(key, Entry{std::move(object), s.lru.begin()});
+    auto entry = s.map.emplace(key, Entry{std::move(object), {}}).first;
+    s.lru.push_front(&entry->first);
+    entry->second.lru = s.lru.begin();
   }
   s.bytes += size;
   evict(s);
@@ -46,11 +47,10 @@ void Store::put(const std::string& key, std::shared_ptr<const CachedObject> obje
 
 void Store::evict(Shard& s) {
   while (s.bytes > max_shard_bytes_ && s.lru.size() > 1) {
-    const std::string& victim = s.lru.back();
-    auto it = s.map.find(victim);
-    s.bytes -= it->second.object->bytes() + victim.size();
-    s.map.erase(it);
+    auto it = s.map.find(*s.lru.back());
+    s.bytes -= it->second.object->bytes() + it->first.size();
     s.lru.pop_back();
+    s.map.erase(it);
   }
 }
 

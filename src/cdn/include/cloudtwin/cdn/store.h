@@ -56,14 +56,16 @@ class Store {
 
  private:
   static constexpr std::size_t kShards = 16;
+  // The LRU list points at the map's own key (an unordered_map's nodes never move), so a key is
+  // held once.
   struct Entry {
     std::shared_ptr<const CachedObject> object;
-    std::list<std::string>::iterator lru;
+    std::list<const std::string*>::iterator lru;
   };
   struct Shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, Entry> map;
-    std::list<std::string> lru;  // front = most recently used
+    std::list<const std::string*> lru;  // front = most recently used
     std::size_t bytes = 0;
   };
   Shard& shard(const std::string& key);
