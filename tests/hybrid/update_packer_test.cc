@@ -51,10 +51,11 @@ TEST(UpdatePacker, OneHundredThousandPrefixesInFullMessages) {
   Bytes out;
   auto messages = pack_ipv4(attributes(64512), prefixes, SessionOptions{}, out);
   ASSERT_TRUE(messages);
-  // 4 octets per /24 and 45 octets of header and attributes: 1,012 prefixes per message.
-  EXPECT_EQ(*messages, (100000 + 1011) / 1012);
+  // 4 octets per /24 after 43 octets of header and attributes: 1,013 prefixes per message.
+  EXPECT_EQ(*messages, (100000 + 1012) / 1013);
   std::vector<Update> updates = decode_all(out);
   ASSERT_EQ(updates.size(), *messages);
+  EXPECT_EQ(updates[0].nlri.size(), 1013u);
   std::vector<Ipv4Prefix> got;
   for (const Update& u : updates) {
     EXPECT_EQ(u.attributes, attributes(64512));
