@@ -2,9 +2,9 @@
 // read size), every message decoded on a 4-octet and on a 2-octet AS session, and every message
 // that decoded re-encoded: the re-encoding must decode again, error-free, to the same message.
 // Nothing may crash.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstdlib>
 #include <span>
 #include <vector>

@@ -11,7 +11,9 @@ namespace cloudtwin::hybrid::bgp {
 
 namespace {
 
-std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+std::uint16_t get16(const std::uint8_t* p) {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
 std::uint32_t get32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
          p[3];
@@ -67,7 +69,8 @@ bool read_prefixes(std::span<const std::uint8_t> field, std::vector<P>& out) {
     std::size_t octets = static_cast<std::size_t>(length + 7) / 8;
     if constexpr (kWidth == 32) {
       std::uint32_t bits = 0;
-      for (std::size_t k = 0; k < octets; ++k) bits |= std::uint32_t{field[i + 1 + k]} << (24 - 8 * k);
+      for (std::size_t k = 0; k < octets; ++k)
+        bits |= std::uint32_t{field[i + 1 + k]} << (24 - 8 * k);
       out.push_back(Ipv4Prefix::make(bits, length));
     } else {
       U128 bits = 0;
@@ -88,7 +91,8 @@ void write_prefix(std::vector<std::uint8_t>& out, const Ipv6Prefix& p) {
   int length = std::min<int>(p.length, 128);
   U128 bits = p.bits();
   put8(out, length);
-  for (int k = 0; k < (length + 7) / 8; ++k) put8(out, static_cast<std::uint32_t>(bits >> (120 - 8 * k)) & 0xFF);
+  for (int k = 0; k < (length + 7) / 8; ++k)
+    put8(out, static_cast<std::uint32_t>(bits >> (120 - 8 * k)) & 0xFF);
 }
 
 // ---- AS paths
@@ -172,7 +176,8 @@ AsPath merge_as4_path(const AsPath& as_path, const AsPath& as4_path) {
       continue;
     }
     std::size_t take = std::min(budget, s.asns.size());
-    merged.push_back(AsPathSegment{s.type, {s.asns.begin(), s.asns.begin() + static_cast<std::ptrdiff_t>(take)}});
+    merged.push_back(AsPathSegment{
+        s.type, {s.asns.begin(), s.asns.begin() + static_cast<std::ptrdiff_t>(take)}});
     budget -= take;
   }
   merged.insert(merged.end(), as4_path.begin(), as4_path.end());
@@ -213,8 +218,9 @@ class UpdateDecoder {
   // RFC 7606 §3.c: Optional or Transitive bits that contradict the attribute's definition.
   bool flags_ok(std::uint8_t flags, std::uint8_t expected, const char* name) {
     if ((flags & (flag::kOptional | flag::kTransitive)) == expected) return true;
-    error(ErrorAction::kTreatAsWithdraw, with_attribute(update_error::kAttributeFlagsError),
-          std::string(name) + ": wrong Optional/Transitive flags: treat-as-withdraw (RFC 7606 §3.c)");
+    error(
+        ErrorAction::kTreatAsWithdraw, with_attribute(update_error::kAttributeFlagsError),
+        std::string(name) + ": wrong Optional/Transitive flags: treat-as-withdraw (RFC 7606 §3.c)");
     return false;
   }
   void attribute(std::uint8_t flags, std::uint8_t type, std::span<const std::uint8_t> v);
@@ -260,7 +266,8 @@ void UpdateDecoder::run(std::span<const std::uint8_t> body) {
           "total path attribute length runs past the message: session reset (RFC 7606 §3.b)");
     return finish();
   }
-  if (!read_prefixes<Ipv4Prefix, 32>(body.subspan(attributes_at + attributes_length), update_.nlri)) {
+  if (!read_prefixes<Ipv4Prefix, 32>(body.subspan(attributes_at + attributes_length),
+                                     update_.nlri)) {
     error(ErrorAction::kSessionReset,
           make_notification(error::kUpdateMessage, update_error::kInvalidNetworkField),
           "NLRI field cannot be parsed: session reset (RFC 7606 §3.j, §5.3)");
@@ -278,7 +285,8 @@ void UpdateDecoder::run(std::span<const std::uint8_t> body) {
       walk_abandoned_ = true;
       error(ErrorAction::kTreatAsWithdraw,
             make_notification(error::kUpdateMessage, update_error::kMalformedAttributeList),
-            "an attribute header is cut short by the total attribute length: treat-as-withdraw (RFC 7606 §4)");
+            "an attribute header is cut short by the total attribute length: treat-as-withdraw "
+            "(RFC 7606 §4)");
       break;
     }
     std::uint8_t type = attrs[i + 1];
@@ -305,7 +313,8 @@ void UpdateDecoder::run(std::span<const std::uint8_t> body) {
               "MP_REACH_NLRI or MP_UNREACH_NLRI appears twice: session reset (RFC 7606 §3.g)");
         break;
       }
-      discard("attribute " + std::to_string(type) + " repeated: the later copy discarded (RFC 7606 §3.g)");
+      discard("attribute " + std::to_string(type) +
+              " repeated: the later copy discarded (RFC 7606 §3.g)");
       continue;
     }
     seen_[type] = true;
@@ -314,7 +323,8 @@ void UpdateDecoder::run(std::span<const std::uint8_t> body) {
   finish();
 }
 
-void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type, std::span<const std::uint8_t> v) {
+void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type,
+                              std::span<const std::uint8_t> v) {
   constexpr std::uint8_t kWellKnown = flag::kTransitive;
   constexpr std::uint8_t kOptionalTransitive = flag::kOptional | flag::kTransitive;
   constexpr std::uint8_t kOptionalNonTransitive = flag::kOptional;
@@ -325,8 +335,12 @@ void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type, std::span<c
   switch (type) {
     case attribute::kOrigin:
       if (!flags_ok(flags, kWellKnown, "ORIGIN")) return;
-      if (v.size() != 1) return withdraw(update_error::kAttributeLengthError, "ORIGIN length is not 1: treat-as-withdraw (RFC 7606 §7.1)");
-      if (v[0] > 2) return withdraw(update_error::kInvalidOriginAttribute, "ORIGIN value undefined: treat-as-withdraw (RFC 7606 §7.1)");
+      if (v.size() != 1)
+        return withdraw(update_error::kAttributeLengthError,
+                        "ORIGIN length is not 1: treat-as-withdraw (RFC 7606 §7.1)");
+      if (v[0] > 2)
+        return withdraw(update_error::kInvalidOriginAttribute,
+                        "ORIGIN value undefined: treat-as-withdraw (RFC 7606 §7.1)");
       a.origin = static_cast<Origin>(v[0]);
       return;
     case attribute::kAsPath: {
@@ -335,7 +349,8 @@ void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type, std::span<c
       if (!read_as_path(v, options_.four_octet_as ? 4 : 2, path)) {
         error(ErrorAction::kTreatAsWithdraw,
               make_notification(error::kUpdateMessage, update_error::kMalformedAsPath),
-              "AS_PATH malformed (segment type, zero-length segment, overrun or underrun): treat-as-withdraw (RFC 7606 §7.2)");
+              "AS_PATH malformed (segment type, zero-length segment, overrun or underrun): "
+              "treat-as-withdraw (RFC 7606 §7.2)");
         return;
       }
       a.as_path = std::move(path);
@@ -343,18 +358,25 @@ void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type, std::span<c
     }
     case attribute::kNextHop:
       if (!flags_ok(flags, kWellKnown, "NEXT_HOP")) return;
-      if (v.size() != 4) return withdraw(update_error::kAttributeLengthError, "NEXT_HOP length is not 4: treat-as-withdraw (RFC 7606 §7.3)");
+      if (v.size() != 4)
+        return withdraw(update_error::kAttributeLengthError,
+                        "NEXT_HOP length is not 4: treat-as-withdraw (RFC 7606 §7.3)");
       a.next_hop = IpAddress::v4(get32(v.data()));
       return;
     case attribute::kMultiExitDisc:
       if (!flags_ok(flags, kOptionalNonTransitive, "MULTI_EXIT_DISC")) return;
-      if (v.size() != 4) return withdraw(update_error::kAttributeLengthError, "MULTI_EXIT_DISC length is not 4: treat-as-withdraw (RFC 7606 §7.4)");
+      if (v.size() != 4)
+        return withdraw(update_error::kAttributeLengthError,
+                        "MULTI_EXIT_DISC length is not 4: treat-as-withdraw (RFC 7606 §7.4)");
       a.med = get32(v.data());
       return;
     case attribute::kLocalPref:
-      if (options_.external) return discard("LOCAL_PREF from an external peer discarded (RFC 7606 §7.5)");
+      if (options_.external)
+        return discard("LOCAL_PREF from an external peer discarded (RFC 7606 §7.5)");
       if (!flags_ok(flags, kWellKnown, "LOCAL_PREF")) return;
-      if (v.size() != 4) return withdraw(update_error::kAttributeLengthError, "LOCAL_PREF length is not 4: treat-as-withdraw (RFC 7606 §7.5)");
+      if (v.size() != 4)
+        return withdraw(update_error::kAttributeLengthError,
+                        "LOCAL_PREF length is not 4: treat-as-withdraw (RFC 7606 §7.5)");
       a.local_pref = get32(v.data());
       return;
     case attribute::kAtomicAggregate:
@@ -365,23 +387,35 @@ void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type, std::span<c
     case attribute::kAggregator: {
       if (!flags_ok(flags, kOptionalTransitive, "AGGREGATOR")) return;
       std::size_t asn_size = options_.four_octet_as ? 4 : 2;
-      if (v.size() != asn_size + 4) return discard("AGGREGATOR length is not " + std::to_string(asn_size + 4) + ": discarded (RFC 7606 §7.7)");
-      a.aggregator = Aggregator{asn_size == 4 ? get32(v.data()) : get16(v.data()), get32(v.data() + asn_size)};
+      if (v.size() != asn_size + 4)
+        return discard("AGGREGATOR length is not " + std::to_string(asn_size + 4) +
+                       ": discarded (RFC 7606 §7.7)");
+      a.aggregator =
+          Aggregator{asn_size == 4 ? get32(v.data()) : get16(v.data()), get32(v.data() + asn_size)};
       return;
     }
     case attribute::kCommunities:
       if (!flags_ok(flags, kOptionalTransitive, "COMMUNITIES")) return;
-      if (v.empty() || v.size() % 4 != 0) return withdraw(update_error::kOptionalAttributeError, "COMMUNITIES length is 0 or not a multiple of 4: treat-as-withdraw (RFC 7606 §7.8)");
+      if (v.empty() || v.size() % 4 != 0)
+        return withdraw(
+            update_error::kOptionalAttributeError,
+            "COMMUNITIES length is 0 or not a multiple of 4: treat-as-withdraw (RFC 7606 §7.8)");
       a.communities.reserve(v.size() / 4);
       for (std::size_t i = 0; i < v.size(); i += 4) a.communities.push_back(get32(v.data() + i));
       return;
     case attribute::kOriginatorId:
     case attribute::kClusterList: {
       const char* name = type == attribute::kOriginatorId ? "ORIGINATOR_ID" : "CLUSTER_LIST";
-      if (options_.external) return discard(std::string(name) + " from an external peer discarded (RFC 7606 §7.9, §7.10)");
+      if (options_.external)
+        return discard(std::string(name) +
+                       " from an external peer discarded (RFC 7606 §7.9, §7.10)");
       if (!flags_ok(flags, kOptionalNonTransitive, name)) return;
-      bool good = type == attribute::kOriginatorId ? v.size() == 4 : (!v.empty() && v.size() % 4 == 0);
-      if (!good) return withdraw(update_error::kAttributeLengthError, std::string(name) + " length malformed: treat-as-withdraw (RFC 7606 §7.9, §7.10)");
+      bool good =
+          type == attribute::kOriginatorId ? v.size() == 4 : (!v.empty() && v.size() % 4 == 0);
+      if (!good)
+        return withdraw(
+            update_error::kAttributeLengthError,
+            std::string(name) + " length malformed: treat-as-withdraw (RFC 7606 §7.9, §7.10)");
       // Route reflection is not spoken: the attribute is non-transitive, so it is not kept.
       return;
     }
@@ -397,18 +431,23 @@ void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type, std::span<c
       std::size_t unit = extended ? 8 : 12;
       if (v.empty() || v.size() % unit != 0) {
         return withdraw(update_error::kOptionalAttributeError,
-                        std::string(name) + " length is 0 or not a multiple of " + std::to_string(unit) +
-                            (extended ? ": treat-as-withdraw (RFC 7606 §7.14)" : ": treat-as-withdraw (RFC 8092 §6)"));
+                        std::string(name) + " length is 0 or not a multiple of " +
+                            std::to_string(unit) +
+                            (extended ? ": treat-as-withdraw (RFC 7606 §7.14)"
+                                      : ": treat-as-withdraw (RFC 8092 §6)"));
       }
-      a.other.push_back(RawAttribute{static_cast<std::uint8_t>(flags & 0xE0), type, {v.begin(), v.end()}});
+      a.other.push_back(
+          RawAttribute{static_cast<std::uint8_t>(flags & 0xE0), type, {v.begin(), v.end()}});
       return;
     }
     case attribute::kAs4Path:
       return as4_path(flags, v);
     case attribute::kAs4Aggregator:
       // RFC 6793 §4.1: not between NEW speakers; §6: a malformed one is discarded.
-      if (options_.four_octet_as) return discard("AS4_AGGREGATOR on a 4-octet AS session discarded (RFC 6793 §4.1)");
-      if ((flags & 0xC0) != kOptionalTransitive || v.size() != 8) return discard("AS4_AGGREGATOR malformed: discarded (RFC 6793 §6)");
+      if (options_.four_octet_as)
+        return discard("AS4_AGGREGATOR on a 4-octet AS session discarded (RFC 6793 §4.1)");
+      if ((flags & 0xC0) != kOptionalTransitive || v.size() != 8)
+        return discard("AS4_AGGREGATOR malformed: discarded (RFC 6793 §6)");
       as4_aggregator_ = Aggregator{get32(v.data()), get32(v.data() + 4)};
       return;
     default:
@@ -417,15 +456,18 @@ void UpdateDecoder::attribute(std::uint8_t flags, std::uint8_t type, std::span<c
   if (!(flags & flag::kOptional)) {
     // RFC 4271 §6.3 (not revised by RFC 7606): an unrecognised well-known attribute.
     error(ErrorAction::kSessionReset, with_attribute(update_error::kUnrecognizedWellKnownAttribute),
-          "unrecognised well-known attribute " + std::to_string(type) + ": session reset (RFC 4271 §6.3)");
+          "unrecognised well-known attribute " + std::to_string(type) +
+              ": session reset (RFC 4271 §6.3)");
     return;
   }
   if (!(flags & flag::kTransitive)) {
-    discard("unrecognised optional non-transitive attribute " + std::to_string(type) + " ignored (RFC 4271 §5)");
+    discard("unrecognised optional non-transitive attribute " + std::to_string(type) +
+            " ignored (RFC 4271 §5)");
     return;
   }
   // RFC 4271 §5: passed on with the Partial bit set.
-  a.other.push_back(RawAttribute{static_cast<std::uint8_t>((flags & 0xE0) | flag::kPartial), type, {v.begin(), v.end()}});
+  a.other.push_back(RawAttribute{
+      static_cast<std::uint8_t>((flags & 0xE0) | flag::kPartial), type, {v.begin(), v.end()}});
 }
 
 void UpdateDecoder::mp_reach(std::uint8_t flags, std::span<const std::uint8_t> v) {
@@ -436,27 +478,35 @@ void UpdateDecoder::mp_reach(std::uint8_t flags, std::span<const std::uint8_t> v
           with_data ? with_attribute(subcode) : make_notification(error::kUpdateMessage, subcode),
           "MP_REACH_NLRI " + why + ": session reset (RFC 7606 §3.j, §5.3)");
   };
-  if ((flags & 0xC0) != flag::kOptional) return reset(update_error::kAttributeFlagsError, "flags are not optional non-transitive");
+  if ((flags & 0xC0) != flag::kOptional)
+    return reset(update_error::kAttributeFlagsError, "flags are not optional non-transitive");
   if (v.size() < 5) return reset(update_error::kOptionalAttributeError, "shorter than 5 octets");
   AfiSafi family{get16(v.data()), v[2]};
   std::size_t nh_length = v[3];
-  if (4 + nh_length + 1 > v.size()) return reset(update_error::kOptionalAttributeError, "next hop runs past the attribute");
+  if (4 + nh_length + 1 > v.size())
+    return reset(update_error::kOptionalAttributeError, "next hop runs past the attribute");
   const std::uint8_t* nh = v.data() + 4;
   std::span<const std::uint8_t> nlri = v.subspan(4 + nh_length + 1);  // after the reserved octet
   MpReach reach;
   reach.family = family;
   if (family == kIpv4Unicast) {
-    if (nh_length != 4) return reset(update_error::kOptionalAttributeError, "IPv4 next hop length is not 4 (RFC 7606 §7.11)");
+    if (nh_length != 4)
+      return reset(update_error::kOptionalAttributeError,
+                   "IPv4 next hop length is not 4 (RFC 7606 §7.11)");
     reach.next_hop = IpAddress::v4(get32(nh));
-    if (!read_prefixes<Ipv4Prefix, 32>(nlri, reach.ipv4)) return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
+    if (!read_prefixes<Ipv4Prefix, 32>(nlri, reach.ipv4))
+      return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
   } else if (family == kIpv6Unicast) {
-    if (nh_length != 16 && nh_length != 32) return reset(update_error::kOptionalAttributeError, "IPv6 next hop length is not 16 or 32 (RFC 7606 §7.11)");
+    if (nh_length != 16 && nh_length != 32)
+      return reset(update_error::kOptionalAttributeError,
+                   "IPv6 next hop length is not 16 or 32 (RFC 7606 §7.11)");
     reach.next_hop = IpAddress::v6(get128(nh));
     if (nh_length == 32) reach.link_local = IpAddress::v6(get128(nh + 16));
-    if (!read_prefixes<Ipv6Prefix, 128>(nlri, reach.ipv6)) return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
+    if (!read_prefixes<Ipv6Prefix, 128>(nlri, reach.ipv6))
+      return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
   } else {
-    discard("MP_REACH_NLRI for AFI " + std::to_string(family.afi) + " SAFI " + std::to_string(family.safi) +
-            " ignored: family not supported (RFC 4760 §7)");
+    discard("MP_REACH_NLRI for AFI " + std::to_string(family.afi) + " SAFI " +
+            std::to_string(family.safi) + " ignored: family not supported (RFC 4760 §7)");
     return;
   }
   update_.mp_reach = std::move(reach);
@@ -468,15 +518,18 @@ void UpdateDecoder::mp_unreach(std::uint8_t flags, std::span<const std::uint8_t>
           with_data ? with_attribute(subcode) : make_notification(error::kUpdateMessage, subcode),
           "MP_UNREACH_NLRI " + why + ": session reset (RFC 7606 §3.j, §5.3)");
   };
-  if ((flags & 0xC0) != flag::kOptional) return reset(update_error::kAttributeFlagsError, "flags are not optional non-transitive");
+  if ((flags & 0xC0) != flag::kOptional)
+    return reset(update_error::kAttributeFlagsError, "flags are not optional non-transitive");
   if (v.size() < 3) return reset(update_error::kOptionalAttributeError, "shorter than 3 octets");
   MpUnreach unreach;
   unreach.family = AfiSafi{get16(v.data()), v[2]};
   std::span<const std::uint8_t> nlri = v.subspan(3);
   if (unreach.family == kIpv4Unicast) {
-    if (!read_prefixes<Ipv4Prefix, 32>(nlri, unreach.ipv4)) return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
+    if (!read_prefixes<Ipv4Prefix, 32>(nlri, unreach.ipv4))
+      return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
   } else if (unreach.family == kIpv6Unicast) {
-    if (!read_prefixes<Ipv6Prefix, 128>(nlri, unreach.ipv6)) return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
+    if (!read_prefixes<Ipv6Prefix, 128>(nlri, unreach.ipv6))
+      return reset(update_error::kInvalidNetworkField, "NLRI cannot be parsed", false);
   } else {
     discard("MP_UNREACH_NLRI for AFI " + std::to_string(unreach.family.afi) + " SAFI " +
             std::to_string(unreach.family.safi) + " ignored: family not supported (RFC 4760 §7)");
@@ -488,12 +541,15 @@ void UpdateDecoder::mp_unreach(std::uint8_t flags, std::span<const std::uint8_t>
 void UpdateDecoder::as4_path(std::uint8_t flags, std::span<const std::uint8_t> v) {
   // RFC 6793 §4.1: not between NEW speakers; §6: malformed is discarded, confederation
   // segments are removed.
-  if (options_.four_octet_as) return discard("AS4_PATH on a 4-octet AS session discarded (RFC 6793 §4.1)");
+  if (options_.four_octet_as)
+    return discard("AS4_PATH on a 4-octet AS session discarded (RFC 6793 §4.1)");
   AsPath path;
-  if ((flags & 0xC0) != (flag::kOptional | flag::kTransitive) || v.empty() || !read_as_path(v, 4, path)) {
+  if ((flags & 0xC0) != (flag::kOptional | flag::kTransitive) || v.empty() ||
+      !read_as_path(v, 4, path)) {
     return discard("AS4_PATH malformed: discarded (RFC 6793 §6)");
   }
-  auto confed = std::remove_if(path.begin(), path.end(), [](const AsPathSegment& s) { return is_confed(s.type); });
+  auto confed = std::remove_if(path.begin(), path.end(),
+                               [](const AsPathSegment& s) { return is_confed(s.type); });
   if (confed != path.end()) {
     path.erase(confed, path.end());
     result_.notes.push_back("AS4_PATH confederation segments removed (RFC 6793 §6)");
@@ -509,7 +565,8 @@ void UpdateDecoder::finish() {
     if (as4_aggregator_ && a.aggregator) {
       if (a.aggregator->asn != kAsTrans) {
         ignore_as4 = true;
-        result_.notes.push_back("AGGREGATOR is not AS_TRANS: AS4_AGGREGATOR and AS4_PATH ignored (RFC 6793 §4.2.3)");
+        result_.notes.push_back(
+            "AGGREGATOR is not AS_TRANS: AS4_AGGREGATOR and AS4_PATH ignored (RFC 6793 §4.2.3)");
       } else {
         a.aggregator = *as4_aggregator_;
       }
@@ -523,16 +580,18 @@ void UpdateDecoder::finish() {
     }
   }
   bool reach_ipv4 = !update_.nlri.empty();
-  bool reach_mp = update_.mp_reach && (!update_.mp_reach->ipv4.empty() || !update_.mp_reach->ipv6.empty());
+  bool reach_mp =
+      update_.mp_reach && (!update_.mp_reach->ipv4.empty() || !update_.mp_reach->ipv6.empty());
   if (!reset_ && (reach_ipv4 || reach_mp)) {
     // RFC 7606 §3.d: a missing well-known mandatory attribute; NEXT_HOP only with IPv4 NLRI in
     // the NLRI field (RFC 4760 §3).
     auto missing = [&](std::uint8_t type, const char* name) {
       if (seen_[type]) return;
       std::uint8_t code[1] = {type};
-      error(ErrorAction::kTreatAsWithdraw,
-            make_notification(error::kUpdateMessage, update_error::kMissingWellKnownAttribute, code),
-            std::string(name) + " missing: treat-as-withdraw (RFC 7606 §3.d)");
+      error(
+          ErrorAction::kTreatAsWithdraw,
+          make_notification(error::kUpdateMessage, update_error::kMissingWellKnownAttribute, code),
+          std::string(name) + " missing: treat-as-withdraw (RFC 7606 §3.d)");
     };
     missing(attribute::kOrigin, "ORIGIN");
     missing(attribute::kAsPath, "AS_PATH");
@@ -543,22 +602,31 @@ void UpdateDecoder::finish() {
     if (reach_ipv4 && a.next_hop) {
       auto nh = static_cast<std::uint32_t>(a.next_hop->bits());
       if (!valid_ipv4_host(nh)) {
-        error(ErrorAction::kTreatAsWithdraw, make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
-              "NEXT_HOP " + a.next_hop->str() + " is not a valid host address: treat-as-withdraw (RFC 4271 §6.3, RFC 7606 §2)");
+        error(ErrorAction::kTreatAsWithdraw,
+              make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
+              "NEXT_HOP " + a.next_hop->str() +
+                  " is not a valid host address: treat-as-withdraw (RFC 4271 §6.3, RFC 7606 §2)");
       } else if (options_.local_address && *options_.local_address == *a.next_hop) {
-        error(ErrorAction::kTreatAsWithdraw, make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
-              "NEXT_HOP " + a.next_hop->str() + " is the receiver's own address: routes ignored (RFC 4271 §6.3)");
+        error(ErrorAction::kTreatAsWithdraw,
+              make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
+              "NEXT_HOP " + a.next_hop->str() +
+                  " is the receiver's own address: routes ignored (RFC 4271 §6.3)");
       }
     }
     if (reach_mp) {
       const IpAddress& nh = update_.mp_reach->next_hop;
-      bool valid = nh.is_v4() ? valid_ipv4_host(static_cast<std::uint32_t>(nh.bits())) : valid_ipv6_host(nh.bits());
+      bool valid = nh.is_v4() ? valid_ipv4_host(static_cast<std::uint32_t>(nh.bits()))
+                              : valid_ipv6_host(nh.bits());
       if (!valid) {
-        error(ErrorAction::kTreatAsWithdraw, make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
-              "MP_REACH_NLRI next hop " + nh.str() + " is not a valid host address: treat-as-withdraw (RFC 4760 §3, RFC 4271 §6.3)");
+        error(ErrorAction::kTreatAsWithdraw,
+              make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
+              "MP_REACH_NLRI next hop " + nh.str() +
+                  " is not a valid host address: treat-as-withdraw (RFC 4760 §3, RFC 4271 §6.3)");
       } else if (options_.local_address && *options_.local_address == nh) {
-        error(ErrorAction::kTreatAsWithdraw, make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
-              "MP_REACH_NLRI next hop " + nh.str() + " is the receiver's own address: routes ignored (RFC 4271 §6.3)");
+        error(ErrorAction::kTreatAsWithdraw,
+              make_notification(error::kUpdateMessage, update_error::kInvalidNextHopAttribute),
+              "MP_REACH_NLRI next hop " + nh.str() +
+                  " is the receiver's own address: routes ignored (RFC 4271 §6.3)");
       }
     }
   }
@@ -567,7 +635,8 @@ void UpdateDecoder::finish() {
     // RFC 7606 §5.2: attributes but no reachable NLRI: nothing to withdraw, and the error may
     // have hidden the NLRI, so anything stronger than attribute discard resets.
     result_.action = ErrorAction::kSessionReset;
-    result_.notes.push_back("the UPDATE announces no routes, so its error resets the session (RFC 7606 §5.2)");
+    result_.notes.push_back(
+        "the UPDATE announces no routes, so its error resets the session (RFC 7606 §5.2)");
     reset_ = withdraw_;
   }
   if (reset_) {
@@ -595,8 +664,10 @@ void UpdateDecoder::finish() {
 
 // ---- OPEN decoding (RFC 4271 §6.2, RFC 5492)
 
-void decode_open(std::span<const std::uint8_t> message, std::span<const std::uint8_t> body, DecodeResult& result) {
-  auto fail = [&](std::uint8_t code, std::uint8_t subcode, std::span<const std::uint8_t> data, std::string note) {
+void decode_open(std::span<const std::uint8_t> message, std::span<const std::uint8_t> body,
+                 DecodeResult& result) {
+  auto fail = [&](std::uint8_t code, std::uint8_t subcode, std::span<const std::uint8_t> data,
+                  std::string note) {
     result.action = ErrorAction::kSessionReset;
     result.reset = make_notification(code, subcode, data);
     result.notes.push_back(std::move(note));
@@ -613,36 +684,43 @@ void decode_open(std::span<const std::uint8_t> message, std::span<const std::uin
                 "OPEN version " + std::to_string(open.version) + " is not 4 (RFC 4271 §6.2)");
   }
   if (open.hold_time == 1 || open.hold_time == 2) {
-    return fail(error::kOpenMessage, open_error::kUnacceptableHoldTime, {}, "OPEN hold time 1 or 2 seconds (RFC 4271 §6.2)");
+    return fail(error::kOpenMessage, open_error::kUnacceptableHoldTime, {},
+                "OPEN hold time 1 or 2 seconds (RFC 4271 §6.2)");
   }
   if (open.bgp_identifier == 0) {
-    return fail(error::kOpenMessage, open_error::kBadBgpIdentifier, {}, "OPEN BGP Identifier is 0 (RFC 6286 §2.2)");
+    return fail(error::kOpenMessage, open_error::kBadBgpIdentifier, {},
+                "OPEN BGP Identifier is 0 (RFC 6286 §2.2)");
   }
   if (10 + params_length != body.size()) {
-    return fail(error::kMessageHeader, header_error::kBadMessageLength, message.subspan(16, 2),
-                "OPEN optional parameters length disagrees with the message length (RFC 4271 §6.1)");
+    return fail(
+        error::kMessageHeader, header_error::kBadMessageLength, message.subspan(16, 2),
+        "OPEN optional parameters length disagrees with the message length (RFC 4271 §6.1)");
   }
   std::span<const std::uint8_t> params = body.subspan(10);
   for (std::size_t i = 0; i < params.size();) {
     if (params.size() - i < 2 || params.size() - i - 2 < params[i + 1]) {
-      return fail(error::kOpenMessage, open_error::kUnspecific, {}, "OPEN optional parameter runs past its field (RFC 4271 §4.2)");
+      return fail(error::kOpenMessage, open_error::kUnspecific, {},
+                  "OPEN optional parameter runs past its field (RFC 4271 §4.2)");
     }
     std::uint8_t type = params[i];
     std::span<const std::uint8_t> caps = params.subspan(i + 2, params[i + 1]);
     i += 2 + caps.size();
     if (type != 2) {
       return fail(error::kOpenMessage, open_error::kUnsupportedOptionalParameter, {},
-                  "OPEN optional parameter " + std::to_string(type) + " is not Capabilities (RFC 4271 §6.2, RFC 5492 §4)");
+                  "OPEN optional parameter " + std::to_string(type) +
+                      " is not Capabilities (RFC 4271 §6.2, RFC 5492 §4)");
     }
     for (std::size_t k = 0; k < caps.size();) {
       if (caps.size() - k < 2 || caps.size() - k - 2 < caps[k + 1]) {
-        return fail(error::kOpenMessage, open_error::kUnspecific, {}, "OPEN capability runs past its parameter (RFC 5492 §4)");
+        return fail(error::kOpenMessage, open_error::kUnspecific, {},
+                    "OPEN capability runs past its parameter (RFC 5492 §4)");
       }
       std::uint8_t code = caps[k];
       std::span<const std::uint8_t> v = caps.subspan(k + 2, caps[k + 1]);
       k += 2 + v.size();
       auto malformed = [&](const char* name) {
-        fail(error::kOpenMessage, open_error::kUnspecific, {}, std::string("OPEN ") + name + " capability has a wrong length");
+        fail(error::kOpenMessage, open_error::kUnspecific, {},
+             std::string("OPEN ") + name + " capability has a wrong length");
       };
       switch (code) {
         case capability::kMultiprotocol:
@@ -655,14 +733,16 @@ void decode_open(std::span<const std::uint8_t> message, std::span<const std::uin
           continue;
         case capability::kGracefulRestart:
           if (open.graceful_restart) break;  // a second copy is kept raw
-          if (v.size() < 2 || (v.size() - 2) % 4 != 0) return malformed("graceful restart");  // RFC 4724 §3
+          if (v.size() < 2 || (v.size() - 2) % 4 != 0)
+            return malformed("graceful restart");  // RFC 4724 §3
           {
             GracefulRestart gr;
             gr.restart_state = (v[0] & 0x80) != 0;
             gr.notification = (v[0] & 0x40) != 0;
             gr.restart_time = static_cast<std::uint16_t>(((v[0] & 0x0F) << 8) | v[1]);
             for (std::size_t f = 2; f < v.size(); f += 4) {
-              gr.families.push_back({AfiSafi{get16(v.data() + f), v[f + 2]}, (v[f + 3] & 0x80) != 0});
+              gr.families.push_back(
+                  {AfiSafi{get16(v.data() + f), v[f + 2]}, (v[f + 3] & 0x80) != 0});
             }
             open.graceful_restart = std::move(gr);
           }
@@ -692,7 +772,8 @@ Frame frame_error(std::uint8_t subcode, std::span<const std::uint8_t> data) {
 
 // Appends one attribute, with the Extended Length bit when the value exceeds 255 octets.
 template <typename Write>
-void write_attribute(std::vector<std::uint8_t>& out, std::uint8_t flags, std::uint8_t type, Write&& write_value) {
+void write_attribute(std::vector<std::uint8_t>& out, std::uint8_t flags, std::uint8_t type,
+                     Write&& write_value) {
   std::size_t at = out.size();
   put8(out, flags & 0xE0);
   put8(out, type);
@@ -753,7 +834,8 @@ bool encode_open(const Open& open, std::vector<std::uint8_t>& out) {
     if (gr.restart_time > 0x0FFF || gr.families.size() > 63) return false;
     put8(out, capability::kGracefulRestart);
     put8(out, 2 + 4 * gr.families.size());
-    put8(out, (gr.restart_state ? 0x80 : 0) | (gr.notification ? 0x40 : 0) | (gr.restart_time >> 8));
+    put8(out,
+         (gr.restart_state ? 0x80 : 0) | (gr.notification ? 0x40 : 0) | (gr.restart_time >> 8));
     put8(out, gr.restart_time & 0xFF);
     for (const auto& f : gr.families) {
       put16(out, f.family.afi);
@@ -842,27 +924,33 @@ bool encode_update(const Update& u, const SessionOptions& options, std::vector<s
   auto others_before = [&](int type) {
     for (; other < a.other.size() && a.other[other].type < type; ++other) {
       const RawAttribute& r = a.other[other];
-      write_attribute(out, r.flags, r.type, [&] { out.insert(out.end(), r.value.begin(), r.value.end()); });
+      write_attribute(out, r.flags, r.type,
+                      [&] { out.insert(out.end(), r.value.begin(), r.value.end()); });
     }
   };
   others_before(attribute::kOrigin);
   if (a.origin) {
-    write_attribute(out, flag::kTransitive, attribute::kOrigin, [&] { put8(out, static_cast<std::uint8_t>(*a.origin)); });
+    write_attribute(out, flag::kTransitive, attribute::kOrigin,
+                    [&] { put8(out, static_cast<std::uint8_t>(*a.origin)); });
   }
   if (a.as_path) {
-    write_attribute(out, flag::kTransitive, attribute::kAsPath, [&] { write_as_path(out, *a.as_path, two_octet, false); });
+    write_attribute(out, flag::kTransitive, attribute::kAsPath,
+                    [&] { write_as_path(out, *a.as_path, two_octet, false); });
   }
   if (a.next_hop) {
-    write_attribute(out, flag::kTransitive, attribute::kNextHop, [&] { put32(out, static_cast<std::uint32_t>(a.next_hop->bits())); });
+    write_attribute(out, flag::kTransitive, attribute::kNextHop,
+                    [&] { put32(out, static_cast<std::uint32_t>(a.next_hop->bits())); });
   }
   if (a.med) {
     write_attribute(out, flag::kOptional, attribute::kMultiExitDisc, [&] { put32(out, *a.med); });
   }
   // RFC 4271 §5.1.5: LOCAL_PREF only toward internal peers.
   if (a.local_pref && !options.external) {
-    write_attribute(out, flag::kTransitive, attribute::kLocalPref, [&] { put32(out, *a.local_pref); });
+    write_attribute(out, flag::kTransitive, attribute::kLocalPref,
+                    [&] { put32(out, *a.local_pref); });
   }
-  if (a.atomic_aggregate) write_attribute(out, flag::kTransitive, attribute::kAtomicAggregate, [] {});
+  if (a.atomic_aggregate)
+    write_attribute(out, flag::kTransitive, attribute::kAtomicAggregate, [] {});
   if (a.aggregator) {
     write_attribute(out, flag::kOptional | flag::kTransitive, attribute::kAggregator, [&] {
       if (two_octet) {
@@ -883,7 +971,8 @@ bool encode_update(const Update& u, const SessionOptions& options, std::vector<s
   // RFC 6793 §4.2.2: toward an OLD speaker, the 4-octet path and aggregator go in AS4_PATH and
   // AS4_AGGREGATOR when some ASN does not fit two octets.
   if (two_octet && a.as_path && has_non_mappable(*a.as_path)) {
-    write_attribute(out, flag::kOptional | flag::kTransitive, attribute::kAs4Path, [&] { write_as_path(out, *a.as_path, false, true); });
+    write_attribute(out, flag::kOptional | flag::kTransitive, attribute::kAs4Path,
+                    [&] { write_as_path(out, *a.as_path, false, true); });
   }
   if (two_octet && a.aggregator && a.aggregator->asn > 0xFFFF) {
     write_attribute(out, flag::kOptional | flag::kTransitive, attribute::kAs4Aggregator, [&] {
@@ -903,14 +992,22 @@ bool encode_update(const Update& u, const SessionOptions& options, std::vector<s
 
 std::string_view error_name(std::uint8_t code) {
   switch (code) {
-    case error::kMessageHeader: return "Message Header Error";
-    case error::kOpenMessage: return "OPEN Message Error";
-    case error::kUpdateMessage: return "UPDATE Message Error";
-    case error::kHoldTimerExpired: return "Hold Timer Expired";
-    case error::kFiniteStateMachine: return "Finite State Machine Error";
-    case error::kCease: return "Cease";
-    case error::kRouteRefreshMessage: return "ROUTE-REFRESH Message Error";
-    default: return "";
+    case error::kMessageHeader:
+      return "Message Header Error";
+    case error::kOpenMessage:
+      return "OPEN Message Error";
+    case error::kUpdateMessage:
+      return "UPDATE Message Error";
+    case error::kHoldTimerExpired:
+      return "Hold Timer Expired";
+    case error::kFiniteStateMachine:
+      return "Finite State Machine Error";
+    case error::kCease:
+      return "Cease";
+    case error::kRouteRefreshMessage:
+      return "ROUTE-REFRESH Message Error";
+    default:
+      return "";
   }
 }
 
@@ -918,49 +1015,83 @@ std::string_view error_subcode_name(std::uint8_t code, std::uint8_t subcode) {
   switch (code) {
     case error::kMessageHeader:
       switch (subcode) {
-        case header_error::kConnectionNotSynchronized: return "Connection Not Synchronized";
-        case header_error::kBadMessageLength: return "Bad Message Length";
-        case header_error::kBadMessageType: return "Bad Message Type";
-        default: return "";
+        case header_error::kConnectionNotSynchronized:
+          return "Connection Not Synchronized";
+        case header_error::kBadMessageLength:
+          return "Bad Message Length";
+        case header_error::kBadMessageType:
+          return "Bad Message Type";
+        default:
+          return "";
       }
     case error::kOpenMessage:
       switch (subcode) {
-        case open_error::kUnspecific: return "Unspecific";
-        case open_error::kUnsupportedVersionNumber: return "Unsupported Version Number";
-        case open_error::kBadPeerAs: return "Bad Peer AS";
-        case open_error::kBadBgpIdentifier: return "Bad BGP Identifier";
-        case open_error::kUnsupportedOptionalParameter: return "Unsupported Optional Parameter";
-        case open_error::kUnacceptableHoldTime: return "Unacceptable Hold Time";
-        case open_error::kUnsupportedCapability: return "Unsupported Capability";
-        default: return "";
+        case open_error::kUnspecific:
+          return "Unspecific";
+        case open_error::kUnsupportedVersionNumber:
+          return "Unsupported Version Number";
+        case open_error::kBadPeerAs:
+          return "Bad Peer AS";
+        case open_error::kBadBgpIdentifier:
+          return "Bad BGP Identifier";
+        case open_error::kUnsupportedOptionalParameter:
+          return "Unsupported Optional Parameter";
+        case open_error::kUnacceptableHoldTime:
+          return "Unacceptable Hold Time";
+        case open_error::kUnsupportedCapability:
+          return "Unsupported Capability";
+        default:
+          return "";
       }
     case error::kUpdateMessage:
       switch (subcode) {
-        case update_error::kMalformedAttributeList: return "Malformed Attribute List";
-        case update_error::kUnrecognizedWellKnownAttribute: return "Unrecognized Well-known Attribute";
-        case update_error::kMissingWellKnownAttribute: return "Missing Well-known Attribute";
-        case update_error::kAttributeFlagsError: return "Attribute Flags Error";
-        case update_error::kAttributeLengthError: return "Attribute Length Error";
-        case update_error::kInvalidOriginAttribute: return "Invalid ORIGIN Attribute";
-        case update_error::kInvalidNextHopAttribute: return "Invalid NEXT_HOP Attribute";
-        case update_error::kOptionalAttributeError: return "Optional Attribute Error";
-        case update_error::kInvalidNetworkField: return "Invalid Network Field";
-        case update_error::kMalformedAsPath: return "Malformed AS_PATH";
-        default: return "";
+        case update_error::kMalformedAttributeList:
+          return "Malformed Attribute List";
+        case update_error::kUnrecognizedWellKnownAttribute:
+          return "Unrecognized Well-known Attribute";
+        case update_error::kMissingWellKnownAttribute:
+          return "Missing Well-known Attribute";
+        case update_error::kAttributeFlagsError:
+          return "Attribute Flags Error";
+        case update_error::kAttributeLengthError:
+          return "Attribute Length Error";
+        case update_error::kInvalidOriginAttribute:
+          return "Invalid ORIGIN Attribute";
+        case update_error::kInvalidNextHopAttribute:
+          return "Invalid NEXT_HOP Attribute";
+        case update_error::kOptionalAttributeError:
+          return "Optional Attribute Error";
+        case update_error::kInvalidNetworkField:
+          return "Invalid Network Field";
+        case update_error::kMalformedAsPath:
+          return "Malformed AS_PATH";
+        default:
+          return "";
       }
     case error::kCease:
       switch (subcode) {
-        case cease::kMaximumNumberOfPrefixesReached: return "Maximum Number of Prefixes Reached";
-        case cease::kAdministrativeShutdown: return "Administrative Shutdown";
-        case cease::kPeerDeconfigured: return "Peer De-configured";
-        case cease::kAdministrativeReset: return "Administrative Reset";
-        case cease::kConnectionRejected: return "Connection Rejected";
-        case cease::kOtherConfigurationChange: return "Other Configuration Change";
-        case cease::kConnectionCollisionResolution: return "Connection Collision Resolution";
-        case cease::kOutOfResources: return "Out of Resources";
-        case cease::kHardReset: return "Hard Reset";
-        case cease::kBfdDown: return "BFD Down";
-        default: return "";
+        case cease::kMaximumNumberOfPrefixesReached:
+          return "Maximum Number of Prefixes Reached";
+        case cease::kAdministrativeShutdown:
+          return "Administrative Shutdown";
+        case cease::kPeerDeconfigured:
+          return "Peer De-configured";
+        case cease::kAdministrativeReset:
+          return "Administrative Reset";
+        case cease::kConnectionRejected:
+          return "Connection Rejected";
+        case cease::kOtherConfigurationChange:
+          return "Other Configuration Change";
+        case cease::kConnectionCollisionResolution:
+          return "Connection Collision Resolution";
+        case cease::kOutOfResources:
+          return "Out of Resources";
+        case cease::kHardReset:
+          return "Hard Reset";
+        case cease::kBfdDown:
+          return "BFD Down";
+        default:
+          return "";
       }
     case error::kRouteRefreshMessage:
       return subcode == route_refresh_error::kInvalidMessageLength ? "Invalid Message Length" : "";
@@ -989,19 +1120,27 @@ Notification administrative_cease(std::uint8_t subcode, std::string_view message
   Notification n{error::kCease, subcode, {}};
   std::size_t length = std::min<std::size_t>(message.size(), 255);
   put8(n.data, length);
-  n.data.insert(n.data.end(), message.begin(), message.begin() + static_cast<std::ptrdiff_t>(length));
+  n.data.insert(n.data.end(), message.begin(),
+                message.begin() + static_cast<std::ptrdiff_t>(length));
   return n;
 }
 
 std::string community_name(std::uint32_t c) {
   switch (c) {
-    case community::kGracefulShutdown: return "GRACEFUL_SHUTDOWN";
-    case community::kBlackhole: return "BLACKHOLE";
-    case community::kNoExport: return "NO_EXPORT";
-    case community::kNoAdvertise: return "NO_ADVERTISE";
-    case community::kNoExportSubconfed: return "NO_EXPORT_SUBCONFED";
-    case community::kNoPeer: return "NOPEER";
-    default: return std::to_string(c >> 16) + ":" + std::to_string(c & 0xFFFF);
+    case community::kGracefulShutdown:
+      return "GRACEFUL_SHUTDOWN";
+    case community::kBlackhole:
+      return "BLACKHOLE";
+    case community::kNoExport:
+      return "NO_EXPORT";
+    case community::kNoAdvertise:
+      return "NO_ADVERTISE";
+    case community::kNoExportSubconfed:
+      return "NO_EXPORT_SUBCONFED";
+    case community::kNoPeer:
+      return "NOPEER";
+    default:
+      return std::to_string(c >> 16) + ":" + std::to_string(c & 0xFFFF);
   }
 }
 
@@ -1015,7 +1154,8 @@ std::size_t path_length(const AsPath& path) {
 }
 
 std::optional<AfiSafi> Update::end_of_rib() const {
-  if (!withdrawn.empty() || !nlri.empty() || mp_reach || attributes != PathAttributes{}) return std::nullopt;
+  if (!withdrawn.empty() || !nlri.empty() || mp_reach || attributes != PathAttributes{})
+    return std::nullopt;
   if (!mp_unreach) return kIpv4Unicast;
   if (mp_unreach->ipv4.empty() && mp_unreach->ipv6.empty()) return mp_unreach->family;
   return std::nullopt;
@@ -1036,9 +1176,11 @@ Frame next_frame(std::span<const std::uint8_t> buffer) {
   if (length < kHeaderSize || length > kMaxMessageSize) {
     return frame_error(header_error::kBadMessageLength, length_field);
   }
-  if (type < 1 || type > 5) return frame_error(header_error::kBadMessageType, buffer.subspan(18, 1));
+  if (type < 1 || type > 5)
+    return frame_error(header_error::kBadMessageType, buffer.subspan(18, 1));
   bool too_short = (type == 1 && length < kMinOpenSize) || (type == 2 && length < kMinUpdateSize) ||
-                   (type == 3 && length < kMinNotificationSize) || (type == 4 && length != kHeaderSize);
+                   (type == 3 && length < kMinNotificationSize) ||
+                   (type == 4 && length != kHeaderSize);
   if (too_short) return frame_error(header_error::kBadMessageLength, length_field);
   if (buffer.size() < length) return Frame{};
   Frame f;
@@ -1083,7 +1225,8 @@ DecodeResult decode(std::span<const std::uint8_t> message, const SessionOptions&
     } else {
       std::span<const std::uint8_t> length_field =
           message.size() >= kHeaderSize ? message.subspan(16, 2) : std::span<const std::uint8_t>{};
-      result.reset = make_notification(error::kMessageHeader, header_error::kBadMessageLength, length_field);
+      result.reset =
+          make_notification(error::kMessageHeader, header_error::kBadMessageLength, length_field);
     }
     result.notes.push_back("the message's length field disagrees with its size (RFC 4271 §6.1)");
     return result;
@@ -1108,7 +1251,8 @@ DecodeResult decode(std::span<const std::uint8_t> message, const SessionOptions&
       if (message.size() != kRouteRefreshSize) {
         // RFC 7313 §5: the NOTIFICATION carries the whole message.
         result.action = ErrorAction::kSessionReset;
-        result.reset = make_notification(error::kRouteRefreshMessage, route_refresh_error::kInvalidMessageLength, message);
+        result.reset = make_notification(error::kRouteRefreshMessage,
+                                         route_refresh_error::kInvalidMessageLength, message);
         result.notes.push_back("ROUTE-REFRESH length is not 23 (RFC 7313 §5)");
         break;
       }
@@ -1118,7 +1262,8 @@ DecodeResult decode(std::span<const std::uint8_t> message, const SessionOptions&
   return result;
 }
 
-bool encode_to(const Message& message, const SessionOptions& options, std::vector<std::uint8_t>& out) {
+bool encode_to(const Message& message, const SessionOptions& options,
+               std::vector<std::uint8_t>& out) {
   std::size_t start = out.size();
   out.insert(out.end(), kMarkerSize, 0xFF);
   put16(out, 0);
@@ -1154,7 +1299,8 @@ bool encode_to(const Message& message, const SessionOptions& options, std::vecto
   return true;
 }
 
-std::optional<std::vector<std::uint8_t>> encode(const Message& message, const SessionOptions& options) {
+std::optional<std::vector<std::uint8_t>> encode(const Message& message,
+                                                const SessionOptions& options) {
   std::vector<std::uint8_t> out;
   if (!encode_to(message, options, out)) return std::nullopt;
   return out;

@@ -12,7 +12,8 @@ std::size_t prefix_size(const Ipv6Prefix& p) { return 1 + (std::size_t{p.length}
 
 void append_prefix(std::vector<std::uint8_t>& out, const Ipv4Prefix& p) {
   out.push_back(p.length);
-  for (int k = 0; k < (p.length + 7) / 8; ++k) out.push_back(static_cast<std::uint8_t>(p.bits >> (24 - 8 * k)));
+  for (int k = 0; k < (p.length + 7) / 8; ++k)
+    out.push_back(static_cast<std::uint8_t>(p.bits >> (24 - 8 * k)));
 }
 
 void set16(std::vector<std::uint8_t>& out, std::size_t at, std::size_t v) {
@@ -24,7 +25,8 @@ void set16(std::vector<std::uint8_t>& out, std::size_t at, std::size_t v) {
 // grows from a 1-octet to a 2-octet length past 255 octets of value (`value` is its size
 // without prefixes).
 template <typename P>
-std::size_t fit(std::span<const P> prefixes, std::size_t from, std::size_t room, std::size_t value) {
+std::size_t fit(std::span<const P> prefixes, std::size_t from, std::size_t room,
+                std::size_t value) {
   std::size_t n = 0;
   std::size_t used = 0;
   for (std::size_t i = from; i < prefixes.size(); ++i) {
@@ -41,8 +43,9 @@ std::size_t fit(std::span<const P> prefixes, std::size_t from, std::size_t room,
 // Messages for MP_REACH/MP_UNREACH: the NLRI lives inside the attribute, so each message is
 // encoded whole.
 template <typename Make>
-std::optional<std::size_t> pack_mp(std::span<const Ipv6Prefix> prefixes, const SessionOptions& options,
-                                   std::vector<std::uint8_t>& out, Make make) {
+std::optional<std::size_t> pack_mp(std::span<const Ipv6Prefix> prefixes,
+                                   const SessionOptions& options, std::vector<std::uint8_t>& out,
+                                   Make make) {
   std::size_t start = out.size();
   std::vector<std::uint8_t> empty;
   if (!encode_to(make(std::span<const Ipv6Prefix>{}), options, empty)) return std::nullopt;
@@ -70,8 +73,10 @@ std::optional<std::size_t> pack_mp(std::span<const Ipv6Prefix> prefixes, const S
 
 }  // namespace
 
-std::optional<std::size_t> pack_ipv4(const PathAttributes& attributes, std::span<const Ipv4Prefix> prefixes,
-                                     const SessionOptions& options, std::vector<std::uint8_t>& out) {
+std::optional<std::size_t> pack_ipv4(const PathAttributes& attributes,
+                                     std::span<const Ipv4Prefix> prefixes,
+                                     const SessionOptions& options,
+                                     std::vector<std::uint8_t>& out) {
   if (!attributes.origin || !attributes.as_path || !attributes.next_hop) return std::nullopt;
   Update u;
   u.attributes = attributes;
@@ -96,14 +101,16 @@ std::optional<std::size_t> pack_ipv4(const PathAttributes& attributes, std::span
 }
 
 std::optional<std::size_t> pack_ipv6(const PathAttributes& attributes, const Ipv6NextHop& next_hop,
-                                     std::span<const Ipv6Prefix> prefixes, const SessionOptions& options,
+                                     std::span<const Ipv6Prefix> prefixes,
+                                     const SessionOptions& options,
                                      std::vector<std::uint8_t>& out) {
   if (!attributes.origin || !attributes.as_path) return std::nullopt;
   return pack_mp(prefixes, options, out, [&](std::span<const Ipv6Prefix> chunk) {
     Update u;
     u.attributes = attributes;
     u.attributes.next_hop.reset();  // IPv6 routes take their next hop from MP_REACH (RFC 4760 §3)
-    u.mp_reach = MpReach{kIpv6Unicast, next_hop.global, next_hop.link_local, {}, {chunk.begin(), chunk.end()}};
+    u.mp_reach = MpReach{
+        kIpv6Unicast, next_hop.global, next_hop.link_local, {}, {chunk.begin(), chunk.end()}};
     return Message{std::move(u)};
   });
 }
@@ -114,7 +121,8 @@ std::size_t pack_withdrawals(std::span<const Ipv4Prefix> prefixes, std::vector<s
     std::size_t at = out.size();
     out.insert(out.end(), kMarkerSize, 0xFF);
     out.insert(out.end(), {0, 0, static_cast<std::uint8_t>(MessageType::kUpdate), 0, 0});
-    while (i < prefixes.size() && out.size() - at + prefix_size(prefixes[i]) + 2 <= kMaxMessageSize) {
+    while (i < prefixes.size() &&
+           out.size() - at + prefix_size(prefixes[i]) + 2 <= kMaxMessageSize) {
       append_prefix(out, prefixes[i++]);
     }
     set16(out, at + kHeaderSize, out.size() - at - kHeaderSize - 2);
@@ -134,8 +142,10 @@ std::size_t pack_withdrawals(std::span<const Ipv6Prefix> prefixes, std::vector<s
   return packed.value_or(0);
 }
 
-std::optional<std::size_t> pack_routes(std::span<const PathAttributes> attribute_sets, std::span<const Ipv4Route> routes,
-                                       const SessionOptions& options, std::vector<std::uint8_t>& out) {
+std::optional<std::size_t> pack_routes(std::span<const PathAttributes> attribute_sets,
+                                       std::span<const Ipv4Route> routes,
+                                       const SessionOptions& options,
+                                       std::vector<std::uint8_t>& out) {
   // Sets that encode to the same bytes are one group.
   std::map<std::vector<std::uint8_t>, std::uint32_t> groups;
   std::vector<std::uint32_t> group_of(attribute_sets.size());
@@ -144,8 +154,10 @@ std::optional<std::size_t> pack_routes(std::span<const PathAttributes> attribute
     Update u;
     u.attributes = attribute_sets[s];
     std::vector<std::uint8_t> bytes;
-    if (!encode_to(u, options, bytes)) bytes.assign(1, static_cast<std::uint8_t>(s));  // fails below if used
-    auto [it, added] = groups.emplace(std::move(bytes), static_cast<std::uint32_t>(representative.size()));
+    if (!encode_to(u, options, bytes))
+      bytes.assign(1, static_cast<std::uint8_t>(s));  // fails below if used
+    auto [it, added] =
+        groups.emplace(std::move(bytes), static_cast<std::uint32_t>(representative.size()));
     if (added) representative.push_back(static_cast<std::uint32_t>(s));
     group_of[s] = it->second;
   }

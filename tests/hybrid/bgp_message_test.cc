@@ -21,7 +21,10 @@ Bytes hex(std::string_view text) {
   Bytes out;
   int high = -1;
   for (char c : text) {
-    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int v = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (v < 0) continue;
     if (high < 0) {
       high = v;
@@ -50,20 +53,23 @@ Bytes message(std::uint8_t type, const Bytes& body) {
   return out;
 }
 
-Bytes u16(std::size_t v) { return {static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)}; }
+Bytes u16(std::size_t v) {
+  return {static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+}
 
 // An UPDATE from its three fields.
 Bytes update(const Bytes& withdrawn, const Bytes& attributes, const Bytes& nlri) {
-  return message(2, cat({u16(withdrawn.size()), withdrawn, u16(attributes.size()), attributes, nlri}));
+  return message(2,
+                 cat({u16(withdrawn.size()), withdrawn, u16(attributes.size()), attributes, nlri}));
 }
 
 // Attributes as they appear on the wire (flags, type, length, value).
 const Bytes kOriginIgp = hex("40 01 01 00");
-const Bytes kAsPath64512 = hex("40 02 06 02 01 0000FC00");          // 4-octet AS_SEQUENCE [64512]
-const Bytes kNextHop = hex("40 03 04 A9FEFF02");                     // 169.254.255.2
+const Bytes kAsPath64512 = hex("40 02 06 02 01 0000FC00");  // 4-octet AS_SEQUENCE [64512]
+const Bytes kNextHop = hex("40 03 04 A9FEFF02");            // 169.254.255.2
 const Bytes kMed0 = hex("80 04 04 00000000");
-const Bytes kCommunity = hex("C0 08 04 1C38 1FA4");                  // 7224:8100
-const Bytes kNlri10 = hex("10 0A00");                                // 10.0.0.0/16
+const Bytes kCommunity = hex("C0 08 04 1C38 1FA4");  // 7224:8100
+const Bytes kNlri10 = hex("10 0A00");                // 10.0.0.0/16
 const Bytes kMandatory = cat({kOriginIgp, kAsPath64512, kNextHop});
 
 SessionOptions four_octet() { return SessionOptions{}; }
@@ -98,14 +104,14 @@ TEST(BgpGolden, Keepalive) {
 
 // An OPEN like BIRD's: MP IPv4 unicast, route refresh, graceful restart (120 s, F for IPv4),
 // 4-octet AS (RFC 4271 §4.2, RFC 5492 §4, RFC 4724 §3, RFC 6793 §3).
-const Bytes kOpen = hex(
-    "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0035 01"
-    "04 FC00 005A 0A000001 18"
-    "02 16"
-    "01 04 0001 00 01"
-    "02 00"
-    "40 06 0078 0001 01 80"
-    "41 04 0000FC00");
+const Bytes kOpen =
+    hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0035 01"
+        "04 FC00 005A 0A000001 18"
+        "02 16"
+        "01 04 0001 00 01"
+        "02 00"
+        "40 06 0078 0001 01 80"
+        "41 04 0000FC00");
 
 TEST(BgpGolden, Open) {
   DecodeResult r = decode(kOpen, four_octet());
@@ -141,7 +147,8 @@ TEST(BgpGolden, OpenWithFourOctetAsnUsesAsTrans) {
   open.bgp_identifier = 0xA9FE0001;
   auto bytes = encode(open, four_octet());
   ASSERT_TRUE(bytes);
-  EXPECT_EQ(*bytes, hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0025 01 04 5BA0 001E A9FE0001 08 02 06 41 04 FA56EA00"));
+  EXPECT_EQ(*bytes, hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0025 01 04 5BA0 001E A9FE0001 08 02 06 "
+                        "41 04 FA56EA00"));
   DecodeResult r = decode(*bytes, four_octet());
   EXPECT_EQ(std::get<Open>(r.message).asn(), 4200000000u);
   EXPECT_EQ(std::get<Open>(r.message).my_as, kAsTrans);
@@ -159,7 +166,8 @@ TEST(BgpGolden, OpenKeepsUnknownCapabilitiesRaw) {
 }
 
 // The UPDATE of shared/reference/direct-connect.md §3.7 that BIRD accepted.
-const Bytes kUpdate = update({}, cat({kOriginIgp, kAsPath64512, kNextHop, kMed0, kCommunity}), kNlri10);
+const Bytes kUpdate =
+    update({}, cat({kOriginIgp, kAsPath64512, kNextHop, kMed0, kCommunity}), kNlri10);
 
 TEST(BgpGolden, Update) {
   EXPECT_EQ(kUpdate.size(), 60u);
@@ -204,11 +212,11 @@ TEST(BgpGolden, EndOfRib) {
 
 // RFC 4760 §3 with the RFC 2545 §3 32-octet next hop (global, then link-local).
 TEST(BgpGolden, MpReachIpv6WithLinkLocal) {
-  Bytes mp = hex(
-      "80 0E 2C 0002 01 20"
-      "20010DB8000000000000000000000001"
-      "FE800000000000000000000000000001"
-      "00 30 20010DB80001");
+  Bytes mp =
+      hex("80 0E 2C 0002 01 20"
+          "20010DB8000000000000000000000001"
+          "FE800000000000000000000000000001"
+          "00 30 20010DB80001");
   Bytes bytes = update({}, cat({mp, kOriginIgp, kAsPath64512}), {});
   DecodeResult r = decode(bytes, four_octet());
   ASSERT_TRUE(r.ok()) << (r.notes.empty() ? "" : r.notes[0]);
@@ -247,7 +255,8 @@ TEST(BgpNames, NotificationsAndCommunities) {
   EXPECT_EQ(community_name(community::kNoAdvertise), "NO_ADVERTISE");
   EXPECT_EQ(community_name(make_community(7224, 7100)), "7224:7100");
   Notification shutdown = administrative_cease(cease::kAdministrativeShutdown, "maintenance");
-  EXPECT_EQ(shutdown.data, cat({hex("0B"), Bytes{'m', 'a', 'i', 'n', 't', 'e', 'n', 'a', 'n', 'c', 'e'}}));
+  EXPECT_EQ(shutdown.data,
+            cat({hex("0B"), Bytes{'m', 'a', 'i', 'n', 't', 'e', 'n', 'a', 'n', 'c', 'e'}}));
 }
 
 // ---- encoder rules
@@ -257,7 +266,8 @@ TEST(BgpEncode, ExtendedLengthAboveTwoHundredFiftyFiveOctets) {
   u.attributes.origin = Origin::kIgp;
   u.attributes.as_path = AsPath{{SegmentType::kSequence, {64512}}};
   u.attributes.next_hop = ip("169.254.255.2");
-  for (std::uint32_t i = 0; i < 70; ++i) u.attributes.communities.push_back(make_community(7224, 1000 + i));
+  for (std::uint32_t i = 0; i < 70; ++i)
+    u.attributes.communities.push_back(make_community(7224, 1000 + i));
   u.nlri = {v4("10.0.0.0/16")};
   auto bytes = encode(u, four_octet());
   ASSERT_TRUE(bytes);
@@ -297,7 +307,8 @@ TEST(BgpEncode, LocalPrefOnlyTowardInternalPeers) {
 
 TEST(BgpEncode, RefusesMoreThanFourKilobytes) {
   Update u;
-  for (int i = 0; i < 1400; ++i) u.withdrawn.push_back(Ipv4Prefix::make(0x0A000000u + (static_cast<std::uint32_t>(i) << 8), 24));
+  for (int i = 0; i < 1400; ++i)
+    u.withdrawn.push_back(Ipv4Prefix::make(0x0A000000u + (static_cast<std::uint32_t>(i) << 8), 24));
   EXPECT_FALSE(encode(u, four_octet()));
 }
 
@@ -305,18 +316,23 @@ TEST(BgpEncode, RefusesMoreThanFourKilobytes) {
 
 TEST(BgpAs4, TwoOctetSessionMergesAs4Path) {
   // AS_PATH [65001 AS_TRANS AS_TRANS], AS4_PATH [4200000000 4200000001] (RFC 6793 §4.2.3).
-  Bytes bytes = update({}, cat({kOriginIgp, hex("40 02 08 02 03 FDE9 5BA0 5BA0"), kNextHop,
-                                hex("C0 11 0A 02 02 FA56EA00 FA56EA01")}), kNlri10);
+  Bytes bytes = update({},
+                       cat({kOriginIgp, hex("40 02 08 02 03 FDE9 5BA0 5BA0"), kNextHop,
+                            hex("C0 11 0A 02 02 FA56EA00 FA56EA01")}),
+                       kNlri10);
   DecodeResult r = decode(bytes, two_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*as_update(r).attributes.as_path,
-            (AsPath{{SegmentType::kSequence, {65001}}, {SegmentType::kSequence, {4200000000u, 4200000001u}}}));
+            (AsPath{{SegmentType::kSequence, {65001}},
+                    {SegmentType::kSequence, {4200000000u, 4200000001u}}}));
   EXPECT_EQ(path_length(*as_update(r).attributes.as_path), 3u);
   // Sent back to a 2-octet peer: AS_TRANS in AS_PATH and the full path in AS4_PATH (§4.2.2).
   auto again = encode(as_update(r), two_octet());
   ASSERT_TRUE(again);
-  EXPECT_EQ(*again, update({}, cat({kOriginIgp, hex("40 02 0A 02 01 FDE9 02 02 5BA0 5BA0"), kNextHop,
-                                    hex("C0 11 10 02 01 0000FDE9 02 02 FA56EA00 FA56EA01")}), kNlri10));
+  EXPECT_EQ(*again, update({},
+                           cat({kOriginIgp, hex("40 02 0A 02 01 FDE9 02 02 5BA0 5BA0"), kNextHop,
+                                hex("C0 11 10 02 01 0000FDE9 02 02 FA56EA00 FA56EA01")}),
+                           kNlri10));
   EXPECT_EQ(decode(*again, two_octet()).message, r.message);
 }
 
@@ -326,23 +342,29 @@ TEST(BgpAs4, FourOctetSessionWritesFourOctetPath) {
   u.attributes.as_path = AsPath{{SegmentType::kSequence, {4200000000u, 64512}}};
   u.attributes.next_hop = ip("169.254.255.2");
   u.nlri = {v4("10.0.0.0/16")};
-  EXPECT_EQ(encode(u, four_octet()),
-            update({}, cat({kOriginIgp, hex("40 02 0A 02 02 FA56EA00 0000FC00"), kNextHop}), kNlri10));
+  EXPECT_EQ(
+      encode(u, four_octet()),
+      update({}, cat({kOriginIgp, hex("40 02 0A 02 02 FA56EA00 0000FC00"), kNextHop}), kNlri10));
 }
 
 TEST(BgpAs4, As4PathLongerThanAsPathIsIgnored) {
-  Bytes bytes = update({}, cat({kOriginIgp, hex("40 02 04 02 01 5BA0"), kNextHop,
-                                hex("C0 11 0A 02 02 FA56EA00 FA56EA01")}), kNlri10);
+  Bytes bytes = update({},
+                       cat({kOriginIgp, hex("40 02 04 02 01 5BA0"), kNextHop,
+                            hex("C0 11 0A 02 02 FA56EA00 FA56EA01")}),
+                       kNlri10);
   DecodeResult r = decode(bytes, two_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*as_update(r).attributes.as_path, (AsPath{{SegmentType::kSequence, {kAsTrans}}}));
   EXPECT_TRUE(mentions(r, "RFC 6793 §4.2.3"));
 }
 
-const Bytes kMandatory2 = cat({kOriginIgp, hex("40 02 04 02 01 FC00"), kNextHop});  // AS_PATH [64512], 2-octet
+const Bytes kMandatory2 =
+    cat({kOriginIgp, hex("40 02 04 02 01 FC00"), kNextHop});  // AS_PATH [64512], 2-octet
 
 TEST(BgpAs4, As4AggregatorReplacesAsTransAggregator) {
-  Bytes bytes = update({}, cat({kMandatory2, hex("C0 07 06 5BA0 0A000001"), hex("C0 12 08 FA56EA00 0A000001")}), kNlri10);
+  Bytes bytes = update(
+      {}, cat({kMandatory2, hex("C0 07 06 5BA0 0A000001"), hex("C0 12 08 FA56EA00 0A000001")}),
+      kNlri10);
   DecodeResult r = decode(bytes, two_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(as_update(r).attributes.aggregator, (Aggregator{4200000000u, 0x0A000001}));
@@ -354,8 +376,11 @@ TEST(BgpAs4, As4AggregatorReplacesAsTransAggregator) {
 // RFC 6793 §4.2.3: an AGGREGATOR that is not AS_TRANS means AS4_AGGREGATOR and AS4_PATH are
 // ignored.
 TEST(BgpAs4, RealAggregatorMeansAs4AttributesIgnored) {
-  Bytes bytes = update({}, cat({kOriginIgp, hex("40 02 04 02 01 5BA0"), kNextHop, hex("C0 07 06 FDE9 0A000001"),
-                                hex("C0 11 06 02 01 FA56EA00"), hex("C0 12 08 FA56EA00 0A000001")}), kNlri10);
+  Bytes bytes =
+      update({},
+             cat({kOriginIgp, hex("40 02 04 02 01 5BA0"), kNextHop, hex("C0 07 06 FDE9 0A000001"),
+                  hex("C0 11 06 02 01 FA56EA00"), hex("C0 12 08 FA56EA00 0A000001")}),
+             kNlri10);
   DecodeResult r = decode(bytes, two_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(as_update(r).attributes.aggregator, (Aggregator{65001, 0x0A000001}));
@@ -374,12 +399,16 @@ TEST(BgpAs4, As4PathOnFourOctetSessionDiscarded) {
 
 // RFC 6793 §6: a malformed AS4_PATH is discarded; confederation segments in it are removed.
 TEST(BgpAs4, MalformedAs4PathDiscardedConfedSegmentsRemoved) {
-  DecodeResult r = decode(update({}, cat({kMandatory2, hex("C0 11 03 02 01 00")}), kNlri10), two_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory2, hex("C0 11 03 02 01 00")}), kNlri10), two_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.action, ErrorAction::kAttributeDiscard);
   EXPECT_TRUE(mentions(r, "RFC 6793 §6"));
-  r = decode(update({}, cat({kOriginIgp, hex("40 02 06 02 02 FDE9 5BA0"), kNextHop,
-                             hex("C0 11 0C 03 01 0000FDEA 02 01 FA56EA00")}), kNlri10), two_octet());
+  r = decode(update({},
+                    cat({kOriginIgp, hex("40 02 06 02 02 FDE9 5BA0"), kNextHop,
+                         hex("C0 11 0C 03 01 0000FDEA 02 01 FA56EA00")}),
+                    kNlri10),
+             two_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*as_update(r).attributes.as_path,
             (AsPath{{SegmentType::kSequence, {65001}}, {SegmentType::kSequence, {4200000000u}}}));
@@ -406,7 +435,8 @@ TEST(Rfc7606, UnparseableWithdrawnRoutesReset_3i) {
 }
 
 TEST(Rfc7606, NlriOverrunResets_3j_5_3) {
-  DecodeResult r = decode(update({}, kMandatory, hex("18 0A00")), four_octet());  // /24 needs 3 octets
+  DecodeResult r =
+      decode(update({}, kMandatory, hex("18 0A00")), four_octet());  // /24 needs 3 octets
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(*r.reset, (Notification{3, 10, {}}));
 }
@@ -425,7 +455,8 @@ TEST(Rfc7606, WrongOptionalBitIsTreatAsWithdraw_3c) {
 }
 
 TEST(Rfc7606, WrongTransitiveBitOnMedIsTreatAsWithdraw_3c) {
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("C0 04 04 00000000")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory, hex("C0 04 04 00000000")}), kNlri10), four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
   EXPECT_EQ(r.withdraw_ipv4.size(), 1u);
 }
@@ -455,10 +486,12 @@ TEST(Rfc7606, WithdrawalOnlyNeedsNoAttributes_3d) {
 }
 
 TEST(Rfc7606, RepeatedAttributeKeepsTheFirst_3g) {
-  DecodeResult r = decode(update({}, cat({kMandatory, kCommunity, hex("C0 08 04 FFFFFF01")}), kNlri10), four_octet());
+  DecodeResult r = decode(
+      update({}, cat({kMandatory, kCommunity, hex("C0 08 04 FFFFFF01")}), kNlri10), four_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.action, ErrorAction::kAttributeDiscard);
-  EXPECT_EQ(as_update(r).attributes.communities, std::vector<std::uint32_t>{make_community(7224, 8100)});
+  EXPECT_EQ(as_update(r).attributes.communities,
+            std::vector<std::uint32_t>{make_community(7224, 8100)});
   EXPECT_EQ(as_update(r).nlri.size(), 1u);
 }
 
@@ -478,19 +511,23 @@ TEST(Rfc7606, RepeatedMpUnreachResets_3g) {
 
 TEST(Rfc7606, StrongestActionWins_3h) {
   // A discard (ATOMIC_AGGREGATE with a value) and a treat-as-withdraw (MED of 2 octets).
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("80 04 02 0000"), hex("40 06 01 00")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory, hex("80 04 02 0000"), hex("40 06 01 00")}), kNlri10),
+             four_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
   EXPECT_EQ(r.notes.size(), 2u);
   // ... and a reset over both.
-  r = decode(update({}, cat({kMandatory, hex("80 04 02 0000"), hex("C0 0E 01 00")}), kNlri10), four_octet());
+  r = decode(update({}, cat({kMandatory, hex("80 04 02 0000"), hex("C0 0E 01 00")}), kNlri10),
+             four_octet());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.action, ErrorAction::kSessionReset);
 }
 
 TEST(Rfc7606, AttributePastTotalLengthIsTreatAsWithdraw_4) {
   // COMMUNITIES says 8 octets where 4 remain; the NLRI is still found by the total length.
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("C0 08 08 1C38 1FA4")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory, hex("C0 08 08 1C38 1FA4")}), kNlri10), four_octet());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
   EXPECT_EQ(r.withdraw_ipv4, std::vector<Ipv4Prefix>{v4("10.0.0.0/16")});
@@ -504,7 +541,8 @@ TEST(Rfc7606, AttributeHeaderCutShortIsTreatAsWithdraw_4) {
 }
 
 TEST(Rfc7606, ZeroLengthAttributeIsMalformed_4) {
-  DecodeResult r = decode(update({}, cat({hex("40 01 00"), kAsPath64512, kNextHop}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({hex("40 01 00"), kAsPath64512, kNextHop}), kNlri10), four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
 }
 
@@ -523,7 +561,8 @@ TEST(Rfc7606, DiscardWithoutReachableNlriDoesNotReset_5_2) {
 }
 
 TEST(Rfc7606, MpReachTooShortResets_5_3) {
-  DecodeResult r = decode(update({}, cat({hex("80 0E 04 0002 01 00"), kOriginIgp, kAsPath64512}), {}), four_octet());
+  DecodeResult r = decode(
+      update({}, cat({hex("80 0E 04 0002 01 00"), kOriginIgp, kAsPath64512}), {}), four_octet());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(*r.reset, (Notification{3, 9, hex("80 0E 04 0002 01 00")}));
 }
@@ -556,31 +595,42 @@ TEST(Rfc7606, MpReachNextHopLengthResets_7_11) {
 }
 
 TEST(Rfc7606, OriginUndefinedValueIsTreatAsWithdraw_7_1) {
-  DecodeResult r = decode(update({}, cat({hex("40 01 01 03"), kAsPath64512, kNextHop}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({hex("40 01 01 03"), kAsPath64512, kNextHop}), kNlri10), four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
   EXPECT_TRUE(mentions(r, "RFC 7606 §7.1"));
 }
 
 TEST(Rfc7606, AsPathZeroLengthSegmentIsTreatAsWithdraw_7_2) {
-  DecodeResult r = decode(update({}, cat({kOriginIgp, hex("40 02 02 02 00"), kNextHop}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kOriginIgp, hex("40 02 02 02 00"), kNextHop}), kNlri10), four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
   EXPECT_TRUE(mentions(r, "RFC 7606 §7.2"));
 }
 
 TEST(Rfc7606, AsPathBadSegmentTypeIsTreatAsWithdraw_7_2) {
-  DecodeResult r = decode(update({}, cat({kOriginIgp, hex("40 02 06 05 01 0000FC00"), kNextHop}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kOriginIgp, hex("40 02 06 05 01 0000FC00"), kNextHop}), kNlri10),
+             four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
 }
 
 TEST(Rfc7606, AsPathOverrunAndUnderrunAreTreatAsWithdraw_7_2) {
-  EXPECT_EQ(decode(update({}, cat({kOriginIgp, hex("40 02 06 02 02 0000FC00"), kNextHop}), kNlri10), four_octet()).action,
+  EXPECT_EQ(decode(update({}, cat({kOriginIgp, hex("40 02 06 02 02 0000FC00"), kNextHop}), kNlri10),
+                   four_octet())
+                .action,
             ErrorAction::kTreatAsWithdraw);
-  EXPECT_EQ(decode(update({}, cat({kOriginIgp, hex("40 02 07 02 01 0000FC00 02"), kNextHop}), kNlri10), four_octet()).action,
-            ErrorAction::kTreatAsWithdraw);
+  EXPECT_EQ(
+      decode(update({}, cat({kOriginIgp, hex("40 02 07 02 01 0000FC00 02"), kNextHop}), kNlri10),
+             four_octet())
+          .action,
+      ErrorAction::kTreatAsWithdraw);
 }
 
 TEST(Rfc7606, NextHopWrongLengthIsTreatAsWithdraw_7_3) {
-  DecodeResult r = decode(update({}, cat({kOriginIgp, kAsPath64512, hex("40 03 05 A9FEFF0200")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kOriginIgp, kAsPath64512, hex("40 03 05 A9FEFF0200")}), kNlri10),
+             four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
   EXPECT_TRUE(mentions(r, "RFC 7606 §7.3"));
 }
@@ -588,8 +638,10 @@ TEST(Rfc7606, NextHopWrongLengthIsTreatAsWithdraw_7_3) {
 // RFC 4271 §6.3: not a valid host address (syntactic) or the receiver's own (semantic): the
 // routes are not used, no NOTIFICATION.
 TEST(Rfc7606, NextHopNotAHostAddressIsTreatAsWithdraw_Rfc4271_6_3) {
-  for (const char* bad : {"40 03 04 00000000", "40 03 04 7F000001", "40 03 04 E0000005", "40 03 04 FFFFFFFF"}) {
-    DecodeResult r = decode(update({}, cat({kOriginIgp, kAsPath64512, hex(bad)}), kNlri10), four_octet());
+  for (const char* bad :
+       {"40 03 04 00000000", "40 03 04 7F000001", "40 03 04 E0000005", "40 03 04 FFFFFFFF"}) {
+    DecodeResult r =
+        decode(update({}, cat({kOriginIgp, kAsPath64512, hex(bad)}), kNlri10), four_octet());
     ASSERT_TRUE(r.ok()) << bad;
     EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw) << bad;
     EXPECT_EQ(r.withdraw_ipv4.size(), 1u) << bad;
@@ -605,7 +657,8 @@ TEST(Rfc7606, NextHopNotAHostAddressIsTreatAsWithdraw_Rfc4271_6_3) {
 }
 
 TEST(Rfc7606, MedWrongLengthIsTreatAsWithdraw_7_4) {
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("80 04 03 000000")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory, hex("80 04 03 000000")}), kNlri10), four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
   EXPECT_TRUE(mentions(r, "RFC 7606 §7.4"));
 }
@@ -635,7 +688,8 @@ TEST(Rfc7606, AtomicAggregateWithValueDiscarded_7_6) {
 
 TEST(Rfc7606, AggregatorWrongLengthDiscarded_7_7) {
   // 6 octets is the 2-octet form: wrong on a 4-octet session.
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("C0 07 06 FDE9 0A000001")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory, hex("C0 07 06 FDE9 0A000001")}), kNlri10), four_octet());
   EXPECT_EQ(r.action, ErrorAction::kAttributeDiscard);
   EXPECT_FALSE(as_update(r).attributes.aggregator);
   r = decode(update({}, cat({kMandatory2, hex("C0 07 06 FDE9 0A000001")}), kNlri10), two_octet());
@@ -644,30 +698,36 @@ TEST(Rfc7606, AggregatorWrongLengthDiscarded_7_7) {
 }
 
 TEST(Rfc7606, CommunitiesBadLengthIsTreatAsWithdraw_7_8) {
-  EXPECT_EQ(decode(update({}, cat({kMandatory, hex("C0 08 05 1C381FA400")}), kNlri10), four_octet()).action,
+  EXPECT_EQ(decode(update({}, cat({kMandatory, hex("C0 08 05 1C381FA400")}), kNlri10), four_octet())
+                .action,
             ErrorAction::kTreatAsWithdraw);
   EXPECT_EQ(decode(update({}, cat({kMandatory, hex("C0 08 00")}), kNlri10), four_octet()).action,
             ErrorAction::kTreatAsWithdraw);
 }
 
 TEST(Rfc7606, ExtendedCommunitiesBadLengthIsTreatAsWithdraw_7_14) {
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("C0 10 07 00020000FC000001")}), kNlri10), four_octet());
+  DecodeResult r = decode(update({}, cat({kMandatory, hex("C0 10 07 00020000FC000001")}), kNlri10),
+                          four_octet());
   EXPECT_EQ(r.action, ErrorAction::kTreatAsWithdraw);
-  r = decode(update({}, cat({kMandatory, hex("C0 10 08 0002FC0000000001")}), kNlri10), four_octet());
+  r = decode(update({}, cat({kMandatory, hex("C0 10 08 0002FC0000000001")}), kNlri10),
+             four_octet());
   ASSERT_EQ(r.action, ErrorAction::kNone);
   ASSERT_EQ(as_update(r).attributes.other.size(), 1u);
   EXPECT_EQ(as_update(r).attributes.other[0].flags, 0xC0);  // recognised: Partial not set
 }
 
 TEST(Rfc7606, OriginatorIdFromExternalPeerDiscarded_7_9) {
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("80 09 04 0A000001")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory, hex("80 09 04 0A000001")}), kNlri10), four_octet());
   EXPECT_EQ(r.action, ErrorAction::kAttributeDiscard);
 }
 
 // RFC 4271 §5 and §9: unrecognised optional transitive attributes are passed on with the Partial
 // bit set; non-transitive ones are dropped; an unrecognised well-known one resets (§6.3).
 TEST(Rfc7606, UnrecognisedAttributes_Rfc4271_5) {
-  DecodeResult r = decode(update({}, cat({kMandatory, hex("C0 63 02 ABCD"), hex("80 64 01 00")}), kNlri10), four_octet());
+  DecodeResult r =
+      decode(update({}, cat({kMandatory, hex("C0 63 02 ABCD"), hex("80 64 01 00")}), kNlri10),
+             four_octet());
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(as_update(r).attributes.other.size(), 1u);
   EXPECT_EQ(as_update(r).attributes.other[0], (RawAttribute{0xE0, 99, hex("ABCD")}));
@@ -685,13 +745,20 @@ TEST(BgpFraming, HeaderErrors) {
   Bytes bad_marker = hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00 0013 04");
   EXPECT_EQ(*next_frame(bad_marker).error, (Notification{1, 1, {}}));
   EXPECT_EQ(next_frame(hex("FFFF00")).status, FrameStatus::kError);  // as soon as it arrives
-  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0012 04")).error, (Notification{1, 2, hex("0012")}));
-  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 1001 02")).error, (Notification{1, 2, hex("1001")}));
-  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0013 06")).error, (Notification{1, 3, hex("06")}));
-  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0014 04 00")).error, (Notification{1, 2, hex("0014")}));
-  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 001C 01")).error, (Notification{1, 2, hex("001C")}));
-  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0016 02")).error, (Notification{1, 2, hex("0016")}));
-  EXPECT_EQ(next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0017")).status, FrameStatus::kNeedMore);
+  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0012 04")).error,
+            (Notification{1, 2, hex("0012")}));
+  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 1001 02")).error,
+            (Notification{1, 2, hex("1001")}));
+  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0013 06")).error,
+            (Notification{1, 3, hex("06")}));
+  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0014 04 00")).error,
+            (Notification{1, 2, hex("0014")}));
+  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 001C 01")).error,
+            (Notification{1, 2, hex("001C")}));
+  EXPECT_EQ(*next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0016 02")).error,
+            (Notification{1, 2, hex("0016")}));
+  EXPECT_EQ(next_frame(hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF 0017")).status,
+            FrameStatus::kNeedMore);
 }
 
 TEST(BgpFraming, FramerYieldsWholeMessagesFromAStream) {
@@ -700,7 +767,8 @@ TEST(BgpFraming, FramerYieldsWholeMessagesFromAStream) {
   std::vector<Bytes> got;
   for (std::uint8_t b : stream) {
     framer.feed(std::span<const std::uint8_t>(&b, 1));
-    for (auto m = framer.next(); !m.empty(); m = framer.next()) got.emplace_back(m.begin(), m.end());
+    for (auto m = framer.next(); !m.empty(); m = framer.next())
+      got.emplace_back(m.begin(), m.end());
   }
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[0], kOpen);
@@ -728,13 +796,16 @@ TEST(BgpOpenErrors, RejectedAsRfc4271Says) {
   EXPECT_EQ(*open_with("04 FC00 005A 0A000001 03 01 01 00").reset, (Notification{2, 4, {}}));
   EXPECT_EQ(*open_with("04 FC00 005A 0A000001 05 02 03 01 01 00").reset, (Notification{2, 0, {}}));
   EXPECT_EQ(*open_with("04 FC00 005A 0A000001 04 02 03 01 04").reset, (Notification{2, 0, {}}));
-  EXPECT_EQ(open_with("04 FC00 005A 0A000001 05 02 02 02 00").reset->code, 1);  // params length vs message
+  EXPECT_EQ(open_with("04 FC00 005A 0A000001 05 02 02 02 00").reset->code,
+            1);  // params length vs message
 }
 
 // ---- bad input: nothing crashes (the debug build runs ASan and UBSan)
 
 TEST(BgpRobustness, EveryTruncationAndCorruptionIsHandled) {
-  Bytes mp = hex("80 0E 2C 0002 01 20 20010DB8000000000000000000000001 FE800000000000000000000000000001 00 30 20010DB80001");
+  Bytes mp =
+      hex("80 0E 2C 0002 01 20 20010DB8000000000000000000000001 FE800000000000000000000000000001 "
+          "00 30 20010DB80001");
   std::vector<Bytes> goldens = {kOpen, kUpdate, update({}, cat({mp, kOriginIgp, kAsPath64512}), {}),
                                 maximum_prefixes_reached(kIpv4Unicast, 100).data};
   std::mt19937 random(7);
@@ -753,7 +824,8 @@ TEST(BgpRobustness, EveryTruncationAndCorruptionIsHandled) {
     for (int round = 0; round < 3000; ++round) {
       Bytes bent = g;
       for (int k = 0; k < 3; ++k) {
-        std::size_t at = bent.size() > 19 ? 19 + random() % (bent.size() - 19) : random() % bent.size();
+        std::size_t at =
+            bent.size() > 19 ? 19 + random() % (bent.size() - 19) : random() % bent.size();
         bent[at] = static_cast<std::uint8_t>(random());
       }
       for (const SessionOptions& o : {four_octet(), two_octet()}) {
@@ -771,7 +843,9 @@ TEST(BgpRobustness, EveryTruncationAndCorruptionIsHandled) {
 TEST(BgpRobustness, AbsurdCounts) {
   // An AS_PATH segment claiming 255 ASNs in 6 octets, a prefix of length 255, a capability
   // claiming 255 octets.
-  EXPECT_EQ(decode(update({}, cat({kOriginIgp, hex("40 02 06 02 FF 0000FC00"), kNextHop}), kNlri10), four_octet()).action,
+  EXPECT_EQ(decode(update({}, cat({kOriginIgp, hex("40 02 06 02 FF 0000FC00"), kNextHop}), kNlri10),
+                   four_octet())
+                .action,
             ErrorAction::kTreatAsWithdraw);
   EXPECT_FALSE(decode(update({}, kMandatory, hex("FF 0A")), four_octet()).ok());
   EXPECT_FALSE(decode(message(1, hex("04 FC00 005A 0A000001 04 02 02 01 FF")), four_octet()).ok());

@@ -42,7 +42,8 @@ std::vector<Update> decode_all(const Bytes& bytes) {
 std::vector<Ipv4Prefix> slash24s(std::size_t n) {
   std::vector<Ipv4Prefix> out;
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out.push_back(Ipv4Prefix::make(static_cast<std::uint32_t>(0x0A000000u + (i << 8)), 24));
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back(Ipv4Prefix::make(static_cast<std::uint32_t>(0x0A000000u + (i << 8)), 24));
   return out;
 }
 
@@ -70,7 +71,8 @@ TEST(UpdatePacker, GroupsRoutesByAttributeSet) {
   std::vector<PathAttributes> sets = {attributes(64512), attributes(65001), attributes(64512)};
   std::vector<Ipv4Prefix> prefixes = slash24s(3000);
   std::vector<Ipv4Route> routes;
-  for (std::size_t i = 0; i < prefixes.size(); ++i) routes.push_back({prefixes[i], static_cast<std::uint32_t>(i % 3)});
+  for (std::size_t i = 0; i < prefixes.size(); ++i)
+    routes.push_back({prefixes[i], static_cast<std::uint32_t>(i % 3)});
   Bytes out;
   auto messages = pack_routes(sets, routes, SessionOptions{}, out);
   ASSERT_TRUE(messages);

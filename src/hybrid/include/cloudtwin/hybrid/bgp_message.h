@@ -137,10 +137,10 @@ struct Notification {
 // OPEN (RFC 4271 §4.2) and capabilities (RFC 5492)
 
 namespace capability {
-inline constexpr std::uint8_t kMultiprotocol = 1;   // RFC 4760 §8
-inline constexpr std::uint8_t kRouteRefresh = 2;    // RFC 2918
+inline constexpr std::uint8_t kMultiprotocol = 1;     // RFC 4760 §8
+inline constexpr std::uint8_t kRouteRefresh = 2;      // RFC 2918
 inline constexpr std::uint8_t kGracefulRestart = 64;  // RFC 4724 §3
-inline constexpr std::uint8_t kFourOctetAs = 65;    // RFC 6793 §3
+inline constexpr std::uint8_t kFourOctetAs = 65;      // RFC 6793 §3
 }  // namespace capability
 
 // The Graceful Restart capability (RFC 4724 §3; N bit RFC 8538 §2).
@@ -150,8 +150,8 @@ struct GracefulRestart {
     bool forwarding_state = false;  // F: forwarding state kept across the restart
     friend auto operator<=>(const Family&, const Family&) = default;
   };
-  bool restart_state = false;    // R: the sender has restarted
-  bool notification = false;     // N: graceful restart also after a NOTIFICATION
+  bool restart_state = false;      // R: the sender has restarted
+  bool notification = false;       // N: graceful restart also after a NOTIFICATION
   std::uint16_t restart_time = 0;  // seconds, 12 bits
   std::vector<Family> families;
   friend bool operator==(const GracefulRestart&, const GracefulRestart&) = default;
@@ -196,15 +196,15 @@ inline constexpr std::uint8_t kMultiExitDisc = 4;
 inline constexpr std::uint8_t kLocalPref = 5;
 inline constexpr std::uint8_t kAtomicAggregate = 6;
 inline constexpr std::uint8_t kAggregator = 7;
-inline constexpr std::uint8_t kCommunities = 8;        // RFC 1997
-inline constexpr std::uint8_t kOriginatorId = 9;       // RFC 4456
-inline constexpr std::uint8_t kClusterList = 10;       // RFC 4456
-inline constexpr std::uint8_t kMpReachNlri = 14;       // RFC 4760
-inline constexpr std::uint8_t kMpUnreachNlri = 15;     // RFC 4760
+inline constexpr std::uint8_t kCommunities = 8;           // RFC 1997
+inline constexpr std::uint8_t kOriginatorId = 9;          // RFC 4456
+inline constexpr std::uint8_t kClusterList = 10;          // RFC 4456
+inline constexpr std::uint8_t kMpReachNlri = 14;          // RFC 4760
+inline constexpr std::uint8_t kMpUnreachNlri = 15;        // RFC 4760
 inline constexpr std::uint8_t kExtendedCommunities = 16;  // RFC 4360
-inline constexpr std::uint8_t kAs4Path = 17;           // RFC 6793
-inline constexpr std::uint8_t kAs4Aggregator = 18;     // RFC 6793
-inline constexpr std::uint8_t kLargeCommunities = 32;  // RFC 8092
+inline constexpr std::uint8_t kAs4Path = 17;              // RFC 6793
+inline constexpr std::uint8_t kAs4Aggregator = 18;        // RFC 6793
+inline constexpr std::uint8_t kLargeCommunities = 32;     // RFC 8092
 }  // namespace attribute
 
 namespace flag {  // RFC 4271 §4.3
@@ -330,7 +330,7 @@ enum class FrameStatus : std::uint8_t { kNeedMore, kComplete, kError };
 
 struct Frame {
   FrameStatus status = FrameStatus::kNeedMore;
-  std::size_t size = 0;  // kComplete: the message's length, header included
+  std::size_t size = 0;               // kComplete: the message's length, header included
   std::optional<Notification> error;  // kError: send it and close (Message Header Error)
 };
 
