@@ -147,7 +147,9 @@ std::optional<std::size_t> pack_routes(std::span<const PathAttributes> attribute
                                        const SessionOptions& options,
                                        std::vector<std::uint8_t>& out) {
   // Sets that encode to the same bytes are one group.
-  std::map<std::vector<std::uint8_t>, std::uint32_t> groups;
+  // Keyed by std::string, not std::vector<std::uint8_t>: GCC 12 at -O3 reports a false
+  // -Wstringop-overread in the vector's three-way comparison, which breaks the release build.
+  std::map<std::string, std::uint32_t> groups;
   std::vector<std::uint32_t> group_of(attribute_sets.size());
   std::vector<std::uint32_t> representative;
   for (std::size_t s = 0; s < attribute_sets.size(); ++s) {
@@ -156,8 +158,8 @@ std::optional<std::size_t> pack_routes(std::span<const PathAttributes> attribute
     std::vector<std::uint8_t> bytes;
     if (!encode_to(u, options, bytes))
       bytes.assign(1, static_cast<std::uint8_t>(s));  // fails below if used
-    auto [it, added] =
-        groups.emplace(std::move(bytes), static_cast<std::uint32_t>(representative.size()));
+    auto [it, added] = groups.emplace(std::string(bytes.begin(), bytes.end()),
+                                      static_cast<std::uint32_t>(representative.size()));
     if (added) representative.push_back(static_cast<std::uint32_t>(s));
     group_of[s] = it->second;
   }
