@@ -412,7 +412,7 @@ Edge::LogFacts Edge::log_facts(std::size_t pop, const Request& q, const Viewer& 
   f.referer = value("Referer");
   f.user_agent = value("User-Agent");
   f.cookie = value("Cookie");
-  f.version = "HTTP/1." + std::to_string(q.version_minor);
+  f.version = "HTTP/" + std::to_string(q.version_major) + "." + std::to_string(q.version_minor);
   f.request_bytes = q.target.size() + q.body.size();
   for (const auto& h : q.headers) f.request_bytes += h.name.size() + h.value.size() + 4;
   return f;

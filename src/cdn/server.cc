@@ -1,4 +1,4 @@
-// The edge's HTTP/1.1 server (server.h).
+// The edge's HTTP/1.1 and HTTP/2 server (server.h).
 #include "cloudtwin/cdn/server.h"
 
 #include <arpa/inet.h>
@@ -13,8 +13,11 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
+
+#include "h2_session.h"
 
 namespace cloudtwin::cdn {
 
@@ -74,22 +77,55 @@ struct Conn {
   bool waiting = false;
   bool close_after = false;
   bool want_write = false;
+  bool sniffed = false;           // the first bytes were looked at for the HTTP/2 preface
+  std::unique_ptr<H2Session> h2;  // set once the connection speaks HTTP/2
   Clock::time_point last_activity = Clock::now();
   Clock::time_point request_started = Clock::now();
   explicit Conn(RequestLimits limits) : parser(limits) {}
-  [[nodiscard]] bool has_output() const { return !out_head.empty(); }
+  [[nodiscard]] bool has_output() const { return h2 ? h2->has_output() : !out_head.empty(); }
+};
+
+// A reply from a fetcher thread: for connection `conn` (HTTP/2: its stream `stream`).
+struct Mail {
+  std::uint64_t conn = 0;
+  std::int32_t stream = 0;  // 0: HTTP/1.1
+  Reply reply;
+};
+
+// Where fetcher threads leave replies for a worker. Shared with every pending callback, so a
+// reply that comes after stop() finds it (closed: the reply is dropped) rather than a freed
+// Worker.
+struct Mailbox {
+  std::mutex mutex;
+  std::vector<Mail> mail;
+  bool closed = false;
+  int wake = -1;  // eventfd: there is mail, or stop
+  Mailbox() : wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+  ~Mailbox() {
+    if (wake >= 0) close(wake);
+  }
+  Mailbox(const Mailbox&) = delete;
+  Mailbox& operator=(const Mailbox&) = delete;
+  void post(Mail m) {
+    {
+      std::lock_guard lock(mutex);
+      if (closed) return;
+      mail.push_back(std::move(m));
+    }
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = write(wake, &one, sizeof one);
+  }
 };
 
 struct Server::Worker {
   unsigned index = 0;
   int epoll = -1;
-  int wake = -1;  // eventfd: the mailbox has replies, or stop
+  int wake = -1;  // mailbox->wake
   std::vector<int> listeners;
   std::vector<std::size_t> listener_of;  // index into options.listen
   std::unordered_map<std::uint64_t, std::unique_ptr<Conn>> conns;
   std::uint64_t next_id = 1;
-  std::mutex mailbox_mutex;
-  std::vector<std::pair<std::uint64_t, Reply>> mailbox;
+  std::shared_ptr<Mailbox> mailbox = std::make_shared<Mailbox>();
   std::thread thread;
   std::thread::id thread_id;
 };
@@ -106,7 +142,7 @@ bool Server::start(std::string& error) {
     auto w = std::make_unique<Worker>();
     w->index = i;
     w->epoll = epoll_create1(EPOLL_CLOEXEC);
-    w->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    w->wake = w->mailbox->wake;
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = 0;  // 0: the wake eventfd
@@ -160,7 +196,11 @@ void Server::stop() {
     for (auto& [id, c] : w->conns) close(c->fd);
     w->conns.clear();
     if (w->epoll >= 0) close(w->epoll);
-    if (w->wake >= 0) close(w->wake);
+    {
+      std::lock_guard lock(w->mailbox->mutex);
+      w->mailbox->closed = true;
+      w->mailbox->mail.clear();
+    }
     w->epoll = w->wake = -1;
     w->listeners.clear();
   }
@@ -282,6 +322,7 @@ Reply admin_reply(Edge& edge, const Request& q) {
 
 void Server::run(Worker& w) {
   w.thread_id = std::this_thread::get_id();
+  const H2Options h2_options{options_.limits, options_.h2_max_concurrent_streams};
   epoll_event events[256];
   auto last_sweep = Clock::now();
 
@@ -299,6 +340,81 @@ void Server::run(Worker& w) {
     ev.events = EPOLLIN | (write ? EPOLLOUT : 0u);
     ev.data.u64 = kConnBase + c.id;
     epoll_ctl(w.epoll, EPOLL_CTL_MOD, c.fd, &ev);
+  };
+
+  // Hands `q` to the Edge. A reply during handle() is returned at once; a later one (from a
+  // fetcher thread) comes through the mailbox, for this connection and `stream`.
+  const auto dispatch = [&](Conn& c, Request q, std::int32_t stream,
+                            bool keep_alive) -> std::optional<Reply> {
+    if (c.admin) return admin_reply(edge_, q);
+    const std::uint64_t id = c.id;
+    const auto worker_thread = w.thread_id;
+    std::shared_ptr<Mailbox> mailbox = w.mailbox;
+    Viewer viewer{c.peer, false};
+    struct Sync {
+      std::atomic<bool> open{true};
+      bool answered = false;
+      Reply reply;
+    };
+    auto sync = std::make_shared<Sync>();
+    edge_.handle(c.pop, std::move(q), viewer,
+                 [sync, mailbox, worker_thread, id, stream, keep_alive](Reply r) mutable {
+                   if (sync->open.load() && std::this_thread::get_id() == worker_thread) {
+                     sync->reply = std::move(r);
+                     sync->answered = true;
+                     return;
+                   }
+                   if (!keep_alive) r.close = true;
+                   mailbox->post({id, stream, std::move(r)});
+                 });
+    sync->open = false;
+    if (sync->answered) return std::move(sync->reply);
+    return std::nullopt;
+  };
+
+  // Writes what the HTTP/2 session has ready, and closes the connection once the session is over
+  // (GOAWAY sent after an error, or a fatal error). false: the connection is gone.
+  const auto flush_h2 = [&](Conn& c) -> bool {
+    for (;;) {
+      const bool alive = c.h2->produce();
+      if (!c.h2->has_output()) {
+        if (!alive) break;
+        want(c, false);
+        if (!c.h2->finished()) return true;
+        break;
+      }
+      iovec iov[64];
+      const int count = c.h2->gather(iov, 64);
+      const ssize_t n = writev(c.fd, iov, count);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && alive && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        want(c, true);
+        return true;
+      }
+      if (n < 0) break;
+      c.h2->consumed(static_cast<std::size_t>(n));
+    }
+    close_conn(c.id);
+    return false;
+  };
+
+  // Feeds what arrived to the HTTP/2 session, hands the requests it completed to the Edge (the
+  // replies may come back in any order: each names its stream), and writes what is ready.
+  const auto pump_h2 = [&](Conn& c) {
+    if (!c.in.empty()) {
+      const bool ok = c.h2->receive(c.in.data(), c.in.size());
+      c.in.clear();
+      if (!ok) {
+        flush_h2(c);  // what nghttp2 queued (a GOAWAY), then the connection closes
+        return;
+      }
+    }
+    rejected_ += c.h2->take_rejected();
+    for (auto& incoming : c.h2->take_requests()) {
+      if (auto reply = dispatch(c, std::move(incoming.request), incoming.stream, true))
+        c.h2->reply(incoming.stream, std::move(*reply));
+    }
+    flush_h2(c);
   };
 
   // Parses and dispatches buffered requests until one waits, output backs up, or input ends.
@@ -325,6 +441,20 @@ void Server::run(Worker& w) {
   };
 
   pump = [&](Conn& c) {
+    if (c.h2) {
+      pump_h2(c);
+      return;
+    }
+    if (!c.sniffed) {
+      // RFC 9113 §3.3: a client that knows the server speaks HTTP/2 starts with the preface.
+      if (c.in.size() < kH2Preface.size() && kH2Preface.starts_with(c.in)) return;
+      c.sniffed = true;
+      if (c.in.starts_with(kH2Preface)) {
+        c.h2 = std::make_unique<H2Session>(h2_options);
+        pump_h2(c);
+        return;
+      }
+    }
     while (!c.waiting && !c.has_output() && !c.close_after) {
       if (!c.parser.ready()) {
         if (c.in.empty()) return;
@@ -348,40 +478,21 @@ void Server::run(Worker& w) {
       }
       Request q = c.parser.next();
       c.request_started = Clock::now();
-      const bool keep_alive = q.keep_alive;
-      c.waiting = true;
-      if (c.admin) {
-        deliver(c, admin_reply(edge_, q), keep_alive);
-        return;
-      }
-      const std::uint64_t id = c.id;
-      Worker* wp = &w;
-      Viewer viewer{c.peer, false};
-      // A reply during handle() is delivered at once; a later one (from a fetcher thread)
-      // through the mailbox.
-      struct Sync {
-        std::atomic<bool> open{true};
-        bool answered = false;
-        Reply reply;
-      };
-      auto sync = std::make_shared<Sync>();
-      edge_.handle(c.pop, std::move(q), viewer, [sync, wp, id, keep_alive](Reply r) mutable {
-        if (sync->open.load() && std::this_thread::get_id() == wp->thread_id) {
-          sync->reply = std::move(r);
-          sync->answered = true;
+      // RFC 7540 §3.2 (h2c upgrade): the request is answered as stream 1 of an HTTP/2 session.
+      // Nothing else is outstanding here: requests are taken one at a time.
+      if (auto settings = H2Session::upgrade_settings(q)) {
+        auto h2 = std::make_unique<H2Session>(h2_options);
+        if (h2->upgrade(q, *settings)) {
+          c.h2 = std::move(h2);
+          c.sniffed = true;
+          pump_h2(c);
           return;
         }
-        if (!keep_alive) r.close = true;
-        {
-          std::lock_guard lock(wp->mailbox_mutex);
-          wp->mailbox.emplace_back(id, std::move(r));
-        }
-        std::uint64_t one = 1;
-        [[maybe_unused]] auto n = write(wp->wake, &one, sizeof one);
-      });
-      sync->open = false;
-      if (sync->answered) {
-        deliver(c, std::move(sync->reply), keep_alive);
+      }
+      const bool keep_alive = q.keep_alive;
+      c.waiting = true;
+      if (auto reply = dispatch(c, std::move(q), 0, keep_alive)) {
+        deliver(c, std::move(*reply), keep_alive);
         return;  // deliver() pumps again
       }
       return;  // waiting for the mailbox
@@ -395,17 +506,28 @@ void Server::run(Worker& w) {
       if (tag == 0) {
         std::uint64_t v;
         [[maybe_unused]] auto r = read(w.wake, &v, sizeof v);
-        std::vector<std::pair<std::uint64_t, Reply>> replies;
+        std::vector<Mail> replies;
         {
-          std::lock_guard lock(w.mailbox_mutex);
-          replies.swap(w.mailbox);
+          std::lock_guard lock(w.mailbox->mutex);
+          replies.swap(w.mailbox->mail);
         }
-        for (auto& [id, reply] : replies) {
-          auto it = w.conns.find(id);
+        std::vector<std::uint64_t> h2_touched;  // written once, after every reply is in
+        for (auto& m : replies) {
+          auto it = w.conns.find(m.conn);
           if (it == w.conns.end()) continue;  // the viewer left
-          const bool keep_alive = !reply.close;
-          deliver(*it->second, std::move(reply), keep_alive);
+          Conn& c = *it->second;
+          if (c.h2) {
+            // A stream reset meanwhile is not there any more: H2Session drops its reply.
+            c.h2->reply(m.stream, std::move(m.reply));
+            if (h2_touched.empty() || h2_touched.back() != m.conn) h2_touched.push_back(m.conn);
+            continue;
+          }
+          if (m.stream != 0) continue;
+          const bool keep_alive = !m.reply.close;
+          deliver(c, std::move(m.reply), keep_alive);
         }
+        for (auto id : h2_touched)
+          if (auto it = w.conns.find(id); it != w.conns.end()) flush_h2(*it->second);
         continue;
       }
       if (tag < kConnBase) {
@@ -414,7 +536,8 @@ void Server::run(Worker& w) {
         for (;;) {
           sockaddr_storage peer{};
           socklen_t len = sizeof peer;
-          int fd = accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+          int fd =
+              accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
           if (fd < 0) break;
           if (w.conns.size() >= options_.max_connections) {
             close(fd);
@@ -442,7 +565,9 @@ void Server::run(Worker& w) {
       if (it == w.conns.end()) continue;
       Conn& c = *it->second;
       c.last_activity = Clock::now();
-      if (events[i].events & EPOLLOUT) {
+      if ((events[i].events & EPOLLOUT) && c.h2) {
+        if (!flush_h2(c)) continue;
+      } else if (events[i].events & EPOLLOUT) {
         bool dead = false;
         if (flush(c, dead)) {
           want(c, false);
@@ -464,13 +589,19 @@ void Server::run(Worker& w) {
           ssize_t got = read(c.fd, buf, sizeof buf);
           if (got > 0) {
             c.in.append(buf, static_cast<std::size_t>(got));
-            if (c.in.size() > options_.limits.max_header_bytes + options_.limits.max_body + 65536) break;
+            if (c.in.size() > options_.limits.max_header_bytes + options_.limits.max_body + 65536)
+              break;
             if (got < static_cast<ssize_t>(sizeof buf)) break;
             continue;
           }
           if (got < 0 && (errno == EAGAIN || errno == EINTR)) break;
           closed = true;
           break;
+        }
+        if (closed && c.h2) {
+          // An HTTP/2 client closes when it is done (RFC 9113 has no half-closed connection).
+          close_conn(id);
+          continue;
         }
         if (closed && !c.waiting && !c.has_output() && c.in.empty()) {
           close_conn(id);
@@ -480,7 +611,8 @@ void Server::run(Worker& w) {
           // Answer what is complete, then go.
           c.close_after = false;
           pump(c);
-          if (w.conns.contains(id) && !w.conns[id]->waiting && !w.conns[id]->has_output()) close_conn(id);
+          if (w.conns.contains(id) && !w.conns[id]->waiting && !w.conns[id]->has_output())
+            close_conn(id);
           continue;
         }
         pump(c);
@@ -490,8 +622,16 @@ void Server::run(Worker& w) {
     const auto now = Clock::now();
     if (now - last_sweep >= std::chrono::milliseconds(500)) {
       last_sweep = now;
-      std::vector<std::uint64_t> expired;
+      std::vector<std::uint64_t> expired, expired_h2;
       for (auto& [id, c] : w.conns) {
+        if (c->h2) {
+          if (c->h2->awaiting() || c->h2->has_output()) continue;
+          const auto oldest = c->h2->oldest_request();
+          if (oldest ? now - *oldest > options_.request_timeout
+                     : now - c->last_activity > options_.idle_timeout)
+            expired_h2.push_back(id);
+          continue;
+        }
         if (c->waiting || c->has_output()) continue;
         const bool mid_request = c->parser.in_message() || !c->in.empty();
         if (mid_request ? now - c->request_started > options_.request_timeout
@@ -499,6 +639,12 @@ void Server::run(Worker& w) {
           expired.push_back(id);
       }
       for (auto id : expired) close_conn(id);
+      // HTTP/2: GOAWAY first (RFC 9113 §9.1), as much as the socket takes now.
+      for (auto id : expired_h2) {
+        Conn& c = *w.conns.at(id);
+        c.h2->shutdown();
+        if (flush_h2(c)) close_conn(id);
+      }
     }
   }
 }

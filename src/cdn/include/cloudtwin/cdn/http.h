@@ -33,6 +33,7 @@ struct Request {
   std::string path;    // the target up to '?'
   std::string query;   // after '?', without it; empty when none
   bool has_query = false;
+  int version_major = 1;  // 2: HTTP/2 (h2_session.h), whose requests say 2.0
   int version_minor = 1;  // HTTP/1.x
   Headers headers;
   std::string body;

@@ -1,8 +1,10 @@
-// The edge's HTTP/1.1 server: every --listen (one per POP) and the --admin endpoint, served by
-// worker threads with an epoll loop each (SO_REUSEPORT sockets, so the kernel spreads viewers
-// over them). Keep-alive and pipelining (replies in request order), bounded request sizes,
-// timeouts for idle connections and for requests that never complete (slowloris). Replies that
-// wait for an origin arrive from the Edge's fetcher threads through a per-worker mailbox.
+// The edge's HTTP/1.1 and HTTP/2 server: every --listen (one per POP) and the --admin endpoint,
+// served by worker threads with an epoll loop each (SO_REUSEPORT sockets, so the kernel spreads
+// viewers over them). Keep-alive and pipelining (replies in request order), bounded request
+// sizes, timeouts for idle connections and for requests that never complete (slowloris). A
+// connection that opens with the HTTP/2 preface, or upgrades with `Upgrade: h2c`, is served as
+// cleartext HTTP/2 (h2_session.h: concurrent streams, answered in any order). Replies that wait
+// for an origin arrive from the Edge's fetcher threads through a per-worker mailbox.
 #pragma once
 
 #include <sys/socket.h>
@@ -33,7 +35,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60000};    // keep-alive idle
   std::chrono::milliseconds request_timeout{10000};  // a started request must complete within
   std::size_t max_connections = 10000;             // per worker
-  RequestLimits limits;
+  RequestLimits limits;                            // HTTP/1.1 and HTTP/2 alike
+  std::uint32_t h2_max_concurrent_streams = 100;   // SETTINGS_MAX_CONCURRENT_STREAMS
 };
 
 class Server {
