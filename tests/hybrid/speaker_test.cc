@@ -188,6 +188,37 @@ TEST(Speaker, Ipv6RoutesTravelInMpReach) {
   EXPECT_EQ(got->communities, a6.communities);
 }
 
+// One BGP session per address family per VIF (AWS): an IPv6 session over ::1, identifiers set
+// by hand since an IPv6 end has no IPv4 address to take one from.
+TEST(Speaker, SessionOverIpv6Transport) {
+  Speaker a, b;
+  const IpAddress v6 = A("::1");
+  auto la = a.listen(v6, 0);
+  auto lb = b.listen(v6, 0);
+  ASSERT_TRUE(la.ok() && lb.ok()) << la.error << lb.error;
+  PeerConfig ca = config(64512, 65000, lb.port);
+  ca.local_address = ca.peer_address = v6;
+  ca.ipv4_unicast = false;
+  ca.ipv6_unicast = true;
+  PeerConfig cb = ca;
+  cb.local_asn = 65000;
+  cb.peer_asn = 64512;
+  cb.port = la.port;
+  cb.passive = true;
+  EXPECT_FALSE(a.add_peer(ca).ok());  // no BGP Identifier
+  ca.bgp_identifier = 1;
+  cb.bgp_identifier = 2;
+  ca.next_hop_ipv6 = A("2001:db8::1");  // ::1 is no next hop (RFC 4271 §6.3): withdrawn
+  ca.routes = {{P("2001:db8:1::/48"), {}}};
+  PeerId ida = a.add_peer(ca).id;
+  PeerId idb = b.add_peer(cb).id;
+  ASSERT_TRUE(b.start());
+  ASSERT_TRUE(a.start());
+  ASSERT_TRUE(wait_state(a, ida, SessionState::kEstablished));
+  ASSERT_TRUE(wait_for([&] { return b.session(idb)->prefixes_ipv6 == 1; }));
+  EXPECT_EQ(find(b.adj_rib_in(idb), P("2001:db8:1::/48"))->next_hop, A("2001:db8::1"));
+}
+
 // RFC 4271 §6.8: both sides connect at once; one connection survives, the same one on both.
 TEST(Speaker, ConnectionCollisionLeavesOneSession) {
   Pair pair;
