@@ -96,6 +96,7 @@ struct Peer {
   Timer timers[kTimers];
   SessionState state = SessionState::kIdle;
   bool started = false;
+  bool enabled = true;     // false after disable_peer()
   bool idle_hold = false;  // held Idle after a prefix-limit trip
   int live = -1;           // the Established connection's slot
   AdjRibIn rib;
@@ -1024,6 +1025,35 @@ struct Speaker::Impl {
     closing.clear();
   }
 
+  // Ends the session on purpose (RFC 4486 §4: Cease 6/2 with an RFC 9003 communication) and
+  // holds it Idle: no restart, incoming connections refused.
+  void disable(Peer& p, const std::string& reason, const bgp::Notification& n) {
+    TimePoint now = Clock::now();
+    p.started = false;
+    p.idle_hold = false;
+    for (int slot = 0; slot < 2; ++slot) {
+      Connection& c = p.conns[slot];
+      if (c.fd < 0) continue;
+      if (c.state == ConnState::kOpenConfirm || c.state == ConnState::kEstablished) {
+        send_message(p, slot, n);
+        ++p.counters.notifications_sent;
+        p.last_sent = n;
+      }
+      if (c.state == ConnState::kConnect) {
+        close_fd(p, slot);
+      } else {
+        linger(p, slot, now);
+        reset_connection(p, slot);
+      }
+    }
+    if (p.live >= 0) {
+      p.live = -1;
+      flush_adj_rib_in(p);
+    }
+    cancel(p, kConnectRetryTimer);
+    set_state(p, SessionState::kIdle, reason, n);
+  }
+
   void start_peer(Peer& p, TimePoint now) {
     p.started = true;
     update_state(p, "start");
@@ -1168,12 +1198,41 @@ bool Speaker::set_routes(PeerId id, std::vector<Route> routes) {
   return true;
 }
 
+bool Speaker::disable_peer(PeerId id, std::string_view communication) {
+  std::lock_guard lock(impl_->mu);
+  if (id >= impl_->peers.size()) return false;
+  Peer& p = *impl_->peers[id];
+  if (!p.enabled) return true;
+  p.enabled = false;
+  if (impl_->running) {
+    impl_->disable(p, "administrative shutdown",
+                   bgp::administrative_cease(bgp::cease::kAdministrativeShutdown, communication));
+    impl_->wake();
+  }
+  return true;
+}
+
+bool Speaker::enable_peer(PeerId id) {
+  std::lock_guard lock(impl_->mu);
+  if (id >= impl_->peers.size()) return false;
+  Peer& p = *impl_->peers[id];
+  if (p.enabled) return true;
+  p.enabled = true;
+  if (impl_->running) {
+    impl_->start_peer(p, Clock::now());
+    impl_->wake();
+  }
+  return true;
+}
+
 bool Speaker::start() {
   std::lock_guard lock(impl_->mu);
   if (impl_->running || impl_->epoll_fd < 0 || impl_->wake_fd < 0) return false;
   impl_->running = true;
   TimePoint now = Clock::now();
-  for (auto& p : impl_->peers) impl_->start_peer(*p, now);
+  for (auto& p : impl_->peers) {
+    if (p->enabled) impl_->start_peer(*p, now);
+  }
   impl_->thread = std::thread([this] { impl_->run(); });
   return true;
 }

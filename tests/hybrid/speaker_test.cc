@@ -219,6 +219,29 @@ TEST(Speaker, SessionOverIpv6Transport) {
   EXPECT_EQ(find(b.adj_rib_in(idb), P("2001:db8:1::/48"))->next_hop, A("2001:db8::1"));
 }
 
+// RFC 4486 §4 / RFC 9003: taking a session down on purpose tells the peer why (6/2 with the
+// communication); the session stays Idle until enabled again.
+TEST(Speaker, DisablePeerSendsCease6_2AndEnableBringsItBack) {
+  Pair pair;
+  pair.config_b.passive = true;
+  pair.config_b.routes = {{P("192.0.2.0/24"), attributes({}, "169.254.255.2")}};
+  pair.start();
+  ASSERT_TRUE(pair.established());
+  ASSERT_TRUE(wait_for([&] { return pair.a.session(pair.id_a)->prefixes_ipv4 == 1; }));
+  ASSERT_TRUE(pair.a.disable_peer(pair.id_a, "VIF deleted"));
+  EXPECT_EQ(pair.a.session(pair.id_a)->state, SessionState::kIdle);
+  EXPECT_EQ(pair.a.session(pair.id_a)->prefixes_ipv4, 0u);
+  ASSERT_TRUE(wait_for([&] {
+    return pair.b.session(pair.id_b)->last_notification_received ==
+           bgp::administrative_cease(bgp::cease::kAdministrativeShutdown, "VIF deleted");
+  }));
+  ASSERT_TRUE(wait_state(pair.b, pair.id_b, SessionState::kActive));
+  EXPECT_EQ(pair.a.session(pair.id_a)->state, SessionState::kIdle);
+  ASSERT_TRUE(pair.a.enable_peer(pair.id_a));
+  ASSERT_TRUE(pair.established());
+  ASSERT_TRUE(wait_for([&] { return pair.a.session(pair.id_a)->prefixes_ipv4 == 1; }));
+}
+
 // RFC 4271 §6.8: both sides connect at once; one connection survives, the same one on both.
 TEST(Speaker, ConnectionCollisionLeavesOneSession) {
   Pair pair;

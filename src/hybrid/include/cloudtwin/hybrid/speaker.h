@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cloudtwin/hybrid/adj_rib_in.h"
@@ -122,7 +123,13 @@ class Speaker {
   // Replaces the Adj-RIB-Out; an established session is sent the withdrawals and changes.
   bool set_routes(PeerId peer, std::vector<Route> routes);
 
-  // Starts the thread and every session; false when already running or epoll is unavailable.
+  // Ends the session with Cease 6/2 Administrative Shutdown (the RFC 9003 communication, at
+  // most 255 bytes, says why) and holds it Idle, refusing the peer, until enable_peer().
+  bool disable_peer(PeerId peer, std::string_view communication = {});
+  bool enable_peer(PeerId peer);
+
+  // Starts the thread and every enabled session; false when already running or epoll is
+  // unavailable.
   [[nodiscard]] bool start();
   // Sends Cease 6/2 (Administrative Shutdown) on established sessions, closes every socket and
   // joins the thread. Idempotent.
