@@ -202,6 +202,12 @@ struct H2Session::Hooks {
   }
 
   static int frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
+    if (frame->hd.type == NGHTTP2_SETTINGS && !(frame->hd.flags & NGHTTP2_FLAG_ACK)) {
+      auto& self = of(user);
+      if (!std::exchange(self.peer_settings_, true))
+        for (auto& [id, reply] : std::exchange(self.early_, {})) self.reply(id, std::move(reply));
+      return 0;
+    }
     if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
     Stream* s = stream(session, frame->hd.stream_id);
     if (!s) return 0;
@@ -308,6 +314,8 @@ bool H2Session::upgrade(Request request, std::string_view settings) {
   if (nghttp2_session_upgrade2(session_, reinterpret_cast<const std::uint8_t*>(payload.data()),
                                payload.size(), request.method == "HEAD" ? 1 : 0, s.get()) != 0)
     return false;
+  // nghttp2 took HTTP2-Settings as the client's SETTINGS; its preface is still to come.
+  peer_settings_ = false;
   constexpr std::string_view kSwitching =
       "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
   append(kSwitching.data(), kSwitching.size());
@@ -334,6 +342,12 @@ std::vector<H2Session::Incoming> H2Session::take_requests() { return std::exchan
 void H2Session::reply(std::int32_t stream, Reply reply) {
   auto it = streams_.find(stream);
   if (it == streams_.end() || it->second->replied) return;  // reset meanwhile: nobody to tell
+  if (!peer_settings_) {
+    // After an upgrade, stream 1's answer waits for the client's preface: some clients (curl)
+    // cannot hold much HTTP/2 data arriving with the 101.
+    early_.emplace_back(stream, std::move(reply));
+    return;
+  }
   if (it->second->handed_out) --awaiting_;
   submit(*it->second, std::move(reply));
 }

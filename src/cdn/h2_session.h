@@ -110,6 +110,8 @@ class H2Session {
   std::size_t awaiting_ = 0;
   std::uint64_t rejected_ = 0;
   bool fatal_ = false;
+  bool peer_settings_ = false;  // the client's SETTINGS (its preface) has arrived
+  std::vector<std::pair<std::int32_t, Reply>> early_;  // replies that came before it
 };
 
 }  // namespace cloudtwin::cdn

@@ -544,6 +544,45 @@ TEST(H2, UpgradeFromHttp11) {
   EXPECT_FALSE(find_header(origin.seen()[0].headers, "HTTP2-Settings"));
 }
 
+// RFC 7540 §3.2: after the 101 the client sends its preface; stream 1's answer waits for it (curl
+// 7.88 fails when more than 32 KB of HTTP/2 data arrives with the 101).
+TEST(H2, UpgradeAnswerWaitsForThePreface) {
+  ScriptedOrigin origin([](const Request&, int) {
+    return ok(std::string(100000, 'u'), {{"Cache-Control", "max-age=60"}});
+  });
+  RunningEdge edge(network_with(0, 86400, 31536000), options_for(origin));
+  EXPECT_EQ(H2Client(edge.port()).get("/cached").response.body.size(), 100000u);
+  const int fd = connect_to(edge.port());
+  ASSERT_TRUE(send_all(
+      fd,
+      "GET /cached HTTP/1.1\r\nHost: www.example.com\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+      "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n"));
+  std::string got;
+  const auto deadline = std::chrono::steady_clock::now() + 300ms;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd pf{fd, POLLIN, 0};
+    if (poll(&pf, 1, 20) <= 0) continue;
+    char buf[65536];
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  ASSERT_TRUE(got.starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
+  // The 101 and the server's SETTINGS frame, nothing for stream 1 yet.
+  const std::string frames = got.substr(got.find("\r\n\r\n") + 4);
+  ASSERT_GE(frames.size(), 9u);
+  EXPECT_EQ(frames[3], static_cast<char>(kSettings));
+  EXPECT_EQ(frames.size(), 9u + ((static_cast<std::uint8_t>(frames[1]) << 8) |
+                                 static_cast<std::uint8_t>(frames[2])));
+  ASSERT_TRUE(send_all(fd, std::string(kPreface) + frame(kSettings, 0, 0, "")));
+  bool closed = false;
+  auto after =
+      read_frames(fd, closed, [](const auto& f) { return find_frame(f, kData, 1) != nullptr; });
+  EXPECT_NE(find_frame(after, kHeaders, 1), nullptr);
+  EXPECT_NE(find_frame(after, kData, 1), nullptr);
+  close(fd);
+}
+
 // RFC 9113 §3.4: the preface must be followed by a SETTINGS frame; anything else is a
 // connection error (§5.4.1: GOAWAY, then close). Other viewers do not notice.
 TEST(H2, GarbageAfterThePrefaceGetsGoaway) {
