@@ -1110,7 +1110,10 @@ Speaker::Speaker(SpeakerOptions options) : impl_(std::make_unique<Impl>()) {
   }
 }
 
-Speaker::~Speaker() { stop(); }
+Speaker::~Speaker() {
+  stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
 
 Speaker::ListenResult Speaker::listen(const IpAddress& address, std::uint16_t port) {
   std::lock_guard lock(impl_->mu);
@@ -1245,7 +1248,11 @@ void Speaker::stop() {
     impl_->stopping = true;
     impl_->wake();
   }
-  if (impl_->thread.joinable()) impl_->thread.join();
+  // From an event callback (the loop's own thread) the loop ends after it returns; the
+  // destructor joins.
+  if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) {
+    impl_->thread.join();
+  }
 }
 
 std::vector<SessionInfo> Speaker::sessions() const {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "cloudtwin/hybrid/socket_options.h"
 #include "speaker_test_util.h"
 
@@ -483,6 +485,29 @@ TEST(Speaker, StopSendsAdministrativeShutdown) {
   EXPECT_EQ(n->code, bgp::error::kCease);
   EXPECT_EQ(n->subcode, bgp::cease::kAdministrativeShutdown);
   EXPECT_EQ(s.speaker.session(s.id)->state, SessionState::kIdle);
+}
+
+// A callback may stop the speaker (the loop ends after the callback; the destructor joins).
+TEST(Speaker, StopFromEventCallbackDoesNotDeadlock) {
+  Speaker* self = nullptr;
+  std::atomic<bool> stopped{false};
+  Speaker s{SpeakerOptions{[&](const Event& e) {
+    if (e.kind == EventKind::kStateChanged && e.to == SessionState::kEstablished) {
+      self->stop();
+      stopped = true;
+    }
+  }}};
+  self = &s;
+  auto l = s.listen(kLoopback, 0);
+  PeerConfig c = config(64512, 65000, 179);
+  c.passive = true;
+  PeerId id = s.add_peer(c).id;
+  ASSERT_TRUE(s.start());
+  RawPeer raw(l.port);
+  ASSERT_TRUE(raw.establish(65000, 90, 0x0A000009));
+  ASSERT_TRUE(wait_for([&] { return stopped.load(); }));
+  ASSERT_TRUE(raw.receive_until<bgp::Notification>());
+  EXPECT_EQ(s.session(id)->state, SessionState::kIdle);
 }
 
 TEST(Speaker, AddPeerRefusesHoldTimeZero) {

@@ -132,7 +132,7 @@ class Speaker {
   // unavailable.
   [[nodiscard]] bool start();
   // Sends Cease 6/2 (Administrative Shutdown) on established sessions, closes every socket and
-  // joins the thread. Idempotent.
+  // joins the thread (from an event callback: the thread ends after the callback). Idempotent.
   void stop();
 
   [[nodiscard]] std::vector<SessionInfo> sessions() const;
