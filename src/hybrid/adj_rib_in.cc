@@ -87,60 +87,115 @@ void AttributeStore::clear() {
   by_hash_.clear();
 }
 
+namespace {
+
+constexpr std::uint32_t kStale = 0x80000000u;  // the value's high bit: kept by RFC 4724 §4.2
+
+template <typename Prefix>
+void announce_in(PrefixTable<Prefix>& table, AttributeStore& store, std::size_t& stale,
+                 const Prefix& prefix, std::uint32_t set) {
+  store.add_reference(set);
+  if (auto old = table.insert(prefix, set)) {
+    if (*old & kStale) --stale;
+    store.release(*old & ~kStale);
+  }
+}
+
+template <typename Prefix>
+bool withdraw_in(PrefixTable<Prefix>& table, AttributeStore& store, std::size_t& stale,
+                 const Prefix& prefix) {
+  auto old = table.erase(prefix);
+  if (!old) return false;
+  if (*old & kStale) --stale;
+  store.release(*old & ~kStale);
+  return true;
+}
+
+template <typename Prefix>
+std::vector<Prefix> sweep_in(PrefixTable<Prefix>& table, AttributeStore& store,
+                             std::size_t& stale) {
+  std::vector<Prefix> gone;
+  if (stale == 0) return gone;
+  table.for_each([&](const Prefix& p, std::uint32_t v) {
+    if (v & kStale) gone.push_back(p);
+  });
+  for (const Prefix& p : gone) withdraw_in(table, store, stale, p);
+  return gone;
+}
+
+}  // namespace
+
 void AdjRibIn::announce(const bgp::Ipv4Prefix& prefix, std::uint32_t set) {
-  store_.add_reference(set);
-  if (auto old = ipv4_.insert(prefix, set)) store_.release(*old);
+  announce_in(ipv4_, store_, stale_ipv4_, prefix, set);
 }
 
 void AdjRibIn::announce(const bgp::Ipv6Prefix& prefix, std::uint32_t set) {
-  store_.add_reference(set);
-  if (auto old = ipv6_.insert(prefix, set)) store_.release(*old);
+  announce_in(ipv6_, store_, stale_ipv6_, prefix, set);
 }
 
 bool AdjRibIn::withdraw(const bgp::Ipv4Prefix& prefix) {
-  auto old = ipv4_.erase(prefix);
-  if (old) store_.release(*old);
-  return old.has_value();
+  return withdraw_in(ipv4_, store_, stale_ipv4_, prefix);
 }
 
 bool AdjRibIn::withdraw(const bgp::Ipv6Prefix& prefix) {
-  auto old = ipv6_.erase(prefix);
-  if (old) store_.release(*old);
-  return old.has_value();
+  return withdraw_in(ipv6_, store_, stale_ipv6_, prefix);
+}
+
+void AdjRibIn::mark_stale(bool ipv4, bool ipv6) {
+  if (ipv4) {
+    ipv4_.for_each_value([](std::uint32_t& v) { v |= kStale; });
+    stale_ipv4_ = ipv4_.size();
+  }
+  if (ipv6) {
+    ipv6_.for_each_value([](std::uint32_t& v) { v |= kStale; });
+    stale_ipv6_ = ipv6_.size();
+  }
+}
+
+std::vector<bgp::Ipv4Prefix> AdjRibIn::sweep_stale_ipv4() {
+  return sweep_in(ipv4_, store_, stale_ipv4_);
+}
+
+std::vector<bgp::Ipv6Prefix> AdjRibIn::sweep_stale_ipv6() {
+  return sweep_in(ipv6_, store_, stale_ipv6_);
 }
 
 std::optional<bgp::PathAttributes> AdjRibIn::find(const bgp::Ipv4Prefix& prefix) const {
   auto set = ipv4_.find(prefix);
   if (!set) return std::nullopt;
-  return store_.get(*set);
+  return store_.get(*set & ~kStale);
 }
 
 std::optional<bgp::PathAttributes> AdjRibIn::find(const bgp::Ipv6Prefix& prefix) const {
   auto set = ipv6_.find(prefix);
   if (!set) return std::nullopt;
-  return store_.get(*set);
+  return store_.get(*set & ~kStale);
 }
 
 RibSnapshot AdjRibIn::snapshot() const {
   RibSnapshot out;
   std::unordered_map<std::uint32_t, std::uint32_t> dense;
-  auto remap = [&](std::uint32_t set) {
+  auto remap = [&](std::uint32_t value) {
+    std::uint32_t set = value & ~kStale;
     auto [it, added] = dense.emplace(set, static_cast<std::uint32_t>(out.attribute_sets.size()));
     if (added) out.attribute_sets.push_back(store_.get(set));
     return it->second;
   };
   out.ipv4.reserve(ipv4_.size());
-  ipv4_.for_each([&](const bgp::Ipv4Prefix& p, std::uint32_t set) {
-    out.ipv4.push_back(bgp::Ipv4Route{p, remap(set)});
+  ipv4_.for_each([&](const bgp::Ipv4Prefix& p, std::uint32_t v) {
+    out.ipv4.push_back(bgp::Ipv4Route{p, remap(v)});
+    if (v & kStale) out.stale_ipv4.push_back(p);
   });
   out.ipv6.reserve(ipv6_.size());
-  ipv6_.for_each([&](const bgp::Ipv6Prefix& p, std::uint32_t set) {
-    out.ipv6.push_back(Ipv6Route{p, remap(set)});
+  ipv6_.for_each([&](const bgp::Ipv6Prefix& p, std::uint32_t v) {
+    out.ipv6.push_back(Ipv6Route{p, remap(v)});
+    if (v & kStale) out.stale_ipv6.push_back(p);
   });
-  std::sort(out.ipv4.begin(), out.ipv4.end(),
-            [](const auto& a, const auto& b) { return a.prefix < b.prefix; });
-  std::sort(out.ipv6.begin(), out.ipv6.end(),
-            [](const auto& a, const auto& b) { return a.prefix < b.prefix; });
+  auto by_prefix = [](const auto& a, const auto& b) { return a.prefix < b.prefix; };
+  std::sort(out.ipv4.begin(), out.ipv4.end(), by_prefix);
+  std::sort(out.ipv6.begin(), out.ipv6.end(), by_prefix);
+  std::sort(out.stale_ipv4.begin(), out.stale_ipv4.end());
+  std::sort(out.stale_ipv6.begin(), out.stale_ipv6.end());
   return out;
 }
 
@@ -162,6 +217,8 @@ void AdjRibIn::clear() {
   ipv4_.clear();
   ipv6_.clear();
   store_.clear();
+  stale_ipv4_ = 0;
+  stale_ipv6_ = 0;
 }
 
 }  // namespace cloudtwin::hybrid

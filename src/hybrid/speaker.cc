@@ -68,7 +68,8 @@ struct Timer {
 constexpr int kConnectRetryTimer = 0;
 int hold_timer(int slot) { return 1 + 2 * slot; }
 int keepalive_timer(int slot) { return 2 + 2 * slot; }
-constexpr int kTimers = 5;
+constexpr int kStaleTimer = 5;  // RFC 4724 §4.2: how long stale routes are kept
+constexpr int kTimers = 6;
 
 // Connection slots: the one this side opened, the one it accepted.
 constexpr int kOutgoing = 0;
@@ -100,6 +101,8 @@ struct Peer {
   bool idle_hold = false;  // held Idle after a prefix-limit trip
   int live = -1;           // the Established connection's slot
   AdjRibIn rib;
+  // The peer's Graceful Restart capability on the live session, when both sides advertised it.
+  std::optional<bgp::GracefulRestart> peer_graceful_restart;
   std::vector<Route> routes;  // Adj-RIB-Out
   SessionCounters counters;
   TimePoint established_at{};
@@ -240,6 +243,10 @@ struct Speaker::Impl {
   }
 
   void fire(Peer& p, int timer, TimePoint now) {
+    if (timer == kStaleTimer) {
+      sweep_stale(p, true, true, "graceful restart time over (RFC 4724 §4.2)");
+      return;
+    }
     if (timer == kConnectRetryTimer) {
       if (p.idle_hold) {
         p.idle_hold = false;
@@ -426,7 +433,8 @@ struct Speaker::Impl {
   // Ends one connection: sends `notification` if given, flushes the Adj-RIB-In if it was the
   // Established one, and schedules the restart (ConnectRetry, or the prefix-limit delay).
   void close_connection(Peer& p, int slot, const std::string& reason,
-                        std::optional<bgp::Notification> notification) {
+                        std::optional<bgp::Notification> notification,
+                        bool transport_lost = false) {
     TimePoint now = Clock::now();
     Connection& c = p.conns[slot];
     ConnState was = c.state;
@@ -441,20 +449,71 @@ struct Speaker::Impl {
       linger(p, slot, now);
       reset_connection(p, slot);
     }
+    std::string why = reason;
     if (p.live == slot) {
       p.live = -1;
-      flush_adj_rib_in(p);
+      // RFC 4724 §4.2: a peer that can restart gracefully and whose TCP connection simply ended
+      // (no NOTIFICATION) keeps its routes, stale, for its restart time.
+      if (transport_lost && p.peer_graceful_restart) {
+        why += keep_stale(p, now);
+      } else {
+        flush_adj_rib_in(p);
+      }
     }
     // A session that got as far as OpenSent passes through Idle (RFC 4271 §8.2.2: every error
     // goes to Idle) before restarting automatically.
     bool session_ended = was >= ConnState::kOpenSent && no_connections(p);
-    if (session_ended) set_state(p, SessionState::kIdle, reason, notification);
+    if (session_ended) set_state(p, SessionState::kIdle, why, notification);
     if (p.idle_hold) {
       arm(p, kConnectRetryTimer, now + p.config.prefix_limit_restart);
     } else if (session_ended && !p.config.passive) {
       arm(p, kConnectRetryTimer, now + p.config.connect_retry);
     }
-    update_state(p, session_ended ? std::string("automatic restart") : reason);
+    update_state(p, session_ended ? std::string("automatic restart") : why);
+  }
+
+  // Marks the families the peer's capability lists stale and flushes the others; returns the
+  // words added to the state change's reason.
+  std::string keep_stale(Peer& p, TimePoint now) {
+    const bgp::GracefulRestart& gr = *p.peer_graceful_restart;
+    auto listed = [&](bgp::AfiSafi f) {
+      return std::any_of(gr.families.begin(), gr.families.end(),
+                         [&](const auto& x) { return x.family == f; });
+    };
+    bool v4 = listed(bgp::kIpv4Unicast);
+    bool v6 = listed(bgp::kIpv6Unicast);
+    if (gr.restart_time == 0 || (!v4 && !v6)) {
+      flush_adj_rib_in(p);
+      return "";
+    }
+    if (!v4) sweep_family(p, true, false);
+    if (!v6) sweep_family(p, false, true);
+    p.rib.mark_stale(v4, v6);
+    ++p.counters.graceful_restarts;
+    arm(p, kStaleTimer, now + std::chrono::seconds(gr.restart_time));
+    return "; keeping " + std::to_string(p.rib.stale_ipv4() + p.rib.stale_ipv6()) +
+           " routes stale for up to " + std::to_string(gr.restart_time) +
+           " s (graceful restart, RFC 4724 §4.2)";
+  }
+
+  // Withdraws every route of the families (stale or not).
+  void sweep_family(Peer& p, bool v4, bool v6) {
+    p.rib.mark_stale(v4, v6);
+    sweep_stale(p, v4, v6, "graceful restart: family not preserved");
+  }
+
+  void sweep_stale(Peer& p, bool v4, bool v6, const std::string& reason) {
+    Event e;
+    if (v4) e.withdrawn_ipv4 = p.rib.sweep_stale_ipv4();
+    if (v6) e.withdrawn_ipv6 = p.rib.sweep_stale_ipv6();
+    if (p.rib.stale_ipv4() == 0 && p.rib.stale_ipv6() == 0) cancel(p, kStaleTimer);
+    if (events_wanted() && (!e.withdrawn_ipv4.empty() || !e.withdrawn_ipv6.empty())) {
+      e.kind = EventKind::kRoutesChanged;
+      e.peer = p.id;
+      e.peer_name = p.config.display_name();
+      e.reason = reason;
+      emit(std::move(e));
+    }
   }
 
   void flush_adj_rib_in(Peer& p) {
@@ -471,6 +530,7 @@ struct Speaker::Impl {
     p.rib.clear();
     p.eor_ipv4 = false;
     p.eor_ipv6 = false;
+    cancel(p, kStaleTimer);
   }
 
   void connect_out(Peer& p, TimePoint now) {
@@ -606,7 +666,7 @@ struct Speaker::Impl {
       if (n <= 0) {
         close_connection(p, slot,
                          n == 0 ? "connection closed by peer" : "read: " + errno_text(errno),
-                         std::nullopt);
+                         std::nullopt, true);
         return;
       }
       budget -= std::min(budget, static_cast<std::size_t>(n));
@@ -718,9 +778,27 @@ struct Speaker::Impl {
     p.live = slot;
     p.established_at = Clock::now();
     ++p.counters.established_transitions;
-    p.rib.clear();
     p.eor_ipv4 = false;
     p.eor_ipv6 = false;
+    const std::optional<bgp::GracefulRestart>& gr = c.peer_open->graceful_restart;
+    if (p.rib.stale_ipv4() > 0 || p.rib.stale_ipv6() > 0) {
+      // RFC 4724 §4.2: stale routes of a family the restarted peer no longer lists, or whose
+      // forwarding state it did not keep (F bit clear), go now; the others wait for End-of-RIB.
+      auto kept = [&](bgp::AfiSafi f) {
+        return gr && std::any_of(gr->families.begin(), gr->families.end(), [&](const auto& x) {
+                 return x.family == f && x.forwarding_state;
+               });
+      };
+      bool drop4 = !kept(bgp::kIpv4Unicast);
+      bool drop6 = !kept(bgp::kIpv6Unicast);
+      if (drop4 || drop6) {
+        sweep_stale(p, drop4, drop6, "graceful restart: forwarding state not kept");
+      }
+    } else {
+      p.rib.clear();
+    }
+    p.peer_graceful_restart.reset();
+    if (p.config.graceful_restart && gr) p.peer_graceful_restart = gr;
     update_state(p, "KEEPALIVE received");
     send_routes(p, slot, p.routes, c.negotiated.ipv4_unicast, c.negotiated.ipv6_unicast, true);
   }
@@ -808,6 +886,9 @@ struct Speaker::Impl {
       if (auto family = u.end_of_rib()) {
         if (*family == bgp::kIpv4Unicast) p.eor_ipv4 = true;
         if (*family == bgp::kIpv6Unicast) p.eor_ipv6 = true;
+        // RFC 4724 §4.2: End-of-RIB ends the family's stale routes not announced again.
+        sweep_stale(p, *family == bgp::kIpv4Unicast, *family == bgp::kIpv6Unicast,
+                    "End-of-RIB after a graceful restart");
         if (want) {
           Event eor;
           eor.kind = EventKind::kEndOfRib;
@@ -1010,12 +1091,10 @@ struct Speaker::Impl {
           }
           shutdown(c.fd, SHUT_WR);
         }
-        if (p.live == slot) {
-          p.live = -1;
-          flush_adj_rib_in(p);
-        }
         close_fd(p, slot);
       }
+      p.live = -1;
+      flush_adj_rib_in(p);  // stale routes too
       cancel(p, kConnectRetryTimer);
       p.started = false;
       set_state(p, SessionState::kIdle, "administrative shutdown",
@@ -1046,10 +1125,9 @@ struct Speaker::Impl {
         reset_connection(p, slot);
       }
     }
-    if (p.live >= 0) {
-      p.live = -1;
-      flush_adj_rib_in(p);
-    }
+    p.live = -1;
+    flush_adj_rib_in(p);  // stale routes too
+    p.peer_graceful_restart.reset();
     cancel(p, kConnectRetryTimer);
     set_state(p, SessionState::kIdle, reason, n);
   }
@@ -1092,6 +1170,7 @@ struct Speaker::Impl {
     s.prefixes_ipv4 = p.rib.ipv4_size();
     s.prefixes_ipv6 = p.rib.ipv6_size();
     s.attribute_sets = p.rib.attribute_sets();
+    s.stale_prefixes = p.rib.stale_ipv4() + p.rib.stale_ipv6();
     s.advertised_routes = p.routes.size();
     s.counters = p.counters;
     s.last_reason = p.last_reason;

@@ -79,3 +79,29 @@ TEST(AdjRibIn, KeepsIpv6Apart) {
 }
 
 }  // namespace
+
+namespace {
+
+// RFC 4724 §4.2: stale routes become fresh when announced again; a sweep withdraws the rest.
+TEST(AdjRibIn, StaleRoutesFreshenOnAnnounceAndGoOnSweep) {
+  AdjRibIn rib;
+  std::uint32_t set = rib.intern(with_med(0));
+  for (std::uint32_t i = 0; i < 10; ++i) rib.announce(bgp::Ipv4Prefix::make(i << 8, 24), set);
+  rib.release_set(set);
+  rib.mark_stale(true, false);
+  EXPECT_EQ(rib.stale_ipv4(), 10u);
+  std::uint32_t other = rib.intern(with_med(9));
+  rib.announce(bgp::Ipv4Prefix::make(0, 24), other);
+  rib.release_set(other);
+  EXPECT_TRUE(rib.withdraw(bgp::Ipv4Prefix::make(1 << 8, 24)));
+  EXPECT_EQ(rib.stale_ipv4(), 8u);
+  EXPECT_EQ(rib.snapshot().stale_ipv4.size(), 8u);
+  EXPECT_EQ(rib.find(bgp::Ipv4Prefix::make(2 << 8, 24))->med, 0u);  // stale still readable
+  EXPECT_EQ(rib.sweep_stale_ipv4().size(), 8u);
+  EXPECT_EQ(rib.ipv4_size(), 1u);
+  EXPECT_EQ(rib.stale_ipv4(), 0u);
+  EXPECT_EQ(rib.attribute_sets(), 1u);
+  EXPECT_EQ(rib.find(bgp::Ipv4Prefix::make(0, 24))->med, 9u);
+}
+
+}  // namespace

@@ -473,6 +473,91 @@ TEST(Speaker, RouteRefreshResendsAdjRibOut) {
   EXPECT_EQ(s.speaker.session(s.id)->counters.route_refreshes_received, 1u);
 }
 
+bgp::Open graceful_open(std::uint16_t restart_time, bool forwarding_state) {
+  bgp::Open open = RawPeer::customer_open(65000, 90, 0x0A000009);
+  bgp::GracefulRestart gr;
+  gr.restart_time = restart_time;
+  gr.families = {{bgp::kIpv4Unicast, forwarding_state}};
+  open.graceful_restart = gr;
+  return open;
+}
+
+bool announce(RawPeer& raw, std::vector<const char*> prefixes) {
+  std::vector<bgp::Ipv4Prefix> v;
+  for (const char* p : prefixes) v.push_back(bgp::Ipv4Prefix::from(P(p)));
+  Bytes out;
+  return bgp::pack_ipv4(attributes({65000}, "169.254.255.2"), v, {}, out) && raw.send_bytes(out);
+}
+
+// RFC 4724 §4.2 (AWS advertises graceful restart, 120 s): when the TCP connection of a peer
+// that can restart gracefully ends without a NOTIFICATION, its routes stay, stale; when it is
+// back, End-of-RIB withdraws those it did not announce again.
+TEST(Speaker, GracefulRestartKeepsRoutesStaleUntilEndOfRib) {
+  PeerConfig c = config(64512, 65000, 179);
+  c.graceful_restart = true;
+  Passive s(c);
+  {
+    RawPeer raw(s.port);
+    ASSERT_TRUE(raw.establish(graceful_open(120, true)));
+    ASSERT_TRUE(announce(raw, {"198.51.100.0/24", "203.0.113.0/24"}));
+    ASSERT_TRUE(wait_for([&] { return s.speaker.session(s.id)->prefixes_ipv4 == 2; }));
+  }  // closed without a NOTIFICATION
+  ASSERT_TRUE(wait_state(s.speaker, s.id, SessionState::kActive));
+  SessionInfo info = *s.speaker.session(s.id);
+  EXPECT_EQ(info.prefixes_ipv4, 2u);
+  EXPECT_EQ(info.stale_prefixes, 2u);
+  EXPECT_EQ(info.counters.graceful_restarts, 1u);
+  EXPECT_EQ(s.speaker.adj_rib_in(s.id).stale_ipv4.size(), 2u);
+
+  bgp::Open restarted = graceful_open(120, true);
+  restarted.graceful_restart->restart_state = true;
+  RawPeer raw(s.port);
+  ASSERT_TRUE(raw.establish(restarted));
+  EXPECT_EQ(s.speaker.session(s.id)->stale_prefixes, 2u);
+  ASSERT_TRUE(announce(raw, {"198.51.100.0/24"}));
+  ASSERT_TRUE(raw.send(bgp::Update{}));  // End-of-RIB
+  ASSERT_TRUE(wait_for([&] { return s.speaker.session(s.id)->end_of_rib_ipv4; }));
+  info = *s.speaker.session(s.id);
+  EXPECT_EQ(info.prefixes_ipv4, 1u);
+  EXPECT_EQ(info.stale_prefixes, 0u);
+  EXPECT_TRUE(find(s.speaker.adj_rib_in(s.id), P("198.51.100.0/24")));
+}
+
+// RFC 4724 §4.2: stale routes go when the restart time passes without the peer.
+TEST(Speaker, GracefulRestartTimeBoundsStaleRoutes) {
+  PeerConfig c = config(64512, 65000, 179);
+  c.graceful_restart = true;
+  Passive s(c);
+  {
+    RawPeer raw(s.port);
+    ASSERT_TRUE(raw.establish(graceful_open(1, true)));
+    ASSERT_TRUE(announce(raw, {"198.51.100.0/24"}));
+    ASSERT_TRUE(wait_for([&] { return s.speaker.session(s.id)->prefixes_ipv4 == 1; }));
+  }
+  ASSERT_TRUE(wait_for([&] { return s.speaker.session(s.id)->stale_prefixes == 1; }));
+  ASSERT_TRUE(wait_for([&] { return s.speaker.session(s.id)->prefixes_ipv4 == 0; }, 3s));
+}
+
+// Without graceful restart on our side, or after a NOTIFICATION, routes go at once.
+TEST(Speaker, NotificationOrNoCapabilityFlushesRoutesAtOnce) {
+  for (bool ours : {false, true}) {
+    PeerConfig c = config(64512, 65000, 179);
+    c.graceful_restart = ours;
+    Passive s(c);
+    {
+      RawPeer raw(s.port);
+      ASSERT_TRUE(raw.establish(graceful_open(120, true)));
+      ASSERT_TRUE(announce(raw, {"198.51.100.0/24"}));
+      ASSERT_TRUE(wait_for([&] { return s.speaker.session(s.id)->prefixes_ipv4 == 1; }));
+      if (ours) {
+        ASSERT_TRUE(raw.send(bgp::Notification{bgp::error::kCease, 4, {}}));
+      }
+    }
+    ASSERT_TRUE(wait_state(s.speaker, s.id, SessionState::kActive));
+    EXPECT_EQ(s.speaker.session(s.id)->prefixes_ipv4, 0u) << ours;
+  }
+}
+
 // RFC 4486: stopping the speaker tells established peers why (Cease 6/2).
 TEST(Speaker, StopSendsAdministrativeShutdown) {
   Passive s(config(64512, 65000, 179));

@@ -143,12 +143,19 @@ class RawPeer {
 
   // OPEN as a customer router sends it, and the KEEPALIVE that completes the handshake.
   bool establish(std::uint32_t asn, std::uint16_t hold_time, std::uint32_t identifier) {
+    return establish(customer_open(asn, hold_time, identifier));
+  }
+  static bgp::Open customer_open(std::uint32_t asn, std::uint16_t hold_time,
+                                 std::uint32_t identifier) {
     bgp::Open open;
     open.set_asn(asn);
     open.hold_time = hold_time;
     open.bgp_identifier = identifier;
     open.multiprotocol = {bgp::kIpv4Unicast};
     open.route_refresh = true;
+    return open;
+  }
+  bool establish(const bgp::Open& open) {
     if (!send(open)) return false;
     if (!receive_until<bgp::Open>()) return false;
     if (!send(bgp::Keepalive{})) return false;

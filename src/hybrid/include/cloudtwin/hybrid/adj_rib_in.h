@@ -113,6 +113,14 @@ class PrefixTable {
     }
   }
 
+  // Visits every value for change (a flag bit; not the prefixes).
+  template <typename F>
+  void for_each_value(F&& f) {
+    for (Slot& s : slots_) {
+      if (s.prefix.length != kEmpty) f(s.value);
+    }
+  }
+
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::size_t memory() const { return slots_.capacity() * sizeof(Slot); }
   void clear() {
@@ -155,14 +163,20 @@ struct Ipv6Route {
   std::uint32_t attributes = 0;
 };
 
-// A copy of an Adj-RIB-In: routes sorted by prefix, each naming a set in `attribute_sets`.
+// A copy of an Adj-RIB-In: routes sorted by prefix, each naming a set in `attribute_sets`; the
+// prefixes among them kept stale across a peer's restart (RFC 4724 §4.2), sorted.
 struct RibSnapshot {
   std::vector<bgp::PathAttributes> attribute_sets;
   std::vector<bgp::Ipv4Route> ipv4;
   std::vector<Ipv6Route> ipv6;
+  std::vector<bgp::Ipv4Prefix> stale_ipv4;
+  std::vector<bgp::Ipv6Prefix> stale_ipv6;
 };
 
 // One session's received routes. The IPv6 next hop is kept in the attribute set's `next_hop`.
+// A route may be stale (RFC 4724 §4.2: kept across the peer's restart until it is announced
+// again, End-of-RIB or the restart time); the flag is the top bit of the table's value, so set
+// indices stay below 2^31.
 class AdjRibIn {
  public:
   // Adds or replaces the route (an implicit withdraw of the old one, RFC 4271 §9.1.4).
@@ -176,6 +190,14 @@ class AdjRibIn {
   // once the UPDATE's routes hold their own.
   std::uint32_t intern(const bgp::PathAttributes& attributes) { return store_.acquire(attributes); }
   void release_set(std::uint32_t set) { store_.release(set); }
+
+  // Graceful restart (RFC 4724 §4.2): every route of the family becomes stale; an announcement
+  // makes it fresh again; a sweep withdraws the stale ones and returns them.
+  void mark_stale(bool ipv4, bool ipv6);
+  std::vector<bgp::Ipv4Prefix> sweep_stale_ipv4();
+  std::vector<bgp::Ipv6Prefix> sweep_stale_ipv6();
+  [[nodiscard]] std::size_t stale_ipv4() const { return stale_ipv4_; }
+  [[nodiscard]] std::size_t stale_ipv6() const { return stale_ipv6_; }
 
   [[nodiscard]] std::size_t ipv4_size() const { return ipv4_.size(); }
   [[nodiscard]] std::size_t ipv6_size() const { return ipv6_.size(); }
@@ -192,6 +214,8 @@ class AdjRibIn {
   AttributeStore store_;
   PrefixTable<bgp::Ipv4Prefix> ipv4_;
   PrefixTable<bgp::Ipv6Prefix> ipv6_;
+  std::size_t stale_ipv4_ = 0;
+  std::size_t stale_ipv6_ = 0;
 };
 
 }  // namespace cloudtwin::hybrid

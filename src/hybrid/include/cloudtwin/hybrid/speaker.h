@@ -38,6 +38,7 @@ struct SessionCounters {
   std::uint32_t established_transitions = 0;
   std::uint32_t collisions = 0;  // connections closed by RFC 4271 §6.8
   std::uint32_t prefix_limit_trips = 0;
+  std::uint32_t graceful_restarts = 0;  // sessions lost with routes kept stale (RFC 4724)
 };
 
 // A session as `Speaker::sessions()` sees it at one instant.
@@ -61,6 +62,7 @@ struct SessionInfo {
   std::size_t prefixes_ipv4 = 0;  // in the Adj-RIB-In
   std::size_t prefixes_ipv6 = 0;
   std::size_t attribute_sets = 0;
+  std::size_t stale_prefixes = 0;     // kept across the peer's restart (RFC 4724 §4.2)
   std::size_t advertised_routes = 0;  // Adj-RIB-Out
   SessionCounters counters;
   std::string last_reason;  // why the state last changed
