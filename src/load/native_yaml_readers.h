@@ -68,6 +68,9 @@ void read_vpn_gateway(Context& cx, Value& item);
 void read_customer_gateway(Context& cx, Value& item);
 void read_vpn_connection(Context& cx, Value& item);
 void read_direct_connect_gateway(Context& cx, Value& item);
+void read_direct_connect_connection(Context& cx, Value& item);
+void read_direct_connect_lag(Context& cx, Value& item);
+void read_virtual_interface(Context& cx, Value& item);
 void read_on_premises_network(Context& cx, Value& item);
 
 // native_yaml_load_balancing.cc

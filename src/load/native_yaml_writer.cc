@@ -291,6 +291,9 @@ void each_list(const model::Network& n, F&& f) {
   f(Kind::kCustomerGateway, n.customer_gateways);
   f(Kind::kVpnConnection, n.vpn_connections);
   f(Kind::kDirectConnectGateway, n.direct_connect_gateways);
+  f(Kind::kDirectConnectConnection, n.direct_connect_connections);
+  f(Kind::kDirectConnectLag, n.direct_connect_lags);
+  f(Kind::kVirtualInterface, n.virtual_interfaces);
   f(Kind::kOnPremisesNetwork, n.on_premises_networks);
   f(Kind::kLoadBalancer, n.load_balancers);
   f(Kind::kListener, n.listeners);
@@ -367,6 +370,10 @@ class Writer {
     section(out, "vpn_connections", n_.vpn_connections, &Writer::vpn_connection);
     section(out, "direct_connect_gateways", n_.direct_connect_gateways,
             &Writer::direct_connect_gateway);
+    section(out, "direct_connect_connections", n_.direct_connect_connections,
+            &Writer::direct_connect_connection);
+    section(out, "direct_connect_lags", n_.direct_connect_lags, &Writer::direct_connect_lag);
+    section(out, "virtual_interfaces", n_.virtual_interfaces, &Writer::virtual_interface);
     section(out, "on_premises_networks", n_.on_premises_networks, &Writer::on_premises_network);
     // In the order the reader takes them.
     plan_listeners();
@@ -1046,6 +1053,15 @@ class Writer {
     set_ref(m, "customer_gateway", v.customer_gateway, Kind::kCustomerGateway);
     if (v.static_routes_only) m.set("static_routes_only", boolean(true));
     if (!v.static_routes.empty()) m.set("static_routes", prefixes(v.static_routes));
+    if (!v.tunnels.empty()) {
+      m.set("tunnels", list_of(v.tunnels, [](const model::VpnTunnel& t) {
+              Yaml x = Yaml::map();
+              if (t.inside_cidr) x.set("inside_cidr", prefix(*t.inside_cidr));
+              if (!t.pre_shared_key.empty()) x.set("pre_shared_key", str(t.pre_shared_key));
+              if (t.outside_address) x.set("outside_address", address(*t.outside_address));
+              return x;
+            }));
+    }
     if (v.state != "available") m.set("state", str(v.state));
     return m;
   }
@@ -1057,6 +1073,80 @@ class Writer {
     }
     set_refs(m, "vpn_gateways", g.vpn_gateways, Kind::kVpnGateway);
     if (!g.allowed_prefixes.empty()) m.set("allowed_prefixes", prefixes(g.allowed_prefixes));
+    Yaml associations = Yaml::list();
+    for (const auto& a : g.associations) {
+      if (a.implied) continue;
+      Yaml x = Yaml::map();
+      x.set("gateway", ref(a.gateway, a.gateway_kind));
+      if (!a.allowed_prefixes.empty()) x.set("allowed_prefixes", prefixes(a.allowed_prefixes));
+      associations.push(std::move(x));
+    }
+    if (!associations.items.empty()) m.set("associations", std::move(associations));
+    return m;
+  }
+
+  // MACsec settings of a connection or a LAG.
+  template <class R>
+  static void macsec(Yaml& m, const R& r) {
+    if (r.macsec_capable) m.set("macsec_capable", boolean(true));
+    if (!r.encryption_mode.empty()) m.set("encryption_mode", str(r.encryption_mode));
+    if (r.macsec_keys.empty()) return;
+    m.set("macsec_keys", list_of(r.macsec_keys, [](const model::MacsecKey& k) {
+            Yaml x = Yaml::map();
+            if (!k.ckn.empty()) x.set("ckn", str(k.ckn));
+            if (!k.cak.empty()) x.set("cak", str(k.cak));
+            if (!k.secret_arn.empty()) x.set("secret_arn", str(k.secret_arn));
+            if (k.state != "associated") x.set("state", str(k.state));
+            return x;
+          }));
+  }
+
+  std::optional<Yaml> direct_connect_connection(const model::DirectConnectConnection& x, Index) {
+    Yaml m = resource(x, "dxcon-");
+    m.set("location", str(x.location));
+    m.set("bandwidth", str(x.bandwidth));
+    if (x.hosted) m.set("hosted", boolean(true));
+    if (x.vlan) m.set("vlan", Yaml::num(x.vlan));
+    set_ref(m, "lag", x.lag, Kind::kDirectConnectLag);
+    macsec(m, x);
+    if (x.state != "available") m.set("state", str(x.state));
+    return m;
+  }
+
+  std::optional<Yaml> direct_connect_lag(const model::DirectConnectLag& lag, Index) {
+    Yaml m = resource(lag, "dxlag-");
+    m.set("location", str(lag.location));
+    m.set("bandwidth", str(lag.bandwidth));
+    if (lag.minimum_links) m.set("minimum_links", Yaml::num(lag.minimum_links));
+    // Members that name the LAG themselves are written there.
+    std::vector<model::Ref> listed;
+    for (const auto& r : lag.connections) {
+      if (!r.resolved() || n_.direct_connect_connections[r.index].lag.index == kNone) listed.push_back(r);
+    }
+    set_refs(m, "connections", listed, Kind::kDirectConnectConnection);
+    macsec(m, lag);
+    if (lag.state != "available") m.set("state", str(lag.state));
+    return m;
+  }
+
+  std::optional<Yaml> virtual_interface(const model::VirtualInterface& v, Index) {
+    Yaml m = resource(v, "dxvif-");
+    m.set("type", str(model::virtual_interface_type_name(v.type)));
+    set_ref(m, "connection", v.connection, v.connection_kind);
+    m.set("vlan", Yaml::num(v.vlan));
+    m.set("customer_asn", Yaml::num(v.customer_asn));
+    if (v.address_family != "ipv4") m.set("address_family", str(v.address_family));
+    const auto with_length = [&](const IpAddress& a) {
+      return str(a.str() + "/" + std::to_string(v.peer_prefix_length));
+    };
+    if (v.amazon_address) m.set("amazon_address", with_length(*v.amazon_address));
+    if (v.customer_address) m.set("customer_address", with_length(*v.customer_address));
+    if (!v.auth_key.empty()) m.set("auth_key", str(v.auth_key));
+    if (v.mtu != 1500) m.set("mtu", Yaml::num(v.mtu));
+    set_ref(m, "vpn_gateway", v.vpn_gateway, Kind::kVpnGateway);
+    set_ref(m, "direct_connect_gateway", v.direct_connect_gateway, Kind::kDirectConnectGateway);
+    if (!v.route_filter_prefixes.empty()) m.set("route_filter_prefixes", prefixes(v.route_filter_prefixes));
+    if (v.state != "available") m.set("state", str(v.state));
     return m;
   }
 

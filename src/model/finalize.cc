@@ -45,6 +45,7 @@ class Finalizer final : public FinalizeContext {
     link_firewalls(*this);
     finalize_route53(*this);
     finalize_cloudfront(*this);
+    finalize_direct_connect(*this);
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -159,6 +160,9 @@ class Finalizer final : public FinalizeContext {
     index(n_.response_headers_policies, Kind::kResponseHeadersPolicy);
     index(n_.public_keys, Kind::kPublicKey);
     index(n_.key_groups, Kind::kKeyGroup);
+    index(n_.direct_connect_connections, Kind::kDirectConnectConnection);
+    index(n_.direct_connect_lags, Kind::kDirectConnectLag);
+    index(n_.virtual_interfaces, Kind::kVirtualInterface);
     for (const auto& a : n_.aliases) {
       auto key = first_of_kind(a.id, a.kind);
       if (!key) {
@@ -1341,6 +1345,9 @@ class Finalizer final : public FinalizeContext {
     add_ids(n_.response_headers_policies, Kind::kResponseHeadersPolicy, all);
     add_ids(n_.public_keys, Kind::kPublicKey, all);
     add_ids(n_.key_groups, Kind::kKeyGroup, all);
+    add_ids(n_.direct_connect_connections, Kind::kDirectConnectConnection, all);
+    add_ids(n_.direct_connect_lags, Kind::kDirectConnectLag, all);
+    add_ids(n_.virtual_interfaces, Kind::kVirtualInterface, all);
     for (const auto& a : n_.aliases) {
       if (auto key = first_of_kind(a.id, a.kind)) all.emplace_back(a.alias, *key);
     }

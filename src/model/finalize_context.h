@@ -85,4 +85,9 @@ void finalize_route53(FinalizeContext& c);
 // API checks them.
 void finalize_cloudfront(FinalizeContext& c);
 
+// Direct Connect and the hybrid gateways (finalize_direct_connect.cc): connections, LAGs and
+// virtual interfaces resolved; Direct Connect gateways' associations; VPN tunnels; the Amazon
+// side's ASNs; checked as the Direct Connect and EC2 APIs check them (direct-connect.md §2, §6).
+void finalize_direct_connect(FinalizeContext& c);
+
 }  // namespace cloudtwin::model

@@ -49,6 +49,9 @@ const char* kind_name(Kind k) {
     case Kind::kResponseHeadersPolicy: return "ResponseHeadersPolicy";
     case Kind::kPublicKey: return "PublicKey";
     case Kind::kKeyGroup: return "KeyGroup";
+    case Kind::kDirectConnectConnection: return "DirectConnectConnection";
+    case Kind::kDirectConnectLag: return "DirectConnectLag";
+    case Kind::kVirtualInterface: return "VirtualInterface";
   }
   return "?";
 }
@@ -214,6 +217,9 @@ const Resource& Network::resource(ResourceKey key) const {
     case Kind::kResponseHeadersPolicy: return response_headers_policies[key.index];
     case Kind::kPublicKey: return public_keys[key.index];
     case Kind::kKeyGroup: return key_groups[key.index];
+    case Kind::kDirectConnectConnection: return direct_connect_connections[key.index];
+    case Kind::kDirectConnectLag: return direct_connect_lags[key.index];
+    case Kind::kVirtualInterface: return virtual_interfaces[key.index];
   }
   return vpcs.at(key.index);
 }
@@ -263,6 +269,9 @@ std::size_t Network::count(Kind kind) const {
     case Kind::kResponseHeadersPolicy: return response_headers_policies.size();
     case Kind::kPublicKey: return public_keys.size();
     case Kind::kKeyGroup: return key_groups.size();
+    case Kind::kDirectConnectConnection: return direct_connect_connections.size();
+    case Kind::kDirectConnectLag: return direct_connect_lags.size();
+    case Kind::kVirtualInterface: return virtual_interfaces.size();
   }
   return 0;
 }

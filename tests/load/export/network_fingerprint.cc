@@ -13,6 +13,21 @@ class Printer {
  public:
   explicit Printer(const model::Network& n) : n_(n) {}
 
+  static std::string tunnels(const std::vector<model::VpnTunnel>& ts) {
+    std::string out;
+    for (const auto& t : ts) {
+      out += "[" + (t.inside_cidr ? t.inside_cidr->str() : std::string("-")) + " psk=" + t.pre_shared_key +
+             " outside=" + (t.outside_address ? t.outside_address->str() : std::string("-")) + "]";
+    }
+    return out;
+  }
+  template <class R>
+  static std::string macsec(const R& r) {
+    std::string out = "macsec=" + std::string(r.macsec_capable ? "yes" : "no") + " mode=" + r.encryption_mode + " keys=";
+    for (const auto& k : r.macsec_keys) out += "[" + k.ckn + " " + k.cak + " " + k.secret_arn + " " + k.state + "]";
+    return out;
+  }
+
   std::map<std::string, std::string> run() {
     for (Index i = 0; i < n_.vpcs.size(); ++i) vpc(i);
     for (Index i = 0; i < n_.subnets.size(); ++i) subnet(i);
@@ -110,12 +125,39 @@ class Printer {
               " tgw=" + ref(v.transit_gateway, Kind::kTransitGateway) +
               " cgw=" + ref(v.customer_gateway, Kind::kCustomerGateway) +
               " static_only=" + yes(v.static_routes_only) + " static=" + prefixes(v.static_routes) +
-              " state=" + v.state);
+              " state=" + v.state + " tunnels=" + tunnels(v.tunnels));
     }
     for (const auto& g : n_.direct_connect_gateways) {
+      std::string assoc;
+      for (const auto& a : g.associations) {
+        assoc += "[" + ref(a.gateway, a.gateway_kind) + " " + prefixes(a.allowed_prefixes) +
+                 (a.implied ? " implied" : "") + "]";
+      }
       add(Kind::kDirectConnectGateway, g,
           "asn=" + std::to_string(g.amazon_side_asn) + " vgws=" +
-              refs(g.vpn_gateways, Kind::kVpnGateway) + " allowed=" + prefixes(g.allowed_prefixes));
+              refs(g.vpn_gateways, Kind::kVpnGateway) + " allowed=" + prefixes(g.allowed_prefixes) +
+              " associations=" + assoc);
+    }
+    for (const auto& x : n_.direct_connect_connections) {
+      add(Kind::kDirectConnectConnection, x,
+          x.location + " " + x.bandwidth + " hosted=" + yes(x.hosted) + " vlan=" + std::to_string(x.vlan) +
+              " lag=" + ref(x.lag, Kind::kDirectConnectLag) + " " + macsec(x) + " state=" + x.state);
+    }
+    for (const auto& lag : n_.direct_connect_lags) {
+      add(Kind::kDirectConnectLag, lag,
+          lag.location + " " + lag.bandwidth + " min=" + std::to_string(lag.minimum_links) +
+              " members=" + refs(lag.connections, Kind::kDirectConnectConnection) + " " + macsec(lag) +
+              " state=" + lag.state);
+    }
+    for (const auto& v : n_.virtual_interfaces) {
+      add(Kind::kVirtualInterface, v,
+          std::string(model::virtual_interface_type_name(v.type)) + " on=" + ref(v.connection, v.connection_kind) +
+              " vlan=" + std::to_string(v.vlan) + " asn=" + std::to_string(v.customer_asn) + "/" +
+              std::to_string(v.amazon_side_asn) + " af=" + v.address_family + " amazon=" + opt(v.amazon_address) +
+              " customer=" + opt(v.customer_address) + "/" + std::to_string(v.peer_prefix_length) +
+              " md5=" + v.auth_key + " mtu=" + std::to_string(v.mtu) + " vgw=" + ref(v.vpn_gateway, Kind::kVpnGateway) +
+              " dxgw=" + ref(v.direct_connect_gateway, Kind::kDirectConnectGateway) +
+              " filters=" + prefixes(v.route_filter_prefixes) + " state=" + v.state);
     }
     for (const auto& o : n_.on_premises_networks) {
       add(Kind::kOnPremisesNetwork, o,

@@ -21,6 +21,7 @@
 #include "cloudtwin/model/load_balancer.h"
 #include "cloudtwin/model/resource.h"
 #include "cloudtwin/model/cloudfront.h"
+#include "cloudtwin/model/direct_connect.h"
 #include "cloudtwin/model/route53.h"
 #include "cloudtwin/model/sorted_index.h"
 
@@ -325,19 +326,42 @@ struct CustomerGateway : Resource {
   std::uint32_t bgp_asn = 65000;
 };
 
+// One of a Site-to-Site VPN connection's two IPsec tunnels: its inside addresses (a /30 of
+// 169.254.0.0/16; the lower usable address is AWS's, the upper the customer gateway's) carry
+// the BGP session.
+struct VpnTunnel {
+  std::optional<Prefix> inside_cidr;
+  std::string pre_shared_key;
+  std::optional<IpAddress> outside_address;  // AWS's endpoint
+  Location at;
+};
+
 struct VpnConnection : Resource {
   Ref vpn_gateway;
   Ref transit_gateway;
   Ref customer_gateway;
   bool static_routes_only = false;
   std::vector<Prefix> static_routes;
+  std::vector<VpnTunnel> tunnels;  // as configured (AWS always makes two)
   std::string state = "available";
+};
+
+// An association of a Direct Connect gateway with a virtual private gateway or a transit
+// gateway, with the prefixes it lets through (§2.6).
+struct DirectConnectGatewayAssociation {
+  Ref gateway;
+  std::vector<Prefix> allowed_prefixes;
+  Location at;
+  bool implied = false;  // made by finalize() from vpn_gateways
+  Kind gateway_kind = Kind::kVpnGateway;  // derived
 };
 
 struct DirectConnectGateway : Resource {
   std::uint32_t amazon_side_asn = 64512;
-  std::vector<Ref> vpn_gateways;  // associations
+  std::vector<Ref> vpn_gateways;  // associations written without their own allowed prefixes
   std::vector<Prefix> allowed_prefixes;
+  std::vector<DirectConnectGatewayAssociation> associations;  // finalize() adds vpn_gateways'
+  Location asn_at;
 };
 
 // A network outside AWS (a data centre, an office) reached over VPN connections or Direct
@@ -416,6 +440,9 @@ struct Network {
   std::vector<ResponseHeadersPolicy> response_headers_policies;
   std::vector<PublicKey> public_keys;
   std::vector<KeyGroup> key_groups;
+  std::vector<DirectConnectConnection> direct_connect_connections;
+  std::vector<DirectConnectLag> direct_connect_lags;
+  std::vector<VirtualInterface> virtual_interfaces;
 
   // derived lookups, built by finalize()
   // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,

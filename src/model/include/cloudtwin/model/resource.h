@@ -63,6 +63,10 @@ enum class Kind : std::uint8_t {
   kResponseHeadersPolicy,
   kPublicKey,
   kKeyGroup,
+  // AWS Direct Connect (no CloudFormation types; the API's and Terraform's aws_dx_*)
+  kDirectConnectConnection,
+  kDirectConnectLag,
+  kVirtualInterface,
 };
 const char* kind_name(Kind k);  // "VPC", "Subnet", "NetworkInterface", ...
 
