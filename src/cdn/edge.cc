@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -784,6 +785,7 @@ Reply object_reply(const Request& q, std::shared_ptr<const CachedObject> o, bool
     for (const auto& h : o->headers)
       if (!iequals(h.name, "Content-Length") && !iequals(h.name, "Age")) r.headers.push_back(h);
     r.object = o;
+    r.length = o->head_length;
     if (const Header* range = find_header(q.headers, "Range"); range && o->status == 200 && q.method == "GET")
       apply_range(r, *o, range->value, find_header(q.headers, "If-Range"));
   }
@@ -1262,6 +1264,16 @@ void Edge::fetch(std::shared_ptr<Job> job) {
       // fraction, a suffix) makes the object count as stale.
       int ages = 0;
       for (const auto& h : resp.headers) ages += iequals(h.name, "Age");
+      // A HEAD's answer keeps the length the origin declared (RFC 9110 §8.6).
+      if (q.method == "HEAD") {
+        object->head_length = 0;
+        if (const Header* cl = find_header(resp.headers, "Content-Length")) {
+          std::size_t n = 0;
+          const char* end = cl->value.data() + cl->value.size();
+          const auto parsed = std::from_chars(cl->value.data(), end, n);
+          if (parsed.ec == std::errc() && parsed.ptr == end) object->head_length = n;
+        }
+      }
       for (auto& h : resp.headers) {
         if (hop_by_hop(h.name) || iequals(h.name, "Content-Length")) continue;
         if (std::any_of(listed.begin(), listed.end(), [&](const std::string& n) { return iequals(n, h.name); }))

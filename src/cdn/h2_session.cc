@@ -486,7 +486,7 @@ void H2Session::submit(Stream& s, Reply reply) {
   auto keep = std::make_shared<const Reply>(std::move(reply));
   const std::string_view body = keep->body_view();
   const std::string status = std::to_string(keep->status);
-  const std::string length = std::to_string(body.size());
+  const std::string length = std::to_string(keep->length.value_or(body.size()));
   std::vector<std::string> names;
   names.reserve(keep->headers.size());  // no reallocation: nv points into these
   std::vector<nghttp2_nv> nv;

@@ -220,7 +220,7 @@ void serialise(Conn& c, Reply&& r, bool keep_alive) {
   const bool bodiless = r.status == 304 || r.status == 204 || (r.status >= 100 && r.status < 200);
   const std::string_view body = r.body_view();
   Headers& h = r.headers;
-  if (!bodiless) h.push_back({"Content-Length", std::to_string(body.size())});
+  if (!bodiless) h.push_back({"Content-Length", std::to_string(r.length.value_or(body.size()))});
   if (!keep_alive || r.close) {
     h.push_back({"Connection", "close"});
     c.close_after = true;

@@ -76,8 +76,10 @@ TEST(Edge, HeadNeverLeavesAnEmptyBodyForGet) {
   ASSERT_TRUE(head);
   EXPECT_EQ(header(*head, "X-Cache"), "Miss from cloudfront");
   EXPECT_EQ(heads, 1);
+  EXPECT_EQ(header(*head, "Content-Length"), "6");  // the origin's, not the empty body's
   auto head_again = c.get("/h", {}, "HEAD");
   EXPECT_EQ(header(*head_again, "X-Cache"), "Hit from cloudfront");
+  EXPECT_EQ(header(*head_again, "Content-Length"), "6");
   auto get = c.get("/h");
   ASSERT_TRUE(get);
   EXPECT_EQ(get->body, "body 2");

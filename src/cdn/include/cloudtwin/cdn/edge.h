@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -67,6 +68,9 @@ struct Reply {
   std::shared_ptr<const CachedObject> object;  // the body is object->body when set
   std::string body;
   bool head = false;   // HEAD: headers only (Content-Length of the full body)
+  // The Content-Length to send when it is not the body's: a HEAD answered from the stored
+  // answer to a HEAD, which has the origin's length and no body.
+  std::optional<std::size_t> length;
   bool close = false;  // close the connection after this reply
   // A range of the object's body (a 206 for one range): offset and length into it.
   std::size_t slice_offset = 0;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -30,6 +31,8 @@ struct CachedObject {
   std::int64_t stale_while_revalidate = 0;
   std::int64_t stale_if_error = 0;
   bool error_response = false;  // cached under the error-caching rules (§4)
+  // The answer to a HEAD: no body; the origin's Content-Length, when it sent one.
+  std::optional<std::size_t> head_length;
   std::string ttl_rule;        // how the TTL was decided (for the explain header)
   std::string etag, last_modified;
 
