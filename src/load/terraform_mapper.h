@@ -62,12 +62,13 @@ struct Mapper {
   std::set<std::string> main_associated_vpcs;  // VPC refs with aws_main_route_table_association
   std::vector<std::string> instance_enis;      // ENIs synthesised for instances
   std::uint32_t placeholders = 0;
+  std::unordered_set<std::string> hosted_vifs;           // ids of hosted VIFs: their owner's side
   std::unordered_map<std::string, bool> map_public_ip;   // subnet id -> map_public_ip_on_launch
   std::unordered_map<std::string, std::size_t> ignored;  // unmodelled type -> count
   // finish(): kind -> id, name or address -> index
   std::map<Kind, std::unordered_map<std::string, Index>> index;
   // Resources of each kind before this file: only this file's are checked by leave_out_*().
-  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kKeyGroup) + 1;
+  static constexpr std::size_t kKinds = static_cast<std::size_t>(Kind::kVirtualInterface) + 1;
   std::array<std::size_t, kKinds> start{};
   // Ids, names and aliases of every resource of the network, by kind; and of those left out.
   std::array<std::unordered_set<std::string>, kKinds> known, gone;
@@ -171,6 +172,16 @@ struct Mapper {
   void vpn_connection_route(Res& res);
   void dx_gateway(Res& res);
   void dx_gateway_association(Res& res);
+  void vpn_tunnels(Res& res, model::VpnConnection& vpn);
+
+  // ---- resource types: Direct Connect (terraform_resources_direct_connect.cc) ---------------
+  void dx_connection(Res& res, bool hosted);
+  void dx_lag(Res& res);
+  void dx_connection_association(Res& res);
+  void dx_macsec_key_association(Res& res);
+  void dx_virtual_interface(Res& res, model::VirtualInterfaceType type, bool gateway);
+  void dx_hosted_vif_accepter(Res& res, model::VirtualInterfaceType type);
+  std::optional<std::pair<IpAddress, int>> interface_address(Res& res, std::string_view attr);
 
   // ---- finish (terraform_resources.cc) -------------------------------------------------------
   template <class R>
@@ -232,8 +243,9 @@ std::span<const Handler> elb_types();       // terraform_resources_elb.cc
 std::span<const Handler> firewall_types();  // terraform_resources_firewall.cc
 std::span<const Handler> route53_types();   // terraform_resources_route53.cc
 std::span<const Handler> cloudfront_types();  // terraform_resources_cloudfront.cc
+std::span<const Handler> direct_connect_types();  // terraform_resources_direct_connect.cc
 inline constexpr std::span<const Handler> (*kTypeTables[])() = {
-    vpc_types, filter_types, transit_types, elb_types, firewall_types, route53_types,
-    cloudfront_types};
+    vpc_types,      filter_types,  transit_types,    elb_types,
+    firewall_types, route53_types, cloudfront_types, direct_connect_types};
 
 }  // namespace cloudtwin::load::terraform

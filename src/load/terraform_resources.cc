@@ -346,6 +346,9 @@ void Mapper::build_index() {
   index_kind(Kind::kResponseHeadersPolicy, net.response_headers_policies);
   index_kind(Kind::kPublicKey, net.public_keys);
   index_kind(Kind::kKeyGroup, net.key_groups);
+  index_kind(Kind::kDirectConnectConnection, net.direct_connect_connections);
+  index_kind(Kind::kDirectConnectLag, net.direct_connect_lags);
+  index_kind(Kind::kVirtualInterface, net.virtual_interfaces);
   for (const auto& a : aliases) {
     auto& m = index[a.kind];
     if (auto it = m.find(a.id); it != m.end()) m.emplace(a.alias, it->second);
@@ -446,6 +449,9 @@ const char* Mapper::word(Kind k) {
       "response headers policy",
       "public key",
       "key group",
+      "Direct Connect connection",
+      "Direct Connect LAG",
+      "virtual interface",
   };
   return kWords[static_cast<std::size_t>(k)];
 }
@@ -609,6 +615,22 @@ std::size_t Mapper::leave_out_required() {
     if (x.first.empty()) x = one(r.transit_gateway, Kind::kTransitGateway, {Kind::kTransitGateway});
     return x;
   });
+  // A virtual interface needs its connection (or LAG) and the gateway it attaches to: one named
+  // by id is often created outside the configuration.
+  n += leave_out(Kind::kVirtualInterface, net.virtual_interfaces, [&](const auto& r) {
+    auto x = one(r.connection, Kind::kDirectConnectConnection,
+                 {Kind::kDirectConnectConnection, Kind::kDirectConnectLag});
+    if (x.first.empty()) x = one(r.vpn_gateway, Kind::kVpnGateway, {Kind::kVpnGateway});
+    if (x.first.empty())
+      x = one(r.direct_connect_gateway, Kind::kDirectConnectGateway, {Kind::kDirectConnectGateway});
+    // A hosted VIF in its owner's (the partner's) input: the other account's accepter, not read
+    // here, names its gateway.
+    if (x.first.empty() && hosted_vifs.contains(r.id) && r.vpn_gateway.empty() &&
+        r.direct_connect_gateway.empty() && r.type != model::VirtualInterfaceType::kPublic) {
+      x = {"it is hosted for another account, whose accepter names its gateway", r.at};
+    }
+    return x;
+  });
   // Load balancing (as the CloudFormation reader): a load balancer's subnets and an Auto Scaling
   // group's are needed whole; a listener needs its load balancer, a rule its listener, both the
   // target groups they forward to; a target group its VPC; a group its launch template.
@@ -756,8 +778,28 @@ void Mapper::leave_out_optional() {
   for (std::size_t i = from(Kind::kDirectConnectGateway); i < net.direct_connect_gateways.size();
        ++i) {
     auto& g = net.direct_connect_gateways[i];
-    drop_refs(label(Kind::kDirectConnectGateway, g), Kind::kDirectConnectGateway, g.vpn_gateways,
-              Kind::kVpnGateway, {Kind::kVpnGateway});
+    const std::string owner = label(Kind::kDirectConnectGateway, g);
+    drop_refs(owner, Kind::kDirectConnectGateway, g.vpn_gateways, Kind::kVpnGateway,
+              {Kind::kVpnGateway});
+    std::erase_if(g.associations, [&](const model::DirectConnectGatewayAssociation& a) {
+      if (is_known(a.gateway, {Kind::kVpnGateway, Kind::kTransitGateway})) return false;
+      rd.diagnostics().gap(Gap::kLeftOut, "", rd.path(), a.at, owner,
+                           "the association of Direct Connect gateway " + owner + " with " +
+                               a.gateway.text +
+                               " is left out: " + why(a.gateway, Kind::kTransitGateway).substr(4));
+      return true;
+    });
+  }
+  for (std::size_t i = from(Kind::kDirectConnectConnection);
+       i < net.direct_connect_connections.size(); ++i) {
+    auto& x = net.direct_connect_connections[i];
+    drop_ref(label(Kind::kDirectConnectConnection, x), Kind::kDirectConnectConnection, x.lag,
+             Kind::kDirectConnectLag, {Kind::kDirectConnectLag});
+  }
+  for (std::size_t i = from(Kind::kDirectConnectLag); i < net.direct_connect_lags.size(); ++i) {
+    auto& lag = net.direct_connect_lags[i];
+    drop_refs(label(Kind::kDirectConnectLag, lag), Kind::kDirectConnectLag, lag.connections,
+              Kind::kDirectConnectConnection, {Kind::kDirectConnectConnection});
   }
   const auto lb_kind = {Kind::kLoadBalancer};
   for (std::size_t i = from(Kind::kLoadBalancer); i < net.load_balancers.size(); ++i) {

@@ -1,6 +1,7 @@
 // Transit gateways with their route tables, attachments, routes, associations and
-// propagations; virtual private and customer gateways, VPN connections and their routes; Direct
-// Connect gateways and their associations (as cloudformation_resources_transit.cc).
+// propagations; virtual private and customer gateways, VPN connections with their tunnels and
+// routes; Direct Connect gateways and their associations (as cloudformation_resources_transit.cc;
+// connections, LAGs and virtual interfaces are in terraform_resources_direct_connect.cc).
 #include <algorithm>
 
 #include "terraform_mapper.h"
@@ -173,6 +174,7 @@ void Mapper::vpn_connection(Res& res) {
   x.customer_gateway = cgw;
   if (static_only) x.static_routes_only = *static_only;
   x.static_routes = std::move(routes);
+  vpn_tunnels(res, x);
   // On a transit gateway the connection's attachment has an id routes and associations use.
   if (auto att = str(res, "transit_gateway_attachment_id"); att && !tgw.empty()) {
     model::TransitGatewayAttachment a;
@@ -182,6 +184,29 @@ void Mapper::vpn_connection(Res& res) {
     a.transit_gateway = tgw;
     a.vpn_connection = {id, res.at};
     net.transit_gateway_attachments.push_back(std::move(a));
+  }
+}
+
+// The two tunnels' inside CIDRs, pre-shared keys and AWS's outside addresses (the provider's
+// tunnel1_* and tunnel2_* attributes; the state holds what AWS chose when not configured).
+void Mapper::vpn_tunnels(Res& res, model::VpnConnection& vpn) {
+  for (const std::string n : {"1", "2"}) {
+    const std::string t = "tunnel" + n + "_";
+    const Value v4 = res.v.get(t + "inside_cidr"), v6 = res.v.get(t + "inside_ipv6_cidr");
+    const Value key = res.v.get(t + "preshared_key"), outside = res.v.get(t + "address");
+    if (v4.absent() && v6.absent() && key.absent() && outside.absent()) continue;
+    model::VpnTunnel tunnel;
+    tunnel.at = !v4.absent()   ? at(v4)
+                : !v6.absent() ? at(v6)
+                               : at_or(key.absent() ? outside : key, res);
+    if (!v4.absent()) {
+      tunnel.inside_cidr = rd.prefix(v4, t + "inside_cidr", Family::kV4);
+    } else if (!v6.absent()) {
+      tunnel.inside_cidr = rd.prefix(v6, t + "inside_ipv6_cidr", Family::kV6);
+    }
+    if (auto k = rd.str(key, t + "preshared_key")) tunnel.pre_shared_key = *k;
+    tunnel.outside_address = rd.address(outside, t + "address", Family::kV4);
+    vpn.tunnels.push_back(std::move(tunnel));
   }
 }
 
@@ -222,7 +247,13 @@ void Mapper::dx_gateway_association(Res& res) {
   const bool tgw = (type && *type == "transitGateway") || gw.text.starts_with("tgw-") ||
                    gw.text.find("aws_ec2_transit_gateway.") != std::string::npos;
   if (tgw) {
-    // The association is an attachment of type direct-connect-gateway on the TGW.
+    // The association, with the prefixes it advertises on the transit VIFs (§2.6), and the
+    // attachment of type direct-connect-gateway it makes on the TGW (what routes and traces use).
+    pending.push_back([this, dx, gw, allowed, at = res.at, address = res.address] {
+      auto i = find(Kind::kDirectConnectGateway, dx, address);
+      if (!i) return;
+      net.direct_connect_gateways[*i].associations.push_back({gw, allowed, at});
+    });
     model::TransitGatewayAttachment a;
     a.id = "tgw-attach-" + id_suffix(dx.text) + "-" + id_suffix(gw.text);
     a.at = res.at;
