@@ -75,9 +75,9 @@ std::string lower(std::string_view s) {
 }
 
 // Keys Batfish reads that cloudtwin does not model, and keys with nothing to model.
-constexpr std::string_view kUnmodelled[] = {"DBInstances",          "DomainStatusList",
-                                            "ElasticsearchDomains", "virtualInterfaces",
-                                            "NetworkFirewalls",     "FirewallPolicies"};
+constexpr std::string_view kUnmodelled[] = {"DBInstances", "DomainStatusList",
+                                            "ElasticsearchDomains", "NetworkFirewalls",
+                                            "FirewallPolicies"};
 constexpr std::string_view kNothingToModel[] = {"AvailabilityZones", "DhcpOptions",
                                                 "Regions",           "InstanceStatuses",
                                                 "PlacementGroups",   "ServiceNames",
@@ -344,6 +344,7 @@ class Snapshot {
     rank_propagated_routes();
     for (auto& p : pending_) p();
     pending_.clear();
+    lag_members();
     // Gateway Load Balancer interfaces are kept for the load balancers' nodes that use them.
     const auto linked =
         elb_.finish([this](const std::string& i) { return gone_instances_.contains(i); });
@@ -391,6 +392,9 @@ class Snapshot {
         {"VpnConnections", &Snapshot::vpn_connection},
         {"directConnectGateways", &Snapshot::dx_gateway},
         {"directConnectGatewayAssociations", &Snapshot::dx_association},
+        {"connections", &Snapshot::dx_connection},
+        {"lags", &Snapshot::dx_lag},
+        {"virtualInterfaces", &Snapshot::dx_virtual_interface},
     };
     return kHandlers;
   }
@@ -1328,6 +1332,20 @@ class Snapshot {
       if (auto p = rd().prefix(r.get("DestinationCidrBlock"), "DestinationCidrBlock"))
         c.static_routes.push_back(*p);
     }
+    // The tunnels' inside CIDRs, pre-shared keys and AWS's outside addresses.
+    for (const auto& t : item.get("Options").get("TunnelOptions").items()) {
+      model::VpnTunnel tunnel;
+      tunnel.at = at(t);
+      if (auto v4 = t.get("TunnelInsideCidr"); !v4.absent()) {
+        tunnel.inside_cidr = rd().prefix(v4, "TunnelInsideCidr", Family::kV4);
+      } else if (auto v6 = t.get("TunnelInsideIpv6Cidr"); !v6.absent()) {
+        tunnel.inside_cidr = rd().prefix(v6, "TunnelInsideIpv6Cidr", Family::kV6);
+      }
+      if (auto k = rd().str(t.get("PreSharedKey"), "PreSharedKey")) tunnel.pre_shared_key = *k;
+      tunnel.outside_address =
+          rd().address(t.get("OutsideIpAddress"), "OutsideIpAddress", Family::kV4);
+      c.tunnels.push_back(std::move(tunnel));
+    }
   }
 
   void dx_gateway(const Value& item) {
@@ -1344,15 +1362,22 @@ class Snapshot {
     Ref dx = ref(item.get("directConnectGatewayId"), "directConnectGatewayId");
     Ref gw = ref(item.get("associatedGateway").get("id"), "id");
     if (item.get("associationState").text() == "disassociated" || dx.empty() || gw.empty()) return;
-    if (item.get("associatedGateway").get("type").text() == "transitGateway")
-      return;  // a TGW attachment
     std::vector<Prefix> allowed;
     for (const auto& p : item.get("allowedPrefixesToDirectConnectGateway").items()) {
       if (auto x = rd().prefix(p.get("cidr"), "cidr")) allowed.push_back(*x);
     }
-    pending_.push_back([this, dx, gw, allowed] {
+    // A transit gateway's: the association with its allowed prefixes (§2.6); the attachment of
+    // type direct-connect-gateway that routes use is in describe-transit-gateway-attachments.
+    // A virtual private gateway's: listed in vpn_gateways, which routes and traces read.
+    const bool tgw = item.get("associatedGateway").get("type").text() == "transitGateway";
+    const Location where = at(item);
+    pending_.push_back([this, dx, gw, allowed, tgw, where] {
       for (auto& g : net_.direct_connect_gateways) {
         if (g.id != dx.text) continue;
+        if (tgw) {
+          g.associations.push_back({gw, allowed, where});
+          return;
+        }
         g.vpn_gateways.push_back(gw);
         g.allowed_prefixes.insert(g.allowed_prefixes.end(), allowed.begin(), allowed.end());
         return;
@@ -1360,6 +1385,190 @@ class Snapshot {
       d_.error(net_.file_of(dx.at), dx.at, dx.text,
                "no DirectConnectGateway `" + dx.text + "` in the snapshot");
     });
+  }
+
+  // ---- Direct Connect connections, LAGs and virtual interfaces (direct-connect.md) ------------
+  // describe-connections, or a member listed by describe-lags. A hosted connection is one a
+  // partner made on its interconnect: it carries the partner's VLAN (a dedicated one has none).
+  std::optional<model::DirectConnectConnection> read_connection(const Value& item) {
+    auto state = item.get("connectionState").text();
+    if (state == "deleted" || state == "rejected") return std::nullopt;
+    auto cid = id(item, "connectionId");
+    if (!cid) return std::nullopt;
+    model::DirectConnectConnection x;
+    x.id = *cid;
+    x.at = at(item);
+    if (auto n = rd().str(item.get("connectionName"), "connectionName")) x.name = *n;
+    if (auto l = rd().str(item.get("location"), "location")) x.location = *l;
+    if (auto b = item.get("bandwidth"); !b.absent()) {
+      x.bandwidth_at = at(b);
+      if (auto s = rd().str(b, "bandwidth")) x.bandwidth = *s;
+    }
+    if (auto v = rd().integer(item.get("vlan"), "vlan", 0, 4095); v && *v > 0) {
+      x.hosted = true;
+      x.vlan = static_cast<std::uint32_t>(*v);
+    }
+    x.lag = ref(item.get("lagId"), "lagId");
+    if (!state.empty()) x.state = std::string(state);
+    read_macsec(item, x);
+    return x;
+  }
+
+  // MACsec (§6): the API lists each key's CKN and the Secrets Manager secret holding the pair;
+  // never the CAK.
+  template <class R>
+  void read_macsec(const Value& item, R& r) {
+    if (auto b = rd().boolean(item.get("macSecCapable"), "macSecCapable")) r.macsec_capable = *b;
+    if (auto m = item.get("encryptionMode"); !m.absent()) {
+      r.encryption_at = at(m);
+      if (auto s = rd().str(m, "encryptionMode")) r.encryption_mode = *s;
+    }
+    for (const auto& k : item.get("macSecKeys").items()) {
+      model::MacsecKey key;
+      key.at = at(k);
+      if (auto s = rd().str(k.get("ckn"), "ckn")) key.ckn = *s;
+      if (auto s = rd().str(k.get("secretARN"), "secretARN")) key.secret_arn = *s;
+      if (auto s = rd().str(k.get("state"), "state"); s && !s->empty()) key.state = *s;
+      r.macsec_keys.push_back(std::move(key));
+    }
+  }
+
+  void dx_connection(const Value& item) {
+    if (auto x = read_connection(item)) net_.direct_connect_connections.push_back(std::move(*x));
+  }
+
+  void dx_lag(const Value& item) {
+    auto state = item.get("lagState").text();
+    if (state == "deleted") return;
+    auto i = add(item, "lagId", net_.direct_connect_lags);
+    if (!i) return;
+    auto& lag = net_.direct_connect_lags[*i];
+    if (auto n = rd().str(item.get("lagName"), "lagName")) lag.name = *n;
+    if (auto l = rd().str(item.get("location"), "location")) lag.location = *l;
+    if (auto b = item.get("connectionsBandwidth"); !b.absent()) {
+      lag.bandwidth_at = at(b);
+      if (auto s = rd().str(b, "connectionsBandwidth")) lag.bandwidth = *s;
+    }
+    if (auto m = rd().integer(item.get("minimumLinks"), "minimumLinks", 0, 4))
+      lag.minimum_links = static_cast<std::uint32_t>(*m);
+    if (!state.empty()) lag.state = std::string(state);
+    read_macsec(item, lag);
+    // Members name their LAG (lagId); one describe-connections does not list is read from here.
+    const std::string lag_id = lag.id;
+    for (const auto& c : item.get("connections").items()) {
+      if (auto x = read_connection(c)) {
+        if (x->lag.empty()) x->lag = {lag_id, x->at};
+        lag_members_.push_back(std::move(*x));
+      }
+    }
+    rd().set_resource(lag_id);
+  }
+
+  // Members describe-lags listed that describe-connections did not.
+  void lag_members() {
+    std::unordered_set<std::string> have;
+    for (const auto& x : net_.direct_connect_connections) have.insert(x.id);
+    for (auto& x : lag_members_) {
+      if (have.insert(x.id).second) net_.direct_connect_connections.push_back(std::move(x));
+    }
+    lag_members_.clear();
+  }
+
+  // "169.254.255.1/30": the BGP peer's address and the length of the link's prefix.
+  std::optional<std::pair<IpAddress, int>> interface_address(const Value& v,
+                                                             std::string_view field) {
+    auto text = rd().str(v, field);
+    if (!text || text->empty()) return std::nullopt;
+    const auto slash = text->find('/');
+    auto address = IpAddress::parse(text->substr(0, slash));
+    int length = -1;
+    if (slash != std::string_view::npos) {
+      const std::string_view digits = text->substr(slash + 1);
+      if (!digits.empty() && digits.size() <= 3 &&
+          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        length = std::stoi(std::string(digits));
+      }
+    }
+    if (!address || length < 0 || length > address->width()) {
+      rd().error(v.offset(), rd().resource(),
+                 "`" + std::string(field) + "`: `" + std::string(*text) +
+                     "` is not an address with its prefix length",
+                 "like 169.254.255.1/30 or 2001:db8::1/125");
+      return std::nullopt;
+    }
+    return std::pair{*address, length};
+  }
+
+  void dx_virtual_interface(const Value& item) {
+    using model::VirtualInterfaceType;
+    auto state = item.get("virtualInterfaceState").text();
+    if (state == "deleted" || state == "rejected") return;
+    auto i = add(item, "virtualInterfaceId", net_.virtual_interfaces);
+    if (!i) return;
+    auto& v = net_.virtual_interfaces[*i];
+    if (auto n = rd().str(item.get("virtualInterfaceName"), "virtualInterfaceName")) v.name = *n;
+    const Value type = item.get("virtualInterfaceType");
+    const auto t = rd().str(type, "virtualInterfaceType");
+    if (t && *t == "private") {
+      v.type = VirtualInterfaceType::kPrivate;
+    } else if (t && *t == "transit") {
+      v.type = VirtualInterfaceType::kTransit;
+    } else if (t && *t == "public") {
+      v.type = VirtualInterfaceType::kPublic;
+    } else if (t) {
+      rd().error(type.offset(), v.id, "unknown virtual interface type `" + std::string(*t) + "`",
+                 "private, transit or public");
+    } else {
+      rd().error(item.offset(), v.id, "a virtual interface needs `virtualInterfaceType`");
+    }
+    v.connection = ref(item.get("connectionId"), "connectionId");
+    if (auto x = item.get("vlan"); !x.absent()) {
+      v.vlan_at = at(x);
+      if (auto n = rd().integer(x, "vlan", 1, 4094)) v.vlan = static_cast<std::uint32_t>(*n);
+    }
+    // `asn` is 0 for an ASN above 2,147,483,647, which `asnLong` holds.
+    const Value asn_long = item.get("asnLong");
+    const Value asn = !asn_long.absent() && asn_long.text() != "0" ? asn_long : item.get("asn");
+    if (!asn.absent()) {
+      v.asn_at = at(asn);
+      if (auto n = rd().integer(asn, asn.key(), 1, 4294967294))
+        v.customer_asn = static_cast<std::uint32_t>(*n);
+    }
+    if (auto f = item.get("addressFamily"); !f.absent()) {
+      auto s = rd().str(f, "addressFamily");
+      if (s && (*s == "ipv4" || *s == "ipv6")) {
+        v.address_family = *s;
+      } else if (s) {
+        rd().error(f.offset(), v.id,
+                   "`addressFamily`: `" + std::string(*s) + "` is not ipv4 or ipv6");
+      }
+    }
+    if (auto a = item.get("amazonAddress"); !a.absent()) v.address_at = at(a);
+    if (auto a = interface_address(item.get("amazonAddress"), "amazonAddress")) {
+      v.amazon_address = a->first;
+      v.peer_prefix_length = a->second;
+    }
+    if (auto c = interface_address(item.get("customerAddress"), "customerAddress")) {
+      v.customer_address = c->first;
+      if (v.amazon_address && c->second != v.peer_prefix_length) {
+        rd().error(item.get("customerAddress").offset(), v.id,
+                   "the peer addresses have different prefix lengths (/" +
+                       std::to_string(v.peer_prefix_length) + " and /" + std::to_string(c->second) +
+                       ")");
+      }
+      v.peer_prefix_length = c->second;
+    }
+    if (auto k = rd().str(item.get("authKey"), "authKey")) v.auth_key = *k;
+    if (auto m = item.get("mtu"); !m.absent()) {
+      v.mtu_at = at(m);
+      if (auto n = rd().integer(m, "mtu", 68, 9216)) v.mtu = static_cast<std::uint32_t>(*n);
+    }
+    v.vpn_gateway = ref(item.get("virtualGatewayId"), "virtualGatewayId");
+    v.direct_connect_gateway = ref(item.get("directConnectGatewayId"), "directConnectGatewayId");
+    for (const auto& p : item.get("routeFilterPrefixes").items()) {
+      if (auto x = rd().prefix(p.get("cidr"), "cidr")) v.route_filter_prefixes.push_back(*x);
+    }
+    if (!state.empty()) v.state = std::string(state);
   }
 
   // ---- finish --------------------------------------------------------------------------------
@@ -1453,6 +1662,7 @@ class Snapshot {
   cloudfront::JsonReader cloudfront_;
   // Gateway Load Balancer interfaces, kept if a load balancer node is linked to one.
   std::vector<model::NetworkInterface> held_enis_;
+  std::vector<model::DirectConnectConnection> lag_members_;   // listed by describe-lags
   std::unordered_map<std::string, std::string> group_pairs_;  // referenced group -> detail
   std::map<std::pair<std::string, std::string>, Index> attachment_side_;  // (id, TGW) -> index
   std::size_t first_vpc_, first_subnet_, first_tgw_;  // this snapshot's resources start here
