@@ -153,12 +153,26 @@ bool Mapper::vpn_connection(const ResourceDecl& r) {
     vgw = p.ref("VpnGatewayId", {Kind::kVpnGateway}, kReq);
   }
   auto static_only = p.boolean("StaticRoutesOnly");
+  Value tunnels = p.get("VpnTunnelOptionsSpecifications");
   if (p.failed()) return p.skip();
   auto& vpn = add(r, n_.vpn_connections, Kind::kVpnConnection);
   vpn.customer_gateway = cgw;
   vpn.vpn_gateway = vgw;
   vpn.transit_gateway = tgw;
   vpn.static_routes_only = static_only.value_or(false);
+  // The tunnels' inside CIDRs and pre-shared keys, as configured (AWS picks what is left out).
+  for (const auto& t : tunnels.items) {
+    Props tp(*this, r, &t);
+    model::VpnTunnel tunnel;
+    tunnel.at = t.at;
+    if (tp.has("TunnelInsideCidr")) {
+      tunnel.inside_cidr = tp.prefix("TunnelInsideCidr", Family::kV4);
+    } else if (tp.has("TunnelInsideIpv6Cidr")) {
+      tunnel.inside_cidr = tp.prefix("TunnelInsideIpv6Cidr", Family::kV6);
+    }
+    if (auto k = tp.text("PreSharedKey")) tunnel.pre_shared_key = *k;
+    vpn.tunnels.push_back(std::move(tunnel));
+  }
   return true;
 }
 
