@@ -70,6 +70,19 @@ Prefix::Prefix(IpAddress address, int length)
                                : IpAddress::v6(address.bits() & mask_of(128, length))),
       length_(static_cast<std::uint8_t>(length)) {}
 
+std::optional<InterfaceAddress> parse_interface_address(std::string_view text) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const auto address = IpAddress::parse(text.substr(0, slash));
+  const std::string_view digits = text.substr(slash + 1);
+  int length = -1;
+  const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), length);
+  if (!address || digits.empty() || digits.size() > 3 || digits.front() == '-' || parsed.ec != std::errc() ||
+      parsed.ptr != digits.data() + digits.size() || length < 0 || length > address->width())
+    return std::nullopt;
+  return InterfaceAddress{*address, length};
+}
+
 std::optional<Prefix> Prefix::parse(std::string_view text, bool strict) {
   auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;

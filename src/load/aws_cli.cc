@@ -1479,24 +1479,15 @@ class Snapshot {
                                                              std::string_view field) {
     auto text = rd().str(v, field);
     if (!text || text->empty()) return std::nullopt;
-    const auto slash = text->find('/');
-    auto address = IpAddress::parse(text->substr(0, slash));
-    int length = -1;
-    if (slash != std::string_view::npos) {
-      const std::string_view digits = text->substr(slash + 1);
-      if (!digits.empty() && digits.size() <= 3 &&
-          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        length = std::stoi(std::string(digits));
-      }
-    }
-    if (!address || length < 0 || length > address->width()) {
+    const auto parsed = parse_interface_address(*text);
+    if (!parsed) {
       rd().error(v.offset(), rd().resource(),
                  "`" + std::string(field) + "`: `" + std::string(*text) +
                      "` is not an address with its prefix length",
                  "like 169.254.255.1/30 or 2001:db8::1/125");
       return std::nullopt;
     }
-    return std::pair{*address, length};
+    return std::pair{parsed->address, parsed->length};
   }
 
   void dx_virtual_interface(const Value& item) {

@@ -106,21 +106,13 @@ void read_macsec(Fields& f, R& r) {
 std::optional<std::pair<IpAddress, int>> read_interface_address(Value v) {
   auto text = v.text();
   if (!text) return std::nullopt;
-  const auto slash = text->find('/');
-  auto address = IpAddress::parse(std::string_view(*text).substr(0, slash));
-  int length = -1;
-  if (slash != std::string::npos) {
-    const std::string digits = text->substr(slash + 1);
-    if (!digits.empty() && digits.size() <= 3 &&
-        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      length = std::stoi(digits);
-  }
-  if (!address || length < 0 || length > address->width()) {
+  const auto parsed = parse_interface_address(*text);
+  if (!parsed) {
     v.error("`" + *text + "` is not an address with its prefix length",
             "like 169.254.255.1/30 or 2001:db8::1/125");
     return std::nullopt;
   }
-  return std::pair{*address, length};
+  return std::pair{parsed->address, parsed->length};
 }
 
 }  // namespace

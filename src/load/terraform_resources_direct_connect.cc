@@ -138,24 +138,15 @@ std::optional<std::pair<IpAddress, int>> Mapper::interface_address(Res& res,
   Value v = res.v.get(attr);
   auto text = rd.str(v, attr);
   if (!text || text->empty()) return std::nullopt;
-  const auto slash = text->find('/');
-  auto address = IpAddress::parse(text->substr(0, slash));
-  int length = -1;
-  if (slash != std::string_view::npos) {
-    const std::string_view digits = text->substr(slash + 1);
-    if (!digits.empty() && digits.size() <= 3 &&
-        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      length = std::stoi(std::string(digits));
-    }
-  }
-  if (!address || length < 0 || length > address->width()) {
+  const auto parsed = parse_interface_address(*text);
+  if (!parsed) {
     rd.error(v.offset(), rd.resource(),
              "`" + std::string(attr) + "`: `" + std::string(*text) +
                  "` is not an address with its prefix length",
              "like 169.254.255.1/30 or 2001:db8::1/125");
     return std::nullopt;
   }
-  return std::pair{*address, length};
+  return std::pair{parsed->address, parsed->length};
 }
 
 // aws_dx_{private,transit,public}_virtual_interface and the hosted_* ones a connection's owner

@@ -47,6 +47,18 @@ TEST(Prefix, ParseClearsHostBitsUnlessStrict) {
   EXPECT_FALSE(Prefix::parse("10.0.1.7/24", /*strict=*/true));
 }
 
+// BGP peer addresses (direct-connect.md §2.5): the host bits stay, the length is the link's.
+TEST(InterfaceAddress, KeepsTheHostAndTheLength) {
+  const auto a = parse_interface_address("169.254.255.1/30");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->address, *IpAddress::parse("169.254.255.1"));
+  EXPECT_EQ(a->length, 30);
+  EXPECT_EQ(parse_interface_address("2001:db8::1/125")->length, 125);
+  for (const char* bad : {"169.254.255.1", "169.254.255.1/", "169.254.255.1/33", "169.254.255.1/-0",
+                          "169.254.255.1/3a", "169.254.255.1/0030", "x/30", "2001:db8::1/129", ""})
+    EXPECT_FALSE(parse_interface_address(bad)) << bad;
+}
+
 TEST(Prefix, RejectsOutOfRangeLengths) {
   EXPECT_FALSE(Prefix::parse("10.0.0.0/33"));
   EXPECT_FALSE(Prefix::parse("10.0.0.0/-1"));

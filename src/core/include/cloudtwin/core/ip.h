@@ -77,6 +77,15 @@ class Prefix {
   std::uint8_t length_ = 0;
 };
 
+// An interface address with the length of its link's prefix, host bits kept
+// ("169.254.255.1/30", "2001:db8::1/125"), as BGP peer addresses are written; nullopt if the text
+// is not one.
+struct InterfaceAddress {
+  IpAddress address;
+  int length = 0;
+};
+[[nodiscard]] std::optional<InterfaceAddress> parse_interface_address(std::string_view text);
+
 // Well-known ranges AWS treats specially.
 bool is_rfc1918(IpAddress a);
 bool is_rfc6598(IpAddress a);  // 100.64.0.0/10, carrier-grade NAT
