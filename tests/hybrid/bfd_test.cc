@@ -579,6 +579,9 @@ TEST(BfdSessions, ASilentPeerIsDetectedWithinTheDetectionTime) {
   ASSERT_TRUE(pair.start());
   ASSERT_TRUE(pair.both(State::kUp));
   ASSERT_TRUE(wait_for([&] { return pair.a.info().detection_time == Micros{900'000}; }, 10s));
+  // Not right after the Poll packet that set 900 ms: a stop at a random point of the cycle.
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(pair.a.info().state, State::kUp);
   auto stopped = std::chrono::steady_clock::now();
   pair.b.sessions.stop(/*admin_down=*/false);  // falls silent, as a failed path does
   ASSERT_TRUE(wait_for([&] { return pair.a.info().state == State::kDown; }, 10s));
@@ -589,7 +592,7 @@ TEST(BfdSessions, ASilentPeerIsDetectedWithinTheDetectionTime) {
   EXPECT_TRUE(down->first.path_failed());
   EXPECT_EQ(pair.a.info().counters.detection_timeouts, 1u);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(down->second - stopped);
-  // The last packet came at most one interval before the stop: 900 ms to 1.2 s plus
+  // The last packet came up to one interval (300 ms) before the stop: 600-900 ms plus
   // scheduling. Asserted loosely (a loaded machine), printed for docs/hybrid.md.
   EXPECT_LT(ms, 5s);
   std::cout << "[ detect   ] silent peer detected " << ms.count() << " ms after it stopped\n";
@@ -801,6 +804,7 @@ TEST(BfdBirdInterop, SessionComesUpAndEachSideDetectsTheOthersLoss) {
   ASSERT_TRUE(ours.sessions.start());
   ASSERT_TRUE(wait_for([&] { return ours.info().state == State::kUp; }, 15s)) << bird.log();
   ASSERT_TRUE(wait_for([&] { return ours.info().detection_time == Micros{900'000}; }, 10s));
+  std::this_thread::sleep_for(1s);
   auto stopped = std::chrono::steady_clock::now();
   bird.bird.stop();
   ASSERT_TRUE(wait_for([&] { return ours.info().state == State::kDown; }, 10s));
@@ -809,6 +813,98 @@ TEST(BfdBirdInterop, SessionComesUpAndEachSideDetectsTheOthersLoss) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(down->second - stopped);
   std::cout << "[ detect   ] BIRD stopped (SIGTERM), Down after " << ms.count()
             << " ms with diagnostic '" << bfd::diagnostic_name(down->first.diagnostic) << "'\n";
+}
+
+// RFC 5881 single hop for real: BIRD in a network namespace of its own at the far end of a veth
+// pair, we at the near end (169.254.x.1/30 and .2/30, as a Direct Connect VIF is addressed),
+// both on port 3784 with TTL 255 required. Needs root and iproute2; the namespace (and the
+// veth with it) is deleted at the end.
+class VethNamespace {
+ public:
+  VethNamespace() {
+    int pid = getpid();
+    ns_ = "ctbfd" + std::to_string(pid);
+    near_ = "ctb" + std::to_string(pid) + "a";
+    far_ = "ctb" + std::to_string(pid) + "b";
+    std::string net = "169.254." + std::to_string(20 + pid % 200) + ".";
+    near_address_ = net + "1";
+    far_address_ = net + "2";
+    ok_ = run("ip netns add " + ns_) &&
+          run("ip link add " + near_ + " type veth peer name " + far_ + " netns " + ns_) &&
+          run("ip addr add " + near_address_ + "/30 dev " + near_) &&
+          run("ip link set " + near_ + " up") &&
+          run("ip -n " + ns_ + " addr add " + far_address_ + "/30 dev " + far_) &&
+          run("ip -n " + ns_ + " link set " + far_ + " up") &&
+          run("ip -n " + ns_ + " link set lo up");
+  }
+  ~VethNamespace() { run("ip netns del " + ns_); }
+  VethNamespace(const VethNamespace&) = delete;
+  VethNamespace& operator=(const VethNamespace&) = delete;
+  [[nodiscard]] bool ok() const { return ok_; }
+  const std::string& ns() const { return ns_; }
+  const std::string& far() const { return far_; }
+  const std::string& near_address() const { return near_address_; }
+  const std::string& far_address() const { return far_address_; }
+
+ private:
+  static bool run(const std::string& command) {
+    return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
+  }
+  std::string ns_, near_, far_, near_address_, far_address_;
+  bool ok_ = false;
+};
+
+TEST(BfdBirdInterop, SingleHopWithTtl255OverAVethPair) {
+  if (!executable(kBird) || !executable(kBirdc)) {
+    GTEST_SKIP() << "BIRD 2 not installed (Debian package bird2; scripts/install-deps)";
+  }
+  if (getuid() != 0 || !executable("/usr/sbin/ip")) {
+    GTEST_SKIP() << "needs root and iproute2 to make a network namespace for BIRD";
+  }
+  VethNamespace veth;
+  if (!veth.ok()) GTEST_SKIP() << "could not make a network namespace and veth pair";
+  TempDir dir;
+  dir.write("bird.conf", "log \"" + dir.file("bird.log") +
+                             "\" all;\n"
+                             "router id 192.0.2.254;\n"
+                             "protocol device { }\n"
+                             "protocol bfd customer {\n"
+                             "  interface \"" +
+                             veth.far() +
+                             "\" { min rx interval 300 ms; min tx interval 300 ms; "
+                             "multiplier 3; };\n"
+                             "  neighbor " +
+                             veth.near_address() + " dev \"" + veth.far() + "\" local " +
+                             veth.far_address() + ";\n}\n");
+  ChildProcess bird;
+  ASSERT_TRUE(
+      bird.start({"/usr/sbin/ip", "netns", "exec", veth.ns(), kBird, "-c", dir.file("bird.conf"),
+                  "-s", dir.file("bird.ctl"), "-P", dir.file("bird.pid"), "-f"},
+                 dir.file("bird.out")));
+  Side ours;
+  auto r = ours.sessions.add(
+      BfdConfig{"dxvif-veth", A(veth.near_address().c_str()), A(veth.far_address().c_str())});
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  ours.id = r.id;
+  ASSERT_TRUE(ours.sessions.start());
+  auto log = [&] { return dir.read("bird.log") + dir.read("bird.out"); };
+  ASSERT_TRUE(wait_for([&] { return ours.info().state == State::kUp; }, 15s)) << log();
+  ASSERT_TRUE(wait_for([&] { return ours.info().detection_time == Micros{900'000}; }, 10s));
+  std::string shown =
+      command_output(std::string(kBirdc) + " -s " + dir.file("bird.ctl") + " show bfd sessions");
+  EXPECT_NE(shown.find(" Up "), std::string::npos) << shown;
+  // BIRD's packets arrived with TTL 255 (none discarded), ours were accepted by BIRD's check.
+  EXPECT_EQ(ours.info().counters.packets_discarded, 0u) << ours.info().last_discard;
+  std::this_thread::sleep_for(1s);
+  auto stopped = std::chrono::steady_clock::now();
+  bird.stop();
+  ASSERT_TRUE(wait_for([&] { return ours.info().state == State::kDown; }, 10s));
+  auto down = ours.log.find(State::kDown);
+  ASSERT_TRUE(down);
+  EXPECT_TRUE(down->first.path_failed());
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(down->second - stopped);
+  std::cout << "[ detect   ] single-hop BIRD stopped, Down after " << ms.count() << " ms ('"
+            << bfd::diagnostic_name(down->first.diagnostic) << "')\n";
 }
 
 }  // namespace
