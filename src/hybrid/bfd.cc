@@ -95,9 +95,10 @@ std::vector<std::string> validate(const BfdConfig& c) {
   if (c.local_address.family() != c.peer_address.family()) {
     errors.push_back("local and peer addresses of different families");
   }
-  // RFC 5880 §6.8.1: bfd.DesiredMinTxInterval must be nonzero; both travel in 32 bits.
-  if (c.desired_min_tx.count() <= 0 || c.desired_min_tx > kMaxInterval) {
-    errors.push_back("desired_min_tx must be 1 us to 4294.967295 s");
+  // RFC 5880 §6.8.1: bfd.DesiredMinTxInterval must be nonzero; both travel in 32 bits. Below
+  // 1 ms a user-space timer cannot keep it (and jitter would round it to nothing).
+  if (c.desired_min_tx < std::chrono::milliseconds(1) || c.desired_min_tx > kMaxInterval) {
+    errors.push_back("desired_min_tx must be 1 ms to 4294.967295 s");
   }
   if (c.required_min_rx.count() < 0 || c.required_min_rx > kMaxInterval) {
     errors.push_back("required_min_rx must be 0 to 4294.967295 s");

@@ -703,6 +703,8 @@ TEST(BfdSessions, RefusesBadConfigurationsAndDuplicates) {
   zero.multiplier = 3;
   zero.desired_min_tx = Micros{0};
   EXPECT_FALSE(s.add(zero).ok());
+  zero.desired_min_tx = Micros{999};  // below what a user-space timer keeps
+  EXPECT_FALSE(s.add(zero).ok());
   BfdConfig good{"x", kLoopback, kLoopback};
   good.local_port = free_udp_port(kLoopback);
   good.peer_port = good.local_port;

@@ -42,7 +42,8 @@ struct BfdConfig {
   std::uint16_t peer_port = 0;
 };
 
-// What add() refuses: mixed families, a zero or oversized interval, multiplier 0.
+// What add() refuses: mixed families, desired_min_tx below 1 ms, an interval past 32 bits of
+// microseconds, multiplier 0.
 [[nodiscard]] std::vector<std::string> validate(const BfdConfig& config);
 
 struct BfdCounters {
