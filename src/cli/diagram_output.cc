@@ -338,8 +338,8 @@ class Builder {
       link(id_of("vpn", i), id_of("cgw", vpn.customer_gateway.index));
     }
     for (Index i = 0; i < n_.direct_connect_gateways.size(); ++i) {
-      for (const auto& vgw : n_.direct_connect_gateways[i].vpn_gateways)
-        link(id_of("vgw", vgw.index), id_of("dxgw", i));
+      for (Index vgw : n_.direct_connect_gateways[i].associated_vpn_gateways())
+        link(id_of("vgw", vgw), id_of("dxgw", i));
     }
     for (Index i = 0; i < n_.on_premises_networks.size(); ++i) {
       const auto& net = n_.on_premises_networks[i];

@@ -46,6 +46,8 @@ class Finalizer final : public FinalizeContext {
     finalize_route53(*this);
     finalize_cloudfront(*this);
     finalize_direct_connect(*this);
+    // After finalize_direct_connect(): Direct Connect gateways' associations are resolved.
+    propagate_vpn_gateway_routes();
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -940,6 +942,14 @@ class Finalizer final : public FinalizeContext {
       };
       for (const auto& b : v.cidr_blocks) add_local(b);
       for (const auto& b : v.ipv6_cidr_blocks) add_local(b);
+    }
+  }
+
+  // Routes propagated from virtual private gateways join each table's effective routes, then
+  // every table gets its lookup index.
+  void propagate_vpn_gateway_routes() {
+    for (auto& rt : n_.route_tables) {
+      if (!rt.vpc.resolved()) continue;
       add_propagated_routes(rt);
       rt.lookup = PrefixTrie<std::uint32_t>();
       for (std::uint32_t i = 0; i < rt.effective.size(); ++i) {
@@ -1064,10 +1074,7 @@ class Finalizer final : public FinalizeContext {
         }
       }
       for (Index g = 0; g < n_.direct_connect_gateways.size(); ++g) {
-        const auto& dx = n_.direct_connect_gateways[g];
-        bool associated = std::any_of(dx.vpn_gateways.begin(), dx.vpn_gateways.end(),
-                                      [&](const Ref& r) { return r.index == vgw; });
-        if (!associated) continue;
+        if (!n_.direct_connect_gateways[g].associated_with_vpn_gateway(vgw)) continue;
         for (const auto& onprem : n_.on_premises_networks) {
           for (const auto& ref : onprem.direct_connect_gateways) {
             if (ref.index != g) continue;

@@ -113,6 +113,20 @@ std::optional<VpcEndpointType> parse_vpc_endpoint_type(std::string_view text) {
   return std::nullopt;
 }
 
+bool DirectConnectGateway::associated_with_vpn_gateway(Index vgw) const {
+  return std::any_of(associations.begin(), associations.end(), [&](const auto& a) {
+    return a.gateway_kind == Kind::kVpnGateway && a.gateway.resolved() && a.gateway.index == vgw;
+  });
+}
+
+std::vector<Index> DirectConnectGateway::associated_vpn_gateways() const {
+  std::vector<Index> out;
+  for (const auto& a : associations) {
+    if (a.gateway_kind == Kind::kVpnGateway && a.gateway.resolved()) out.push_back(a.gateway.index);
+  }
+  return out;
+}
+
 bool Vpc::contains(IpAddress a) const {
   const auto& blocks = a.is_v4() ? cidr_blocks : ipv6_cidr_blocks;
   return std::any_of(blocks.begin(), blocks.end(), [&](const Prefix& p) { return p.contains(a); });

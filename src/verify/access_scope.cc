@@ -323,8 +323,7 @@ class ScopeCheck {
                  uses_vpn(
                      o, [&](const model::VpnConnection& v) { return v.vpn_gateway.index == i; }) ||
                  uses_dx(o, [&](const model::DirectConnectGateway& g) {
-                   return std::any_of(g.vpn_gateways.begin(), g.vpn_gateways.end(),
-                                      [&](const model::Ref& r) { return r.index == i; });
+                   return g.associated_with_vpn_gateway(i);
                  });
         });
         return;

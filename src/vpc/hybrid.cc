@@ -64,10 +64,7 @@ void Walker::vpn_gateway_egress(Index vpc, Index g, Packet h, const model::Route
     if (c.length > best.length || (c.length == best.length && c.rank < best.rank)) best = c;
   };
   for (Index d = 0; d < n_.direct_connect_gateways.size(); ++d) {
-    const auto& dx = n_.direct_connect_gateways[d];
-    bool associated = std::any_of(dx.vpn_gateways.begin(), dx.vpn_gateways.end(),
-                                  [&](const model::Ref& r) { return r.index == g; });
-    if (!associated) continue;
+    if (!n_.direct_connect_gateways[d].associated_with_vpn_gateway(g)) continue;
     for (const auto& net : n_.on_premises_networks) {
       bool behind =
           std::any_of(net.direct_connect_gateways.begin(), net.direct_connect_gateways.end(),
@@ -176,12 +173,11 @@ void Walker::on_premises_egress(Index o, Packet h) {
   for (const auto& ref : net.direct_connect_gateways) {
     if (!ref.resolved()) continue;
     const auto& dx = n_.direct_connect_gateways[ref.index];
-    for (const auto& vgw_ref : dx.vpn_gateways) {
-      if (!vgw_ref.resolved()) continue;
-      const auto& vgw = n_.vpn_gateways[vgw_ref.index];
+    for (Index g : dx.associated_vpn_gateways()) {
+      const auto& vgw = n_.vpn_gateways[g];
       if (vgw.vpc.resolved() && n_.vpcs[vgw.vpc.index].contains(h.dst)) {
         hop("DirectConnectGateway", dx.id, dx.name, "", std::nullopt, "");
-        vpn_gateway_ingress(vgw_ref.index, h);
+        vpn_gateway_ingress(g, h);
         return;
       }
     }

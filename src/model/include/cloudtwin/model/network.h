@@ -362,6 +362,12 @@ struct DirectConnectGateway : Resource {
   std::vector<Prefix> allowed_prefixes;
   std::vector<DirectConnectGatewayAssociation> associations;  // finalize() adds vpn_gateways'
   Location asn_at;
+
+  // After finalize(): whether an association (written under `associations` or implied by
+  // `vpn_gateways`) joins it to virtual private gateway `vgw`. What routes and traces read.
+  [[nodiscard]] bool associated_with_vpn_gateway(Index vgw) const;
+  // After finalize(): the virtual private gateways of its associations, in their order.
+  [[nodiscard]] std::vector<Index> associated_vpn_gateways() const;
 };
 
 // A network outside AWS (a data centre, an office) reached over VPN connections or Direct
