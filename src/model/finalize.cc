@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "cloudtwin/model/hybrid_routes.h"
 #include "cloudtwin/model/id_table.h"
 #include "cloudtwin/model/network.h"
 #include "finalize_context.h"
@@ -47,7 +48,7 @@ class Finalizer final : public FinalizeContext {
     finalize_cloudfront(*this);
     finalize_direct_connect(*this);
     // After finalize_direct_connect(): Direct Connect gateways' associations are resolved.
-    propagate_vpn_gateway_routes();
+    propagate_vpn_gateway_routes(n_);
     check_security_group_references();
     release_spare_capacity();
     build_id_index();
@@ -945,19 +946,6 @@ class Finalizer final : public FinalizeContext {
     }
   }
 
-  // Routes propagated from virtual private gateways join each table's effective routes, then
-  // every table gets its lookup index.
-  void propagate_vpn_gateway_routes() {
-    for (auto& rt : n_.route_tables) {
-      if (!rt.vpc.resolved()) continue;
-      add_propagated_routes(rt);
-      rt.lookup = PrefixTrie<std::uint32_t>();
-      for (std::uint32_t i = 0; i < rt.effective.size(); ++i) {
-        rt.lookup.insert(*rt.effective[i].destination, i);
-      }
-    }
-  }
-
   void check_route(RouteTable& rt, const Route& route) {
     check_route_shape(rt, route);
     if (!route.target.resolved()) return;
@@ -1042,45 +1030,6 @@ class Finalizer final : public FinalizeContext {
         error(rt, route.at, "a gateway route table can only target local, a network interface or an endpoint");
       } else if (!is_block && !is_subnet) {
         error(rt, route.at, "a gateway route table can only route the VPC CIDR or an entire subnet CIDR");
-      }
-    }
-  }
-
-  void add_propagated_routes(RouteTable& rt) {
-    for (const auto& vgw_ref : rt.propagating_vgws) {
-      if (!vgw_ref.resolved()) continue;
-      Index vgw = vgw_ref.index;
-      auto add = [&](const Prefix& p, RouteOrigin origin) {
-        Route r;
-        r.destination = p;
-        r.target_kind = TargetKind::kVpnGateway;
-        r.target = {n_.vpn_gateways[vgw].id, vgw_ref.at, vgw};
-        r.origin = origin;
-        r.at = vgw_ref.at;
-        r.implicit = true;
-        rt.effective.push_back(r);
-      };
-      for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
-        const auto& vpn = n_.vpn_connections[c];
-        if (vpn.vpn_gateway.index != vgw || vpn.state != "available") continue;
-        for (const auto& p : vpn.static_routes) add(p, RouteOrigin::kPropagatedVpnStatic);
-        if (vpn.static_routes_only) continue;
-        for (const auto& onprem : n_.on_premises_networks) {
-          if (onprem.implied) continue;  // parties, not BGP announcements
-          for (const auto& ref : onprem.vpn_connections) {
-            if (ref.index != c) continue;
-            for (const auto& p : onprem.cidrs) add(p, RouteOrigin::kPropagatedVpnBgp);
-          }
-        }
-      }
-      for (Index g = 0; g < n_.direct_connect_gateways.size(); ++g) {
-        if (!n_.direct_connect_gateways[g].associated_with_vpn_gateway(vgw)) continue;
-        for (const auto& onprem : n_.on_premises_networks) {
-          for (const auto& ref : onprem.direct_connect_gateways) {
-            if (ref.index != g) continue;
-            for (const auto& p : onprem.cidrs) add(p, RouteOrigin::kPropagatedDirectConnect);
-          }
-        }
       }
     }
   }

@@ -22,6 +22,7 @@
 #include "cloudtwin/model/resource.h"
 #include "cloudtwin/model/cloudfront.h"
 #include "cloudtwin/model/direct_connect.h"
+#include "cloudtwin/model/learned_routes.h"
 #include "cloudtwin/model/route53.h"
 #include "cloudtwin/model/sorted_index.h"
 
@@ -383,11 +384,6 @@ struct OnPremisesNetwork : Resource {
   bool implied = false;
 };
 
-struct ResourceKey {
-  Kind kind;
-  Index index;
-};
-
 // Another name for a resource, usable wherever an id is expected: a CloudFormation logical id,
 // a Terraform address (`module.vpc.aws_subnet.private[0]`) or a Name tag besides its name.
 struct Alias {
@@ -449,6 +445,9 @@ struct Network {
   std::vector<DirectConnectConnection> direct_connect_connections;
   std::vector<DirectConnectLag> direct_connect_lags;
   std::vector<VirtualInterface> virtual_interfaces;
+  // Routes the customer's routers announced on the BGP sessions (`cloudtwin routes --json`);
+  // when none were given, on-premises networks' CIDRs stand in for them.
+  LearnedRoutes learned_routes;
 
   // derived lookups, built by finalize()
   // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,

@@ -80,6 +80,12 @@ struct Ref {
   [[nodiscard]] bool resolved() const { return index != kNone; }
 };
 
+// A resource of a network: its kind and its index in the network's list of that kind.
+struct ResourceKey {
+  Kind kind;
+  Index index;
+};
+
 struct Resource {
   std::string id;
   std::string name;  // the Name tag, or the logical name used in the source
