@@ -124,6 +124,8 @@ std::vector<Prefix> ipv4_prefixes(const model::Network& n, const std::vector<boo
   for (const auto& o : n.on_premises_networks) {
     for (const auto& p : o.cidrs) add(p);
   }
+  // What virtual private gateways choose among (model/hybrid_routes.h).
+  for (const auto& r : n.learned_routes.routes) add(r.prefix);
   for (const auto& g : n.nat_gateways) {
     add_host(g.private_ip);
     add_host(g.public_ip);

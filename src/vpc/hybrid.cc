@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cloudtwin/model/hybrid_routes.h"
 #include "walker.h"
 
 namespace cloudtwin::vpc::detail {
@@ -48,6 +49,10 @@ void Walker::vpn_gateway_egress(Index vpc, Index g, Packet h, const model::Route
   }
   hop("VPNGateway", vgw.id, vgw.name, "egress", std::nullopt, "");
   tested(h, AddressField::kDst, network_prefixes());
+  if (n_.learned_routes.given) {
+    vpn_gateway_learned_egress(g, h);
+    return;
+  }
   // direct-connect.md §1.2: the longest prefix the gateway learned, then Direct Connect over
   // VPN static routes over VPN BGP routes. A VPN that is down has withdrawn its routes.
   struct Choice {
@@ -101,6 +106,96 @@ void Walker::vpn_gateway_egress(Index vpc, Index g, Packet h, const model::Route
          "no VPN connection or Direct Connect gateway of " + vgw.id + " leads to " + h.dst.str(),
          "");
   }
+}
+
+// direct-connect.md §1.2, §1.4, §2.1 over the routes the gateway learned (model/hybrid_routes.h):
+// the trace names the session the packet leaves on and why it won.
+void Walker::vpn_gateway_learned_egress(Index g, Packet h) {
+  const auto& vgw = n_.vpn_gateways[g];
+  auto d = model::select_vpn_gateway_route(n_, g, h.dst);
+  if (!d) {
+    // A VPN connection that is down has withdrawn its routes (and static routes).
+    for (Index c = 0; c < n_.vpn_connections.size(); ++c) {
+      const auto& vpn = n_.vpn_connections[c];
+      if (vpn.vpn_gateway.index == g && vpn.state != "available" &&
+          on_premises_behind_vpn(c, h.dst) != kNone) {
+        vpn_to_on_premises(c, h, false);  // explains BAD_STATE_VPN
+        return;
+      }
+    }
+    drop("NO_ROUTE_TO_DESTINATION", "VPNGateway", vgw.id, "egress",
+         "virtual private gateway " + vgw.id + " has no route to " + h.dst.str() +
+             ": no route covering it was learned on its virtual interfaces or VPN tunnels, and no "
+             "static VPN route covers it",
+         "announce a prefix that covers " + h.dst.str() + " from the customer router");
+    return;
+  }
+  const auto& r = d->route;
+  std::string why = r.prefix.str() + " from " + model::hybrid_route_source_name(r.source);
+  if (d->candidates > 1) why += "; " + d->why;
+  if (r.source == model::HybridRouteSource::kDirectConnect) {
+    const auto& vif = n_.virtual_interfaces[r.session.index];
+    std::string peer = vif.customer_address ? " (" + vif.customer_address->str() + ")" : "";
+    hop("VirtualInterface", vif.id, vif.name, "", std::nullopt,
+        "session " + vif.id + peer + ": " + why);
+    Index o = kNone;
+    if (r.direct_connect_gateway != kNone) {
+      const auto& dx = n_.direct_connect_gateways[r.direct_connect_gateway];
+      hop("DirectConnectGateway", dx.id, dx.name, "", std::nullopt, "");
+      o = on_premises_behind_dx(r.direct_connect_gateway, h.dst);
+    } else {
+      // No on-premises network names a virtual interface attached to the gateway itself: any
+      // that holds the address (docs/hybrid-routing.md).
+      for (Index i = 0; i < n_.on_premises_networks.size() && o == kNone; ++i) {
+        if (contains_any(n_.on_premises_networks[i].cidrs, h.dst)) o = i;
+      }
+    }
+    if (o == kNone) {
+      beyond_customer_router("VirtualInterface", vif.id, "virtual interface " + vif.id, h);
+      return;
+    }
+    arrive_on_premises(o, h);
+    return;
+  }
+  const auto& vpn = n_.vpn_connections[r.session.index];
+  std::string note = "static route " + why;
+  if (r.tunnel >= 0) {
+    std::string peer;
+    if (r.learned && r.learned->next_hop) {
+      peer = " (" + r.learned->next_hop->str() + ")";
+    } else if (static_cast<std::size_t>(r.tunnel) < vpn.tunnels.size() &&
+               vpn.tunnels[static_cast<std::size_t>(r.tunnel)].inside_cidr) {
+      // The customer gateway's inside address: the second of the tunnel's /30.
+      const auto& inside = *vpn.tunnels[static_cast<std::size_t>(r.tunnel)].inside_cidr;
+      if (inside.family() == Family::kV4)
+        peer = " (" + IpAddress::v4(static_cast<std::uint32_t>(inside.address().bits()) + 2).str() +
+               ")";
+    }
+    note = "tunnel " + std::to_string(r.tunnel + 1) + peer + ": " + why;
+  }
+  hop("VPNConnection", vpn.id, vpn.name, "", std::nullopt, note);
+  if (vpn.customer_gateway.resolved()) {
+    const auto& cgw = n_.customer_gateways[vpn.customer_gateway.index];
+    hop("CustomerGateway", cgw.id, cgw.name, "", std::nullopt, "");
+  }
+  Index o = on_premises_behind_vpn(r.session.index, h.dst);
+  if (o == kNone) {
+    beyond_customer_router("VPNConnection", vpn.id, "VPN connection " + vpn.id, h);
+    return;
+  }
+  arrive_on_premises(o, h);
+}
+
+// A learned route leads out of AWS to an address no on-premises network behind the session holds:
+// the customer's router announced it, but what is beyond is not in the model, so the verdict is
+// inconclusive rather than a guess (docs/hybrid-routing.md).
+void Walker::beyond_customer_router(const char* type, const std::string& id,
+                                    const std::string& what, const Packet& h) {
+  unknown(true, "UNSUPPORTED_COMPONENT", type, id, "",
+          "the packet leaves AWS on " + what +
+              " to the customer router, which announced a route to " + h.dst.str() +
+              ", but no on-premises network behind it holds " + h.dst.str(),
+          "describe the network that holds " + h.dst.str() + " in on_premises_networks");
 }
 
 Index Walker::on_premises_behind_vpn(Index vpn, IpAddress a) const {

@@ -149,6 +149,10 @@ std::vector<Prefix> Walker::network_prefixes() const {
   for (const auto& c : n_.vpn_connections) {
     out.insert(out.end(), c.static_routes.begin(), c.static_routes.end());
   }
+  // What virtual private gateways choose among (model/hybrid_routes.h).
+  if (n_.learned_routes.given) {
+    for (const auto& r : n_.learned_routes.routes) out.push_back(r.prefix);
+  }
   for (const auto& t : n_.transit_gateway_route_tables) {
     for (const auto& r : t.effective) out.push_back(r.destination);
   }

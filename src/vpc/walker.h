@@ -275,6 +275,9 @@ class Walker {
 
   // ---- VPN gateway, VPN, Direct Connect, on-premises networks (hybrid.cc) -------------------
   void vpn_gateway_egress(Index vpc, Index g, Packet h, const model::RouteTable& rt);
+  void vpn_gateway_learned_egress(Index g, Packet h);
+  void beyond_customer_router(const char* type, const std::string& id, const std::string& what,
+                              const Packet& h);
   Index on_premises_behind_vpn(Index vpn, IpAddress a) const;
   Index on_premises_behind_dx(Index dx, IpAddress a) const;
   void vpn_to_on_premises(Index c, Packet h, bool via_transit_gateway);
