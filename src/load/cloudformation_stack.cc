@@ -251,13 +251,14 @@ void Stack::gap(Gap g, std::string key, Location at, const std::string& resource
   diagnostics_.gap(g, std::move(key), path_, at, resource, std::move(message), std::move(hint));
 }
 
-void Stack::missing_name(std::string_view name, std::string_view what, Location at) {
+void Stack::missing_name(std::string_view name, std::string_view what, Location at,
+                         const std::string& resource) {
   if (!reported_missing_.insert({at.line, at.column}).second) return;
   std::vector<std::string_view> names;
   for (const auto& r : resources_) names.push_back(r.logical_id);
   for (const auto& p : parameters_) names.push_back(p.name);
   const std::string best = closest_match(name, names);
-  error(at, "",
+  error(at, resource,
         std::string(what) + " names `" + std::string(name) +
             "`, which is neither a resource nor a parameter of this template",
         best.empty() ? "declare it under Resources or Parameters" : "did you mean `" + best + "`?");
@@ -657,7 +658,7 @@ void Stack::check_dependencies() {
     if (it != resource_index_.end()) {
       edges[from].push_back({it->second, at});
     } else if (must_exist && !is_parameter(name) && !name.starts_with("AWS::")) {
-      missing_name(name, what, at);
+      missing_name(name, what, at, resources_[from].logical_id);
     }
   };
   for (std::size_t i = 0; i < resources_.size(); ++i) {

@@ -150,8 +150,10 @@ class Stack {
                                          std::string_view rule_group_type) const;
   void check_functions(const yaml::Node& root);
   void check_dependencies();
-  // A Ref, GetAtt or DependsOn naming nothing: reported once per location.
-  void missing_name(std::string_view name, std::string_view what, Location at);
+  // A Ref, GetAtt or DependsOn naming nothing: reported once per location, with the logical id
+  // of the resource that names it when known.
+  void missing_name(std::string_view name, std::string_view what, Location at,
+                    const std::string& resource = {});
 
   // cloudformation_intrinsics.cc
   Value eval_node(const yaml::Node& node, int depth);

@@ -399,7 +399,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "      FirewallPolicy: {StatelessDefaultActions: ['aws:pass'], "
                 "StatelessFragmentDefaultActions: ['aws:pass'], StatefulRuleGroupReferences: "
                 "[{ResourceArn: !Ref Missing}]}\n",
-                "Missing", ""},
+                "Missing", "P2"},
         BadCase{"StatelessDefaultWithoutStandardAction",
                 "  P2:\n    Type: AWS::NetworkFirewall::FirewallPolicy\n"
                 "    Properties:\n      FirewallPolicyName: p2\n"
