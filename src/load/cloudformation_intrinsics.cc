@@ -602,6 +602,14 @@ Value Stack::get_att(std::string_view logical_id, std::string_view attribute, Lo
   if (t == "AWS::CloudFront::Distribution" && attribute == "DomainName") {
     return Value::string(cloudfront_domain_name(r->physical_id), at_att);
   }
+  // Direct Connect: Ref is the ARN, the ...Id attributes the id it ends with.
+  if (t.starts_with("AWS::DirectConnect::")) {
+    if (attribute.ends_with("Arn")) return id();
+    if (attribute == "ConnectionId" || attribute == "LagId" || attribute == "VirtualInterfaceId" ||
+        attribute == "DirectConnectGatewayId" || attribute == "AssociationId") {
+      return Value::string(direct_connect_id(r->physical_id), at_att, r->logical_id);
+    }
+  }
   if (Value v = load_balancing_att(*r, attribute, at_att); !v.is_null()) return v;
   if (Value v = firewall_att(*r, attribute, at_att); !v.is_null()) return v;
   if (warn_once("GetAtt:" + r->logical_id + "." + std::string(attribute))) {

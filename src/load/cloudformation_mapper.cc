@@ -56,6 +56,16 @@ constexpr Handler kHandlers[] = {
     {"AWS::EC2::EIPAssociation", 4, &Mapper::eip_association},
     {"AWS::EC2::NetworkInterfaceAttachment", 4, &Mapper::network_interface_attachment},
     {"AWS::EC2::EIP", 4, &Mapper::eip_instance},
+    // Direct Connect: connections name LAGs; associations gateways (and make transit gateway
+    // attachments); virtual interfaces connections or LAGs and gateways.
+    {"AWS::DirectConnect::Lag", 0, &Mapper::direct_connect_lag},
+    {"AWS::DirectConnect::DirectConnectGateway", 0, &Mapper::direct_connect_gateway},
+    {"AWS::DirectConnect::Connection", 1, &Mapper::direct_connect_connection},
+    {"AWS::DirectConnect::DirectConnectGatewayAssociation", 1,
+     &Mapper::direct_connect_gateway_association},
+    {"AWS::DirectConnect::PrivateVirtualInterface", 2, &Mapper::private_virtual_interface},
+    {"AWS::DirectConnect::TransitVirtualInterface", 2, &Mapper::transit_virtual_interface},
+    {"AWS::DirectConnect::PublicVirtualInterface", 2, &Mapper::public_virtual_interface},
     // Load balancing: load balancers name subnets, groups and Elastic IPs; target groups
     // instances and load balancers; listeners load balancers and target groups; rules listeners.
     {"AWS::EC2::LaunchTemplate", 2, &Mapper::launch_template},

@@ -1,5 +1,6 @@
-// Maps a stack's AWS::EC2, Elastic Load Balancing, Auto Scaling, Network Firewall, Route 53 and
-// CloudFront resources onto model resources. Each resource type has one function (cloudformation_resources_*.cc); the Mapper
+// Maps a stack's AWS::EC2, Direct Connect, Elastic Load Balancing, Auto Scaling, Network Firewall,
+// Route 53 and CloudFront resources onto model resources. Each resource type has one function
+// (cloudformation_resources_*.cc); the Mapper
 // gives them typed, located access to evaluated properties and turns references into
 // model::Refs, leaving out (with a warning) whatever names something that is neither in this
 // template nor in an input read before it.
@@ -188,6 +189,14 @@ class Mapper {
   bool vpn_connection(const ResourceDecl& r);
   bool vpn_connection_route(const ResourceDecl& r);
 
+  bool direct_connect_connection(const ResourceDecl& r);
+  bool direct_connect_lag(const ResourceDecl& r);
+  bool private_virtual_interface(const ResourceDecl& r);
+  bool transit_virtual_interface(const ResourceDecl& r);
+  bool public_virtual_interface(const ResourceDecl& r);
+  bool direct_connect_gateway(const ResourceDecl& r);
+  bool direct_connect_gateway_association(const ResourceDecl& r);
+
   bool load_balancer(const ResourceDecl& r);
   bool classic_load_balancer(const ResourceDecl& r);
   bool listener(const ResourceDecl& r);
@@ -231,6 +240,8 @@ class Mapper {
   // RuleGroup.RulesSource of a Network Firewall rule group.
   void read_rules_source(const ResourceDecl& r, Props& p, const Value& src,
                          model::FirewallRuleGroup& out);
+  // AWS::DirectConnect::*VirtualInterface.
+  bool virtual_interface(const ResourceDecl& r, model::VirtualInterfaceType type);
   // The zone a record set or record set group names (HostedZoneId or HostedZoneName).
   model::Ref record_zone(const ResourceDecl& r, Props& p);
   // After every resource is mapped: IPv6 addresses AWS picks, interfaces in device order.

@@ -126,6 +126,37 @@ std::string cloudfront_domain_name(std::string_view physical_id) {
   return "d" + hex(stable_hash(physical_id) & 0xfffffffffffffull, 13) + ".cloudfront.net";
 }
 
+namespace {
+
+std::string uuid_of(std::uint64_t a, std::uint64_t b) {
+  const std::string x = hex(a, 16), y = hex(b, 16);
+  return x.substr(0, 8) + "-" + x.substr(8, 4) + "-" + x.substr(12, 4) + "-" + y.substr(0, 4) +
+         "-" + y.substr(4, 12);
+}
+
+}  // namespace
+
+std::string direct_connect_physical_id(std::string_view type, std::uint64_t h,
+                                       std::string_view region, std::string_view account) {
+  const std::string arn = "arn:" + partition_of(region) + ":directconnect:";
+  const std::string id = "0" + hex(h, 16);
+  if (type == "AWS::DirectConnect::Connection")
+    return arn + std::string(region) + ":" + std::string(account) + ":dxcon/dxcon-" + id;
+  if (type == "AWS::DirectConnect::Lag")
+    return arn + std::string(region) + ":" + std::string(account) + ":dxlag/dxlag-" + id;
+  if (type.ends_with("VirtualInterface"))
+    return arn + std::string(region) + ":" + std::string(account) + ":dxvif/dxvif-" + id;
+  // Direct Connect gateways are global: no Region in the ARN.
+  if (type == "AWS::DirectConnect::DirectConnectGateway")
+    return arn + ":" + std::string(account) + ":dx-gateway/" + uuid_of(h, stable_hash(id));
+  return uuid_of(h, stable_hash(id));
+}
+
+std::string direct_connect_id(std::string_view physical_id) {
+  const auto slash = physical_id.rfind('/');
+  return std::string(slash == std::string_view::npos ? physical_id : physical_id.substr(slash + 1));
+}
+
 std::uint64_t stable_hash(std::string_view text) {
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : text) {
@@ -471,6 +502,14 @@ void Stack::assign_physical_ids() {
     // Network Firewall: Ref is the ARN, named by name_firewalls() once names can be evaluated.
     if (r.type.starts_with("AWS::NetworkFirewall::")) {
       r.physical_id = firewall_arn(r, r.physical_id, "STATEFUL");
+      continue;
+    }
+    // Direct Connect: Ref is the ARN (AWS::DirectConnect::Connection, Lag, *VirtualInterface,
+    // DirectConnectGateway: Return values); Fn::GetAtt ConnectionId, LagId, VirtualInterfaceId
+    // and DirectConnectGatewayId the id it ends with (see direct_connect_id). An association's
+    // Ref is its id.
+    if (r.type.starts_with("AWS::DirectConnect::")) {
+      r.physical_id = direct_connect_physical_id(r.type, h, region_, account_);
       continue;
     }
     // Elastic Load Balancing v2: Ref is the ARN. Until name_load_balancing() knows better, the

@@ -222,6 +222,13 @@ std::string elb_dns_name(std::string_view physical_id, bool internal, std::strin
 // The domain name CloudFront gives a distribution (what Fn::GetAtt DomainName returns), from its
 // physical id: d<13 hex digits>.cloudfront.net.
 std::string cloudfront_domain_name(std::string_view physical_id);
+// What Ref returns for an AWS::DirectConnect:: resource (hash `h`): a connection's, LAG's or
+// virtual interface's ARN, ending with its id (dxcon-, dxlag-, dxvif- and 17 hex digits); a
+// Direct Connect gateway's ARN, ending with its id, a UUID; an association's id, a UUID.
+std::string direct_connect_physical_id(std::string_view type, std::uint64_t h,
+                                       std::string_view region, std::string_view account);
+// The id a Direct Connect ARN ends with (`dxcon-…`, `vgw-…`, a gateway's UUID); other text as is.
+std::string direct_connect_id(std::string_view physical_id);
 // FNV-1a, 64 bits: stable across runs and platforms.
 std::uint64_t stable_hash(std::string_view text);
 

@@ -1,8 +1,8 @@
 // AWS::EC2::VPNConnection's VpnTunnelOptionsSpecifications: each tunnel's inside CIDR and
 // pre-shared key, as the native format's `tunnels`
 // (tests/load/export/networks/direct_connect.yaml); bad values located at the tunnel
-// (aws-properties-ec2-vpnconnection-vpntunneloptionsspecification). AWS::DirectConnect::* types are
-// not read yet (docs/format.md, CloudFormation).
+// (aws-properties-ec2-vpnconnection-vpntunneloptionsspecification). The rest of that network, the
+// AWS::DirectConnect:: types, is direct_connect_test.cc's.
 #include <gtest/gtest.h>
 
 #include <string>
