@@ -315,10 +315,75 @@ void propagate_vpn_gateway_routes(Network& n) {
   }
 }
 
+void propagate_learned_transit_gateway_routes(Network& n) {
+  if (!n.learned_routes.given) return;
+  auto learned_by = [&](const TransitGatewayAttachment& att) {
+    std::vector<Prefix> out;
+    for (const auto& r : n.learned_routes.routes) {
+      bool from = false;
+      if (att.type == AttachmentType::kDirectConnectGateway &&
+          r.session.kind == Kind::kVirtualInterface) {
+        const auto& vif = n.virtual_interfaces[r.session.index];
+        from = vif.type == VirtualInterfaceType::kTransit && vif_up(n, vif) &&
+               vif.direct_connect_gateway.resolved() &&
+               vif.direct_connect_gateway.index == att.direct_connect_gateway.index;
+      } else if (att.type == AttachmentType::kVpn && r.session.kind == Kind::kVpnConnection) {
+        const auto& vpn = n.vpn_connections[r.session.index];
+        from = r.session.index == att.vpn_connection.index && available(vpn.state) &&
+               !vpn.static_routes_only;
+      }
+      if (from && std::find(out.begin(), out.end(), r.prefix) == out.end()) out.push_back(r.prefix);
+    }
+    return out;
+  };
+  auto learned_type = [&](const TransitGatewayRoute& r) {
+    if (!r.propagated || !r.attachment.resolved()) return false;
+    const auto type = n.transit_gateway_attachments[r.attachment.index].type;
+    return type == AttachmentType::kDirectConnectGateway || type == AttachmentType::kVpn;
+  };
+  for (auto& rt : n.transit_gateway_route_tables) {
+    std::erase_if(rt.effective, learned_type);
+  }
+  for (Index a = 0; a < n.transit_gateway_attachments.size(); ++a) {
+    const auto& att = n.transit_gateway_attachments[a];
+    if (!att.transit_gateway.resolved()) continue;
+    if (att.type != AttachmentType::kDirectConnectGateway && att.type != AttachmentType::kVpn)
+      continue;
+    // The tables it propagates to, as finalize() finds them.
+    std::vector<Index> tables;
+    for (const auto& p : att.propagations)
+      if (p.resolved()) tables.push_back(p.index);
+    const Index fallback = n.transit_gateways[att.transit_gateway.index].default_propagation_table;
+    if (att.propagations.empty() && fallback != kNone) tables.push_back(fallback);
+    const auto prefixes = learned_by(att);
+    for (Index t : tables) {
+      auto& rt = n.transit_gateway_route_tables[t];
+      for (const auto& p : prefixes) {
+        // A static route hides an identical propagated one (§1.3).
+        if (std::any_of(rt.routes.begin(), rt.routes.end(),
+                        [&](const TransitGatewayRoute& s) { return s.destination == p; }))
+          continue;
+        TransitGatewayRoute r;
+        r.destination = p;
+        r.attachment = {att.id, att.at, a};
+        r.propagated = true;
+        r.at = att.at;
+        rt.effective.push_back(r);
+      }
+    }
+  }
+  for (auto& rt : n.transit_gateway_route_tables) {
+    rt.lookup = PrefixTrie<std::uint32_t>();
+    for (std::uint32_t i = 0; i < rt.effective.size(); ++i)
+      rt.lookup.insert(rt.effective[i].destination, i);
+  }
+}
+
 void attach_learned_routes(Network& n, std::vector<LearnedRoute> routes) {
   n.learned_routes.given = true;
   n.learned_routes.routes = std::move(routes);
   propagate_vpn_gateway_routes(n);
+  propagate_learned_transit_gateway_routes(n);
 }
 
 }  // namespace cloudtwin::model

@@ -289,6 +289,45 @@ TEST(HybridRoutes, BeyondTheCustomerRouterIsInconclusive) {
   EXPECT_EQ(t.unknowns[0].component_id, "dxvif-a");
 }
 
+// §1.3: a Direct Connect gateway attachment propagates into the transit gateway's table the
+// routes learned on the gateway's transit VIFs, instead of the on-premises CIDRs.
+TEST(HybridRoutes, TransitGatewayTablesTakeTransitVifRoutes) {
+  model::Network n;
+  Diagnostics d;
+  ASSERT_TRUE(load::read_native_yaml(R"(
+vpcs: [{name: hub, cidr_block: 10.1.0.0/16}]
+subnets: [{name: hub-a, vpc: hub, availability_zone: us-east-1a, cidr_block: 10.1.1.0/24}]
+transit_gateways: [{name: tgw, amazon_side_asn: 64700}]
+direct_connect_gateways:
+  - {name: dxgw, amazon_side_asn: 64800, associations: [{gateway: tgw, allowed_prefixes: [10.0.0.0/8]}]}
+transit_gateway_attachments:
+  - {name: hub, transit_gateway: tgw, vpc: hub, subnets: [hub-a]}
+  - {name: dx, transit_gateway: tgw, resource_type: direct-connect-gateway, direct_connect_gateway: dxgw}
+direct_connect_connections: [{name: eqdc2, location: EqDC2, bandwidth: 10Gbps}]
+virtual_interfaces:
+  - {name: t, type: transit, connection: eqdc2, vlan: 200, customer_asn: 65000, direct_connect_gateway: dxgw}
+on_premises_networks: [{name: dc, cidrs: [192.168.0.0/16], direct_connect_gateways: [dxgw]}]
+)",
+                                     "tgw.yaml", n, d));
+  ASSERT_TRUE(model::finalize(n, d)) << (d.items().empty() ? "" : d.items()[0].str());
+  auto from_dx = [&] {
+    std::vector<std::string> out;
+    for (const auto& rt : n.transit_gateway_route_tables)
+      for (const auto& r : rt.effective)
+        if (r.propagated && n.transit_gateway_attachments[r.attachment.index].type ==
+                                model::AttachmentType::kDirectConnectGateway)
+          out.push_back(r.destination.str());
+    return out;
+  };
+  EXPECT_EQ(from_dx(), std::vector<std::string>{"192.168.0.0/16"});  // the stand-in
+  model::LearnedRoute r;
+  r.session = {model::Kind::kVirtualInterface, 0};
+  r.prefix = *Prefix::parse("192.168.5.0/24");
+  r.as_path = {65000};
+  model::attach_learned_routes(n, {r});
+  EXPECT_EQ(from_dx(), std::vector<std::string>{"192.168.5.0/24"});
+}
+
 // Without learned routes nothing changes: on-premises CIDRs stand in for BGP announcements.
 TEST(HybridRoutes, WithoutLearnedRoutesOnPremisesCidrsStandIn) {
   auto n = network();

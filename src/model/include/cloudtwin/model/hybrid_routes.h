@@ -109,9 +109,16 @@ struct HybridDecision {
 // networks behind its BGP VPN connections and behind Direct Connect gateways associated with it.
 void propagate_vpn_gateway_routes(Network& network);
 
+// With learned routes given: the routes Direct Connect gateway attachments (learned on the DX
+// gateway's available transit VIFs) and VPN attachments (learned on the VPN's tunnels) propagate
+// into transit gateway route tables, replacing the on-premises CIDRs finalize() propagated for
+// them; a static route still hides an identical propagated one (§1.3). Between two attachments of
+// one type with the same prefix, AS_PATH and MED are not compared yet. Not given: nothing changes.
+void propagate_learned_transit_gateway_routes(Network& network);
+
 // Attaches learned routes to a finalized network (sets `learned_routes.given`) and re-derives
-// what depends on them (propagate_vpn_gateway_routes). load::load_learned_routes reads and
-// attaches in one call.
+// what depends on them (propagate_vpn_gateway_routes, propagate_learned_transit_gateway_routes).
+// load::load_learned_routes reads and attaches in one call.
 void attach_learned_routes(Network& network, std::vector<LearnedRoute> routes);
 
 }  // namespace cloudtwin::model
