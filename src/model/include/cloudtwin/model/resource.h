@@ -63,7 +63,7 @@ enum class Kind : std::uint8_t {
   kResponseHeadersPolicy,
   kPublicKey,
   kKeyGroup,
-  // AWS Direct Connect (no CloudFormation types; the API's and Terraform's aws_dx_*)
+  // AWS::DirectConnect::Connection, Lag and *VirtualInterface (also the API's and aws_dx_*)
   kDirectConnectConnection,
   kDirectConnectLag,
   kVirtualInterface,
