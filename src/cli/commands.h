@@ -38,6 +38,10 @@ Runner add_dns_command(CLI::App& app);
 Runner add_cdn_command(CLI::App& app);
 // `serve cdn` (serve_cdn_command.cc), a subcommand of `serve`.
 Runner add_serve_cdn(CLI::App& serve_cmd);
+// `serve bgp` (serve_bgp_command.cc), a subcommand of `serve`.
+Runner add_serve_bgp(CLI::App& serve_cmd);
+// `routes` (routes_command.cc): a running `serve bgp`'s sessions and learned routes.
+Runner add_routes_command(CLI::App& app);
 
 // --health ID=healthy|unhealthy, repeatable, into `out`; false after printing a usage error.
 bool parse_health_overrides(const std::vector<std::string>& flags, std::map<std::string, bool>& out);

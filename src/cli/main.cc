@@ -24,6 +24,7 @@ int run(int argc, char** argv) {
   Runner serve = add_serve_command(app);
   Runner dns = add_dns_command(app);
   Runner cdn = add_cdn_command(app);
+  Runner routes = add_routes_command(app);
   // CLI11 reports a mistyped verb as "A subcommand is required"; say which word and the verbs.
   std::vector<std::string> names;
   for (const CLI::App* verb : app.get_subcommands([](CLI::App*) { return true; })) {
@@ -58,6 +59,7 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("serve")) return serve();
     if (app.got_subcommand("dns")) return dns();
     if (app.got_subcommand("cdn")) return cdn();
+    if (app.got_subcommand("routes")) return routes();
     // The analysis verbs close with what their answer could not see (validate lists it all).
     const std::pair<const char*, Runner*> analyses[] = {
         {"trace", &trace}, {"diagram", &diagram}, {"reach", &reach}, {"exposure", &exposure},

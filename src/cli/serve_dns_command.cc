@@ -234,7 +234,7 @@ int serve(ServeDnsOptions& o) {
 }  // namespace
 
 Runner add_serve_command(CLI::App& app) {
-  auto* serve_cmd = app.add_subcommand("serve", "Serve the network over real protocols (dns, cdn)");
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the network over real protocols (dns, cdn, bgp)");
   serve_cmd->require_subcommand(1);
   auto* cmd = serve_cmd->add_subcommand(
       "dns", "Answer DNS queries for the network's public hosted zones as Route 53 would (UDP and TCP)");
@@ -272,8 +272,10 @@ Runner add_serve_command(CLI::App& app) {
                   "Client locations for geolocation, latency and geoproximity routing: a MaxMind-format .mmdb "
                   "(GeoIP2-City shaped)");
   Runner cdn = add_serve_cdn(*serve_cmd);
-  return [o, cmd, cdn] {
+  Runner bgp = add_serve_bgp(*serve_cmd);
+  return [o, cmd, cdn, bgp, serve_cmd] {
     if (cmd->parsed()) return serve(*o);
+    if (serve_cmd->got_subcommand("bgp")) return bgp();
     return cdn();
   };
 }

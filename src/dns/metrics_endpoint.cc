@@ -12,7 +12,27 @@
 namespace cloudtwin::dns {
 
 bool MetricsEndpoint::start(const Endpoint& at, Render render, std::string& error) {
-  render_ = std::move(render);
+  return start(
+      at,
+      [render = std::move(render)](std::string_view method, std::string_view target) {
+        Reply r;
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        if (method != "GET") {
+          r.status = "405 Method Not Allowed";
+          r.body = "GET /metrics\n";
+        } else if (target != "/metrics" && !target.starts_with("/metrics?") && target != "/") {
+          r.status = "404 Not Found";
+          r.body = "GET /metrics\n";
+        } else {
+          r.body = render();
+        }
+        return r;
+      },
+      error);
+}
+
+bool MetricsEndpoint::start(const Endpoint& at, Handler handler, std::string& error) {
+  handler_ = std::move(handler);
   fd_ = socket(at.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -68,20 +88,21 @@ void MetricsEndpoint::run() {
       if (r <= 0) break;
       request.append(buf, static_cast<std::size_t>(r));
     }
-    std::string status = "200 OK", body;
-    std::string type = "text/plain; version=0.0.4; charset=utf-8";
-    if (!request.starts_with("GET ")) {
-      status = "405 Method Not Allowed";
-      body = "GET /metrics\n";
-    } else if (!request.starts_with("GET /metrics ") && !request.starts_with("GET /metrics?") &&
-               !request.starts_with("GET / ")) {
-      status = "404 Not Found";
-      body = "GET /metrics\n";
+    // The request line: METHOD SP TARGET SP VERSION.
+    const auto line_end = request.find_first_of("\r\n");
+    const std::string_view line = std::string_view(request).substr(0, line_end);
+    const auto sp1 = line.find(' ');
+    const auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+    Reply reply;
+    if (sp2 == std::string_view::npos) {
+      reply.status = "400 Bad Request";
+      reply.body = "a request line: METHOD TARGET HTTP/1.1\n";
     } else {
-      body = render_();
+      reply = handler_(line.substr(0, sp1), line.substr(sp1 + 1, sp2 - sp1 - 1));
     }
-    std::string response = "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
-                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    std::string response = "HTTP/1.1 " + reply.status + "\r\nContent-Type: " + reply.content_type +
+                           "\r\nContent-Length: " + std::to_string(reply.body.size()) +
+                           "\r\nConnection: close\r\n\r\n" + reply.body;
     std::size_t sent = 0;
     while (sent < response.size()) {
       ssize_t w = send(c, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);

@@ -614,11 +614,13 @@ struct Speaker::Impl {
       auto peer_address = from_sockaddr(remote);
       auto local_address = from_sockaddr(local);
       Peer* match = nullptr;
+      // An enabled peer before a disabled one with the same ends (`serve bgp` keeps a session
+      // removed by a reload disabled, and may add its successor).
       for (auto& p : peers) {
         if (peer_address && local_address && p->config.peer_address == *peer_address &&
-            p->config.local_address == *local_address) {
+            p->config.local_address == *local_address && (match == nullptr || !match->enabled)) {
           match = p.get();
-          break;
+          if (match->enabled) break;
         }
       }
       if (match == nullptr || !match->started || match->idle_hold) {
