@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <map>
 
+#include "cloudtwin/load/learned_routes.h"
+#include "cloudtwin/model/hybrid_routes.h"
+
 namespace cloudtwin::cli {
 
 namespace {
@@ -59,7 +62,8 @@ std::string community_text(std::uint32_t c) {
   }
 }
 
-ordered_json bgp_admin_json(const model::Network& n, const std::vector<BgpSessionView>& sessions,
+ordered_json bgp_admin_json(const model::Network& n, model::Network* routing,
+                            const std::vector<BgpSessionView>& sessions,
                             const hybrid::Speaker& speaker, bool sessions_only) {
   ordered_json out;
   ordered_json list = ordered_json::array();
@@ -136,7 +140,54 @@ ordered_json bgp_admin_json(const model::Network& n, const std::vector<BgpSessio
     for (const auto& r : rib.ipv6) add(r.prefix.prefix(), rib.attribute_sets[r.attributes]);
   }
   out["sessions"] = std::move(list);
-  if (!sessions_only) out["learned"] = std::move(learned);
+  if (sessions_only) return out;
+  if (routing) out["tables"] = gateway_tables_json(*routing, learned);
+  out["learned"] = std::move(learned);
+  return out;
+}
+
+ordered_json gateway_tables_json(model::Network& n, const ordered_json& learned) {
+  Diagnostics diagnostics;
+  const std::string text = ordered_json{{"learned", learned}}.dump();
+  auto routes = load::read_learned_routes(text, "serve bgp", n, diagnostics);
+  if (!routes) {
+    std::string error;
+    for (const auto& d : diagnostics.items()) error += (error.empty() ? "" : "; ") + d.message;
+    return ordered_json{{"error", error}};
+  }
+  model::attach_learned_routes(n, std::move(*routes));
+  ordered_json out = ordered_json::array();
+  for (const auto& table : model::hybrid_route_tables(n)) {
+    const auto& vgw = n.vpn_gateways[table.vpn_gateway];
+    ordered_json t;
+    t["gateway"] = vgw.id;
+    t["name"] = vgw.name;
+    ordered_json prefixes = ordered_json::array();
+    for (const auto& p : table.prefixes) {
+      ordered_json candidates = ordered_json::array();
+      for (std::size_t i = 0; i < p.candidates.size(); ++i) {
+        const auto& c = p.candidates[i];
+        ordered_json r;
+        r["via"] = model::hybrid_route_session(n, c);
+        r["source"] = model::hybrid_route_source_name(c.source);
+        r["best"] = i == 0;
+        if (c.direct_connect_gateway != model::kNone)
+          r["direct_connect_gateway"] = n.direct_connect_gateways[c.direct_connect_gateway].id;
+        if (c.source == model::HybridRouteSource::kDirectConnect)
+          r["local_preference"] = community_text(c.local_preference()) +
+                                  (c.local_preference_community ? "" : " (no community: medium)");
+        if (c.source != model::HybridRouteSource::kVpnStatic) {
+          r["as_path_length"] = c.as_path_length;
+          r["med"] = c.med;
+          r["med_received"] = c.med_received;
+        }
+        candidates.push_back(std::move(r));
+      }
+      prefixes.push_back(ordered_json{{"prefix", p.prefix.str()}, {"why", p.why}, {"candidates", candidates}});
+    }
+    t["prefixes"] = std::move(prefixes);
+    out.push_back(std::move(t));
+  }
   return out;
 }
 

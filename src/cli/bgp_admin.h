@@ -23,10 +23,20 @@ struct BgpSessionView {
   std::optional<hybrid::BfdSessionInfo> bfd;  // a virtual interface's BFD session
 };
 
-// {"sessions": [...], "learned": [...]} (`sessions_only`: without "learned").
+// {"sessions": [...], "tables": [...], "learned": [...]} (`sessions_only`: only "sessions";
+// `routing` may then be null).
 [[nodiscard]] nlohmann::ordered_json bgp_admin_json(const model::Network& network,
+                                                    model::Network* routing,
                                                     const std::vector<BgpSessionView>& sessions,
                                                     const hybrid::Speaker& speaker, bool sessions_only);
+
+// "tables": each virtual private gateway's routes towards on-premises, chosen among `learned`
+// (the JSON list above) as AWS chooses (model/hybrid_routes.h): per prefix every candidate, the
+// winner first, and why it won. The routes are attached to `routing` (a network of its own: a
+// finalized Network cannot be copied), replacing any attached before. Errors in `learned` (none
+// expected) are returned as "error".
+[[nodiscard]] nlohmann::ordered_json gateway_tables_json(model::Network& routing,
+                                                         const nlohmann::ordered_json& learned);
 
 // Prometheus text: per session state, prefixes, messages, transitions, limit trips.
 [[nodiscard]] std::string bgp_metrics_text(const std::vector<BgpSessionView>& sessions,

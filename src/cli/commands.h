@@ -112,6 +112,19 @@ struct InputSignature {
   friend bool operator==(const InputSignature&, const InputSignature&) = default;
 };
 
+// `--routes FILE` and `--bgp-admin ADDR:PORT` (trace, reach): the routes AWS learned over BGP,
+// from a saved `routes --json` or a running `serve bgp`; the virtual private gateways and transit
+// gateways then choose among them (model/hybrid_routes.h) instead of taking the on-premises
+// networks' CIDRs as what the routers announce.
+struct LearnedRoutesOptions {
+  std::string file;
+  std::string bgp_admin;
+};
+void add_learned_routes_options(CLI::App& cmd, LearnedRoutesOptions& o);
+// Reads and attaches them to the loaded network; false after printing every problem. True and
+// nothing done when neither option was given.
+bool attach_learned_routes_or_report(const LearnedRoutesOptions& o, model::Network& network);
+
 // Prints "error: MESSAGE (HINT)" and returns kExitBadInput.
 int usage_error(const std::string& message, const std::string& hint = {});
 

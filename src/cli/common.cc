@@ -9,6 +9,10 @@
 
 #include "commands.h"
 
+#include "admin_client.h"
+#include "cloudtwin/load/learned_routes.h"
+#include "cloudtwin/model/hybrid_routes.h"
+
 namespace cloudtwin::cli {
 
 namespace {
@@ -285,6 +289,45 @@ bool load_or_report(const NetworkOptions& options, model::Network& network,
                 "see them above; without --strict they are warnings and answers that meet them "
                 "are inconclusive");
   }
+  return ok && !diagnostics.has_errors();
+}
+
+void add_learned_routes_options(CLI::App& cmd, LearnedRoutesOptions& o) {
+  cmd.add_option("--routes", o.file,
+                 "Routes AWS learned over BGP, as `cloudtwin routes --json` saved them: gateways choose among "
+                 "them as AWS does (Direct Connect over VPN, local preference, AS path, MED) and the path names "
+                 "the virtual interface or VPN tunnel");
+  cmd.add_option("--bgp-admin", o.bgp_admin,
+                 "The same, read from a running `serve bgp --admin ADDR:PORT`");
+}
+
+bool attach_learned_routes_or_report(const LearnedRoutesOptions& o, model::Network& network) {
+  if (!o.file.empty() && !o.bgp_admin.empty()) {
+    usage_error("--routes and --bgp-admin both give learned routes", "give one of them");
+    return false;
+  }
+  Diagnostics diagnostics;
+  bool ok = true;
+  if (!o.file.empty()) {
+    ok = load::load_learned_routes(o.file, network, diagnostics);
+  } else if (!o.bgp_admin.empty()) {
+    std::string error;
+    auto r = admin_call(o.bgp_admin, "GET", "/routes", "", error);
+    if (!r || r->status != 200) {
+      usage_error("--bgp-admin " + o.bgp_admin + ": " +
+                      (r ? "the speaker answered " + std::to_string(r->status) : error),
+                  "give the --admin ADDR:PORT of a running `cloudtwin serve bgp`");
+      return false;
+    }
+    const std::string name = "http://" + o.bgp_admin + "/routes";
+    auto routes = load::read_learned_routes(r->body, name, network, diagnostics, network.add_file(name));
+    ok = routes.has_value();
+    if (ok) model::attach_learned_routes(network, std::move(*routes));
+  } else {
+    return true;
+  }
+  diagnostics.sort();
+  print_diagnostics(diagnostics, true);
   return ok && !diagnostics.has_errors();
 }
 

@@ -19,6 +19,7 @@ namespace cloudtwin::cli {
 namespace {
 struct ReachCommandOptions {
   NetworkOptions network;
+  LearnedRoutesOptions routes;
   std::string from;
   std::string to;
   HeaderOptions headers;
@@ -121,6 +122,7 @@ Runner add_reach_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "reach", "Which packets from X reach Y: every protocol, port and address, proven");
   add_network_options(*cmd, o->network);
+  add_learned_routes_options(*cmd, o->routes);
   cmd->add_option("--from", o->from,
                   "Source: instance, ENI, subnet, VPC, security group (subnet/NAME, vpc/NAME, "
                   "sg/NAME), internet, on-premises network or CIDR");
@@ -147,6 +149,7 @@ Runner add_reach_command(CLI::App& app) {
     if (!o->matrix && (o->from.empty() || o->to.empty()))
       return usage_error("--from and --to are required", "give --from X --to Y, or --matrix");
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
+    if (!attach_learned_routes_or_report(o->routes, network)) return kExitBadInput;
     if (o->matrix) {
       auto options = make_reach_options(o->headers);
       if (!options) return kExitBadInput;

@@ -39,6 +39,27 @@ std::string render_text(const nlohmann::json& j) {
     const std::string reason = s.value("last_reason", "");
     if (!reason.empty() && s.value("state", "") != "Established") out << "      last change: " << reason << "\n";
   }
+  if (j.contains("tables") && j.at("tables").is_array()) {
+    for (const auto& t : j.at("tables")) {
+      out << "virtual private gateway " << text_of(t.at("gateway"));
+      if (!text_of(t.at("name")).empty() && t.at("name") != t.at("gateway")) out << " (" << text_of(t.at("name")) << ")";
+      out << ": " << t.at("prefixes").size() << " prefix(es) towards on-premises\n";
+      for (const auto& p : t.at("prefixes")) {
+        bool first = true;
+        for (const auto& c : p.at("candidates")) {
+          out << "  " << std::left << std::setw(20) << (first ? text_of(p.at("prefix")) : "") << (first ? " -> " : "    ")
+              << text_of(c.at("via")) << " (" << text_of(c.at("source"));
+          if (c.contains("local_preference")) out << ", local preference " << text_of(c.at("local_preference"));
+          if (c.contains("as_path_length")) out << ", AS_PATH " << text_of(c.at("as_path_length"));
+          if (c.contains("med")) out << ", MED " << text_of(c.at("med"));
+          out << ")";
+          if (first && !text_of(p.at("why")).empty() && p.at("candidates").size() > 1) out << ": " << text_of(p.at("why"));
+          out << "\n";
+          first = false;
+        }
+      }
+    }
+  }
   if (j.contains("learned")) {
     const auto& learned = j.at("learned");
     out << learned.size() << " learned route(s):\n";

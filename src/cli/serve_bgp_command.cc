@@ -157,7 +157,8 @@ class Service {
   explicit Service(const ServeBgpOptions& o) : options_(o) {}
 
   // Starts the speaker and every runnable session; false after logging why nothing can run.
-  bool start(std::shared_ptr<const model::Network> network, std::vector<Session> sessions) {
+  bool start(std::shared_ptr<const model::Network> network, std::unique_ptr<model::Network> routing,
+             std::vector<Session> sessions) {
     hybrid::SpeakerOptions so;
     so.on_event = [this](const hybrid::Event& e) { on_event(e); };
     speaker_ = std::make_unique<hybrid::Speaker>(std::move(so));
@@ -176,12 +177,14 @@ class Service {
     }
     std::lock_guard lock(mu_);
     network_ = std::move(network);
+    routing_ = std::move(routing);
     for (auto& s : sessions) run(s);
     sessions_ = std::move(sessions);
     return std::any_of(sessions_.begin(), sessions_.end(), [](const Session& s) { return s.running; });
   }
 
-  void reload(std::shared_ptr<const model::Network> network, std::vector<Session> fresh, const std::string& why) {
+  void reload(std::shared_ptr<const model::Network> network, std::unique_ptr<model::Network> routing,
+              std::vector<Session> fresh, const std::string& why) {
     std::lock_guard lock(mu_);
     int kept = 0, started = 0, stopped = 0;
     std::vector<Session> next;
@@ -210,6 +213,7 @@ class Service {
     }
     sessions_ = std::move(next);
     network_ = std::move(network);
+    routing_ = std::move(routing);
     log_line("reloaded (" + why + "): " + std::to_string(kept) + " session(s) kept, " + std::to_string(started) +
              " started, " + std::to_string(stopped) + " stopped; " + summary_locked());
   }
@@ -235,7 +239,7 @@ class Service {
     }
     if (target == "/sessions" || target == "/routes" || target == "/") {
       std::lock_guard lock(mu_);
-      r.body = bgp_admin_json(*network_, views_locked(), *speaker_, target == "/sessions").dump(2) + "\n";
+      r.body = bgp_admin_json(*network_, routing_.get(), views_locked(), *speaker_, target == "/sessions").dump(2) + "\n";
       return r;
     }
     if (target == "/metrics") {
@@ -371,13 +375,15 @@ class Service {
   std::unique_ptr<hybrid::BfdSessions> bfd_;
   std::mutex mu_;
   std::shared_ptr<const model::Network> network_;
+  // The same network loaded again, to attach learned routes to for the gateways' tables.
+  std::unique_ptr<model::Network> routing_;
   std::vector<Session> sessions_;
   std::set<std::pair<IpAddress, std::uint16_t>> listening_;
   std::uint64_t reloads_ = 0;
 };
 
-std::shared_ptr<const model::Network> load(const ServeBgpOptions& o, bool print_warnings) {
-  auto network = std::make_shared<model::Network>();
+std::unique_ptr<model::Network> load(const ServeBgpOptions& o, bool print_warnings) {
+  auto network = std::make_unique<model::Network>();
   Diagnostics diagnostics;
   if (!load_or_report(o.network, *network, diagnostics, print_warnings)) return nullptr;
   return network;
@@ -417,8 +423,10 @@ int serve(const ServeBgpOptions& o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto loaded = InputSignature::of(o.network.paths);
-  auto network = load(o, true);
+  std::shared_ptr<const model::Network> network = load(o, true);
   if (!network) return kExitBadInput;
+  auto routing = load(o, false);
+  if (!routing) return kExitBadInput;
   auto sessions = plan(*network, placement);
   if (!sessions) return kExitBadInput;
   if (sessions->empty()) {
@@ -426,7 +434,7 @@ int serve(const ServeBgpOptions& o) {
                        "give virtual_interfaces (Direct Connect) or VPN connections with BGP and tunnel inside CIDRs");
   }
   Service service(o);
-  if (!service.start(network, std::move(*sessions))) {
+  if (!service.start(network, std::move(routing), std::move(*sessions))) {
     log_line("error: no session could start: " + service.summary());
     service.stop();
     return kExitBadInput;
@@ -455,15 +463,17 @@ int serve(const ServeBgpOptions& o) {
     if (sig != SIGHUP && now == loaded) continue;
     loaded = now;
     const std::string why = sig == SIGHUP ? "SIGHUP" : "input changed";
-    auto fresh = load(o, false);
+    std::shared_ptr<const model::Network> fresh = load(o, false);
+    std::unique_ptr<model::Network> fresh_routing;
     std::optional<std::vector<Session>> planned;
     if (fresh) planned = plan(*fresh, placement);
-    if (!fresh || !planned) {
+    if (planned) fresh_routing = load(o, false);
+    if (!fresh || !planned || !fresh_routing) {
       log_line("reload rejected (" + why + "): the errors above; still serving " + service.summary());
       continue;
     }
     service.count_reload();
-    service.reload(fresh, std::move(*planned), why);
+    service.reload(fresh, std::move(fresh_routing), std::move(*planned), why);
   }
   metrics.stop();
   admin.stop();

@@ -11,6 +11,7 @@ namespace cloudtwin::cli {
 namespace {
 struct TraceOptions {
   NetworkOptions network;
+  LearnedRoutesOptions routes;
   PacketOptions packet;
   bool json = false;
 };
@@ -21,6 +22,7 @@ Runner add_trace_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "trace", "Trace one packet hop by hop and explain where and why it is dropped");
   add_network_options(*cmd, o->network);
+  add_learned_routes_options(*cmd, o->routes);
   cmd->add_option("--from", o->packet.from,
                   "Source: instance, ENI, address, internet[:ADDR] or on-premises network")
       ->required();
@@ -39,6 +41,7 @@ Runner add_trace_command(CLI::App& app) {
     model::Network network;
     Diagnostics diagnostics;
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
+    if (!attach_learned_routes_or_report(o->routes, network)) return kExitBadInput;
     PacketOptions packet = o->packet;
     const auto dns = resolve_destination(network, packet);
     if (dns && !dns->failure.empty()) {

@@ -55,6 +55,11 @@ printf 'vpcs:\n  - {name: v, cidr_block: 10.0.0.0/16}\n' >"$tmp/empty.yaml"
 expect "no session" 2 "no BGP session to serve" -- "$bin" serve bgp "$tmp/empty.yaml"
 printf 'virtual_interfaces:\n  - {id: dxvif-x, type: private, vlan: 5000}\n' >"$tmp/bad.yaml"
 expect "bad network" 2 "bad.yaml:2:.*dxvif-x" -- "$bin" serve bgp "$tmp/bad.yaml"
+printf '{"learned": [{"session": "dxvif-nope", "resource": "dxvif-nope", "prefix": "192.168.0.0/16"}]}\n' >"$tmp/bad-routes.json"
+expect "routes file naming nothing" 2 "bad-routes.json:1:.*dxvif-nope" -- "$bin" trace "$net" --routes "$tmp/bad-routes.json" --from app-1 --to 192.168.1.10 --port 443
+expect "routes file missing" 2 "nothing.json" -- "$bin" trace "$net" --routes "$tmp/nothing.json" --from app-1 --to 192.168.1.10 --port 443
+expect "routes and bgp-admin" 2 "give one of them" -- "$bin" reach "$net" --routes "$tmp/bad-routes.json" --bgp-admin 127.0.0.1:1 --from app-1 --to 192.168.1.10
+expect "bgp-admin not running" 2 "--bgp-admin 127.0.0.1:1: cannot connect" -- "$bin" trace "$net" --bgp-admin 127.0.0.1:1 --from app-1 --to 192.168.1.10 --port 443
 expect "routes without a speaker" 2 "cannot connect to the admin endpoint" -- "$bin" routes --admin "127.0.0.1:$(free_port)"
 
 # ---- BIRD as the data centre's router ---------------------------------------------------------
@@ -128,6 +133,18 @@ text=$("$bin" routes --admin "127.0.0.1:$admin")
 has "routes text sessions" "^4 BGP session\(s\):" "$text"
 has "routes text row" "$vif1 +Established +AS64513 127.0.0.1 <-> AS65010 127.0.0.11, 2 prefix\(es\) received, 1 advertised" "$text"
 has "routes text learned" "192.168.7.0/24 +via $vif2 +AS_PATH 65010 65010, communities 7224:7100" "$text"
+# §1.2, §2.1: the virtual private gateway's choice, with why: Direct Connect over VPN, then the
+# local preference community (7224:7300 on vif1) before AS_PATH.
+has "gateway table" "virtual private gateway vgw-0b6f00000000000a1 \(prod-vgw\): 2 prefix\(es\) towards on-premises" "$text"
+has "winner with why" "192.168.0.0/16 +-> $vif1 \(Direct Connect BGP, local preference 7224:7300, AS_PATH 1, MED 0\): local preference 7224:7300 beats 7224:7100" "$text"
+# trace names the VIF the packet leaves by, from the running speaker or a saved file.
+hop_out() {  # the VirtualInterface / VPNConnection hop of the forward path
+  "$bin" trace "$net" "$@" --from app-1 --to 192.168.1.10 --port 443 | sed -n '/Forward path/,/Return path/p' |
+    grep -E "VirtualInterface|VPNConnection" | awk '{print $3}'
+}
+check "trace via the running speaker" "$vif1" "$(hop_out --bgp-admin "127.0.0.1:$admin")"
+"$bin" routes --admin "127.0.0.1:$admin" --json >"$tmp/routes.json"
+check "trace via a saved file" "$vif1" "$(hop_out --routes "$tmp/routes.json")"
 # §2.6: through the Direct Connect gateway the VIF advertises the VPC CIDR its allowed prefix
 # covers; the VPN tunnels advertise the VPC's CIDRs.
 wait_for 10 bash -c "'$birdc' -s '$tmp/bird.ctl' show route protocol vif1 | grep -q 10.20.0.0/16"
@@ -146,8 +163,17 @@ wait_for 15 grep -q "session $vif1 down" "$tmp/log"
 has "down logged" "session $vif1 down: .*(Cease|shutdown)" "$(cat "$tmp/log")"
 wait_for 10 test "$(learned_count)" = 6
 check "vif1's routes gone" 6 "$(learned_count)"
+# The failed link moves traffic to the other VIF (§2.1), then, with both VIFs down, to the VPN:
+# tunnel 1 for its MED 50 against tunnel 2's default 100 (§1.3).
+check "trace moves to vif2" "$vif2" "$(hop_out --bgp-admin "127.0.0.1:$admin")"
+bc disable vif2 >/dev/null
+wait_for 15 test "$(learned_count)" = 4
+check "trace moves to the VPN" "vpn-0b6f00000000000a1" "$(hop_out --bgp-admin "127.0.0.1:$admin")"
+has "tunnel 1 named" "VPNConnection +vpn-0b6f00000000000a1 \(backup\) +tunnel 1 " "$("$bin" trace "$net" --bgp-admin "127.0.0.1:$admin" --from app-1 --to 192.168.1.10 --port 443)"
+bc enable vif2 >/dev/null
 bc enable vif1 >/dev/null
-wait_for 30 established 5
+wait_for 30 established 6
+wait_for 15 test "$(learned_count)" = 8
 check "vif1 back" 8 "$(learned_count)"
 
 # A silent failure (BIRD frozen): BFD takes vif1's BGP session down in about a second, long
