@@ -141,7 +141,14 @@ ordered_json bgp_admin_json(const model::Network& n, model::Network* routing,
   }
   out["sessions"] = std::move(list);
   if (sessions_only) return out;
-  if (routing) out["tables"] = gateway_tables_json(*routing, learned);
+  if (routing) {
+    out["tables"] = gateway_tables_json(*routing, learned);
+    if (!out["tables"].is_object()) {  // not an error: the routes are attached
+      auto propagated = propagated_tables_json(*routing);
+      out["route_tables"] = std::move(propagated["route_tables"]);
+      out["transit_gateway_route_tables"] = std::move(propagated["transit_gateway_route_tables"]);
+    }
+  }
   out["learned"] = std::move(learned);
   return out;
 }
@@ -188,6 +195,42 @@ ordered_json gateway_tables_json(model::Network& n, const ordered_json& learned)
     t["prefixes"] = std::move(prefixes);
     out.push_back(std::move(t));
   }
+  return out;
+}
+
+ordered_json propagated_tables_json(const model::Network& n) {
+  ordered_json out;
+  // VPC route tables with route propagation from a virtual private gateway: what they got
+  // (aws-vpc.md §1.1: local and static routes still win over these).
+  ordered_json vpc = ordered_json::array();
+  for (const auto& rt : n.route_tables) {
+    if (rt.propagating_vgws.empty()) continue;
+    ordered_json routes = ordered_json::array();
+    for (const auto& r : rt.effective) {
+      if (r.origin < model::RouteOrigin::kPropagatedDirectConnect || !r.destination) continue;
+      routes.push_back({{"destination", r.destination->str()},
+                        {"target", r.target.resolved() ? n.vpn_gateways[r.target.index].id : ""},
+                        {"origin", model::route_origin_name(r.origin)}});
+    }
+    vpc.push_back({{"route_table", rt.id}, {"name", rt.name}, {"propagated", routes}});
+  }
+  out["route_tables"] = std::move(vpc);
+  // Transit gateway route tables: what Direct Connect gateway and VPN attachments propagated.
+  ordered_json tgw = ordered_json::array();
+  for (const auto& rt : n.transit_gateway_route_tables) {
+    ordered_json routes = ordered_json::array();
+    for (const auto& r : rt.effective) {
+      if (!r.propagated || !r.attachment.resolved()) continue;
+      const auto& a = n.transit_gateway_attachments[r.attachment.index];
+      if (a.type != model::AttachmentType::kDirectConnectGateway && a.type != model::AttachmentType::kVpn) continue;
+      routes.push_back({{"destination", r.destination.str()},
+                        {"attachment", a.id},
+                        {"type", model::attachment_type_name(a.type)}});
+    }
+    if (routes.empty()) continue;
+    tgw.push_back({{"route_table", rt.id}, {"name", rt.name}, {"propagated", routes}});
+  }
+  out["transit_gateway_route_tables"] = std::move(tgw);
   return out;
 }
 

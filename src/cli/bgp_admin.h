@@ -23,7 +23,8 @@ struct BgpSessionView {
   std::optional<hybrid::BfdSessionInfo> bfd;  // a virtual interface's BFD session
 };
 
-// {"sessions": [...], "tables": [...], "learned": [...]} (`sessions_only`: only "sessions";
+// {"sessions": [...], "tables": [...], "route_tables": [...], "transit_gateway_route_tables":
+// [...], "learned": [...]} (`sessions_only`: only "sessions";
 // `routing` may then be null).
 [[nodiscard]] nlohmann::ordered_json bgp_admin_json(const model::Network& network,
                                                     model::Network* routing,
@@ -37,6 +38,11 @@ struct BgpSessionView {
 // expected) are returned as "error".
 [[nodiscard]] nlohmann::ordered_json gateway_tables_json(model::Network& routing,
                                                          const nlohmann::ordered_json& learned);
+
+// After gateway_tables_json(routing, ...): "route_tables", the routes VPC route tables got by
+// propagation from their virtual private gateways, and "transit_gateway_route_tables", what
+// Direct Connect gateway and VPN attachments propagated.
+[[nodiscard]] nlohmann::ordered_json propagated_tables_json(const model::Network& routing);
 
 // Prometheus text: per session state, prefixes, messages, transitions, limit trips.
 [[nodiscard]] std::string bgp_metrics_text(const std::vector<BgpSessionView>& sessions,

@@ -60,6 +60,19 @@ std::string render_text(const nlohmann::json& j) {
       }
     }
   }
+  auto propagated = [&](const char* key, const char* what, const char* via) {
+    if (!j.contains(key)) return;
+    for (const auto& t : j.at(key)) {
+      out << what << " " << text_of(t.at("route_table"));
+      if (!text_of(t.at("name")).empty() && t.at("name") != t.at("route_table")) out << " (" << text_of(t.at("name")) << ")";
+      out << ": " << t.at("propagated").size() << " propagated route(s)\n";
+      for (const auto& r : t.at("propagated"))
+        out << "  " << std::left << std::setw(20) << text_of(r.at("destination")) << " -> " << text_of(r.at(via)) << " ("
+            << text_of(r.contains("origin") ? r.at("origin") : r.at("type")) << ")\n";
+    }
+  };
+  propagated("route_tables", "route table", "target");
+  propagated("transit_gateway_route_tables", "transit gateway route table", "attachment");
   if (j.contains("learned")) {
     const auto& learned = j.at("learned");
     out << learned.size() << " learned route(s):\n";

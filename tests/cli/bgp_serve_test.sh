@@ -137,6 +137,9 @@ has "routes text learned" "192.168.7.0/24 +via $vif2 +AS_PATH 65010 65010, commu
 # local preference community (7224:7300 on vif1) before AS_PATH.
 has "gateway table" "virtual private gateway vgw-0b6f00000000000a1 \(prod-vgw\): 2 prefix\(es\) towards on-premises" "$text"
 has "winner with why" "192.168.0.0/16 +-> $vif1 \(Direct Connect BGP, local preference 7224:7300, AS_PATH 1, MED 0\): local preference 7224:7300 beats 7224:7100" "$text"
+# aws-vpc.md §1.1, direct-connect.md §1.1: the route table that propagates from the gateway.
+has "propagated route" "route table rtb-app \(app\): 2 propagated route\(s\)" "$text"
+has "propagated origin" "192.168.0.0/16 +-> vgw-0b6f00000000000a1 \(EnableVgwRoutePropagation \(Direct Connect\)\)" "$text"
 # trace names the VIF the packet leaves by, from the running speaker or a saved file.
 hop_out() {  # the VirtualInterface / VPNConnection hop of the forward path
   "$bin" trace "$net" "$@" --from app-1 --to 192.168.1.10 --port 443 | sed -n '/Forward path/,/Return path/p' |
