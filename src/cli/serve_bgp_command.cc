@@ -22,6 +22,8 @@
 #include "cloudtwin/hybrid/aws_side.h"
 #include "cloudtwin/hybrid/bfd.h"
 #include "cloudtwin/hybrid/speaker.h"
+#include "cloudtwin/load/aws_ip_ranges.h"
+#include "cloudtwin/load/aws_managed_prefix_lists.h"
 #include "commands.h"
 
 namespace cloudtwin::cli {
@@ -95,12 +97,52 @@ struct Session {
   std::optional<hybrid::BfdSessionId> bfd;  // a virtual interface's BFD session
 };
 
+// AWS's public prefixes for public virtual interfaces (§2.2): the AMAZON ranges of every Region in
+// ip-ranges.json (--ip-ranges, $CLOUDTWIN_IP_RANGES or the copy found at build time).
+struct PublicPrefixes {
+  std::vector<hybrid::AmazonPrefix> prefixes;
+  std::string source;  // "ip-ranges.json of 2026-..." or why there are none
+};
+PublicPrefixes public_prefixes(const NetworkOptions& o) {
+  PublicPrefixes out;
+  load::LoadOptions lo;
+  lo.ip_ranges = o.ip_ranges;
+  const auto file = load::find_ip_ranges_file(lo);
+  if (file.origin == load::IpRangesFile::Origin::kNone) {
+    out.source = "no ip-ranges.json (give --ip-ranges FILE): public VIFs advertise nothing";
+    return out;
+  }
+  Diagnostics d;
+  auto ranges = load::read_aws_ip_ranges_file(file.path, 0, d);
+  if (!ranges) {
+    out.source = file.path + " could not be read: public VIFs advertise nothing";
+    return out;
+  }
+  for (auto region : ranges->regions()) {
+    for (auto family : {Family::kV4, Family::kV6})
+      for (const auto& p : ranges->prefixes(region, "AMAZON", family)) out.prefixes.push_back({p, std::string(region)});
+  }
+  out.source = "AWS's public prefixes, " + file.path + " (createDate " + ranges->create_date + ")";
+  return out;
+}
+
 // The sessions of `n` placed as the options say; a usage error (printed) is nullopt.
-std::optional<std::vector<Session>> plan(const model::Network& n, const Placement& placement) {
+std::optional<std::vector<Session>> plan(const model::Network& n, const Placement& placement,
+                                         const PublicPrefixes& amazon) {
   std::vector<Session> out;
   for (auto& aws : hybrid::aws_sessions(n)) {
     Session s;
     s.aws = std::move(aws);
+    if (s.aws.resource.kind == model::Kind::kVirtualInterface) {
+      const auto& vif = n.virtual_interfaces[s.aws.resource.index];
+      if (vif.type == model::VirtualInterfaceType::kPublic) {
+        // The Region the VIF's Direct Connect location is homed to is not modelled: the network's.
+        const std::string& region = n.default_region;
+        s.aws.config.routes =
+            hybrid::public_vif_routes(amazon.prefixes, region, vif.address_family == "ipv6");
+        s.aws.advertised_because = amazon.source + "; scope communities for " + region;
+      }
+    }
     out.push_back(std::move(s));
   }
   auto apply = [&](const std::map<std::string, AddressPort>& moves, bool local) {
@@ -427,7 +469,8 @@ int serve(const ServeBgpOptions& o) {
   if (!network) return kExitBadInput;
   auto routing = load(o, false);
   if (!routing) return kExitBadInput;
-  auto sessions = plan(*network, placement);
+  const auto amazon = public_prefixes(o.network);
+  auto sessions = plan(*network, placement, amazon);
   if (!sessions) return kExitBadInput;
   if (sessions->empty()) {
     return usage_error("the network has no BGP session to serve",
@@ -466,7 +509,7 @@ int serve(const ServeBgpOptions& o) {
     std::shared_ptr<const model::Network> fresh = load(o, false);
     std::unique_ptr<model::Network> fresh_routing;
     std::optional<std::vector<Session>> planned;
-    if (fresh) planned = plan(*fresh, placement);
+    if (fresh) planned = plan(*fresh, placement, amazon);
     if (planned) fresh_routing = load(o, false);
     if (!fresh || !planned || !fresh_routing) {
       log_line("reload rejected (" + why + "): the errors above; still serving " + service.summary());

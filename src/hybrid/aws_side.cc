@@ -2,6 +2,7 @@
 #include "cloudtwin/hybrid/aws_side.h"
 
 #include <algorithm>
+#include <map>
 
 namespace cloudtwin::hybrid {
 
@@ -41,7 +42,7 @@ std::vector<Prefix> advertised_prefixes(const model::Network& n, const model::Vi
   std::string why;
   switch (vif.type) {
     case model::VirtualInterfaceType::kPublic:
-      why = "public virtual interface: AWS's public prefixes are not modelled yet";
+      why = "public virtual interface: AWS's public prefixes (ip-ranges.json)";
       break;
     case model::VirtualInterfaceType::kPrivate:
       if (vif.vpn_gateway.resolved()) {
@@ -165,6 +166,52 @@ std::vector<AwsSession> aws_sessions(const model::Network& n) {
       s.advertised_because = because;
       out.push_back(std::move(s));
     }
+  }
+  return out;
+}
+
+std::string_view region_continent(std::string_view region) {
+  const std::string_view area = region.substr(0, region.find('-'));
+  static const std::pair<std::string_view, std::string_view> kAreas[] = {
+      {"us", "North America"}, {"ca", "North America"}, {"mx", "North America"},
+      {"sa", "South America"}, {"eu", "Europe"},        {"ap", "Asia Pacific"},
+      {"cn", "Asia Pacific"},  {"me", "Middle East"},   {"il", "Middle East"},
+      {"af", "Africa"},
+  };
+  for (const auto& [prefix, continent] : kAreas)
+    if (area == prefix) return continent;
+  return "";
+}
+
+std::vector<Route> public_vif_routes(std::span<const AmazonPrefix> prefixes, std::string_view home_region,
+                                     bool ipv6) {
+  // §2.2: the scope AWS tags: 8100 same Region, 8200 same continent, none for the rest. A prefix
+  // listed in several Regions takes the narrowest scope.
+  std::map<Prefix, int> scope;  // 0 global, 1 continent, 2 Region
+  const std::string_view home_continent = region_continent(home_region);
+  for (const auto& p : prefixes) {
+    if ((p.prefix.family() == Family::kV6) != ipv6) continue;
+    int s = 0;
+    if (p.region == home_region) {
+      s = 2;
+    } else if (!home_continent.empty() && region_continent(p.region) == home_continent) {
+      s = 1;
+    }
+    auto [it, fresh] = scope.emplace(p.prefix, s);
+    if (!fresh) it->second = std::max(it->second, s);
+  }
+  std::vector<Route> out;
+  out.reserve(scope.size());
+  for (const auto& [prefix, s] : scope) {
+    Route r;
+    r.prefix = prefix;
+    // AWS's backbone ASN twice after the session's 7224: the minimum AS_PATH length of 3.
+    r.attributes.as_path = bgp::AsPath{{bgp::SegmentType::kSequence, {16509, 16509}}};
+    r.attributes.communities.push_back(bgp::community::kNoExport);
+    if (s == 2) r.attributes.communities.push_back(bgp::make_community(7224, 8100));
+    if (s == 1) r.attributes.communities.push_back(bgp::make_community(7224, 8200));
+    std::sort(r.attributes.communities.begin(), r.attributes.communities.end());
+    out.push_back(std::move(r));
   }
   return out;
 }

@@ -135,5 +135,42 @@ virtual_interfaces:
   EXPECT_TRUE(validate(all[0].config).empty());
 }
 
+// §2.2: on a public VIF AWS advertises its public prefixes, each with NO_EXPORT; 7224:8100 on the
+// VIF's Region's, 7224:8200 on its continent's, none on the rest; AS_PATH at least 3 long (the
+// session's 7224, then 16509 16509). A prefix listed in two Regions takes the narrowest scope.
+TEST(AwsSide, PublicVifAdvertisesAmazonPrefixesWithScopeCommunities) {
+  const std::vector<AmazonPrefix> amazon = {
+      {P("3.2.0.0/24"), "us-east-1"},     {P("3.5.0.0/24"), "us-west-2"},
+      {P("15.0.0.0/24"), "ca-central-1"}, {P("18.0.0.0/24"), "eu-west-1"},
+      {P("13.32.0.0/15"), "GLOBAL"},      {P("52.0.0.0/24"), "eu-west-1"},
+      {P("52.0.0.0/24"), "us-east-1"},    {P("2600:1f00::/40"), "us-east-1"},
+  };
+  const auto routes = public_vif_routes(amazon, "us-east-1", false);
+  ASSERT_EQ(routes.size(), 6u);  // IPv4 only, 52.0.0.0/24 once
+  auto scope = [&](std::string_view prefix) {
+    for (const auto& r : routes) {
+      if (r.prefix != P(prefix)) continue;
+      EXPECT_TRUE(std::find(r.attributes.communities.begin(), r.attributes.communities.end(),
+                            bgp::community::kNoExport) != r.attributes.communities.end())
+          << prefix;
+      EXPECT_EQ(bgp::path_length(*r.attributes.as_path), 2u) << "plus the session's 7224";
+      for (auto c : r.attributes.communities)
+        if (c != bgp::community::kNoExport) return c;
+      return 0u;
+    }
+    ADD_FAILURE() << "no route " << prefix;
+    return 0u;
+  };
+  EXPECT_EQ(scope("3.2.0.0/24"), bgp::make_community(7224, 8100));
+  EXPECT_EQ(scope("52.0.0.0/24"), bgp::make_community(7224, 8100));   // narrowest scope
+  EXPECT_EQ(scope("3.5.0.0/24"), bgp::make_community(7224, 8200));    // same continent
+  EXPECT_EQ(scope("15.0.0.0/24"), bgp::make_community(7224, 8200));   // Canada: North America
+  EXPECT_EQ(scope("18.0.0.0/24"), 0u);                                // global
+  EXPECT_EQ(scope("13.32.0.0/15"), 0u);                               // CloudFront's, GLOBAL
+  EXPECT_EQ(public_vif_routes(amazon, "us-east-1", true).size(), 1u);
+  EXPECT_EQ(region_continent("eu-central-1"), "Europe");
+  EXPECT_EQ(region_continent("GLOBAL"), "");
+}
+
 }  // namespace
 }  // namespace cloudtwin::hybrid
