@@ -168,6 +168,17 @@ class RoutesReader {
     json::Value path = item["as_path"];
     if (!path.absent() && rd_.expect(path, json::Type::kArray, "as_path")) {
       for (json::Value asn : path.items()) {
+        if (asn.is_array()) {
+          // An AS_SET, as `routes --json` writes it: one hop in the path's length (RFC 4271
+          // §9.1.2.2), kept as its first ASN (0 when empty).
+          std::optional<std::uint32_t> first;
+          for (json::Value member : asn.items()) {
+            auto a = rd_.integer(member, "as_path[][]", 0, 4294967295LL);
+            if (a && !first) first = static_cast<std::uint32_t>(*a);
+          }
+          r.as_path.push_back(first.value_or(0));
+          continue;
+        }
         if (auto a = rd_.integer(asn, "as_path[]", 0, 4294967295LL))
           r.as_path.push_back(static_cast<std::uint32_t>(*a));
       }

@@ -69,6 +69,25 @@ TEST(LearnedRoutes, ReadsTheRoutesJsonFormat) {
   EXPECT_TRUE(vpn.communities.empty());
 }
 
+// `routes --json` writes an AS_SET (from an aggregating router) as a nested list: it counts as
+// one hop of the path's length (RFC 4271 §9.1.2.2), so the route reads and compares.
+TEST(LearnedRoutes, AnAsSetCountsAsOneHop) {
+  auto n = network();
+  Diagnostics d;
+  auto routes = read_learned_routes(R"({"learned": [
+    {"session": "dxvif-ffgh1234", "prefix": "192.168.0.0/16", "as_path": [65000, [65001, 65002]]}
+  ]})",
+                                    "routes.json", n, d);
+  ASSERT_TRUE(routes) << dump(d);
+  EXPECT_EQ((*routes)[0].as_path, (std::vector<std::uint32_t>{65000, 65001}));
+  Diagnostics bad;
+  EXPECT_FALSE(read_learned_routes(R"({"learned": [
+    {"session": "dxvif-ffgh1234", "prefix": "192.168.0.0/16", "as_path": [65000, ["x"]]}
+  ]})",
+                                   "routes.json", n, bad));
+  EXPECT_TRUE(bad.has_errors());
+}
+
 struct BadInput {
   const char* name;
   const char* route;  // one entry of "learned", on line 2 of the file
