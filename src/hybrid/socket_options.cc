@@ -43,4 +43,38 @@ bool set_ttl(int fd, Family family, int ttl) {
   return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl) == 0;
 }
 
+socklen_t to_sockaddr(const IpAddress& a, std::uint16_t port, sockaddr_storage& ss) {
+  std::memset(&ss, 0, sizeof ss);
+  if (a.is_v4()) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    sin->sin_addr.s_addr = htonl(static_cast<std::uint32_t>(a.bits()));
+    return sizeof(sockaddr_in);
+  }
+  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons(port);
+  U128 b = a.bits();
+  for (int i = 0; i < 16; ++i)
+    sin6->sin6_addr.s6_addr[i] = static_cast<std::uint8_t>(b >> (120 - 8 * i));
+  return sizeof(sockaddr_in6);
+}
+
+std::optional<IpAddress> from_sockaddr(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&ss);
+    return IpAddress::v4(ntohl(sin->sin_addr.s_addr));
+  }
+  if (ss.ss_family == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+    U128 b = 0;
+    for (int i = 0; i < 16; ++i) b = (b << 8) | sin6->sin6_addr.s6_addr[i];
+    // An IPv4 client on a dual-stack listener.
+    if ((b >> 32) == 0xFFFF) return IpAddress::v4(static_cast<std::uint32_t>(b));
+    return IpAddress::v6(b);
+  }
+  return std::nullopt;
+}
+
 }  // namespace cloudtwin::hybrid

@@ -2,6 +2,10 @@
 // keyed by peer address, and an outgoing TTL / hop limit of 1 (AWS: no multihop).
 #pragma once
 
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "cloudtwin/core/ip.h"
@@ -18,5 +22,10 @@ namespace cloudtwin::hybrid {
 
 // IP_TTL (IPv4) or IPV6_UNICAST_HOPS (IPv6).
 [[nodiscard]] bool set_ttl(int fd, Family family, int ttl);
+
+// `a`:`port` as a socket address (zeroed first); its length.
+socklen_t to_sockaddr(const IpAddress& a, std::uint16_t port, sockaddr_storage& ss);
+// The address of a socket address (an IPv4-mapped IPv6 one as IPv4); nullopt for other families.
+[[nodiscard]] std::optional<IpAddress> from_sockaddr(const sockaddr_storage& ss);
 
 }  // namespace cloudtwin::hybrid
