@@ -197,7 +197,9 @@ void read_file_as_detected(const std::string& path, const LoadOptions& options,
       read_cloudformation_file(path, options, out, d);
       return;
     case Format::kTerraform:
-      read_terraform_file(path, out, d);
+      read_terraform_file(path, out, d,
+                          options.terraform_prior_state ? TerraformSide::kPriorState
+                                                        : TerraformSide::kPlanned);
       return;
     case Format::kZoneFile:
       read_zone_file(path, out, d);

@@ -324,7 +324,8 @@ std::string most_common(const std::vector<std::string>& values, const std::strin
 
 class Writer {
  public:
-  explicit Writer(const model::Network& n) : n_(n) {}
+  explicit Writer(const model::Network& n, std::vector<NativeYamlEntry>* entries = nullptr)
+      : n_(n), entries_(entries) {}
 
   std::string run() {
     index_names();
@@ -408,7 +409,14 @@ class Writer {
                std::optional<Yaml> (Writer::*write)(const T&, Index)) {
     Yaml items = Yaml::list();
     for (Index i = 0; i < list.size(); ++i) {
-      if (auto y = (this->*write)(list[i], i)) items.push(std::move(*y));
+      auto y = (this->*write)(list[i], i);
+      if (!y) continue;
+      if (entries_) {
+        NativeYamlEntry e{std::string(key), list[i].id, list[i].name, list[i].at, {}};
+        list_item(*y, 2, e.text);
+        entries_->push_back(std::move(e));
+      }
+      items.push(std::move(*y));
     }
     if (items.items.empty()) return;
     out += '\n';
@@ -2035,10 +2043,17 @@ class Writer {
   std::vector<bool> made_eni_;     // per interface: made by finalize() for load balancing
   std::vector<std::vector<Index>> listeners_of_;  // per load balancer
   std::vector<std::vector<Index>> rules_of_;      // per listener
+  std::vector<NativeYamlEntry>* entries_;
 };
 
 }  // namespace
 
 std::string write_native_yaml(const model::Network& network) { return Writer(network).run(); }
+
+std::vector<NativeYamlEntry> native_yaml_entries(const model::Network& network) {
+  std::vector<NativeYamlEntry> entries;
+  Writer(network, &entries).run();
+  return entries;
+}
 
 }  // namespace cloudtwin::load

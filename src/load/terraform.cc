@@ -63,8 +63,9 @@ void collect_references(const json::Value& module, const std::string& prefix, te
 
 class Document {
  public:
-  Document(json::Source& source, const std::string& path, model::Network& network, Diagnostics& d)
-      : source_(source), network_(network), d_(d), reader_(source, path, d) {}
+  Document(json::Source& source, const std::string& path, model::Network& network, Diagnostics& d,
+           TerraformSide side)
+      : source_(source), network_(network), d_(d), reader_(source, path, d), side_(side) {}
 
   void run() {
     const std::size_t errors_before = d_.error_count();
@@ -90,7 +91,8 @@ class Document {
     // Pass 1: format version, and what a plan says about values unknown until apply.
     od::object root;
     if (auto e = doc.get_object().get(root)) return doc_error(e, location());
-    bool has_planned = false, has_values = false, has_version = false;
+    bool has_planned = false, has_values = false, has_version = false, has_prior = false;
+    const bool prior = side_ == TerraformSide::kPriorState;
     json::Tree tree;
     std::map<std::string, std::size_t, std::less<>> seen;  // top-level key -> offset
     for (auto member : root) {
@@ -114,6 +116,12 @@ class Document {
           return doc_error(e, tree.error_offset());
         }
         check_version(tree.root());
+      } else if (key == "prior_state") {
+        has_prior = true;
+      } else if (prior && (key == "resource_changes" || key == "configuration")) {
+        // The state before the plan: its values are known, and what the plan will change
+        // (unknown values, the configuration's references) is not about it.
+        continue;
       } else if (key == "resource_changes") {
         if (auto e = tree.build(field.value(), source_.text().data())) {
           return doc_error(e, tree.error_offset());
@@ -141,17 +149,23 @@ class Document {
     if (!has_version) {
       reader_.error(0, "", "not `terraform show -json` output: no `format_version`");
     }
-    if (!has_planned && !has_values) {
+    if (prior && !has_prior) {
+      reader_.error(0, "", "no `prior_state`: not a plan, or a plan of an empty state",
+                    "`terraform show -json plan.out` of a plan made against an existing state "
+                    "has the state before the plan in `prior_state`");
+      return;
+    }
+    if (!prior && !has_planned && !has_values) {
       reader_.warning(0, "", "no `values` or `planned_values`: the file describes no resources",
                       "an empty state or a plan that changes nothing");
     }
     if (d_.error_count() != errors_before) return;
-    if (has_planned) plan_.is_plan = true;
+    if (has_planned && !prior) plan_.is_plan = true;
 
     // Pass 2: the resources.
     doc.rewind();
     if (auto e = doc.get_object().get(root)) return doc_error(e, location());
-    const std::string_view wanted = has_planned ? "planned_values" : "values";
+    const std::string_view wanted = prior ? "prior_state" : has_planned ? "planned_values" : "values";
     terraform::Resources resources(reader_, network_, plan_);
     for (auto member : root) {
       od::field field;
@@ -160,6 +174,29 @@ class Document {
       if (auto e = field.unescaped_key().get(key)) return doc_error(e, location());
       if (key != wanted) continue;
       od::object values;
+      if (prior) {
+        // prior_state is a state document: its resources are under `values`.
+        od::object state;
+        if (field.value().get_object().get(state) != simdjson::SUCCESS) {
+          reader_.error(location(), "", "`prior_state` must be an object");
+          return;
+        }
+        od::value inner;
+        if (state.find_field_unordered("values").get(inner) != simdjson::SUCCESS) continue;
+        if (inner.get_object().get(values) != simdjson::SUCCESS) {
+          reader_.error(location(), "", "`prior_state.values` must be an object");
+          return;
+        }
+        for (auto vm : values) {
+          od::field vf;
+          std::string_view vkey;
+          if (auto e = std::move(vm).get(vf)) return doc_error(e, location());
+          if (auto e = vf.unescaped_key().get(vkey)) return doc_error(e, location());
+          if (vkey != "root_module") continue;
+          if (auto e = walk_module(vf.value(), resources, 0)) return doc_error(e, location_);
+        }
+        continue;
+      }
       if (field.value().get_object().get(values) != simdjson::SUCCESS) {
         reader_.error(location(), "", "`" + std::string(wanted) + "` must be an object");
         return;
@@ -278,6 +315,10 @@ class Document {
             location_ = tree_.error_offset();
             return e;
           }
+          // The prior state's data sources were read for the plan; planned_values has none,
+          // so the state before leaves them out too and the two sides compare alike.
+          if (side_ == TerraformSide::kPriorState && tree_.root().get("mode").text() == "data")
+            continue;
           if (reader_.no_duplicates(tree_)) resources.read(tree_.root());
         }
       } else if (key == "child_modules") {
@@ -302,23 +343,25 @@ class Document {
   json::Tree tree_;
   terraform::Plan plan_;
   std::size_t location_ = 0;
+  TerraformSide side_;
 };
 
 }  // namespace
 
 bool read_terraform(std::string_view text, const std::string& path, model::Network& network,
-                    Diagnostics& d) {
+                    Diagnostics& d, TerraformSide side) {
   const std::size_t errors_before = d.error_count();
   json::Source source(simdjson::padded_string(text), network.add_file(path));
   try {
-    Document(source, path, network, d).run();
+    Document(source, path, network, d, side).run();
   } catch (const std::bad_alloc&) {
     d.error(path, {source.file(), 0, 0}, "", "cannot read the file: out of memory");
   }
   return d.error_count() == errors_before;
 }
 
-bool read_terraform_file(const std::string& path, model::Network& network, Diagnostics& d) {
+bool read_terraform_file(const std::string& path, model::Network& network, Diagnostics& d,
+                         TerraformSide side) {
   const std::size_t errors_before = d.error_count();
   std::string error;
   auto source = json::Source::load(path, network.add_file(path), error);
@@ -327,7 +370,7 @@ bool read_terraform_file(const std::string& path, model::Network& network, Diagn
     return false;
   }
   try {
-    Document(*source, path, network, d).run();
+    Document(*source, path, network, d, side).run();
   } catch (const std::bad_alloc&) {
     d.error(path, {source->file(), 0, 0}, "", "cannot read the file: out of memory");
   }

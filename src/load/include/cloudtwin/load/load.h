@@ -45,6 +45,9 @@ struct LoadOptions {
   // AWS's ip-ranges.json for the AWS-managed prefix lists (--ip-ranges); empty: the default
   // (aws_managed_prefix_lists.h, find_ip_ranges_file()).
   std::string ip_ranges;
+  // A Terraform plan's network before it (`prior_state`) instead of after (`cloudtwin diff
+  // plan.json`); states and other formats are read as they are.
+  bool terraform_prior_state = false;
 };
 
 // Why `path` is no input cloudtwin reads: it is not a regular file (a FIFO or device could

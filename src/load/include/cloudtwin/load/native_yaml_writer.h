@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cloudtwin/model/network.h"
 
@@ -17,5 +18,18 @@ namespace cloudtwin::load {
 // again. References are written as the name when it is unique, else as the id. Aliases (logical
 // ids, Terraform addresses) are not part of the format; they are listed in a closing comment.
 std::string write_native_yaml(const model::Network& network);
+
+// One resource as write_native_yaml() writes it: its section ("security_groups"), id, name,
+// where its input wrote it, and its list item's text (with the "  - " that opens it).
+struct NativeYamlEntry {
+  std::string section;
+  std::string id;
+  std::string name;
+  Location at;
+  std::string text;
+};
+// Every resource written, in the order of the text: what two networks' resources are compared
+// by (`cloudtwin diff`).
+std::vector<NativeYamlEntry> native_yaml_entries(const model::Network& network);
 
 }  // namespace cloudtwin::load
