@@ -42,6 +42,9 @@ Runner add_serve_cdn(CLI::App& serve_cmd);
 Runner add_serve_bgp(CLI::App& serve_cmd);
 // `routes` (routes_command.cc): a running `serve bgp`'s sessions and learned routes.
 Runner add_routes_command(CLI::App& app);
+// `diff` (diff_command.cc): what a change opens and closes, between two networks or a plan's
+// before and after.
+Runner add_diff_command(CLI::App& app);
 
 // --health ID=healthy|unhealthy, repeatable, into `out`; false after printing a usage error.
 bool parse_health_overrides(const std::vector<std::string>& flags, std::map<std::string, bool>& out);
@@ -72,6 +75,7 @@ struct NetworkOptions {
   std::string ip_ranges;       // AWS's ip-ranges.json; "" for the default
   bool quiet = false;   // -q: no warnings (errors and the closing summary still print)
   bool strict = false;  // --strict: what the model leaves out (Diagnostic::gap) is an error
+  bool terraform_prior_state = false;  // a Terraform plan's network before it (`diff plan.json`)
 };
 void add_network_options(CLI::App& cmd, NetworkOptions& o);
 

@@ -257,6 +257,7 @@ bool load_or_report(const NetworkOptions& options, model::Network& network,
   lo.region = options.region;
   lo.account = options.account;
   lo.ip_ranges = options.ip_ranges;
+  lo.terraform_prior_state = options.terraform_prior_state;
   if (!options.max_input_size.empty()) {
     const auto limit = load::parse_size(options.max_input_size);
     if (!limit) {

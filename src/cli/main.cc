@@ -21,6 +21,7 @@ int run(int argc, char** argv) {
   Runner reach = add_reach_command(app);
   Runner exposure = add_exposure_command(app);
   Runner check = add_check_command(app);
+  Runner diff = add_diff_command(app);
   Runner serve = add_serve_command(app);
   Runner dns = add_dns_command(app);
   Runner cdn = add_cdn_command(app);
@@ -63,7 +64,7 @@ int run(int argc, char** argv) {
     // The analysis verbs close with what their answer could not see (validate lists it all).
     const std::pair<const char*, Runner*> analyses[] = {
         {"trace", &trace}, {"diagram", &diagram}, {"reach", &reach}, {"exposure", &exposure},
-        {"check", &check}};
+        {"check", &check}, {"diff", &diff}};
     for (const auto& [name, runner] : analyses) {
       if (!app.got_subcommand(name)) continue;
       int status = (*runner)();
