@@ -429,6 +429,17 @@ class Snapshot {
     return {};
   }
 
+  // A `cloudtwin:ignore` tag (model::IgnoreTag), in the same lists as the Name tag.
+  void ignore_tag(const Value& item, Kind kind, const std::string& id) {
+    for (const char* list : {"Tags", "TagSet"}) {
+      for (const auto& t : item.get(list).items()) {
+        if (t.get("Key").text() == "cloudtwin:ignore" && t.get("Value").is_string()) {
+          net_.ignore_tags.push_back({kind, id, std::string(t.get("Value").text()), at(t.get("Value"))});
+        }
+      }
+    }
+  }
+
   template <class R>
   std::optional<Index> add(const Value& item, std::string_view key, std::vector<R>& list) {
     auto i = id(item, key);
@@ -565,6 +576,7 @@ class Snapshot {
     std::string_view elb_owner = item.get("Description").text();
     elb_owner = elb_owner.starts_with("ELB ") ? elb_owner.substr(4) : std::string_view{};
     const bool held = type == "gateway_load_balancer" && !elb_owner.empty();
+    ignore_tag(item, Kind::kNetworkInterface, std::string(*eni_id));
     if (is_service_interface(type)) {
       service_enis_.emplace(*eni_id);
       if (!held) return;
@@ -658,6 +670,7 @@ class Snapshot {
     auto i = add(item, "InstanceId", net_.instances);
     if (!i) return;
     auto& inst = net_.instances[*i];
+    ignore_tag(item, Kind::kInstance, inst.id);
     if (!state.empty()) inst.state = std::string(state);
     const std::string id = inst.id, name = inst.name;
     // The primary interface (device index 0) first: the model takes the first as primary.
@@ -814,6 +827,7 @@ class Snapshot {
     auto i = add(item, "GroupId", net_.security_groups);
     if (!i) return;
     auto& g = net_.security_groups[*i];
+    ignore_tag(item, Kind::kSecurityGroup, g.id);
     g.vpc = ref(item.get("VpcId"), "VpcId");
     if (auto n = rd().str(item.get("GroupName"), "GroupName")) g.group_name = *n;
     g.is_default = g.group_name == "default";

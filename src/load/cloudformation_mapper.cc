@@ -178,6 +178,21 @@ std::optional<std::string> Mapper::name_tag(const ResourceDecl& r) {
   return std::nullopt;
 }
 
+void Mapper::ignore_tag(const ResourceDecl& r, model::Kind kind, const std::string& id,
+                        Location at) {
+  if (!r.properties || !r.properties->is_mapping()) return;
+  Props p(*this, r);
+  if (!p.has("Tags")) return;
+  Value tags = p.get("Tags");
+  for (const auto& t : tags.items) {
+    const Value* k = t.get("Key");
+    const Value* v = t.get("Value");
+    if (k && v && k->is_string() && k->text == "cloudtwin:ignore" && v->is_string()) {
+      n_.ignore_tags.push_back({kind, id, v->text, v->at.line ? v->at : at});
+    }
+  }
+}
+
 // ---- Props ---------------------------------------------------------------------------------
 
 Props::Props(Mapper& m, const ResourceDecl& r, const Value* map) : m_(m), r_(r), map_(map) {}

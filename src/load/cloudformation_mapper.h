@@ -94,6 +94,7 @@ class Mapper {
     out.id = r.physical_id;
     out.name = name_tag(r).value_or(r.logical_id);
     out.at = s_.at(*r.key);
+    ignore_tag(r, kind, out.id, out.at);
     if (auto it = stand_ins_.find(r.logical_id); it != stand_ins_.end()) out.stand_in = it->second;
     if (out.name != r.logical_id) n_.aliases.push_back({r.logical_id, kind, out.id, out.at});
     mapped_[r.logical_id] = {kind, static_cast<model::Index>(list.size() - 1)};
@@ -229,6 +230,8 @@ class Mapper {
  private:
   friend class Props;
   [[nodiscard]] std::optional<std::string> name_tag(const ResourceDecl& r);
+  // Records a `cloudtwin:ignore` tag of `r` in the network (model::IgnoreTag).
+  void ignore_tag(const ResourceDecl& r, model::Kind kind, const std::string& id, Location at);
   // Security group rules, inline or as their own resources.
   void read_rule(Props& p, bool egress, std::vector<model::SecurityGroupRule>& out);
   // Synthesises an interface for `instance` from an entry of its NetworkInterfaces property.

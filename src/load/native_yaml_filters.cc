@@ -191,9 +191,10 @@ void read_network_acl_entry(Value& item, const char* direction,
 
 void read_security_group(Context& cx, Value& item) {
   Fields f = item.fields(
-      {"id", "name", "group_name", "description", "vpc", "default", "ingress", "egress"});
+      {"id", "name", "group_name", "description", "vpc", "default", "ingress", "egress", "tags"});
   auto& sg = add_resource(f, cx.network.security_groups, "sg-");
   if (!f.is_mapping()) return;
+  read_ignore_tag(cx, f, model::Kind::kSecurityGroup, sg.id);
   sg.vpc = f.require("vpc").ref();
   sg.group_name = sg.name.empty() ? sg.id : sg.name;
   if (auto n = f.get("group_name").text()) sg.group_name = *n;

@@ -31,12 +31,22 @@ void read_interface_fields(Fields& f, model::NetworkInterface& eni) {
 
 }  // namespace
 
+void read_ignore_tag(Context& cx, Fields& f, model::Kind kind, const std::string& id) {
+  if (!f.has("tags")) return;
+  Fields tags = f.get("tags").fields({"cloudtwin:ignore"});
+  tags.check();
+  if (!tags.is_mapping()) return;
+  Value v = tags.get("cloudtwin:ignore");
+  if (auto text = v.text()) cx.network.ignore_tags.push_back({kind, id, *text, v.at()});
+}
+
 void read_network_interface(Context& cx, Value& item) {
   Fields f = item.fields({"id", "name", "subnet", "private_ip", "private_ips", "ipv6_addresses",
                           "public_ip", "security_groups", "source_dest_check", "instance",
-                          "interface_type", "status", "ephemeral_ports"});
+                          "interface_type", "status", "ephemeral_ports", "tags"});
   auto& eni = add_resource(f, cx.network.network_interfaces, "eni-");
   if (!f.is_mapping()) return;
+  read_ignore_tag(cx, f, model::Kind::kNetworkInterface, eni.id);
   read_interface_fields(f, eni);
   eni.instance = f.get("instance").ref();
   if (auto t = f.get("interface_type").text()) eni.interface_type = *t;
@@ -47,11 +57,12 @@ void read_network_interface(Context& cx, Value& item) {
 }
 
 void read_instance(Context& cx, Value& item) {
-  std::vector<std::string_view> known{"id", "name", "state", "subnet"};
+  std::vector<std::string_view> known{"id", "name", "state", "subnet", "tags"};
   known.insert(known.end(), std::begin(kShorthandKeys), std::end(kShorthandKeys));
   Fields f = item.fields(std::move(known));
   auto& instance = add_resource(f, cx.network.instances, "i-");
   if (!f.is_mapping()) return;
+  read_ignore_tag(cx, f, model::Kind::kInstance, instance.id);
   if (auto s = f.get("state").choice(
           {"pending", "running", "shutting-down", "terminated", "stopping", "stopped"})) {
     instance.state = *s;

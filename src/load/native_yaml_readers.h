@@ -52,6 +52,9 @@ void read_vpc_endpoint(Context& cx, Value& item);
 
 // native_yaml_interfaces.cc
 void read_instance(Context& cx, Value& item);
+// `tags:` of an instance, network interface or security group: only `cloudtwin:ignore` is read
+// (model::IgnoreTag: "RULE reason", silencing a finding); the Name tag is written as `name`.
+void read_ignore_tag(Context& cx, Fields& f, model::Kind kind, const std::string& id);
 void read_network_interface(Context& cx, Value& item);
 
 // native_yaml_filters.cc

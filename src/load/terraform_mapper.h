@@ -85,6 +85,8 @@ struct Mapper {
   bool unknown(const Res& res, std::string_view attr) const;
   std::string id_of(Res& res);
   std::string name_of(Res& res);
+  // Records a `cloudtwin:ignore` tag (`tags`, else `tags_all`) in the network (model::IgnoreTag).
+  void ignore_tag(Res& res, Kind kind, const std::string& id);
 
   template <class R>
   R& add(Res& res, std::vector<R>& list, Kind kind) {
@@ -92,6 +94,7 @@ struct Mapper {
     r.id = id_of(res);
     r.name = name_of(res);
     r.at = res.at;
+    ignore_tag(res, kind, r.id);
     rd.set_resource(r.id);
     if (r.id != res.address) aliases.push_back({res.address, kind, r.id, res.at});
     return r;

@@ -128,6 +128,16 @@ std::string Mapper::name_of(Res& res) {
   return {};
 }
 
+void Mapper::ignore_tag(Res& res, Kind kind, const std::string& id) {
+  for (const char* tags : {"tags", "tags_all"}) {
+    Value v = res.v.get(tags).get("cloudtwin:ignore");
+    if (v.is_string()) {
+      net.ignore_tags.push_back({kind, id, std::string(v.text()), at_or(v, res)});
+      return;
+    }
+  }
+}
+
 // Addresses an unknown attribute refers to, from the configuration's references; failing
 // that, the only resource of a wanted type in the same module (at the same instance key).
 std::vector<std::string> Mapper::from_configuration(const Res& res, std::string_view attr,

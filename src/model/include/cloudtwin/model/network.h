@@ -393,6 +393,16 @@ struct Alias {
   Location at;
 };
 
+// A `cloudtwin:ignore` tag as a reader found it on a resource: the value is "RULE reason...",
+// read by the findings layer (src/cli/findings.h), which silences RULE's findings about the
+// resource (and, on an instance or security group, about the interfaces it applies to).
+struct IgnoreTag {
+  Kind kind;
+  std::string resource;  // the resource's id
+  std::string value;
+  Location at;  // the tag's value, else the resource
+};
+
 struct Network {
   std::vector<std::string> files{""};  // Location::file indexes this
   std::string default_account = "000000000000";
@@ -448,6 +458,8 @@ struct Network {
   // Routes the customer's routers announced on the BGP sessions (`cloudtwin routes --json`);
   // when none were given, on-premises networks' CIDRs stand in for them.
   LearnedRoutes learned_routes;
+  // `cloudtwin:ignore` tags of the resources, in the order read.
+  std::vector<IgnoreTag> ignore_tags;
 
   // derived lookups, built by finalize()
   // Ids, names and aliases; the keys view the resources' own strings, so a Network is moved,
