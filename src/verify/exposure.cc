@@ -8,84 +8,27 @@ using model::Index;
 
 namespace {
 
-struct Service {
-  std::uint16_t port;
-  const char* name;
-  Risk risk;
-};
-
-// Ports whose exposure to the internet is a finding in every benchmark (CIS AWS Foundations
-// 5.2/5.3 for remote administration; data stores that must never face the internet).
-constexpr Service kServices[] = {
-    {3306, "MySQL", Risk::kCritical},
-    {5432, "PostgreSQL", Risk::kCritical},
-    {1433, "SQL Server", Risk::kCritical},
-    {1521, "Oracle", Risk::kCritical},
-    {27017, "MongoDB", Risk::kCritical},
-    {6379, "Redis", Risk::kCritical},
-    {9200, "Elasticsearch", Risk::kCritical},
-    {11211, "Memcached", Risk::kCritical},
-    {9042, "Cassandra", Risk::kCritical},
-    {5984, "CouchDB", Risk::kCritical},
-    {2375, "Docker API", Risk::kCritical},
-    {2379, "etcd", Risk::kCritical},
-    {22, "SSH", Risk::kHigh},
-    {3389, "RDP", Risk::kHigh},
-    {23, "Telnet", Risk::kHigh},
-    {5900, "VNC", Risk::kHigh},
-    {6443, "Kubernetes API", Risk::kHigh},
-    {445, "SMB", Risk::kHigh},
-    {21, "FTP", Risk::kHigh},
-    {80, "HTTP", Risk::kLow},
-    {443, "HTTPS", Risk::kLow},
-};
-
-Risk lower(Risk r) { return r == Risk::kLow ? r : static_cast<Risk>(static_cast<int>(r) - 1); }
+// The protocol numbers of a row, from its text when the row has none.
+std::vector<std::pair<int, int>> protocols_of(const Row& row) {
+  if (!row.protocols.empty()) return row.protocols;
+  if (auto p = Protocol::parse(row.protocol); p && !p->is_all()) return {{p->number(), p->number()}};
+  return {{0, 255}};
+}
 
 }  // namespace
 
-const char* risk_name(Risk r) {
-  switch (r) {
-    case Risk::kCritical:
-      return "critical";
-    case Risk::kHigh:
-      return "high";
-    case Risk::kMedium:
-      return "medium";
-    case Risk::kLow:
-      return "low";
-  }
-  return "low";
-}
-
 Risk port_risk(const std::string& protocol, PortRange ports, bool whole_internet,
                std::string& reason) {
-  Risk risk = Risk::kMedium;
-  std::string where =
-      whole_internet ? " open to the whole internet" : " open to part of the internet";
-  if (protocol != "tcp" && protocol != "udp") {
-    reason = protocol + where;
-    risk = protocol.starts_with("icmp") ? Risk::kLow : Risk::kMedium;
-  } else if (ports.to - ports.from >= 1000) {
-    risk = Risk::kCritical;
-    reason = protocol + " ports " + ports.str() + where;
-  } else {
-    reason = protocol + " " + (ports.from == ports.to ? std::to_string(ports.from) : ports.str()) +
-             where;
-    bool web_only = ports.from == ports.to && (ports.from == 80 || ports.from == 443);
-    risk = web_only ? Risk::kLow : Risk::kMedium;
-    for (const auto& s : kServices) {
-      if (ports.contains(s.port) && s.risk > risk) {
-        risk = s.risk;
-        reason = std::string(s.name) + " (" + protocol + " " + std::to_string(s.port) + ")" + where;
-      }
-    }
-  }
-  return whole_internet ? risk : lower(risk);
+  Row row;
+  row.protocol = protocol;
+  auto r = rate(default_risk_table(), protocols_of(row), protocol, {ports}, whole_internet);
+  reason = r.reason;
+  return r.risk;
 }
 
-ExposureReport exposure(Compiled& c, const bdd& headers) {
+ExposureReport exposure(Compiled& c, const bdd& headers, const model::RiskTable* table) {
   const auto& n = c.network();
+  const model::RiskTable& risks = table ? *table : default_risk_table();
   ExposureReport report;
   Party internet;
   internet.kind = Party::Kind::kInternet;
@@ -139,18 +82,11 @@ ExposureReport exposure(Compiled& c, const bdd& headers) {
           whole = whole || HeaderSpace::count(sources & all) / count >= 0.99;
         }
       }
-      x.risk = Risk::kLow;
-      if (row.destination_ports.empty()) {
-        x.risk = port_risk(row.protocol, PortRange::all(), whole, x.reason);
-      }
-      for (const auto& p : row.destination_ports) {
-        std::string reason;
-        Risk r = port_risk(row.protocol, p, whole, reason);
-        if (r > x.risk || x.reason.empty()) {
-          x.risk = std::max(x.risk, r);
-          x.reason = reason;
-        }
-      }
+      auto rating = rate(risks, protocols_of(row), row.protocol, row.destination_ports, whole);
+      x.risk = rating.risk;
+      x.reason = std::move(rating.reason);
+      x.rule = std::move(rating.rule);
+      x.whole_internet = whole;
       row.example = nullptr;
       x.row = std::move(row);
       report.exposures.push_back(std::move(x));

@@ -1,25 +1,28 @@
 // What the internet can reach: every network interface that some packet from a public address
 // reaches (and whose reply returns), with the protocols, ports and source addresses, ranked by
-// risk — databases and remote administration open to the world first.
+// risk — databases and remote administration open to the world first. The risks come from a
+// risk table (risk_table.h, docs/exposure-risks.md).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "cloudtwin/verify/reach.h"
+#include "cloudtwin/verify/risk_table.h"
 #include "cloudtwin/verify/rows.h"
 
 namespace cloudtwin::verify {
-
-enum class Risk : std::uint8_t { kLow, kMedium, kHigh, kCritical };
-const char* risk_name(Risk r);  // "low", "medium", "high", "critical"
 
 struct Exposure {
   model::Index interface = model::kNone;
   Row row;           // protocol, destination ports, sources (internet CIDRs), destinations
   vpc::Trace trace;  // one packet of the row, from the internet to the interface and back
   Risk risk = Risk::kLow;
-  std::string reason;  // "PostgreSQL open to the whole internet"
+  std::string reason;  // "PostgreSQL (tcp 5432) open to the whole internet"
+  std::string rule;    // the risk table's rule id: "postgresql-open"
+  // The sources are the whole internet (all but a sliver of a family's public addresses), not
+  // part of it: the risk is then the table's, else one level lower.
+  bool whole_internet = false;
   // Whether the packets reach depends on what cloudtwin cannot know (the trace names it):
   // "may be open", not "open".
   bool inconclusive = false;
@@ -35,10 +38,13 @@ struct ExposureReport {
 };
 
 // Checks every ENI that holds a public IPv4 or an IPv6 address or is the target of a load
-// balancer; `headers` narrows the packets (protocol, ports).
-[[nodiscard]] ExposureReport exposure(Compiled& c, const bdd& headers = bddtrue);
+// balancer; `headers` narrows the packets (protocol, ports). `table`: the risk table as it
+// applies (effective_risk_table()); null for the built-in one.
+[[nodiscard]] ExposureReport exposure(Compiled& c, const bdd& headers = bddtrue,
+                                      const model::RiskTable* table = nullptr);
 
-// The risk of a destination port range reached from `sources` (the whole internet or part).
+// The risk of a destination port range reached from `sources` (the whole internet or part),
+// by the built-in table.
 [[nodiscard]] Risk port_risk(const std::string& protocol, PortRange ports, bool whole_internet,
                              std::string& reason);
 
