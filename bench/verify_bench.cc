@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "cloudtwin/load/native_yaml.h"
+#include "cloudtwin/verify/diff.h"
 #include "cloudtwin/verify/incremental.h"
 #include "cloudtwin/verify/matrix.h"
 #include "cloudtwin/verify/reach.h"
@@ -278,6 +279,69 @@ BENCHMARK(BM_IncrementalNetworkAclEntry)
     ->Arg(1000)
     ->Arg(10000)
     ->Unit(benchmark::kMicrosecond);
+
+
+// `cloudtwin diff` (issue 15) on the 1,000-subnet network with one security group rule changed
+// (the first ingress rule of the destination's group admits port 444 instead of 443), against
+// one reach query (BM_ReachSubnetToSubnet, cold) and one matrix (BM_Matrix): the subnet-to-subnet
+// query diffed incrementally (diff_reach_incremental: one answer brought up to date), and every
+// question (diff_networks: the two matrices, then each differing cell answered exactly). Each
+// iteration compiles both networks afresh, as the command does.
+struct Changed {
+  std::unique_ptr<model::Network> before, after;
+};
+const Changed& changed_for(int subnets) {
+  static std::map<int, Changed> cache;
+  auto& c = cache[subnets];
+  if (!c.before) {
+    c.before = load(subnets);
+    c.after = load(subnets);
+    auto& n = *c.after;
+    const auto to = *n.find(vpc_subnet(n, 6, 7), model::Kind::kSubnet);
+    for (const auto& e : n.network_interfaces) {
+      if (e.subnet.index != to) continue;
+      auto& r = n.security_groups[e.security_groups.front().index].ingress.front();
+      r.ports = r.ports.from == 443 ? PortRange::single(444) : PortRange::single(443);
+      break;
+    }
+  }
+  return c;
+}
+void BM_DiffSubnetToSubnet(benchmark::State& state) {
+  const auto& c = changed_for(static_cast<int>(state.range(0)));
+  auto& before = *c.before;
+  const auto& after = *c.after;
+  std::size_t opened = 0;
+  for (auto _ : state) {
+    verify::Compiled cb(before), ca(after);
+    verify::DiffSide b{&cb, party(before, vpc_subnet(before, 3, 5)), party(before, vpc_subnet(before, 6, 7))};
+    verify::DiffSide a{&ca, party(after, vpc_subnet(after, 3, 5)), party(after, vpc_subnet(after, 6, 7))};
+    std::optional<verify::PairDiff> d;
+    if (state.range(1)) {
+      d = verify::diff_reach_incremental(before, b, a);
+    } else {
+      d = verify::diff_reach(b, a);
+    }
+    if (!d) std::abort();
+    opened = d->opened.result.flows.size() + d->closed.result.flows.size();
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["changed_flows"] = static_cast<double>(opened);
+}
+BENCHMARK(BM_DiffSubnetToSubnet)->Args({1000, 1})->Args({1000, 0})->Unit(benchmark::kMillisecond);
+
+void BM_DiffNetworks(benchmark::State& state) {
+  const auto& c = changed_for(static_cast<int>(state.range(0)));
+  std::size_t sections = 0;
+  for (auto _ : state) {
+    verify::Compiled cb(*c.before), ca(*c.after);
+    auto d = verify::diff_networks(cb, ca);
+    sections = d.size();
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["sections"] = static_cast<double>(sections);
+}
+BENCHMARK(BM_DiffNetworks)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // One concrete walk (vpc::trace_packet, tcp/443, no observer) between the first ENIs of two
 // subnets, over 10,000 subnet pairs of the 1,000-subnet network: the unit of work of the matrix.
