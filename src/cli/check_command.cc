@@ -1,6 +1,7 @@
 // `cloudtwin check NETWORK --policy POLICY.yaml`: every rule of every policy checked for all
 // packets; a failure comes with the offending packets and a counterexample trace. Exit 0 when
-// every assertion holds, 1 on any violation, 2 on a bad network, policy or name.
+// every assertion holds, 1 on any violation, 2 on a bad network, policy or name. Suppressed
+// violations and those in `--baseline` do not count.
 #include <iostream>
 #include <memory>
 
@@ -10,6 +11,7 @@
 #include "cloudtwin/verify/access_scope.h"
 #include "cloudtwin/verify/policy_check.h"
 #include "commands.h"
+#include "findings_options.h"
 #include "output_file.h"
 
 namespace cloudtwin::cli {
@@ -24,6 +26,7 @@ struct CheckCommandOptions {
   bool traces = false;
   std::string output;
   std::size_t max_rows = 10;
+  FindingsOptions findings;
 };
 
 void print_errors(Diagnostics& d) {
@@ -49,11 +52,14 @@ Runner add_check_command(CLI::App& app) {
   cmd->add_option("--output,-o", o->output, "Write the report to FILE instead of stdout");
   cmd->add_option("--max-rows", o->max_rows, "Rows (each with a trace) kept per failed rule")
       ->check(CLI::Range(1, 1000));
+  add_findings_options(*cmd, o->findings);
   return [o]() {
     if (o->json) o->format = "json";
     if (o->policies.empty() && o->scopes.empty()) {
       return usage_error("nothing to check", "give --policy FILE or --scope FILE");
     }
+    Silencers silencers;
+    if (!read_silencers(o->findings, silencers)) return kExitBadInput;
     model::Network network;
     Diagnostics diagnostics;
     if (!load_or_report(o->network, network, diagnostics, false)) return kExitBadInput;
@@ -90,33 +96,38 @@ Runner add_check_command(CLI::App& app) {
       return kExitBadInput;
     }
 
+    auto findings = check_findings(network, files);
+    SilenceNotes notes;
+    silence(findings, silencers, network, notes);
+    auto inputs = o->network.paths;
+    inputs.insert(inputs.end(), o->policies.begin(), o->policies.end());
+    inputs.insert(inputs.end(), o->scopes.begin(), o->scopes.end());
+    if (!write_baseline_if_asked(o->findings, findings, "check", inputs)) return kExitBadInput;
+
     std::string report;
     if (o->format == "json") {
-      report = render_check_json(network, files)
+      report = render_check_json(network, files, findings)
                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       report += "\n";
     } else if (o->format == "sarif") {
-      report = render_check_sarif(network, files)
+      SarifOptions sarif{"check", inputs, !o->findings.baseline.empty(), notes.warnings};
+      report = render_sarif(check_rules(files), findings, sarif)
                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       report += "\n";
     } else if (o->format == "junit") {
-      report = render_check_junit(network, files);
+      report = render_check_junit(files, findings);
     } else {
-      report = render_check_text(network, files, o->traces);
+      report = render_check_text(network, files, findings, o->traces);
     }
+    print_silence_notes(notes, o->findings);
     if (o->output.empty()) {
       std::cout << report;
     } else {
-      auto inputs = o->network.paths;
-      inputs.insert(inputs.end(), o->policies.begin(), o->policies.end());
-      inputs.insert(inputs.end(), o->scopes.begin(), o->scopes.end());
       if (!write_output_file(o->output, report, inputs)) return kExitBadInput;
       // A short verdict still goes to the terminal when the report goes to a file.
-      const auto t = totals(files);
-      std::cerr << t.passed + t.failed << " assertions checked: " << t.passed << " passed, "
-                << t.failed << " failed; report in " << o->output << "\n";
+      std::cerr << totals(files, findings).summary() << "; report in " << o->output << "\n";
     }
-    const auto all = totals(files);
+    const auto all = totals(files, findings);
     if (all.failed > 0) return kExitNegative;
     return all.inconclusive > 0 ? kExitInconclusive : kExitOk;
   };

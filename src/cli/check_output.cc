@@ -12,9 +12,6 @@ namespace cloudtwin::cli {
 
 namespace {
 
-constexpr const char* kInformationUri = "https://github.com/cloudtwin/cloudtwin";
-constexpr const char* kVersion = "0.1.0";
-
 std::string indent(const std::string& text, const std::string& prefix) {
   std::string out;
   std::size_t start = 0;
@@ -74,21 +71,8 @@ std::string failure_text(const model::Network& n, const verify::CheckResult& r, 
   return r.description + "\n" + r.message + "\n" + rows_text(n, r, all_traces);
 }
 
-std::string uri_of(const std::string& path) {
-  // Code-scanning UIs resolve URIs against the repository root: keep relative paths relative,
-  // and make absolute ones relative to the working directory when they lie under it.
-  std::filesystem::path p(path);
-  std::error_code ec;
-  if (p.is_absolute()) {
-    auto cwd = std::filesystem::current_path(ec);
-    if (!ec) {
-      auto rel = p.lexically_relative(cwd);
-      if (!rel.empty() && *rel.begin() != "..") p = rel;
-    }
-  }
-  std::string s = p.lexically_normal().generic_string();
-  if (s.starts_with("./")) s.erase(0, 2);
-  return s;
+std::string rule_prefix(const CheckedFile& f) {
+  return f.kind == "access-scope" ? "access-scope/" : "policy/";
 }
 
 std::string kind_summary(const std::string& kind) {
@@ -116,54 +100,27 @@ nlohmann::json location_json(const std::string& path, const Location& at) {
   return j;
 }
 
-// XML 1.0 allows tab, newline, carriage return and U+0020 upwards (less the surrogates and
-// U+FFFE/U+FFFF); invalid UTF-8 becomes U+FFFD too, so the document always parses.
-void append_xml_char(std::string& out, char32_t c) {
-  const bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-                       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-  if (!allowed) c = 0xFFFD;
-  switch (c) {
-    case '&':
-      out += "&amp;";
-      return;
-    case '<':
-      out += "&lt;";
-      return;
-    case '>':
-      out += "&gt;";
-      return;
-    case '"':
-      out += "&quot;";
-      return;
-    case '\'':
-      out += "&apos;";
-      return;
-    default:
-      break;
-  }
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
 }  // namespace
 
-CheckTotals totals(const std::vector<CheckedFile>& files) {
+CheckTotals totals(const std::vector<CheckedFile>& files, const std::vector<Finding>& findings) {
   CheckTotals t;
+  std::size_t k = 0;
   for (const auto& f : files) {
-    for (const auto& r : f.results) ++(r.passed ? t.passed : r.inconclusive ? t.inconclusive : t.failed);
+    for (const auto& r : f.results) {
+      if (r.passed) {
+        ++t.passed;
+        continue;
+      }
+      const Finding* x = k < findings.size() ? &findings[k] : nullptr;
+      ++k;
+      if (x && x->suppression) {
+        ++t.suppressed;
+      } else if (x && x->baselined) {
+        ++t.baselined;
+      } else {
+        ++(r.inconclusive ? t.inconclusive : t.failed);
+      }
+    }
   }
   return t;
 }
@@ -173,48 +130,26 @@ std::string CheckTotals::summary() const {
                     " checked: " + std::to_string(passed) + " passed, " + std::to_string(failed) +
                     " failed";
   if (inconclusive) out += ", " + std::to_string(inconclusive) + " inconclusive";
-  return out;
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  for (std::size_t i = 0; i < size;) {
-    const unsigned char b = s[i];
-    int extra = b < 0x80           ? 0
-                : (b >> 5) == 0x6  ? 1
-                : (b >> 4) == 0xE  ? 2
-                : (b >> 3) == 0x1E ? 3
-                                   : -1;
-    char32_t c = extra == 0 ? b : extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
-    bool valid = extra >= 0 && i + extra < size;
-    for (int k = 1; valid && k <= extra; ++k) {
-      valid = (s[i + k] & 0xC0) == 0x80;
-      c = (c << 6) | (s[i + k] & 0x3F);
-    }
-    // Overlong forms and surrogates are not UTF-8.
-    if (valid && ((extra == 1 && c < 0x80) || (extra == 2 && c < 0x800) ||
-                  (extra == 3 && c < 0x10000) || (c >= 0xD800 && c <= 0xDFFF))) {
-      valid = false;
-    }
-    if (!valid) {
-      append_xml_char(out, 0xFFFD);
-      ++i;
-      continue;
-    }
-    append_xml_char(out, c);
-    i += static_cast<std::size_t>(extra) + 1;
-  }
+  if (suppressed) out += ", " + std::to_string(suppressed) + " suppressed";
+  if (baselined) out += ", " + std::to_string(baselined) + " in the baseline";
   return out;
 }
 
 std::string render_check_text(const model::Network& n, const std::vector<CheckedFile>& files,
-                              bool all_traces) {
+                              const std::vector<Finding>& findings, bool all_traces) {
   std::ostringstream o;
+  std::size_t k = 0;
   for (const auto& f : files) {
     for (const auto& r : f.results) {
+      const Finding* x = nullptr;
+      if (!r.passed && k < findings.size()) x = &findings[k++];
+      if (x && x->baselined) continue;  // counted in the summary
+      if (x && x->suppression) {
+        o << "SUPPRESSED " << location_text(f.path, r.at) << " " << r.id << " [" << r.kind
+          << "]: " << x->suppression->justification << " (" << x->suppression->where.str()
+          << ")\n";
+        continue;
+      }
       o << (r.passed ? "PASS " : r.inconclusive ? "INCONCLUSIVE " : "FAIL ")
         << location_text(f.path, r.at) << " " << r.id << " [" << r.kind << "]";
       if (r.passed) {
@@ -224,22 +159,29 @@ std::string render_check_text(const model::Network& n, const std::vector<Checked
       o << "\n" << indent(failure_text(n, r, all_traces), "  ") << "\n";
     }
   }
-  o << "\n" << totals(files).summary() << "\n";
+  o << "\n" << totals(files, findings).summary() << "\n";
   return o.str();
 }
 
-nlohmann::json render_check_json(const model::Network& n, const std::vector<CheckedFile>& files) {
+nlohmann::json render_check_json(const model::Network& n, const std::vector<CheckedFile>& files,
+                                 const std::vector<Finding>& findings) {
   nlohmann::json j;
-  const auto t = totals(files);
+  const auto t = totals(files, findings);
   j["schema"] = "cloudtwin/check/v1";
   j["passed"] = t.failed == 0 && t.inconclusive == 0;
   j["assertions"] = t.checked();
   j["failures"] = t.failed;
   j["inconclusive"] = t.inconclusive;
+  j["suppressed"] = t.suppressed;
+  j["baselined"] = t.baselined;
   j["files"] = nlohmann::json::array();
+  std::size_t k = 0;
   for (const auto& f : files) {
     nlohmann::json jf{{"path", f.path}, {"kind", f.kind}, {"results", nlohmann::json::array()}};
     for (const auto& r : f.results) {
+      const Finding* x = nullptr;
+      if (!r.passed && k < findings.size()) x = &findings[k++];
+      if (x && x->baselined) continue;
       nlohmann::json jr{{"id", r.id},
                         {"kind", r.kind},
                         {"description", r.description},
@@ -247,6 +189,14 @@ nlohmann::json render_check_json(const model::Network& n, const std::vector<Chec
                         {"passed", r.passed},
                         {"verdict", r.passed ? "pass" : r.inconclusive ? "inconclusive" : "fail"},
                         {"message", r.message}};
+      if (x) {
+        jr["rule"] = x->rule;
+        jr["fingerprint"] = x->fingerprint;
+        if (x->suppression) {
+          jr["suppressed"] = {{"reason", x->suppression->justification},
+                              {"by", x->suppression->where.str()}};
+        }
+      }
       jr["rows"] = nlohmann::json::array();
       for (std::size_t i = 0; i < r.rows.size(); ++i) {
         auto row = row_json(n, r.rows[i]);
@@ -262,34 +212,41 @@ nlohmann::json render_check_json(const model::Network& n, const std::vector<Chec
   return j;
 }
 
-nlohmann::json render_check_sarif(const model::Network& n, const std::vector<CheckedFile>& files) {
-  // SARIF 2.1.0 (OASIS): one reportingDescriptor per assertion kind, one result per failure.
-  std::vector<std::string> kinds = {"isolated", "reachable", "only", "through"};
+std::vector<FindingRule> check_rules(const std::vector<CheckedFile>& files) {
+  std::vector<FindingRule> out;
   for (const auto& f : files) {
     for (const auto& r : f.results) {
-      if (std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end()) kinds.push_back(r.kind);
+      FindingRule rule;
+      rule.id = rule_prefix(f) + r.id;
+      rule.name = r.id;
+      rule.short_description = r.description.empty() ? kind_summary(r.kind) : r.description;
+      rule.full_description = kind_summary(r.kind) + (r.description.empty() ? "" : " " + r.description);
+      const char* doc = f.kind == "access-scope" ? "docs/access-scopes.md" : "docs/policies.md";
+      rule.help_text = "Assertion `" + r.id + "` [" + r.kind + "] of " + f.path + ": " +
+                       rule.full_description + " The result's rows are the packets that break it, " +
+                       "each with a counterexample trace. See " + doc + ".";
+      rule.help_markdown = "Assertion `" + r.id + "` (`expect: " + r.kind + "`) of `" + f.path +
+                           "`.\n\n" + rule.full_description +
+                           "\n\nThe result lists the packets that break it, each with a "
+                           "counterexample trace that names the rule, route or attachment that "
+                           "decided. See [" + doc + "](" + doc + ").";
+      rule.tags = {"security", "network", f.kind == "access-scope" ? "access-scope" : "policy"};
+      rule.severity = Risk::kHigh;
+      out.push_back(std::move(rule));
     }
   }
-  auto rules = nlohmann::json::array();
-  for (const auto& k : kinds) {
-    rules.push_back({{"id", k},
-                     {"name", k},
-                     {"shortDescription", {{"text", kind_summary(k)}}},
-                     {"help", {{"text", "See docs/policies.md."}}},
-                     {"defaultConfiguration", {{"level", "error"}}}});
-  }
-  auto results = nlohmann::json::array();
-  auto artifacts = nlohmann::json::array();
+  return out;
+}
+
+std::vector<Finding> check_findings(const model::Network& n, const std::vector<CheckedFile>& files) {
+  std::vector<Finding> out;
   for (const auto& f : files) {
-    const std::string uri = uri_of(f.path);
-    artifacts.push_back({{"location", {{"uri", uri}}}});
     for (const auto& r : f.results) {
       if (r.passed) continue;
-      const auto rule_index = std::find(kinds.begin(), kinds.end(), r.kind) - kinds.begin();
-      nlohmann::json physical{{"artifactLocation", {{"uri", uri}}}};
-      if (r.at.line) {
-        physical["region"] = {{"startLine", r.at.line}, {"startColumn", std::max(1u, r.at.column)}};
-      }
+      Finding x;
+      x.rule = rule_prefix(f) + r.id;
+      x.severity = Risk::kHigh;
+      x.inconclusive = r.inconclusive;
       std::string text = r.id + ": " + r.description + " - " + r.message + ".";
       if (!r.rows.empty()) {
         text += " For example: " + row_text(r.rows.front(), false);
@@ -300,14 +257,15 @@ nlohmann::json render_check_sarif(const model::Network& n, const std::vector<Che
                                                              : " blocked: " + blocked_text(t);
         }
       }
-      nlohmann::json result{
-          {"ruleId", r.kind},
-          {"ruleIndex", rule_index},
-          {"level", r.inconclusive ? "warning" : "error"},
-          {"message", {{"text", (r.inconclusive ? "inconclusive: " : "") + text}}},
-          {"locations", nlohmann::json::array({nlohmann::json{{"physicalLocation", physical}}})},
-          {"partialFingerprints", {{"cloudtwinAssertion/v1", uri + "#" + r.id}}}};
-      nlohmann::json props{{"assertion", r.id}, {"details", failure_text(n, r, false)}};
+      x.message = (r.inconclusive ? "inconclusive: " : "") + text;
+      x.details = failure_text(n, r, true);
+      x.resource_id = r.id;
+      x.resource_kind = f.kind == "access-scope" ? "AccessScope" : "PolicyRule";
+      x.resource_label = r.id;
+      x.location = SourceLocation{f.path, r.at.line, r.at.column, "assertion " + r.id};
+      // The assertion's file is part of what it is: two files may hold rules of one name.
+      x.fingerprint = fingerprint(x.rule, artifact_uri(f.path), "");
+      nlohmann::json props{{"assertion", r.id}, {"kind", r.kind}};
       props["rows"] = nlohmann::json::array();
       for (std::size_t i = 0; i < r.rows.size(); ++i) {
         auto row = row_json(n, r.rows[i]);
@@ -315,63 +273,37 @@ nlohmann::json render_check_sarif(const model::Network& n, const std::vector<Che
           row["counterexample"] = render_trace_json(r.counterexamples[i]);
         props["rows"].push_back(std::move(row));
       }
-      result["properties"] = std::move(props);
-      results.push_back(std::move(result));
+      x.properties = std::move(props);
+      out.push_back(std::move(x));
     }
   }
-  nlohmann::json driver{{"name", "cloudtwin"},
-                        {"version", kVersion},
-                        {"informationUri", kInformationUri},
-                        {"rules", rules}};
-  nlohmann::json run{{"tool", {{"driver", driver}}},
-                     {"artifacts", artifacts},
-                     {"columnKind", "unicodeCodePoints"},
-                     {"results", results}};
-  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-          {"version", "2.1.0"},
-          {"runs", nlohmann::json::array({run})}};
+  return out;
 }
 
-std::string render_check_junit(const model::Network& n, const std::vector<CheckedFile>& files) {
-  std::ostringstream o;
-  const auto t = totals(files);
-  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  // An inconclusive assertion is a skipped test case: neither passed nor failed.
-  o << "<testsuites name=\"cloudtwin check\" tests=\"" << t.checked() << "\" failures=\""
-    << t.failed << "\" errors=\"0\" skipped=\"" << t.inconclusive << "\">\n";
+std::string render_check_junit(const std::vector<CheckedFile>& files,
+                               const std::vector<Finding>& findings) {
+  std::vector<JUnitSuite> suites;
+  std::size_t k = 0;
   for (const auto& f : files) {
-    std::size_t failures = 0;
-    std::size_t skipped = 0;
+    JUnitSuite suite{f.path, f.path, {}};
     for (const auto& r : f.results) {
-      failures += r.passed || r.inconclusive ? 0 : 1;
-      skipped += r.inconclusive ? 1 : 0;
-    }
-    const std::string suite = xml_escape(f.path);
-    o << "  <testsuite name=\"" << suite << "\" tests=\"" << f.results.size() << "\" failures=\""
-      << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" file=\"" << suite << "\">\n";
-    for (const auto& r : f.results) {
-      o << "    <testcase name=\"" << xml_escape(r.id) << "\" classname=\""
-        << xml_escape(f.kind + "." + r.kind) << "\" file=\"" << suite << "\"";
-      if (r.at.line) o << " line=\"" << r.at.line << "\"";
-      if (r.passed) {
-        o << "/>\n";
-        continue;
+      JUnitCase c;
+      if (!r.passed && k < findings.size()) {
+        const auto& x = findings[k++];
+        c = junit_case(x);
+        // An inconclusive assertion is a skipped test case: neither passed nor failed.
+        if (x.active() && r.inconclusive) c.message = "inconclusive: " + r.message;
+        if (x.active() && !r.inconclusive) {
+          c.message = r.message;
+          c.type = r.kind;
+        }
       }
-      if (r.inconclusive) {
-        o << ">\n      <skipped message=\"" << xml_escape("inconclusive: " + r.message) << "\">"
-          << xml_escape(location_text(f.path, r.at) + ": " + failure_text(n, r, true))
-          << "</skipped>\n    </testcase>\n";
-        continue;
-      }
-      o << ">\n      <failure message=\"" << xml_escape(r.message) << "\" type=\""
-        << xml_escape(r.kind) << "\">"
-        << xml_escape(location_text(f.path, r.at) + ": " + failure_text(n, r, true))
-        << "</failure>\n    </testcase>\n";
+      c.name = r.id;
+      c.classname = f.kind + "." + r.kind;
+      suite.cases.push_back(std::move(c));
     }
-    o << "  </testsuite>\n";
+    suites.push_back(std::move(suite));
   }
-  o << "</testsuites>\n";
-  return o.str();
+  return render_junit("cloudtwin check", suites);
 }
-
 }  // namespace cloudtwin::cli

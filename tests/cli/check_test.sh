@@ -60,7 +60,9 @@ for r in res:
     assert loc['artifactLocation']['uri'].endswith('tests/policies/hybrid-violations.yaml')
     assert loc['region']['startLine'] >= 1 and loc['region']['startColumn'] >= 1
 first = [r for r in res if r['properties']['assertion'] == 'dc-reaches-db'][0]
-assert first['ruleId'] == 'reachable' and first['locations'][0]['physicalLocation']['region']['startLine'] == 3
+# One rule per assertion, `policy/<name>` (docs/ci.md), located at the assertion.
+assert first['ruleId'] == 'policy/dc-reaches-db' and first['locations'][0]['physicalLocation']['region']['startLine'] == 3
+assert first['properties']['kind'] == 'reachable'
 assert first['properties']['rows'][0]['counterexample']['explanations'][0]['code'] == 'ENI_SG_RULES_MISMATCH'
 "
   "$bin" check "$ex/hybrid.yaml" --policy "$pol/hybrid.yaml" --format sarif >"$tmp/pass.sarif"

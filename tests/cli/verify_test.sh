@@ -51,7 +51,7 @@ expect "reach without ends" 2 "are required" -- "$bin" reach "$ex/microservices.
 # behind them (through the listener), nothing else.
 expect "exposure lists the load balancers" 0 "LOW +web-lb-use1 .*HTTPS|LOW +web-lb-use1" -- \
   "$bin" exposure "$ex/global-service.yaml"
-expect "exposure lists the app behind a load balancer" 0 "LOW +app-use1 .*tcp 443 open" -- \
+expect "exposure lists the app behind a load balancer" 0 "LOW +app-use1 .*tcp 443\)? open" -- \
   "$bin" exposure "$ex/global-service.yaml"
 expect "exposure names the load balancer in front" 0 "through load balancer web-lb-euw1 .*listener TCP 443" -- \
   "$bin" exposure "$ex/global-service.yaml"
