@@ -4,8 +4,11 @@
 #include <iostream>
 #include <new>
 
+#include "command_tree.h"
 #include "commands.h"
 #include "output_file.h"
+#include "terminal.h"
+#include "version.h"
 
 namespace {
 
@@ -13,7 +16,8 @@ int run(int argc, char** argv) {
   using namespace cloudtwin::cli;
   CLI::App app{"cloudtwin - a twin of your AWS network on one machine"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "cloudtwin 0.1.0");
+  app.set_version_flag("--version", "cloudtwin " + std::string(kVersion));
+  add_global_options(app);  // --color; before the verbs, which inherit taking it after them
   Runner validate = add_validate_command(app);
   Runner trace = add_trace_command(app);
   Runner export_network = add_export_command(app);
@@ -26,6 +30,8 @@ int run(int argc, char** argv) {
   Runner dns = add_dns_command(app);
   Runner cdn = add_cdn_command(app);
   Runner routes = add_routes_command(app);
+  Runner completion = add_completion_command(app);
+  Runner man = add_man_command(app);
   // CLI11 reports a mistyped verb as "A subcommand is required"; say which word and the verbs.
   std::vector<std::string> names;
   for (const CLI::App* verb : app.get_subcommands([](CLI::App*) { return true; })) {
@@ -54,20 +60,23 @@ int run(int argc, char** argv) {
   for (const CLI::App* verb : app.get_subcommands()) {
     if (int status = check_command_line(*verb); status != kExitOk) return status;
   }
+  no_color_for_output_files(app);
   try {
-    if (app.got_subcommand("validate")) return validate();
-    if (app.got_subcommand("export")) return export_network();
+    if (app.got_subcommand("validate")) return with_progress("validate", validate);
+    if (app.got_subcommand("export")) return with_progress("export", export_network);
     if (app.got_subcommand("serve")) return serve();
     if (app.got_subcommand("dns")) return dns();
     if (app.got_subcommand("cdn")) return cdn();
     if (app.got_subcommand("routes")) return routes();
+    if (app.got_subcommand("completion")) return completion();
+    if (app.got_subcommand("man")) return man();
     // The analysis verbs close with what their answer could not see (validate lists it all).
     const std::pair<const char*, Runner*> analyses[] = {
         {"trace", &trace}, {"diagram", &diagram}, {"reach", &reach}, {"exposure", &exposure},
         {"check", &check}, {"diff", &diff}};
     for (const auto& [name, runner] : analyses) {
       if (!app.got_subcommand(name)) continue;
-      int status = (*runner)();
+      int status = with_progress(name, *runner);
       std::cout.flush();
       print_gap_summary();
       return status;

@@ -11,6 +11,7 @@
 #include "cloudtwin/verify/reach.h"
 #include "cloudtwin/verify/rows.h"
 #include "commands.h"
+#include "terminal.h"
 #include "trace_output.h"
 #include "verify_output.h"
 
@@ -98,7 +99,7 @@ int print_matrix(const model::Network& network, verify::Compiled& compiled,
                     << ": " << what(a, b) << "\n";
         } else if (matrix.inconclusive(a, b)) {
           std::cout << "  " << network.subnets[a].label() << " -> " << network.subnets[b].label()
-                    << ": INCONCLUSIVE (depends on what cloudtwin cannot know; `reach --from "
+                    << ": " << paint("INCONCLUSIVE", Tone::kUnsure) << " (depends on what cloudtwin cannot know; `reach --from "
                     << network.subnets[a].id << " --to " << network.subnets[b].id
                     << "` says what)\n";
         }
@@ -229,15 +230,17 @@ Runner add_reach_command(CLI::App& app) {
         return std::to_string(k) + (k == 1 ? " row" : " rows");
       };
       if (any) {
-        std::cout << "REACHABLE for " << rows_word(reachable.size());
-        if (!doubtful.empty()) std::cout << ", INCONCLUSIVE for " << rows_word(doubtful.size());
+        std::cout << paint("REACHABLE", Tone::kGood) << " for " << rows_word(reachable.size());
+        if (!doubtful.empty())
+          std::cout << ", " << paint("INCONCLUSIVE", Tone::kUnsure) << " for " << rows_word(doubtful.size());
       } else if (!doubtful.empty()) {
-        std::cout << "INCONCLUSIVE: nothing is reachable for certain, but "
+        std::cout << paint("INCONCLUSIVE", Tone::kUnsure) << ": nothing is reachable for certain, but "
                   << rows_word(doubtful.size()) << " depend on what cloudtwin cannot know";
       } else if (result.truncated) {
-        std::cout << "INCONCLUSIVE: nothing reachable found before the search stopped";
+        std::cout << paint("INCONCLUSIVE", Tone::kUnsure)
+                  << ": nothing reachable found before the search stopped";
       } else {
-        std::cout << "NOTHING is reachable";
+        std::cout << paint("NOTHING", Tone::kBad) << " is reachable";
       }
       std::cout << " (" << result.flows.size() << " classes of packets"
                 << (result.truncated ? ", search stopped early" : ", all checked") << ")\n";

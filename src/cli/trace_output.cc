@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "terminal.h"
+
 namespace cloudtwin::cli {
 
 namespace {
@@ -92,14 +94,14 @@ std::string render_trace_text(const vpc::Trace& t, const std::string& from, cons
   };
   switch (t.verdict) {
     case vpc::Verdict::kReachable:
-      o << "REACHABLE: " << t.header.str() << " is delivered and its reply returns.\n";
+      o << paint("REACHABLE", Tone::kGood) << ": " << t.header.str() << " is delivered and its reply returns.\n";
       break;
     case vpc::Verdict::kBlocked:
-      o << "NOT REACHABLE\n";
+      o << paint("NOT REACHABLE", Tone::kBad) << "\n";
       for (const auto& e : t.explanations) explain(e, "fix");
       break;
     case vpc::Verdict::kInconclusive:
-      o << "INCONCLUSIVE: whether " << t.header.str()
+      o << paint("INCONCLUSIVE", Tone::kUnsure) << ": whether " << t.header.str()
         << " is delivered depends on what cloudtwin cannot know\n";
       for (const auto& e : t.unknowns) explain(e, "note");
       if (!t.explanations.empty()) {
