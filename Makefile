@@ -1,5 +1,8 @@
 # The two commands of the quick start, plus a few conveniences.
-.PHONY: deps build release debug demo test fuzz fuzz-long bench clean format
+.PHONY: deps build release debug demo test fuzz fuzz-long bench clean format install deb
+
+# Where `make install` puts cloudtwin; DESTDIR=DIR stages the same tree under DIR.
+PREFIX ?= /usr/local
 
 deps:
 	@scripts/install-deps
@@ -13,6 +16,15 @@ debug: deps
 	cmake --build --preset debug
 
 build: release
+
+# The release program to $(PREFIX)/bin, its man page to share/man/man1 and its bash, zsh and
+# fish completions under share/ (written by the program itself, so they match its options).
+install: release
+	DESTDIR="$(DESTDIR)" cmake --install build/release --prefix "$(PREFIX)"
+
+# A Debian package of the release build: build/cloudtwin_VERSION_ARCH.deb (scripts/make-deb).
+deb: release
+	scripts/make-deb build/release build
 
 demo: release
 	@scripts/demo build/release/src/cli/cloudtwin
