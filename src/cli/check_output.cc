@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "terminal.h"
 #include "trace_output.h"
 #include "verify_output.h"
 
@@ -150,7 +151,10 @@ std::string render_check_text(const model::Network& n, const std::vector<Checked
           << ")\n";
         continue;
       }
-      o << (r.passed ? "PASS " : r.inconclusive ? "INCONCLUSIVE " : "FAIL ")
+      o << (r.passed         ? paint("PASS", Tone::kGood)
+            : r.inconclusive ? paint("INCONCLUSIVE", Tone::kUnsure)
+                             : paint("FAIL", Tone::kBad))
+        << " "
         << location_text(f.path, r.at) << " " << r.id << " [" << r.kind << "]";
       if (r.passed) {
         o << ": " << r.message << "\n";

@@ -14,6 +14,7 @@
 #include "exposure_findings.h"
 #include "findings_options.h"
 #include "output_file.h"
+#include "terminal.h"
 #include "trace_output.h"
 #include "verify_output.h"
 
@@ -65,8 +66,9 @@ std::string render_text(const model::Network& network, const verify::ExposureRep
       continue;
     }
     const std::string risk = upper(model::risk_name(x.risk));
-    o << "\n" << risk << std::string(10 - risk.size(), ' ') << interface_label(network, x.interface)
-      << ": " << (x.inconclusive ? "MAYBE (inconclusive) " : "") << x.reason << "\n";
+    o << "\n" << paint_risk(risk) << std::string(10 - risk.size(), ' ')
+      << interface_label(network, x.interface) << ": "
+      << (x.inconclusive ? paint("MAYBE", Tone::kUnsure) + " (inconclusive) " : "") << x.reason << "\n";
     if (!x.via.empty()) o << "          through " << x.via << "\n";
     o << "          " << row_text(x.row, false) << "\n"
       << "          path: " << path_text(x.trace) << "\n";
