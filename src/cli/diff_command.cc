@@ -15,7 +15,9 @@
 #include "cloudtwin/verify/diff.h"
 #include "cloudtwin/verify/exposure.h"
 #include "commands.h"
+#include "diff_findings.h"
 #include "diff_output.h"
+#include "findings_options.h"
 #include "output_file.h"
 #include "trace_output.h"
 #include "verify_output.h"
@@ -36,6 +38,8 @@ struct DiffCommandOptions {
   std::string fail_on = "any";
   std::string output;
   int max_rows = 20;
+  FindingsOptions findings;
+  bool egress = false;
 };
 
 // The row's packets in words for its section's kind: exposure rows carry their risk.
@@ -152,13 +156,18 @@ Runner add_diff_command(CLI::App& app) {
                   "after");
   cmd->add_option("--from", o->from, "Only packets from this party (as `reach --from`)");
   cmd->add_option("--to", o->to, "Only packets to this party (as `reach --to`)");
+  cmd->add_flag("--egress", o->egress,
+                "Also compare what every network interface reaches on the internet (one walk per "
+                "interface: the slowest question)");
   cmd->add_option("--protocol", o->headers.protocol, "Only this protocol");
   cmd->add_option("--port", o->headers.port, "Only these destination ports");
   cmd->add_option("--source-port", o->headers.source_port,
                   "Source port, range or `any`; default the source's ephemeral ports");
   cmd->add_option("--format", o->format,
-                  "Output: text, json, markdown (a pull-request comment)")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+                  "Output: text, json, markdown (a pull-request comment), sarif (code scanning), "
+                  "junit (CI)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "sarif", "junit"}));
+  add_findings_options(*cmd, o->findings);
   cmd->add_flag("--json", o->json, "Same as --format json");
   cmd->add_flag("--traces", o->traces, "Text: print both traces of every row in full");
   cmd->add_option("--fail-on", o->fail_on,
@@ -187,6 +196,8 @@ Runner add_diff_command(CLI::App& app) {
     } else {
       after_options.paths = o->after;
     }
+    Silencers silencers;
+    if (!read_silencers(o->findings, silencers)) return kExitBadInput;
     model::Network before, after;
     Diagnostics db, da;
     if (!load_or_report(before_options, before, db, false)) return kExitBadInput;
@@ -228,7 +239,7 @@ Runner add_diff_command(CLI::App& app) {
       s.diff = fast ? std::move(*fast) : verify::diff_reach(sb, sa, *options);
       sections.push_back(std::move(s));
     } else {
-      sections = verify::diff_networks(cb, ca, *options);
+      sections = verify::diff_networks(cb, ca, *options, o->egress);
     }
     DiffReport report = build_report(sections, before, after, std::move(changes));
     report.before = plan ? std::vector<std::string>{o->network.paths.front() + " (prior_state)"}
@@ -237,8 +248,51 @@ Runner add_diff_command(CLI::App& app) {
                         : o->after;
     report.max_rows = static_cast<std::size_t>(o->max_rows);
 
+    // Every row as a finding: silenced by suppressions (the after network's tags, the files) and
+    // the baseline, located for SARIF.
+    auto findings = diff_findings(report, before, after, o->fail_on);
+    SilenceNotes notes;
+    silence(findings, silencers, after, notes);
+    std::size_t i = 0;
+    for (auto& s : report.sections) {
+      for (auto& row : s.rows) {
+        const auto& f = findings[i++];
+        if (f.suppression) row.silenced = "suppressed: " + f.suppression->justification;
+        if (f.baselined) row.silenced = "in the baseline";
+      }
+    }
+    auto inputs = o->network.paths;
+    inputs.insert(inputs.end(), o->after.begin(), o->after.end());
+    if (!write_baseline_if_asked(o->findings, findings, "diff", inputs)) return kExitBadInput;
+    print_silence_notes(notes, o->findings);
+
     std::string text;
-    if (o->format == "json") {
+    if (o->format == "sarif") {
+      SarifOptions so;
+      so.verb = "diff";
+      so.inputs = inputs;
+      so.baseline_given = !o->findings.baseline.empty();
+      so.notifications = notes.warnings;
+      text = render_sarif(diff_rules(), findings, so).dump(2, ' ', false,
+                                                          nlohmann::json::error_handler_t::replace) +
+             "\n";
+    } else if (o->format == "junit") {
+      std::vector<JUnitSuite> suites;
+      std::size_t k = 0;
+      for (const auto& s : report.sections) {
+        JUnitSuite suite{s.kind + ": " + s.from + " -> " + s.to, "", {}};
+        for (std::size_t r = 0; r < s.rows.size(); ++r) suite.cases.push_back(junit_case(findings[k++]));
+        suites.push_back(std::move(suite));
+      }
+      if (suites.empty()) {
+        JUnitCase unchanged;
+        unchanged.name = "reachability unchanged";
+        unchanged.classname = "diff";
+        unchanged.body = report.summary();
+        suites.push_back({"cloudtwin diff", "", {unchanged}});
+      }
+      text = render_junit("cloudtwin diff", suites);
+    } else if (o->format == "json") {
       text = render_diff_json(report, before, after).dump(2) + "\n";
     } else if (o->format == "markdown") {
       text = render_diff_markdown(report);
@@ -248,8 +302,6 @@ Runner add_diff_command(CLI::App& app) {
     if (o->output.empty()) {
       std::cout << text;
     } else {
-      auto inputs = o->network.paths;
-      inputs.insert(inputs.end(), o->after.begin(), o->after.end());
       if (!write_output_file(o->output, text, inputs)) return kExitBadInput;
       std::cerr << report.summary() << "; report in " << o->output << "\n";
     }

@@ -63,13 +63,15 @@ std::string verdict_line(const vpc::Trace* t, const std::string& missing) {
 }
 
 struct Counts {
-  std::size_t opened = 0, closed = 0, doubtful = 0;
+  std::size_t opened = 0, closed = 0, doubtful = 0, silenced = 0;
 };
 Counts count(const DiffReport& r) {
   Counts c;
   for (const auto& s : r.sections) {
     for (const auto& row : s.rows) {
-      if (!row.certain()) {
+      if (!row.silenced.empty()) {
+        ++c.silenced;
+      } else if (!row.certain()) {
         ++c.doubtful;
       } else if (row.change == "opened") {
         ++c.opened;
@@ -124,6 +126,7 @@ std::string DiffReport::summary() const {
                                                           : "reachability changed";
   out += ": " + plural(c.opened, "row") + " opened, " + std::to_string(c.closed) + " closed";
   if (c.doubtful) out += ", " + std::to_string(c.doubtful) + " inconclusive";
+  if (c.silenced) out += " (" + std::to_string(c.silenced) + " more suppressed or in the baseline)";
   out += "; " + plural(changes.size(), "resource") + " changed";
   return out;
 }
@@ -134,6 +137,7 @@ int DiffReport::exit_status(const std::string& fail_on) const {
   for (const auto& s : sections) {
     doubtful = doubtful || s.truncated;
     for (const auto& row : s.rows) {
+      if (!row.silenced.empty()) continue;
       const bool opening = row.change == "opened" || row.change == "maybe-opened";
       const bool counts = fail_on == "any" || (fail_on == "opened" && opening) ||
                           (fail_on == "new-exposure" && opening && s.kind == "exposure");
@@ -177,6 +181,7 @@ std::string render_diff_text(const DiffReport& r, bool traces) {
       const auto& row = *rows[i];
       o << "  " << row_text(row.row, false);
       if (row.risk) o << "   " << risk_upper(*row.risk) << ": " << row.reason;
+      if (!row.silenced.empty()) o << "   (" << row.silenced << ")";
       o << "\n";
       o << "      after:  " << verdict_line(row.after(), row.in_after ? "" : row.missing) << "\n";
       o << "      before: " << verdict_line(row.before(), row.in_after ? row.missing : "") << "\n";
@@ -246,6 +251,7 @@ nlohmann::json render_diff_json(const DiffReport& r, const model::Network& befor
       auto jr = row.json;
       jr["change"] = row.change;
       jr["certain"] = row.certain();
+      if (!row.silenced.empty()) jr["silenced"] = row.silenced;
       if (row.risk) {
         jr["risk"] = verify::risk_name(*row.risk);
         jr["reason"] = row.reason;
@@ -331,7 +337,8 @@ std::string render_diff_markdown(const DiffReport& r) {
     o << "\n| change | from → to | packets | risk | because |\n|---|---|---|---|---|\n";
     std::vector<std::pair<const DiffRow*, const DiffSectionRows*>> shown;
     each_group(r, [&](const DiffSectionRows& s, const std::string&,
-                      const std::vector<const DiffRow*>& rows) {
+                      std::vector<const DiffRow*> rows) {
+      std::erase_if(rows, [](const DiffRow* row) { return !row->silenced.empty(); });
       const std::size_t n = r.max_rows == 0 ? rows.size() : std::min(rows.size(), r.max_rows);
       for (std::size_t i = 0; i < n; ++i) shown.emplace_back(rows[i], &s);
       if (n < rows.size()) {

@@ -27,6 +27,8 @@ struct DiffRow {
   std::vector<std::size_t> causes;  // indices into DiffReport::changes
   std::optional<verify::Risk> risk;  // new exposure: how risky
   std::string reason;
+  // Why the row is silenced ("suppressed: REASON", "in the baseline"); empty when it counts.
+  std::string silenced;
   [[nodiscard]] const vpc::Trace* after() const { return in_after ? &trace : other ? &*other : nullptr; }
   [[nodiscard]] const vpc::Trace* before() const { return in_after ? (other ? &*other : nullptr) : &trace; }
   // Opened or closed, and not inconclusive in the other network.

@@ -227,7 +227,7 @@ std::optional<Party> named_party(const model::Network& n, const std::string& id)
 }  // namespace
 
 std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
-                                       const ReachOptions& options) {
+                                       const ReachOptions& options, bool egress) {
   const auto& nb = before.network();
   const auto& na = after.network();
   std::vector<SectionDiff> out;
@@ -265,9 +265,11 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
       const bool reach_b = in_b && mb.reachable(fb, tb), reach_a = in_a && ma.reachable(fa, ta);
       const bool doubt_b = in_b && mb.inconclusive(fb, tb), doubt_a = in_a && ma.inconclusive(fa, ta);
       if (!reach_b && !reach_a && !doubt_b && !doubt_a) continue;
+      // Equal cells: made of the same answers (cheap), else the same packets (exact).
       if (reach_b == reach_a && !doubt_b && !doubt_a && in_b && in_a &&
-          mb.protocols_and_ports(fb, tb) == ma.protocols_and_ports(fa, ta) &&
-          mb.packets(fb, tb) == ma.packets(fa, ta))
+          (mb.same_cell(fb, tb, ma, fa, ta) ||
+           (mb.protocols_and_ports(fb, tb) == ma.protocols_and_ports(fa, ta) &&
+            mb.packets(fb, tb) == ma.packets(fa, ta))))
         continue;
       DiffSide b{&before, fb != model::kNone ? named_party(nb, from) : std::nullopt,
                  tb != model::kNone ? named_party(nb, to) : std::nullopt};
@@ -292,7 +294,8 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
                 {&after, all_interfaces(na), named_party(na, id)}, options);
   }
   // Every ENI to the internet.
-  add_section(out, "egress", {&before, all_interfaces(nb), internet_party()},
+  if (egress)
+    add_section(out, "egress", {&before, all_interfaces(nb), internet_party()},
               {&after, all_interfaces(na), internet_party()}, options);
   return out;
 }

@@ -280,4 +280,24 @@ bdd SubnetMatrix::packets(Index from, Index to) const {
   return out;
 }
 
+bool SubnetMatrix::same_cell(Index from, Index to, const SubnetMatrix& other, Index other_from,
+                             Index other_to) const {
+  const auto a = pairs_of(from, to);
+  const auto b = other.pairs_of(other_from, other_to);
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].reachable != b[i].reachable) return false;
+    const Side& s = sides_[a[i].from_side];
+    const Side& d = sides_[a[i].to_side];
+    const Side& os = other.sides_[b[i].from_side];
+    const Side& od = other.sides_[b[i].to_side];
+    if (classes_.symmetric[s.origin] != other.classes_.symmetric[os.origin] ||
+        classes_.symmetric[d.origin] != other.classes_.symmetric[od.origin] ||
+        (s.origin == d.origin) != (os.origin == od.origin) || s.hosts != os.hosts ||
+        d.hosts != od.hosts)
+      return false;
+  }
+  return true;
+}
+
 }  // namespace cloudtwin::verify

@@ -71,6 +71,42 @@ expect "report to a file" 1 "reachability changed: .* report in" -- \
   "$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" -o "$tmp/report.txt"
 expect "the file holds the report" 0 "OPENED" -- cat "$tmp/report.txt"
 
+# SARIF and JUnit: the opened row is a finding located on the rule that admits it (the line the
+# sed above added, 57 + 3), with a fingerprint that survives moved lines.
+"$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" --format sarif >"$tmp/diff.sarif"
+expect "sarif: one diff/opened result on the added rule" 0 "" -- python3 -c "
+import json
+r = json.load(open('$tmp/diff.sarif'))['runs'][0]['results']
+assert [x['ruleId'] for x in r] == ['diff/opened'], r
+loc = r[0]['locations'][0]['physicalLocation']
+assert loc['artifactLocation']['uri'].endswith('wider.yaml') and loc['region']['startLine'] == 60, loc
+assert r[0]['partialFingerprints']
+"
+{ printf '# moved\n\n'; cat "$tmp/wider.yaml"; } >"$tmp/moved.yaml"
+"$bin" diff "$ex/hybrid.yaml" --after "$tmp/moved.yaml" --format sarif >"$tmp/moved.sarif"
+expect "sarif: the fingerprint stays when lines move" 0 "" -- python3 -c "
+import json
+a = json.load(open('$tmp/diff.sarif'))['runs'][0]['results'][0]
+b = json.load(open('$tmp/moved.sarif'))['runs'][0]['results'][0]
+assert a['partialFingerprints'] == b['partialFingerprints']
+assert b['locations'][0]['physicalLocation']['region']['startLine'] == 62"
+expect "junit: the opened row fails" 1 '<failure message="opened: ' -- \
+  "$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" --format junit
+expect "junit: nothing changed is one passing case" 0 'testcase name="reachability unchanged"' -- \
+  "$bin" diff "$ex/hybrid.yaml" --after "$ex/hybrid.yaml" --format junit
+
+# Baselines and suppressions (docs/ci.md): an accepted change stops failing.
+expect "write a baseline" 1 "" -- "$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" \
+  --write-baseline "$tmp/baseline.json"
+expect "the baselined row no longer fails" 0 "in the baseline" -- \
+  "$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" --baseline "$tmp/baseline.json"
+printf 'suppressions:\n  - rule: diff/opened\n    reason: the data centre needs the database (CHANGE-42)\n' >"$tmp/suppress.yaml"
+expect "a suppressed row no longer fails, with its reason" 0 "suppressed: the data centre needs the database" -- \
+  "$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" --suppressions "$tmp/suppress.yaml"
+printf 'suppressions:\n  - rule: diff/opened\n' >"$tmp/no-reason.yaml"
+expect "a suppression without a reason is an error" 2 "no-reason.yaml:2:5: error" -- \
+  "$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" --suppressions "$tmp/no-reason.yaml"
+
 # New internet exposure: a public instance whose group opens PostgreSQL to the world.
 cat >"$tmp/public.yaml" <<'YAML'
 vpcs:

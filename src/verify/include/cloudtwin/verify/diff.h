@@ -93,9 +93,12 @@ struct SectionDiff {
 // What every question a reviewer asks of a change gives, where the answers differ: new and
 // lost exposure to the internet, reachability between every pair of subnets (screened by the
 // subnet matrix of each network, each differing cell then answered exactly), to and from each
-// on-premises network, and to the internet. Sections whose answers are equal are left out.
+// on-premises network, and, with `egress`, from every ENI to the internet (one walk per ENI and
+// class of packets: the costliest question, so asked only when wanted). Sections whose answers
+// are equal are left out.
 [[nodiscard]] std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
-                                                     const ReachOptions& options = {});
+                                                     const ReachOptions& options = {},
+                                                     bool egress = false);
 
 }  // namespace cloudtwin::verify
 

@@ -46,6 +46,13 @@ class SubnetMatrix {
   // cell says, without building address sets (the matrix keeps this part per pair of classes).
   [[nodiscard]] bdd protocols_and_ports(model::Index from, model::Index to) const;
 
+  // Whether cell (from, to) is made of the same answers as cell (other_from, other_to) of
+  // `other` (another network's matrix): the same pairs of classes with the same members and the
+  // same packets. Then packets() of the two are equal; not the other way round (equal packets
+  // may be split into classes differently), so a false asks packets() to tell.
+  [[nodiscard]] bool same_cell(model::Index from, model::Index to, const SubnetMatrix& other,
+                               model::Index other_from, model::Index other_to) const;
+
   [[nodiscard]] std::size_t walks() const { return walks_; }
   [[nodiscard]] std::size_t classes() const { return classes_.members.size(); }
   [[nodiscard]] std::size_t class_pairs() const { return pairs_.size(); }
