@@ -173,32 +173,21 @@ class Document {
       if (auto e = std::move(member).get(field)) return doc_error(e, location());
       if (auto e = field.unescaped_key().get(key)) return doc_error(e, location());
       if (key != wanted) continue;
-      od::object values;
+      od::value holder = field.value();
+      std::string name(wanted);
       if (prior) {
         // prior_state is a state document: its resources are under `values`.
         od::object state;
-        if (field.value().get_object().get(state) != simdjson::SUCCESS) {
+        if (holder.get_object().get(state) != simdjson::SUCCESS) {
           reader_.error(location(), "", "`prior_state` must be an object");
           return;
         }
-        od::value inner;
-        if (state.find_field_unordered("values").get(inner) != simdjson::SUCCESS) continue;
-        if (inner.get_object().get(values) != simdjson::SUCCESS) {
-          reader_.error(location(), "", "`prior_state.values` must be an object");
-          return;
-        }
-        for (auto vm : values) {
-          od::field vf;
-          std::string_view vkey;
-          if (auto e = std::move(vm).get(vf)) return doc_error(e, location());
-          if (auto e = vf.unescaped_key().get(vkey)) return doc_error(e, location());
-          if (vkey != "root_module") continue;
-          if (auto e = walk_module(vf.value(), resources, 0)) return doc_error(e, location_);
-        }
-        continue;
+        if (state.find_field_unordered("values").get(holder) != simdjson::SUCCESS) continue;
+        name = "prior_state.values";
       }
-      if (field.value().get_object().get(values) != simdjson::SUCCESS) {
-        reader_.error(location(), "", "`" + std::string(wanted) + "` must be an object");
+      od::object values;
+      if (holder.get_object().get(values) != simdjson::SUCCESS) {
+        reader_.error(location(), "", "`" + name + "` must be an object");
         return;
       }
       for (auto vm : values) {

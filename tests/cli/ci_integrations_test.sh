@@ -83,26 +83,7 @@ expect "gitlab: diff SARIF validates" 0 "" -- valid_sarif "$tmp/project/cloudtwi
 expect "gitlab: the JUnit report lists the opened row (not a failure under --fail-on new-exposure)" 0 \
   'testcase name="diff/opened db \(i-db\)"' -- cat "$tmp/project/cloudtwin-diff.xml"
 # A merge request that puts PostgreSQL on a public instance open to the internet fails the job.
-cat >"$tmp/project/network/hybrid.yaml" <<'YAML'
-vpcs:
-  - {name: v, cidr_block: 10.0.0.0/16}
-subnets:
-  - {name: public, vpc: v, availability_zone: us-east-1a, cidr_block: 10.0.0.0/24, route_table: rt}
-internet_gateways:
-  - {name: igw, vpc: v}
-route_tables:
-  - name: rt
-    vpc: v
-    routes:
-      - {destination: 0.0.0.0/0, gateway: igw}
-security_groups:
-  - name: db
-    vpc: v
-    ingress:
-      - {protocol: tcp, port: 5432, cidr: 0.0.0.0/0}
-instances:
-  - {name: db1, subnet: public, private_ip: 10.0.0.10, public_ip: 198.18.0.10, security_groups: [db]}
-YAML
+sed 's/port: 443, cidr/port: 5432, cidr/' "$root/tests/cli/data/public-https.yaml" >"$tmp/project/network/hybrid.yaml"
 printf 'rules:\n  - {name: no-ssh, from: internet, to: db1, expect: nothing, protocol: tcp, ports: 22}\n' >"$tmp/project/policy.yaml"
 (cd "$tmp/project" && git_q commit -am expose)
 gitlab >"$tmp/gl2.json"

@@ -108,26 +108,7 @@ expect "a suppression without a reason is an error" 2 "no-reason.yaml:2:5: error
   "$bin" diff "$ex/hybrid.yaml" --after "$tmp/wider.yaml" --suppressions "$tmp/no-reason.yaml"
 
 # New internet exposure: a public instance whose group opens PostgreSQL to the world.
-cat >"$tmp/public.yaml" <<'YAML'
-vpcs:
-  - {name: v, cidr_block: 10.0.0.0/16}
-subnets:
-  - {name: public, vpc: v, availability_zone: us-east-1a, cidr_block: 10.0.0.0/24, route_table: rt}
-internet_gateways:
-  - {name: igw, vpc: v}
-route_tables:
-  - name: rt
-    vpc: v
-    routes:
-      - {destination: 0.0.0.0/0, gateway: igw}
-security_groups:
-  - name: db
-    vpc: v
-    ingress:
-      - {protocol: tcp, port: 443, cidr: 0.0.0.0/0}
-instances:
-  - {name: db1, subnet: public, private_ip: 10.0.0.10, public_ip: 198.18.0.10, security_groups: [db]}
-YAML
+cp "$root/tests/cli/data/public-https.yaml" "$tmp/public.yaml"
 sed 's/port: 443, cidr/port: 5432, cidr/' "$tmp/public.yaml" >"$tmp/public-db.yaml"
 expect "new exposure fails --fail-on new-exposure" 1 "OPENED: internet -> every network interface" -- \
   "$bin" diff "$tmp/public.yaml" --after "$tmp/public-db.yaml" --fail-on new-exposure
