@@ -297,7 +297,8 @@ void add_learned_routes_options(CLI::App& cmd, LearnedRoutesOptions& o) {
   cmd.add_option("--routes", o.file,
                  "Routes AWS learned over BGP, as `cloudtwin routes --json` saved them: gateways choose among "
                  "them as AWS does (Direct Connect over VPN, local preference, AS path, MED) and the path names "
-                 "the virtual interface or VPN tunnel");
+                 "the virtual interface or VPN tunnel")
+      ->type_name("FILE");
   cmd.add_option("--bgp-admin", o.bgp_admin,
                  "The same, read from a running `serve bgp --admin ADDR:PORT`");
 }

@@ -142,7 +142,8 @@ Runner add_diagram_command(CLI::App& app) {
   cmd->add_option("--to", o->packet.to, "Highlight the path of a trace to DST (as `trace --to`)");
   add_packet_options(*cmd, o->packet, "Highlighted trace: ");
   cmd->add_option("--highlight", o->highlight,
-                  "Highlight the path of a saved trace (the output of `cloudtwin trace --json`)");
+                  "Highlight the path of a saved trace (the output of `cloudtwin trace --json`)")
+      ->type_name("FILE");
   cmd->add_option("-o,--output", o->output, "Write to FILE instead of standard output");
   return [o]() {
     auto format = parse_diagram_format(o->format);

@@ -337,7 +337,8 @@ Runner add_dns_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Seed of the weighted and multivalue draw (default 0)");
   cmd->add_flag("--private-zones", o->private_zones, "Answer from every private hosted zone too, as if inside all their VPCs");
   cmd->add_option("--latency-table", o->latency_table,
-                  "Measured latencies for latency routing: lines of `CLIENT-PREFIX, REGION, MS`");
+                  "Measured latencies for latency routing: lines of `CLIENT-PREFIX, REGION, MS`")
+      ->type_name("FILE");
   cmd->add_option("--from", o->from,
                   "Ask from inside a VPC, or from an instance (its VPC and address): that VPC's private hosted "
                   "zones answer first, as its Amazon resolver does");

@@ -12,7 +12,8 @@ void add_findings_options(CLI::App& cmd, FindingsOptions& o) {
                  "Suppression file (docs/ci.md): findings it names are reported as suppressed, "
                  "with the reason, and do not fail the run; repeatable");
   cmd.add_option("--baseline", o.baseline,
-                 "Report only findings not in this baseline (written by --write-baseline)");
+                 "Report only findings not in this baseline (written by --write-baseline)")
+      ->type_name("FILE");
   cmd.add_option("--write-baseline", o.write_baseline,
                  "Write the fingerprints of the findings (those not suppressed) to FILE");
 }

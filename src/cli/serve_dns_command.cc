@@ -264,7 +264,8 @@ Runner add_serve_command(CLI::App& app) {
       ->check(CLI::Range(0.001, 1000.0));
   cmd->add_option("--latency-table", o->latency_table,
                   "Measured latencies for latency routing, lines of `CLIENT-PREFIX, REGION, MS` (the most specific "
-                  "prefix holding the client decides); default: great-circle distance");
+                  "prefix holding the client decides); default: great-circle distance")
+      ->type_name("FILE");
   cmd->add_flag("--explain", o->explain,
                 "Add to each answer a TXT record explain.cloudtwin. in the additional section: the zone that "
                 "answered and what each routing policy chose and why (for dig)");
