@@ -645,5 +645,59 @@ INSTANTIATE_TEST_SUITE_P(
             "`name` must be a string", 4}),
     [](const auto& info) { return std::string(info.param.name); });
 
+
+// `cloudtwin diff plan.json`: the network before a plan is its prior_state (without the data
+// sources, which planned_values never holds), the network after its planned_values.
+TEST(TerraformPriorState, ThePlanHasTwoSides) {
+  const std::string plan = R"({"format_version": "1.2",
+ "planned_values": {"root_module": {"resources": [
+  {"address": "aws_vpc.a", "mode": "managed", "type": "aws_vpc", "name": "a",
+   "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+  {"address": "aws_vpc.b", "mode": "managed", "type": "aws_vpc", "name": "b",
+   "values": {"cidr_block": "10.1.0.0/16"}}]}},
+ "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+  {"address": "aws_vpc.a", "mode": "managed", "type": "aws_vpc", "name": "a",
+   "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+  {"address": "data.aws_vpc.shared", "mode": "data", "type": "aws_vpc", "name": "shared",
+   "values": {"id": "vpc-9", "cidr_block": "10.9.0.0/16"}}]}}}})";
+  Loaded after, before;
+  after.ok = read_terraform(plan, "plan.json", after.network, after.diagnostics);
+  before.ok = read_terraform(plan, "plan.json", before.network, before.diagnostics,
+                             TerraformSide::kPriorState);
+  ASSERT_TRUE(after.ok) << dump_diagnostics(after.diagnostics);
+  ASSERT_TRUE(before.ok) << dump_diagnostics(before.diagnostics);
+  EXPECT_EQ(after.network.vpcs.size(), 2u);
+  ASSERT_EQ(before.network.vpcs.size(), 1u);  // the data source is left out
+  EXPECT_EQ(before.network.vpcs[0].id, "vpc-1");
+}
+
+TEST(TerraformPriorState, BadPriorStatesAreLocatedErrors) {
+  struct Case {
+    std::string text;
+    const char* message;
+    std::uint32_t line;
+  };
+  const Case cases[] = {
+      {"{\"format_version\": \"1.0\",\n \"values\": {}}", "no `prior_state`", 1},
+      {"{\"format_version\": \"1.2\", \"planned_values\": {},\n \"prior_state\": [1]}",
+       "`prior_state` must be an object", 2},
+      {"{\"format_version\": \"1.2\", \"planned_values\": {},\n \"prior_state\": {\"values\": 7}}",
+       "`prior_state.values` must be an object", 2},
+  };
+  for (const auto& c : cases) {
+    Loaded l;
+    l.ok = read_terraform(c.text, "plan.json", l.network, l.diagnostics, TerraformSide::kPriorState);
+    EXPECT_FALSE(l.ok) << c.text;
+    bool found = false;
+    for (const auto& item : l.diagnostics.items()) {
+      if (item.severity != Severity::kError || item.message.find(c.message) == std::string::npos)
+        continue;
+      found = true;
+      EXPECT_EQ(item.line, c.line) << item.str();
+    }
+    EXPECT_TRUE(found) << c.text << "\n" << dump_diagnostics(l.diagnostics);
+  }
+}
+
 }  // namespace
 }  // namespace cloudtwin::load
