@@ -10,10 +10,12 @@
 #include <set>
 #include <sstream>
 
+#include "cloudtwin/load/findings_files.h"
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/network_changes.h"
 #include "cloudtwin/verify/diff.h"
 #include "cloudtwin/verify/exposure.h"
+#include "cloudtwin/verify/risk_table.h"
 #include "commands.h"
 #include "diff_findings.h"
 #include "diff_output.h"
@@ -40,24 +42,17 @@ struct DiffCommandOptions {
   int max_rows = 20;
   FindingsOptions findings;
   bool egress = false;
+  std::string risk_table;
 };
 
-// The row's packets in words for its section's kind: exposure rows carry their risk.
-void rank(DiffRow& row, const std::string& kind) {
+// A new exposure is rated as `exposure` rates it (risk_table.h): its risk, reason and rule.
+void rank(DiffRow& row, const std::string& kind, const model::RiskTable& table) {
   if (kind != "exposure" || row.change != "opened") return;
   const bool whole = row.row.sources_label.starts_with("the internet");
-  row.risk = verify::Risk::kLow;
-  if (row.row.destination_ports.empty()) {
-    row.risk = verify::port_risk(row.row.protocol, PortRange::all(), whole, row.reason);
-  }
-  for (const auto& p : row.row.destination_ports) {
-    std::string reason;
-    auto r = verify::port_risk(row.row.protocol, p, whole, reason);
-    if (!row.risk || r > *row.risk || row.reason.empty()) {
-      row.risk = std::max(row.risk.value_or(r), r);
-      row.reason = reason;
-    }
-  }
+  const auto rating = verify::rate(table, row.row.protocols, row.row.protocol,
+                                   row.row.destination_ports, whole);
+  row.risk = rating.risk;
+  row.reason = rating.reason;
 }
 
 // The ids and names on a trace's path: its hops, the security groups of their rules and what
@@ -102,7 +97,7 @@ std::vector<std::size_t> causes(const verify::Flow& f, const std::optional<vpc::
 
 DiffReport build_report(const std::vector<verify::SectionDiff>& sections,
                         const model::Network& before, const model::Network& after,
-                        std::vector<load::ResourceChange> changes) {
+                        std::vector<load::ResourceChange> changes, const model::RiskTable& table) {
   DiffReport report;
   report.changes = std::move(changes);
   for (const auto& s : sections) {
@@ -128,7 +123,7 @@ DiffReport build_report(const std::vector<verify::SectionDiff>& sections,
         row.row = std::move(r);
         row.row.example = nullptr;
         row.json = row_json(in, row.row);
-        rank(row, s.kind);
+        rank(row, s.kind, table);
         out.rows.push_back(std::move(row));
       }
     };
@@ -168,6 +163,9 @@ Runner add_diff_command(CLI::App& app) {
                   "junit (CI)")
       ->check(CLI::IsMember({"text", "json", "markdown", "sarif", "junit"}));
   add_findings_options(*cmd, o->findings);
+  cmd->add_option("--risk-table", o->risk_table,
+                  "Risk table for new exposure (YAML, docs/exposure-risks.md), as `exposure` takes it")
+      ->type_name("FILE");
   cmd->add_flag("--json", o->json, "Same as --format json");
   cmd->add_flag("--traces", o->traces, "Text: print both traces of every row in full");
   cmd->add_option("--fail-on", o->fail_on,
@@ -195,6 +193,17 @@ Runner add_diff_command(CLI::App& app) {
       before_options.terraform_prior_state = true;
     } else {
       after_options.paths = o->after;
+    }
+    model::RiskTable table = verify::default_risk_table();
+    if (!o->risk_table.empty()) {
+      Diagnostics errors;
+      auto read = load::read_risk_table(o->risk_table, errors);
+      if (read) table = verify::effective_risk_table(*read);
+      if (errors.has_errors()) {
+        errors.sort();
+        for (const auto& item : errors.items()) std::cerr << item.str() << "\n";
+        return kExitBadInput;
+      }
     }
     Silencers silencers;
     if (!read_silencers(o->findings, silencers)) return kExitBadInput;
@@ -241,7 +250,7 @@ Runner add_diff_command(CLI::App& app) {
     } else {
       sections = verify::diff_networks(cb, ca, *options, o->egress);
     }
-    DiffReport report = build_report(sections, before, after, std::move(changes));
+    DiffReport report = build_report(sections, before, after, std::move(changes), table);
     report.before = plan ? std::vector<std::string>{o->network.paths.front() + " (prior_state)"}
                          : o->network.paths;
     report.after = plan ? std::vector<std::string>{o->network.paths.front() + " (planned_values)"}

@@ -114,6 +114,12 @@ expect "new exposure fails --fail-on new-exposure" 1 "OPENED: internet -> every 
   "$bin" diff "$tmp/public.yaml" --after "$tmp/public-db.yaml" --fail-on new-exposure
 expect "new exposure is ranked" 1 "CRITICAL: PostgreSQL" -- \
   "$bin" diff "$tmp/public.yaml" --after "$tmp/public-db.yaml"
+printf 'extends: default\nentries:\n  - {rule: pg-open, name: Reporting DB, protocol: tcp, ports: 5432, risk: low}\n' >"$tmp/risks.yaml"
+expect "new exposure rated by a risk table" 1 "LOW: Reporting DB \(tcp 5432\) open to the whole internet" -- \
+  "$bin" diff "$tmp/public.yaml" --after "$tmp/public-db.yaml" --risk-table "$tmp/risks.yaml"
+printf 'entries:\n  - {rule: pg-open, protocol: tcp, ports: 5432, risk: dire}\n' >"$tmp/bad-risks.yaml"
+expect "a bad risk table is a located error" 2 "bad-risks.yaml:2:.*error" -- \
+  "$bin" diff "$tmp/public.yaml" --after "$tmp/public-db.yaml" --risk-table "$tmp/bad-risks.yaml"
 expect "closed exposure" 1 "CLOSED: internet -> every network interface" -- \
   "$bin" diff "$tmp/public.yaml" --after "$tmp/public-db.yaml"
 # An instance added: everything it is reached at is new, and the before side says it was not there.
