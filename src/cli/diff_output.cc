@@ -309,9 +309,7 @@ std::string mermaid(const vpc::Trace& t, const std::string& blocked_at) {
     nodes.insert(nodes.begin() + kMax / 2, "...");
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    o << "  n" << i << "[\"" << mermaid_label(nodes[i]) << "\"]";
-    if (i > 0) o << " ";
-    o << "\n";
+    o << "  n" << i << "[\"" << mermaid_label(nodes[i]) << "\"]\n";
   }
   for (std::size_t i = 1; i < nodes.size(); ++i) o << "  n" << i - 1 << " --> n" << i << "\n";
   if (!blocked_at.empty()) o << "  style n" << nodes.size() - 1 << " stroke:#d00,stroke-width:3px\n";

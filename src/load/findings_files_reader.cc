@@ -164,13 +164,19 @@ void read_entry(Value& item, model::RiskTable& table, std::map<std::string, mode
     (proto->has_ports() ? ported : unported) = true;
     e.protocols.push_back(*proto);
   }
-  if (protocols.present() && protocols.is_null()) {
+  // `protocol: []` (or nothing) would make an entry that never matches: as empty as no value.
+  if (protocols.present() && (protocols.is_null() || (e.protocols.empty() && ok))) {
     protocols.error("`protocol` is empty", "write tcp, udp, icmp, icmpv6 or a number");
     ok = false;
   }
   if (f.has("ports")) {
-    for (auto& p : one_or_many(f.get("ports"))) {
+    auto ports = one_or_many(f.get("ports"));
+    for (auto& p : ports) {
       if (auto r = p.port_range()) e.ports.push_back(*r); else ok = false;
+    }
+    if (ports.empty() && !f.get("ports").is_null()) {
+      f.error_at("ports", "`ports` is empty", "write a port, a range or a list; `all` for every port");
+      ok = false;
     }
     if (unported) {
       f.error_at("ports", "`ports` belong to tcp and udp",

@@ -32,6 +32,8 @@ TEST(RiskTableReader, ReportsEachMistakeWhereItIs) {
       {"all", "entries:\n  - {rule: a, protocol: all, risk: low}\n", "r.yaml:2:25: error: `protocol`: an entry names protocols, not `all`"},
       {"port", "entries:\n  - {rule: a, protocol: tcp, ports: 70000, risk: low}\n", "r.yaml:2:37: error: `ports`: `70000` is not a port range"},
       {"unknown-key", "entries:\n  - {rule: a, protocol: tcp, port: 22, risk: low}\n", "r.yaml:2:30: error:"},
+      {"no-protocols", "entries:\n  - {rule: a, protocol: [], risk: low}\n", "r.yaml:2:25: error: `protocol` is empty"},
+      {"no-ports-listed", "entries:\n  - {rule: a, protocol: tcp, ports: [], risk: low}\n", "r.yaml:2:"},
       {"two-risks", "entries:\n  - {rule: a, protocol: tcp, ports: 1, risk: low}\n  - {rule: a, protocol: udp, ports: 1, risk: high}\n",
        "r.yaml:3:"},
   };
