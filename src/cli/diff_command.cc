@@ -10,7 +10,6 @@
 #include <set>
 #include <sstream>
 
-#include "cloudtwin/load/findings_files.h"
 #include "cloudtwin/load/load.h"
 #include "cloudtwin/load/network_changes.h"
 #include "cloudtwin/verify/diff.h"
@@ -194,17 +193,8 @@ Runner add_diff_command(CLI::App& app) {
     } else {
       after_options.paths = o->after;
     }
-    model::RiskTable table = verify::default_risk_table();
-    if (!o->risk_table.empty()) {
-      Diagnostics errors;
-      auto read = load::read_risk_table(o->risk_table, errors);
-      if (read) table = verify::effective_risk_table(*read);
-      if (errors.has_errors()) {
-        errors.sort();
-        for (const auto& item : errors.items()) std::cerr << item.str() << "\n";
-        return kExitBadInput;
-      }
-    }
+    const auto table = risk_table_or_report(o->risk_table);
+    if (!table) return kExitBadInput;
     Silencers silencers;
     if (!read_silencers(o->findings, silencers)) return kExitBadInput;
     model::Network before, after;
@@ -250,7 +240,7 @@ Runner add_diff_command(CLI::App& app) {
     } else {
       sections = verify::diff_networks(cb, ca, *options, o->egress);
     }
-    DiffReport report = build_report(sections, before, after, std::move(changes), table);
+    DiffReport report = build_report(sections, before, after, std::move(changes), *table);
     report.before = plan ? std::vector<std::string>{o->network.paths.front() + " (prior_state)"}
                          : o->network.paths;
     report.after = plan ? std::vector<std::string>{o->network.paths.front() + " (planned_values)"}

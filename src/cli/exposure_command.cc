@@ -130,19 +130,9 @@ Runner add_exposure_command(CLI::App& app) {
                                        "low, medium, high or critical");
     }
     // The files that shape the findings are read first: a mistake in one costs no analysis.
-    model::RiskTable table = verify::default_risk_table();
-    {
-      Diagnostics errors;
-      if (!o->risk_table.empty()) {
-        auto read = load::read_risk_table(o->risk_table, errors);
-        if (read) table = verify::effective_risk_table(*read);
-      }
-      if (errors.has_errors()) {
-        errors.sort();
-        for (const auto& item : errors.items()) std::cerr << item.str() << "\n";
-        return kExitBadInput;
-      }
-    }
+    const auto risk_table = risk_table_or_report(o->risk_table);
+    if (!risk_table) return kExitBadInput;
+    const model::RiskTable& table = *risk_table;
     Silencers silencers;
     if (!read_silencers(o->findings, silencers)) return kExitBadInput;
 

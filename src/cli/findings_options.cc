@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cloudtwin/load/findings_files.h"
+#include "cloudtwin/verify/risk_table.h"
 #include "output_file.h"
 
 namespace cloudtwin::cli {
@@ -16,6 +17,18 @@ void add_findings_options(CLI::App& cmd, FindingsOptions& o) {
       ->type_name("FILE");
   cmd.add_option("--write-baseline", o.write_baseline,
                  "Write the fingerprints of the findings (those not suppressed) to FILE");
+}
+
+std::optional<model::RiskTable> risk_table_or_report(const std::string& path) {
+  if (path.empty()) return verify::default_risk_table();
+  Diagnostics errors;
+  auto read = load::read_risk_table(path, errors);
+  if (!read || errors.has_errors()) {
+    errors.sort();
+    for (const auto& item : errors.items()) std::cerr << item.str() << "\n";
+    return std::nullopt;
+  }
+  return verify::effective_risk_table(*read);
 }
 
 bool read_silencers(const FindingsOptions& o, Silencers& out) {

@@ -29,6 +29,10 @@ struct Silencers {
 // Reads the suppression files and the baseline; false after printing every problem
 // (file:line:column).
 [[nodiscard]] bool read_silencers(const FindingsOptions& o, Silencers& out);
+// --risk-table FILE (exposure, diff): the table as it applies (verify::effective_risk_table),
+// the built-in one when `path` is empty; nullopt after printing every problem of the file.
+[[nodiscard]] std::optional<model::RiskTable> risk_table_or_report(const std::string& path);
+
 // Suppressions (tags of `network`, then the files), then the baseline.
 void silence(std::vector<Finding>& findings, const Silencers& s, const model::Network& network,
              SilenceNotes& notes);
