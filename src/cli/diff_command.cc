@@ -105,9 +105,7 @@ DiffReport build_report(const std::vector<verify::SectionDiff>& sections,
     out.from = s.from;
     out.to = s.to;
     out.truncated = s.diff.truncated;
-    auto add = [&](const verify::Change& c, const char* change, const model::Network& in,
-                   const model::Network& other_network) {
-      (void)other_network;
+    auto add = [&](const verify::Change& c, const char* change, const model::Network& in) {
       for (auto& r : c.rows()) {
         DiffRow row;
         row.change = change;
@@ -126,10 +124,10 @@ DiffReport build_report(const std::vector<verify::SectionDiff>& sections,
         out.rows.push_back(std::move(row));
       }
     };
-    add(s.diff.opened, "opened", after, before);
-    add(s.diff.closed, "closed", before, after);
-    add(s.diff.maybe_opened, "maybe-opened", after, before);
-    add(s.diff.maybe_closed, "maybe-closed", before, after);
+    add(s.diff.opened, "opened", after);
+    add(s.diff.closed, "closed", before);
+    add(s.diff.maybe_opened, "maybe-opened", after);
+    add(s.diff.maybe_closed, "maybe-closed", before);
     report.sections.push_back(std::move(out));
   }
   return report;
@@ -292,7 +290,7 @@ Runner add_diff_command(CLI::App& app) {
       }
       text = render_junit("cloudtwin diff", suites);
     } else if (o->format == "json") {
-      text = render_diff_json(report, before, after).dump(2) + "\n";
+      text = render_diff_json(report).dump(2) + "\n";
     } else if (o->format == "markdown") {
       text = render_diff_markdown(report);
     } else {

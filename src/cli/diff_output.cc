@@ -217,10 +217,7 @@ std::string render_diff_text(const DiffReport& r, bool traces) {
   return o.str();
 }
 
-nlohmann::json render_diff_json(const DiffReport& r, const model::Network& before,
-                                const model::Network& after) {
-  (void)before;
-  (void)after;
+nlohmann::json render_diff_json(const DiffReport& r) {
   nlohmann::json j;
   const auto c = count(r);
   j["schema"] = "cloudtwin/diff/v1";

@@ -60,8 +60,7 @@ struct DiffReport {
 };
 
 std::string render_diff_text(const DiffReport& report, bool traces);
-nlohmann::json render_diff_json(const DiffReport& report, const model::Network& before,
-                                const model::Network& after);
+nlohmann::json render_diff_json(const DiffReport& report);
 std::string render_diff_markdown(const DiffReport& report);
 
 }  // namespace cloudtwin::cli

@@ -17,15 +17,6 @@ std::vector<std::pair<int, int>> protocols_of(const Row& row) {
 
 }  // namespace
 
-Risk port_risk(const std::string& protocol, PortRange ports, bool whole_internet,
-               std::string& reason) {
-  Row row;
-  row.protocol = protocol;
-  auto r = rate(default_risk_table(), protocols_of(row), protocol, {ports}, whole_internet);
-  reason = r.reason;
-  return r.risk;
-}
-
 ExposureReport exposure(Compiled& c, const bdd& headers, const model::RiskTable* table) {
   const auto& n = c.network();
   const model::RiskTable& risks = table ? *table : default_risk_table();

@@ -43,9 +43,4 @@ struct ExposureReport {
 [[nodiscard]] ExposureReport exposure(Compiled& c, const bdd& headers = bddtrue,
                                       const model::RiskTable* table = nullptr);
 
-// The risk of a destination port range reached from `sources` (the whole internet or part),
-// by the built-in table.
-[[nodiscard]] Risk port_risk(const std::string& protocol, PortRange ports, bool whole_internet,
-                             std::string& reason);
-
 }  // namespace cloudtwin::verify
