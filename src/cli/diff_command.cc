@@ -244,6 +244,8 @@ Runner add_diff_command(CLI::App& app) {
     report.after = plan ? std::vector<std::string>{o->network.paths.front() + " (planned_values)"}
                         : o->after;
     report.max_rows = static_cast<std::size_t>(o->max_rows);
+    if (o->from.empty() && !o->egress)
+      report.not_asked.push_back("every network interface to the internet (--egress compares it)");
 
     // Every row as a finding: silenced by suppressions (the after network's tags, the files) and
     // the baseline, located for SARIF.

@@ -160,6 +160,7 @@ std::string render_diff_text(const DiffReport& r, bool traces) {
   std::string summary = r.summary();
   summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
   o << summary << " (every packet checked in both networks)\n";
+  for (const auto& q : r.not_asked) o << "not compared: " << q << "\n";
 
   if (!r.changes.empty()) {
     o << "\nResources changed\n";
@@ -228,6 +229,7 @@ nlohmann::json render_diff_json(const DiffReport& r) {
   j["opened"] = c.opened;
   j["closed"] = c.closed;
   j["inconclusive"] = c.doubtful;
+  j["not_asked"] = r.not_asked;
   j["resource_changes"] = nlohmann::json::array();
   for (const auto& x : r.changes) {
     j["resource_changes"].push_back({{"action", load::action_name(x.action)},

@@ -51,6 +51,9 @@ struct DiffReport {
   std::vector<load::ResourceChange> changes;
   std::vector<DiffSectionRows> sections;
   std::size_t max_rows = 20;  // per section in text and markdown; 0: all
+  // Questions left out, said with the answer so "unchanged" is not read as more than it is:
+  // "every network interface to the internet (--egress)".
+  std::vector<std::string> not_asked;
 
   // "2 rows opened, 1 closed, 1 inconclusive; 3 resources changed"
   [[nodiscard]] std::string summary() const;
