@@ -204,6 +204,12 @@ Runner add_diff_command(CLI::App& app) {
 
     verify::Compiled cb(before), ca(after);
     auto changes = load::network_changes(before, after);
+    // Only rule lists changed (the usual pull request): the answers before are brought up to
+    // date for the changed lists instead of answering the network after from scratch.
+    const bool rules_only = std::all_of(changes.begin(), changes.end(), [](const auto& c) {
+      return c.action == load::ResourceChange::Action::kChanged &&
+             (c.section == "security_groups" || c.section == "network_acls");
+    });
     std::vector<verify::SectionDiff> sections;
     if (!o->from.empty()) {
       // A party of only one network is empty in the other; of neither, a mistake.
@@ -225,18 +231,15 @@ Runner add_diff_command(CLI::App& app) {
       s.kind = "query";
       s.from = o->from;
       s.to = o->to;
-      // Only rule lists changed (the usual pull request): the answer before is brought up to
-      // date for the changed lists instead of answering the network after from scratch.
-      const bool rules_only = std::all_of(changes.begin(), changes.end(), [](const auto& c) {
-        return c.action == load::ResourceChange::Action::kChanged &&
-               (c.section == "security_groups" || c.section == "network_acls");
-      });
       std::optional<verify::PairDiff> fast;
       if (rules_only) fast = verify::diff_reach_incremental(before, sb, sa, *options);
       s.diff = fast ? std::move(*fast) : verify::diff_reach(sb, sa, *options);
       sections.push_back(std::move(s));
     } else {
-      sections = verify::diff_networks(cb, ca, *options, o->egress);
+      verify::NetworkDiffOptions network;
+      network.egress = o->egress;
+      if (rules_only) network.rule_changes = verify::changed_rule_lists(before, after);
+      sections = verify::diff_networks(cb, ca, *options, network);
     }
     DiffReport report = build_report(sections, before, after, std::move(changes), *table);
     report.before = plan ? std::vector<std::string>{o->network.paths.front() + " (prior_state)"}

@@ -1,8 +1,8 @@
 #include "cloudtwin/verify/diff.h"
 
 #include <algorithm>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 
 #include "cloudtwin/verify/incremental.h"
 #include "cloudtwin/verify/matrix.h"
@@ -101,7 +101,19 @@ Change make_change(const bdd& set, const bdd& uncertain, const ReachResult& in_r
     if (f.trace.verdict != verdict) continue;
     bdd part = f.packets & set;
     if (part == bddfalse) continue;
-    const Header h = HeaderSpace::pick(part);
+    // One packet of the part, between the flow's own ENIs where it holds one: their addresses'
+    // cubes cut the set in one pass down the BDD, where picking from all of it tries each
+    // preferred protocol and port against every address it holds.
+    bdd from_pair = part;
+    for (const auto& [eni, block] : {std::pair{f.source_interface, Block::kSrc},
+                                     std::pair{f.destination_interface, Block::kDst}}) {
+      if (eni == model::kNone) continue;
+      const auto& ips = in.network().network_interfaces[eni].private_ips;
+      if (ips.empty()) continue;
+      bdd narrowed = from_pair & in.compiled->address_cube(block, ips.front());
+      if (narrowed != bddfalse) from_pair = narrowed;
+    }
+    const Header h = HeaderSpace::pick(from_pair);
     Flow cut;
     cut.packets = part;
     cut.security_groups = f.security_groups;
@@ -146,14 +158,14 @@ PairDiff diff_results(DiffSide& before, const ReachResult& b, DiffSide& after,
   const bdd maybe_opened = a.inconclusive & !b.reachable & !b.inconclusive;
   const bdd maybe_closed = b.inconclusive & !a.reachable & !a.inconclusive;
   using vpc::Verdict;
-  d.opened = make_change(opened, opened & b.inconclusive, a, Verdict::kReachable, after, before,
-                         "before");
-  d.closed = make_change(closed, closed & a.inconclusive, b, Verdict::kReachable, before, after,
-                         "after");
-  d.maybe_opened = make_change(maybe_opened, maybe_opened, a, Verdict::kInconclusive, after,
-                               before, "before");
-  d.maybe_closed = make_change(maybe_closed, maybe_closed, b, Verdict::kInconclusive, before,
-                               after, "after");
+  d.opened =
+      make_change(opened, opened & b.inconclusive, a, Verdict::kReachable, after, before, "before");
+  d.closed =
+      make_change(closed, closed & a.inconclusive, b, Verdict::kReachable, before, after, "after");
+  d.maybe_opened =
+      make_change(maybe_opened, maybe_opened, a, Verdict::kInconclusive, after, before, "before");
+  d.maybe_closed =
+      make_change(maybe_closed, maybe_closed, b, Verdict::kInconclusive, before, after, "after");
   return d;
 }
 
@@ -189,7 +201,8 @@ Party exposed_candidates(const model::Network& n) {
   std::vector<Index> enis;
   for (Index e = 0; e < n.network_interfaces.size(); ++e) {
     const auto& iface = n.network_interfaces[e];
-    if (!iface.public_ips.empty() || !iface.ipv6_addresses.empty() || !model::front_doors(n, e).empty())
+    if (!iface.public_ips.empty() || !iface.ipv6_addresses.empty() ||
+        !model::front_doors(n, e).empty())
       enis.push_back(e);
   }
   return interfaces_party(std::move(enis), "every network interface");
@@ -227,7 +240,8 @@ std::optional<Party> named_party(const model::Network& n, const std::string& id)
 }  // namespace
 
 std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
-                                       const ReachOptions& options, bool egress) {
+                                       const ReachOptions& options,
+                                       const NetworkDiffOptions& network) {
   const auto& nb = before.network();
   const auto& na = after.network();
   std::vector<SectionDiff> out;
@@ -236,47 +250,92 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
               {&after, internet_party(), exposed_candidates(na)}, options);
 
   // Subnet to subnet: the two matrices screen the cells; a cell whose answer differs (or that
-  // is inconclusive in either, whose unknown part the matrix does not keep) is answered exactly.
+  // has packets in doubt in either, which the matrix does not keep) is answered exactly.
   MatrixOptions m;
   m.headers = options.headers;
   m.any_source_port = options.any_source_port;
+  m.keep_reads = network.rule_changes.has_value();
   const auto mb = subnet_matrix(before, m);
-  const auto ma = subnet_matrix(after, m);
-  std::vector<std::string> ids;
+  // A cell to compare: its subnets' ids and indices in each network (kNone: not there).
+  struct Cell {
+    const std::string* from;
+    const std::string* to;
+    Index fb, tb, fa, ta;
+  };
+  std::vector<Cell> cells;
   std::unordered_map<std::string, std::pair<Index, Index>> where;  // id -> (before, after)
-  for (Index s = 0; s < nb.subnets.size(); ++s) {
-    auto [it, fresh] = where.try_emplace(nb.subnets[s].id, s, model::kNone);
-    if (fresh) ids.push_back(nb.subnets[s].id);
-  }
-  for (Index s = 0; s < na.subnets.size(); ++s) {
-    auto [it, fresh] = where.try_emplace(na.subnets[s].id, model::kNone, s);
-    if (fresh) {
-      ids.push_back(na.subnets[s].id);
-    } else {
-      it->second.second = s;
+  std::optional<SubnetMatrix> updated;
+  if (network.rule_changes) {
+    // The same subnets at the same indices: only the cells walked again can differ.
+    std::vector<std::size_t> walked;
+    updated = mb.updated(after, network.rule_changes->security_groups,
+                         network.rule_changes->network_acls, &walked);
+    const std::size_t size = nb.subnets.size();
+    for (std::size_t cell : walked) {
+      const auto f = static_cast<Index>(cell / size), t = static_cast<Index>(cell % size);
+      cells.push_back({&nb.subnets[f].id, &nb.subnets[t].id, f, t, f, t});
+    }
+  } else {
+    updated = subnet_matrix(after, m);
+    std::vector<const std::string*> ids;
+    for (Index s = 0; s < nb.subnets.size(); ++s) {
+      auto [it, fresh] = where.try_emplace(nb.subnets[s].id, s, model::kNone);
+      if (fresh) ids.push_back(&it->first);
+    }
+    for (Index s = 0; s < na.subnets.size(); ++s) {
+      auto [it, fresh] = where.try_emplace(na.subnets[s].id, model::kNone, s);
+      if (fresh) {
+        ids.push_back(&it->first);
+      } else {
+        it->second.second = s;
+      }
+    }
+    std::vector<std::pair<Index, Index>> at;
+    for (const auto* id : ids) at.push_back(where.at(*id));
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      for (std::size_t j = 0; j < ids.size(); ++j)
+        cells.push_back({ids[i], ids[j], at[i].first, at[j].first, at[i].second, at[j].second});
     }
   }
-  for (const auto& from : ids) {
-    const auto [fb, fa] = where[from];
-    for (const auto& to : ids) {
-      const auto [tb, ta] = where[to];
-      const bool in_b = fb != model::kNone && tb != model::kNone;
-      const bool in_a = fa != model::kNone && ta != model::kNone;
-      const bool reach_b = in_b && mb.reachable(fb, tb), reach_a = in_a && ma.reachable(fa, ta);
-      const bool doubt_b = in_b && mb.inconclusive(fb, tb), doubt_a = in_a && ma.inconclusive(fa, ta);
-      if (!reach_b && !reach_a && !doubt_b && !doubt_a) continue;
-      // Equal cells: made of the same answers (cheap), else the same packets (exact).
-      if (reach_b == reach_a && !doubt_b && !doubt_a && in_b && in_a &&
-          (mb.same_cell(fb, tb, ma, fa, ta) ||
-           (mb.protocols_and_ports(fb, tb) == ma.protocols_and_ports(fa, ta) &&
-            mb.packets(fb, tb) == ma.packets(fa, ta))))
-        continue;
-      DiffSide b{&before, fb != model::kNone ? named_party(nb, from) : std::nullopt,
-                 tb != model::kNone ? named_party(nb, to) : std::nullopt};
-      DiffSide a{&after, fa != model::kNone ? named_party(na, from) : std::nullopt,
-                 ta != model::kNone ? named_party(na, to) : std::nullopt};
-      add_section(out, "subnets", std::move(b), std::move(a), options);
+  const SubnetMatrix& ma = *updated;
+  static const bdd addresses = HeaderSpace::variables(Block::kSrc) &
+                               HeaderSpace::variables(Block::kDst) &
+                               bdd_ithvar(HeaderSpace::kFamilyVariable);
+  // The cells to answer exactly, and over which headers.
+  std::vector<std::pair<const Cell*, bdd>> asks;
+  for (const auto& cell : cells) {
+    const auto [from, to, fb, tb, fa, ta] = cell;
+    const bool in_b = fb != model::kNone && tb != model::kNone;
+    const bool in_a = fa != model::kNone && ta != model::kNone;
+    const bool reach_b = in_b && mb.reachable(fb, tb), reach_a = in_a && ma.reachable(fa, ta);
+    const bool doubt = (in_b && mb.doubtful(fb, tb)) || (in_a && ma.doubtful(fa, ta));
+    if (!reach_b && !reach_a && !doubt) continue;
+    bdd headers = options.headers;
+    if (!doubt) {
+      // Equal cells: made of the same answers (cheap), else the same packets (exact). A cell
+      // that differs is asked again only over the protocols and ports whose packets differ:
+      // every other packet reaches in both networks alike.
+      if (in_b && in_a && mb.same_cell(fb, tb, ma, fa, ta)) continue;
+      const bdd differ = bdd_exist(
+          (reach_b ? mb.packets(fb, tb) : bddfalse) ^ (reach_a ? ma.packets(fa, ta) : bddfalse),
+          addresses);
+      if (differ == bddfalse) continue;
+      headers &= differ;
     }
+    asks.emplace_back(&cell, std::move(headers));
+  }
+  // A section holds bdds, whose copy may throw, so a growing vector would copy every section
+  // it moves: room is made once.
+  out.reserve(out.size() + asks.size());
+  for (const auto& [cell, headers] : asks) {
+    const auto [from, to, fb, tb, fa, ta] = *cell;
+    DiffSide b{&before, fb != model::kNone ? named_party(nb, *from) : std::nullopt,
+               tb != model::kNone ? named_party(nb, *to) : std::nullopt};
+    DiffSide a{&after, fa != model::kNone ? named_party(na, *from) : std::nullopt,
+               ta != model::kNone ? named_party(na, *to) : std::nullopt};
+    ReachOptions exact = options;
+    exact.headers = headers;
+    add_section(out, "subnets", std::move(b), std::move(a), exact);
   }
 
   // To and from each on-premises network.
@@ -294,9 +353,9 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
                 {&after, all_interfaces(na), named_party(na, id)}, options);
   }
   // Every ENI to the internet.
-  if (egress)
+  if (network.egress)
     add_section(out, "egress", {&before, all_interfaces(nb), internet_party()},
-              {&after, all_interfaces(na), internet_party()}, options);
+                {&after, all_interfaces(na), internet_party()}, options);
   return out;
 }
 
@@ -357,40 +416,32 @@ bool same_entries(const std::vector<model::NetworkAclEntry>& a,
 
 }  // namespace
 
-std::optional<PairDiff> diff_reach_incremental(model::Network& before, DiffSide& before_side,
-                                               DiffSide& after_side, const ReachOptions& options) {
-  const model::Network& after = after_side.network();
-  if (&before_side.network() != &before || !before_side.from || !before_side.to ||
-      !after_side.from || !after_side.to)
-    return std::nullopt;
-  // Everything but the rule lists must be the same, index for index: every other resource
-  // (written the same), and the parties.
+std::optional<RuleListChanges> changed_rule_lists(const model::Network& before,
+                                                  const model::Network& after) {
+  // Everything but the rule lists must be the same, index for index.
   if (!same_ids(before.network_interfaces, after.network_interfaces) ||
       !same_ids(before.security_groups, after.security_groups) ||
       !same_ids(before.network_acls, after.network_acls) ||
       !same_ids(before.prefix_lists, after.prefix_lists) ||
-      before_side.from->interfaces != after_side.from->interfaces ||
-      before_side.to->interfaces != after_side.to->interfaces ||
-      before_side.from->kind != after_side.from->kind || before_side.to->kind != after_side.to->kind ||
-      before_side.from->within != after_side.from->within ||
-      before_side.to->within != after_side.to->within)
+      !same_ids(before.subnets, after.subnets))
     return std::nullopt;
-  std::vector<Index> groups, acls;
+  RuleListChanges out;
   for (Index g = 0; g < before.security_groups.size(); ++g) {
     const auto& x = before.security_groups[g];
     const auto& y = after.security_groups[g];
     if (x.vpc.index != y.vpc.index || x.members != y.members) return std::nullopt;
-    if (!same_rules(x.ingress, y.ingress) || !same_rules(x.egress, y.egress)) groups.push_back(g);
+    if (!same_rules(x.ingress, y.ingress) || !same_rules(x.egress, y.egress))
+      out.security_groups.push_back(g);
   }
   for (Index a = 0; a < before.network_acls.size(); ++a) {
     const auto& x = before.network_acls[a];
     const auto& y = after.network_acls[a];
     if (x.vpc.index != y.vpc.index || !same_refs(x.subnets, y.subnets)) return std::nullopt;
-    if (!same_entries(x.ingress, y.ingress) || !same_entries(x.egress, y.egress)) acls.push_back(a);
+    if (!same_entries(x.ingress, y.ingress) || !same_entries(x.egress, y.egress))
+      out.network_acls.push_back(a);
   }
-  // The rest of the network: written alike (the native YAML of each resource but the lists).
-  // network_changes() is in the load library; here the resources that decide a walk are
-  // compared by what the walker reads.
+  // The rest of the network is written alike (the caller knows); here the resources that
+  // decide a walk are compared by what the walker reads.
   for (Index e = 0; e < before.network_interfaces.size(); ++e) {
     const auto& x = before.network_interfaces[e];
     const auto& y = after.network_interfaces[e];
@@ -400,12 +451,36 @@ std::optional<PairDiff> diff_reach_incremental(model::Network& before, DiffSide&
         x.source_dest_check != y.source_dest_check)
       return std::nullopt;
   }
+  return out;
+}
+
+std::optional<PairDiff> diff_reach_incremental(model::Network& before, DiffSide& before_side,
+                                               DiffSide& after_side, const ReachOptions& options) {
+  if (&before_side.network() != &before || !before_side.from || !before_side.to ||
+      !after_side.from || !after_side.to)
+    return std::nullopt;
+  // The parties must be the same too.
+  if (before_side.from->interfaces != after_side.from->interfaces ||
+      before_side.to->interfaces != after_side.to->interfaces ||
+      before_side.from->kind != after_side.from->kind ||
+      before_side.to->kind != after_side.to->kind ||
+      before_side.from->within != after_side.from->within ||
+      before_side.to->within != after_side.to->within)
+    return std::nullopt;
+  const model::Network& after = after_side.network();
+  const auto lists = changed_rule_lists(before, after);
+  if (!lists) return std::nullopt;
+  const auto& groups = lists->security_groups;
+  const auto& acls = lists->network_acls;
   IncrementalReach inc(*before_side.compiled, *before_side.from, *before_side.to, options);
   const ReachResult was = inc.result();
   // The after network's lists for the second answer (the indices they refer by are the same in
   // both networks); the network before gets its own back after.
-  std::vector<std::pair<std::vector<model::SecurityGroupRule>, std::vector<model::SecurityGroupRule>>> rules;
-  std::vector<std::pair<std::vector<model::NetworkAclEntry>, std::vector<model::NetworkAclEntry>>> entries;
+  std::vector<
+      std::pair<std::vector<model::SecurityGroupRule>, std::vector<model::SecurityGroupRule>>>
+      rules;
+  std::vector<std::pair<std::vector<model::NetworkAclEntry>, std::vector<model::NetworkAclEntry>>>
+      entries;
   for (Index g : groups) {
     auto& x = before.security_groups[g];
     rules.emplace_back(std::exchange(x.ingress, after.security_groups[g].ingress),

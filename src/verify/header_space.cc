@@ -248,6 +248,24 @@ Header HeaderSpace::pick_uncached(const bdd& set) {
     }
     return false;
   };
+  // The protocol and port choices test only the last variables of the order: each is tried on
+  // the set's protocols and ports (its addresses projected away in one pass) rather than on the
+  // set, a pass over every address node per choice, and those taken are applied to the set
+  // once. The same packet comes out: a choice meets the set exactly when it meets the
+  // projection.
+  static const bdd kAddresses =
+      variables(Block::kSrc) & variables(Block::kDst) & bdd_ithvar(kFamilyVariable);
+  bdd fields = bdd_exist(set, kAddresses);
+  bdd taken = bddtrue;
+  auto prefer_field = [&](const bdd& choice) {
+    bdd narrowed = fields & choice;
+    if (narrowed != bddfalse) {
+      fields = narrowed;
+      taken &= choice;
+      return true;
+    }
+    return false;
+  };
   // Built once: pick() runs once per walk.
   static const std::array<bdd, 4> kProtocols = {protocol(Protocol::kTcp), protocol(Protocol::kUdp),
                                                 protocol(Protocol::kIcmp),
@@ -261,22 +279,23 @@ Header HeaderSpace::pick_uncached(const bdd& set) {
   static const std::array<bdd, 3> kSrcPorts = {
       port(Block::kSrcPort, 32768), port(Block::kSrcPort, 49152), port(Block::kSrcPort, 1024)};
   for (const auto& p : kProtocols) {
-    if (prefer(p)) break;
+    if (prefer_field(p)) break;
   }
   // ICMP: an echo request reads best (the port list would pick type 80).
   static const bdd kWithPorts = protocol(Protocol::kTcp) | protocol(Protocol::kUdp);
   static const std::array<bdd, 2> kEcho = {port(Block::kDstPort, 8), port(Block::kDstPort, 128)};
-  if ((s & kWithPorts) == bddfalse) {
+  if ((fields & kWithPorts) == bddfalse) {
     for (const auto& p : kEcho) {
-      if (prefer(p)) break;
+      if (prefer_field(p)) break;
     }
   }
   for (const auto& p : kDstPorts) {
-    if (prefer(p)) break;
+    if (prefer_field(p)) break;
   }
   for (const auto& p : kSrcPorts) {
-    if (prefer(p)) break;
+    if (prefer_field(p)) break;
   }
+  if (taken != bddtrue) s &= taken;
   static const bdd kV4 = family(Family::kV4);
   prefer(kV4);
   // Hosts read better than the first address of a block: prefer x.x.x.10 (…::a in IPv6), as

@@ -11,12 +11,14 @@
 
 #include "cloudtwin/load/native_yaml.h"
 #include "cloudtwin/load/network_changes.h"
+#include "cloudtwin/verify/matrix.h"
 #include "random_network.h"
 #include "test_networks.h"
 
 namespace cloudtwin::verify {
 namespace {
 
+using model::Index;
 using testing::yaml_network;
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -31,8 +33,8 @@ std::vector<std::string> split_lines(const std::string& text) {
 std::string random_change(const std::string& yaml, std::mt19937& rng) {
   auto lines = split_lines(yaml);
   auto num = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  const char* cidrs[] = {"0.0.0.0/0", "10.0.0.0/16", "10.1.0.0/16", "10.0.1.0/24",
-                         "198.51.100.0/24", "10.1.2.0/24"};
+  const char* cidrs[] = {"0.0.0.0/0",   "10.0.0.0/16",     "10.1.0.0/16",
+                         "10.0.1.0/24", "198.51.100.0/24", "10.1.2.0/24"};
   std::vector<std::size_t> rules, acl_entries, ingress, routes;
   bool in_groups = false;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -42,7 +44,8 @@ std::string random_change(const std::string& yaml, std::mt19937& rng) {
       (l.find("rule_action") != std::string::npos ? acl_entries : rules).push_back(i);
     }
     if (in_groups && l == "    ingress:") ingress.push_back(i);
-    if (l.find(".0/24, vpc_peering_connection: ab") != std::string::npos && l.find("10.1.") != std::string::npos)
+    if (l.find(".0/24, vpc_peering_connection: ab") != std::string::npos &&
+        l.find("10.1.") != std::string::npos)
       routes.push_back(i);
   }
   switch (num(0, 3)) {
@@ -106,7 +109,8 @@ void expect_traces(const Change& c, vpc::Verdict here, const char* what) {
   ASSERT_EQ(c.other.size(), c.result.flows.size());
   for (std::size_t i = 0; i < c.result.flows.size(); ++i) {
     const auto& f = c.result.flows[i];
-    EXPECT_TRUE(HeaderSpace::contains(f.packets, f.trace.header)) << what << ": traced packet outside its flow";
+    EXPECT_TRUE(HeaderSpace::contains(f.packets, f.trace.header))
+        << what << ": traced packet outside its flow";
     EXPECT_EQ(f.trace.verdict, here) << what;
     if (c.other[i]) {
       EXPECT_EQ(c.other[i]->header.src, f.trace.header.src);
@@ -118,8 +122,8 @@ void expect_traces(const Change& c, vpc::Verdict here, const char* what) {
 
 TEST(DiffReach, RowsAreReachAfterMinusReachBeforeOnRandomChanges) {
   std::mt19937 rng(20261205);
-  const char* names[] = {"internet", "subnet/a0", "subnet/a1", "subnet/a2", "subnet/b0",
-                         "subnet/b1", "subnet/b3"};
+  const char* names[] = {"internet",  "subnet/a0", "subnet/a1", "subnet/a2",
+                         "subnet/b0", "subnet/b1", "subnet/b3"};
   int changed = 0, compared = 0;
   for (int round = 0; round < 40; ++round) {
     const std::string yaml = testing::random_network(rng);
@@ -191,6 +195,97 @@ TEST(DiffNetworks, LeavesOutOnlyQuestionsWhoseAnswersAreEqual) {
       }
     }
   }
+}
+
+// Whether only security groups' rules and network ACLs' entries changed, as the command asks
+// load::network_changes(), and which lists (changed_rule_lists()).
+std::optional<RuleListChanges> rules_only(const model::Network& before,
+                                          const model::Network& after) {
+  for (const auto& c : load::network_changes(before, after)) {
+    if (c.action != load::ResourceChange::Action::kChanged ||
+        (c.section != "security_groups" && c.section != "network_acls"))
+      return std::nullopt;
+  }
+  return changed_rule_lists(before, after);
+}
+
+// The matrix brought up to date after rule changes (SubnetMatrix::updated: only the pairs of
+// classes whose walks read a changed list walked again) is the matrix built afresh: every
+// cell, its packets and its doubt; and a cell it did not walk again is the one before.
+TEST(SubnetMatrixUpdated, EqualsTheMatrixBuiltAfresh) {
+  std::mt19937 rng(11);
+  int rounds = 0, walked_fewer = 0;
+  for (int round = 0; round < 40 && rounds < 15; ++round) {
+    const std::string yaml = testing::random_network(rng);
+    std::string mutated = yaml;
+    for (int i = std::uniform_int_distribution<int>(1, 3)(rng); i > 0; --i)
+      mutated = random_change(mutated, rng);
+    auto before = yaml_network(yaml);
+    auto after = yaml_network(mutated);
+    const auto lists = rules_only(before, after);
+    if (!lists) continue;  // a route moved: not a rules-only change
+    ++rounds;
+    SCOPED_TRACE("round " + std::to_string(round));
+    Compiled cb(before), ca(after), fresh_compiled(after);
+    const auto mb = subnet_matrix(cb, {.keep_reads = true});
+    std::vector<std::size_t> walked;
+    const auto mu = mb.updated(ca, lists->security_groups, lists->network_acls, &walked);
+    const auto fresh = subnet_matrix(fresh_compiled);
+    ASSERT_EQ(mu.size(), fresh.size());
+    for (Index a = 0; a < fresh.size(); ++a) {
+      for (Index b = 0; b < fresh.size(); ++b) {
+        const std::string pair = after.subnets[a].id + " -> " + after.subnets[b].id;
+        EXPECT_EQ(mu.reachable(a, b), fresh.reachable(a, b)) << pair;
+        EXPECT_EQ(mu.doubtful(a, b), fresh.doubtful(a, b)) << pair;
+        EXPECT_EQ(mu.inconclusive(a, b), fresh.inconclusive(a, b)) << pair;
+        EXPECT_TRUE(mu.packets(a, b) == fresh.packets(a, b)) << pair;
+        EXPECT_TRUE(mu.protocols_and_ports(a, b) == fresh.protocols_and_ports(a, b)) << pair;
+        if (!std::binary_search(walked.begin(), walked.end(), a * fresh.size() + b)) {
+          EXPECT_TRUE(mb.same_cell(a, b, mu, a, b)) << pair << " was not walked again";
+          EXPECT_EQ(mb.doubtful(a, b), mu.doubtful(a, b)) << pair;
+        }
+      }
+    }
+    EXPECT_LE(mu.walks(), fresh.walks());
+    walked_fewer += mu.walks() < fresh.walks() ? 1 : 0;
+  }
+  EXPECT_GE(rounds, 8);
+  EXPECT_GE(walked_fewer, rounds / 2) << "updated() walks every pair again";
+}
+
+// diff_networks() told that only rule lists changed (the matrix brought up to date, cells
+// answered over the protocols and ports that differ) finds exactly what it finds comparing two
+// matrices built afresh.
+TEST(DiffNetworks, RulesOnlyPathFindsWhatTheFullComparisonFinds) {
+  std::mt19937 rng(5);
+  int rounds = 0, changed = 0;
+  for (int round = 0; round < 40 && rounds < 10; ++round) {
+    const std::string yaml = testing::random_network(rng);
+    const std::string mutated = random_change(random_change(yaml, rng), rng);
+    auto before = yaml_network(yaml);
+    auto after = yaml_network(mutated);
+    auto lists = rules_only(before, after);
+    if (!lists) continue;
+    ++rounds;
+    SCOPED_TRACE("round " + std::to_string(round));
+    Compiled cb(before), ca(after), cb2(before), ca2(after);
+    const auto full = diff_networks(cb, ca);
+    const auto fast = diff_networks(cb2, ca2, {}, {.rule_changes = std::move(lists)});
+    ASSERT_EQ(fast.size(), full.size());
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      EXPECT_EQ(fast[i].kind, full[i].kind);
+      EXPECT_EQ(fast[i].from, full[i].from);
+      EXPECT_EQ(fast[i].to, full[i].to);
+      EXPECT_TRUE(fast[i].diff.opened.packets == full[i].diff.opened.packets)
+          << full[i].from << " -> " << full[i].to;
+      EXPECT_TRUE(fast[i].diff.closed.packets == full[i].diff.closed.packets);
+      EXPECT_TRUE(fast[i].diff.maybe_opened.packets == full[i].diff.maybe_opened.packets);
+      EXPECT_TRUE(fast[i].diff.maybe_closed.packets == full[i].diff.maybe_closed.packets);
+    }
+    changed += full.empty() ? 0 : 1;
+  }
+  EXPECT_GE(rounds, 6);
+  EXPECT_GE(changed, 3);
 }
 
 // What a reviewer reads: the security group rule that opened PostgreSQL to the world is the

@@ -90,15 +90,38 @@ struct SectionDiff {
   PairDiff diff;
 };
 
+// The security groups whose rules and the network ACLs whose entries differ between two
+// networks.
+struct RuleListChanges {
+  std::vector<model::Index> security_groups;
+  std::vector<model::Index> network_acls;
+};
+
+// For two networks whose resources other than security groups and network ACLs are written
+// alike (load::network_changes() lists only changed groups and ACLs): the lists that differ.
+// nullopt when more than the lists differs where the walker reads it (the groups, ACLs, ENIs
+// and prefix lists at each index, memberships, associations).
+[[nodiscard]] std::optional<RuleListChanges> changed_rule_lists(const model::Network& before,
+                                                                const model::Network& after);
+
+struct NetworkDiffOptions {
+  // Every ENI to the internet too: one walk per ENI and class of packets, the costliest
+  // question, so asked only when wanted.
+  bool egress = false;
+  // Only these lists changed (changed_rule_lists()): the subnet matrix of the network after is
+  // the one before brought up to date (SubnetMatrix::updated), and only the cells it walked
+  // again are compared.
+  std::optional<RuleListChanges> rule_changes;
+};
+
 // What every question a reviewer asks of a change gives, where the answers differ: new and
 // lost exposure to the internet, reachability between every pair of subnets (screened by the
-// subnet matrix of each network, each differing cell then answered exactly), to and from each
-// on-premises network, and, with `egress`, from every ENI to the internet (one walk per ENI and
-// class of packets: the costliest question, so asked only when wanted). Sections whose answers
-// are equal are left out.
+// subnet matrix of each network, each differing cell then answered exactly over the protocols
+// and ports that differ), to and from each on-premises network, and, with `egress`, from every
+// ENI to the internet. Sections whose answers are equal are left out.
 [[nodiscard]] std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
                                                      const ReachOptions& options = {},
-                                                     bool egress = false);
+                                                     const NetworkDiffOptions& network = {});
 
 }  // namespace cloudtwin::verify
 
