@@ -91,6 +91,10 @@ Change make_change(const bdd& set, const bdd& uncertain, const ReachResult& in_r
   c.result.inconclusive = verdict == vpc::Verdict::kInconclusive ? set : bddfalse;
   c.result.queried = set;
   if (set == bddfalse || !in.from || !in.to) return c;
+  // A flow holds bdds, whose copy may throw: a growing vector would copy every trace it moves.
+  c.result.flows.reserve(in_result.flows.size());
+  c.other.reserve(in_result.flows.size());
+  c.missing.reserve(in_result.flows.size());
   const Ends in_from(in.network(), *in.from, true), in_to(in.network(), *in.to, false);
   std::optional<Ends> other_from, other_to;
   if (other.from && other.to) {
@@ -105,15 +109,28 @@ Change make_change(const bdd& set, const bdd& uncertain, const ReachResult& in_r
     // cubes cut the set in one pass down the BDD, where picking from all of it tries each
     // preferred protocol and port against every address it holds.
     bdd from_pair = part;
+    std::optional<IpAddress> addresses[2];  // source, destination: where narrowed to one
     for (const auto& [eni, block] : {std::pair{f.source_interface, Block::kSrc},
                                      std::pair{f.destination_interface, Block::kDst}}) {
       if (eni == model::kNone) continue;
       const auto& ips = in.network().network_interfaces[eni].private_ips;
       if (ips.empty()) continue;
       bdd narrowed = from_pair & in.compiled->address_cube(block, ips.front());
-      if (narrowed != bddfalse) from_pair = narrowed;
+      if (narrowed == bddfalse) continue;
+      from_pair = narrowed;
+      addresses[block == Block::kSrc ? 0 : 1] = ips.front();
     }
-    const Header h = HeaderSpace::pick(from_pair);
+    Header h;
+    if (addresses[0] && addresses[1] && addresses[0]->family() == addresses[1]->family()) {
+      // Both addresses known: the pick is over protocol and ports, the addresses cut away.
+      h = HeaderSpace::pick(
+          bdd_restrict(from_pair, in.compiled->address_cube(Block::kSrc, *addresses[0]) &
+                                      in.compiled->address_cube(Block::kDst, *addresses[1])));
+      h.src = *addresses[0];
+      h.dst = *addresses[1];
+    } else {
+      h = HeaderSpace::pick(from_pair);
+    }
     Flow cut;
     cut.packets = part;
     cut.security_groups = f.security_groups;
@@ -153,10 +170,16 @@ PairDiff diff_results(DiffSide& before, const ReachResult& b, DiffSide& after,
   PairDiff d;
   d.walks = b.walks + a.walks;
   d.truncated = b.truncated || a.truncated;
-  const bdd opened = a.reachable & !b.reachable;
-  const bdd closed = b.reachable & !a.reachable;
-  const bdd maybe_opened = a.inconclusive & !b.reachable & !b.inconclusive;
-  const bdd maybe_closed = b.inconclusive & !a.reachable & !a.inconclusive;
+  // x & !y in one pass (no complement built); most answers have nothing in doubt.
+  auto minus = [](const bdd& x, const bdd& y) { return bdd_apply(x, y, bddop_diff); };
+  const bdd opened = minus(a.reachable, b.reachable);
+  const bdd closed = minus(b.reachable, a.reachable);
+  const bdd maybe_opened = a.inconclusive == bddfalse
+                               ? bddfalse
+                               : minus(minus(a.inconclusive, b.reachable), b.inconclusive);
+  const bdd maybe_closed = b.inconclusive == bddfalse
+                               ? bddfalse
+                               : minus(minus(b.inconclusive, a.reachable), a.inconclusive);
   using vpc::Verdict;
   d.opened =
       make_change(opened, opened & b.inconclusive, a, Verdict::kReachable, after, before, "before");
@@ -214,10 +237,9 @@ Party all_interfaces(const model::Network& n) {
   return interfaces_party(std::move(enis), "every network interface");
 }
 
-// Runs the pair and keeps it when the answers differ.
-void add_section(std::vector<SectionDiff>& out, std::string kind, DiffSide before, DiffSide after,
-                 const ReachOptions& options) {
-  auto d = diff_reach(before, after, options);
+// Keeps the difference of the pair's answers when there is one.
+void keep_section(std::vector<SectionDiff>& out, std::string kind, const DiffSide& before,
+                  const DiffSide& after, PairDiff d) {
   if (!d.changed() && !d.truncated) return;
   SectionDiff s;
   s.kind = std::move(kind);
@@ -228,6 +250,13 @@ void add_section(std::vector<SectionDiff>& out, std::string kind, DiffSide befor
   s.to = label(after.to, before.to);
   s.diff = std::move(d);
   out.push_back(std::move(s));
+}
+
+// Runs the pair and keeps it when the answers differ.
+void add_section(std::vector<SectionDiff>& out, std::string kind, DiffSide before, DiffSide after,
+                 const ReachOptions& options) {
+  auto d = diff_reach(before, after, options);
+  keep_section(out, std::move(kind), before, after, std::move(d));
 }
 
 // A subnet or on-premises network of either network as a party of both (nullopt where the
@@ -301,8 +330,28 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
   static const bdd addresses = HeaderSpace::variables(Block::kSrc) &
                                HeaderSpace::variables(Block::kDst) &
                                bdd_ithvar(HeaderSpace::kFamilyVariable);
-  // The cells to answer exactly, and over which headers.
-  std::vector<std::pair<const Cell*, bdd>> asks;
+  // Each subnet's party, made once per network (a subnet is in many cells).
+  std::unordered_map<const std::string*, std::optional<Party>> parties[2];
+  auto party_of = [&](int side, const model::Network& n, const std::string* id) {
+    auto [it, fresh] = parties[side].try_emplace(id);
+    if (fresh) it->second = named_party(n, *id);
+    return it->second;
+  };
+  // A cell without doubt is answered by the matrices (their packets are reach()'s); one with
+  // packets in doubt in either network, which the matrix does not keep, by reach() itself.
+  struct Ask {
+    const Cell* cell;
+    std::optional<std::pair<ReachResult, ReachResult>> answers;  // before, after
+  };
+  std::vector<Ask> asks;
+  auto from_matrix = [](const SubnetMatrix& m, bool reach, Index from, Index to) {
+    ReachResult r;
+    if (!reach) return r;
+    r.flows = m.flows(from, to);
+    for (const auto& f : r.flows) r.reachable |= f.packets;
+    r.queried = r.reachable;
+    return r;
+  };
   for (const auto& cell : cells) {
     const auto [from, to, fb, tb, fa, ta] = cell;
     const bool in_b = fb != model::kNone && tb != model::kNone;
@@ -310,32 +359,32 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
     const bool reach_b = in_b && mb.reachable(fb, tb), reach_a = in_a && ma.reachable(fa, ta);
     const bool doubt = (in_b && mb.doubtful(fb, tb)) || (in_a && ma.doubtful(fa, ta));
     if (!reach_b && !reach_a && !doubt) continue;
-    bdd headers = options.headers;
-    if (!doubt) {
-      // Equal cells: made of the same answers (cheap), else the same packets (exact). A cell
-      // that differs is asked again only over the protocols and ports whose packets differ:
-      // every other packet reaches in both networks alike.
-      if (in_b && in_a && mb.same_cell(fb, tb, ma, fa, ta)) continue;
-      const bdd differ = bdd_exist(
-          (reach_b ? mb.packets(fb, tb) : bddfalse) ^ (reach_a ? ma.packets(fa, ta) : bddfalse),
-          addresses);
-      if (differ == bddfalse) continue;
-      headers &= differ;
+    if (doubt) {
+      asks.push_back({&cell, std::nullopt});
+      continue;
     }
-    asks.emplace_back(&cell, std::move(headers));
+    // Equal cells: made of the same answers (cheap), else the same packets (exact).
+    if (in_b && in_a && mb.same_cell(fb, tb, ma, fa, ta)) continue;
+    auto rb = from_matrix(mb, reach_b, fb, tb);
+    auto ra = from_matrix(ma, reach_a, fa, ta);
+    if (rb.reachable == ra.reachable) continue;
+    asks.push_back({&cell, std::pair(std::move(rb), std::move(ra))});
   }
   // A section holds bdds, whose copy may throw, so a growing vector would copy every section
   // it moves: room is made once.
   out.reserve(out.size() + asks.size());
-  for (const auto& [cell, headers] : asks) {
+  for (const auto& [cell, answers] : asks) {
     const auto [from, to, fb, tb, fa, ta] = *cell;
-    DiffSide b{&before, fb != model::kNone ? named_party(nb, *from) : std::nullopt,
-               tb != model::kNone ? named_party(nb, *to) : std::nullopt};
-    DiffSide a{&after, fa != model::kNone ? named_party(na, *from) : std::nullopt,
-               ta != model::kNone ? named_party(na, *to) : std::nullopt};
-    ReachOptions exact = options;
-    exact.headers = headers;
-    add_section(out, "subnets", std::move(b), std::move(a), exact);
+    DiffSide b{&before, fb != model::kNone ? party_of(0, nb, from) : std::nullopt,
+               tb != model::kNone ? party_of(0, nb, to) : std::nullopt};
+    DiffSide a{&after, fa != model::kNone ? party_of(1, na, from) : std::nullopt,
+               ta != model::kNone ? party_of(1, na, to) : std::nullopt};
+    if (!answers) {
+      add_section(out, "subnets", std::move(b), std::move(a), options);
+      continue;
+    }
+    auto d = diff_results(b, answers->first, a, answers->second);
+    keep_section(out, "subnets", b, a, std::move(d));
   }
 
   // To and from each on-premises network.

@@ -18,6 +18,7 @@ constexpr std::size_t kPinnedPairs = 16;
 std::uint32_t SubnetMatrix::add_side(std::uint32_t origin, const std::vector<Index>& members) {
   Side side;
   side.origin = origin;
+  side.first = members.front();
   if (classes_.symmetric[origin]) {
     for (Index e : members) side.hosts.push_back(n_->network_interfaces[e].private_ips[0]);
     std::sort(side.hosts.begin(), side.hosts.end());
@@ -416,26 +417,43 @@ bdd SubnetMatrix::protocols_and_ports(Index from, Index to) const {
   return out;
 }
 
+bdd SubnetMatrix::packets(const Pair& p) const {
+  const Side& s = sides_[p.from_side];
+  const Side& d = sides_[p.to_side];
+  bdd x = p.reachable;
+  if (classes_.symmetric[s.origin]) x &= s.sources;
+  if (classes_.symmetric[d.origin]) x &= d.destinations;
+  if (s.origin == d.origin) {
+    // Not an ENI to itself.
+    std::vector<IpAddress> both;
+    std::set_intersection(s.hosts.begin(), s.hosts.end(), d.hosts.begin(), d.hosts.end(),
+                          std::back_inserter(both));
+    bdd same = bddfalse;
+    for (IpAddress a : both) {
+      same |= HeaderSpace::address(Block::kSrc, a) & HeaderSpace::address(Block::kDst, a);
+    }
+    x &= !same;
+  }
+  return x;
+}
+
 bdd SubnetMatrix::packets(Index from, Index to) const {
   bdd out = bddfalse;
+  for (const auto& p : pairs_of(from, to)) out |= packets(p);
+  return out;
+}
+
+std::vector<Flow> SubnetMatrix::flows(Index from, Index to) const {
+  std::vector<Flow> out;
   for (const auto& p : pairs_of(from, to)) {
-    const Side& s = sides_[p.from_side];
-    const Side& d = sides_[p.to_side];
-    bdd x = p.reachable;
-    if (classes_.symmetric[s.origin]) x &= s.sources;
-    if (classes_.symmetric[d.origin]) x &= d.destinations;
-    if (s.origin == d.origin) {
-      // Not an ENI to itself.
-      std::vector<IpAddress> both;
-      std::set_intersection(s.hosts.begin(), s.hosts.end(), d.hosts.begin(), d.hosts.end(),
-                            std::back_inserter(both));
-      bdd same = bddfalse;
-      for (IpAddress a : both) {
-        same |= HeaderSpace::address(Block::kSrc, a) & HeaderSpace::address(Block::kDst, a);
-      }
-      x &= !same;
-    }
-    out |= x;
+    Flow f;
+    f.packets = packets(p);
+    if (f.packets == bddfalse) continue;
+    f.trace.reachable = true;
+    f.trace.verdict = vpc::Verdict::kReachable;
+    f.source_interface = sides_[p.from_side].first;
+    f.destination_interface = sides_[p.to_side].first;
+    out.push_back(std::move(f));
   }
   return out;
 }

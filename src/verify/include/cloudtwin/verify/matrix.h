@@ -50,6 +50,10 @@ class SubnetMatrix {
   // as reach(subnet from, subnet to).reachable would give it; built on demand from the
   // per-class answers the matrix keeps.
   [[nodiscard]] bdd packets(model::Index from, model::Index to) const;
+  // packets(from, to) as flows, one per pair of sides the cell is made of (ENIs that answer
+  // alike), each with a representative ENI on either side and a reachable verdict but no hops:
+  // what a diff's rows need to cut the packets that changed and trace one of each (diff.h).
+  [[nodiscard]] std::vector<Flow> flows(model::Index from, model::Index to) const;
   // The protocols and ports of packets(from, to), the addresses projected away: what a matrix
   // cell says, without building address sets (the matrix keeps this part per pair of classes).
   [[nodiscard]] bdd protocols_and_ports(model::Index from, model::Index to) const;
@@ -87,6 +91,7 @@ class SubnetMatrix {
   // rectangle kept (split_rectangle).
   struct Side {
     std::uint32_t origin;          // the class
+    model::Index first;            // its first member
     std::vector<IpAddress> hosts;  // symmetric classes: the members' addresses, sorted
     bdd sources;                   // ... in the source block
     bdd destinations;              // ... and in the destination block
@@ -107,6 +112,8 @@ class SubnetMatrix {
   }
   // The pairs of the cell (from, to).
   [[nodiscard]] std::span<const Pair> pairs_of(model::Index from, model::Index to) const;
+  // Every packet of one pair: its answer on its sides' addresses, an ENI to itself left out.
+  [[nodiscard]] bdd packets(const Pair& p) const;
   const model::Network* n_ = nullptr;
   std::size_t subnets_ = 0;
   std::vector<std::uint8_t> cells_;
