@@ -129,7 +129,8 @@ void BM_Matrix(benchmark::State& state) {
   for (auto _ : state) {
     std::size_t before = heap_in_use();
     verify::Compiled c(n);
-    auto m = verify::subnet_matrix(c, {.packets = state.range(1) != 0});
+    auto m = verify::subnet_matrix(
+        c, {.packets = state.range(1) != 0, .keep_reads = state.range(1) == 2});
     heap_mb = static_cast<double>(heap_in_use() - before) / 1e6;
     walks = m.walks();
     classes = m.classes();
@@ -150,9 +151,12 @@ void BM_Matrix(benchmark::State& state) {
   state.counters["address_cells"] = static_cast<double>(address_cells);
   state.counters["port_cells"] = static_cast<double>(port_cells);
 }
-// Second argument: 1 = with the packets of every cell, 0 = the yes-or-no cells only.
+// Second argument: 1 = with the packets of every cell, 0 = the yes-or-no cells only, 2 = with
+// the packets and the rule lists each pair of classes read (what `cloudtwin diff` keeps to
+// bring the matrix up to date).
 BENCHMARK(BM_Matrix)
     ->ArgsProduct({{100, 1000, 10000}, {1, 0}})
+    ->Args({1000, 2})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
@@ -280,7 +284,6 @@ BENCHMARK(BM_IncrementalNetworkAclEntry)
     ->Arg(10000)
     ->Unit(benchmark::kMicrosecond);
 
-
 // `cloudtwin diff` (issue 15) on the 1,000-subnet network with one security group rule changed
 // (the first ingress rule of the destination's group admits port 444 instead of 443), against
 // one reach query (BM_ReachSubnetToSubnet, cold) and one matrix (BM_Matrix): the subnet-to-subnet
@@ -316,8 +319,10 @@ void BM_DiffSubnetToSubnet(benchmark::State& state) {
   std::size_t opened = 0;
   for (auto _ : state) {
     verify::Compiled cb(before), ca(after);
-    verify::DiffSide b{&cb, party(before, vpc_subnet(before, 3, 5)), party(before, vpc_subnet(before, 6, 7))};
-    verify::DiffSide a{&ca, party(after, vpc_subnet(after, 3, 5)), party(after, vpc_subnet(after, 6, 7))};
+    verify::DiffSide b{&cb, party(before, vpc_subnet(before, 3, 5)),
+                       party(before, vpc_subnet(before, 6, 7))};
+    verify::DiffSide a{&ca, party(after, vpc_subnet(after, 3, 5)),
+                       party(after, vpc_subnet(after, 6, 7))};
     std::optional<verify::PairDiff> d;
     if (state.range(1)) {
       d = verify::diff_reach_incremental(before, b, a);

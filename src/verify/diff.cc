@@ -283,7 +283,11 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
   MatrixOptions m;
   m.headers = options.headers;
   m.any_source_port = options.any_source_port;
-  m.keep_reads = network.rule_changes.has_value();
+  // Keeping what each pair of classes read costs about 20 bytes a pair: up to 2^24 pairs
+  // (4,096 classes, 340 MB) the matrix before is brought up to date; past that both are built.
+  constexpr std::size_t kMaxKeptPairs = std::size_t{1} << 24;
+  const std::size_t classes = before.classes().members.size();
+  m.keep_reads = network.rule_changes.has_value() && classes * classes <= kMaxKeptPairs;
   const auto mb = subnet_matrix(before, m);
   // A cell to compare: its subnets' ids and indices in each network (kNone: not there).
   struct Cell {
@@ -294,7 +298,7 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
   std::vector<Cell> cells;
   std::unordered_map<std::string, std::pair<Index, Index>> where;  // id -> (before, after)
   std::optional<SubnetMatrix> updated;
-  if (network.rule_changes) {
+  if (m.keep_reads) {
     // The same subnets at the same indices: only the cells walked again can differ.
     std::vector<std::size_t> walked;
     updated = mb.updated(after, network.rule_changes->security_groups,

@@ -184,9 +184,18 @@ bdd HeaderSpace::value(Block b, U128 v) {
 
 bdd HeaderSpace::variables(Block b) {
   init();
-  bdd r = bddtrue;
-  for (int i = 0; i < width(b); ++i) r &= bdd_ithvar(variable(b, i));
-  return r;
+  // Built once per block (a conjunction grown one variable at a time is rebuilt at each).
+  static const std::array<bdd, 5> kVariablesOf = [] {
+    std::array<bdd, 5> a;
+    for (int x = 0; x < 5; ++x) {
+      std::vector<int> vars;
+      for (int i = 0; i < width(static_cast<Block>(x)); ++i)
+        vars.push_back(variable(static_cast<Block>(x), i));
+      a[x] = bdd_makeset(vars.data(), static_cast<int>(vars.size()));
+    }
+    return a;
+  }();
+  return kVariablesOf[static_cast<int>(b)];
 }
 
 U128 HeaderSpace::support(const bdd& set, Block b) {
@@ -362,12 +371,21 @@ HeaderSpace::Ranges HeaderSpace::ranges(const bdd& set, Block b, std::optional<F
                                         std::size_t limit) {
   init();
   bdd s = f ? (set & family(*f)) : set;
-  bdd others = bddtrue;
-  for (int v = 0; v < kVariables; ++v) {
-    int first = first_variable(b);
-    if (v < first || v >= first + width(b)) others &= bdd_ithvar(v);
-  }
-  bdd projected = bdd_exist(s, others);
+  // Per block, every variable outside it: a cube of some 250 variables, built once.
+  static const std::array<bdd, 5> kOthers = [] {
+    std::array<bdd, 5> a;
+    for (int b = 0; b < 5; ++b) {
+      const int first = first_variable(static_cast<Block>(b));
+      const int w = width(static_cast<Block>(b));
+      std::vector<int> vars;
+      for (int v = 0; v < kVariables; ++v) {
+        if (v < first || v >= first + w) vars.push_back(v);
+      }
+      a[b] = bdd_makeset(vars.data(), static_cast<int>(vars.size()));
+    }
+    return a;
+  }();
+  bdd projected = bdd_exist(s, kOthers[static_cast<int>(b)]);
   Ranges out;
   int w = width(b);
   int first = first_variable(b);

@@ -88,7 +88,16 @@ std::string internet_label(const bdd& part, Block b) {
 
 // One row per protocol group of `set`.
 void project(const bdd& set, std::vector<Row>& out, const Row& base) {
+  // The protocols the set holds, found in one pass: the protocol variables come after the
+  // addresses in the order, so each group tried on the set itself would be a pass over every
+  // address node, and most sets hold one group.
+  static const bdd kNotProtocol =
+      HeaderSpace::variables(Block::kSrc) & HeaderSpace::variables(Block::kDst) &
+      HeaderSpace::variables(Block::kDstPort) & HeaderSpace::variables(Block::kSrcPort) &
+      bdd_ithvar(HeaderSpace::kFamilyVariable);
+  const bdd protocols = bdd_exist(set, kNotProtocol);
   for (const auto& g : protocol_groups()) {
+    if ((protocols & g.set) == bddfalse) continue;
     bdd part = set & g.set;
     if (part == bddfalse) continue;
     Row r = base;
@@ -119,7 +128,8 @@ void project(const bdd& set, std::vector<Row>& out, const Row& base) {
              port_set(Block::kSrcPort, r.source_ports);
     }
     // Within what is well formed, a box equal to the part is exact.
-    r.exact = !r.truncated && ((box & HeaderSpace::well_formed()) & !part) == bddfalse;
+    r.exact =
+        !r.truncated && bdd_apply(box & HeaderSpace::well_formed(), part, bddop_diff) == bddfalse;
     r.packets = HeaderSpace::count(part);
     out.push_back(std::move(r));
   }
