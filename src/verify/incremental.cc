@@ -69,17 +69,6 @@ bool IncrementalReach::left_out(const Flow& f) {
   return true;
 }
 
-namespace {
-
-vpc::Endpoint endpoint(Index e) {
-  vpc::Endpoint x;
-  x.kind = vpc::EndpointKind::kNetworkInterface;
-  x.index = e;
-  return x;
-}
-
-}  // namespace
-
 void IncrementalReach::build() {
   units_.clear();
   result_ = ReachResult{};
@@ -118,12 +107,12 @@ void IncrementalReach::build() {
   for (const auto& s : from_single) {
     for (const auto& d : to_single) add_pair(s, d);
     for (const auto& [k, members] : to_classes) {
-      for (Index d : members) add_pair(s, endpoint(d));
+      for (Index d : members) add_pair(s, interface_endpoint(d));
     }
   }
   for (const auto& [k, members] : from_classes) {
     for (Index s : members) {
-      for (const auto& d : to_single) add_pair(endpoint(s), d);
+      for (const auto& d : to_single) add_pair(interface_endpoint(s), d);
     }
   }
   // Pairs of classes: one unit per rectangle, walked between representatives; walk() splits
@@ -180,7 +169,7 @@ void IncrementalReach::walk(std::size_t unit, const bdd& space) {
   const IpAddress src = n.network_interfaces[x].private_ips[0];
   const IpAddress dst = n.network_interfaces[y].private_ips[0];
   auto build_space = [&] {
-    bdd full = source_space(n, from_, endpoint(x), options_) &
+    bdd full = source_space(n, from_, interface_endpoint(x), options_) &
                party_addresses(n, to_, y, false, Block::kDst);
     return bdd_restrict(bdd_restrict(full, c_.address_cube(Block::kDst, dst)),
                         c_.address_cube(Block::kSrc, src));
@@ -196,7 +185,8 @@ void IncrementalReach::walk(std::size_t unit, const bdd& space) {
           : build_space();
   ReachResult walked;
   walked.walks = result_.walks;
-  explore_pinned_space(c_, endpoint(x), endpoint(y), src, dst, pinned, walked, walk_limit_);
+  explore_pinned_space(c_, interface_endpoint(x), interface_endpoint(y), src, dst, pinned, walked,
+                       walk_limit_);
   result_.walks = walked.walks;
   result_.truncated = result_.truncated || walked.truncated;
   RulesRead read;

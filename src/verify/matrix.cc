@@ -31,13 +31,6 @@ std::uint32_t SubnetMatrix::add_side(std::uint32_t origin, const std::vector<Ind
 
 namespace {
 
-vpc::Endpoint interface_endpoint(Index e) {
-  vpc::Endpoint x;
-  x.kind = vpc::EndpointKind::kNetworkInterface;
-  x.index = e;
-  return x;
-}
-
 // Per source class, the pinned space last used and the destination key it was made for.
 struct LastSpace {
   std::optional<bdd> space;

@@ -46,10 +46,9 @@ constexpr KindPrefix kKindPrefixes[] = {
     {"sg/", Kind::kSecurityGroup},  {"onprem/", Kind::kOnPremisesNetwork},
     {"lb/", Kind::kLoadBalancer},
 };
-constexpr Kind kPartyKinds[] = {Kind::kInstance,      Kind::kNetworkInterface,
-                                Kind::kSubnet,        Kind::kVpc,
-                                Kind::kSecurityGroup, Kind::kOnPremisesNetwork,
-                                Kind::kLoadBalancer};
+constexpr Kind kPartyKinds[] = {
+    Kind::kInstance,      Kind::kNetworkInterface,  Kind::kSubnet,      Kind::kVpc,
+    Kind::kSecurityGroup, Kind::kOnPremisesNetwork, Kind::kLoadBalancer};
 
 std::optional<Party> party_of(const model::Network& n, Kind kind, Index i, std::string label) {
   Party p;
@@ -194,6 +193,13 @@ PartyParse parse_party(const model::Network& n, std::string_view text) {
               best.empty() ? "name an instance, ENI, subnet, VPC, security group, on-premises "
                              "network, CIDR or `internet`"
                            : "did you mean `" + best + "`?");
+}
+
+vpc::Endpoint interface_endpoint(Index eni) {
+  vpc::Endpoint x;
+  x.kind = vpc::EndpointKind::kNetworkInterface;
+  x.index = eni;
+  return x;
 }
 
 vpc::Endpoint party_endpoint(const Party& p, Index eni) {

@@ -121,6 +121,20 @@ void expect_traces(const Change& c, vpc::Verdict here, const char* what) {
   }
 }
 
+// The difference is exactly reach(after) minus reach(before) and the reverse (and likewise for
+// the packets in doubt), its flows partition each set, and each flow's packet does what the
+// change says in its network and not in the other.
+void expect_exact(const PairDiff& d, const ReachResult& rb, const ReachResult& ra) {
+  EXPECT_EQ(d.opened.packets, ra.reachable & !rb.reachable);
+  EXPECT_EQ(d.closed.packets, rb.reachable & !ra.reachable);
+  EXPECT_EQ(d.maybe_opened.packets, ra.inconclusive & !rb.reachable & !rb.inconclusive);
+  EXPECT_EQ(d.maybe_closed.packets, rb.inconclusive & !ra.reachable & !ra.inconclusive);
+  EXPECT_EQ(union_of_flows(d.opened), d.opened.packets);
+  EXPECT_EQ(union_of_flows(d.closed), d.closed.packets);
+  expect_traces(d.opened, vpc::Verdict::kReachable, "opened");
+  expect_traces(d.closed, vpc::Verdict::kReachable, "closed");
+}
+
 TEST(DiffReach, RowsAreReachAfterMinusReachBeforeOnRandomChanges) {
   std::mt19937 rng(20261205);
   const char* names[] = {"internet",  "subnet/a0", "subnet/a1", "subnet/a2",
@@ -147,14 +161,7 @@ TEST(DiffReach, RowsAreReachAfterMinusReachBeforeOnRandomChanges) {
       auto d = diff_reach(sb, sa);
       SCOPED_TRACE("round " + std::to_string(round) + ": " + from + " -> " + to);
       ASSERT_FALSE(d.truncated);
-      EXPECT_EQ(d.opened.packets, ra.reachable & !rb.reachable);
-      EXPECT_EQ(d.closed.packets, rb.reachable & !ra.reachable);
-      EXPECT_EQ(d.maybe_opened.packets, ra.inconclusive & !rb.reachable & !rb.inconclusive);
-      EXPECT_EQ(d.maybe_closed.packets, rb.inconclusive & !ra.reachable & !ra.inconclusive);
-      EXPECT_EQ(union_of_flows(d.opened), d.opened.packets);
-      EXPECT_EQ(union_of_flows(d.closed), d.closed.packets);
-      expect_traces(d.opened, vpc::Verdict::kReachable, "opened");
-      expect_traces(d.closed, vpc::Verdict::kReachable, "closed");
+      expect_exact(d, rb, ra);
       expect_traces(d.maybe_opened, vpc::Verdict::kInconclusive, "maybe opened");
       // Rows cover the change: every flow is the example of some row.
       EXPECT_EQ(d.opened.rows().empty(), d.opened.empty());
@@ -200,14 +207,7 @@ TEST(DiffNetworks, LeavesOutOnlyQuestionsWhoseAnswersAreEqual) {
         // says exactly what reach() says changed, with traced packets that do.
         const PairDiff& d = *it->second;
         SCOPED_TRACE("round " + std::to_string(round) + ": " + a.id + " -> " + b.id);
-        EXPECT_EQ(d.opened.packets, ra.reachable & !rb.reachable);
-        EXPECT_EQ(d.closed.packets, rb.reachable & !ra.reachable);
-        EXPECT_EQ(d.maybe_opened.packets, ra.inconclusive & !rb.reachable & !rb.inconclusive);
-        EXPECT_EQ(d.maybe_closed.packets, rb.inconclusive & !ra.reachable & !ra.inconclusive);
-        EXPECT_EQ(union_of_flows(d.opened), d.opened.packets);
-        EXPECT_EQ(union_of_flows(d.closed), d.closed.packets);
-        expect_traces(d.opened, vpc::Verdict::kReachable, "opened");
-        expect_traces(d.closed, vpc::Verdict::kReachable, "closed");
+        expect_exact(d, rb, ra);
         ++checked;
       }
     }

@@ -42,6 +42,8 @@ struct PartyParse {
 // The walker's end for a party: ENI `eni` of a set of interfaces, the internet, or the
 // on-premises network.
 [[nodiscard]] vpc::Endpoint party_endpoint(const Party& p, model::Index eni);
+// ENI `eni` as an endpoint.
+[[nodiscard]] vpc::Endpoint interface_endpoint(model::Index eni);
 // Public addresses: IPv4 outside RFC 1918/6598 and the special-use blocks, IPv6 2000::/3.
 [[nodiscard]] bdd internet_addresses(Block b);
 
@@ -118,8 +120,8 @@ void explore_pinned_space(Compiled& c, const vpc::Endpoint& source,
 // and as a destination its public addresses and those it is reached at as a load balancer's
 // target (the nodes, and the interface endpoints of the endpoint services the load balancer
 // backs).
-[[nodiscard]] std::vector<IpAddress> interface_addresses(const model::Network& n,
-                                                         model::Index eni, bool as_source);
+[[nodiscard]] std::vector<IpAddress> interface_addresses(const model::Network& n, model::Index eni,
+                                                         bool as_source);
 
 // A yes-or-no answer needs one reachable packet: whether the first packet of `space` (from
 // `addresses` when given, `space` being then over protocol and ports) reaches, by one walk
