@@ -55,9 +55,7 @@ bdd port_set(Block b, const std::vector<PortRange>& ports) {
 }
 
 bdd prefix_set(Block b, const std::vector<Prefix>& prefixes) {
-  bdd r = bddfalse;
-  for (const auto& p : prefixes) r |= HeaderSpace::address(b, p);
-  return r;
+  return HeaderSpace::addresses(b, prefixes);  // one trie, not a union of cubes
 }
 
 // "the internet" when `column` (one address block of a set) is every public address of the
