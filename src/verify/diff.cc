@@ -331,9 +331,6 @@ std::vector<SectionDiff> diff_networks(Compiled& before, Compiled& after,
     }
   }
   const SubnetMatrix& ma = *updated;
-  static const bdd addresses = HeaderSpace::variables(Block::kSrc) &
-                               HeaderSpace::variables(Block::kDst) &
-                               bdd_ithvar(HeaderSpace::kFamilyVariable);
   // Each subnet's party, made once per network (a subnet is in many cells).
   std::unordered_map<const std::string*, std::optional<Party>> parties[2];
   auto party_of = [&](int side, const model::Network& n, const std::string* id) {

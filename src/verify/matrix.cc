@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
 #include <tuple>
-#include <unordered_map>
 
 namespace cloudtwin::verify {
 
@@ -279,6 +279,9 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
     m.class_subnet_.push_back(n.network_interfaces[classes.members[i].front()].subnet.index);
     (void)m.add_side(static_cast<std::uint32_t>(i), classes.members[i]);
   }
+  // A pair of classes is numbered in 32 bits: past that, nothing is kept and updated()
+  // builds the matrix again.
+  if (k * k > std::numeric_limits<std::uint32_t>::max()) m.options_.keep_reads = false;
   SubnetMatrix::Builder builder(c, m);
   // In tiles of sources: each destination's rules (security groups, network ACL, the cells
   // compiled from them) serve a tile of walks while they are in the processor's cache, where
@@ -292,11 +295,9 @@ SubnetMatrix subnet_matrix(Compiled& c, const MatrixOptions& options) {
       for (std::size_t a = first; a < end; ++a) builder.visit(a, b, last[a - first]);
     }
   }
-  // In place (a stable sort would borrow as much memory again): by cell, then by sides.
-  std::sort(m.pairs_.begin(), m.pairs_.end(), [&](const auto& x, const auto& y) {
-    return std::tuple(m.cell_of(x), x.from_side, x.to_side) <
-           std::tuple(m.cell_of(y), y.from_side, y.to_side);
-  });
+  // In place (a stable sort would borrow as much memory again).
+  std::sort(m.pairs_.begin(), m.pairs_.end(),
+            [&](const auto& x, const auto& y) { return m.in_order(x, y); });
   return m;
 }
 
@@ -370,10 +371,7 @@ SubnetMatrix SubnetMatrix::updated(Compiled& c, std::span<const Index> groups,
     if (from != kNone && to != kNone) m.cells_[from * subnets_ + to] |= kDoubt;
   }
   // The pairs walked again, sorted, merged into those kept.
-  auto by_cell = [&](const Pair& x, const Pair& y) {
-    return std::tuple(m.cell_of(x), x.from_side, x.to_side) <
-           std::tuple(m.cell_of(y), y.from_side, y.to_side);
-  };
+  auto by_cell = [&](const Pair& x, const Pair& y) { return m.in_order(x, y); };
   auto middle = m.pairs_.begin() + static_cast<std::ptrdiff_t>(kept);
   std::sort(middle, m.pairs_.end(), by_cell);
   std::inplace_merge(m.pairs_.begin(), middle, m.pairs_.end(), by_cell);

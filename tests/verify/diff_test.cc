@@ -92,6 +92,13 @@ std::string random_change(const std::string& yaml, std::mt19937& rng) {
   return out;
 }
 
+// Between `fewest` and `most` random changes.
+std::string random_changes(std::string yaml, std::mt19937& rng, int fewest, int most) {
+  for (int k = std::uniform_int_distribution<int>(fewest, most)(rng); k > 0; --k)
+    yaml = random_change(yaml, rng);
+  return yaml;
+}
+
 std::optional<Party> party(const model::Network& n, const std::string& name) {
   return parse_party(n, name).party;
 }
@@ -142,9 +149,7 @@ TEST(DiffReach, RowsAreReachAfterMinusReachBeforeOnRandomChanges) {
   int changed = 0, compared = 0;
   for (int round = 0; round < 40; ++round) {
     const std::string yaml = testing::random_network(rng);
-    std::string mutated = yaml;
-    for (int k = std::uniform_int_distribution<int>(2, 5)(rng); k > 0; --k)
-      mutated = random_change(mutated, rng);
+    const std::string mutated = random_changes(yaml, rng, 2, 5);
     auto before = yaml_network(yaml);
     auto after = yaml_network(mutated);
     Compiled cb(before), ca(after);
@@ -235,9 +240,7 @@ TEST(SubnetMatrixUpdated, EqualsTheMatrixBuiltAfresh) {
   int rounds = 0, walked_fewer = 0;
   for (int round = 0; round < 40 && rounds < 15; ++round) {
     const std::string yaml = testing::random_network(rng);
-    std::string mutated = yaml;
-    for (int i = std::uniform_int_distribution<int>(1, 3)(rng); i > 0; --i)
-      mutated = random_change(mutated, rng);
+    const std::string mutated = random_changes(yaml, rng, 1, 3);
     auto before = yaml_network(yaml);
     auto after = yaml_network(mutated);
     const auto lists = rules_only(before, after);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include "cloudtwin/verify/interface_classes.h"
@@ -110,6 +111,11 @@ class SubnetMatrix {
   [[nodiscard]] std::size_t cell_of(const Pair& p) const {
     return class_subnet_[sides_[p.from_side].origin] * subnets_ +
            class_subnet_[sides_[p.to_side].origin];
+  }
+  // The order of pairs_: by cell, then by sides.
+  [[nodiscard]] bool in_order(const Pair& x, const Pair& y) const {
+    return std::tuple(cell_of(x), x.from_side, x.to_side) <
+           std::tuple(cell_of(y), y.from_side, y.to_side);
   }
   // The pairs of the cell (from, to).
   [[nodiscard]] std::span<const Pair> pairs_of(model::Index from, model::Index to) const;
